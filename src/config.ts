@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Every setting the process reads. env.sample documents the same list; test/config.test.ts keeps them in step.
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = z.url({ protocol: /^https?$/ });
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('data'),
+  COSMOS_ENDPOINT: url.optional(),
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9-_]{1,255}$/)
+    .default('lob-reflectie'),
+  COSMOS_ALLOW_SELF_SIGNED: bool.default(false),
+  CLIENT_ID: z.string().min(1).optional(),
+  CLIENT_SECRET: z.string().min(1).optional(),
+  TENANT_ID: z.string().min(1).optional(),
+  MANAGED_IDENTITY_CLIENT_ID: z.string().min(1).optional(),
+  DEV_ALLOW_UNAUTHENTICATED: bool.default(false),
+  SERVICE_URL: url.default('https://smba.trafficmanager.net/teams'),
+  BOT_OPENID_METADATA_URL: url.optional(),
+  BOT_TOKEN_ISSUER: z.string().min(1).optional(),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(102_400),
+  ROUTER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
+  DEFAULT_TIME_ZONE: z.string().min(1).default('Europe/Amsterdam'),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  /** Absolute path of the embedded store file. */
+  sqlitePath: string;
+  /** True when the bot may receive and send without Bot Framework credentials. */
+  devMode: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses settings from an environment; throws one ConfigError whose message names the first bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    // An empty line in a .env file means "not set", as it does for most tools.
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '?');
+    const got = relevant[key];
+    throw new ConfigError(
+      `Configuration error: ${key} ${describe(issue?.message)}${got === undefined ? '' : ` (got "${redactIfSecret(key, got)}")`}. See env.sample.`,
+    );
+  }
+  const c = parsed.data;
+  const hasCredentials = Boolean(c.CLIENT_ID && (c.CLIENT_SECRET || c.MANAGED_IDENTITY_CLIENT_ID));
+  if (c.CLIENT_ID && !hasCredentials) {
+    throw new ConfigError(
+      'Configuration error: CLIENT_ID is set but neither CLIENT_SECRET nor MANAGED_IDENTITY_CLIENT_ID is. See env.sample.',
+    );
+  }
+  if (!hasCredentials && !c.DEV_ALLOW_UNAUTHENTICATED) {
+    throw new ConfigError(
+      'Configuration error: CLIENT_ID is not set. Set the Bot Framework credentials, or DEV_ALLOW_UNAUTHENTICATED=true for local development only. See env.sample.',
+    );
+  }
+  if (c.DEV_ALLOW_UNAUTHENTICATED && env.WEBSITE_SITE_NAME) {
+    // App Service sets WEBSITE_SITE_NAME: a deployed bot must never accept unauthenticated requests.
+    throw new ConfigError('Configuration error: DEV_ALLOW_UNAUTHENTICATED must not be set on Azure App Service.');
+  }
+  if (c.COSMOS_KEY && !c.COSMOS_ENDPOINT) {
+    throw new ConfigError('Configuration error: COSMOS_KEY is set but COSMOS_ENDPOINT is not. See env.sample.');
+  }
+  if (Boolean(c.BOT_OPENID_METADATA_URL) !== Boolean(c.BOT_TOKEN_ISSUER)) {
+    throw new ConfigError(
+      'Configuration error: BOT_OPENID_METADATA_URL and BOT_TOKEN_ISSUER must be set together. See env.sample.',
+    );
+  }
+  return {
+    ...c,
+    sqlitePath: path.resolve(c.DATA_DIR, 'lob-reflectie.db'),
+    devMode: c.DEV_ALLOW_UNAUTHENTICATED,
+  };
+}
+
+function describe(message: string | undefined): string {
+  if (!message) return 'is invalid';
+  return `is invalid: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+}
+
+function redactIfSecret(key: string, value: string): string {
+  return /SECRET|KEY/.test(key) ? '***' : value.slice(0, 80);
+}

@@ -1,0 +1,55 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+// Students' answers must never reach a log line. Handlers log ids and counts only; these paths are a
+// second net for objects that are logged whole by mistake.
+const redactPaths = [
+  'answers',
+  '*.answers',
+  'text',
+  '*.text',
+  'value',
+  '*.value',
+  'note',
+  '*.note',
+  'activity',
+  '*.activity',
+  'body',
+  '*.body',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { app: 'lob-reflectie' },
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}
+
+/** Only the message survives: the SDK passes whole activities (with answers) as extra arguments. */
+function firstLine(args: unknown[]): string {
+  return args
+    .map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : typeof a === 'string' ? a : ''))
+    .filter(Boolean)
+    .join(' ')
+    .slice(0, 500);
+}
+
+/** Adapts pino to the Teams SDK's ILogger without ever logging the SDK's object arguments. */
+export function sdkLogger(log: Logger, name = 'teams-sdk') {
+  const child = log.child({ component: name });
+  const self = {
+    error: (...args: unknown[]) => child.error(firstLine(args)),
+    warn: (...args: unknown[]) => child.warn(firstLine(args)),
+    info: (...args: unknown[]) => child.debug(firstLine(args)),
+    debug: (...args: unknown[]) => child.trace(firstLine(args)),
+    log: (_level: string, ...args: unknown[]) => child.debug(firstLine(args)),
+    child: (n: string) => sdkLogger(log, `${name}/${n}`),
+  };
+  return self;
+}

@@ -1,0 +1,201 @@
+import https from 'node:https';
+import { type Container, CosmosClient, type CosmosClientOptions, type Database, type SqlParameter } from '@azure/cosmos';
+import {
+  assertFieldName,
+  type Collection,
+  type CollectionDef,
+  type Condition,
+  ConflictError,
+  type Doc,
+  type DocumentStore,
+  DuplicateError,
+  isRange,
+  type NewDoc,
+  NotFoundError,
+  type Query,
+} from '../document-store.ts';
+
+type Stored = Doc & { _etag?: string; _rid?: string; _self?: string; _ts?: number; _attachments?: string };
+
+function strip<T extends Doc>(raw: Stored): T {
+  const { _etag, _rid, _self, _ts, _attachments, ...doc } = raw;
+  return doc as unknown as T;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { code?: number | string; statusCode?: number };
+  return typeof e?.code === 'number' ? e.code : e?.statusCode;
+}
+
+/** One container per collection, partitioned on /pk. The ETag is the real guard; `version` mirrors it. */
+class CosmosCollection<T extends Doc> implements Collection<T> {
+  private readonly container: Container;
+  readonly name: string;
+  constructor(container: Container, name: string) {
+    this.container = container;
+    this.name = name;
+  }
+
+  private async read(pk: string, id: string): Promise<Stored | undefined> {
+    try {
+      const res = await this.container.item(id, pk).read<Stored>();
+      return res.statusCode === 404 ? undefined : res.resource;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async get(pk: string, id: string): Promise<T | undefined> {
+    const raw = await this.read(pk, id);
+    return raw ? strip<T>(raw) : undefined;
+  }
+
+  async create(doc: NewDoc<T>): Promise<T> {
+    const stored = { ...doc, version: 1 } as T;
+    try {
+      await this.container.items.create(stored);
+    } catch (err) {
+      if (statusOf(err) === 409) throw new DuplicateError(this.name, doc.id);
+      throw err;
+    }
+    return stored;
+  }
+
+  /** Compare-and-swap: the version check picks the ETag, and If-Match makes the write fail if it moved since. */
+  private async currentEtag(doc: T): Promise<string> {
+    const current = await this.read(doc.pk, doc.id);
+    if (!current) throw new NotFoundError(this.name, doc.id);
+    if (current.version !== doc.version || !current._etag) throw new ConflictError(this.name, doc.id);
+    return current._etag;
+  }
+
+  async replace(doc: T): Promise<T> {
+    const etag = await this.currentEtag(doc);
+    const next = { ...doc, version: doc.version + 1 };
+    try {
+      await this.container.item(doc.id, doc.pk).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412) throw new ConflictError(this.name, doc.id);
+      if (status === 404) throw new NotFoundError(this.name, doc.id);
+      throw err;
+    }
+    return next;
+  }
+
+  async delete(doc: T): Promise<void> {
+    const etag = await this.currentEtag(doc);
+    try {
+      await this.container.item(doc.id, doc.pk).delete({ accessCondition: { type: 'IfMatch', condition: etag } });
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412) throw new ConflictError(this.name, doc.id);
+      if (status === 404) throw new NotFoundError(this.name, doc.id);
+      throw err;
+    }
+  }
+
+  async find(query: Query = {}): Promise<T[]> {
+    const { text, parameters } = this.sql('*', query);
+    const res = await this.container.items
+      .query<Stored>({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
+      .fetchAll();
+    return res.resources.map((r) => strip<T>(r));
+  }
+
+  async count(query: Query = {}): Promise<number> {
+    // COUNT is done client-side over ids: aggregate queries across partitions need a query plan that the
+    // emulator used in tests does not serve, and ids are small.
+    const { text, parameters } = this.sql('c.id', { ...query, orderBy: undefined, limit: undefined });
+    const res = await this.container.items
+      .query({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
+      .fetchAll();
+    return res.resources.length;
+  }
+
+  private sql(select: string, query: Query): { text: string; parameters: SqlParameter[] } {
+    const parameters: SqlParameter[] = [];
+    const param = (value: unknown): string => {
+      const name = `@p${parameters.length}`;
+      parameters.push({ name, value: value as SqlParameter['value'] });
+      return name;
+    };
+    const clauses: string[] = [];
+    if (query.pk !== undefined) clauses.push(`c.pk = ${param(query.pk)}`);
+    for (const [field, cond] of Object.entries(query.where ?? {})) clauses.push(condition(field, cond, param));
+    const top = query.limit !== undefined ? `TOP ${Math.max(0, Math.floor(query.limit))} ` : '';
+    let text = `SELECT ${top}${select === '*' ? '*' : select} FROM c`;
+    if (clauses.length) text += ` WHERE ${clauses.join(' AND ')}`;
+    if (query.orderBy) {
+      assertFieldName(query.orderBy.field);
+      text += ` ORDER BY c.${query.orderBy.field} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}`;
+    }
+    return { text, parameters };
+  }
+}
+
+function condition(field: string, cond: Condition, param: (v: unknown) => string): string {
+  assertFieldName(field);
+  const f = `c.${field}`;
+  if (cond === null) return `(NOT IS_DEFINED(${f}) OR IS_NULL(${f}))`;
+  if (typeof cond !== 'object') return `${f} = ${param(cond)}`;
+  if ('in' in cond) {
+    if (cond.in.length === 0) return 'false';
+    return `${f} IN (${cond.in.map((v) => param(v)).join(', ')})`;
+  }
+  if ('ne' in cond) return `(NOT IS_DEFINED(${f}) OR IS_NULL(${f}) OR ${f} != ${param(cond.ne)})`;
+  if (!isRange(cond)) throw new Error(`unsupported condition on ${field}`);
+  const parts: string[] = [];
+  if (cond.lt !== undefined) parts.push(`${f} < ${param(cond.lt)}`);
+  if (cond.lte !== undefined) parts.push(`${f} <= ${param(cond.lte)}`);
+  if (cond.gt !== undefined) parts.push(`${f} > ${param(cond.gt)}`);
+  if (cond.gte !== undefined) parts.push(`${f} >= ${param(cond.gte)}`);
+  return `(${parts.join(' AND ')})`;
+}
+
+export interface CosmosStoreOptions {
+  endpoint: string;
+  database: string;
+  key?: string;
+  /** Entra credential (managed identity) used when no key is given. */
+  aadCredentials?: CosmosClientOptions['aadCredentials'];
+  /** Only for the local emulator, which serves a self-signed certificate. */
+  allowSelfSigned?: boolean;
+}
+
+export class CosmosStore implements DocumentStore {
+  readonly kind = 'cosmos' as const;
+  private readonly collections = new Map<string, Promise<CosmosCollection<Doc>>>();
+  private readonly client: CosmosClient;
+  private readonly database: Database;
+  private constructor(client: CosmosClient, database: Database) {
+    this.client = client;
+    this.database = database;
+  }
+
+  static async open(options: CosmosStoreOptions): Promise<CosmosStore> {
+    const clientOptions: CosmosClientOptions = { endpoint: options.endpoint };
+    if (options.key) clientOptions.key = options.key;
+    else if (options.aadCredentials) clientOptions.aadCredentials = options.aadCredentials;
+    if (options.allowSelfSigned) clientOptions.agent = new https.Agent({ rejectUnauthorized: false });
+    const client = new CosmosClient(clientOptions);
+    const { database } = await client.databases.createIfNotExists({ id: options.database });
+    return new CosmosStore(client, database);
+  }
+
+  collection<T extends Doc>(def: CollectionDef): Promise<Collection<T>> {
+    let pending = this.collections.get(def.name);
+    if (!pending) {
+      pending = this.database.containers
+        .createIfNotExists({ id: def.name, partitionKey: { paths: ['/pk'] } })
+        .then(({ container }) => new CosmosCollection<Doc>(container, def.name));
+      this.collections.set(def.name, pending);
+    }
+    return pending as unknown as Promise<Collection<T>>;
+  }
+
+  async close(): Promise<void> {
+    this.client.dispose();
+  }
+}

@@ -1,0 +1,130 @@
+// The storage seam. Both backends (embedded SQLite, Azure Cosmos DB) implement this one contract, and
+// every repository is written once on top of it. The contract is deliberately small: what Cosmos DB and
+// the in-process Cosmos emulator used in tests both support (no GROUP BY, DISTINCT, OFFSET, batches, TTL).
+
+/** Every stored document. `pk` is the partition key (Cosmos) and part of the primary key (SQLite). */
+export interface Doc {
+  id: string;
+  pk: string;
+  /** Optimistic-concurrency version, owned by the store: 1 on create, +1 on each replace. */
+  version: number;
+}
+
+export type NewDoc<T extends Doc> = Omit<T, 'version'>;
+
+export type Scalar = string | number | boolean;
+/** A condition on one top-level field. `null` matches a missing or null field. */
+export type Condition =
+  | Scalar
+  | null
+  | { in: readonly Scalar[] }
+  | { ne: Scalar }
+  | { lt?: Scalar; lte?: Scalar; gt?: Scalar; gte?: Scalar };
+
+export interface Query {
+  /** Restricts the query to one partition; omit for a cross-partition query. */
+  pk?: string;
+  where?: Record<string, Condition>;
+  orderBy?: { field: string; direction?: 'asc' | 'desc' };
+  limit?: number;
+}
+
+export interface CollectionDef {
+  name: string;
+  /** Top-level fields that queries filter or sort on; SQLite indexes them, Cosmos indexes everything. */
+  indexes: readonly string[];
+}
+
+export interface Collection<T extends Doc> {
+  readonly name: string;
+  get(pk: string, id: string): Promise<T | undefined>;
+  /** Throws DuplicateError when a document with this pk and id exists. */
+  create(doc: NewDoc<T>): Promise<T>;
+  /** Writes `doc` only if the stored version still equals `doc.version`; throws ConflictError otherwise. */
+  replace(doc: T): Promise<T>;
+  /** Deletes only if the stored version still equals `doc.version`; throws ConflictError otherwise. */
+  delete(doc: T): Promise<void>;
+  find(query?: Query): Promise<T[]>;
+  count(query?: Query): Promise<number>;
+}
+
+export interface DocumentStore {
+  readonly kind: 'sqlite' | 'cosmos';
+  collection<T extends Doc>(def: CollectionDef): Promise<Collection<T>>;
+  close(): Promise<void>;
+}
+
+export class DuplicateError extends Error {
+  constructor(collection: string, id: string) {
+    super(`${collection}: a document with id ${id} already exists`);
+    this.name = 'DuplicateError';
+  }
+}
+
+export class ConflictError extends Error {
+  constructor(collection: string, id: string) {
+    super(`${collection}: document ${id} was changed by someone else`);
+    this.name = 'ConflictError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(collection: string, id: string) {
+    super(`${collection}: document ${id} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+const fieldName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** Field names end up inside query text on both backends, so only plain identifiers are allowed. */
+export function assertFieldName(field: string): void {
+  if (!fieldName.test(field)) throw new Error(`invalid field name in query: ${JSON.stringify(field)}`);
+}
+
+export function isRange(c: Condition): c is { lt?: Scalar; lte?: Scalar; gt?: Scalar; gte?: Scalar } {
+  return (
+    typeof c === 'object' && c !== null && !('in' in c) && !('ne' in c) && ('lt' in c || 'lte' in c || 'gt' in c || 'gte' in c)
+  );
+}
+
+/**
+ * Read-modify-write with optimistic concurrency: re-reads and re-applies `mutate` when another writer got
+ * there first, and reports (throws ConflictError) when it keeps losing. `mutate` returns undefined to
+ * leave the document unchanged.
+ */
+export async function update<T extends Doc>(
+  collection: Collection<T>,
+  pk: string,
+  id: string,
+  mutate: (current: T) => T | undefined,
+  attempts = 5,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await collection.get(pk, id);
+    if (!current) throw new NotFoundError(collection.name, id);
+    const next = mutate(structuredClone(current));
+    if (!next) return current;
+    try {
+      return await collection.replace({ ...next, id: current.id, pk: current.pk, version: current.version });
+    } catch (err) {
+      if (!(err instanceof ConflictError) || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/** Creates the document, or returns the existing one with the same pk and id (idempotent create). */
+export async function createOrGet<T extends Doc>(
+  collection: Collection<T>,
+  doc: NewDoc<T>,
+): Promise<{ doc: T; created: boolean }> {
+  try {
+    return { doc: await collection.create(doc), created: true };
+  } catch (err) {
+    if (!(err instanceof DuplicateError)) throw err;
+    const existing = await collection.get(doc.pk, doc.id);
+    if (!existing) throw err;
+    return { doc: existing, created: false };
+  }
+}

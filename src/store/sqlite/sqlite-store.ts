@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import {
+  assertFieldName,
+  type Collection,
+  type CollectionDef,
+  type Condition,
+  ConflictError,
+  type Doc,
+  type DocumentStore,
+  DuplicateError,
+  isRange,
+  type NewDoc,
+  NotFoundError,
+  type Query,
+} from '../document-store.ts';
+import { applyMigrations } from './migrations.ts';
+
+type Param = string | number | null;
+
+function toParam(v: unknown): Param {
+  if (typeof v === 'boolean') return v ? 1 : 0; // json_extract yields 1/0 for JSON booleans
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (v === null || v === undefined) return null;
+  throw new Error(`unsupported query value: ${typeof v}`);
+}
+
+/** One table per collection: the document as JSON plus the keys, with expression indexes on queried fields. */
+class SqliteCollection<T extends Doc> implements Collection<T> {
+  private readonly statements = new Map<string, StatementSync>();
+  private readonly db: DatabaseSync;
+  readonly name: string;
+  private readonly table: string;
+  constructor(db: DatabaseSync, name: string, table: string) {
+    this.db = db;
+    this.name = name;
+    this.table = table;
+  }
+
+  private stmt(sql: string): StatementSync {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  async get(pk: string, id: string): Promise<T | undefined> {
+    const row = this.stmt(`SELECT doc, version FROM ${this.table} WHERE pk = ? AND id = ?`).get(pk, id) as
+      | { doc: string; version: number }
+      | undefined;
+    return row ? this.decode(row) : undefined;
+  }
+
+  async create(doc: NewDoc<T>): Promise<T> {
+    const stored = { ...doc, version: 1 } as T;
+    try {
+      this.stmt(`INSERT INTO ${this.table} (pk, id, version, doc) VALUES (?, ?, 1, ?)`).run(
+        doc.pk,
+        doc.id,
+        JSON.stringify(stored),
+      );
+    } catch (err) {
+      if (String((err as Error).message).includes('UNIQUE')) throw new DuplicateError(this.name, doc.id);
+      throw err;
+    }
+    return stored;
+  }
+
+  async replace(doc: T): Promise<T> {
+    const next = { ...doc, version: doc.version + 1 };
+    const result = this.stmt(`UPDATE ${this.table} SET doc = ?, version = ? WHERE pk = ? AND id = ? AND version = ?`).run(
+      JSON.stringify(next),
+      next.version,
+      doc.pk,
+      doc.id,
+      doc.version,
+    );
+    if (result.changes === 0) throw this.missOrConflict(doc);
+    return next;
+  }
+
+  async delete(doc: T): Promise<void> {
+    const result = this.stmt(`DELETE FROM ${this.table} WHERE pk = ? AND id = ? AND version = ?`).run(
+      doc.pk,
+      doc.id,
+      doc.version,
+    );
+    if (result.changes === 0) throw this.missOrConflict(doc);
+  }
+
+  async find(query: Query = {}): Promise<T[]> {
+    const { sql, params } = this.select('doc, version', query);
+    return (this.stmt(sql).all(...params) as { doc: string; version: number }[]).map((r) => this.decode(r));
+  }
+
+  async count(query: Query = {}): Promise<number> {
+    const { sql, params } = this.select('COUNT(*) AS n', { ...query, orderBy: undefined, limit: undefined });
+    return Number((this.stmt(sql).get(...params) as { n: number }).n);
+  }
+
+  private missOrConflict(doc: T): Error {
+    const exists = this.stmt(`SELECT 1 FROM ${this.table} WHERE pk = ? AND id = ?`).get(doc.pk, doc.id);
+    return exists ? new ConflictError(this.name, doc.id) : new NotFoundError(this.name, doc.id);
+  }
+
+  private decode(row: { doc: string; version: number }): T {
+    const doc = JSON.parse(row.doc) as T;
+    doc.version = row.version;
+    return doc;
+  }
+
+  private select(columns: string, query: Query): { sql: string; params: Param[] } {
+    const clauses: string[] = [];
+    const params: Param[] = [];
+    if (query.pk !== undefined) {
+      clauses.push('pk = ?');
+      params.push(query.pk);
+    }
+    for (const [field, cond] of Object.entries(query.where ?? {})) {
+      clauses.push(condition(field, cond, params));
+    }
+    let sql = `SELECT ${columns} FROM ${this.table}`;
+    if (clauses.length) sql += ` WHERE ${clauses.join(' AND ')}`;
+    if (query.orderBy) {
+      assertFieldName(query.orderBy.field);
+      sql += ` ORDER BY ${fieldExpr(query.orderBy.field)} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}, id ASC`;
+    }
+    if (query.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(Math.max(0, Math.floor(query.limit)));
+    }
+    return { sql, params };
+  }
+}
+
+function fieldExpr(field: string): string {
+  return field === 'id' || field === 'pk' ? field : `json_extract(doc, '$.${field}')`;
+}
+
+function condition(field: string, cond: Condition, params: Param[]): string {
+  assertFieldName(field);
+  const f = fieldExpr(field);
+  if (cond === null) return `${f} IS NULL`;
+  if (typeof cond !== 'object') {
+    params.push(toParam(cond));
+    return `${f} = ?`;
+  }
+  if ('in' in cond) {
+    if (cond.in.length === 0) return '0';
+    params.push(...cond.in.map(toParam));
+    return `${f} IN (${cond.in.map(() => '?').join(', ')})`;
+  }
+  if ('ne' in cond) {
+    params.push(toParam(cond.ne));
+    return `(${f} IS NULL OR ${f} <> ?)`;
+  }
+  if (!isRange(cond)) throw new Error(`unsupported condition on ${field}`);
+  const parts: string[] = [];
+  for (const [op, sqlOp] of [
+    ['lt', '<'],
+    ['lte', '<='],
+    ['gt', '>'],
+    ['gte', '>='],
+  ] as const) {
+    const v = cond[op];
+    if (v !== undefined) {
+      params.push(toParam(v));
+      parts.push(`${f} ${sqlOp} ?`);
+    }
+  }
+  return `(${parts.join(' AND ')})`;
+}
+
+export class SqliteStore implements DocumentStore {
+  readonly kind = 'sqlite' as const;
+  private readonly collections = new Map<string, SqliteCollection<Doc>>();
+  private readonly db: DatabaseSync;
+  private constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  /** Opens (and creates, on first run) the store file; `:memory:` gives a private in-memory store. */
+  static open(file: string): SqliteStore {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = new DatabaseSync(file);
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+    applyMigrations(db);
+    return new SqliteStore(db);
+  }
+
+  async collection<T extends Doc>(def: CollectionDef): Promise<Collection<T>> {
+    const existing = this.collections.get(def.name);
+    if (existing) return existing as unknown as Collection<T>;
+    if (!/^[a-z][a-z0-9_]{0,40}$/.test(def.name)) throw new Error(`invalid collection name ${def.name}`);
+    const table = `c_${def.name}`;
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS ${table} (pk TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (pk, id)) WITHOUT ROWID`,
+    );
+    for (const field of def.indexes) {
+      assertFieldName(field);
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ix_${def.name}_${field} ON ${table} (${fieldExpr(field)})`);
+    }
+    const created = new SqliteCollection<T>(this.db, def.name, table);
+    this.collections.set(def.name, created as unknown as SqliteCollection<Doc>);
+    return created;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+}

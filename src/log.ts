@@ -48,6 +48,7 @@ export function sdkLogger(log: Logger, name = 'teams-sdk') {
     warn: (...args: unknown[]) => child.warn(firstLine(args)),
     info: (...args: unknown[]) => child.debug(firstLine(args)),
     debug: (...args: unknown[]) => child.trace(firstLine(args)),
+    trace: (...args: unknown[]) => child.trace(firstLine(args)),
     log: (_level: string, ...args: unknown[]) => child.debug(firstLine(args)),
     child: (n: string) => sdkLogger(log, `${name}/${n}`),
   };

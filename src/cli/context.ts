@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { systemClock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { School } from '../domain/entities.ts';
+import { ensureSchool, type InstallDeps } from '../domain/install.ts';
+import type { Repositories } from '../domain/ports.ts';
+import type { Logger } from '../log.ts';
+import type { DocumentStore } from '../store/document-store.ts';
+
+export interface CliContext {
+  config: Config;
+  log: Logger;
+  store: DocumentStore;
+  repos: Repositories;
+  install: InstallDeps;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export class CliError extends Error {}
+
+/**
+ * The school a command acts on: --school, else the only school in the store. A school is a Microsoft 365
+ * tenant and is created when the app is first used there, or by passing --school <tenant-id>.
+ */
+export async function resolveSchool(ctx: CliContext, schoolOption: string | undefined): Promise<School> {
+  if (schoolOption) {
+    return (await ctx.repos.schools.get(schoolOption)) ?? ensureSchool(ctx.install, schoolOption);
+  }
+  const schools = await ctx.repos.schools.list();
+  if (schools.length === 1) return schools[0]!;
+  if (schools.length === 0) {
+    throw new CliError(
+      'No school yet. Install the app in Teams first (its tenant becomes the school), or pass --school <tenant-id>.',
+    );
+  }
+  throw new CliError(`There are ${schools.length} schools; pass --school with one of: ${schools.map((s) => s.id).join(', ')}`);
+}
+
+export function installDeps(repos: Repositories, config: Config): InstallDeps {
+  return {
+    repos,
+    clock: systemClock,
+    newId: () => randomUUID(),
+    defaults: { locale: config.DEFAULT_LOCALE, timeZone: config.DEFAULT_TIME_ZONE },
+  };
+}

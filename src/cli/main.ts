@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { openStore } from '../store/open-store.ts';
+import { openRepositories } from '../store/repositories.ts';
+import { assignMentorCommand, importAssignmentsCommand } from './commands/assignments.ts';
+import { type CliContext, CliError, installDeps } from './context.ts';
+import type { CliCommand } from './registry.ts';
+
+// `npm run cli -- <command>`: the coordinator's and IT's tool. It works on the same store as the bot
+// (the SQLite file under data/, or Cosmos DB when COSMOS_ENDPOINT is set).
+
+export const commands: CliCommand[] = [assignMentorCommand, importAssignmentsCommand];
+
+function help(): string {
+  const lines = commands.map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return `Usage: npm run cli -- <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+export async function runCli(
+  argv: string[],
+  io: { out(l: string): void; err(l: string): void },
+  env = process.env,
+): Promise<number> {
+  const command = commands
+    .filter((c) => c.name.split(' ').every((w, i) => argv[i] === w))
+    .sort((a, b) => b.name.length - a.name.length)[0];
+  if (!command || argv.includes('--help') || argv.includes('-h')) {
+    (command ? io.out : io.err)(command ? `Usage: npm run cli -- ${command.usage}\n${command.summary}` : help());
+    return command ? 0 : 1;
+  }
+  const rest = argv.slice(command.name.split(' ').length);
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.err(`${(err as Error).message}\nUsage: npm run cli -- ${command.usage}`);
+    return 1;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr as never);
+  const store = await openStore(config, log);
+  try {
+    const repos = await openRepositories(store);
+    const ctx: CliContext = { config, log, store, repos, install: installDeps(repos, config), out: io.out, err: io.err };
+    return await command.run(ctx, parsed);
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.err(`Error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
+
+if (import.meta.main) {
+  const code = await runCli(process.argv.slice(2), {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+  });
+  process.exitCode = code;
+}

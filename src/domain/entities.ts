@@ -1,0 +1,110 @@
+import type { Competency, Emotion, Locale, Role, Sector } from './types.ts';
+
+/** Every entity carries the store's optimistic-concurrency version. */
+export interface Versioned {
+  id: string;
+  version: number;
+}
+
+/** A school is a Microsoft 365 tenant: its id is the tenant id. */
+export interface School extends Versioned {
+  name: string;
+  sector: Sector;
+  timeZone: string;
+  defaultLocale: Locale;
+  /** The service URL Teams last used for this tenant; new 1:1 chats are opened there. */
+  serviceUrl?: string;
+  /** The bot id Teams addressed us with in this tenant. */
+  botId?: string;
+  createdAt: string;
+}
+
+export type Reachability =
+  | { state: 'reachable' }
+  | { state: 'unreachable'; since: string; reason: 'uninstalled' | 'blocked' | 'not-found' | 'unknown' };
+
+export interface Person extends Versioned {
+  schoolId: string;
+  name: string;
+  /** Lower-cased. Unique within a school; the key that imports and the CLI use. */
+  email?: string;
+  /** Entra ID object id (aadObjectId in Teams activities). */
+  entraObjectId?: string;
+  /** The Teams user id ("29:..."), needed to open a 1:1 chat proactively. */
+  teamsUserId?: string;
+  locale: Locale;
+  /** 'chosen' when the person picked a language themselves; Teams' locale then no longer overrides it. */
+  localeSource: 'teams' | 'chosen' | 'default';
+  roles: Role[];
+  reachability: Reachability;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MentorAssignment extends Versioned {
+  schoolId: string;
+  studentId: string;
+  mentorId: string;
+  active: boolean;
+  since: string;
+  endedAt?: string;
+}
+
+/** Where and how to reach a person (1:1 chat) or a team, captured when the app is installed. */
+export interface ConversationRef extends Versioned {
+  schoolId: string;
+  kind: 'personal' | 'team';
+  tenantId: string;
+  conversationId: string;
+  serviceUrl: string;
+  botId: string;
+  personId?: string;
+  teamsUserId?: string;
+  entraObjectId?: string;
+  teamId?: string;
+  teamName?: string;
+  installed: boolean;
+  updatedAt: string;
+  uninstalledAt?: string;
+}
+
+export type ReflectionAnswers = Record<string, string>;
+
+export interface Reflection extends Versioned {
+  schoolId: string;
+  studentId: string;
+  flowId: string;
+  locale: Locale;
+  status: 'open' | 'submitted';
+  createdAt: string;
+  submittedAt?: string;
+  emotion?: Emotion;
+  answers: ReflectionAnswers;
+  competencies: Competency[];
+  /** Where the card lives, so it can be replaced in place. */
+  card?: { conversationId: string; activityId: string };
+  /**
+   * Routing to the mentor(s): 'pending' until every active mentor has an item; 'awaiting-mentor' while
+   * the student has none (delivered once one is assigned).
+   */
+  routing: 'none' | 'pending' | 'awaiting-mentor' | 'routed';
+  studentToldNoMentor?: boolean;
+}
+
+/** One reflection as it reaches one mentor: the mentor's inbox, partitioned per mentor. */
+export interface MentorItem extends Versioned {
+  schoolId: string;
+  mentorId: string;
+  studentId: string;
+  reflectionId: string;
+  createdAt: string;
+  /** 'now' goes out as its own card; 'digest' waits for the mentor's digest. */
+  mode: 'now' | 'digest';
+  state: 'pending' | 'sent';
+  attempts: number;
+  /** A sender holds the item until then; after that another run may take it over. */
+  claimedUntil?: string;
+  lastError?: string;
+  sentAt?: string;
+  message?: { conversationId: string; activityId: string };
+}

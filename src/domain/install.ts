@@ -1,0 +1,232 @@
+import type { Clock } from '../clock.ts';
+import type { ConversationRef, Person, School } from './entities.ts';
+import type { Repositories } from './ports.ts';
+import { type Locale, localeFrom, normalizeEmail } from './types.ts';
+
+/** Who installed or wrote to the bot, as far as Teams tells us (plus the roster lookup for e-mail and name). */
+export interface TeamsIdentity {
+  tenantId: string;
+  teamsUserId: string;
+  entraObjectId?: string;
+  email?: string;
+  name?: string;
+  teamsLocale?: string;
+}
+
+export interface ConversationInfo {
+  conversationId: string;
+  serviceUrl: string;
+  botId: string;
+}
+
+export interface InstallDeps {
+  repos: Repositories;
+  clock: Clock;
+  newId: () => string;
+  defaults: { locale: Locale; timeZone: string };
+}
+
+/** The school (tenant) an activity belongs to, created on first contact. */
+export async function ensureSchool(deps: InstallDeps, tenantId: string): Promise<School> {
+  return deps.repos.schools.ensure({
+    id: tenantId,
+    name: tenantId,
+    sector: 'vo',
+    timeZone: deps.defaults.timeZone,
+    defaultLocale: deps.defaults.locale,
+    createdAt: deps.clock.now().toISOString(),
+  });
+}
+
+/**
+ * Finds the person behind a Teams identity (Entra object id, then Teams id, then e-mail, the key imports
+ * use), fills in the ids Teams knows, or creates them as a student: most people who install the app are.
+ */
+export async function identify(deps: InstallDeps, who: TeamsIdentity): Promise<Person> {
+  const { people } = deps.repos;
+  const school = await ensureSchool(deps, who.tenantId);
+  const email = who.email ? normalizeEmail(who.email) : undefined;
+  const found =
+    (who.entraObjectId && (await people.findByEntraObjectId(school.id, who.entraObjectId))) ||
+    (await people.findByTeamsUserId(school.id, who.teamsUserId)) ||
+    (email && (await people.findByEmail(school.id, email))) ||
+    undefined;
+  const now = deps.clock.now().toISOString();
+  const teamsLocale = who.teamsLocale ? localeFrom(who.teamsLocale, school.defaultLocale) : undefined;
+  if (!found) {
+    try {
+      return await people.create({
+        id: deps.newId(),
+        schoolId: school.id,
+        name: who.name?.trim() || email || 'Onbekend',
+        ...(email ? { email } : {}),
+        ...(who.entraObjectId ? { entraObjectId: who.entraObjectId } : {}),
+        teamsUserId: who.teamsUserId,
+        locale: teamsLocale ?? school.defaultLocale,
+        localeSource: teamsLocale ? 'teams' : 'default',
+        roles: ['student'],
+        reachability: { state: 'reachable' },
+        createdAt: now,
+        updatedAt: now,
+      });
+    } catch (err) {
+      // Two first activities from one new user at once: the other one created the person.
+      const again = await people.findByTeamsUserId(school.id, who.teamsUserId);
+      if (again) return again;
+      throw err;
+    }
+  }
+  return people.update(school.id, found.id, (p) => {
+    const next: Person = { ...p };
+    let changed = false;
+    const set = <K extends keyof Person>(key: K, value: Person[K] | undefined) => {
+      if (value !== undefined && value !== p[key]) {
+        next[key] = value;
+        changed = true;
+      }
+    };
+    set('teamsUserId', who.teamsUserId);
+    set('entraObjectId', who.entraObjectId);
+    if (!p.email) set('email', email);
+    if (who.name?.trim() && (p.name === p.email || p.name === 'Onbekend')) set('name', who.name.trim());
+    if (teamsLocale && p.localeSource !== 'chosen') {
+      set('locale', teamsLocale);
+      set('localeSource', 'teams');
+    }
+    if (!changed) return undefined;
+    next.updatedAt = now;
+    return next;
+  });
+}
+
+/** The app was installed in (or first used from) a 1:1 chat: remember how to reach this person. */
+export async function capturePersonalInstall(
+  deps: InstallDeps,
+  who: TeamsIdentity,
+  conversation: ConversationInfo,
+): Promise<{ person: Person; ref: ConversationRef; firstTime: boolean }> {
+  const person = await identify(deps, who);
+  const existing = await deps.repos.conversations.personal(person.schoolId, person.id);
+  const now = deps.clock.now().toISOString();
+  const ref = await deps.repos.conversations.save({
+    schoolId: person.schoolId,
+    kind: 'personal',
+    tenantId: who.tenantId,
+    conversationId: conversation.conversationId,
+    serviceUrl: conversation.serviceUrl,
+    botId: conversation.botId,
+    personId: person.id,
+    teamsUserId: who.teamsUserId,
+    ...(who.entraObjectId ? { entraObjectId: who.entraObjectId } : {}),
+    installed: true,
+    updatedAt: now,
+  });
+  const reachable =
+    person.reachability.state === 'reachable'
+      ? person
+      : await deps.repos.people.update(person.schoolId, person.id, (p) => ({
+          ...p,
+          reachability: { state: 'reachable' },
+          updatedAt: now,
+        }));
+  await rememberServiceUrl(deps, person.schoolId, conversation);
+  return { person: reachable, ref, firstTime: !existing || !existing.installed };
+}
+
+async function rememberServiceUrl(deps: InstallDeps, schoolId: string, conversation: ConversationInfo): Promise<void> {
+  await deps.repos.schools.update(schoolId, (s) =>
+    s.serviceUrl === conversation.serviceUrl && s.botId === conversation.botId
+      ? undefined
+      : { ...s, serviceUrl: conversation.serviceUrl, botId: conversation.botId },
+  );
+}
+
+/** The app was removed from the 1:1 chat: the person becomes unreachable, with the date. Nothing is deleted. */
+export async function capturePersonalUninstall(deps: InstallDeps, who: TeamsIdentity): Promise<Person | undefined> {
+  const school = await deps.repos.schools.get(who.tenantId);
+  if (!school) return undefined;
+  const person =
+    (who.entraObjectId && (await deps.repos.people.findByEntraObjectId(school.id, who.entraObjectId))) ||
+    (await deps.repos.people.findByTeamsUserId(school.id, who.teamsUserId));
+  if (!person) return undefined;
+  const now = deps.clock.now().toISOString();
+  const ref = await deps.repos.conversations.personal(school.id, person.id);
+  if (ref?.installed) {
+    await deps.repos.conversations.update(school.id, ref.id, (r) => ({
+      ...r,
+      installed: false,
+      uninstalledAt: now,
+      updatedAt: now,
+    }));
+  }
+  return deps.repos.people.update(school.id, person.id, (p) =>
+    p.reachability.state === 'unreachable' && p.reachability.reason === 'uninstalled'
+      ? undefined
+      : { ...p, reachability: { state: 'unreachable', since: now, reason: 'uninstalled' }, updatedAt: now },
+  );
+}
+
+/** Team members as the roster returns them. */
+export interface RosterMember {
+  teamsUserId: string;
+  entraObjectId?: string;
+  email?: string;
+  name?: string;
+}
+
+/**
+ * The app was added to a team: remember the team, and learn the Teams ids of members we already know
+ * (by e-mail or Entra id), so that their mentor cards and prompts can open a 1:1 chat with them.
+ */
+export async function captureTeamInstall(
+  deps: InstallDeps,
+  team: { tenantId: string; teamId: string; teamName?: string } & ConversationInfo,
+  roster: RosterMember[],
+): Promise<{ ref: ConversationRef; matched: number }> {
+  const school = await ensureSchool(deps, team.tenantId);
+  const now = deps.clock.now().toISOString();
+  const ref = await deps.repos.conversations.save({
+    schoolId: school.id,
+    kind: 'team',
+    tenantId: team.tenantId,
+    conversationId: team.conversationId,
+    serviceUrl: team.serviceUrl,
+    botId: team.botId,
+    teamId: team.teamId,
+    ...(team.teamName ? { teamName: team.teamName } : {}),
+    installed: true,
+    updatedAt: now,
+  });
+  await rememberServiceUrl(deps, school.id, team);
+  let matched = 0;
+  for (const member of roster) {
+    const email = member.email ? normalizeEmail(member.email) : undefined;
+    const person =
+      (member.entraObjectId && (await deps.repos.people.findByEntraObjectId(school.id, member.entraObjectId))) ||
+      (email && (await deps.repos.people.findByEmail(school.id, email))) ||
+      undefined;
+    if (!person) continue;
+    matched++;
+    if (person.teamsUserId === member.teamsUserId && person.entraObjectId === (member.entraObjectId ?? person.entraObjectId))
+      continue;
+    await deps.repos.people.update(school.id, person.id, (p) => ({
+      ...p,
+      teamsUserId: member.teamsUserId,
+      ...(member.entraObjectId ? { entraObjectId: member.entraObjectId } : {}),
+      updatedAt: now,
+    }));
+  }
+  return { ref, matched };
+}
+
+export async function captureTeamUninstall(deps: InstallDeps, tenantId: string, teamId: string): Promise<void> {
+  const ref = await deps.repos.conversations.team(tenantId, teamId);
+  if (!ref?.installed) return;
+  const now = deps.clock.now().toISOString();
+  await deps.repos.conversations.update(tenantId, ref.id, (r) => ({
+    ...r,
+    installed: false,
+    uninstalledAt: now,
+    updatedAt: now,
+  }));
+}

@@ -1,0 +1,100 @@
+import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection, School } from './entities.ts';
+import type { Role } from './types.ts';
+
+/** Applies a change to the latest version; return undefined to change nothing. Retried on lost races. */
+export type Mutate<T> = (current: T) => T | undefined;
+
+export interface SchoolRepository {
+  get(id: string): Promise<School | undefined>;
+  list(): Promise<School[]>;
+  /** Creates the school if it does not exist yet; returns the stored one either way. */
+  ensure(school: Omit<School, 'version'>): Promise<School>;
+  update(id: string, mutate: Mutate<School>): Promise<School>;
+}
+
+export interface PersonRepository {
+  get(schoolId: string, id: string): Promise<Person | undefined>;
+  findByEmail(schoolId: string, email: string): Promise<Person | undefined>;
+  findByEntraObjectId(schoolId: string, entraObjectId: string): Promise<Person | undefined>;
+  findByTeamsUserId(schoolId: string, teamsUserId: string): Promise<Person | undefined>;
+  listByRole(schoolId: string, role: Role): Promise<Person[]>;
+  create(person: Omit<Person, 'version'>): Promise<Person>;
+  update(schoolId: string, id: string, mutate: Mutate<Person>): Promise<Person>;
+}
+
+export interface AssignmentRepository {
+  activeMentorsOf(schoolId: string, studentId: string): Promise<MentorAssignment[]>;
+  activeStudentsOf(schoolId: string, mentorId: string): Promise<MentorAssignment[]>;
+  get(schoolId: string, studentId: string, mentorId: string): Promise<MentorAssignment | undefined>;
+  /** Creates or re-activates the assignment; `changed` is false when it was already active. */
+  assign(
+    schoolId: string,
+    studentId: string,
+    mentorId: string,
+    at: string,
+  ): Promise<{ assignment: MentorAssignment; changed: boolean }>;
+  end(schoolId: string, studentId: string, mentorId: string, at: string): Promise<void>;
+}
+
+export interface ConversationRepository {
+  personal(schoolId: string, personId: string): Promise<ConversationRef | undefined>;
+  team(schoolId: string, teamId: string): Promise<ConversationRef | undefined>;
+  /** Stores the latest reference (insert or replace). */
+  save(ref: Omit<ConversationRef, 'version' | 'id'>): Promise<ConversationRef>;
+  update(schoolId: string, id: string, mutate: Mutate<ConversationRef>): Promise<ConversationRef>;
+}
+
+export interface ReflectionRepository {
+  create(reflection: Omit<Reflection, 'version'>): Promise<Reflection>;
+  get(studentId: string, id: string): Promise<Reflection | undefined>;
+  /** Cross-partition lookup; only to tell "not yours" from "does not exist" when a submit is tampered with. */
+  findAnywhere(id: string): Promise<Reflection | undefined>;
+  update(studentId: string, id: string, mutate: Mutate<Reflection>): Promise<Reflection>;
+  listByStudent(studentId: string): Promise<Reflection[]>;
+  listByRouting(routing: Reflection['routing'][]): Promise<Reflection[]>;
+}
+
+export interface MentorItemRepository {
+  /** Idempotent: returns the existing item when this reflection already reached this mentor. */
+  ensure(item: Omit<MentorItem, 'version'>): Promise<{ item: MentorItem; created: boolean }>;
+  get(mentorId: string, id: string): Promise<MentorItem | undefined>;
+  update(mentorId: string, id: string, mutate: Mutate<MentorItem>): Promise<MentorItem>;
+  listByMentor(mentorId: string): Promise<MentorItem[]>;
+  listPending(mode: MentorItem['mode']): Promise<MentorItem[]>;
+}
+
+export interface Repositories {
+  schools: SchoolRepository;
+  people: PersonRepository;
+  assignments: AssignmentRepository;
+  conversations: ConversationRepository;
+  reflections: ReflectionRepository;
+  mentorItems: MentorItemRepository;
+}
+
+/** Why a message could not be delivered, in terms the coordinator sees. */
+export type DeliveryFailure = 'blocked' | 'uninstalled' | 'not-found' | 'no-conversation' | 'throttled' | 'error';
+
+export class DeliveryError extends Error {
+  readonly reason: DeliveryFailure;
+  /** True when trying again later may succeed. */
+  readonly transient: boolean;
+  constructor(reason: DeliveryFailure, transient: boolean, detail?: string) {
+    super(detail ? `${reason}: ${detail}` : reason);
+    this.name = 'DeliveryError';
+    this.reason = reason;
+    this.transient = transient;
+  }
+}
+
+/**
+ * What the domain asks the Teams adapter to do. Semantic, not Teams-shaped: the adapter builds the cards.
+ * Methods throw DeliveryError when the person cannot be reached.
+ */
+export interface Notifier {
+  /** A student's reflection, sent to one of their mentors right away. */
+  reflectionToMentor(input: { mentor: Person; student: Person; reflection: Reflection }): Promise<{
+    conversationId: string;
+    activityId: string;
+  }>;
+}

@@ -1,0 +1,39 @@
+// Core vocabulary of LOB Reflectie (see ../shared/domain.md). No SDK or driver imports in src/domain.
+
+export const locales = ['nl', 'en'] as const;
+export type Locale = (typeof locales)[number];
+
+export const roles = ['student', 'mentor', 'coordinator', 'team-leader', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+/** The five career competencies (loopbaancompetenties). Every question and answer is tagged with them. */
+export const competencies = ['qualities', 'motives', 'work-exploration', 'career-steering', 'networking'] as const;
+export type Competency = (typeof competencies)[number];
+
+export const sectors = ['vo', 'mbo', 'hbo'] as const;
+export type Sector = (typeof sectors)[number];
+
+/** The four phases of the careers conversation, in order. */
+export const phases = ['look-back', 'reflect', 'look-forward', 'activate'] as const;
+export type Phase = (typeof phases)[number];
+
+/** One-tap emotions, from very positive to very negative. The valence drives branching and signals. */
+export const emotions = ['great', 'good', 'mixed', 'bad', 'awful'] as const;
+export type Emotion = (typeof emotions)[number];
+export type Valence = 'positive' | 'neutral' | 'negative';
+
+export function valenceOf(emotion: Emotion): Valence {
+  if (emotion === 'great' || emotion === 'good') return 'positive';
+  if (emotion === 'mixed') return 'neutral';
+  return 'negative';
+}
+
+/** Maps a Teams/BCP-47 locale ("en-US", "nl-NL") to a product locale. */
+export function localeFrom(tag: string | undefined, fallback: Locale): Locale {
+  const lang = tag?.toLowerCase().split(/[-_]/)[0];
+  return lang === 'en' ? 'en' : lang === 'nl' ? 'nl' : fallback;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

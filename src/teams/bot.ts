@@ -1,0 +1,260 @@
+import { PUBLIC, withOverrides } from '@microsoft/teams.api';
+import { App } from '@microsoft/teams.apps';
+import { helpCard, messageCard, welcomeCard } from '../cards/cards.ts';
+import type { Person } from '../domain/entities.ts';
+import {
+  capturePersonalInstall,
+  capturePersonalUninstall,
+  captureTeamInstall,
+  captureTeamUninstall,
+  identify,
+  type TeamsIdentity,
+} from '../domain/install.ts';
+import { sdkLogger } from '../log.ts';
+import { cardActionSchema, commandText, type Envelope, envelopeSchema, isPersonal, messageSchema, tenantOf } from './activity.ts';
+import { cardActivity } from './connector.ts';
+import type { BotHttpAdapter } from './http-adapter.ts';
+import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from './turn.ts';
+
+// Inbound: the Teams SDK validates the request and routes activities here; these handlers turn them
+// into domain calls. Every handler catches its own failures: the user gets a short message, the log
+// gets ids (never answer text), and the process keeps running.
+
+type Ctx = { activity: unknown };
+
+export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features: Feature[]): App {
+  const { config, log } = deps;
+  const cloud =
+    config.BOT_OPENID_METADATA_URL && config.BOT_TOKEN_ISSUER
+      ? withOverrides(PUBLIC, { openIdMetadataUrl: config.BOT_OPENID_METADATA_URL, tokenIssuer: config.BOT_TOKEN_ISSUER })
+      : undefined;
+  const app = new App({
+    ...(config.CLIENT_ID ? { clientId: config.CLIENT_ID } : {}),
+    ...(config.CLIENT_SECRET ? { clientSecret: config.CLIENT_SECRET } : {}),
+    ...(config.TENANT_ID ? { tenantId: config.TENANT_ID } : {}),
+    ...(config.MANAGED_IDENTITY_CLIENT_ID ? { managedIdentityClientId: config.MANAGED_IDENTITY_CLIENT_ID } : {}),
+    ...(cloud ? { cloud } : {}),
+    dangerouslyAllowUnauthenticatedRequests: config.devMode,
+    httpServerAdapter: adapter,
+    logger: sdkLogger(log),
+    serviceUrl: config.SERVICE_URL,
+    telemetry: { agent365: false },
+  });
+
+  const commands = features.flatMap((f) => f.commands ?? []);
+  const verbs = new Map(features.flatMap((f) => f.verbs ?? []).map((v) => [v.verb, v]));
+
+  const parse = (ctx: Ctx): Envelope | undefined => {
+    const parsed = envelopeSchema.safeParse(ctx.activity);
+    if (!parsed.success) {
+      log.warn({ problem: parsed.error.issues[0]?.path.join('.') }, 'activity without the fields the bot needs ignored');
+      return undefined;
+    }
+    if (!tenantOf(parsed.data)) {
+      log.warn({ type: parsed.data.type }, 'activity without a tenant ignored');
+      return undefined;
+    }
+    return parsed.data;
+  };
+
+  const identity = async (a: Envelope, lookupProfile: boolean): Promise<TeamsIdentity> => {
+    const who: TeamsIdentity = {
+      tenantId: tenantOf(a)!,
+      teamsUserId: a.from.id,
+      ...(a.from.aadObjectId ? { entraObjectId: a.from.aadObjectId } : {}),
+      ...(a.from.name ? { name: a.from.name } : {}),
+      ...(a.locale ? { teamsLocale: a.locale } : {}),
+    };
+    if (!lookupProfile) return who;
+    try {
+      // Activities carry no e-mail: the roster does, and e-mail is how imports and the CLI name people.
+      const member = await deps.connector.getMember(a.serviceUrl, a.conversation.id, a.from.id);
+      return {
+        ...who,
+        ...(member.email || member.userPrincipalName ? { email: member.email ?? member.userPrincipalName } : {}),
+        ...(member.name ? { name: member.name } : {}),
+        ...(member.aadObjectId && !who.entraObjectId ? { entraObjectId: member.aadObjectId } : {}),
+      };
+    } catch (err) {
+      log.warn({ err: String(err) }, 'could not look up the member profile; continuing without e-mail');
+      return who;
+    }
+  };
+
+  const conversationInfo = (a: Envelope) => ({
+    conversationId: a.conversation.id,
+    serviceUrl: a.serviceUrl,
+    botId: a.recipient.id,
+  });
+
+  /** Identifies the sender; in a 1:1 chat also (re)captures the conversation, in case the install event was missed. */
+  const actorOf = async (a: Envelope): Promise<Person> => {
+    if (!isPersonal(a)) return identify(deps.install, await identity(a, false));
+    const school = await deps.repos.schools.get(tenantOf(a)!);
+    const known = school
+      ? (a.from.aadObjectId && (await deps.repos.people.findByEntraObjectId(school.id, a.from.aadObjectId))) ||
+        (await deps.repos.people.findByTeamsUserId(school.id, a.from.id))
+      : undefined;
+    const ref = known ? await deps.repos.conversations.personal(known.schoolId, known.id) : undefined;
+    if (known && ref?.installed && ref.conversationId === a.conversation.id)
+      return identify(deps.install, await identity(a, false));
+    const { person } = await capturePersonalInstall(deps.install, await identity(a, !known?.email), conversationInfo(a));
+    return person;
+  };
+
+  const turnFor = (a: Envelope, actor: Person): Turn => ({
+    deps,
+    activity: a,
+    actor,
+    locale: actor.locale,
+    sendCard: async (card, summary) => {
+      const sent = await deps.connector.sendActivity(a.serviceUrl, a.conversation.id, {
+        ...cardActivity(card, summary),
+        from: { id: a.recipient.id },
+      });
+      return { activityId: sent.id };
+    },
+  });
+
+  const sendPlain = async (a: Envelope, card: unknown) => {
+    try {
+      await deps.connector.sendActivity(a.serviceUrl, a.conversation.id, { ...cardActivity(card), from: { id: a.recipient.id } });
+    } catch (err) {
+      log.warn({ err: String(err) }, 'could not send an error message');
+    }
+  };
+
+  const onInstallAdd = async (a: Envelope) => {
+    if (isPersonal(a)) {
+      const { person, firstTime } = await capturePersonalInstall(deps.install, await identity(a, true), conversationInfo(a));
+      log.info({ personId: person.id, firstTime }, 'installed in a personal chat');
+      if (firstTime) await turnFor(a, person).sendCard(welcomeCard(person.locale, person.name), person.name);
+      // A mentor who just installed the app may have cards waiting.
+      void deps.router.sweep().catch((err) => log.warn({ err: String(err) }, 'sweep after install failed'));
+      return;
+    }
+    const teamId = a.channelData?.team?.id;
+    if (!teamId) {
+      log.info({ conversationType: a.conversation.conversationType }, 'installed in a group chat: nothing to capture');
+      return;
+    }
+    let roster: Awaited<ReturnType<typeof deps.connector.getAllMembers>> = [];
+    try {
+      roster = await deps.connector.getAllMembers(a.serviceUrl, teamId);
+    } catch (err) {
+      log.warn({ err: String(err) }, 'could not read the team roster');
+    }
+    const { matched } = await captureTeamInstall(
+      deps.install,
+      {
+        tenantId: tenantOf(a)!,
+        teamId,
+        ...(a.channelData?.team?.name ? { teamName: a.channelData.team.name } : {}),
+        ...conversationInfo(a),
+      },
+      roster.map((m) => ({
+        teamsUserId: m.id,
+        ...(m.aadObjectId || m.objectId ? { entraObjectId: m.aadObjectId ?? m.objectId } : {}),
+        ...(m.email || m.userPrincipalName ? { email: m.email ?? m.userPrincipalName } : {}),
+        ...(m.name ? { name: m.name } : {}),
+      })),
+    );
+    log.info({ teamId, members: roster.length, matched }, 'added to a team');
+    void deps.router.sweep().catch((err) => log.warn({ err: String(err) }, 'sweep after team install failed'));
+  };
+
+  const onInstallRemove = async (a: Envelope) => {
+    if (isPersonal(a)) {
+      const person = await capturePersonalUninstall(deps.install, await identity(a, false));
+      log.info({ personId: person?.id }, 'removed from a personal chat');
+      return;
+    }
+    const teamId = a.channelData?.team?.id;
+    if (teamId) await captureTeamUninstall(deps.install, tenantOf(a)!, teamId);
+    log.info({ teamId }, 'removed from a team');
+  };
+
+  const guarded = async (what: string, ctx: Ctx, run: (a: Envelope) => Promise<void>) => {
+    const a = parse(ctx);
+    if (!a) return;
+    try {
+      await run(a);
+    } catch (err) {
+      log.error({ err: String(err), stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | '), what }, 'handler failed');
+      if (what === 'message') await sendPlain(a, messageCard('core.errors.generic', undefined, 'attention'));
+    }
+  };
+
+  app.on('install.add', (ctx) => guarded('install.add', ctx, onInstallAdd));
+  app.on('install.remove', (ctx) => guarded('install.remove', ctx, onInstallRemove));
+
+  app.on('conversationUpdate', (ctx) =>
+    guarded('conversationUpdate', ctx, async (a) => {
+      const raw = ctx.activity as { membersAdded?: { id?: string }[]; membersRemoved?: { id?: string }[] };
+      // Teams sends installationUpdate and conversationUpdate for one install; capture is idempotent and
+      // the welcome goes out only the first time.
+      if (raw.membersAdded?.some((m) => m?.id === a.recipient.id)) await onInstallAdd(a);
+      else if (raw.membersRemoved?.some((m) => m?.id === a.recipient.id)) await onInstallRemove(a);
+    }),
+  );
+
+  app.on('message', (ctx) =>
+    guarded('message', ctx, async (a) => {
+      const msg = messageSchema.safeParse(ctx.activity);
+      const actor = await actorOf(a);
+      const turn = turnFor(a, actor);
+      if (!msg.success) {
+        await turn.sendCard(messageCard('core.errors.invalidCard', actor.locale, 'attention'));
+        return;
+      }
+      const text = commandText(msg.data.text);
+      const [word = '', ...rest] = text.split(' ');
+      const command = commands.find((c) => c.names.includes(text)) ?? commands.find((c) => c.names.includes(word));
+      if (!command) {
+        await turn.sendCard(helpCard(actor.locale, true));
+        return;
+      }
+      if (command.roles && !command.roles.some((r) => actor.roles.includes(r))) {
+        log.info({ personId: actor.id, command: command.names[0] }, 'command refused: role');
+        await turn.sendCard(helpCard(actor.locale, true));
+        return;
+      }
+      if ((command.personalOnly ?? true) && !isPersonal(a)) {
+        await turn.sendCard(messageCard('core.errors.personalOnly', actor.locale));
+        return;
+      }
+      await command.run(turn, command.names.includes(text) ? '' : rest.join(' '));
+    }),
+  );
+
+  app.on('card.action', async (ctx): Promise<CardActionResponse> => {
+    const a = parse(ctx);
+    if (!a) return cardResponse(messageCard('core.errors.invalidCard', undefined, 'attention'));
+    const action = cardActionSchema.safeParse(ctx.activity);
+    let locale: Person['locale'] | undefined;
+    try {
+      const actor = await actorOf(a);
+      locale = actor.locale;
+      if (!action.success) {
+        log.warn({ personId: actor.id, problem: action.error.issues[0]?.path.join('.') }, 'malformed card action refused');
+        return cardResponse(messageCard('core.errors.invalidCard', locale, 'attention'));
+      }
+      const { verb, data } = action.data.value.action;
+      const handler = verbs.get(verb);
+      if (!handler) {
+        log.info({ personId: actor.id, verb: verb.slice(0, 64) }, 'unknown card verb');
+        return cardResponse(messageCard('core.errors.unknownAction', locale, 'attention'));
+      }
+      if (handler.roles && !handler.roles.some((r) => actor.roles.includes(r))) {
+        log.warn({ personId: actor.id, verb }, 'card action refused: role');
+        return cardResponse(messageCard('core.errors.unknownAction', locale, 'attention'));
+      }
+      return await handler.run(turnFor(a, actor), data ?? {});
+    } catch (err) {
+      log.error({ err: String(err), stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') }, 'card action failed');
+      return cardResponse(messageCard('core.errors.generic', locale, 'attention'));
+    }
+  });
+
+  return app;
+}

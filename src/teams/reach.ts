@@ -1,0 +1,108 @@
+import type { Clock } from '../clock.ts';
+import type { ConversationRef, Person } from '../domain/entities.ts';
+import { DeliveryError, type Repositories } from '../domain/ports.ts';
+import { type ConnectorClient, ConnectorError, cardActivity, withRetry } from './connector.ts';
+
+export interface ReachDeps {
+  repos: Repositories;
+  connector: ConnectorClient;
+  clock: Clock;
+  /** Used to open a 1:1 chat when the school has not shown us its own service URL yet. */
+  defaultServiceUrl: string;
+  /** The bot's app id (CLIENT_ID); without credentials the id Teams addressed us with is used. */
+  botId?: string;
+}
+
+/** Maps the connector's answer to the reason a coordinator sees. */
+export function deliveryErrorFrom(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  if (err instanceof ConnectorError) {
+    if (err.status === 403) {
+      const uninstalled = /NotInConversationRoster|Uninstalled|BotDisabled/i.test(err.code ?? '');
+      return new DeliveryError(uninstalled ? 'uninstalled' : 'blocked', false, err.code);
+    }
+    if (err.status === 404) return new DeliveryError('not-found', false, err.code);
+    if (err.status === 429) return new DeliveryError('throttled', true);
+    if (err.transient) return new DeliveryError('error', true, `status ${err.status}`);
+    return new DeliveryError('error', false, `status ${err.status}`);
+  }
+  return new DeliveryError('error', true, (err as Error)?.message);
+}
+
+/** How to reach a person in Teams: their 1:1 chat with the bot, opened proactively when needed. */
+export class Reach {
+  private readonly deps: ReachDeps;
+  constructor(deps: ReachDeps) {
+    this.deps = deps;
+  }
+
+  async personalConversation(person: Person): Promise<ConversationRef> {
+    const { repos, connector, clock } = this.deps;
+    const existing = await repos.conversations.personal(person.schoolId, person.id);
+    if (existing?.installed) return existing;
+    if (!person.teamsUserId) throw new DeliveryError('no-conversation', true, 'no Teams id known yet');
+    const school = await repos.schools.get(person.schoolId);
+    const serviceUrl = existing?.serviceUrl ?? school?.serviceUrl ?? this.deps.defaultServiceUrl;
+    const botId = this.deps.botId ?? existing?.botId ?? school?.botId;
+    if (!botId) throw new DeliveryError('no-conversation', true, 'bot id not known yet');
+    let created: { id: string };
+    try {
+      created = await withRetry(() =>
+        connector.createPersonalConversation(serviceUrl, { botId, tenantId: person.schoolId, teamsUserId: person.teamsUserId! }),
+      );
+    } catch (err) {
+      throw await this.markIfGone(person, deliveryErrorFrom(err));
+    }
+    return repos.conversations.save({
+      schoolId: person.schoolId,
+      kind: 'personal',
+      tenantId: person.schoolId,
+      conversationId: created.id,
+      serviceUrl,
+      botId,
+      personId: person.id,
+      teamsUserId: person.teamsUserId,
+      ...(person.entraObjectId ? { entraObjectId: person.entraObjectId } : {}),
+      installed: true,
+      updatedAt: clock.now().toISOString(),
+    });
+  }
+
+  /** Sends a card to a person's 1:1 chat; throws DeliveryError (and records unreachable people). */
+  async sendCard(person: Person, card: unknown, summary?: string): Promise<{ conversationId: string; activityId: string }> {
+    const ref = await this.personalConversation(person);
+    try {
+      const sent = await withRetry(() =>
+        this.deps.connector.sendActivity(ref.serviceUrl, ref.conversationId, {
+          ...cardActivity(card, summary),
+          from: { id: ref.botId },
+        }),
+      );
+      return { conversationId: ref.conversationId, activityId: sent.id };
+    } catch (err) {
+      throw await this.markIfGone(person, deliveryErrorFrom(err));
+    }
+  }
+
+  /** Blocked, uninstalled and not-found are facts about the person: record them, with the date. */
+  private async markIfGone(person: Person, err: DeliveryError): Promise<DeliveryError> {
+    if (err.reason === 'blocked' || err.reason === 'uninstalled' || err.reason === 'not-found') {
+      const now = this.deps.clock.now().toISOString();
+      const reason = err.reason;
+      await this.deps.repos.people.update(person.schoolId, person.id, (p) =>
+        p.reachability.state === 'unreachable' && p.reachability.reason === reason
+          ? undefined
+          : { ...p, reachability: { state: 'unreachable', since: now, reason }, updatedAt: now },
+      );
+      const ref = await this.deps.repos.conversations.personal(person.schoolId, person.id);
+      if (ref?.installed) {
+        await this.deps.repos.conversations.update(person.schoolId, ref.id, (r) => ({
+          ...r,
+          installed: false,
+          uninstalledAt: now,
+        }));
+      }
+    }
+    return err;
+  }
+}

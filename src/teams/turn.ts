@@ -1,0 +1,70 @@
+import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
+import type { IAdaptiveCard } from '@microsoft/teams.cards';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Person } from '../domain/entities.ts';
+import type { FlowCatalog } from '../domain/flows.ts';
+import type { InstallDeps } from '../domain/install.ts';
+import type { Repositories } from '../domain/ports.ts';
+import type { ReflectionService } from '../domain/reflections.ts';
+import type { Router } from '../domain/routing.ts';
+import type { Locale, Role } from '../domain/types.ts';
+import type { Logger } from '../log.ts';
+import type { Envelope } from './activity.ts';
+import type { ConnectorClient } from './connector.ts';
+import type { Reach } from './reach.ts';
+
+/** Everything a feature handler may use. Built once in src/app.ts. */
+export interface BotDeps {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  repos: Repositories;
+  flows: FlowCatalog;
+  reflections: ReflectionService;
+  router: Router;
+  connector: ConnectorClient;
+  reach: Reach;
+  install: InstallDeps;
+}
+
+/** One inbound activity from an identified person. */
+export interface Turn {
+  deps: BotDeps;
+  activity: Envelope;
+  actor: Person;
+  locale: Locale;
+  /** Sends a card into the conversation the activity came from. */
+  sendCard(card: unknown, summary?: string): Promise<{ activityId: string }>;
+}
+
+/** The body Teams expects back from an Action.Execute (adaptiveCard/action) invoke. */
+export type CardActionResponse = AdaptiveCardActionResponse;
+
+/** Teams replaces the card the button was on with this one. */
+export function cardResponse(card: unknown): CardActionResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as IAdaptiveCard };
+}
+
+export interface TextCommand {
+  /** Lower-case words that start the command, in Dutch and English. */
+  names: readonly string[];
+  /** Who may use it; omitted means everyone. Checked before run. */
+  roles?: readonly Role[];
+  /** Only in the 1:1 chat (answers and personal data must not land in a channel). Default true. */
+  personalOnly?: boolean;
+  run(turn: Turn, args: string): Promise<void>;
+}
+
+export interface CardVerb {
+  verb: string;
+  roles?: readonly Role[];
+  run(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse>;
+}
+
+/** A feature contributes commands and card verbs; src/teams/bot.ts dispatches to them. */
+export interface Feature {
+  name: string;
+  commands?: TextCommand[];
+  verbs?: CardVerb[];
+}

@@ -130,7 +130,7 @@ export async function capturePersonalInstall(
           updatedAt: now,
         }));
   await rememberServiceUrl(deps, person.schoolId, conversation);
-  return { person: reachable, ref, firstTime: !existing || !existing.installed };
+  return { person: reachable, ref, firstTime: !existing?.installed };
 }
 
 async function rememberServiceUrl(deps: InstallDeps, schoolId: string, conversation: ConversationInfo): Promise<void> {

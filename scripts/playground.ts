@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+// `npm run playground [-- --as student|mentor]`: starts the Microsoft 365 Agents Playground against the
+// local bot. The Playground shows only its current user's chats, so the mentor gets a second Playground
+// on the next port (same tenant and users, same bot).
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { as: { type: 'string', default: 'student' }, port: { type: 'string' } } });
+const role = values.as === 'mentor' ? 'mentor' : 'student';
+const port = values.port ?? (role === 'mentor' ? '56151' : '56150');
+const botPort = process.env.PORT ?? '3978';
+const endpoint = `http://127.0.0.1:${botPort}/api/messages`;
+
+const bin = path.join(root, 'node_modules', '.bin', 'agentsplayground');
+const child = spawn(bin, ['-e', endpoint, '-c', 'msteams', '-p', port, '--dt'], {
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    TEAMSAPPTESTER_BROWSER: process.env.TEAMSAPPTESTER_BROWSER ?? 'none',
+    SEND_INSTALLATION_ACTIVITY: 'true',
+    M365_AGENTS_PLAYGROUND_CONFIG_PATH: path.join(root, 'scripts', 'playground', `${role}.yml`),
+  },
+});
+process.stdout.write(
+  `\nAgents Playground as the ${role} (${role === 'mentor' ? 'Megan Bowen, meganb@example.com' : 'Alex Wilber, alexw@example.com'})\n` +
+    `  open http://127.0.0.1:${port} in a browser; the bot must be running (npm start) on ${endpoint}\n\n`,
+);
+const stop = () => child.kill('SIGTERM');
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+child.on('exit', (code) => process.exit(code ?? 0));

@@ -38,6 +38,20 @@ export async function ensureSchool(deps: InstallDeps, tenantId: string): Promise
   });
 }
 
+/** The person behind any of the ids Teams and imports know, most reliable first: Entra id, Teams id, e-mail. */
+export async function findPerson(
+  repos: Repositories,
+  schoolId: string,
+  ids: { entraObjectId?: string | undefined; teamsUserId?: string | undefined; email?: string | undefined },
+): Promise<Person | undefined> {
+  return (
+    (ids.entraObjectId && (await repos.people.findByEntraObjectId(schoolId, ids.entraObjectId))) ||
+    (ids.teamsUserId && (await repos.people.findByTeamsUserId(schoolId, ids.teamsUserId))) ||
+    (ids.email && (await repos.people.findByEmail(schoolId, normalizeEmail(ids.email)))) ||
+    undefined
+  );
+}
+
 /**
  * Finds the person behind a Teams identity (Entra object id, then Teams id, then e-mail, the key imports
  * use), fills in the ids Teams knows, or creates them as a student: most people who install the app are.
@@ -46,11 +60,11 @@ export async function identify(deps: InstallDeps, who: TeamsIdentity): Promise<P
   const { people } = deps.repos;
   const school = await ensureSchool(deps, who.tenantId);
   const email = who.email ? normalizeEmail(who.email) : undefined;
-  const found =
-    (who.entraObjectId && (await people.findByEntraObjectId(school.id, who.entraObjectId))) ||
-    (await people.findByTeamsUserId(school.id, who.teamsUserId)) ||
-    (email && (await people.findByEmail(school.id, email))) ||
-    undefined;
+  const found = await findPerson(deps.repos, school.id, {
+    entraObjectId: who.entraObjectId,
+    teamsUserId: who.teamsUserId,
+    email,
+  });
   const now = deps.clock.now().toISOString();
   const teamsLocale = who.teamsLocale ? localeFrom(who.teamsLocale, school.defaultLocale) : undefined;
   if (!found) {
@@ -145,9 +159,7 @@ async function rememberServiceUrl(deps: InstallDeps, schoolId: string, conversat
 export async function capturePersonalUninstall(deps: InstallDeps, who: TeamsIdentity): Promise<Person | undefined> {
   const school = await deps.repos.schools.get(who.tenantId);
   if (!school) return undefined;
-  const person =
-    (who.entraObjectId && (await deps.repos.people.findByEntraObjectId(school.id, who.entraObjectId))) ||
-    (await deps.repos.people.findByTeamsUserId(school.id, who.teamsUserId));
+  const person = await findPerson(deps.repos, school.id, { entraObjectId: who.entraObjectId, teamsUserId: who.teamsUserId });
   if (!person) return undefined;
   const now = deps.clock.now().toISOString();
   const ref = await deps.repos.conversations.personal(school.id, person.id);
@@ -200,11 +212,7 @@ export async function captureTeamInstall(
   await rememberServiceUrl(deps, school.id, team);
   let matched = 0;
   for (const member of roster) {
-    const email = member.email ? normalizeEmail(member.email) : undefined;
-    const person =
-      (member.entraObjectId && (await deps.repos.people.findByEntraObjectId(school.id, member.entraObjectId))) ||
-      (email && (await deps.repos.people.findByEmail(school.id, email))) ||
-      undefined;
+    const person = await findPerson(deps.repos, school.id, { entraObjectId: member.entraObjectId, email: member.email });
     if (!person) continue;
     matched++;
     if (person.teamsUserId === member.teamsUserId && person.entraObjectId === (member.entraObjectId ?? person.entraObjectId))

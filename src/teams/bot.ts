@@ -7,6 +7,7 @@ import {
   capturePersonalUninstall,
   captureTeamInstall,
   captureTeamUninstall,
+  findPerson,
   identify,
   type TeamsIdentity,
 } from '../domain/install.ts';
@@ -92,8 +93,7 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     if (!isPersonal(a)) return identify(deps.install, await identity(a, false));
     const school = await deps.repos.schools.get(tenantOf(a)!);
     const known = school
-      ? (a.from.aadObjectId && (await deps.repos.people.findByEntraObjectId(school.id, a.from.aadObjectId))) ||
-        (await deps.repos.people.findByTeamsUserId(school.id, a.from.id))
+      ? await findPerson(deps.repos, school.id, { entraObjectId: a.from.aadObjectId, teamsUserId: a.from.id })
       : undefined;
     const ref = known ? await deps.repos.conversations.personal(known.schoolId, known.id) : undefined;
     if (known && ref?.installed && ref.conversationId === a.conversation.id)

@@ -8,6 +8,8 @@ import { ReflectionService } from './domain/reflections.ts';
 import { Router } from './domain/routing.ts';
 import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from './flows/load-flows.ts';
 import type { Logger } from './log.ts';
+import { JobRunner } from './scheduler/jobs.ts';
+import { Leases } from './scheduler/leases.ts';
 import type { DocumentStore } from './store/document-store.ts';
 import { openRepositories } from './store/repositories.ts';
 import { createTeamsApp } from './teams/bot.ts';
@@ -29,6 +31,10 @@ export interface BotOptions {
   /** Overrides the SDK's token for outbound calls (tests). Default: the SDK's app token, none in dev mode. */
   token?: TokenSource;
   fetch?: typeof fetch;
+  /** Start the cron schedule of the jobs (default true). Tests leave it off and call jobs.runNow(). */
+  scheduler?: boolean;
+  /** Identifies this instance in leases (default: a random id). */
+  instanceId?: string;
 }
 
 export interface RunningBot {
@@ -68,6 +74,8 @@ export async function buildBot(options: BotOptions) {
   const notifier = new TeamsNotifier({ reach, repos, flows, defaultTimeZone: config.DEFAULT_TIME_ZONE });
   const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });
   const reflections = new ReflectionService({ repos, flows, clock, router, newId });
+  const leases = await Leases.open(store);
+  const jobs = new JobRunner({ leases, clock, log, ...(options.instanceId ? { owner: options.instanceId } : {}) });
   const deps: BotDeps = {
     config,
     log,
@@ -79,7 +87,11 @@ export async function buildBot(options: BotOptions) {
     connector,
     reach,
     install: { repos, clock, newId, defaults: { locale: config.DEFAULT_LOCALE, timeZone: config.DEFAULT_TIME_ZONE } },
+    store,
+    leases,
+    jobs,
   };
+  for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
   const adapter = new BotHttpAdapter({ host: config.HOST, maxBodyBytes: config.MAX_BODY_BYTES, log });
   adapter.express.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', store: store.kind });
@@ -92,6 +104,7 @@ export async function buildBot(options: BotOptions) {
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const built = await buildBot(options);
   const { app, adapter, deps, router } = built;
+  const { jobs } = deps;
   await app.initialize();
   adapter.finish();
   await adapter.start(options.config.PORT);
@@ -116,12 +129,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   setImmediate(sweep);
   const timer = setInterval(sweep, options.config.ROUTER_SWEEP_SECONDS * 1000);
   timer.unref();
+  if (options.scheduler ?? true) jobs.start();
 
   return {
     ...built,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     stop: async () => {
       clearInterval(timer);
+      await jobs.stop();
       await adapter.stop();
     },
   };

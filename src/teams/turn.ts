@@ -10,6 +10,9 @@ import type { ReflectionService } from '../domain/reflections.ts';
 import type { Router } from '../domain/routing.ts';
 import type { Locale, Role } from '../domain/types.ts';
 import type { Logger } from '../log.ts';
+import type { Job, JobRunner } from '../scheduler/jobs.ts';
+import type { Leases } from '../scheduler/leases.ts';
+import type { DocumentStore } from '../store/document-store.ts';
 import type { Envelope } from './activity.ts';
 import type { ConnectorClient } from './connector.ts';
 import type { Reach } from './reach.ts';
@@ -26,6 +29,9 @@ export interface BotDeps {
   connector: ConnectorClient;
   reach: Reach;
   install: InstallDeps;
+  store: DocumentStore;
+  leases: Leases;
+  jobs: JobRunner;
 }
 
 /** One inbound activity from an identified person. */
@@ -67,4 +73,6 @@ export interface Feature {
   name: string;
   commands?: TextCommand[];
   verbs?: CardVerb[];
+  /** Scheduled jobs (see src/scheduler/jobs.ts), given the bot's dependencies. */
+  jobs?: (deps: BotDeps) => Job[];
 }

@@ -44,7 +44,7 @@ export async function startTestBot(
     },
   });
   const log = createLogger(config.LOG_LEVEL, sink);
-  const bot = await startBot({ config, log, store, ...(options.clock ? { clock: options.clock } : {}) });
+  const bot = await startBot({ config, log, store, scheduler: false, ...(options.clock ? { clock: options.clock } : {}) });
   const post: TestBot['post'] = async (body, init = {}) => {
     const res = await fetch(`${bot.url}/api/messages`, {
       method: 'POST',

@@ -37,6 +37,10 @@ export interface Person extends Versioned {
   localeSource: 'teams' | 'chosen' | 'default';
   roles: Role[];
   reachability: Reachability;
+  /** Prompts are paused (holiday, illness) until this moment; set by the student (`pauze` / `hervat`). */
+  pause?: { since: string; until: string };
+  /** The student's sector when it differs from the school's (combined schools). */
+  sector?: Sector;
   createdAt: string;
   updatedAt: string;
 }
@@ -70,10 +74,20 @@ export interface ConversationRef extends Versioned {
 
 export type ReflectionAnswers = Record<string, string>;
 
+/** Soft signals, detected from chosen options and the emotion (never guessed from free text). */
+export const signalKinds = ['very-negative', 'doubt-about-fit', 'wants-to-switch'] as const;
+export type Signal = (typeof signalKinds)[number];
+
+/** Why a reflection exists: the student started it, or a campaign prompted it. */
+export type ReflectionSource = { kind: 'student' } | { kind: 'campaign'; campaignId: string; deliveryId: string };
+
 export interface Reflection extends Versioned {
   schoolId: string;
   studentId: string;
   flowId: string;
+  /** The activity type of the flow (internship, open-day, ..., free). */
+  activityType?: string;
+  source?: ReflectionSource;
   locale: Locale;
   status: 'open' | 'submitted';
   createdAt: string;
@@ -81,6 +95,11 @@ export interface Reflection extends Versioned {
   emotion?: Emotion;
   answers: ReflectionAnswers;
   competencies: Competency[];
+  /** The student asked to talk about this with their mentor ("I'd like to talk about this"). */
+  wantsToTalk?: boolean;
+  signals?: Signal[];
+  /** Answered after the campaign's window closed: still stored and routed. */
+  late?: boolean;
   /** Where the card lives, so it can be replaced in place. */
   card?: { conversationId: string; activityId: string };
   /**

@@ -19,20 +19,35 @@ export type SubmitResult =
   | { kind: 'not-found' }
   | { kind: 'not-yours'; ownerId: string };
 
+/** Called after a reflection is stored as submitted, before it is routed (e.g. the delivery ledger marks it answered). */
+export type SubmittedListener = (reflection: Reflection) => Promise<Reflection | undefined>;
+
 export class ReflectionService {
   private readonly deps: ReflectionDeps;
+  private readonly listeners: SubmittedListener[] = [];
   constructor(deps: ReflectionDeps) {
     this.deps = deps;
   }
 
+  /** Registers a listener for submitted reflections; it may return an updated reflection. */
+  onSubmitted(listener: SubmittedListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Opens a reflection for a student; the card that shows it carries the reflection's id. */
-  async start(student: Person, flowId?: string): Promise<{ reflection: Reflection; flow: Flow }> {
+  async start(
+    student: Person,
+    flowId?: string,
+    options: { id?: string; source?: Reflection['source'] } = {},
+  ): Promise<{ reflection: Reflection; flow: Flow }> {
     const flow = (flowId && this.deps.flows.get(flowId)) || this.deps.flows.defaultFlow();
     const reflection = await this.deps.repos.reflections.create({
-      id: this.deps.newId(),
+      id: options.id ?? this.deps.newId(),
       schoolId: student.schoolId,
       studentId: student.id,
       flowId: flow.id,
+      activityType: flow.activityType,
+      source: options.source ?? { kind: 'student' },
       locale: student.locale,
       status: 'open',
       createdAt: this.deps.clock.now().toISOString(),
@@ -78,7 +93,9 @@ export class ReflectionService {
       };
     });
     if (!wonTheRace) return { kind: 'already-submitted', reflection: stored, flow };
-    const { mentorCount, reflection: routed } = await router.routeReflection(stored);
+    let current = stored;
+    for (const listener of this.listeners) current = (await listener(current)) ?? current;
+    const { mentorCount, reflection: routed } = await router.routeReflection(current);
     return { kind: 'submitted', reflection: routed, flow, mentorCount };
   }
 }

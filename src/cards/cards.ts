@@ -93,6 +93,7 @@ export function reflectionCard(
     t: texts(locale, 'core.reflection'),
     title: flow.title[locale],
     reflectionId: reflection.id,
+    wantsToTalk: opts.values?.['wants-to-talk'] === 'true' ? 'true' : 'false',
     errors: unique,
     questions: flow.questions.map((q) => ({
       id: q.id,

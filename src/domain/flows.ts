@@ -37,8 +37,11 @@ export interface FlowCatalog {
 
 export type AnswerError = { field: string; code: 'required' | 'too-long' | 'invalid-choice' | 'unexpected-field' | 'not-text' };
 
+/** Card input every reflection card carries: "I'd like to talk about this with my mentor". */
+export const wantsToTalkField = 'wants-to-talk';
+
 export type AnswerCheck =
-  | { ok: true; answers: Record<string, string>; emotion?: Emotion; competencies: Competency[] }
+  | { ok: true; answers: Record<string, string>; emotion?: Emotion; competencies: Competency[]; wantsToTalk: boolean }
   | { ok: false; errors: AnswerError[] };
 
 /**
@@ -48,9 +51,13 @@ export type AnswerCheck =
  */
 export function checkAnswers(flow: Flow, values: Record<string, unknown>): AnswerCheck {
   const errors: AnswerError[] = [];
-  const known = new Set(flow.questions.map((q) => q.id));
+  const known = new Set([...flow.questions.map((q) => q.id), wantsToTalkField]);
   for (const field of Object.keys(values)) {
     if (!known.has(field)) errors.push({ field, code: 'unexpected-field' });
+  }
+  const talk = values[wantsToTalkField];
+  if (talk !== undefined && talk !== 'true' && talk !== 'false' && talk !== true && talk !== false) {
+    errors.push({ field: wantsToTalkField, code: 'invalid-choice' });
   }
   const answers: Record<string, string> = {};
   let emotion: Emotion | undefined;
@@ -80,7 +87,13 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
     for (const c of q.competencies) tags.add(c);
   }
   if (errors.length) return { ok: false, errors };
-  return { ok: true, answers, ...(emotion ? { emotion } : {}), competencies: competencies.filter((c) => tags.has(c)) };
+  return {
+    ok: true,
+    answers,
+    ...(emotion ? { emotion } : {}),
+    competencies: competencies.filter((c) => tags.has(c)),
+    wantsToTalk: talk === 'true' || talk === true,
+  };
 }
 
 export function questionText(q: Question, locale: Locale): string {

@@ -1,8 +1,9 @@
 import type { Clock } from '../clock.ts';
-import type { Person, Reflection } from './entities.ts';
+import type { Person, Reflection, Signal } from './entities.ts';
 import { type AnswerError, checkAnswers, type Flow, type FlowCatalog } from './flows.ts';
 import type { Repositories } from './ports.ts';
 import type { Router } from './routing.ts';
+import type { Emotion } from './types.ts';
 
 export interface ReflectionDeps {
   repos: Repositories;
@@ -18,6 +19,11 @@ export type SubmitResult =
   | { kind: 'invalid'; reflection: Reflection; flow: Flow; errors: AnswerError[]; values: Record<string, unknown> }
   | { kind: 'not-found' }
   | { kind: 'not-yours'; ownerId: string };
+
+/** Soft signals from what the student chose (never from free text). */
+function signalsOf(check: { emotion?: Emotion }): Signal[] {
+  return check.emotion === 'awful' ? ['very-negative'] : [];
+}
 
 /** Called after a reflection is stored as submitted, before it is routed (e.g. the delivery ledger marks it answered). */
 export type SubmittedListener = (reflection: Reflection) => Promise<Reflection | undefined>;
@@ -89,6 +95,8 @@ export class ReflectionService {
         answers: check.answers,
         ...(check.emotion ? { emotion: check.emotion } : {}),
         competencies: check.competencies,
+        wantsToTalk: check.wantsToTalk,
+        signals: signalsOf(check),
         routing: 'pending',
       };
     });

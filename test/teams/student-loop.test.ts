@@ -126,7 +126,7 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     expect(text).toMatch(/Loopbaancompetenties: .*werkexploratie/);
 
     const stored = await t.bot.repos.reflections.get(assigned.ok ? assigned.student.id : '', reflectionId);
-    expect(stored).toMatchObject({ status: 'submitted', emotion: 'good', routing: 'routed' });
+    expect(stored).toMatchObject({ status: 'submitted', emotion: 'good', routing: 'routed', wantsToTalk: false, signals: [] });
     expect(stored?.competencies).toEqual(expect.arrayContaining(['motives', 'work-exploration', 'career-steering']));
   });
 
@@ -166,6 +166,23 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     const chat = t.connector.personalConversationOf(mentor.userId);
     expect(chat).toBeDefined();
     expect(cardText(t.connector.cardsIn(chat!)[0])).toContain('Daan Smit');
+  });
+
+  it('records that the student wants to talk, and the signal of a very negative emotion', async () => {
+    const student = testUser('Sanne', 'sanne@school.nl');
+    await install(t, student);
+    const reflectionId = await startReflection(t, student);
+    const card = t.connector.cardsIn(student.conversationId).at(-1) as Card;
+    expect(card.body.find((e) => e['id'] === 'wants-to-talk')).toMatchObject({ type: 'Input.Toggle', valueOn: 'true' });
+    invokeCard(await submit(t, student, { reflectionId, ...goodAnswer, feeling: 'awful', 'wants-to-talk': 'true' }));
+    const person = await t.bot.repos.people.findByEmail(tenantId, student.email);
+    expect(await t.bot.repos.reflections.get(person!.id, reflectionId)).toMatchObject({
+      wantsToTalk: true,
+      signals: ['very-negative'],
+    });
+    const next = await startReflection(t, student);
+    const refused = invokeCard(await submit(t, student, { reflectionId: next, ...goodAnswer, 'wants-to-talk': 'maybe' }));
+    expect(cardText(refused)).toContain('Kies een van de opties');
   });
 
   it('answers a second tap on the same card with the summary, and stores and routes once', async () => {

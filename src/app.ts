@@ -16,6 +16,7 @@ import { createTeamsApp } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource } from './teams/connector.ts';
 import { coreFeature } from './teams/features/core.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
+import { BotTokenVerifier } from './teams/inbound-auth.ts';
 import { TeamsNotifier } from './teams/notifier.ts';
 import { Reach } from './teams/reach.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
@@ -92,7 +93,23 @@ export async function buildBot(options: BotOptions) {
     jobs,
   };
   for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
-  const adapter = new BotHttpAdapter({ host: config.HOST, maxBodyBytes: config.MAX_BODY_BYTES, log });
+  // Every request is verified unless development mode is on (config refuses that on App Service).
+  const verifier = config.devMode
+    ? undefined
+    : new BotTokenVerifier({
+        appId: config.CLIENT_ID ?? '',
+        ...(config.BOT_OPENID_METADATA_URL ? { openIdMetadataUrl: config.BOT_OPENID_METADATA_URL } : {}),
+        ...(config.BOT_TOKEN_ISSUER ? { issuer: config.BOT_TOKEN_ISSUER } : {}),
+        clock,
+        log: log.child({ component: 'auth' }),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+  const adapter = new BotHttpAdapter({
+    host: config.HOST,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    log,
+    ...(verifier ? { authenticate: (auth, activity) => verifier.verify(auth, activity) } : {}),
+  });
   adapter.express.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', store: store.kind });
   });

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { FlowCatalog } from './domain/flows.ts';
 import type { Repositories } from './domain/ports.ts';
 import { ReflectionService } from './domain/reflections.ts';
+import { RoleResolver } from './domain/roles.ts';
 import { Router } from './domain/routing.ts';
 import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from './flows/load-flows.ts';
 import type { Logger } from './log.ts';
@@ -15,6 +16,7 @@ import { openRepositories } from './store/repositories.ts';
 import { createTeamsApp } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource } from './teams/connector.ts';
 import { coreFeature } from './teams/features/core.ts';
+import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { BotTokenVerifier } from './teams/inbound-auth.ts';
 import { TeamsNotifier } from './teams/notifier.ts';
@@ -32,6 +34,8 @@ export interface BotOptions {
   /** Overrides the SDK's token for outbound calls (tests). Default: the SDK's app token, none in dev mode. */
   token?: TokenSource;
   fetch?: typeof fetch;
+  /** Overrides the app token for Microsoft Graph in a tenant (tests). Default: the SDK's, none in dev mode. */
+  graphToken?: (tenantId: string) => Promise<string | undefined>;
   /** Start the cron schedule of the jobs (default true). Tests leave it off and call jobs.runNow(). */
   scheduler?: boolean;
   /** Identifies this instance in leases (default: a random id). */
@@ -75,6 +79,29 @@ export async function buildBot(options: BotOptions) {
   const notifier = new TeamsNotifier({ reach, repos, flows, defaultTimeZone: config.DEFAULT_TIME_ZONE });
   const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });
   const reflections = new ReflectionService({ repos, flows, clock, router, newId });
+  const graphScope = `${new URL(config.GRAPH_BASE_URL).origin}/.default`;
+  const graphToken =
+    options.graphToken ??
+    (async (tenantId: string) => {
+      if (config.devMode && !config.CLIENT_ID) return undefined;
+      const t = await app?.tokenProvider.getAppToken(graphScope, tenantId);
+      return t ? t.toString() : undefined;
+    });
+  const roles = new RoleResolver({
+    groups: config.roleGroups,
+    clock,
+    cacheMs: config.ROLE_GROUP_CACHE_SECONDS * 1000,
+    log: log.child({ component: 'roles' }),
+    ...(Object.keys(config.roleGroups).length > 0
+      ? {
+          directory: new GraphGroupDirectory({
+            baseUrl: config.GRAPH_BASE_URL,
+            token: graphToken,
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+          }),
+        }
+      : {}),
+  });
   const leases = await Leases.open(store);
   const jobs = new JobRunner({ leases, clock, log, ...(options.instanceId ? { owner: options.instanceId } : {}) });
   const deps: BotDeps = {
@@ -91,6 +118,7 @@ export async function buildBot(options: BotOptions) {
     store,
     leases,
     jobs,
+    roles,
   };
   for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
   // Every request is verified unless development mode is on (config refuses that on App Service).

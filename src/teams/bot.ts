@@ -1,6 +1,7 @@
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import { App } from '@microsoft/teams.apps';
 import { helpCard, messageCard, welcomeCard } from '../cards/cards.ts';
+import { mayUse } from '../domain/authorization.ts';
 import type { Person } from '../domain/entities.ts';
 import {
   capturePersonalInstall,
@@ -11,6 +12,7 @@ import {
   identify,
   type TeamsIdentity,
 } from '../domain/install.ts';
+import { localeFrom } from '../domain/types.ts';
 import { sdkLogger } from '../log.ts';
 import { cardActionSchema, commandText, type Envelope, envelopeSchema, isPersonal, messageSchema, tenantOf } from './activity.ts';
 import { cardActivity } from './connector.ts';
@@ -89,7 +91,10 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
   });
 
   /** Identifies the sender; in a 1:1 chat also (re)captures the conversation, in case the install event was missed. */
-  const actorOf = async (a: Envelope): Promise<Person> => {
+  /** The sender with their effective roles (stored plus Entra group roles). */
+  const actorOf = async (a: Envelope): Promise<Person> => deps.roles.resolve(await personOf(a), tenantOf(a)!);
+
+  const personOf = async (a: Envelope): Promise<Person> => {
     if (!isPersonal(a)) return identify(deps.install, await identity(a, false));
     const school = await deps.repos.schools.get(tenantOf(a)!);
     const known = school
@@ -200,13 +205,15 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
 
   app.on('message', (ctx) =>
     guarded('message', ctx, async (a) => {
+      // Bad input is refused before anything is stored: no person is created for a malformed message.
       const msg = messageSchema.safeParse(ctx.activity);
-      const actor = await actorOf(a);
-      const turn = turnFor(a, actor);
       if (!msg.success) {
-        await turn.sendCard(messageCard('core.errors.invalidCard', actor.locale, 'attention'));
+        log.info({ problem: msg.error.issues[0]?.path.join('.') }, 'malformed message refused');
+        await sendPlain(a, messageCard('core.errors.invalidCard', localeFrom(a.locale, config.DEFAULT_LOCALE), 'attention'));
         return;
       }
+      const actor = await actorOf(a);
+      const turn = turnFor(a, actor);
       const text = commandText(msg.data.text);
       const [word = '', ...rest] = text.split(' ');
       const command = commands.find((c) => c.names.includes(text)) ?? commands.find((c) => c.names.includes(word));
@@ -214,7 +221,8 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
         await turn.sendCard(helpCard(actor.locale, true));
         return;
       }
-      if (command.roles && !command.roles.some((r) => actor.roles.includes(r))) {
+      if (!mayUse(actor, command)) {
+        // Answered as an unknown command: people do not learn which commands other roles have.
         log.info({ personId: actor.id, command: command.names[0] }, 'command refused: role');
         await turn.sendCard(helpCard(actor.locale, true));
         return;
@@ -230,22 +238,23 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
   app.on('card.action', async (ctx): Promise<CardActionResponse> => {
     const a = parse(ctx);
     if (!a) return cardResponse(messageCard('core.errors.invalidCard', undefined, 'attention'));
-    const action = cardActionSchema.safeParse(ctx.activity);
-    let locale: Person['locale'] | undefined;
+    let locale: Person['locale'] = localeFrom(a.locale, config.DEFAULT_LOCALE);
     try {
-      const actor = await actorOf(a);
-      locale = actor.locale;
+      // Malformed actions and unknown verbs are refused before anything is stored.
+      const action = cardActionSchema.safeParse(ctx.activity);
       if (!action.success) {
-        log.warn({ personId: actor.id, problem: action.error.issues[0]?.path.join('.') }, 'malformed card action refused');
+        log.warn({ problem: action.error.issues[0]?.path.join('.') }, 'malformed card action refused');
         return cardResponse(messageCard('core.errors.invalidCard', locale, 'attention'));
       }
       const { verb, data } = action.data.value.action;
       const handler = verbs.get(verb);
       if (!handler) {
-        log.info({ personId: actor.id, verb: verb.slice(0, 64) }, 'unknown card verb');
+        log.info({ verb: verb.slice(0, 64) }, 'unknown card verb');
         return cardResponse(messageCard('core.errors.unknownAction', locale, 'attention'));
       }
-      if (handler.roles && !handler.roles.some((r) => actor.roles.includes(r))) {
+      const actor = await actorOf(a);
+      locale = actor.locale;
+      if (!mayUse(actor, handler)) {
         log.warn({ personId: actor.id, verb }, 'card action refused: role');
         return cardResponse(messageCard('core.errors.unknownAction', locale, 'attention'));
       }

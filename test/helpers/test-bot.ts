@@ -32,6 +32,8 @@ export async function startTestBot(
     connector?: LoopbackConnector;
     /** The bot's outbound token (instead of asking Entra for one): for tests that run with credentials. */
     token?: TokenSource;
+    /** The bot's app token for Microsoft Graph, per tenant. */
+    graphToken?: (tenantId: string) => Promise<string | undefined>;
   } = {},
 ): Promise<TestBot> {
   const connector = options.connector ?? (await LoopbackConnector.start());
@@ -59,6 +61,7 @@ export async function startTestBot(
     scheduler: false,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.token ? { token: options.token } : {}),
+    ...(options.graphToken ? { graphToken: options.graphToken } : {}),
   });
   const post: TestBot['post'] = async (body, init = {}) => {
     const res = await fetch(`${bot.url}/api/messages`, {

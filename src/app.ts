@@ -21,6 +21,7 @@ import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { BotTokenVerifier } from './teams/inbound-auth.ts';
 import { TeamsNotifier } from './teams/notifier.ts';
 import { Reach } from './teams/reach.ts';
+import { floodGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
 export const features: Feature[] = [coreFeature];
@@ -138,6 +139,16 @@ export async function buildBot(options: BotOptions) {
     log,
     ...(verifier ? { authenticate: (auth, activity) => verifier.verify(auth, activity) } : {}),
   });
+  const guardLog = log.child({ component: 'guard' });
+  adapter.addGuard(replayGuard({ clock, log: guardLog }));
+  adapter.addGuard(
+    floodGuard({
+      limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST, clock }),
+      connector,
+      defaultLocale: config.DEFAULT_LOCALE,
+      log: guardLog,
+    }),
+  );
   adapter.express.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', store: store.kind });
   });

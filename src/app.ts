@@ -13,7 +13,7 @@ import { JobRunner } from './scheduler/jobs.ts';
 import { Leases } from './scheduler/leases.ts';
 import type { DocumentStore } from './store/document-store.ts';
 import { openRepositories } from './store/repositories.ts';
-import { createTeamsApp } from './teams/bot.ts';
+import { createTeamsApp, handledInvokes } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource } from './teams/connector.ts';
 import { coreFeature } from './teams/features/core.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
@@ -21,7 +21,7 @@ import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { BotTokenVerifier } from './teams/inbound-auth.ts';
 import { TeamsNotifier } from './teams/notifier.ts';
 import { Reach } from './teams/reach.ts';
-import { floodGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
+import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
 export const features: Feature[] = [coreFeature];
@@ -141,6 +141,7 @@ export async function buildBot(options: BotOptions) {
   });
   const guardLog = log.child({ component: 'guard' });
   adapter.addGuard(replayGuard({ clock, log: guardLog }));
+  adapter.addGuard(invokeGuard(handledInvokes, guardLog));
   adapter.addGuard(
     floodGuard({
       limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST, clock }),

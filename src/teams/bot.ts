@@ -14,7 +14,17 @@ import {
 } from '../domain/install.ts';
 import { localeFrom } from '../domain/types.ts';
 import { sdkLogger } from '../log.ts';
-import { cardActionSchema, commandText, type Envelope, envelopeSchema, isPersonal, messageSchema, tenantOf } from './activity.ts';
+import {
+  cardActionSchema,
+  commandText,
+  type Envelope,
+  envelopeSchema,
+  installationSchema,
+  isPersonal,
+  membersSchema,
+  messageSchema,
+  tenantOf,
+} from './activity.ts';
 import { cardActivity } from './connector.ts';
 import type { BotHttpAdapter } from './http-adapter.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from './turn.ts';
@@ -24,6 +34,9 @@ import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type
 // gets ids (never answer text), and the process keeps running.
 
 type Ctx = { activity: unknown };
+
+/** The invoke names the handlers below answer; every other invoke is refused before the SDK (request-guards.ts). */
+export const handledInvokes = ['adaptiveCard/action'] as const;
 
 export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features: Feature[]): App {
   const { config, log } = deps;
@@ -190,12 +203,30 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     }
   };
 
-  app.on('install.add', (ctx) => guarded('install.add', ctx, onInstallAdd));
-  app.on('install.remove', (ctx) => guarded('install.remove', ctx, onInstallRemove));
+  const installAction = (ctx: Ctx) => {
+    const parsed = installationSchema.safeParse(ctx.activity);
+    if (!parsed.success) log.info('installation update with an invalid action ignored');
+    return parsed.success ? parsed.data.action : undefined;
+  };
+  app.on('install.add', (ctx) =>
+    guarded('install.add', ctx, async (a) => {
+      if (installAction(ctx)?.startsWith('add')) await onInstallAdd(a);
+    }),
+  );
+  app.on('install.remove', (ctx) =>
+    guarded('install.remove', ctx, async (a) => {
+      if (installAction(ctx)?.startsWith('remove')) await onInstallRemove(a);
+    }),
+  );
 
   app.on('conversationUpdate', (ctx) =>
     guarded('conversationUpdate', ctx, async (a) => {
-      const raw = ctx.activity as { membersAdded?: { id?: string }[]; membersRemoved?: { id?: string }[] };
+      const parsed = membersSchema.safeParse(ctx.activity);
+      if (!parsed.success) {
+        log.info({ problem: parsed.error.issues[0]?.path.join('.') }, 'conversation update with invalid members ignored');
+        return;
+      }
+      const raw = parsed.data;
       // Teams sends installationUpdate and conversationUpdate for one install; capture is idempotent and
       // the welcome goes out only the first time.
       if (raw.membersAdded?.some((m) => m?.id === a.recipient.id)) await onInstallAdd(a);

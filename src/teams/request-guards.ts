@@ -14,6 +14,8 @@ import type { Guard } from './http-adapter.ts';
 // - floods: commands and card actions per user go through a token bucket. The first request over the
 //   limit gets one short, polite message; after that the user gets silence (429) until they slow down.
 // Both keep their state in memory, bounded in size: a flood of made-up ids or users cannot grow it.
+// A third refuses invokes the bot does not offer (message extensions, sign-in, file consent): the SDK's
+// defaults for those fail on unexpected values (500) or call the Bot Framework token service.
 
 /** A map that forgets its oldest entries beyond `max` (Map keeps insertion order). */
 class BoundedMap<V> extends Map<string, V> {
@@ -115,5 +117,16 @@ export function floodGuard(options: {
       options.log.warn({ err: String(err) }, 'could not send the slow-down message');
     }
     return { status: 200 };
+  };
+}
+
+/** Refuses invoke activities whose name the bot does not handle, before the SDK sees them. */
+export function invokeGuard(handled: readonly string[], log: Logger): Guard {
+  return async (_activity, body) => {
+    if (body['type'] !== 'invoke') return undefined;
+    const name = body['name'];
+    if (typeof name === 'string' && handled.includes(name)) return undefined;
+    log.info({ name: typeof name === 'string' ? name.slice(0, 64) : typeof name }, 'unsupported invoke refused');
+    return { status: 400, body: { error: 'unsupported invoke' } };
   };
 }

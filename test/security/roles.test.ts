@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
 import { assignMentor } from '../../src/domain/assignments.ts';
 import { type TestUser, tenantId, testUser } from '../helpers/activities.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
@@ -72,6 +73,17 @@ async function importedMentor(t: TestBot) {
   expect(jansen?.roles).toEqual(['mentor']);
   return { student, mentor, jansen };
 }
+
+describe('role group settings', () => {
+  it('take comma-separated Entra group ids per role and name a bad one', () => {
+    const dev = { DEV_ALLOW_UNAUTHENTICATED: 'true' };
+    const upper = studentGroup.toUpperCase();
+    const c = loadConfig({ ...dev, ROLE_GROUPS_STUDENT: ` ${upper} , ${studentGroup}`, ROLE_GROUPS_TEAM_LEADER: '' });
+    expect(c.roleGroups).toEqual({ student: [studentGroup, studentGroup] });
+    expect(loadConfig(dev).roleGroups).toEqual({});
+    expect(() => loadConfig({ ...dev, ROLE_GROUPS_ADMIN: 'admins' })).toThrow(/^Configuration error: ROLE_GROUPS_ADMIN .*GUIDs/);
+  });
+});
 
 describe('roles', () => {
   let t: TestBot | undefined;

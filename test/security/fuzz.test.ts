@@ -10,7 +10,7 @@ import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 // a single stored document. FUZZ_SEED=<n> reproduces a run; FUZZ_CASES=<n> makes it longer.
 
 const seed = Number(process.env['FUZZ_SEED'] ?? 20_261_129);
-const cases = Number(process.env['FUZZ_CASES'] ?? 1500);
+const cases = Number(process.env['FUZZ_CASES'] ?? 1200);
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
 function prng(s: number) {

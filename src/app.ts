@@ -30,7 +30,6 @@ export interface BotOptions {
   flows?: FlowCatalog;
   /** Overrides the SDK's token for outbound calls (tests). Default: the SDK's app token, none in dev mode. */
   token?: TokenSource;
-  fetch?: typeof fetch;
   /** Start the cron schedule of the jobs (default true). Tests leave it off and call jobs.runNow(). */
   scheduler?: boolean;
   /** Identifies this instance in leases (default: a random id). */
@@ -63,7 +62,7 @@ export async function buildBot(options: BotOptions) {
       const t = await app?.tokenProvider.getAppToken();
       return t ? t.toString() : undefined;
     });
-  const connector = new ConnectorClient({ token, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const connector = new ConnectorClient({ token });
   const reach = new Reach({
     repos,
     connector,
@@ -138,6 +137,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       clearInterval(timer);
       await jobs.stop();
       await adapter.stop();
+      await router.idle();
+      deps.connector.close();
     },
   };
 }

@@ -34,7 +34,6 @@ export interface BotOptions {
   flows?: FlowCatalog;
   /** Overrides the SDK's token for outbound calls (tests). Default: the SDK's app token, none in dev mode. */
   token?: TokenSource;
-  fetch?: typeof fetch;
   /** Overrides the app token for Microsoft Graph in a tenant (tests). Default: the SDK's, none in dev mode. */
   graphToken?: (tenantId: string) => Promise<string | undefined>;
   /** Start the cron schedule of the jobs (default true). Tests leave it off and call jobs.runNow(). */
@@ -69,7 +68,7 @@ export async function buildBot(options: BotOptions) {
       const t = await app?.tokenProvider.getAppToken();
       return t ? t.toString() : undefined;
     });
-  const connector = new ConnectorClient({ token, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const connector = new ConnectorClient({ token });
   const reach = new Reach({
     repos,
     connector,
@@ -98,7 +97,6 @@ export async function buildBot(options: BotOptions) {
           directory: new GraphGroupDirectory({
             baseUrl: config.GRAPH_BASE_URL,
             token: graphToken,
-            ...(options.fetch ? { fetch: options.fetch } : {}),
           }),
         }
       : {}),
@@ -131,7 +129,6 @@ export async function buildBot(options: BotOptions) {
         ...(config.BOT_TOKEN_ISSUER ? { issuer: config.BOT_TOKEN_ISSUER } : {}),
         clock,
         log: log.child({ component: 'auth' }),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
       });
   const adapter = new BotHttpAdapter({
     host: config.HOST,
@@ -195,6 +192,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       clearInterval(timer);
       await jobs.stop();
       await adapter.stop();
+      await router.idle();
+      deps.connector.close();
     },
   };
 }

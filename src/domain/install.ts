@@ -28,6 +28,8 @@ export interface InstallDeps {
 
 /** The school (tenant) an activity belongs to, created on first contact. */
 export async function ensureSchool(deps: InstallDeps, tenantId: string): Promise<School> {
+  const existing = await deps.repos.schools.get(tenantId);
+  if (existing) return existing;
   return deps.repos.schools.ensure({
     id: tenantId,
     name: tenantId,
@@ -90,27 +92,26 @@ export async function identify(deps: InstallDeps, who: TeamsIdentity): Promise<P
       throw err;
     }
   }
-  return people.update(school.id, found.id, (p) => {
-    const next: Person = { ...p };
-    let changed = false;
-    const set = <K extends keyof Person>(key: K, value: Person[K] | undefined) => {
-      if (value !== undefined && value !== p[key]) {
-        next[key] = value;
-        changed = true;
-      }
-    };
-    set('teamsUserId', who.teamsUserId);
-    set('entraObjectId', who.entraObjectId);
-    if (!p.email) set('email', email);
-    if (who.name?.trim() && (p.name === p.email || p.name === 'Onbekend')) set('name', who.name.trim());
-    if (teamsLocale && p.localeSource !== 'chosen') {
-      set('locale', teamsLocale);
-      set('localeSource', 'teams');
-    }
-    if (!changed) return undefined;
-    next.updatedAt = now;
-    return next;
-  });
+  return refreshPerson(deps, found, who, school.defaultLocale);
+}
+
+/** Brings a known person up to date with what Teams tells us now; writes only when something changed. */
+export async function refreshPerson(deps: InstallDeps, found: Person, who: TeamsIdentity, fallback: Locale): Promise<Person> {
+  const email = who.email ? normalizeEmail(who.email) : undefined;
+  const teamsLocale = who.teamsLocale ? localeFrom(who.teamsLocale, fallback) : undefined;
+  const name = who.name?.trim();
+  const wanted: Partial<Person> = {};
+  if (who.teamsUserId !== found.teamsUserId) wanted.teamsUserId = who.teamsUserId;
+  if (who.entraObjectId && who.entraObjectId !== found.entraObjectId) wanted.entraObjectId = who.entraObjectId;
+  if (!found.email && email) wanted.email = email;
+  if (name && name !== found.name && (found.name === found.email || found.name === 'Onbekend')) wanted.name = name;
+  if (teamsLocale && found.localeSource !== 'chosen' && (teamsLocale !== found.locale || found.localeSource !== 'teams')) {
+    wanted.locale = teamsLocale;
+    wanted.localeSource = 'teams';
+  }
+  if (Object.keys(wanted).length === 0) return found;
+  const now = deps.clock.now().toISOString();
+  return deps.repos.people.update(found.schoolId, found.id, (p) => ({ ...p, ...wanted, updatedAt: now }));
 }
 
 /** The app was installed in (or first used from) a 1:1 chat: remember how to reach this person. */

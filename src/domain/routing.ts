@@ -30,7 +30,11 @@ export class Router {
     this.claimMs = deps.claimMs ?? 120_000;
   }
 
-  async routeReflection(reflection: Reflection): Promise<RouteOutcome> {
+  /**
+   * Puts a submitted reflection in the inbox of each of the student's mentors. 'now' cards are sent in
+   * the background by default (the student's answer does not wait for them); the sweep sends inline.
+   */
+  async routeReflection(reflection: Reflection, delivery: 'background' | 'inline' = 'background'): Promise<RouteOutcome> {
     const { repos, clock } = this.deps;
     if (reflection.status !== 'submitted') return { reflection, mentorCount: 0 };
     const mentors = await repos.assignments.activeMentorsOf(reflection.schoolId, reflection.studentId);
@@ -61,8 +65,28 @@ export class Router {
     const routed = await repos.reflections.update(reflection.studentId, reflection.id, (r) =>
       r.routing === 'routed' ? undefined : { ...r, routing: 'routed' },
     );
-    for (const item of items) if (item.mode === 'now' && item.state !== 'sent') await this.deliver(item);
+    // Routed means: in every mentor's inbox, in the store. Sending the 'now' cards does not hold up the
+    // student's answer; if it fails or the process stops, the sweep sends them.
+    const now = items.filter((item) => item.mode === 'now' && item.state !== 'sent');
+    if (delivery === 'inline') for (const item of now) await this.deliver(item);
+    else if (now.length) this.inFlight.add(this.deliverAll(now));
     return { reflection: routed, mentorCount: mentors.length };
+  }
+
+  private readonly inFlight = new Set<Promise<void>>();
+
+  private deliverAll(items: MentorItem[]): Promise<void> {
+    const p: Promise<void> = (async () => {
+      for (const item of items) await this.deliver(item);
+    })()
+      .catch((err) => this.deps.log.warn({ err: String(err) }, 'mentor delivery failed; the sweep retries'))
+      .finally(() => this.inFlight.delete(p));
+    return p;
+  }
+
+  /** Waits for deliveries started by routeReflection (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
   /** The foundation sends every answer to the mentor at once; the digest issue narrows this. */
@@ -124,10 +148,11 @@ export class Router {
   /** Picks up whatever is left: answers of students who got a mentor since, and unsent 'now' items. */
   async sweep(): Promise<{ routed: number; sent: number }> {
     const { repos } = this.deps;
+    await this.idle();
     let routed = 0;
     let sent = 0;
     for (const r of await repos.reflections.listByRouting(['pending', 'awaiting-mentor'])) {
-      const outcome = await this.routeReflection(r);
+      const outcome = await this.routeReflection(r, 'inline');
       if (outcome.mentorCount > 0) routed++;
     }
     for (const item of await repos.mentorItems.listPending('now')) {

@@ -91,7 +91,7 @@ export function isRange(c: Condition): c is { lt?: Scalar; lte?: Scalar; gt?: Sc
 /**
  * Read-modify-write with optimistic concurrency: re-reads and re-applies `mutate` when another writer got
  * there first, and reports (throws ConflictError) when it keeps losing. `mutate` returns undefined to
- * leave the document unchanged.
+ * leave the document unchanged. Each attempt gets a freshly read document, so `mutate` may modify it.
  */
 export async function update<T extends Doc>(
   collection: Collection<T>,
@@ -103,7 +103,7 @@ export async function update<T extends Doc>(
   for (let attempt = 1; ; attempt++) {
     const current = await collection.get(pk, id);
     if (!current) throw new NotFoundError(collection.name, id);
-    const next = mutate(structuredClone(current));
+    const next = mutate(current);
     if (!next) return current;
     try {
       return await collection.replace({ ...next, id: current.id, pk: current.pk, version: current.version });

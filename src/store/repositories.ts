@@ -32,22 +32,33 @@ function withPk<T extends { id: string }>(entity: T, pk: string): Stored<T> {
   return { ...entity, pk } as Stored<T>;
 }
 
+/** Every activity needs its school, and schools rarely change: reads are cached for a short while. */
+const schoolCacheMs = 30_000;
+
 class Schools implements SchoolRepository {
   private readonly c: Collection<Stored<School>>;
+  private readonly cache = new Map<string, { school: School; until: number }>();
   constructor(c: Collection<Stored<School>>) {
     this.c = c;
   }
-  get(id: string) {
-    return this.c.get(id, id);
+  private remember(school: School): School {
+    this.cache.set(school.id, { school, until: Date.now() + schoolCacheMs });
+    return school;
+  }
+  async get(id: string) {
+    const hit = this.cache.get(id);
+    if (hit && hit.until > Date.now()) return hit.school;
+    const school = await this.c.get(id, id);
+    return school ? this.remember(school) : undefined;
   }
   list() {
     return this.c.find();
   }
   async ensure(school: Omit<School, 'version'>) {
-    return (await createOrGet(this.c, withPk(school, school.id))).doc;
+    return this.remember((await createOrGet(this.c, withPk(school, school.id))).doc);
   }
-  update(id: string, mutate: Mutate<School>) {
-    return update(this.c, id, id, stored(mutate));
+  async update(id: string, mutate: Mutate<School>) {
+    return this.remember(await update(this.c, id, id, stored(mutate)));
   }
 }
 

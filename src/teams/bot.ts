@@ -10,6 +10,7 @@ import {
   captureTeamUninstall,
   findPerson,
   identify,
+  refreshPerson,
   type TeamsIdentity,
 } from '../domain/install.ts';
 import { localeFrom } from '../domain/types.ts';
@@ -114,8 +115,9 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
       ? await findPerson(deps.repos, school.id, { entraObjectId: a.from.aadObjectId, teamsUserId: a.from.id })
       : undefined;
     const ref = known ? await deps.repos.conversations.personal(known.schoolId, known.id) : undefined;
-    if (known && ref?.installed && ref.conversationId === a.conversation.id)
-      return identify(deps.install, await identity(a, false));
+    if (known && ref?.installed && ref.conversationId === a.conversation.id) {
+      return refreshPerson(deps.install, known, await identity(a, false), school!.defaultLocale);
+    }
     const { person } = await capturePersonalInstall(deps.install, await identity(a, !known?.email), conversationInfo(a));
     return person;
   };

@@ -70,6 +70,8 @@ export async function startTestBot(
       body: init.raw ?? JSON.stringify(body),
     });
     const text = await res.text();
+    // Mentor cards go out right after the response; wait for them so tests see a settled bot.
+    await bot.router.idle();
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;

@@ -1,0 +1,117 @@
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { startBot } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { assignMentor } from '../src/domain/assignments.ts';
+import { capturePersonalInstall } from '../src/domain/install.ts';
+import { createLogger } from '../src/log.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { activity, tenantId, testUser } from '../test/helpers/activities.ts';
+
+// Answer submission → stored and routed, at 100 concurrent submits, on the embedded store (a file, as in
+// production without Cosmos DB). Each sample is one Action.Execute POST to /api/messages, timed until the
+// bot's HTTP response: by then the answer is validated, stored, routed to the mentor and the mentor's
+// card is on its way to the (loopback) connector. Target: p99 < 50 ms. The clients and the connector run
+// in a child process (bench/lib/submit-client.ts), so the figures are the bot's own.
+
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 100);
+const ROUNDS = Number(process.env.ROUNDS ?? 10);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-submit-'));
+const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
+const client = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'submit-client.ts'), [], {
+  execArgv: ['--disable-warning=ExperimentalWarning'],
+});
+const replies: ((m: Record<string, unknown>) => void)[] = [];
+client.on('message', (m) => replies.shift()?.(m as Record<string, unknown>));
+const ask = <T>(msg: Record<string, unknown>) =>
+  new Promise<T>((resolve) => {
+    replies.push(resolve as (m: Record<string, unknown>) => void);
+    client.send(msg);
+  });
+await new Promise((r) => client.once('message', r)); // ready
+const connector = await ask<{ url: string }>({ cmd: 'connector' });
+const config = loadConfig({ DEV_ALLOW_UNAUTHENTICATED: 'true', PORT: '0', SERVICE_URL: connector.url, LOG_LEVEL: 'silent' });
+const bot = await startBot({ config, log: createLogger('silent'), store, scheduler: false });
+const deps = bot.deps;
+
+// 100 students with 20 mentors, all reachable.
+const students = Array.from({ length: CONCURRENCY }, (_, i) => testUser(`Student ${i}`, `s${i}@bench.nl`));
+const mentors = Array.from({ length: 20 }, (_, i) => testUser(`Mentor ${i}`, `m${i}@bench.nl`));
+for (const u of [...students, ...mentors]) {
+  await capturePersonalInstall(
+    deps.install,
+    { tenantId, teamsUserId: u.userId, entraObjectId: u.aadObjectId, email: u.email, name: u.name, teamsLocale: 'nl-NL' },
+    { conversationId: u.conversationId, serviceUrl: connector.url, botId: '28:bench' },
+  );
+}
+for (const [i, s] of students.entries()) {
+  await assignMentor(deps.install, tenantId, { studentEmail: s.email, mentorEmail: mentors[i % mentors.length]!.email });
+}
+const people = await Promise.all(students.map((s) => deps.repos.people.findByEmail(tenantId, s.email)));
+
+async function round(): Promise<number[]> {
+  const opened = await Promise.all(people.map((p) => deps.reflections.start(p!)));
+  const bodies = students.map((s, i) =>
+    JSON.stringify(
+      activity('card-action-execute', s, connector.url, {
+        verb: 'reflection.submit',
+        replyToId: 'act-1',
+        data: {
+          reflectionId: opened[i]!.reflection.id,
+          feeling: 'good',
+          happened: 'Ik heb vandaag voor het eerst zelf een klant geholpen bij de balie.',
+          'next-step': 'Morgen vragen of ik de telefoon mag aannemen.',
+        },
+      }),
+    ),
+  );
+  const { samples } = await ask<{ samples: number[] }>({ cmd: 'round', bodies, url: `${bot.url}/api/messages` });
+  if (samples.some((s) => s < 0)) throw new Error('a submit failed');
+  return samples;
+}
+
+await round(); // warm-up: JIT, statement cache, keep-alive sockets
+const cpu0 = process.cpuUsage();
+const wall0 = performance.now();
+const samples: number[] = [];
+for (let r = 0; r < ROUNDS; r++) samples.push(...(await round()));
+const wall = performance.now() - wall0;
+const cpu = process.cpuUsage(cpu0);
+
+const sorted = [...samples].sort((a, b) => a - b);
+const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+await bot.router.sweep(); // anything still on its way to a mentor
+const sentToMentors = (await ask<{ n: number }>({ cmd: 'count', needle: 'Nieuwe reflectie' })).n;
+const submitted = (await Promise.all(people.map((p) => deps.repos.reflections.listByStudent(p!.id))))
+  .flat()
+  .filter((r) => r.status === 'submitted');
+
+const result = {
+  machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  concurrency: CONCURRENCY,
+  samples: samples.length,
+  p50_ms: +pct(50).toFixed(1),
+  p95_ms: +pct(95).toFixed(1),
+  p99_ms: +pct(99).toFixed(1),
+  max_ms: +sorted.at(-1)!.toFixed(1),
+  submits_per_s: Math.round((samples.length / wall) * 1000),
+  cpu_ms_per_submit: +((cpu.user + cpu.system) / 1000 / samples.length).toFixed(2),
+  stored: submitted.length,
+  mentor_cards: sentToMentors,
+  target: 'p99 < 50 ms',
+  met: pct(99) < 50,
+};
+console.log(JSON.stringify(result, null, 2));
+if (submitted.length !== (ROUNDS + 1) * CONCURRENCY || sentToMentors !== (ROUNDS + 1) * CONCURRENCY) {
+  console.error('not every answer was stored and routed');
+  process.exitCode = 1;
+}
+await bot.stop();
+await store.close();
+client.send({ cmd: 'stop' });
+fs.rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,111 @@
+// App Service on Linux running the bot on Node 22 LTS, with the user-assigned managed identity.
+
+param name string
+param location string
+param sku string
+param identityResourceId string
+param identityClientId string
+param identityTenantId string
+param cosmosEndpoint string
+param cosmosDatabaseName string
+param defaultLocale string
+param defaultTimeZone string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${name}-plan'
+  location: location
+  kind: 'linux'
+  sku: {
+    name: sku
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    siteConfig: {
+      linuxFxVersion: 'NODE|22-lts'
+      appCommandLine: 'npm run start:production'
+      // The scheduler (campaigns, reminders, the router's sweep) runs inside the web app: it must not idle out.
+      alwaysOn: true
+      healthCheckPath: '/healthz'
+      http20Enabled: true
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      // Every setting src/config.ts needs in production (test/app-package.test.ts checks this list against it).
+      appSettings: [
+        {
+          name: 'HOST'
+          value: '0.0.0.0'
+        }
+        {
+          name: 'PORT'
+          value: '8080'
+        }
+        {
+          name: 'WEBSITES_PORT'
+          value: '8080'
+        }
+        {
+          name: 'CLIENT_ID'
+          value: identityClientId
+        }
+        {
+          name: 'TENANT_ID'
+          value: identityTenantId
+        }
+        {
+          name: 'MANAGED_IDENTITY_CLIENT_ID'
+          value: identityClientId
+        }
+        {
+          name: 'COSMOS_ENDPOINT'
+          value: cosmosEndpoint
+        }
+        {
+          name: 'COSMOS_DATABASE'
+          value: cosmosDatabaseName
+        }
+        {
+          name: 'DEFAULT_LOCALE'
+          value: defaultLocale
+        }
+        {
+          name: 'DEFAULT_TIME_ZONE'
+          value: defaultTimeZone
+        }
+        {
+          name: 'LOG_LEVEL'
+          value: 'info'
+        }
+        {
+          // The upload already holds node_modules (npm ci --omit=dev in the deploy stage): no build on the server.
+          name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
+          value: 'false'
+        }
+        {
+          // Run from the uploaded zip, mounted read-only: every deploy is whole, and nothing writes to the app's files.
+          name: 'WEBSITE_RUN_FROM_PACKAGE'
+          value: '1'
+        }
+      ]
+    }
+  }
+}
+
+output resourceId string = site.id
+output hostName string = site.properties.defaultHostName

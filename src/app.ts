@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { FlowCatalog } from './domain/flows.ts';
 import type { Repositories } from './domain/ports.ts';
 import { ReflectionService } from './domain/reflections.ts';
+import { RoleResolver } from './domain/roles.ts';
 import { Router } from './domain/routing.ts';
 import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from './flows/load-flows.ts';
 import type { Logger } from './log.ts';
@@ -12,12 +13,15 @@ import { JobRunner } from './scheduler/jobs.ts';
 import { Leases } from './scheduler/leases.ts';
 import type { DocumentStore } from './store/document-store.ts';
 import { openRepositories } from './store/repositories.ts';
-import { createTeamsApp } from './teams/bot.ts';
+import { createTeamsApp, handledInvokes } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource } from './teams/connector.ts';
 import { coreFeature } from './teams/features/core.ts';
+import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
+import { BotTokenVerifier } from './teams/inbound-auth.ts';
 import { TeamsNotifier } from './teams/notifier.ts';
 import { Reach } from './teams/reach.ts';
+import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
 export const features: Feature[] = [coreFeature];
@@ -30,6 +34,8 @@ export interface BotOptions {
   flows?: FlowCatalog;
   /** Overrides the SDK's token for outbound calls (tests). Default: the SDK's app token, none in dev mode. */
   token?: TokenSource;
+  /** Overrides the app token for Microsoft Graph in a tenant (tests). Default: the SDK's, none in dev mode. */
+  graphToken?: (tenantId: string) => Promise<string | undefined>;
   /** Start the cron schedule of the jobs (default true). Tests leave it off and call jobs.runNow(). */
   scheduler?: boolean;
   /** Identifies this instance in leases (default: a random id). */
@@ -73,6 +79,28 @@ export async function buildBot(options: BotOptions) {
   const notifier = new TeamsNotifier({ reach, repos, flows, defaultTimeZone: config.DEFAULT_TIME_ZONE });
   const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });
   const reflections = new ReflectionService({ repos, flows, clock, router, newId });
+  const graphScope = `${new URL(config.GRAPH_BASE_URL).origin}/.default`;
+  const graphToken =
+    options.graphToken ??
+    (async (tenantId: string) => {
+      if (config.devMode && !config.CLIENT_ID) return undefined;
+      const t = await app?.tokenProvider.getAppToken(graphScope, tenantId);
+      return t ? t.toString() : undefined;
+    });
+  const roles = new RoleResolver({
+    groups: config.roleGroups,
+    clock,
+    cacheMs: config.ROLE_GROUP_CACHE_SECONDS * 1000,
+    log: log.child({ component: 'roles' }),
+    ...(Object.keys(config.roleGroups).length > 0
+      ? {
+          directory: new GraphGroupDirectory({
+            baseUrl: config.GRAPH_BASE_URL,
+            token: graphToken,
+          }),
+        }
+      : {}),
+  });
   const leases = await Leases.open(store);
   const jobs = new JobRunner({ leases, clock, log, ...(options.instanceId ? { owner: options.instanceId } : {}) });
   const deps: BotDeps = {
@@ -89,9 +117,36 @@ export async function buildBot(options: BotOptions) {
     store,
     leases,
     jobs,
+    roles,
   };
   for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
-  const adapter = new BotHttpAdapter({ host: config.HOST, maxBodyBytes: config.MAX_BODY_BYTES, log });
+  // Every request is verified unless development mode is on (config refuses that on App Service).
+  const verifier = config.devMode
+    ? undefined
+    : new BotTokenVerifier({
+        appId: config.CLIENT_ID ?? '',
+        ...(config.BOT_OPENID_METADATA_URL ? { openIdMetadataUrl: config.BOT_OPENID_METADATA_URL } : {}),
+        ...(config.BOT_TOKEN_ISSUER ? { issuer: config.BOT_TOKEN_ISSUER } : {}),
+        clock,
+        log: log.child({ component: 'auth' }),
+      });
+  const adapter = new BotHttpAdapter({
+    host: config.HOST,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    log,
+    ...(verifier ? { authenticate: (auth, activity) => verifier.verify(auth, activity) } : {}),
+  });
+  const guardLog = log.child({ component: 'guard' });
+  adapter.addGuard(replayGuard({ clock, log: guardLog }));
+  adapter.addGuard(invokeGuard(handledInvokes, guardLog));
+  adapter.addGuard(
+    floodGuard({
+      limiter: new RateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST, clock }),
+      connector,
+      defaultLocale: config.DEFAULT_LOCALE,
+      log: guardLog,
+    }),
+  );
   adapter.express.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', store: store.kind });
   });

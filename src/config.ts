@@ -1,10 +1,33 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { RoleGroups } from './domain/roles.ts';
 
 // Every setting the process reads. env.sample documents the same list; test/config.test.ts keeps them in step.
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const url = z.url({ protocol: /^https?$/ });
+
+/** A comma-separated list of Entra group object ids (GUIDs). */
+const groupIds = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((g) => g.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+            'expected Entra group ids (GUIDs), comma-separated',
+          ),
+      )
+      .max(100),
+  );
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -30,6 +53,15 @@ export const configSchema = z.object({
   ROUTER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
   DEFAULT_TIME_ZONE: z.string().min(1).default('Europe/Amsterdam'),
+  ROLE_GROUPS_STUDENT: groupIds.optional(),
+  ROLE_GROUPS_MENTOR: groupIds.optional(),
+  ROLE_GROUPS_COORDINATOR: groupIds.optional(),
+  ROLE_GROUPS_TEAM_LEADER: groupIds.optional(),
+  ROLE_GROUPS_ADMIN: groupIds.optional(),
+  ROLE_GROUP_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  GRAPH_BASE_URL: url.default('https://graph.microsoft.com'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -37,6 +69,8 @@ export type Config = z.infer<typeof configSchema> & {
   sqlitePath: string;
   /** True when the bot may receive and send without Bot Framework credentials. */
   devMode: boolean;
+  /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
+  roleGroups: RoleGroups;
 };
 
 export class ConfigError extends Error {}
@@ -86,6 +120,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     sqlitePath: path.resolve(c.DATA_DIR, 'lob-reflectie.db'),
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
+    roleGroups: Object.fromEntries(
+      (
+        [
+          ['student', c.ROLE_GROUPS_STUDENT],
+          ['mentor', c.ROLE_GROUPS_MENTOR],
+          ['coordinator', c.ROLE_GROUPS_COORDINATOR],
+          ['team-leader', c.ROLE_GROUPS_TEAM_LEADER],
+          ['admin', c.ROLE_GROUPS_ADMIN],
+        ] as const
+      ).filter(([, ids]) => ids && ids.length > 0),
+    ),
   };
 }
 

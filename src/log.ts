@@ -17,6 +17,19 @@ const redactPaths = [
   '*.activity',
   'body',
   '*.body',
+  // Credentials: never logged on purpose either; this catches a header set or a config logged whole.
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'token',
+  '*.token',
+  'clientSecret',
+  '*.clientSecret',
+  'CLIENT_SECRET',
+  '*.CLIENT_SECRET',
+  'COSMOS_KEY',
+  '*.COSMOS_KEY',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import { decide } from './authorization.ts';
 import type { Person, Reflection, Signal } from './entities.ts';
 import { type AnswerError, checkAnswers, type Flow, type FlowCatalog } from './flows.ts';
 import type { Repositories } from './ports.ts';
@@ -74,10 +75,11 @@ export class ReflectionService {
    */
   async submit(actor: Person, reflectionId: string, values: Record<string, unknown>): Promise<SubmitResult> {
     const { repos, flows, clock, router } = this.deps;
-    const reflection = await repos.reflections.get(actor.id, reflectionId);
-    if (!reflection) {
-      const elsewhere = await repos.reflections.findAnywhere(reflectionId);
-      return elsewhere ? { kind: 'not-yours', ownerId: elsewhere.studentId } : { kind: 'not-found' };
+    const reflection =
+      (await repos.reflections.get(actor.id, reflectionId)) ?? (await repos.reflections.findAnywhere(reflectionId));
+    if (!reflection) return { kind: 'not-found' };
+    if (!decide(actor, 'reflection.submit', { kind: 'reflection', reflection }).allowed) {
+      return { kind: 'not-yours', ownerId: reflection.studentId };
     }
     const flow = flows.get(reflection.flowId) ?? flows.defaultFlow();
     if (reflection.status === 'submitted') return { kind: 'already-submitted', reflection, flow };

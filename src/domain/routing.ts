@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import { decide } from './authorization.ts';
 import type { MentorItem, Reflection } from './entities.ts';
 import { DeliveryError, type Notifier, type Repositories } from './ports.ts';
 
@@ -115,7 +116,15 @@ export class Router {
         repos.reflections.get(item.studentId, item.reflectionId),
       ]);
       const stillAssigned = await repos.assignments.get(item.schoolId, item.studentId, item.mentorId);
-      if (!mentor || !student || !reflection || !stillAssigned?.active) {
+      const mayRead =
+        mentor &&
+        reflection &&
+        decide(mentor, 'reflection.read', {
+          kind: 'reflection',
+          reflection,
+          mentorsOfStudent: stillAssigned ? [stillAssigned] : [],
+        }).allowed;
+      if (!mentor || !student || !reflection || !mayRead) {
         // The mentor no longer has this student: their inbox item stays, but nothing is sent.
         await release({ lastError: 'not-assigned' });
         return 'failed';

@@ -63,3 +63,13 @@ export function commandText(text: string | undefined): string {
     .toLowerCase()
     .replace(/^[/!.\s]+|[.!?\s]+$/g, '');
 }
+
+/** installationUpdate: the SDK routes on `action` without checking its type (["add"] counts as add). */
+export const installationSchema = z.looseObject({ action: z.enum(['add', 'remove', 'add-upgrade', 'remove-upgrade']) });
+
+const members = z
+  .array(z.looseObject({ id: z.string().max(512) }))
+  .max(10_000)
+  .optional();
+/** conversationUpdate: who joined or left. */
+export const membersSchema = z.looseObject({ membersAdded: members, membersRemoved: members });

@@ -1,6 +1,7 @@
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import { App } from '@microsoft/teams.apps';
 import { helpCard, messageCard, welcomeCard } from '../cards/cards.ts';
+import { mayUse } from '../domain/authorization.ts';
 import type { Person } from '../domain/entities.ts';
 import {
   capturePersonalInstall,
@@ -12,8 +13,19 @@ import {
   refreshPerson,
   type TeamsIdentity,
 } from '../domain/install.ts';
+import { localeFrom } from '../domain/types.ts';
 import { sdkLogger } from '../log.ts';
-import { cardActionSchema, commandText, type Envelope, envelopeSchema, isPersonal, messageSchema, tenantOf } from './activity.ts';
+import {
+  cardActionSchema,
+  commandText,
+  type Envelope,
+  envelopeSchema,
+  installationSchema,
+  isPersonal,
+  membersSchema,
+  messageSchema,
+  tenantOf,
+} from './activity.ts';
 import { cardActivity } from './connector.ts';
 import type { BotHttpAdapter } from './http-adapter.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from './turn.ts';
@@ -23,6 +35,9 @@ import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type
 // gets ids (never answer text), and the process keeps running.
 
 type Ctx = { activity: unknown };
+
+/** The invoke names the handlers below answer; every other invoke is refused before the SDK (request-guards.ts). */
+export const handledInvokes = ['adaptiveCard/action'] as const;
 
 export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features: Feature[]): App {
   const { config, log } = deps;
@@ -90,7 +105,10 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
   });
 
   /** Identifies the sender; in a 1:1 chat also (re)captures the conversation, in case the install event was missed. */
-  const actorOf = async (a: Envelope): Promise<Person> => {
+  /** The sender with their effective roles (stored plus Entra group roles). */
+  const actorOf = async (a: Envelope): Promise<Person> => deps.roles.resolve(await personOf(a), tenantOf(a)!);
+
+  const personOf = async (a: Envelope): Promise<Person> => {
     if (!isPersonal(a)) return identify(deps.install, await identity(a, false));
     const school = await deps.repos.schools.get(tenantOf(a)!);
     const known = school
@@ -187,12 +205,30 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     }
   };
 
-  app.on('install.add', (ctx) => guarded('install.add', ctx, onInstallAdd));
-  app.on('install.remove', (ctx) => guarded('install.remove', ctx, onInstallRemove));
+  const installAction = (ctx: Ctx) => {
+    const parsed = installationSchema.safeParse(ctx.activity);
+    if (!parsed.success) log.info('installation update with an invalid action ignored');
+    return parsed.success ? parsed.data.action : undefined;
+  };
+  app.on('install.add', (ctx) =>
+    guarded('install.add', ctx, async (a) => {
+      if (installAction(ctx)?.startsWith('add')) await onInstallAdd(a);
+    }),
+  );
+  app.on('install.remove', (ctx) =>
+    guarded('install.remove', ctx, async (a) => {
+      if (installAction(ctx)?.startsWith('remove')) await onInstallRemove(a);
+    }),
+  );
 
   app.on('conversationUpdate', (ctx) =>
     guarded('conversationUpdate', ctx, async (a) => {
-      const raw = ctx.activity as { membersAdded?: { id?: string }[]; membersRemoved?: { id?: string }[] };
+      const parsed = membersSchema.safeParse(ctx.activity);
+      if (!parsed.success) {
+        log.info({ problem: parsed.error.issues[0]?.path.join('.') }, 'conversation update with invalid members ignored');
+        return;
+      }
+      const raw = parsed.data;
       // Teams sends installationUpdate and conversationUpdate for one install; capture is idempotent and
       // the welcome goes out only the first time.
       if (raw.membersAdded?.some((m) => m?.id === a.recipient.id)) await onInstallAdd(a);
@@ -202,13 +238,15 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
 
   app.on('message', (ctx) =>
     guarded('message', ctx, async (a) => {
+      // Bad input is refused before anything is stored: no person is created for a malformed message.
       const msg = messageSchema.safeParse(ctx.activity);
-      const actor = await actorOf(a);
-      const turn = turnFor(a, actor);
       if (!msg.success) {
-        await turn.sendCard(messageCard('core.errors.invalidCard', actor.locale, 'attention'));
+        log.info({ problem: msg.error.issues[0]?.path.join('.') }, 'malformed message refused');
+        await sendPlain(a, messageCard('core.errors.invalidCard', localeFrom(a.locale, config.DEFAULT_LOCALE), 'attention'));
         return;
       }
+      const actor = await actorOf(a);
+      const turn = turnFor(a, actor);
       const text = commandText(msg.data.text);
       const [word = '', ...rest] = text.split(' ');
       const command = commands.find((c) => c.names.includes(text)) ?? commands.find((c) => c.names.includes(word));
@@ -216,7 +254,8 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
         await turn.sendCard(helpCard(actor.locale, true));
         return;
       }
-      if (command.roles && !command.roles.some((r) => actor.roles.includes(r))) {
+      if (!mayUse(actor, command)) {
+        // Answered as an unknown command: people do not learn which commands other roles have.
         log.info({ personId: actor.id, command: command.names[0] }, 'command refused: role');
         await turn.sendCard(helpCard(actor.locale, true));
         return;
@@ -232,22 +271,23 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
   app.on('card.action', async (ctx): Promise<CardActionResponse> => {
     const a = parse(ctx);
     if (!a) return cardResponse(messageCard('core.errors.invalidCard', undefined, 'attention'));
-    const action = cardActionSchema.safeParse(ctx.activity);
-    let locale: Person['locale'] | undefined;
+    let locale: Person['locale'] = localeFrom(a.locale, config.DEFAULT_LOCALE);
     try {
-      const actor = await actorOf(a);
-      locale = actor.locale;
+      // Malformed actions and unknown verbs are refused before anything is stored.
+      const action = cardActionSchema.safeParse(ctx.activity);
       if (!action.success) {
-        log.warn({ personId: actor.id, problem: action.error.issues[0]?.path.join('.') }, 'malformed card action refused');
+        log.warn({ problem: action.error.issues[0]?.path.join('.') }, 'malformed card action refused');
         return cardResponse(messageCard('core.errors.invalidCard', locale, 'attention'));
       }
       const { verb, data } = action.data.value.action;
       const handler = verbs.get(verb);
       if (!handler) {
-        log.info({ personId: actor.id, verb: verb.slice(0, 64) }, 'unknown card verb');
+        log.info({ verb: verb.slice(0, 64) }, 'unknown card verb');
         return cardResponse(messageCard('core.errors.unknownAction', locale, 'attention'));
       }
-      if (handler.roles && !handler.roles.some((r) => actor.roles.includes(r))) {
+      const actor = await actorOf(a);
+      locale = actor.locale;
+      if (!mayUse(actor, handler)) {
         log.warn({ personId: actor.id, verb }, 'card action refused: role');
         return cardResponse(messageCard('core.errors.unknownAction', locale, 'attention'));
       }

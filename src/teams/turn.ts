@@ -2,11 +2,13 @@ import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Action } from '../domain/authorization.ts';
 import type { Person } from '../domain/entities.ts';
 import type { FlowCatalog } from '../domain/flows.ts';
 import type { InstallDeps } from '../domain/install.ts';
 import type { Repositories } from '../domain/ports.ts';
 import type { ReflectionService } from '../domain/reflections.ts';
+import type { RoleResolver } from '../domain/roles.ts';
 import type { Router } from '../domain/routing.ts';
 import type { Locale, Role } from '../domain/types.ts';
 import type { Logger } from '../log.ts';
@@ -32,6 +34,8 @@ export interface BotDeps {
   store: DocumentStore;
   leases: Leases;
   jobs: JobRunner;
+  /** Effective roles: stored roles plus configured Entra group roles. */
+  roles: RoleResolver;
 }
 
 /** One inbound activity from an identified person. */
@@ -55,7 +59,9 @@ export function cardResponse(card: unknown): CardActionResponse {
 export interface TextCommand {
   /** Lower-case words that start the command, in Dutch and English. */
   names: readonly string[];
-  /** Who may use it; omitted means everyone. Checked before run. */
+  /** The action in the authorization policy (src/domain/authorization.ts) whose roles may use it. Checked before run. */
+  action?: Action;
+  /** Who may use it, for commands without an action; omitted (and no action) means everyone. Checked before run. */
   roles?: readonly Role[];
   /** Only in the 1:1 chat (answers and personal data must not land in a channel). Default true. */
   personalOnly?: boolean;
@@ -64,6 +70,8 @@ export interface TextCommand {
 
 export interface CardVerb {
   verb: string;
+  /** As for TextCommand: the policy action, or plain roles. Resource checks (whose reflection) are the verb's own. */
+  action?: Action;
   roles?: readonly Role[];
   run(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse>;
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { DocumentStore } from '../../src/store/document-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { TokenSource } from '../../src/teams/connector.ts';
 import { activity, type TestUser } from './activities.ts';
 import { LoopbackConnector } from './loopback-connector.ts';
 
@@ -24,7 +25,16 @@ export interface TestBot {
 
 /** Starts the real bot (real HTTP server, SDK, store) against a loopback connector, in development mode. */
 export async function startTestBot(
-  options: { store?: DocumentStore; clock?: Clock; env?: Record<string, string>; connector?: LoopbackConnector } = {},
+  options: {
+    store?: DocumentStore;
+    clock?: Clock;
+    env?: Record<string, string>;
+    connector?: LoopbackConnector;
+    /** The bot's outbound token (instead of asking Entra for one): for tests that run with credentials. */
+    token?: TokenSource;
+    /** The bot's app token for Microsoft Graph, per tenant. */
+    graphToken?: (tenantId: string) => Promise<string | undefined>;
+  } = {},
 ): Promise<TestBot> {
   const connector = options.connector ?? (await LoopbackConnector.start());
   const store = options.store ?? SqliteStore.open(':memory:');
@@ -44,7 +54,15 @@ export async function startTestBot(
     },
   });
   const log = createLogger(config.LOG_LEVEL, sink);
-  const bot = await startBot({ config, log, store, scheduler: false, ...(options.clock ? { clock: options.clock } : {}) });
+  const bot = await startBot({
+    config,
+    log,
+    store,
+    scheduler: false,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.graphToken ? { graphToken: options.graphToken } : {}),
+  });
   const post: TestBot['post'] = async (body, init = {}) => {
     const res = await fetch(`${bot.url}/api/messages`, {
       method: 'POST',

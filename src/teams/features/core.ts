@@ -16,7 +16,11 @@ async function startReflection(turn: Turn): Promise<void> {
 export const coreFeature: Feature = {
   name: 'core',
   commands: [
-    { names: ['reflecteer', 'reflect', 'reflectie', 'reflection'], run: (turn) => startReflection(turn) },
+    {
+      names: ['reflecteer', 'reflect', 'reflectie', 'reflection'],
+      action: 'reflection.start',
+      run: (turn) => startReflection(turn),
+    },
     {
       names: ['help', 'hulp', '?'],
       personalOnly: false,
@@ -34,6 +38,7 @@ export const coreFeature: Feature = {
   verbs: [
     {
       verb: 'reflection.start',
+      action: 'reflection.start',
       run: async (turn) => {
         await startReflection(turn);
         // The card the button was on stays as it was.
@@ -49,6 +54,7 @@ export const coreFeature: Feature = {
     },
     {
       verb: 'reflection.submit',
+      action: 'reflection.submit',
       run: async (turn, data) => {
         const { reflectionId, ...values } = data;
         const { log } = turn.deps;

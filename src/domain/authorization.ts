@@ -1,0 +1,118 @@
+import type { MentorAssignment, Person, Reflection } from './entities.ts';
+import type { Repositories } from './ports.ts';
+import type { Role } from './types.ts';
+
+// The authorization policy, in one place: may this person do this action on this resource? The Teams
+// dispatcher asks it before a command or card verb runs (the role), and features ask it again with the
+// resource in hand (ownership, assignment, school). Nothing a card sends is trusted: ids in card data are
+// looked up and checked here against the acting person.
+
+/** Every action, with the roles that may attempt it. 'everyone' includes people with no role at all. */
+export const actionRoles = {
+  help: 'everyone',
+  /** A student starts a reflection of their own. */
+  'reflection.start': ['student'],
+  /** A student saves their answers; only on their own reflection. */
+  'reflection.submit': ['student'],
+  /** The answers of one reflection: the student who wrote them, and that student's active mentors. */
+  'reflection.read': ['student', 'mentor'],
+  /** A student's dossier (their reflections over time): the student, and their active mentors. */
+  'dossier.read': ['student', 'mentor'],
+  /** A mentor's own digest and follow-up of their students. */
+  'mentor.digest': ['mentor'],
+  /** Response rates and competency coverage: aggregates only, small groups hidden (see aggregates.ts). */
+  'aggregates.read': ['coordinator', 'team-leader', 'admin'],
+  /** Scheduling prompts around internships and events. */
+  'campaign.manage': ['coordinator', 'admin'],
+  /** The school's prompt library. */
+  'prompts.manage': ['coordinator', 'admin'],
+  /** The yearly PDCA quality cycle. */
+  'quality-cycle.manage': ['team-leader', 'admin'],
+  /** Giving and taking roles, school settings. */
+  'school.admin': ['admin'],
+} as const satisfies Record<string, readonly Role[] | 'everyone'>;
+
+export type Action = keyof typeof actionRoles;
+
+export type Resource =
+  | { kind: 'reflection'; reflection: Pick<Reflection, 'schoolId' | 'studentId'>; mentorsOfStudent?: MentorAssignment[] }
+  | { kind: 'student'; student: Pick<Person, 'id' | 'schoolId'>; mentorsOfStudent?: MentorAssignment[] }
+  | { kind: 'school'; schoolId: string };
+
+export type Refusal = 'role' | 'other-school' | 'not-owner' | 'not-their-mentor';
+export type Decision = { allowed: true } | { allowed: false; reason: Refusal };
+
+const allow: Decision = { allowed: true };
+const refuse = (reason: Refusal): Decision => ({ allowed: false, reason });
+
+export function hasAnyRole(actor: Pick<Person, 'roles'>, roles: readonly Role[] | 'everyone'): boolean {
+  return roles === 'everyone' || roles.some((r) => actor.roles.includes(r));
+}
+
+function isActiveMentor(actor: Pick<Person, 'id' | 'roles'>, studentId: string, mentors: MentorAssignment[] | undefined) {
+  return (
+    actor.roles.includes('mentor') &&
+    (mentors ?? []).some((a) => a.active && a.studentId === studentId && a.mentorId === actor.id)
+  );
+}
+
+/**
+ * The decision for data in hand. For reflection and student resources the mentor rule needs the student's
+ * assignments (`mentorsOfStudent`); without them a mentor is refused. Use `authorize` to have them loaded.
+ */
+export function decide(actor: Pick<Person, 'id' | 'schoolId' | 'roles'>, action: Action, resource?: Resource): Decision {
+  if (!hasAnyRole(actor, actionRoles[action])) return refuse('role');
+  if (!resource) return allow;
+  const schoolId =
+    resource.kind === 'reflection'
+      ? resource.reflection.schoolId
+      : resource.kind === 'student'
+        ? resource.student.schoolId
+        : resource.schoolId;
+  if (schoolId !== actor.schoolId) return refuse('other-school');
+  if (resource.kind === 'school') return allow;
+
+  const studentId = resource.kind === 'reflection' ? resource.reflection.studentId : resource.student.id;
+  const own = studentId === actor.id && actor.roles.includes('student');
+  switch (action) {
+    case 'reflection.submit':
+      return own ? allow : refuse('not-owner');
+    case 'reflection.read':
+    case 'dossier.read':
+      if (own) return allow;
+      return isActiveMentor(actor, studentId, resource.mentorsOfStudent) ? allow : refuse('not-their-mentor');
+    default:
+      // Actions on a person that are not listed above are about the actor's own data only.
+      return own ? allow : refuse('not-owner');
+  }
+}
+
+/** `decide`, loading the student's assignments from the store when the mentor rule needs them. */
+export async function authorize(
+  repos: Pick<Repositories, 'assignments'>,
+  actor: Pick<Person, 'id' | 'schoolId' | 'roles'>,
+  action: Action,
+  resource?: Resource,
+): Promise<Decision> {
+  const first = decide(actor, action, resource);
+  if (
+    first.allowed ||
+    first.reason !== 'not-their-mentor' ||
+    !resource ||
+    resource.kind === 'school' ||
+    resource.mentorsOfStudent
+  )
+    return first;
+  const student = resource.kind === 'reflection' ? resource.reflection.studentId : resource.student.id;
+  const mentorsOfStudent = await repos.assignments.activeMentorsOf(actor.schoolId, student);
+  return decide(actor, action, { ...resource, mentorsOfStudent });
+}
+
+/** Whether the actor may use a command or card verb at all (before any resource is looked at). */
+export function mayUse(
+  actor: Pick<Person, 'id' | 'schoolId' | 'roles'>,
+  entry: { action?: Action; roles?: readonly Role[] },
+): boolean {
+  if (entry.action) return decide(actor, entry.action).allowed;
+  return hasAnyRole(actor, entry.roles ?? 'everyone');
+}

@@ -100,6 +100,8 @@ export class Router {
     const now = clock.now();
     let claimed = false;
     const claim = await repos.mentorItems.update(item.mentorId, item.id, (c) => {
+      // update() may call this again after losing a race: only the attempt that is written counts.
+      claimed = false;
       if (c.state === 'sent') return undefined;
       if (c.claimedUntil && c.claimedUntil > now.toISOString()) return undefined;
       claimed = true;

@@ -37,6 +37,7 @@ export async function ensurePersonByEmail(
   }
   let changed = false;
   const person = await deps.repos.people.update(schoolId, existing.id, (p) => {
+    changed = false; // only the attempt that is written counts
     const wantsName = name?.trim() && (p.name === p.email || p.name === 'Onbekend') && p.name !== name.trim();
     if (p.roles.includes(role) && !wantsName) return undefined;
     changed = true;

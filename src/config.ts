@@ -30,6 +30,9 @@ export const configSchema = z.object({
   ROUTER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
   DEFAULT_TIME_ZONE: z.string().min(1).default('Europe/Amsterdam'),
+  SCHOOL_FLOWS_DIR: z.string().min(1).optional(),
+  FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  PUBLIC_URL: url.optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -37,6 +40,8 @@ export type Config = z.infer<typeof configSchema> & {
   sqlitePath: string;
   /** True when the bot may receive and send without Bot Framework credentials. */
   devMode: boolean;
+  /** PUBLIC_URL, else the App Service host name; undefined means "the server's own address". */
+  publicUrl?: string;
 };
 
 export class ConfigError extends Error {}
@@ -84,6 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     ...c,
+    ...(c.PUBLIC_URL || env.WEBSITE_HOSTNAME
+      ? { publicUrl: (c.PUBLIC_URL ?? `https://${env.WEBSITE_HOSTNAME}`).replace(/\/+$/, '') }
+      : {}),
     sqlitePath: path.resolve(c.DATA_DIR, 'lob-reflectie.db'),
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
   };

@@ -1,9 +1,8 @@
 import type { Clock } from '../clock.ts';
-import type { Person, Reflection, Signal } from './entities.ts';
-import { type AnswerError, checkAnswers, type Flow, type FlowCatalog } from './flows.ts';
+import type { Person, Reflection } from './entities.ts';
+import { type AnswerError, checkAnswers, checkText, type Flow, type FlowCatalog } from './flows.ts';
 import type { Repositories } from './ports.ts';
 import type { Router } from './routing.ts';
-import type { Emotion } from './types.ts';
 
 export interface ReflectionDeps {
   repos: Repositories;
@@ -13,17 +12,29 @@ export interface ReflectionDeps {
   newId: () => string;
 }
 
+/** A reflection as its owner asks for it; the id in a card is never trusted on its own. */
+export type Lookup =
+  | { kind: 'found'; reflection: Reflection; flow: Flow }
+  | { kind: 'not-found' }
+  | { kind: 'not-yours'; ownerId: string };
+
+export type PreparationResult =
+  | { kind: 'saved'; reflection: Reflection; flow: Flow }
+  | { kind: 'invalid'; reflection: Reflection; flow: Flow; errors: AnswerError[]; values: Record<string, unknown> }
+  | { kind: 'already-submitted'; reflection: Reflection; flow: Flow }
+  | { kind: 'no-preparation'; reflection: Reflection; flow: Flow }
+  | { kind: 'not-found' }
+  | { kind: 'not-yours'; ownerId: string };
+
+/** The card field of the preparation answer. */
+export const preparationField = 'preparation';
+
 export type SubmitResult =
   | { kind: 'submitted'; reflection: Reflection; flow: Flow; mentorCount: number }
   | { kind: 'already-submitted'; reflection: Reflection; flow: Flow }
   | { kind: 'invalid'; reflection: Reflection; flow: Flow; errors: AnswerError[]; values: Record<string, unknown> }
   | { kind: 'not-found' }
   | { kind: 'not-yours'; ownerId: string };
-
-/** Soft signals from what the student chose (never from free text). */
-function signalsOf(check: { emotion?: Emotion }): Signal[] {
-  return check.emotion === 'awful' ? ['very-negative'] : [];
-}
 
 /** Called after a reflection is stored as submitted, before it is routed (e.g. the delivery ledger marks it answered). */
 export type SubmittedListener = (reflection: Reflection) => Promise<Reflection | undefined>;
@@ -64,6 +75,42 @@ export class ReflectionService {
     return { reflection, flow };
   }
 
+  /** The acting person's own reflection, or why not. */
+  async find(actor: Person, reflectionId: string): Promise<Lookup> {
+    const { repos, flows } = this.deps;
+    const reflection = await repos.reflections.get(actor.id, reflectionId);
+    if (!reflection) {
+      const elsewhere = await repos.reflections.findAnywhere(reflectionId);
+      return elsewhere ? { kind: 'not-yours', ownerId: elsewhere.studentId } : { kind: 'not-found' };
+    }
+    return { kind: 'found', reflection, flow: flows.get(reflection.flowId) ?? flows.defaultFlow() };
+  }
+
+  /**
+   * Stores the answer to a flow's preparation prompt (before the activity). It may be changed until the
+   * reflection is submitted; the reflection card shows it back afterwards.
+   */
+  async savePreparation(actor: Person, reflectionId: string, values: Record<string, unknown>): Promise<PreparationResult> {
+    const found = await this.find(actor, reflectionId);
+    if (found.kind !== 'found') return found;
+    const { reflection, flow } = found;
+    if (!flow.preparation) return { kind: 'no-preparation', reflection, flow };
+    if (reflection.status === 'submitted') return { kind: 'already-submitted', reflection, flow };
+    const unexpected = Object.keys(values).filter((k) => k !== preparationField);
+    const text = checkText(values[preparationField], { required: true, maxLength: flow.preparation.maxLength });
+    const errors: AnswerError[] = [
+      ...unexpected.map((field) => ({ field, code: 'unexpected-field' as const })),
+      ...(text.ok ? [] : [{ field: preparationField, code: text.code }]),
+    ];
+    if (errors.length || !text.ok) return { kind: 'invalid', reflection, flow, errors, values };
+    const answeredAt = this.deps.clock.now().toISOString();
+    const stored = await this.deps.repos.reflections.update(actor.id, reflectionId, (r) =>
+      r.status === 'submitted' ? undefined : { ...r, preparation: { answer: text.text, answeredAt } },
+    );
+    if (stored.status === 'submitted') return { kind: 'already-submitted', reflection: stored, flow };
+    return { kind: 'saved', reflection: stored, flow };
+  }
+
   async attachCard(reflection: Reflection, card: { conversationId: string; activityId: string }): Promise<void> {
     await this.deps.repos.reflections.update(reflection.studentId, reflection.id, (r) => ({ ...r, card }));
   }
@@ -73,13 +120,10 @@ export class ReflectionService {
    * the id in the card is never trusted on its own.
    */
   async submit(actor: Person, reflectionId: string, values: Record<string, unknown>): Promise<SubmitResult> {
-    const { repos, flows, clock, router } = this.deps;
-    const reflection = await repos.reflections.get(actor.id, reflectionId);
-    if (!reflection) {
-      const elsewhere = await repos.reflections.findAnywhere(reflectionId);
-      return elsewhere ? { kind: 'not-yours', ownerId: elsewhere.studentId } : { kind: 'not-found' };
-    }
-    const flow = flows.get(reflection.flowId) ?? flows.defaultFlow();
+    const { repos, clock, router } = this.deps;
+    const found = await this.find(actor, reflectionId);
+    if (found.kind !== 'found') return found;
+    const { reflection, flow } = found;
     if (reflection.status === 'submitted') return { kind: 'already-submitted', reflection, flow };
     const check = checkAnswers(flow, values);
     if (!check.ok) return { kind: 'invalid', reflection, flow, errors: check.errors, values };
@@ -93,10 +137,11 @@ export class ReflectionService {
         status: 'submitted',
         submittedAt: clock.now().toISOString(),
         answers: check.answers,
+        choices: check.choices,
         ...(check.emotion ? { emotion: check.emotion } : {}),
         competencies: check.competencies,
         wantsToTalk: check.wantsToTalk,
-        signals: signalsOf(check),
+        signals: check.signals,
         routing: 'pending',
       };
     });

@@ -176,6 +176,9 @@ class Reflections implements ReflectionRepository {
   listByRouting(routing: Reflection['routing'][]) {
     return this.c.find({ where: { routing: { in: routing } } });
   }
+  listFollowUpsDue(until: string) {
+    return this.c.find({ where: { followUpDueAt: { lte: until } }, orderBy: { field: 'followUpDueAt' }, limit: 500 });
+  }
 }
 
 class MentorItems implements MentorItemRepository {
@@ -207,7 +210,7 @@ export async function openRepositories(store: DocumentStore): Promise<Repositori
     store.collection<Stored<Person>>({ name: 'people', indexes: ['email', 'entraObjectId', 'teamsUserId'] }),
     store.collection<Stored<MentorAssignment>>({ name: 'assignments', indexes: ['studentId', 'mentorId'] }),
     store.collection<Stored<ConversationRef>>({ name: 'conversations', indexes: [] }),
-    store.collection<Stored<Reflection>>({ name: 'reflections', indexes: ['routing', 'createdAt', 'schoolId'] }),
+    store.collection<Stored<Reflection>>({ name: 'reflections', indexes: ['routing', 'createdAt', 'schoolId', 'followUpDueAt'] }),
     store.collection<Stored<MentorItem>>({ name: 'mentor_items', indexes: ['state', 'createdAt', 'reflectionId'] }),
   ]);
   return {

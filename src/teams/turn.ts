@@ -1,9 +1,11 @@
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
+import type { Express } from 'express';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Person } from '../domain/entities.ts';
 import type { FlowCatalog } from '../domain/flows.ts';
+import type { FollowUps } from '../domain/follow-up.ts';
 import type { InstallDeps } from '../domain/install.ts';
 import type { Repositories } from '../domain/ports.ts';
 import type { ReflectionService } from '../domain/reflections.ts';
@@ -32,6 +34,9 @@ export interface BotDeps {
   store: DocumentStore;
   leases: Leases;
   jobs: JobRunner;
+  followUps: FollowUps;
+  /** Where people's browsers reach this server (download links); set once the server listens. */
+  publicUrl: string;
 }
 
 /** One inbound activity from an identified person. */
@@ -75,4 +80,6 @@ export interface Feature {
   verbs?: CardVerb[];
   /** Scheduled jobs (see src/scheduler/jobs.ts), given the bot's dependencies. */
   jobs?: (deps: BotDeps) => Job[];
+  /** Routes on the bot's own HTTP server (e.g. a download), given the bot's dependencies. */
+  http?: (deps: BotDeps, app: Express) => void;
 }

@@ -46,6 +46,13 @@ export class FollowUps {
     return this.deps.repos.reflections.listFollowUpsDue(now.toISOString());
   }
 
+  /** True when the student got a follow-up in the last 20 hours. */
+  async askedRecently(studentId: string, now: Date): Promise<boolean> {
+    const since = new Date(now.getTime() - 20 * 3_600_000).toISOString();
+    const all = await this.deps.repos.reflections.listByStudent(studentId);
+    return all.some((r) => r.followUp?.sentAt !== undefined && r.followUp.sentAt > since);
+  }
+
   /** Takes a due follow-up for sending; undefined when another run holds it or it is no longer due. */
   async claim(reflection: Reflection, now: Date): Promise<Reflection | undefined> {
     let claimed = false;

@@ -47,6 +47,11 @@ export async function runFollowUps(deps: BotDeps, now: Date): Promise<{ sent: nu
       waiting++;
       continue;
     }
+    // One follow-up a day at most: a student who reflected on five things gets five questions over five days.
+    if (await followUps.askedRecently(student.id, now)) {
+      waiting++;
+      continue;
+    }
     const claimed = await followUps.claim(due, now);
     if (!claimed) continue;
     try {

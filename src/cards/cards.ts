@@ -153,6 +153,9 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
       question: eq.text[locale],
       emotions: emotions.map((e) => ({
         title: t(locale, `core.emotions.${e}`),
+        // "🙂 Good": the face large, the word under it.
+        emoji: t(locale, `core.emotions.${e}`).split(' ')[0],
+        label: t(locale, `core.emotions.${e}`).split(' ').slice(1).join(' '),
         data: { reflectionId: reflection.id, emotion: e, ...(draft ? { draft } : {}) },
       })),
     });

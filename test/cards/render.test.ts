@@ -43,6 +43,12 @@ describe('cards', () => {
     });
   }
 
+  it('has every sample in the committed gallery (npm run cards:gallery), linked from the README', () => {
+    const gallery = path.join(templatesDir, '..', 'docs', 'card-gallery');
+    expect(samples.filter((s) => !fs.existsSync(path.join(gallery, `${s.name}.png`))).map((s) => s.name)).toEqual([]);
+    expect(fs.readFileSync(path.join(templatesDir, '..', 'README.md'), 'utf8')).toContain('docs/card-gallery/index.md');
+  });
+
   it('would turn the hostile text into a link if it were read as Markdown (the check can fail)', () => {
     const { element } = renderCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: hostile }] });
     expect(element.querySelectorAll('a').length).toBe(1);

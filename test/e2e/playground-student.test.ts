@@ -11,7 +11,7 @@ import { answerQuestions } from '../../src/domain/flows.ts';
 import { sectors } from '../../src/domain/types.ts';
 import { createLogger } from '../../src/log.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { cardText, Playground } from '../helpers/playground.ts';
+import { cardActions, cardText, Playground } from '../helpers/playground.ts';
 
 // The student's side in the Agents Playground, as Alex Wilber would use it: every flow of the library
 // started, answered and ending in a summary (the emotion branch visible), then `my reflections`,
@@ -40,20 +40,7 @@ afterAll(async () => {
 });
 
 type Card = Record<string, unknown>;
-function executes(card: unknown): { verb: string; title: string; data: Record<string, unknown> }[] {
-  const out: { verb: string; title: string; data: Record<string, unknown> }[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if (o['type'] === 'Action.Execute')
-        out.push({ verb: String(o['verb']), title: String(o['title']), data: (o['data'] ?? {}) as Record<string, unknown> });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
+const executes = (card: unknown) => cardActions(card).filter((a) => a.type === 'Action.Execute');
 
 /** The student types; resolves with the next card the bot posts. */
 async function say(text: string, expectText: string): Promise<{ messageId: string; card: Card }> {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { assignMentor } from '../../src/domain/assignments.ts';
 import { type TestUser, tenantId, testUser } from '../helpers/activities.ts';
+import { cardActions, cardText } from '../helpers/playground.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 // The student's side over HTTP with real Teams activities: the multi-step reflection, `mijn reflecties`,
@@ -10,33 +11,7 @@ import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 type Card = Record<string, unknown>;
 
-function cardText(card: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      for (const k of ['text', 'title', 'label']) if (typeof o[k] === 'string') out.push(o[k] as string);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out.join('\n');
-}
-
-function actions(card: unknown): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if (typeof o['type'] === 'string' && (o['type'] as string).startsWith('Action.')) out.push(o);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
+const actions = cardActions;
 
 // Thursday 12 March 2026, 11:00 in Amsterdam.
 const start = '2026-03-12T10:00:00.000Z';

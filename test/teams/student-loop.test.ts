@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignMentor } from '../../src/domain/assignments.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { botAppId, type TestUser, tenantId, testUser } from '../helpers/activities.ts';
+import { cardActions } from '../helpers/playground.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 type Card = { body: Record<string, unknown>[]; actions?: Record<string, unknown>[] };
@@ -36,21 +37,7 @@ async function install(t: TestBot, user: TestUser) {
   expect((await t.send('personal-installation-add', user)).status).toBe(200);
 }
 
-/** Every Action.Execute on a card (card actions and ActionSets in the body). */
-function executes(card: unknown): { verb: string; data: Record<string, unknown> }[] {
-  const out: { verb: string; data: Record<string, unknown> }[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if (o['type'] === 'Action.Execute')
-        out.push({ verb: String(o['verb']), data: (o['data'] ?? {}) as Record<string, unknown> });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
+const executes = (card: unknown) => cardActions(card).filter((a) => a.type === 'Action.Execute');
 
 /**
  * Starts the free flow with the text command and returns its id (from the emotion buttons of the first
@@ -239,7 +226,7 @@ describe('the student loop over HTTP, with real Teams activities', () => {
       const card = invokeCard(await submit(t, student, data));
       expect(cardText(card)).toMatch(message);
       // They can try again on the same card.
-      expect(executes(card).some((a) => a.verb.startsWith('reflection.') && a.data['reflectionId'] === reflectionId)).toBe(true);
+      expect(executes(card).some((a) => a.verb?.startsWith('reflection.') && a.data['reflectionId'] === reflectionId)).toBe(true);
     }
     const person = await t.bot.repos.people.findByEmail(tenantId, student.email);
     const stored = await t.bot.repos.reflections.get(person!.id, reflectionId);

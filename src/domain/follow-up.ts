@@ -57,6 +57,7 @@ export class FollowUps {
   async claim(reflection: Reflection, now: Date): Promise<Reflection | undefined> {
     let claimed = false;
     const stored = await this.deps.repos.reflections.update(reflection.studentId, reflection.id, (r) => {
+      claimed = false; // update() re-runs this after a lost race: only the last run counts
       const f = r.followUp;
       if (f?.state !== 'scheduled' || !r.followUpDueAt || r.followUpDueAt > now.toISOString()) return undefined;
       if (f.claimedUntil && f.claimedUntil > now.toISOString()) return undefined;

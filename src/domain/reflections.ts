@@ -130,6 +130,7 @@ export class ReflectionService {
 
     let wonTheRace = false;
     const stored = await repos.reflections.update(actor.id, reflectionId, (r) => {
+      wonTheRace = false; // update() re-runs this after a lost race: only the last run counts
       if (r.status === 'submitted') return undefined; // a double tap: the first submit wins
       wonTheRace = true;
       return {

@@ -3,11 +3,12 @@ import type { App } from '@microsoft/teams.apps';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { FlowCatalog } from './domain/flows.ts';
+import { FollowUps } from './domain/follow-up.ts';
 import type { Repositories } from './domain/ports.ts';
 import { ReflectionService } from './domain/reflections.ts';
 import { RoleResolver } from './domain/roles.ts';
 import { Router } from './domain/routing.ts';
-import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from './flows/load-flows.ts';
+import { loadLibrary } from './flows/load-flows.ts';
 import type { Logger } from './log.ts';
 import { JobRunner } from './scheduler/jobs.ts';
 import { Leases } from './scheduler/leases.ts';
@@ -16,6 +17,9 @@ import { openRepositories } from './store/repositories.ts';
 import { createTeamsApp, handledInvokes } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource } from './teams/connector.ts';
 import { coreFeature } from './teams/features/core.ts';
+import { dossierFeature } from './teams/features/dossier.ts';
+import { followUpFeature } from './teams/features/follow-up.ts';
+import { studentFeature } from './teams/features/student.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { BotTokenVerifier } from './teams/inbound-auth.ts';
@@ -24,7 +28,7 @@ import { Reach } from './teams/reach.ts';
 import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
-export const features: Feature[] = [coreFeature];
+export const features: Feature[] = [coreFeature, studentFeature, dossierFeature, followUpFeature];
 
 export interface BotOptions {
   config: Config;
@@ -57,7 +61,7 @@ export async function buildBot(options: BotOptions) {
   const { config, log, store } = options;
   const clock = options.clock ?? systemClock;
   const repos = await openRepositories(store);
-  const flows = options.flows ?? createFlowCatalog(loadFlowFiles(shippedPromptsDir));
+  const flows = options.flows ?? loadLibrary({ schoolDir: config.SCHOOL_FLOWS_DIR });
   const newId = () => randomUUID();
 
   let app: App | undefined;
@@ -101,6 +105,8 @@ export async function buildBot(options: BotOptions) {
         }
       : {}),
   });
+  const followUps = new FollowUps({ repos, clock, flows, days: config.FOLLOW_UP_DAYS });
+  reflections.onSubmitted(followUps.schedule);
   const leases = await Leases.open(store);
   const jobs = new JobRunner({ leases, clock, log, ...(options.instanceId ? { owner: options.instanceId } : {}) });
   const deps: BotDeps = {
@@ -118,6 +124,8 @@ export async function buildBot(options: BotOptions) {
     leases,
     jobs,
     roles,
+    followUps,
+    publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.PORT}`,
   };
   for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
   // Every request is verified unless development mode is on (config refuses that on App Service).
@@ -150,6 +158,7 @@ export async function buildBot(options: BotOptions) {
   adapter.express.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', store: store.kind });
   });
+  for (const feature of features) feature.http?.(deps, adapter.express);
   app = createTeamsApp(deps, adapter, features);
   return { app, adapter, deps, repos, router };
 }
@@ -163,6 +172,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   adapter.finish();
   await adapter.start(options.config.PORT);
   const { host, port } = adapter.address();
+  if (!options.config.publicUrl) {
+    const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    deps.publicUrl = `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
+  }
 
   const sweepLog = deps.log.child({ component: 'sweep' });
   let sweeping = false;

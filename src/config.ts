@@ -62,6 +62,9 @@ export const configSchema = z.object({
   GRAPH_BASE_URL: url.default('https://graph.microsoft.com'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
+  SCHOOL_FLOWS_DIR: z.string().min(1).optional(),
+  FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  PUBLIC_URL: url.optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -71,6 +74,8 @@ export type Config = z.infer<typeof configSchema> & {
   devMode: boolean;
   /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
   roleGroups: RoleGroups;
+  /** PUBLIC_URL, else the App Service host name; undefined means "the server's own address". */
+  publicUrl?: string;
 };
 
 export class ConfigError extends Error {}
@@ -118,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     ...c,
+    ...(c.PUBLIC_URL || env.WEBSITE_HOSTNAME
+      ? { publicUrl: (c.PUBLIC_URL ?? `https://${env.WEBSITE_HOSTNAME}`).replace(/\/+$/, '') }
+      : {}),
     sqlitePath: path.resolve(c.DATA_DIR, 'lob-reflectie.db'),
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
     roleGroups: Object.fromEntries(

@@ -2,8 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Person, Reflection } from '../domain/entities.ts';
-import type { AnswerError, Flow } from '../domain/flows.ts';
-import { type Competency, emotions, type Locale } from '../domain/types.ts';
+import {
+  type AnswerError,
+  answerQuestions,
+  choicesField,
+  emotionQuestion,
+  type Flow,
+  isEmotion,
+  optionText,
+  questionOf,
+  wantsToTalkField,
+} from '../domain/flows.ts';
+import { preparationField } from '../domain/reflections.ts';
+import { type Competency, type Emotion, emotions, type Locale } from '../domain/types.ts';
 import { t, texts } from '../i18n.ts';
 import { expand } from './template.ts';
 
@@ -42,81 +53,191 @@ function dateText(iso: string, locale: Locale, timeZone: string): string {
   }).format(new Date(iso));
 }
 
-function answerRows(flow: Flow, reflection: Reflection, locale: Locale) {
-  return flow.questions
-    .filter((q) => reflection.answers[q.id] !== undefined)
-    .map((q) => ({
+/** What the student answered, question by question (the preparation first), for summaries and mentors. */
+export function answerRows(flow: Flow, reflection: Reflection, locale: Locale) {
+  const rows: { question: string; answer: string; chosen?: string }[] = [];
+  if (flow.preparation && reflection.preparation) {
+    rows.push({ question: flow.preparation.text[locale], answer: reflection.preparation.answer });
+  }
+  for (const q of flow.questions) {
+    const answer = reflection.answers[q.id];
+    const chosen = reflection.choices?.[q.id] ?? [];
+    if (answer === undefined && chosen.length === 0) continue;
+    rows.push({
       question: q.text[locale],
-      answer: q.input === 'emotion' ? t(locale, `core.emotions.${reflection.answers[q.id]}`) : reflection.answers[q.id],
-    }));
+      answer: q.input === 'emotion' && answer ? t(locale, `core.emotions.${answer}`) : (answer ?? ''),
+      ...(chosen.length ? { chosen: chosen.map((id) => optionText(q, id, locale)).join(', ') } : {}),
+    });
+  }
+  return rows;
 }
 
 export function welcomeCard(locale: Locale, name: string): AdaptiveCard {
   return render('welcome', { t: texts(locale, 'core.welcome'), name });
 }
 
+const helpCommands: Record<Locale, [string, string][]> = {
+  nl: [
+    ['reflecteer', 'reflect'],
+    ['mijn reflecties', 'myReflections'],
+    ['pauze', 'pause'],
+    ['hervat', 'resume'],
+    ['taal', 'language'],
+    ['export', 'export'],
+    ['hulp', 'help'],
+  ],
+  en: [
+    ['reflect', 'reflect'],
+    ['my reflections', 'myReflections'],
+    ['pause', 'pause'],
+    ['resume', 'resume'],
+    ['language', 'language'],
+    ['export', 'export'],
+    ['help', 'help'],
+  ],
+};
+
 export function helpCard(locale: Locale, notUnderstood = false): AdaptiveCard {
   const c = texts(locale, 'core.help.commands') as Record<string, string>;
-  const commands =
-    locale === 'nl'
-      ? [
-          { command: 'reflecteer', description: c['reflect'] },
-          { command: 'hulp', description: c['help'] },
-        ]
-      : [
-          { command: 'reflect', description: c['reflect'] },
-          { command: 'help', description: c['help'] },
-        ];
+  const commands = helpCommands[locale].map(([command, key]) => ({ command, description: c[key] }));
   return render('help', { t: texts(locale, 'core.help'), notUnderstood, commands });
 }
 
-export function reflectionCard(
+function errorMessages(flow: Flow, locale: Locale, errors: AnswerError[] = []): { message: string }[] {
+  const messages = errors.map((e) => {
+    const q = e.field === preparationField ? flow.preparation : questionOf(flow, e.field);
+    return t(locale, `core.reflection.errors.${e.code}`, {
+      question: q?.text[locale] ?? e.field,
+      max: q?.maxLength ?? '',
+    });
+  });
+  // One message per problem kind is enough for unexpected fields.
+  return [...new Set(messages)].map((message) => ({ message }));
+}
+
+/** A card value bounded to what the card could have sent (for redisplay after an error). */
+function shown(values: Record<string, unknown> | undefined, id: string, max = 2000): string | undefined {
+  const v = values?.[id];
+  return typeof v === 'string' ? v.slice(0, max) : undefined;
+}
+
+export type ReflectionCardOptions = {
+  errors?: AnswerError[];
+  values?: Record<string, unknown>;
+  /** The emotion chosen in the first step: shows the questions of its branch. */
+  emotion?: Emotion;
+};
+
+/**
+ * The card for an open reflection, for that reflection's state: first the one-tap emotion, then (updated
+ * in place) the questions of the branch that emotion chose. The first card of the flow when called with
+ * just the flow and the reflection.
+ */
+export function reflectionCard(flow: Flow, reflection: Reflection, opts: ReflectionCardOptions = {}): AdaptiveCard {
+  const locale = reflection.locale;
+  const eq = emotionQuestion(flow);
+  const fromValues = eq ? opts.values?.[eq.id] : undefined;
+  const emotion = opts.emotion ?? (isEmotion(fromValues) ? fromValues : undefined);
+  const base = {
+    t: { ...texts(locale, 'core.reflection'), ...texts(locale, 'student.reflection') },
+    title: flow.title[locale],
+    reflectionId: reflection.id,
+    preparation: reflection.preparation?.answer,
+    wantsToTalk: opts.values?.[wantsToTalkField] === 'true' ? 'true' : 'false',
+    errors: errorMessages(flow, locale, opts.errors),
+  };
+  if (eq && !emotion) {
+    const draft = draftOf(flow, opts.values);
+    return render('reflection-emotion', {
+      ...base,
+      question: eq.text[locale],
+      emotions: emotions.map((e) => ({
+        title: t(locale, `core.emotions.${e}`),
+        // "🙂 Good": the face large, the word under it.
+        emoji: t(locale, `core.emotions.${e}`).split(' ')[0],
+        label: t(locale, `core.emotions.${e}`).split(' ').slice(1).join(' '),
+        data: { reflectionId: reflection.id, emotion: e, ...(draft ? { draft } : {}) },
+      })),
+    });
+  }
+  const questions = emotion ? answerQuestions(flow, emotion) : flow.questions.filter((q) => q.input !== 'emotion');
+  return render('reflection', {
+    ...base,
+    emotionTitle: emotion ? t(locale, `core.emotions.${emotion}`) : '',
+    submitData: { reflectionId: reflection.id, ...(eq && emotion ? { [eq.id]: emotion } : {}) },
+    questions: questions.map((q) => ({
+      id: q.id,
+      text: q.text[locale],
+      label: q.options
+        ? t(locale, q.required ? 'student.reflection.ownWords' : 'student.reflection.ownWordsOptional')
+        : q.text[locale],
+      placeholder: q.placeholder?.[locale],
+      required: q.required,
+      maxLength: q.maxLength,
+      value: shown(opts.values, q.id, q.maxLength),
+      ...(q.options
+        ? {
+            options: q.options.map((o) => ({ title: o.text[locale], value: o.id })),
+            optionsLabel: q.optionsLabel?.[locale] ?? q.text[locale],
+            choicesId: choicesField(q.id),
+            choicesValue: shown(opts.values, choicesField(q.id), 1000),
+            multiple: q.multiple,
+          }
+        : {}),
+    })),
+  });
+}
+
+/**
+ * What the student typed before going back to change the emotion, carried in the emotion buttons so the
+ * next step can show it again. Only text fields of the flow, each within its limit.
+ */
+export function draftOf(flow: Flow, values: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  if (!values) return undefined;
+  const draft: Record<string, string> = {};
+  for (const q of flow.questions) {
+    if (q.input === 'emotion') continue;
+    const text = shown(values, q.id, q.maxLength);
+    if (text?.trim()) draft[q.id] = text;
+  }
+  return Object.keys(draft).length ? draft : undefined;
+}
+
+/** The preparation prompt sent before the activity; `saved` shows the stored answer instead of the input. */
+export function preparationCard(
   flow: Flow,
   reflection: Reflection,
   opts: { errors?: AnswerError[]; values?: Record<string, unknown> } = {},
 ): AdaptiveCard {
   const locale = reflection.locale;
-  const value = (id: string) => {
-    const v = opts.values?.[id];
-    return typeof v === 'string' ? v.slice(0, 2000) : undefined;
-  };
-  const questionText = (field: string) => flow.questions.find((q) => q.id === field)?.text[locale] ?? field;
-  const errors = (opts.errors ?? []).map((e) => ({
-    message: t(locale, `core.reflection.errors.${e.code}`, {
-      question: questionText(e.field),
-      max: flow.questions.find((q) => q.id === e.field)?.maxLength ?? '',
-    }),
-  }));
-  // One message per problem kind is enough for unexpected fields.
-  const unique = errors.filter((e, i) => errors.findIndex((x) => x.message === e.message) === i);
-  return render('reflection', {
-    t: texts(locale, 'core.reflection'),
+  const prep = flow.preparation;
+  const saved = Boolean(reflection.preparation) && !opts.errors?.length;
+  return render('preparation', {
+    t: texts(locale, 'student.preparation'),
     title: flow.title[locale],
     reflectionId: reflection.id,
-    wantsToTalk: opts.values?.['wants-to-talk'] === 'true' ? 'true' : 'false',
-    errors: unique,
-    questions: flow.questions.map((q) => ({
-      id: q.id,
-      input: q.input,
-      text: q.text[locale],
-      placeholder: q.placeholder?.[locale],
-      required: q.required,
-      maxLength: q.maxLength,
-      value: value(q.id),
-      choices: q.input === 'emotion' ? emotions.map((e) => ({ title: t(locale, `core.emotions.${e}`), value: e })) : undefined,
-    })),
+    question: prep?.text[locale] ?? t(locale, 'student.preparation.none'),
+    placeholder: prep?.placeholder?.[locale],
+    maxLength: prep?.maxLength ?? 300,
+    saved,
+    value: saved ? reflection.preparation?.answer : shown(opts.values, preparationField, prep?.maxLength),
+    errors: errorMessages(flow, locale, opts.errors),
   });
 }
 
 export function summaryCard(
   flow: Flow,
   reflection: Reflection,
-  opts: { mentorCount: number; alreadyAnswered?: boolean },
+  opts: { mentorCount: number; alreadyAnswered?: boolean; followUpDays?: number },
 ): AdaptiveCard {
   const locale = reflection.locale;
   const tx = texts(locale, 'core.summary') as Record<string, string>;
   return render('reflection-summary', {
-    t: { thanks: opts.alreadyAnswered ? tx['alreadyAnswered'] : tx['thanks'] },
+    t: { thanks: opts.alreadyAnswered ? tx['alreadyAnswered'] : tx['thanks'], chosen: t(locale, 'student.summary.chosen') },
+    followUpText:
+      reflection.followUpDueAt && opts.followUpDays
+        ? t(locale, 'student.summary.followUp', { days: opts.followUpDays })
+        : undefined,
     title: flow.title[locale],
     answers: answerRows(flow, reflection, locale),
     competencies: competencyLine(locale, reflection.competencies),
@@ -133,7 +254,7 @@ export function mentorReflectionCard(input: {
 }): AdaptiveCard {
   const locale = input.mentor.locale;
   return render('mentor-reflection', {
-    t: texts(locale, 'core.mentor'),
+    t: { ...texts(locale, 'core.mentor'), chosen: t(locale, 'student.summary.chosen') },
     student: input.student.name,
     flowTitle: input.flow.title[locale],
     date: dateText(input.reflection.submittedAt ?? input.reflection.createdAt, locale, input.timeZone),

@@ -5,13 +5,21 @@ import { openStore } from '../store/open-store.ts';
 import { openRepositories } from '../store/repositories.ts';
 import { assignMentorCommand, importAssignmentsCommand } from './commands/assignments.ts';
 import { roleAddCommand, roleRemoveCommand } from './commands/roles.ts';
+import { flowsLintCommand, sectorSetCommand } from './commands/student.ts';
 import { type CliContext, CliError, installDeps } from './context.ts';
 import type { CliCommand } from './registry.ts';
 
 // `npm run cli -- <command>`: the coordinator's and IT's tool. It works on the same store as the bot
 // (the SQLite file under data/, or Cosmos DB when COSMOS_ENDPOINT is set).
 
-export const commands: CliCommand[] = [assignMentorCommand, importAssignmentsCommand, roleAddCommand, roleRemoveCommand];
+export const commands: CliCommand[] = [
+  assignMentorCommand,
+  importAssignmentsCommand,
+  roleAddCommand,
+  roleRemoveCommand,
+  flowsLintCommand,
+  sectorSetCommand,
+];
 
 function help(): string {
   const lines = commands.map((c) => `  ${c.usage}\n      ${c.summary}`);

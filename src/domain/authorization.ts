@@ -10,6 +10,8 @@ import type { Role } from './types.ts';
 /** Every action, with the roles that may attempt it. 'everyone' includes people with no role at all. */
 export const actionRoles = {
   help: 'everyone',
+  /** A person's own data and settings: their overview, their dossier export, their language, their pause. */
+  'self.data': 'everyone',
   /** A student starts a reflection of their own. */
   'reflection.start': ['student'],
   /** A student saves their answers; only on their own reflection. */

@@ -94,7 +94,11 @@ export interface Reflection extends Versioned {
   submittedAt?: string;
   emotion?: Emotion;
   answers: ReflectionAnswers;
+  /** Starter options the student chose, per question id (option ids). */
+  choices?: Record<string, string[]>;
   competencies: Competency[];
+  /** The answer to the flow's preparation prompt, given before the activity. */
+  preparation?: { answer: string; answeredAt: string };
   /** The student asked to talk about this with their mentor ("I'd like to talk about this"). */
   wantsToTalk?: boolean;
   signals?: Signal[];
@@ -108,6 +112,26 @@ export interface Reflection extends Versioned {
    */
   routing: 'none' | 'pending' | 'awaiting-mentor' | 'routed';
   studentToldNoMentor?: boolean;
+  /** The follow-up on the student's next step ("did it happen?"). */
+  followUp?: FollowUp;
+  /** Set while a follow-up waits to be sent (top level, so the due ones can be queried); removed once sent. */
+  followUpDueAt?: string;
+}
+
+export const followUpOutcomes = ['done', 'not-yet', 'changed-mind'] as const;
+export type FollowUpOutcome = (typeof followUpOutcomes)[number];
+
+export interface FollowUp {
+  state: 'scheduled' | 'sent' | 'answered' | 'skipped';
+  /** How many times the question was sent (a "not yet" asks once more). */
+  rounds: number;
+  claimedUntil?: string;
+  sentAt?: string;
+  outcome?: FollowUpOutcome;
+  answeredAt?: string;
+  /** Why it was not sent: the student could not be reached. */
+  skippedReason?: string;
+  card?: { conversationId: string; activityId: string };
 }
 
 /** One reflection as it reaches one mentor: the mentor's inbox, partitioned per mentor. */

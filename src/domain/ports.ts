@@ -52,6 +52,8 @@ export interface ReflectionRepository {
   update(studentId: string, id: string, mutate: Mutate<Reflection>): Promise<Reflection>;
   listByStudent(studentId: string): Promise<Reflection[]>;
   listByRouting(routing: Reflection['routing'][]): Promise<Reflection[]>;
+  /** Reflections whose follow-up is due at or before this moment (ISO), across students. */
+  listFollowUpsDue(until: string): Promise<Reflection[]>;
 }
 
 export interface MentorItemRepository {

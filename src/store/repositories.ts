@@ -32,33 +32,22 @@ function withPk<T extends { id: string }>(entity: T, pk: string): Stored<T> {
   return { ...entity, pk } as Stored<T>;
 }
 
-/** Every activity needs its school, and schools rarely change: reads are cached for a short while. */
-const schoolCacheMs = 30_000;
-
 class Schools implements SchoolRepository {
   private readonly c: Collection<Stored<School>>;
-  private readonly cache = new Map<string, { school: School; until: number }>();
   constructor(c: Collection<Stored<School>>) {
     this.c = c;
   }
-  private remember(school: School): School {
-    this.cache.set(school.id, { school, until: Date.now() + schoolCacheMs });
-    return school;
-  }
-  async get(id: string) {
-    const hit = this.cache.get(id);
-    if (hit && hit.until > Date.now()) return hit.school;
-    const school = await this.c.get(id, id);
-    return school ? this.remember(school) : undefined;
+  get(id: string) {
+    return this.c.get(id, id);
   }
   list() {
     return this.c.find();
   }
   async ensure(school: Omit<School, 'version'>) {
-    return this.remember((await createOrGet(this.c, withPk(school, school.id))).doc);
+    return (await createOrGet(this.c, withPk(school, school.id))).doc;
   }
-  async update(id: string, mutate: Mutate<School>) {
-    return this.remember(await update(this.c, id, id, stored(mutate)));
+  update(id: string, mutate: Mutate<School>) {
+    return update(this.c, id, id, stored(mutate));
   }
 }
 
@@ -187,6 +176,9 @@ class Reflections implements ReflectionRepository {
   listByRouting(routing: Reflection['routing'][]) {
     return this.c.find({ where: { routing: { in: routing } } });
   }
+  listFollowUpsDue(until: string) {
+    return this.c.find({ where: { followUpDueAt: { lte: until } }, orderBy: { field: 'followUpDueAt' }, limit: 500 });
+  }
 }
 
 class MentorItems implements MentorItemRepository {
@@ -218,7 +210,7 @@ export async function openRepositories(store: DocumentStore): Promise<Repositori
     store.collection<Stored<Person>>({ name: 'people', indexes: ['email', 'entraObjectId', 'teamsUserId'] }),
     store.collection<Stored<MentorAssignment>>({ name: 'assignments', indexes: ['studentId', 'mentorId'] }),
     store.collection<Stored<ConversationRef>>({ name: 'conversations', indexes: [] }),
-    store.collection<Stored<Reflection>>({ name: 'reflections', indexes: ['routing', 'createdAt', 'schoolId'] }),
+    store.collection<Stored<Reflection>>({ name: 'reflections', indexes: ['routing', 'createdAt', 'schoolId', 'followUpDueAt'] }),
     store.collection<Stored<MentorItem>>({ name: 'mentor_items', indexes: ['state', 'createdAt', 'reflectionId'] }),
   ]);
   return {

@@ -1,10 +1,12 @@
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
+import type { Express } from 'express';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Action } from '../domain/authorization.ts';
 import type { Person } from '../domain/entities.ts';
 import type { FlowCatalog } from '../domain/flows.ts';
+import type { FollowUps } from '../domain/follow-up.ts';
 import type { InstallDeps } from '../domain/install.ts';
 import type { Repositories } from '../domain/ports.ts';
 import type { ReflectionService } from '../domain/reflections.ts';
@@ -36,6 +38,9 @@ export interface BotDeps {
   jobs: JobRunner;
   /** Effective roles: stored roles plus configured Entra group roles. */
   roles: RoleResolver;
+  followUps: FollowUps;
+  /** Where people's browsers reach this server (download links); set once the server listens. */
+  publicUrl: string;
 }
 
 /** One inbound activity from an identified person. */
@@ -83,4 +88,6 @@ export interface Feature {
   verbs?: CardVerb[];
   /** Scheduled jobs (see src/scheduler/jobs.ts), given the bot's dependencies. */
   jobs?: (deps: BotDeps) => Job[];
+  /** Routes on the bot's own HTTP server (e.g. a download), given the bot's dependencies. */
+  http?: (deps: BotDeps, app: Express) => void;
 }

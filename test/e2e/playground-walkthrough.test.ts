@@ -48,14 +48,22 @@ it('walks a student and a mentor through the loop in the Playground', async () =
   const welcome = await student.waitForMessage((m) => cardText(m.card).includes('Welcome to LOB Reflectie'));
   expect(welcome.conversationId).toBe(student.config.personalChat.id);
 
-  // The student starts a reflection from the welcome card's button.
-  await student.execute(welcome.messageId, 'reflection.start', {});
-  const reflectionCard = await student.waitForMessage((m) => cardText(m.card).includes('How did it feel?'));
-  const submitAction = (reflectionCard.card!['actions'] as { verb: string; data: { reflectionId: string } }[])[0]!;
-  const response = await student.execute(reflectionCard.messageId, 'reflection.submit', {
-    ...submitAction.data,
+  // The student starts a reflection from the welcome card's button: the card asks what to reflect on,
+  // then how it felt (one tap), then the questions of that branch, all in the same card.
+  const picker = await student.execute(welcome.messageId, 'reflection.start', {});
+  expect(cardText(picker.value)).toContain('What do you want to reflect on?');
+  const first = await student.execute(welcome.messageId, 'reflection.start', { flowId: 'free' });
+  expect(cardText(first.value)).toContain('How did it feel?');
+  const feel = JSON.stringify(first.value).match(/"reflectionId":"([^"]+)","emotion":"great"/);
+  const reflectionId = feel?.[1];
+  expect(reflectionId).toBeDefined();
+  const questions = await student.execute(welcome.messageId, 'reflection.feel', { reflectionId, emotion: 'great' });
+  expect(cardText(questions.value)).toContain('What did you do well at that moment?');
+  const response = await student.execute(welcome.messageId, 'reflection.submit', {
+    reflectionId,
     feeling: 'great',
     happened: 'I explained the cash register to a new colleague.',
+    'good-at': 'Explaining calmly.',
     'next-step': 'Ask if I can do the closing shift once.',
   });
   expect(response.type).toBe('application/vnd.microsoft.card.adaptive');

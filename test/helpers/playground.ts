@@ -177,3 +177,28 @@ export function cardText(card: unknown): string {
   walk(card);
   return out.join('\n');
 }
+
+/** Every action on a card: card actions, ActionSets in the body and selectActions, in order. */
+export function cardActions(
+  card: unknown,
+): { type: string; verb?: string; title?: string; url?: string; data: Record<string, unknown> }[] {
+  const out: { type: string; verb?: string; title?: string; url?: string; data: Record<string, unknown> }[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (typeof o['type'] === 'string' && o['type'].startsWith('Action.')) {
+        out.push({
+          type: o['type'],
+          ...(typeof o['verb'] === 'string' ? { verb: o['verb'] } : {}),
+          ...(typeof o['title'] === 'string' ? { title: o['title'] } : {}),
+          ...(typeof o['url'] === 'string' ? { url: o['url'] } : {}),
+          data: (o['data'] ?? {}) as Record<string, unknown>,
+        });
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}

@@ -23,7 +23,7 @@ describe('rate limiting per user', () => {
     t.join(sanne);
     t.join(daan);
     const statuses: number[] = [];
-    for (let i = 0; i < 30; i++) statuses.push((await t.send('personal-message', sanne, { text: 'reflecteer' })).status);
+    for (let i = 0; i < 30; i++) statuses.push((await t.send('personal-message', sanne, { text: 'reflecteer free' })).status);
     expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
     expect(new Set(statuses.slice(4))).toEqual(new Set([429]));
     const cards = t.connector.cardsIn(sanne.conversationId).map((c) => JSON.stringify(c));
@@ -78,7 +78,7 @@ describe('replayed activities', () => {
     const sanne = testUser('Sanne', 'sanne@school.nl');
     t.join(sanne);
     const install = activity('personal-installation-add', sanne, t.connector.url);
-    const message = activity('personal-message', sanne, t.connector.url, { text: 'reflecteer' });
+    const message = activity('personal-message', sanne, t.connector.url, { text: 'reflecteer free' });
     for (let i = 0; i < 3; i++) {
       expect((await t.post(install)).status).toBe(200);
       expect((await t.post(message)).status).toBe(200);

@@ -146,13 +146,17 @@ describe('fuzzing /api/messages', () => {
     return res;
   };
   const reflectionOf = async (user: TestUser) => {
-    await post(activity('personal-message', user, t.connector.url, { text: 'reflecteer' }));
-    const card = t.connector.cardsIn(user.conversationId).at(-1) as {
-      actions: { verb: string; data: { reflectionId: string } }[];
-    };
-    return card.actions.find((a) => a.verb === 'reflection.submit')!.data.reflectionId;
+    await post(activity('personal-message', user, t.connector.url, { text: 'reflecteer free' }));
+    const person = await t.bot.repos.people.findByEmail(tenantId, user.email);
+    const [newest] = await t.bot.repos.reflections.listByStudent(person!.id);
+    return newest!.id;
   };
-  const answers = { feeling: 'good', happened: 'Ik mocht meehelpen in de keuken.', 'next-step': 'Vragen of ik vaker mag komen.' };
+  const answers = {
+    feeling: 'good',
+    happened: 'Ik mocht meehelpen in de keuken.',
+    'good-at': 'Snel en netjes werken.',
+    'next-step': 'Vragen of ik vaker mag komen.',
+  };
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);

@@ -98,7 +98,7 @@ describe('roles', () => {
   it('lets only students start a reflection: a mentor gets the help card and nothing is stored', async () => {
     t = await startTestBot();
     const { mentor, jansen } = await importedMentor(t);
-    await t.send('personal-message', mentor, { text: 'reflecteer' });
+    await t.send('personal-message', mentor, { text: 'reflecteer free' });
     expect(cardTexts(t, mentor).at(-1)).toContain('Dat begreep ik niet');
     const start = await t.send('card-action-execute', mentor, { verb: 'reflection.start', data: {}, replyToId: 'a' });
     expect(JSON.stringify(start.body)).toContain('ken ik niet');
@@ -112,12 +112,16 @@ describe('roles', () => {
     await install(t, student);
     await install(t, mentor);
     await assignMentor(t.bot.deps.install, tenantId, { studentEmail: student.email, mentorEmail: mentor.email });
-    await t.send('personal-message', student, { text: 'reflecteer' });
-    const card = t.connector.cardsIn(student.conversationId).at(-1) as {
-      actions: { verb: string; data: { reflectionId: string } }[];
+    await t.send('personal-message', student, { text: 'reflecteer free' });
+    const sanneFirst = await t.bot.repos.people.findByEmail(tenantId, student.email);
+    const [opened] = await t.bot.repos.reflections.listByStudent(sanneFirst!.id);
+    const reflectionId = opened!.id;
+    const answer = {
+      feeling: 'good',
+      happened: 'Ik hielp een klant.',
+      'good-at': 'Rustig blijven.',
+      'next-step': 'Meer vragen stellen.',
     };
-    const reflectionId = card.actions.find((a) => a.verb === 'reflection.submit')!.data.reflectionId;
-    const answer = { feeling: 'good', happened: 'Ik hielp een klant.', 'next-step': 'Meer vragen stellen.' };
 
     // The mentor (also a student, since everyone who installs starts as one) submits the forwarded card.
     const forged = await t.send('card-action-execute', mentor, {
@@ -157,7 +161,7 @@ describe('roles', () => {
     // In the group: Jansen may reflect as a student too (e.g. a trainee teacher).
     graph.members.add(mentor.aadObjectId);
     clock.advance(301_000);
-    await t.send('personal-message', mentor, { text: 'reflecteer' });
+    await t.send('personal-message', mentor, { text: 'reflecteer free' });
     expect(await reflections()).toBe(1);
     const asked = graph.requests.at(-1)!;
     expect(asked.path).toBe(`/v1.0/users/${mentor.aadObjectId}/checkMemberGroups`);
@@ -169,18 +173,18 @@ describe('roles', () => {
     // Taken out of the group: still allowed within the cache period, refused after it.
     graph.members.delete(mentor.aadObjectId);
     const calls = graph.requests.length;
-    await t.send('personal-message', mentor, { text: 'reflecteer' });
+    await t.send('personal-message', mentor, { text: 'reflecteer free' });
     expect(await reflections()).toBe(2);
     expect(graph.requests.length).toBe(calls);
     clock.advance(301_000);
-    await t.send('personal-message', mentor, { text: 'reflecteer' });
+    await t.send('personal-message', mentor, { text: 'reflecteer free' });
     expect(await reflections()).toBe(2);
 
     // Graph failing grants nothing extra, and the bot keeps answering.
     graph.members.add(mentor.aadObjectId);
     graph.failWith = 503;
     clock.advance(301_000);
-    const res = await t.send('personal-message', mentor, { text: 'reflecteer' });
+    const res = await t.send('personal-message', mentor, { text: 'reflecteer free' });
     expect(res.status).toBe(200);
     expect(await reflections()).toBe(2);
     expect(t.logLines.some((l) => l.includes('could not check group membership'))).toBe(true);

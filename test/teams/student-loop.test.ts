@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignMentor } from '../../src/domain/assignments.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { botAppId, type TestUser, tenantId, testUser } from '../helpers/activities.ts';
+import { cardActions } from '../helpers/playground.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 type Card = { body: Record<string, unknown>[]; actions?: Record<string, unknown>[] };
@@ -36,14 +37,19 @@ async function install(t: TestBot, user: TestUser) {
   expect((await t.send('personal-installation-add', user)).status).toBe(200);
 }
 
-/** Starts a reflection with the text command and returns its id (from the card's submit action). */
-async function startReflection(t: TestBot, user: TestUser, word = 'reflecteer'): Promise<string> {
+const executes = (card: unknown) => cardActions(card).filter((a) => a.type === 'Action.Execute');
+
+/**
+ * Starts the free flow with the text command and returns its id (from the emotion buttons of the first
+ * card, as a student's tap would send it).
+ */
+async function startReflection(t: TestBot, user: TestUser, word = 'reflecteer iets wat ik meemaakte'): Promise<string> {
   const before = t.connector.cardsIn(user.conversationId).length;
   expect((await t.send('personal-message', user, { text: word })).status).toBe(200);
   const card = (await t.connector.waitFor(() => t.connector.cardsIn(user.conversationId)[before])) as Card;
-  const submit = card.actions?.find((a) => a['verb'] === 'reflection.submit');
-  expect(submit).toBeDefined();
-  return (submit!['data'] as { reflectionId: string }).reflectionId;
+  const feel = executes(card).find((a) => a.verb === 'reflection.feel');
+  expect(feel).toBeDefined();
+  return feel!.data['reflectionId'] as string;
 }
 
 function submit(t: TestBot, user: TestUser, data: Record<string, unknown>) {
@@ -52,6 +58,7 @@ function submit(t: TestBot, user: TestUser, data: Record<string, unknown>) {
 
 const goodAnswer = {
   feeling: 'good',
+  'good-at': 'Ik bleef rustig en vriendelijk.',
   happened: 'Ik mocht een klant helpen bij de kassa.',
   'next-step': 'Vragen of ik vaker mag meedraaien.',
 };
@@ -174,7 +181,10 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     const reflectionId = await startReflection(t, student);
     const card = t.connector.cardsIn(student.conversationId).at(-1) as Card;
     expect(card.body.find((e) => e['id'] === 'wants-to-talk')).toMatchObject({ type: 'Input.Toggle', valueOn: 'true' });
-    invokeCard(await submit(t, student, { reflectionId, ...goodAnswer, feeling: 'awful', 'wants-to-talk': 'true' }));
+    const { 'good-at': _skipped, ...rest } = goodAnswer;
+    invokeCard(
+      await submit(t, student, { reflectionId, ...rest, feeling: 'awful', important: 'Meer uitleg.', 'wants-to-talk': 'true' }),
+    );
     const person = await t.bot.repos.people.findByEmail(tenantId, student.email);
     expect(await t.bot.repos.reflections.get(person!.id, reflectionId)).toMatchObject({
       wantsToTalk: true,
@@ -215,7 +225,8 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     for (const [data, message] of cases) {
       const card = invokeCard(await submit(t, student, data));
       expect(cardText(card)).toMatch(message);
-      expect(card.actions?.some((a) => a['verb'] === 'reflection.submit')).toBe(true); // they can try again
+      // They can try again on the same card.
+      expect(executes(card).some((a) => a.verb?.startsWith('reflection.') && a.data['reflectionId'] === reflectionId)).toBe(true);
     }
     const person = await t.bot.repos.people.findByEmail(tenantId, student.email);
     const stored = await t.bot.repos.reflections.get(person!.id, reflectionId);

@@ -1,16 +1,70 @@
-import { helpCard, messageCard, reflectionCard, summaryCard, welcomeCard } from '../../cards/cards.ts';
-import { cardResponse, type Feature, type Turn } from '../turn.ts';
+import { draftOf, helpCard, messageCard, reflectionCard, summaryCard, welcomeCard } from '../../cards/cards.ts';
+import { pickerCard } from '../../cards/student-cards.ts';
+import type { Reflection } from '../../domain/entities.ts';
+import { emotionQuestion, type Flow, isEmotion } from '../../domain/flows.ts';
+import type { Lookup } from '../../domain/reflections.ts';
+import { findFlowByWords, sectorOf } from '../../domain/student-profile.ts';
+import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../turn.ts';
 
-// The foundation's student loop: welcome, help, start a reflection, submit it.
+// The student loop: welcome, help, choose what to reflect on, one tap for the emotion, the questions of
+// the branch that emotion chose, and the summary. The card updates in place from step to step.
 
-async function startReflection(turn: Turn): Promise<void> {
-  const { reflection, flow } = await turn.deps.reflections.start(turn.actor);
+/** The message id of the card a button was pressed on (Teams sends it as replyToId). */
+function cardMessageId(turn: Turn): string | undefined {
+  const id = (turn.activity as { replyToId?: unknown }).replyToId;
+  return typeof id === 'string' && id.length <= 512 ? id : undefined;
+}
+
+async function startFlow(turn: Turn, flow: Flow): Promise<Reflection> {
+  const { reflection } = await turn.deps.reflections.start(turn.actor, flow.id);
+  turn.deps.log.info({ personId: turn.actor.id, reflectionId: reflection.id, flowId: flow.id }, 'reflection started');
+  return reflection;
+}
+
+async function pickerFor(turn: Turn, error?: string) {
+  const sector = await sectorOf(turn.deps.repos, turn.actor);
+  return pickerCard(turn.locale, turn.deps.flows.forSector(sector), error);
+}
+
+/** `reflecteer` shows the choice of activities; `reflecteer open dag` starts that flow at once. */
+async function reflectCommand(turn: Turn, words: string): Promise<void> {
+  const sector = await sectorOf(turn.deps.repos, turn.actor);
+  const flow = findFlowByWords(turn.deps.flows, sector, words);
+  if (!flow) {
+    await turn.sendCard(await pickerFor(turn));
+    return;
+  }
+  const reflection = await startFlow(turn, flow);
   const sent = await turn.sendCard(reflectionCard(flow, reflection), flow.title[reflection.locale]);
   await turn.deps.reflections.attachCard(reflection, {
     conversationId: turn.activity.conversation.id,
     activityId: sent.activityId,
   });
-  turn.deps.log.info({ personId: turn.actor.id, reflectionId: reflection.id, flowId: flow.id }, 'reflection started');
+}
+
+/** Refuses a card action on a reflection that is not the actor's, logging ids only. */
+function refused(turn: Turn, reflectionId: string, lookup: Exclude<Lookup, { kind: 'found' }>): CardActionResponse {
+  if (lookup.kind === 'not-yours') {
+    // Tampered or forwarded card data: log who tried what, never the answer text.
+    turn.deps.log.warn(
+      { personId: turn.actor.id, reflectionId, ownerId: lookup.ownerId },
+      'card action on a reflection of someone else refused',
+    );
+    return cardResponse(messageCard('core.errors.notYours', turn.locale, 'attention'));
+  }
+  turn.deps.log.warn({ personId: turn.actor.id, reflectionId }, 'card action on an unknown reflection refused');
+  return cardResponse(messageCard('core.errors.notFound', turn.locale, 'attention'));
+}
+
+export function validReflectionId(turn: Turn, value: unknown): value is string {
+  if (typeof value === 'string' && value.length > 0 && value.length <= 64) return true;
+  turn.deps.log.warn({ personId: turn.actor.id }, 'card action without a valid reflection id');
+  return false;
+}
+
+async function summaryOf(turn: Turn, flow: Flow, reflection: Reflection): Promise<CardActionResponse> {
+  const mentors = await turn.deps.repos.assignments.activeMentorsOf(turn.actor.schoolId, turn.actor.id);
+  return cardResponse(summaryCard(flow, reflection, { mentorCount: mentors.length, alreadyAnswered: true }));
 }
 
 export const coreFeature: Feature = {
@@ -19,7 +73,7 @@ export const coreFeature: Feature = {
     {
       names: ['reflecteer', 'reflect', 'reflectie', 'reflection'],
       action: 'reflection.start',
-      run: (turn) => startReflection(turn),
+      run: (turn, words) => reflectCommand(turn, words),
     },
     {
       names: ['help', 'hulp', '?'],
@@ -37,12 +91,27 @@ export const coreFeature: Feature = {
   ],
   verbs: [
     {
+      // Without a flow: the choice of activities, in place of the card the button was on. With one: the
+      // reflection starts in that same card.
       verb: 'reflection.start',
       action: 'reflection.start',
-      run: async (turn) => {
-        await startReflection(turn);
-        // The card the button was on stays as it was.
-        return cardResponse(welcomeCard(turn.locale, turn.actor.name));
+      run: async (turn, data) => {
+        if (data['flowId'] === undefined) return cardResponse(await pickerFor(turn));
+        const flowId = data['flowId'];
+        const flow = typeof flowId === 'string' && flowId.length <= 64 ? turn.deps.flows.get(flowId) : undefined;
+        if (!flow) {
+          turn.deps.log.info({ personId: turn.actor.id }, 'start of an unknown flow refused');
+          return cardResponse(await pickerFor(turn, 'student.picker.unknown'));
+        }
+        const reflection = await startFlow(turn, flow);
+        const messageId = cardMessageId(turn);
+        if (messageId) {
+          await turn.deps.reflections.attachCard(reflection, {
+            conversationId: turn.activity.conversation.id,
+            activityId: messageId,
+          });
+        }
+        return cardResponse(reflectionCard(flow, reflection));
       },
     },
     {
@@ -53,15 +122,36 @@ export const coreFeature: Feature = {
       },
     },
     {
+      // The one-tap emotion (or, without one, back to it): the card shows the questions of its branch.
+      verb: 'reflection.feel',
+      action: 'reflection.submit',
+      run: async (turn, data) => {
+        const { reflectionId, emotion, draft, ...values } = data;
+        if (!validReflectionId(turn, reflectionId))
+          return cardResponse(messageCard('core.errors.invalidCard', turn.locale, 'attention'));
+        const found = await turn.deps.reflections.find(turn.actor, reflectionId);
+        if (found.kind !== 'found') return refused(turn, reflectionId, found);
+        const { reflection, flow } = found;
+        if (reflection.status === 'submitted') return summaryOf(turn, flow, reflection);
+        const carried = draft && typeof draft === 'object' && !Array.isArray(draft) ? (draft as Record<string, unknown>) : values;
+        const kept = { ...draftOf(flow, carried), ...(values['wants-to-talk'] === 'true' ? { 'wants-to-talk': 'true' } : {}) };
+        if (emotion === undefined) return cardResponse(reflectionCard(flow, reflection, { values: kept }));
+        if (!isEmotion(emotion)) {
+          turn.deps.log.info({ personId: turn.actor.id, reflectionId }, 'unknown emotion refused');
+          const field = emotionQuestion(flow)?.id ?? 'emotion';
+          return cardResponse(reflectionCard(flow, reflection, { values: kept, errors: [{ field, code: 'invalid-choice' }] }));
+        }
+        return cardResponse(reflectionCard(flow, reflection, { emotion, values: kept }));
+      },
+    },
+    {
       verb: 'reflection.submit',
       action: 'reflection.submit',
       run: async (turn, data) => {
         const { reflectionId, ...values } = data;
         const { log } = turn.deps;
-        if (typeof reflectionId !== 'string' || reflectionId.length > 64) {
-          log.warn({ personId: turn.actor.id }, 'reflection submit without a valid reflection id');
+        if (!validReflectionId(turn, reflectionId))
           return cardResponse(messageCard('core.errors.invalidCard', turn.locale, 'attention'));
-        }
         const result = await turn.deps.reflections.submit(turn.actor, reflectionId, values);
         switch (result.kind) {
           case 'submitted':
@@ -74,29 +164,23 @@ export const coreFeature: Feature = {
               },
               'reflection submitted',
             );
-            return cardResponse(summaryCard(result.flow, result.reflection, { mentorCount: result.mentorCount }));
-          case 'already-submitted': {
-            const mentors = await turn.deps.repos.assignments.activeMentorsOf(turn.actor.schoolId, turn.actor.id);
             return cardResponse(
-              summaryCard(result.flow, result.reflection, { mentorCount: mentors.length, alreadyAnswered: true }),
+              summaryCard(result.flow, result.reflection, {
+                mentorCount: result.mentorCount,
+                followUpDays: turn.deps.config.FOLLOW_UP_DAYS,
+              }),
             );
-          }
+          case 'already-submitted':
+            return summaryOf(turn, result.flow, result.reflection);
           case 'invalid':
             log.info(
-              { personId: turn.actor.id, reflectionId, problems: result.errors.map((e) => `${e.field}:${e.code}`) },
+              { personId: turn.actor.id, reflectionId, problems: result.errors.map((e) => `${e.field.slice(0, 64)}:${e.code}`) },
               'reflection submit refused',
             );
             return cardResponse(reflectionCard(result.flow, result.reflection, { errors: result.errors, values: result.values }));
           case 'not-yours':
-            // Tampered or forwarded card data: log who tried what, never the answer text.
-            log.warn(
-              { personId: turn.actor.id, reflectionId, ownerId: result.ownerId },
-              'submit for a reflection of someone else refused',
-            );
-            return cardResponse(messageCard('core.errors.notYours', turn.locale, 'attention'));
           case 'not-found':
-            log.warn({ personId: turn.actor.id, reflectionId }, 'submit for an unknown reflection refused');
-            return cardResponse(messageCard('core.errors.notFound', turn.locale, 'attention'));
+            return refused(turn, reflectionId, result);
         }
       },
     },

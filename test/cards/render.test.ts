@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cardSamples, hostile } from '../../scripts/card-samples.ts';
+import { reflectionCard, templatesDir } from '../../src/cards/cards.ts';
+import { loadLibrary } from '../../src/flows/load-flows.ts';
+import { renderCard } from '../helpers/render-card.ts';
+
+// Every card in cards/ is rendered with the real adaptivecards renderer against sample data: it must
+// parse and validate without problems, stay under 28 KB, and show student text exactly as typed.
+
+const samples = cardSamples();
+const maxBytes = 28 * 1024;
+
+describe('cards', () => {
+  it('has a rendered sample for every template in cards/', () => {
+    const templates = fs
+      .readdirSync(templatesDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => path.basename(f, '.json'));
+    expect(templates.filter((tpl) => !samples.some((s) => s.template === tpl))).toEqual([]);
+  });
+
+  for (const sample of samples) {
+    it(`${sample.name} renders, validates and stays under 28 KB`, () => {
+      const bytes = Buffer.byteLength(JSON.stringify(sample.card));
+      expect(bytes).toBeLessThan(maxBytes);
+      const { element, problems, text } = renderCard(sample.card);
+      expect(problems).toEqual([]);
+      expect(text.trim().length).toBeGreaterThan(10);
+      // No link, emphasis, image or heading anywhere comes from what a student typed.
+      for (const tag of ['a', 'img', 'strong', 'em', 'b', 'h1', 'h2']) {
+        for (const el of element.querySelectorAll(tag))
+          expect(el.textContent, `${tag} in ${sample.name}`).not.toMatch(/klik|vet|html|schuin|Mentor/);
+      }
+      expect(element.querySelectorAll('a').length).toBe(0);
+      for (const shown of sample.shows ?? []) expect(text).toContain(shown);
+      // Inputs have labels for screen readers.
+      for (const input of element.querySelectorAll('input, textarea')) {
+        const labelled = input.getAttribute('aria-labelledby') || input.getAttribute('aria-label');
+        expect(labelled, `unlabelled input in ${sample.name}`).toBeTruthy();
+      }
+    });
+  }
+
+  it('has every sample in the committed gallery (npm run cards:gallery), linked from the README', () => {
+    const gallery = path.join(templatesDir, '..', 'docs', 'card-gallery');
+    expect(samples.filter((s) => !fs.existsSync(path.join(gallery, `${s.name}.png`))).map((s) => s.name)).toEqual([]);
+    expect(fs.readFileSync(path.join(templatesDir, '..', 'README.md'), 'utf8')).toContain('docs/card-gallery/index.md');
+  });
+
+  it('would turn the hostile text into a link if it were read as Markdown (the check can fail)', () => {
+    const { element } = renderCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: hostile }] });
+    expect(element.querySelectorAll('a').length).toBe(1);
+    expect(element.querySelectorAll('strong').length).toBe(1);
+  });
+
+  it('puts card limits on inputs: required, length and labels from the flow', () => {
+    const flows = loadLibrary();
+    const flow = flows.get('free')!;
+    const card = reflectionCard(
+      flow,
+      {
+        id: 'r',
+        version: 1,
+        schoolId: 's',
+        studentId: 'p',
+        flowId: 'free',
+        locale: 'nl',
+        status: 'open',
+        createdAt: '2026-01-01T00:00:00Z',
+        answers: {},
+        competencies: [],
+        routing: 'none',
+      },
+      { emotion: 'good' },
+    );
+    const inputs = JSON.stringify(card);
+    expect(inputs).toContain('"id":"happened"');
+    const { element } = renderCard(card);
+    const area = element.querySelector('textarea');
+    expect(area?.getAttribute('maxlength')).toBe('500');
+    expect(
+      JSON.parse(inputs)
+        .body.flatMap((b: { items?: { id?: string; isRequired?: boolean }[] }) => b.items ?? [])
+        .filter((i: { id?: string; isRequired?: boolean }) => i.id === 'happened')[0].isRequired,
+    ).toBe(true);
+  });
+});

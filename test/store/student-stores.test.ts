@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
+import type { Reflection } from '../../src/domain/entities.ts';
+import { FollowUps } from '../../src/domain/follow-up.ts';
+import { ReflectionService } from '../../src/domain/reflections.ts';
+import { Router } from '../../src/domain/routing.ts';
+import { DownloadLinks } from '../../src/dossier/download-links.ts';
+import { loadLibrary } from '../../src/flows/load-flows.ts';
+import type { DocumentStore } from '../../src/store/document-store.ts';
+import { openRepositories } from '../../src/store/repositories.ts';
+import { backends } from '../helpers/backends.ts';
+
+// What the student side asks of the store, on both backends: due follow-ups across students, and the
+// single-use download links (one winner when a link is used twice at once).
+
+const flows = loadLibrary();
+
+describe.each(backends)('student side on the store: $name', (backend) => {
+  let store: DocumentStore;
+  beforeEach(async () => {
+    store = await backend.open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('finds the follow-ups due up to now, across students, and claims each once', async () => {
+    const repos = await openRepositories(store);
+    const clock = new ManualClock('2026-03-12T10:00:00.000Z');
+    const followUps = new FollowUps({ repos, clock, flows, days: 5 });
+    const make = async (id: string, studentId: string, submittedAt: string, step = 'Een stap.') => {
+      const r = await repos.reflections.create({
+        id,
+        schoolId: 's',
+        studentId,
+        flowId: 'free',
+        locale: 'nl',
+        status: 'submitted',
+        createdAt: submittedAt,
+        submittedAt,
+        answers: { feeling: 'good', happened: 'x', 'good-at': 'y', ...(step ? { 'next-step': step } : {}) },
+        competencies: [],
+        routing: 'routed',
+      } satisfies Omit<Reflection, 'version'>);
+      return (await followUps.schedule(r)) ?? r;
+    };
+    await make('a', 'p1', '2026-03-01T10:00:00.000Z');
+    await make('b', 'p2', '2026-03-06T10:00:00.000Z');
+    await make('c', 'p2', '2026-03-10T10:00:00.000Z');
+    const none = await make('d', 'p3', '2026-03-01T10:00:00.000Z', '');
+    expect(none.followUpDueAt).toBeUndefined(); // no next step, nothing to follow up
+
+    const due = await followUps.due(clock.now());
+    expect(due.map((r) => r.id)).toEqual(['a', 'b']);
+    const claims = await Promise.all([followUps.claim(due[0]!, clock.now()), followUps.claim(due[0]!, clock.now())]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await followUps.sent(claims.find(Boolean)!, { conversationId: 'c', activityId: 'm' });
+    expect((await followUps.due(clock.now())).map((r) => r.id)).toEqual(['b']);
+    expect(await followUps.askedRecently('p1', clock.now())).toBe(true);
+    expect(await followUps.askedRecently('p2', clock.now())).toBe(false);
+  });
+
+  it('takes two submits of one reflection at the same moment as one', async () => {
+    const repos = await openRepositories(store);
+    const clock = new ManualClock('2026-03-12T10:00:00.000Z');
+    const quiet = { info() {}, warn() {}, debug() {} };
+    const router = new Router({
+      repos,
+      clock,
+      log: quiet,
+      notifier: { reflectionToMentor: async () => ({ conversationId: 'c', activityId: 'a' }) },
+    });
+    let n = 0;
+    const reflections = new ReflectionService({ repos, flows, clock, router, newId: () => `r${++n}` });
+    const student = await repos.people.create({
+      id: 'p1',
+      schoolId: 's',
+      name: 'Sanne',
+      locale: 'nl',
+      localeSource: 'teams',
+      roles: ['student'],
+      reachability: { state: 'reachable' },
+      createdAt: clock.now().toISOString(),
+      updatedAt: clock.now().toISOString(),
+    });
+    let listened = 0;
+    reflections.onSubmitted(async () => {
+      listened++;
+      return undefined;
+    });
+    const { reflection } = await reflections.start(student, 'free');
+    const answers = { feeling: 'good', happened: 'Iets.', 'good-at': 'Iets.', 'next-step': 'Iets.' };
+    const results = await Promise.all([1, 2, 3].map(() => reflections.submit(student, reflection.id, answers)));
+    expect(results.map((r) => r.kind).sort()).toEqual(['already-submitted', 'already-submitted', 'submitted']);
+    expect(listened).toBe(1);
+  });
+
+  it('issues links that work once, for one person, until they expire; cleans up old ones', async () => {
+    const links = await DownloadLinks.open(store);
+    const now = new Date('2026-03-12T10:00:00.000Z');
+    const path = await links.issue({ schoolId: 's', personId: 'p1', now, ttlMs: 600_000 });
+    const url = new URL(path, 'http://x');
+    const token = url.pathname.split('/').pop()!;
+    const [e, s] = [url.searchParams.get('e'), url.searchParams.get('s')];
+    const twice = await Promise.all([links.redeem(token, e, s, now), links.redeem(token, e, s, now)]);
+    expect(twice.filter((r) => r.ok)).toEqual([{ ok: true, schoolId: 's', personId: 'p1' }]);
+    expect(twice.find((r) => !r.ok)).toEqual({ ok: false, reason: 'gone' });
+
+    const other = new URL(await links.issue({ schoolId: 's', personId: 'p2', now, ttlMs: 600_000 }), 'http://x');
+    const otherToken = other.pathname.split('/').pop()!;
+    // The signature of one link does not open another.
+    expect(await links.redeem(otherToken, e, s, now)).toEqual({ ok: false, reason: 'invalid' });
+    expect(
+      await links.redeem(otherToken, other.searchParams.get('e'), other.searchParams.get('s'), new Date(now.getTime() + 600_001)),
+    ).toEqual({
+      ok: false,
+      reason: 'gone',
+    });
+    expect(await links.sweep(new Date(now.getTime() + 2 * 86_400_000))).toBe(2);
+  });
+});

@@ -55,7 +55,7 @@ for (const [i, s] of students.entries()) {
 const people = await Promise.all(students.map((s) => deps.repos.people.findByEmail(tenantId, s.email)));
 
 async function round(): Promise<number[]> {
-  const opened = await Promise.all(people.map((p) => deps.reflections.start(p!)));
+  const opened = await Promise.all(people.map((p) => deps.reflections.start(p!, 'free')));
   const bodies = students.map((s, i) =>
     JSON.stringify(
       activity('card-action-execute', s, connector.url, {
@@ -65,13 +65,17 @@ async function round(): Promise<number[]> {
           reflectionId: opened[i]!.reflection.id,
           feeling: 'good',
           happened: 'Ik heb vandaag voor het eerst zelf een klant geholpen bij de balie.',
+          'good-at': 'Ik bleef rustig en vroeg wat de klant nodig had.',
           'next-step': 'Morgen vragen of ik de telefoon mag aannemen.',
         },
       }),
     ),
   );
   const { samples } = await ask<{ samples: number[] }>({ cmd: 'round', bodies, url: `${bot.url}/api/messages` });
-  if (samples.some((s) => s < 0)) throw new Error('a submit failed');
+  if (samples.some((s) => s < 0)) {
+    client.kill();
+    throw new Error('a submit failed');
+  }
   return samples;
 }
 

@@ -33,4 +33,6 @@ process.on('message', async (msg: { cmd: string; bodies?: string[]; url?: string
     process.exit(0);
   }
 });
+// Never outlive the benchmark (a crashed parent would leave this process holding its stdout).
+process.on('disconnect', () => process.exit(0));
 process.send?.({ ready: true });

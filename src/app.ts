@@ -15,12 +15,13 @@ import { openRepositories } from './store/repositories.ts';
 import { createTeamsApp } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource } from './teams/connector.ts';
 import { coreFeature } from './teams/features/core.ts';
+import { mentorsFeature } from './teams/features/mentors.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { TeamsNotifier } from './teams/notifier.ts';
 import { Reach } from './teams/reach.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
-export const features: Feature[] = [coreFeature];
+export const features: Feature[] = [coreFeature, mentorsFeature];
 
 export interface BotOptions {
   config: Config;
@@ -71,7 +72,7 @@ export async function buildBot(options: BotOptions) {
     defaultServiceUrl: config.SERVICE_URL,
     ...(config.CLIENT_ID ? { botId: config.CLIENT_ID } : {}),
   });
-  const notifier = new TeamsNotifier({ reach, repos, flows, defaultTimeZone: config.DEFAULT_TIME_ZONE });
+  const notifier = new TeamsNotifier({ reach, repos, flows, clock, defaultTimeZone: config.DEFAULT_TIME_ZONE });
   const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });
   const reflections = new ReflectionService({ repos, flows, clock, router, newId });
   const leases = await Leases.open(store);

@@ -60,6 +60,8 @@ export interface MentorItemRepository {
   get(mentorId: string, id: string): Promise<MentorItem | undefined>;
   update(mentorId: string, id: string, mutate: Mutate<MentorItem>): Promise<MentorItem>;
   listByMentor(mentorId: string): Promise<MentorItem[]>;
+  /** The mentor's items created after `after` (exclusive; omitted: from the start) and up to `upTo`. */
+  listCreatedBetween(mentorId: string, after: string | undefined, upTo: string): Promise<MentorItem[]>;
   listPending(mode: MentorItem['mode']): Promise<MentorItem[]>;
 }
 
@@ -93,7 +95,7 @@ export class DeliveryError extends Error {
  */
 export interface Notifier {
   /** A student's reflection, sent to one of their mentors right away. */
-  reflectionToMentor(input: { mentor: Person; student: Person; reflection: Reflection }): Promise<{
+  reflectionToMentor(input: { mentor: Person; student: Person; reflection: Reflection; itemId?: string }): Promise<{
     conversationId: string;
     activityId: string;
   }>;

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { MentorItem, Reflection } from './entities.ts';
+import { mentorMode } from './mentoring/routing-policy.ts';
 import { DeliveryError, type Notifier, type Repositories } from './ports.ts';
 
 export interface RouterDeps {
@@ -64,9 +65,8 @@ export class Router {
     return { reflection: routed, mentorCount: mentors.length };
   }
 
-  /** The foundation sends every answer to the mentor at once; the digest issue narrows this. */
-  protected modeFor(_reflection: Reflection): MentorItem['mode'] {
-    return 'now';
+  protected modeFor(reflection: Reflection): MentorItem['mode'] {
+    return mentorMode(reflection);
   }
 
   /** Sends one 'now' item, unless another run holds it. Never throws for delivery problems. */
@@ -96,7 +96,7 @@ export class Router {
         await release({ lastError: 'not-assigned' });
         return 'failed';
       }
-      const message = await notifier.reflectionToMentor({ mentor, student, reflection });
+      const message = await notifier.reflectionToMentor({ mentor, student, reflection, itemId: item.id });
       await release({ state: 'sent', sentAt: clock.now().toISOString(), message, lastError: undefined });
       log.info({ mentorId: mentor.id, studentId: student.id, reflectionId: reflection.id }, 'reflection sent to mentor');
       return 'sent';

@@ -196,6 +196,9 @@ class MentorItems implements MentorItemRepository {
   listByMentor(mentorId: string) {
     return this.c.find({ pk: mentorId, orderBy: { field: 'createdAt', direction: 'desc' } });
   }
+  listCreatedBetween(mentorId: string, after: string | undefined, upTo: string) {
+    return this.c.find({ pk: mentorId, where: { createdAt: after ? { gt: after, lte: upTo } : { lte: upTo } } });
+  }
   listPending(mode: MentorItem['mode']) {
     return this.c.find({ where: { state: 'pending', mode } });
   }

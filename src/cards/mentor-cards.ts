@@ -12,10 +12,10 @@ import { type AdaptiveCard, competencyLine, render } from './cards.ts';
 /** Teams refuses cards over 28 KB. */
 export const cardByteLimit = 28 * 1024;
 /** Students are packed onto a card up to this size; the rest leaves room for state drawn later. */
-const pageBudget = 22 * 1024;
+const pageBudget = 24 * 1024;
 /** The student's own words are shortened on cards that list many students. */
-const wordsMax = 220;
-const stepMax = 160;
+const wordsMax = 180;
+const stepMax = 120;
 
 export type Notice = { text: string; color: 'Good' | 'Attention' };
 
@@ -115,7 +115,7 @@ export function sectionElement(
   return render('mentor-student', {
     t: { ...texts(locale, 'mentors.student'), ...texts(locale, 'mentors.actions') },
     name: s.student.name,
-    headline: opts.full || newCount === 0 ? '' : t(locale, 'mentors.student.newEntries', { count: newCount }),
+    headline: opts.context?.ctx === 'digest' && newCount > 0 ? t(locale, 'mentors.student.newEntries', { count: newCount }) : '',
     ...(opts.notice ? { notice: opts.notice } : {}),
     badges,
     entries: s.entries.map((e) => entryData(e, locale, timeZone, opts.full === true)),

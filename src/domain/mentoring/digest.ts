@@ -152,7 +152,8 @@ export class DigestService {
       return run('nothing');
     }
 
-    const id = plan.kind === 'scheduled' ? `digest:${plan.slot}` : `digest:manual:${to}`;
+    // Unique across mentors too, so a digest id in card data names one mentor's digest only.
+    const id = `digest:${mentor.id}:${plan.kind === 'scheduled' ? plan.slot : `manual:${to}`}`;
     const claimedUntil = new Date(now.getTime() + this.claimMs).toISOString();
     const { digest: existing, created } = await mentoring.digests.ensure({
       id,
@@ -317,7 +318,7 @@ export class DigestService {
           student,
           reflections,
           show: (r) => ids.has(r.id),
-          maxEntries: this.deps.maxEntriesPerStudent ?? 3,
+          maxEntries: this.deps.maxEntriesPerStudent ?? 2,
           statuses: await stepStatuses(nextSteps, studentId, reflections),
           followUp: followUps.get(studentId),
           nonResponses: (missed.get(studentId) ?? []).map((n) => ({

@@ -115,28 +115,33 @@ export interface SectionInput {
 }
 
 export function buildSection(input: SectionInput, ctx: { flows: FlowCatalog; locale: Locale }): StudentSection {
-  const shown: EntryView[] = [];
+  const period: EntryView[] = [];
   const openSteps: OpenStep[] = [];
-  let moreEntries = 0;
   for (const r of input.reflections) {
     const status = input.statuses.get(r.id) ?? 'open';
     if (input.show(r)) {
-      if (shown.length < input.maxEntries)
-        shown.push(entryView(r, { ...ctx, status, followUp: input.followUp, full: input.full === true }));
-      else moreEntries++;
+      period.push(entryView(r, { ...ctx, status, followUp: input.followUp, full: input.full === true }));
       continue;
     }
     if (openSteps.length >= 3 || (status !== 'open' && status !== 'not-yet')) continue;
     const text = nextStepOf(r, ctx.flows);
     if (text) openSteps.push({ reflectionId: r.id, text, status, at: r.submittedAt ?? r.createdAt });
   }
-  const signals = [...new Set(shown.flatMap((e) => e.signals))] as Signal[];
+  // When not everything fits, the entries the student asked to talk about or with a signal come first.
+  const weight = (e: EntryView) => (e.wantsToTalk ? 0 : e.signals.length ? 1 : 2);
+  const chosen = new Set(
+    [...period]
+      .sort((a, b) => weight(a) - weight(b) || (a.at < b.at ? 1 : -1))
+      .slice(0, input.maxEntries)
+      .map((e) => e.reflectionId),
+  );
+  const shown = period.filter((e) => chosen.has(e.reflectionId));
   return {
     student: { id: input.student.id, name: input.student.name },
-    priority: priorityOf(shown),
-    signals,
+    priority: priorityOf(period),
+    signals: [...new Set(period.flatMap((e) => e.signals))] as Signal[],
     entries: shown,
-    moreEntries,
+    moreEntries: period.length - shown.length,
     openSteps,
     nonResponses: input.nonResponses ?? [],
     questions: followUpQuestions(shown[0] ?? latestOf(input.reflections)),

@@ -51,9 +51,42 @@ function format(locale: Locale, timeZone: string, withTime: boolean): Intl.DateT
   return f;
 }
 
+const days = new Map<string, string>();
+
 /** "28 nov." for an instant, in the school's time zone. */
 export function dayText(iso: string, locale: Locale, timeZone: string): string {
-  return format(locale, timeZone, false).format(new Date(iso));
+  // Many entries share a day: format each (hour, zone, language) once. Zones move in whole hours here.
+  const key = `${iso.slice(0, 13)}|${timeZone}|${locale}`;
+  let text = days.get(key);
+  if (text === undefined) {
+    text = format(locale, timeZone, false).format(new Date(iso));
+    if (days.size > 50_000) days.clear();
+    days.set(key, text);
+  }
+  return text;
+}
+
+const fixed = new Map<string, string>();
+
+/** A text without parameters; drawn for every student on a card, so looked up once. */
+function label(locale: Locale, key: string): string {
+  const k = `${locale}:${key}`;
+  let text = fixed.get(k);
+  if (text === undefined) {
+    text = t(locale, key);
+    fixed.set(k, text);
+  }
+  return text;
+}
+
+const sectionTexts = new Map<Locale, Record<string, unknown>>();
+function sectionT(locale: Locale): Record<string, unknown> {
+  let tx = sectionTexts.get(locale);
+  if (!tx) {
+    tx = { ...texts(locale, 'mentors.student'), ...texts(locale, 'mentors.actions') };
+    sectionTexts.set(locale, tx);
+  }
+  return tx;
 }
 
 /** "vr 28 nov. 15:00". */
@@ -68,10 +101,10 @@ export function calendarText(ymd: string, locale: Locale): string {
 
 function entryData(e: EntryView, locale: Locale, timeZone: string, full: boolean) {
   const meta = [
-    e.emotion ? t(locale, `core.emotions.${e.emotion}`) : undefined,
+    e.emotion ? label(locale, `core.emotions.${e.emotion}`) : undefined,
     e.flowTitle,
     dayText(e.at, locale, timeZone),
-    e.late ? t(locale, 'mentors.student.late') : undefined,
+    e.late ? label(locale, 'mentors.student.late') : undefined,
     e.discussedOn ? t(locale, 'mentors.student.discussed', { date: calendarText(e.discussedOn, locale) }) : undefined,
   ].filter(Boolean);
   return {
@@ -83,7 +116,7 @@ function entryData(e: EntryView, locale: Locale, timeZone: string, full: boolean
           ...(e.nextStep
             ? {
                 step: shorten(e.nextStep.text, stepMax),
-                stepStatus: t(locale, `mentors.student.stepStatus.${e.nextStep.status}`),
+                stepStatus: label(locale, `mentors.student.stepStatus.${e.nextStep.status}`),
               }
             : {}),
         }),
@@ -113,7 +146,7 @@ export function sectionElement(
   ];
   const newCount = s.entries.length + s.moreEntries;
   return render('mentor-student', {
-    t: { ...texts(locale, 'mentors.student'), ...texts(locale, 'mentors.actions') },
+    t: sectionT(locale),
     name: s.student.name,
     headline: opts.context?.ctx === 'digest' && newCount > 0 ? t(locale, 'mentors.student.newEntries', { count: newCount }) : '',
     ...(opts.notice ? { notice: opts.notice } : {}),
@@ -127,7 +160,7 @@ export function sectionElement(
     nonResponses: s.nonResponses.map((n) => ({
       text: t(locale, 'mentors.student.noResponse', { flow: n.flowTitle, date: dayText(n.sentAt, locale, timeZone) }),
     })),
-    questions: s.questions.map((q) => ({ label: t(locale, `mentors.student.${q.kind}`), text: t(locale, q.key) })),
+    questions: s.questions.map((q) => ({ label: label(locale, `mentors.student.${q.kind}`), text: label(locale, q.key) })),
     followUp: followUpText(s.followUp, locale, timeZone),
     ...(opts.context
       ? {
@@ -149,82 +182,55 @@ function periodText(view: Pick<DigestView, 'from' | 'to' | 'locale' | 'timeZone'
     : t(view.locale, 'mentors.digest.periodUntil', { to });
 }
 
-function digestFrame(
-  view: DigestView,
-  sections: Record<string, unknown>[],
-  page: number,
-  pageCount: number,
-  notice?: Notice,
-): AdaptiveCard {
+function digestFrame(view: DigestView, sections: Record<string, unknown>[], shown: number, notice?: Notice): AdaptiveCard {
   const { locale } = view;
-  const entries = view.sections.reduce((n, s) => n + s.entries.length + s.moreEntries, 0);
+  const more = view.offset + shown < view.total;
   return render('mentor-digest', {
     t: texts(locale, 'mentors.digest'),
     period: periodText(view),
-    summary: page === 0 ? t(locale, 'mentors.digest.summary', { students: view.sections.length, entries }) : '',
+    summary: view.page === 0 ? t(locale, 'mentors.digest.summary', { students: view.total, entries: view.entryCount }) : '',
     ...(notice ? { notice } : {}),
     sections,
-    pageText: pageCount > 1 ? t(locale, 'mentors.digest.page', { page: page + 1, pages: pageCount }) : '',
-    more: page + 1 < pageCount ? { digestId: view.digestId, page: page + 1 } : undefined,
+    pageText:
+      view.total > shown
+        ? t(locale, 'mentors.digest.page', { first: view.offset + 1, last: view.offset + shown, total: view.total })
+        : '',
+    more: more ? { digestId: view.digestId, page: view.page + 1 } : undefined,
   });
 }
 
 /**
- * A whole digest: the students packed onto cards under the size limit, most important first. The first
- * card is sent; the others come with "show more". Returns the student ids on each card.
+ * One card of a digest. With `fit`, the view's sections are drawn in order until the card is full (the
+ * rest comes with "show more"); without, all of them (a card drawn before, drawn again). Returns the
+ * students on the card.
  */
-export function digestCards(view: DigestView, today: string): { cards: AdaptiveCard[]; pages: string[][] } {
-  const elements = view.sections.map((s) =>
-    sectionElement(s, {
-      locale: view.locale,
-      timeZone: view.timeZone,
-      context: { ctx: 'digest', digestId: view.digestId },
-      today,
-    }),
-  );
-  const frame = cardBytes(digestFrame(view, [], 0, 99));
-  const pages: number[][] = [];
-  let current: number[] = [];
-  let size = frame;
-  elements.forEach((el, i) => {
-    const bytes = cardBytes(el) + 1;
-    if (current.length > 0 && size + bytes > pageBudget) {
-      pages.push(current);
-      current = [];
-      size = frame;
-    }
-    current.push(i);
-    size += bytes;
-  });
-  if (current.length) pages.push(current);
-  const cards = pages.map((idx, page) =>
-    digestFrame(
-      view,
-      idx.map((i) => elements[i]!),
-      page,
-      pages.length,
-    ),
-  );
-  return { cards, pages: pages.map((idx) => idx.map((i) => view.sections[i]!.student.id)) };
-}
-
-/** One card of a sent digest, drawn again (show more, or after an action on it). */
-export function digestPageCard(
+export function digestCard(
   view: DigestView,
-  page: number,
-  pageCount: number,
-  opts: { today: string; notice?: Notice; studentNotice?: { studentId: string; notice: Notice } },
-): AdaptiveCard {
-  const elements = view.sections.map((s) =>
+  opts: { today: string; fit: boolean; notice?: Notice; studentNotice?: { studentId: string; notice: Notice } },
+): { card: AdaptiveCard; shown: string[] } {
+  const draw = (s: StudentSection) =>
     sectionElement(s, {
       locale: view.locale,
       timeZone: view.timeZone,
       context: { ctx: 'digest', digestId: view.digestId },
       today: opts.today,
       ...(opts.studentNotice?.studentId === s.student.id ? { notice: opts.studentNotice.notice } : {}),
-    }),
-  );
-  return digestFrame(view, elements, page, pageCount, opts.notice);
+    });
+  const elements: Record<string, unknown>[] = [];
+  if (opts.fit) {
+    let size = cardBytes(digestFrame({ ...view, offset: 0, total: 999 }, [], 1, opts.notice));
+    for (const s of view.sections) {
+      const el = draw(s);
+      const bytes = cardBytes(el) + 1;
+      if (elements.length > 0 && size + bytes > pageBudget) break;
+      elements.push(el);
+      size += bytes;
+    }
+  } else {
+    elements.push(...view.sections.map(draw));
+  }
+  const shown = view.sections.slice(0, elements.length).map((s) => s.student.id);
+  return { card: digestFrame(view, elements, shown.length, opts.notice), shown };
 }
 
 /** The at-once card: one reflection, with the reason it came at once and the actions. */

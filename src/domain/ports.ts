@@ -14,6 +14,8 @@ export interface SchoolRepository {
 
 export interface PersonRepository {
   get(schoolId: string, id: string): Promise<Person | undefined>;
+  /** The people of a school with these ids (one query); unknown ids are left out. */
+  getMany(schoolId: string, ids: readonly string[]): Promise<Person[]>;
   findByEmail(schoolId: string, email: string): Promise<Person | undefined>;
   findByEntraObjectId(schoolId: string, entraObjectId: string): Promise<Person | undefined>;
   findByTeamsUserId(schoolId: string, teamsUserId: string): Promise<Person | undefined>;
@@ -51,6 +53,8 @@ export interface ReflectionRepository {
   findAnywhere(id: string): Promise<Reflection | undefined>;
   update(studentId: string, id: string, mutate: Mutate<Reflection>): Promise<Reflection>;
   listByStudent(studentId: string): Promise<Reflection[]>;
+  /** Every reflection of these students, in one query across their partitions (no order). */
+  listByStudents(studentIds: readonly string[]): Promise<Reflection[]>;
   listByRouting(routing: Reflection['routing'][]): Promise<Reflection[]>;
 }
 

@@ -175,6 +175,35 @@ class Scope implements MentorScope {
     const all = await this.repos.reflections.listByStudent(studentId);
     return all.filter((r) => r.status === 'submitted' && r.studentId === studentId);
   }
+  private async own(studentIds: readonly string[]): Promise<string[][]> {
+    const own = await this.studentIds();
+    const ids = [...new Set(studentIds)].filter((id) => own.has(id));
+    // Bounded IN lists: Cosmos DB limits the size of a query.
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
+    return chunks;
+  }
+  async students(studentIds: readonly string[]): Promise<Map<string, Person>> {
+    const out = new Map<string, Person>();
+    for (const chunk of await this.own(studentIds)) {
+      for (const p of await this.repos.people.getMany(this.schoolId, chunk)) out.set(p.id, p);
+    }
+    return out;
+  }
+  async reflectionsOf(studentIds: readonly string[]): Promise<Map<string, Reflection[]>> {
+    const out = new Map<string, Reflection[]>();
+    for (const chunk of await this.own(studentIds)) {
+      const allowed = new Set(chunk);
+      for (const r of await this.repos.reflections.listByStudents(chunk)) {
+        if (r.status !== 'submitted' || !allowed.has(r.studentId)) continue;
+        const list = out.get(r.studentId) ?? [];
+        if (list.length === 0) out.set(r.studentId, list);
+        list.push(r);
+      }
+    }
+    for (const list of out.values()) list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    return out;
+  }
 }
 
 export async function openMentoringRepositories(store: DocumentStore, repos: Repositories): Promise<MentoringRepositories> {

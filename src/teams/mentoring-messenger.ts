@@ -1,4 +1,4 @@
-import { digestCards, handoverCard, noteCard, reminderCard } from '../cards/mentor-cards.ts';
+import { digestCard, handoverCard, noteCard, reminderCard } from '../cards/mentor-cards.ts';
 import type { Clock } from '../clock.ts';
 import type { MentorMessenger } from '../domain/mentoring/ports.ts';
 import { localDate } from '../domain/mentoring/schedule.ts';
@@ -19,9 +19,9 @@ export class TeamsMentorMessenger implements MentorMessenger {
   }
 
   async digest({ mentor, view }: Parameters<MentorMessenger['digest']>[0]) {
-    const { cards, pages } = digestCards(view, this.today(view.timeZone));
-    const sent = await this.reach.sendCard(mentor, cards[0], t(mentor.locale, 'mentors.digest.title'));
-    return { ...sent, pages };
+    const { card, shown } = digestCard(view, { today: this.today(view.timeZone), fit: true });
+    const sent = await this.reach.sendCard(mentor, card, t(mentor.locale, 'mentors.digest.title'));
+    return { ...sent, shown };
   }
 
   note({ student, mentor, note, about, timeZone }: Parameters<MentorMessenger['note']>[0]) {

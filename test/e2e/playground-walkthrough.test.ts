@@ -145,7 +145,7 @@ it('walks a student and a mentor through the loop in the Playground', async () =
   // The digest, triggered from the CLI: both answers, Alex asked to talk.
   const run = await cli('digest', 'run', '--now');
   expect(run.code).toBe(0);
-  expect(run.out).toContain('meganb@example.com: sent (1 students, 2 entries, 1 card(s))');
+  expect(run.out).toContain('meganb@example.com: sent (1 student(s), 2 entries)');
   expect(run.out).not.toContain('cash register'); // the CLI never prints answers
   const digest = await mentor.waitForMessage((m) => cardText(m.card).includes('Your students: preparing'), 15_000);
   expect(cardText(digest.card)).toContain('I explained the cash register to a new colleague.');

@@ -44,7 +44,7 @@ describe('npm run cli: digest run and change-mentor', () => {
 
     const run = await cli('digest', 'run', '--now');
     expect(run.code).toBe(0);
-    expect(run.out).toContain('jansen@school.nl: sent (1 students, 1 entries, 1 card(s))');
+    expect(run.out).toContain('jansen@school.nl: sent (1 student(s), 1 entries)');
     expect(run.out).toContain('Digests: 1 sent, 1 with nothing new, 0 failed.');
     expect(run.out + run.err).not.toContain(plain.happened);
     expect(cardText(digestsIn(w.cards(mentor.user))[0])).toContain(plain.happened);

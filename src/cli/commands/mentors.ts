@@ -45,7 +45,7 @@ export const digestRunCommand: CliCommand = {
     for (const run of summary.mentors) {
       if (run.outcome === 'nothing') continue;
       const person = await ctx.repos.people.get(run.schoolId, run.mentorId);
-      const detail = run.outcome === 'sent' ? ` (${run.students} students, ${run.entries} entries, ${run.pages} card(s))` : '';
+      const detail = run.outcome === 'sent' ? ` (${run.students} student(s), ${run.entries} entries)` : '';
       ctx.out(`  ${person?.email ?? run.mentorId}: ${run.outcome}${detail}`);
     }
     if (summary.quietSchools)

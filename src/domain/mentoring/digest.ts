@@ -51,7 +51,8 @@ export interface MentorRun {
   outcome: DigestOutcome;
   students: number;
   entries: number;
-  pages: number;
+  /** Students on the first card (the rest come with "show more"). */
+  onFirstCard: number;
 }
 
 export interface DigestRunSummary {
@@ -92,11 +93,20 @@ export class DigestService {
         summary.quietSchools++;
         continue;
       }
+      // Most mentors share a schedule: work out each schedule's last slot once.
+      const slots = new Map<string, string>();
       for (const mentor of await this.deps.repos.people.listByRole(school.id, 'mentor')) {
         const settings = await this.deps.mentoring.settings.get(mentor.id);
-        const slot = latestSlot(probe, settings ?? defaultDigestSettings, tz).toISOString();
+        const schedule = settings ?? defaultDigestSettings;
+        const key = `${schedule.frequency}|${schedule.weekday}|${schedule.hour}`;
+        let slot = slots.get(key);
+        if (!slot) {
+          slot = latestSlot(probe, schedule, tz).toISOString();
+          slots.set(key, slot);
+        }
         if (settings?.lastSlot && settings.lastSlot >= slot) continue;
-        add(summary, await this.guarded(school, mentor, { kind: 'scheduled', slot, cutoff: probe.toISOString() }, now));
+        const plan = { kind: 'scheduled', slot, cutoff: probe.toISOString() } as const;
+        add(summary, await this.guarded(school, mentor, settings, plan, now));
       }
     }
     return summary;
@@ -113,32 +123,45 @@ export class DigestService {
       if (options.schoolId && school.id !== options.schoolId) continue;
       for (const mentor of await this.deps.repos.people.listByRole(school.id, 'mentor')) {
         if (options.mentorIds && !options.mentorIds.includes(mentor.id)) continue;
-        add(summary, await this.guarded(school, mentor, { kind: 'manual', cutoff: now.toISOString() }, now));
+        const settings = await this.deps.mentoring.settings.get(mentor.id);
+        add(summary, await this.guarded(school, mentor, settings, { kind: 'manual', cutoff: now.toISOString() }, now));
       }
     }
     return summary;
   }
 
-  private async guarded(school: School, mentor: Person, plan: Plan, now: Date): Promise<MentorRun> {
+  private async guarded(
+    school: School,
+    mentor: Person,
+    settings: MentorSettings | undefined,
+    plan: Plan,
+    now: Date,
+  ): Promise<MentorRun> {
     try {
-      return await this.forMentor(school, mentor, plan, now);
+      return await this.forMentor(school, mentor, settings, plan, now);
     } catch (err) {
       this.deps.log.warn({ mentorId: mentor.id, err: String(err) }, 'digest failed');
-      return { schoolId: school.id, mentorId: mentor.id, outcome: 'failed', students: 0, entries: 0, pages: 0 };
+      return { schoolId: school.id, mentorId: mentor.id, outcome: 'failed', students: 0, entries: 0, onFirstCard: 0 };
     }
   }
 
-  private async forMentor(school: School, mentor: Person, plan: Plan, now: Date): Promise<MentorRun> {
+  private async forMentor(
+    school: School,
+    mentor: Person,
+    known: MentorSettings | undefined,
+    plan: Plan,
+    now: Date,
+  ): Promise<MentorRun> {
     const { mentoring, messenger, log } = this.deps;
-    const run = (outcome: DigestOutcome, students = 0, entries = 0, pages = 0): MentorRun => ({
+    const run = (outcome: DigestOutcome, students = 0, entries = 0, onFirstCard = 0): MentorRun => ({
       schoolId: school.id,
       mentorId: mentor.id,
       outcome,
       students,
       entries,
-      pages,
+      onFirstCard,
     });
-    const settings = await mentoring.settings.ensure(school.id, mentor.id, now.toISOString());
+    const settings = known ?? (await mentoring.settings.ensure(school.id, mentor.id, now.toISOString()));
     const from = settings.coveredUntil;
     const to = plan.cutoff;
     const scope = mentoring.scope(school.id, mentor.id);
@@ -166,6 +189,7 @@ export class DigestService {
       state: 'building',
       attempts: 1,
       claimedUntil,
+      order: [],
       pages: [],
       studentCount: 0,
       entryCount: 0,
@@ -174,7 +198,7 @@ export class DigestService {
     if (!created) {
       if (existing.state === 'sent') {
         await this.markHandled(mentor.id, existing);
-        return run('already-sent', existing.studentCount, existing.entryCount, existing.pages.length);
+        return run('already-sent', existing.studentCount, existing.entryCount, existing.pages[0]?.length ?? 0);
       }
       let claimed = false;
       const digest = await mentoring.digests.update(mentor.id, id, (d) => {
@@ -185,7 +209,9 @@ export class DigestService {
         return { ...d, state: 'building', attempts: d.attempts + 1, claimedUntil, ...(from ? { from } : {}), to };
       });
       if (!claimed) {
-        if (digest.state === 'sent') return run('already-sent', digest.studentCount, digest.entryCount, digest.pages.length);
+        if (digest.state === 'sent') {
+          return run('already-sent', digest.studentCount, digest.entryCount, digest.pages[0]?.length ?? 0);
+        }
         if (digest.attempts >= maxAttempts) {
           // Given up on this slot: its content stays uncovered and goes into the next digest.
           if (plan.kind === 'scheduled') await this.markHandled(mentor.id, { slot: plan.slot });
@@ -199,7 +225,13 @@ export class DigestService {
     const sections = await this.sections(scope, content!, { from, to, locale });
     const entries = sections.reduce((n, s) => n + s.entries.length + s.moreEntries, 0);
     if (sections.length === 0) {
-      await mentoring.digests.update(mentor.id, id, (d) => ({ ...d, state: 'sent', claimedUntil: undefined, pages: [] }));
+      await mentoring.digests.update(mentor.id, id, (d) => ({
+        ...d,
+        state: 'sent',
+        claimedUntil: undefined,
+        order: [],
+        pages: [],
+      }));
       await this.markHandled(mentor.id, { ...(plan.kind === 'scheduled' ? { slot: plan.slot } : {}), to });
       return run('nothing');
     }
@@ -209,7 +241,11 @@ export class DigestService {
       timeZone: this.timeZoneOf(school),
       ...(from ? { from } : {}),
       to,
+      page: 0,
       sections,
+      offset: 0,
+      total: sections.length,
+      entryCount: entries,
     };
     try {
       const sent = await messenger.digest({ mentor, view });
@@ -218,7 +254,8 @@ export class DigestService {
         state: 'sent',
         claimedUntil: undefined,
         lastError: undefined,
-        pages: sent.pages,
+        order: sections.map((x) => x.student.id),
+        pages: [sent.shown],
         studentCount: sections.length,
         entryCount: entries,
         sentAt: this.deps.clock.now().toISOString(),
@@ -226,10 +263,10 @@ export class DigestService {
       }));
       await this.markHandled(mentor.id, done);
       log.info(
-        { mentorId: mentor.id, digestId: id, students: sections.length, entries, cards: sent.pages.length },
+        { mentorId: mentor.id, digestId: id, students: sections.length, entries, onFirstCard: sent.shown.length },
         'digest sent',
       );
-      return run('sent', sections.length, entries, sent.pages.length);
+      return run('sent', sections.length, entries, sent.shown.length);
     } catch (err) {
       const reason = err instanceof DeliveryError ? err.reason : 'error';
       const failed = await mentoring.digests.update(mentor.id, id, (d) => ({
@@ -307,17 +344,19 @@ export class DigestService {
       missed.set(n.studentId, [...(missed.get(n.studentId) ?? []), n]);
     }
     const followUps = new Map((await mentoring.followUps.listByMentor(scope.mentorId)).map((f) => [f.studentId, f]));
+    const ids = [...new Set([...shown.keys(), ...missed.keys()])];
+    const [students, reflectionsOf] = await Promise.all([scope.students(ids), scope.reflectionsOf(ids)]);
     const sections: StudentSection[] = [];
-    for (const studentId of new Set([...shown.keys(), ...missed.keys()])) {
-      const student = await scope.student(studentId);
+    for (const studentId of ids) {
+      const student = students.get(studentId);
       if (!student) continue;
-      const reflections = await scope.reflections(studentId);
-      const ids = shown.get(studentId) ?? new Set<string>();
+      const reflections = reflectionsOf.get(studentId) ?? [];
+      const inDigest = shown.get(studentId) ?? new Set<string>();
       const section = buildSection(
         {
           student,
           reflections,
-          show: (r) => ids.has(r.id),
+          show: (r) => inDigest.has(r.id),
           maxEntries: this.deps.maxEntriesPerStudent ?? 2,
           statuses: await stepStatuses(nextSteps, studentId, reflections),
           followUp: followUps.get(studentId),
@@ -335,14 +374,20 @@ export class DigestService {
   }
 
   /**
-   * One card of a sent digest, drawn again with today's state (for "show more" and after an action).
-   * Only the mentor's own digest, and only students still assigned to them.
+   * A card of a sent digest, drawn with today's state: a card drawn before (after an action on it), or
+   * the next one ("show more"): then every student not on an earlier card is given, and the caller
+   * records which of them fitted (recordPage). Only the mentor's own digest, and only students who are
+   * still theirs.
    */
-  async page(mentor: Person, digestId: string, page: number): Promise<{ view: DigestView; pageCount: number } | undefined> {
+  async page(mentor: Person, digestId: string, page: number): Promise<{ view: DigestView; known: boolean } | undefined> {
     const digest = await this.deps.mentoring.digests.get(mentor.id, digestId);
-    if (!digest || digest.mentorId !== mentor.id || digest.state !== 'sent') return undefined;
-    const ids = digest.pages[page];
-    if (!ids) return undefined;
+    if (!digest || digest.mentorId !== mentor.id || digest.state !== 'sent' || page < 0 || page > digest.pages.length) {
+      return undefined;
+    }
+    const known = page < digest.pages.length;
+    const before = digest.pages.slice(0, page).flat();
+    const ids = known ? digest.pages[page]! : digest.order.filter((id) => !before.includes(id));
+    if (ids.length === 0) return undefined;
     const scope = this.deps.mentoring.scope(mentor.schoolId, mentor.id);
     const content = await this.content(scope, digest.from, digest.to);
     const sections = await this.sections(
@@ -355,16 +400,34 @@ export class DigestService {
     sections.sort((a, b) => (order.get(a.student.id) ?? 0) - (order.get(b.student.id) ?? 0));
     const school = await this.deps.repos.schools.get(mentor.schoolId);
     return {
+      known,
       view: {
         digestId,
         locale: mentor.locale,
         timeZone: this.timeZoneOf(school),
         ...(digest.from ? { from: digest.from } : {}),
         to: digest.to,
+        page,
         sections,
+        offset: before.length,
+        total: digest.order.length,
+        entryCount: digest.entryCount,
       },
-      pageCount: digest.pages.length,
     };
+  }
+
+  /** Records the students of a newly drawn card, unless another action recorded that card first. */
+  async recordPage(mentor: Person, digestId: string, page: number, shown: string[]): Promise<string[]> {
+    const digest = await this.deps.mentoring.digests.update(mentor.id, digestId, (d) =>
+      d.pages.length === page ? { ...d, pages: [...d.pages, shown] } : undefined,
+    );
+    return digest.pages[page] ?? shown;
+  }
+
+  /** The card of a digest a student is on. */
+  async pageOf(mentor: Person, digestId: string, studentId: string): Promise<number> {
+    const digest = await this.deps.mentoring.digests.get(mentor.id, digestId);
+    return Math.max(0, digest?.pages.findIndex((p) => p.includes(studentId)) ?? 0);
   }
 
   /** The reflections of one student that a digest showed (what "discussed" on that digest covers). */

@@ -40,7 +40,9 @@ export interface Digest extends Versioned {
   state: 'building' | 'sent' | 'failed';
   attempts: number;
   claimedUntil?: string;
-  /** The student ids on each card, in order: the first is sent, the others come with "show more". */
+  /** Every student in the digest, most important first. */
+  order: string[];
+  /** The students on each card drawn so far: the first is sent, the others come with "show more". */
   pages: string[][];
   studentCount: number;
   entryCount: number;

@@ -17,6 +17,10 @@ export interface MentorScope {
   student(studentId: string): Promise<Person | undefined>;
   /** A student's submitted reflections, newest first; empty when the student is not this mentor's. */
   reflections(studentId: string): Promise<Reflection[]>;
+  /** Several students at once (those of them that are this mentor's). */
+  students(studentIds: readonly string[]): Promise<Map<string, Person>>;
+  /** The submitted reflections of several students, newest first per student (only this mentor's students). */
+  reflectionsOf(studentIds: readonly string[]): Promise<Map<string, Reflection[]>>;
 }
 
 export interface MentorSettingsRepository {
@@ -104,11 +108,11 @@ export const unknownNextSteps: NextStepStatuses = { statusOf: async () => new Ma
 
 /** What the mentor side asks the Teams adapter to send. Throws DeliveryError when someone cannot be reached. */
 export interface MentorMessenger {
-  /** Sends the first card of a digest; returns the students on each card (for "show more"). */
+  /** Sends the first card of a digest; returns the students that fitted on it (the rest come with "show more"). */
   digest(input: { mentor: Person; view: DigestView }): Promise<{
     conversationId: string;
     activityId: string;
-    pages: string[][];
+    shown: string[];
   }>;
   note(input: {
     student: Person;

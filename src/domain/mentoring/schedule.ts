@@ -49,10 +49,20 @@ export function localParts(at: Date, timeZone: string): LocalParts {
   };
 }
 
+const dates = new Map<string, string>();
+
 /** The local calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(at: Date, timeZone: string): string {
-  const p = localParts(at, timeZone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  // Asked for every card drawn; the answer only changes on the (whole) hour in the zones schools use.
+  const key = `${timeZone}|${at.toISOString().slice(0, 13)}`;
+  let date = dates.get(key);
+  if (date === undefined) {
+    const p = localParts(at, timeZone);
+    date = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+    if (dates.size > 10_000) dates.clear();
+    dates.set(key, date);
+  }
+  return date;
 }
 
 /** The instant at which the clock in `timeZone` shows the given local date and time. */

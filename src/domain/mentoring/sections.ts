@@ -66,12 +66,6 @@ export function entryView(
   };
 }
 
-export function priorityOf(entries: readonly EntryView[]): Priority {
-  if (entries.some((e) => e.wantsToTalk)) return 'talk';
-  if (entries.some((e) => e.signals.length > 0)) return 'signal';
-  return 'other';
-}
-
 const rank: Record<Priority, number> = { talk: 0, signal: 1, other: 2 };
 
 /** Most important first: asked to talk, then signals, then the rest; newest entry first within each. */
@@ -115,31 +109,38 @@ export interface SectionInput {
 }
 
 export function buildSection(input: SectionInput, ctx: { flows: FlowCatalog; locale: Locale }): StudentSection {
-  const period: EntryView[] = [];
+  const period: Reflection[] = [];
   const openSteps: OpenStep[] = [];
   for (const r of input.reflections) {
-    const status = input.statuses.get(r.id) ?? 'open';
     if (input.show(r)) {
-      period.push(entryView(r, { ...ctx, status, followUp: input.followUp, full: input.full === true }));
+      period.push(r);
       continue;
     }
+    const status = input.statuses.get(r.id) ?? 'open';
     if (openSteps.length >= 3 || (status !== 'open' && status !== 'not-yet')) continue;
     const text = nextStepOf(r, ctx.flows);
     if (text) openSteps.push({ reflectionId: r.id, text, status, at: r.submittedAt ?? r.createdAt });
   }
   // When not everything fits, the entries the student asked to talk about or with a signal come first.
-  const weight = (e: EntryView) => (e.wantsToTalk ? 0 : e.signals.length ? 1 : 2);
+  const weight = (r: Reflection) => (r.wantsToTalk ? 0 : r.signals?.length ? 1 : 2);
+  const at = (r: Reflection) => r.submittedAt ?? r.createdAt;
   const chosen = new Set(
     [...period]
-      .sort((a, b) => weight(a) - weight(b) || (a.at < b.at ? 1 : -1))
+      .sort((a, b) => weight(a) - weight(b) || (at(a) < at(b) ? 1 : -1))
       .slice(0, input.maxEntries)
-      .map((e) => e.reflectionId),
+      .map((r) => r.id),
   );
-  const shown = period.filter((e) => chosen.has(e.reflectionId));
+  const shown = period
+    .filter((r) => chosen.has(r.id))
+    .map((r) =>
+      entryView(r, { ...ctx, status: input.statuses.get(r.id) ?? 'open', followUp: input.followUp, full: input.full === true }),
+    );
+  const signals = [...new Set(period.flatMap((r) => r.signals ?? []))] as Signal[];
+  const priority: Priority = period.some((r) => r.wantsToTalk) ? 'talk' : signals.length ? 'signal' : 'other';
   return {
     student: { id: input.student.id, name: input.student.name },
-    priority: priorityOf(period),
-    signals: [...new Set(period.flatMap((e) => e.signals))] as Signal[],
+    priority,
+    signals,
     entries: shown,
     moreEntries: period.length - shown.length,
     openSteps,

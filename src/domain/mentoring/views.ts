@@ -69,8 +69,14 @@ export interface DigestView {
   timeZone: string;
   from?: string;
   to: string;
-  /** Sections in order of importance. */
+  /** The card's place among the digest's cards (0 is the one sent). */
+  page: number;
+  /** Sections to draw, in order of importance (a card may fit only the first ones). */
   sections: StudentSection[];
+  /** How many students come before these, and in the whole digest. */
+  offset: number;
+  total: number;
+  entryCount: number;
 }
 
 export interface StudentOverview {

@@ -3,7 +3,7 @@ import { type AdaptiveCard, messageCard } from '../../cards/cards.ts';
 import {
   calendarText,
   dayText,
-  digestPageCard,
+  digestCard,
   handoverCard,
   mentorItemCard,
   type Notice,
@@ -120,19 +120,15 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
       });
     }
     if (data.ctx === 'digest' && data.digestId) {
-      const digest = await m.repos.digests.get(actor.id, data.digestId);
-      if (!digest) return undefined;
-      const page = Math.max(
-        0,
-        digest.pages.findIndex((p) => p.includes(data.studentId)),
-      );
+      const page = await m.digests.pageOf(actor, data.digestId, data.studentId);
       const drawn = await m.digests.page(actor, data.digestId, page);
       if (!drawn) return undefined;
-      return digestPageCard(drawn.view, page, drawn.pageCount, {
+      return digestCard(drawn.view, {
         today,
+        fit: !drawn.known,
         ...(notices.top ? { notice: notices.top } : {}),
         ...(notices.student ? { studentNotice: { studentId: data.studentId, notice: notices.student } } : {}),
-      });
+      }).card;
     }
     if (data.ctx === 'student' && data.card === 'handover') {
       const [entry] = await m.repos.outbox.listAbout(actor.id, 'handover', data.studentId);
@@ -276,12 +272,18 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
             return cardResponse(messageCard('mentors.digest.gone', turn.locale, 'attention'));
           }
           const today = localDate(turn.deps.clock.now(), next.view.timeZone);
-          await turn.sendCard(digestPageCard(next.view, page, next.pageCount, { today }), t(turn.locale, 'mentors.digest.title'));
+          let drawn = digestCard(next.view, { today, fit: !next.known });
+          if (!next.known) {
+            const recorded = await m.digests.recordPage(turn.actor, digestId, page, drawn.shown);
+            // Another tap drew this card first: show what it recorded.
+            if (recorded.join() !== drawn.shown.join()) {
+              const again = await m.digests.page(turn.actor, digestId, page);
+              if (again) drawn = digestCard(again.view, { today, fit: false });
+            }
+          }
+          await turn.sendCard(drawn.card, t(turn.locale, 'mentors.digest.title'));
           return cardResponse(
-            digestPageCard(previous.view, page - 1, previous.pageCount, {
-              today,
-              notice: good(t(turn.locale, 'mentors.notices.moreSent')),
-            }),
+            digestCard(previous.view, { today, fit: false, notice: good(t(turn.locale, 'mentors.notices.moreSent')) }).card,
           );
         },
       },

@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardByteLimit, cardBytes } from '../../src/cards/mentor-cards.ts';
 import { ensurePersonByEmail } from '../../src/domain/assignments.ts';
-import { createMentoring } from '../../src/domain/mentoring/mentoring.ts';
 import type { NonResponders } from '../../src/domain/mentoring/ports.ts';
-import { openMentoringRepositories } from '../../src/store/mentoring-repositories.ts';
-import { TeamsMentorMessenger } from '../../src/teams/mentoring-messenger.ts';
 import { tenantId } from '../helpers/activities.ts';
 import { renderCard } from './render-card.ts';
 import { type Card, cardText, digestsIn, executes, nov, plain, textBlocks, textRuns, World } from './world.ts';
@@ -93,7 +90,7 @@ describe('the digest', () => {
     const text = cardText(digest);
     // Daan asked to talk: first. Sanne's two entries, newest first, with her own words and next step.
     expect(text.indexOf('Daan Smit')).toBeLessThan(text.indexOf('Sanne de Vries'));
-    expect(text).toContain('2 studenten met iets nieuws · 3 nieuwe reflecties');
+    expect(text).toContain('Studenten met iets nieuws: 2 · nieuwe reflecties: 3');
     expect(text.indexOf('Ik mocht zelf de etalage inrichten.')).toBeLessThan(text.indexOf('Ik legde de kassa uit'));
     expect(text).toContain('Foto maken');
     expect(text).toMatch(/Volgende stap: \n?Foto maken\n? · open/);
@@ -258,18 +255,7 @@ describe('the digest', () => {
         ];
       },
     };
-    const deps = w.t.bot.deps;
-    const mentoring = createMentoring({
-      repos: deps.repos,
-      mentoring: await openMentoringRepositories(deps.store, deps.repos),
-      flows: deps.flows,
-      clock: w.clock,
-      messenger: new TeamsMentorMessenger({ reach: deps.reach, clock: w.clock }),
-      log: deps.log,
-      defaultTimeZone: 'Europe/Amsterdam',
-      newId: deps.install.newId,
-      nonResponders: ledger,
-    });
+    const mentoring = w.variant({ nonResponders: ledger });
     w.clock.set(nov(6, '15:05'));
     expect((await mentoring.digests.runDue()).sent).toBe(1);
     const jansensCall = asked.find((a) => (a as { studentIds: string[] }).studentIds.includes(sanne.person.id));

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePersonByEmail } from '../../src/domain/assignments.ts';
+import type { Reflection } from '../../src/domain/entities.ts';
+import type { MentoringRepositories } from '../../src/domain/mentoring/ports.ts';
 import { tenantId } from '../helpers/activities.ts';
 import { backends } from '../helpers/backends.ts';
 import { cardText, digestsIn, executes, nov, plain, World } from './world.ts';
@@ -165,6 +167,66 @@ describe.each(backends)('the mentor scope in the store: $name', (backend) => {
     } finally {
       await w.stop();
       await store.close();
+    }
+  });
+});
+
+describe('the domain check on its own', () => {
+  it('refuses another mentor’s student even when the store scope lets everything through', async () => {
+    const w = await World.start({ at: nov(2, '10:00') });
+    try {
+      const jansen = await w.person('Piet Jansen', 'jansen@school.nl', 'mentor');
+      const bakker = await w.person('Mieke Bakker', 'bakker@school.nl', 'mentor');
+      const sanne = await w.person('Sanne de Vries', 'sanne@school.nl');
+      const eva = await w.person('Eva Peters', 'eva@school.nl');
+      await w.assign(sanne.user, jansen.user);
+      await w.assign(eva.user, bakker.user);
+      await w.reflect(sanne.user, { ...plain, happened: secret });
+      await w.reflect(eva.user);
+      const repos = w.repos;
+      const everyone = new Set([sanne.person.id, eva.person.id]);
+      // A store scope with the mentor check forgotten: it hands out every student.
+      const leaky: MentoringRepositories = {
+        ...w.mentoring.repos,
+        scope: (schoolId, mentorId) => ({
+          schoolId,
+          mentorId,
+          studentIds: async () => everyone,
+          student: (id) => repos.people.get(schoolId, id),
+          reflections: async (id) => (await repos.reflections.listByStudent(id)).filter((r) => r.status === 'submitted'),
+          students: async (ids) => new Map((await repos.people.getMany(schoolId, ids)).map((p) => [p.id, p])),
+          reflectionsOf: async (ids) => {
+            const out = new Map<string, Reflection[]>();
+            for (const id of ids)
+              out.set(
+                id,
+                (await repos.reflections.listByStudent(id)).filter((r) => r.status === 'submitted'),
+              );
+            return out;
+          },
+        }),
+      };
+      const m = w.variant({ mentoring: leaky });
+      const mieke = bakker.person;
+      for (const ctx of [{ kind: 'student' } as const, { kind: 'digest', digestId: 'x', page: 0 } as const]) {
+        expect(await m.followUps.note(mieke, ctx, sanne.person.id, noteSecret)).toEqual({
+          ok: false,
+          reason: 'not-your-student',
+        });
+        expect(await m.followUps.discussed(mieke, ctx, sanne.person.id, '')).toEqual({ ok: false, reason: 'not-your-student' });
+        expect(await m.followUps.plan(mieke, ctx, sanne.person.id)).toEqual({ ok: false, reason: 'not-your-student' });
+      }
+      expect(await m.views.recent(mieke, sanne.person.id)).toBeUndefined();
+      expect(await m.views.handover(mieke, sanne.person.id, [])).toBeUndefined();
+      expect((await m.views.overview(mieke)).map((o) => o.student.name)).toEqual(['Eva Peters']);
+      expect((await m.digests.runNow({ mentorIds: [mieke.id] })).sent).toBe(1);
+      const digest = cardText(digestsIn(w.cards(bakker.user)).at(-1));
+      expect(digest).toContain('Eva Peters');
+      expect(digest).not.toContain('Sanne');
+      expect(digest).not.toContain(secret);
+      expect(await w.mentoring.repos.notes.listByStudent(sanne.person.id)).toHaveLength(0);
+    } finally {
+      await w.stop();
     }
   });
 });

@@ -2,10 +2,11 @@ import { expect } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { assignMentor, ensurePersonByEmail } from '../../src/domain/assignments.ts';
 import type { Person } from '../../src/domain/entities.ts';
-import type { Mentoring } from '../../src/domain/mentoring/mentoring.ts';
+import { createMentoring, type Mentoring, type MentoringDeps } from '../../src/domain/mentoring/mentoring.ts';
 import type { Role } from '../../src/domain/types.ts';
 import type { DocumentStore } from '../../src/store/document-store.ts';
 import { mentorsFeature } from '../../src/teams/features/mentors.ts';
+import { TeamsMentorMessenger } from '../../src/teams/mentoring-messenger.ts';
 import { type TestUser, tenantId, testUser } from '../helpers/activities.ts';
 import { cardText } from '../helpers/playground.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
@@ -82,6 +83,22 @@ export class World {
 
   get repos() {
     return this.t.bot.repos;
+  }
+
+  /** The mentor side wired like the bot's, with some parts swapped (ports, or the store's repositories). */
+  variant(parts: Partial<Pick<MentoringDeps, 'mentoring' | 'nonResponders' | 'nextSteps'>>): Mentoring {
+    const deps = this.t.bot.deps;
+    return createMentoring({
+      repos: deps.repos,
+      mentoring: this.mentoring.repos,
+      flows: deps.flows,
+      clock: this.clock,
+      messenger: new TeamsMentorMessenger({ reach: deps.reach, clock: this.clock }),
+      log: deps.log,
+      defaultTimeZone: 'Europe/Amsterdam',
+      newId: deps.install.newId,
+      ...parts,
+    });
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { Person, School } from '../entities.ts';
 import type { FlowCatalog } from '../flows.ts';
 import { DeliveryError, type Repositories } from '../ports.ts';
+import { assignedStudents } from './access.ts';
 import { type Digest, defaultDigestSettings, type MentorSettings } from './entities.ts';
 import type {
   MentoringRepositories,
@@ -302,7 +303,12 @@ export class DigestService {
 
   /** The mentor's new items and unanswered prompts in the window, for their own students only. */
   private async content(scope: MentorScope, from: string | undefined, to: string) {
-    const students = await scope.studentIds();
+    // Both walls: the store's scope and the domain's own reading of the assignments.
+    const [scoped, assigned] = await Promise.all([
+      scope.studentIds(),
+      assignedStudents(this.deps.repos, { id: scope.mentorId, schoolId: scope.schoolId }),
+    ]);
+    const students = new Set([...scoped].filter((id) => assigned.has(id)));
     const items = (await this.deps.repos.mentorItems.listCreatedBetween(scope.mentorId, from, to)).filter(
       (i) => i.mentorId === scope.mentorId && students.has(i.studentId),
     );

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Person } from '../entities.ts';
 import type { Repositories } from '../ports.ts';
+import { isAssigned } from './access.ts';
 import type { DigestService, LogPort } from './digest.ts';
 import type { OutboxService } from './outbox.ts';
 import type { MentoringRepositories } from './ports.ts';
@@ -59,6 +60,7 @@ export class FollowUpService {
     ctx: ActionContext,
     studentId: string,
   ): Promise<{ student: Person; reflectionIds: string[] } | { refused: 'not-your-student' | 'not-your-card' }> {
+    if (!(await isAssigned(this.deps.repos, mentor, studentId))) return { refused: 'not-your-student' };
     const scope = this.deps.views.scope(mentor);
     const student = await scope.student(studentId);
     if (!student) return { refused: 'not-your-student' };

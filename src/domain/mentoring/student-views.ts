@@ -1,6 +1,7 @@
 import type { MentorItem, Person, Reflection } from '../entities.ts';
 import type { FlowCatalog } from '../flows.ts';
 import type { Repositories } from '../ports.ts';
+import { assignedStudents, isAssigned } from './access.ts';
 import type { StudentFollowUp } from './entities.ts';
 import type { MentoringRepositories, MentorScope, NextStepStatuses } from './ports.ts';
 import { buildSection, coverageOf, flowTitle, followUpSummary, stepStatuses } from './sections.ts';
@@ -30,7 +31,7 @@ export class StudentViews {
   /** The item behind an at-once card, when it is this mentor's and the student is still theirs. */
   async item(mentor: Person, itemId: string): Promise<MentorItem | undefined> {
     const item = await this.deps.repos.mentorItems.get(mentor.id, itemId);
-    if (!item || item.mentorId !== mentor.id) return undefined;
+    if (!item || item.mentorId !== mentor.id || !(await isAssigned(this.deps.repos, mentor, item.studentId))) return undefined;
     return (await this.scope(mentor).student(item.studentId)) ? item : undefined;
   }
 
@@ -42,6 +43,7 @@ export class StudentViews {
     maxEntries: number,
     full = false,
   ): Promise<StudentSection | undefined> {
+    if (!(await isAssigned(this.deps.repos, mentor, studentId))) return undefined;
     const student = await scope.student(studentId);
     if (!student) return undefined;
     const reflections = await scope.reflections(studentId);
@@ -78,7 +80,9 @@ export class StudentViews {
     const scope = this.scope(mentor);
     const followUps = new Map((await this.deps.mentoring.followUps.listByMentor(mentor.id)).map((f) => [f.studentId, f]));
     const out: StudentOverview[] = [];
+    const assigned = await assignedStudents(this.deps.repos, mentor);
     for (const id of await scope.studentIds()) {
+      if (!assigned.has(id)) continue;
       const student = await scope.student(id);
       if (!student) continue;
       const reflections = await scope.reflections(id);

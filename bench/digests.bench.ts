@@ -187,6 +187,16 @@ const cpu = process.cpuUsage(cpuBefore);
 const cpuMs = (cpu.user + cpu.system) / 1000;
 const peakRss = process.resourceUsage().maxRSS * 1024;
 
+// The floor: the store reading (and decoding) just the documents the digests show, with nothing else.
+const readsStarted = performance.now();
+for (let m = 0; m < mentors; m++) {
+  const students = (await repos.assignments.activeStudentsOf(school, `m${m}`)).map((a) => a.studentId);
+  await repos.mentorItems.listCreatedBetween(`m${m}`, undefined, '2026-11-06T14:04:00.000Z');
+  await repos.reflections.listByStudents(students);
+  await repos.people.getMany(school, students);
+}
+const readsMs = performance.now() - readsStarted;
+
 // Every card a mentor can get: the one sent, and each "show more" card after it (not timed).
 let largest = 0;
 let cards = 0;
@@ -215,6 +225,7 @@ const result = {
   failed: summary.failed,
   totalMs: Math.round(runMs),
   cpuMs: Math.round(cpuMs),
+  storeReadsAloneMs: Math.round(readsMs),
   perMentorMs: Number((runMs / mentors).toFixed(2)),
   peakRss: mb(peakRss),
   rssBeforeRun: mb(rssBefore),
@@ -228,6 +239,7 @@ console.log(JSON.stringify(result));
 console.log(
   `digests: ${summary.sent} of ${mentors} mentors in ${(runMs / 1000).toFixed(2)} s (target < 5 s), CPU ${(cpuMs / 1000).toFixed(2)} s, load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
 );
+console.log(`of which the store reading the documents shown takes about ${(readsMs / 1000).toFixed(2)} s on its own`);
 console.log(`peak RSS ${mb(peakRss)} (before the run ${mb(rssBefore)}, with ${n} entries seeded)`);
 console.log(
   `largest card ${largest} bytes of ${cards} cards (limit ${cardByteLimit}); largest activity sent ${largestSent} bytes`,

@@ -239,6 +239,21 @@ describe('the digest', () => {
       expect(renderCard(card).problems).toEqual([]);
     }
     expect([...seen].sort()).toEqual([...students].sort());
+
+    // `mijn studenten` for the same 40 students: under the limit too, the rest on request.
+    const names = new Set<string>();
+    let overview = (await w.say(mentor.user, 'mijn studenten')) as Card;
+    for (let guard = 0; guard < 10; guard++) {
+      expect(cardBytes(overview)).toBeLessThan(cardByteLimit);
+      expect(renderCard(overview).problems).toEqual([]);
+      for (const m of cardText(overview).matchAll(/Student \d\d/g)) names.add(m[0]);
+      const more = executes(overview).find((a) => a.verb === 'students.more');
+      if (!more) break;
+      const count = w.cards(mentor.user).length;
+      await w.act(mentor.user, 'students.more', more.data);
+      overview = w.cards(mentor.user)[count] as Card;
+    }
+    expect(names.size).toBe(40);
   });
 
   it('lists students who did not answer a prompt in the period (from the campaign ledger port)', async () => {

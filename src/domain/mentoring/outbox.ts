@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.ts';
 import type { FlowCatalog } from '../flows.ts';
 import { DeliveryError, type Repositories } from '../ports.ts';
+import { isAssigned } from './access.ts';
 import type { LogPort } from './digest.ts';
 import type { OutboxEntry } from './entities.ts';
 import type { MentoringRepositories, MentorMessenger } from './ports.ts';
@@ -102,6 +103,7 @@ export class OutboxService {
     if (!mentor) return undefined;
     switch (entry.kind) {
       case 'note': {
+        if (!(await isAssigned(repos, mentor, entry.studentId))) return undefined;
         const student = await views.scope(mentor).student(entry.studentId);
         const note = entry.ref ? await mentoring.notes.get(entry.studentId, entry.ref) : undefined;
         if (!student || !note || note.mentorId !== mentor.id) return undefined;

@@ -1,16 +1,26 @@
 import {
   type AdaptiveCard,
   helpCard,
-  mentorReflectionCard,
   messageCard,
   preparationCard,
   reflectionCard,
   summaryCard,
   welcomeCard,
 } from '../src/cards/cards.ts';
+import {
+  digestCard,
+  handoverCard,
+  mentorItemCard,
+  noteCard,
+  reminderCard,
+  sectionElement,
+  settingsCard,
+  studentsCard,
+} from '../src/cards/mentor-cards.ts';
 import { exportCard, followUpCard, languageCard, overviewCard, pauseCard, pickerCard } from '../src/cards/student-cards.ts';
 import type { Person, Reflection } from '../src/domain/entities.ts';
 import type { FlowCatalog } from '../src/domain/flows.ts';
+import { buildSection } from '../src/domain/mentoring/sections.ts';
 import { buildOverview } from '../src/domain/overview.ts';
 import type { Locale } from '../src/domain/types.ts';
 import { loadLibrary } from '../src/flows/load-flows.ts';
@@ -84,6 +94,130 @@ function submitted(locale: Locale, over: Partial<Reflection> = {}): Reflection {
     routing: 'routed',
     ...over,
   });
+}
+
+/** What a mentor sees of a student, built as the mentors feature builds it. */
+function sectionOf(flows: FlowCatalog, locale: Locale, reflections: Reflection[], full = false, who = student(locale)) {
+  return buildSection(
+    { student: who, reflections, show: () => true, maxEntries: 3, statuses: new Map(), followUp: undefined, full },
+    { flows, locale },
+  );
+}
+
+const allCompetencies = { qualities: 2, motives: 3, 'work-exploration': 2, 'career-steering': 1, networking: 0 };
+
+/** The mentor's cards: digest, one student, students, settings, note, reminder, handover. */
+function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSample[] {
+  const tz = 'Europe/Amsterdam';
+  const today = '2026-03-13';
+  const talk = sectionOf(flows, locale, [{ ...submitted(locale), wantsToTalk: true }]);
+  const calm = sectionOf(
+    flows,
+    locale,
+    [submitted(locale, { id: 'r-2', studentId: 'student-2', emotion: 'mixed', signals: ['doubt-about-fit'] })],
+    false,
+    {
+      ...student(locale),
+      id: 'student-2',
+      name: 'Daan de Groot',
+    },
+  );
+  const digest = digestCard(
+    {
+      digestId: 'digest-1',
+      locale,
+      timeZone: tz,
+      from: '2026-03-06T14:00:00.000Z',
+      to: '2026-03-13T14:00:00.000Z',
+      page: 0,
+      sections: [talk, calm],
+      offset: 0,
+      total: 2,
+      entryCount: 2,
+    },
+    { today, fit: true },
+  ).card;
+  return [
+    { name: `mentor-digest${suffix}`, template: 'mentor-digest', locale, card: digest },
+    {
+      name: `mentor-student${suffix}`,
+      template: 'mentor-student',
+      locale,
+      // One student's part of a digest, on its own.
+      card: { type: 'AdaptiveCard', version: '1.5', body: [sectionElement(talk, { locale, timeZone: tz, today })] },
+    },
+    {
+      name: `mentor-students${suffix}`,
+      template: 'mentor-students',
+      locale,
+      card: studentsCard({
+        locale,
+        timeZone: tz,
+        page: 0,
+        students: [
+          {
+            student: { id: 'student-1', name: `Sanne ${hostile}` },
+            lastEntry: { flowTitle: flows.get('internship-mbo')!.title[locale], at },
+            entryCount: 5,
+            coverage: allCompetencies,
+            openSteps: [{ reflectionId: 'r-1', text: `Vragen of ik de kassa mag afsluiten. ${hostile}`, at, status: 'open' }],
+            wantsToTalk: true,
+            followUp: { lastDiscussedOn: '2026-02-20' },
+          },
+        ],
+      }).card,
+      shows: [`Sanne ${hostile}`],
+    },
+    {
+      name: `mentor-settings${suffix}`,
+      template: 'mentor-settings',
+      locale,
+      card: settingsCard({
+        locale,
+        schedule: { frequency: 'weekly', weekday: 5, hour: 15 },
+        reminderDays: 5,
+        next: '2026-03-13T14:00:00.000Z',
+        timeZone: tz,
+      }),
+    },
+    {
+      name: `mentor-note${suffix}`,
+      template: 'mentor-note',
+      locale,
+      card: noteCard({
+        locale,
+        timeZone: tz,
+        mentorName: 'Mw. Bakker',
+        text: `Mooi gedaan! ${hostile}`,
+        about: { flowTitle: flows.get('internship-mbo')!.title[locale], at },
+      }),
+      shows: [`Mooi gedaan! ${hostile}`],
+    },
+    {
+      name: `mentor-reminder${suffix}`,
+      template: 'mentor-reminder',
+      locale,
+      card: reminderCard({ locale, timeZone: tz, section: talk, today }),
+    },
+    {
+      name: `mentor-handover${suffix}`,
+      template: 'mentor-handover',
+      locale,
+      card: handoverCard({
+        locale,
+        timeZone: tz,
+        today,
+        view: {
+          section: calm,
+          previousMentors: ['Dhr. Jansen'],
+          previousDiscussedOn: '2026-02-01',
+          entryCount: 5,
+          firstEntryAt: '2025-09-15T10:00:00.000Z',
+          coverage: allCompetencies,
+        },
+      }),
+    },
+  ];
 }
 
 export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
@@ -249,16 +383,18 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         name: `mentor-reflection${suffix}`,
         template: 'mentor-reflection',
         locale,
-        card: mentorReflectionCard({
-          mentor: { ...student(locale), name: 'Mw. Bakker' },
-          student: student(locale),
-          reflection: submitted(locale),
-          flow,
+        // The at-once card a mentor gets when a student asks to talk (built as src/teams/notifier.ts does).
+        card: mentorItemCard({
+          locale,
           timeZone: 'Europe/Amsterdam',
+          itemId: 'sample-item',
+          today: '2026-03-12',
+          section: sectionOf(flows, locale, [{ ...submitted(locale), wantsToTalk: true }], true),
         }),
         shows: [`Ik hielp een klant met een retour. ${hostile}`],
       },
       { name: `message${suffix}`, template: 'message', locale, card: messageCard('core.errors.notYours', locale, 'attention') },
+      ...mentorSamples(flows, locale, suffix),
     );
   }
   return out;

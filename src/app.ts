@@ -19,6 +19,7 @@ import { ConnectorClient, type TokenSource } from './teams/connector.ts';
 import { coreFeature } from './teams/features/core.ts';
 import { dossierFeature } from './teams/features/dossier.ts';
 import { followUpFeature } from './teams/features/follow-up.ts';
+import { mentorsFeature } from './teams/features/mentors.ts';
 import { studentFeature } from './teams/features/student.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
@@ -28,7 +29,7 @@ import { Reach } from './teams/reach.ts';
 import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
-export const features: Feature[] = [coreFeature, studentFeature, dossierFeature, followUpFeature];
+export const features: Feature[] = [coreFeature, studentFeature, dossierFeature, followUpFeature, mentorsFeature];
 
 export interface BotOptions {
   config: Config;
@@ -80,7 +81,7 @@ export async function buildBot(options: BotOptions) {
     defaultServiceUrl: config.SERVICE_URL,
     ...(config.CLIENT_ID ? { botId: config.CLIENT_ID } : {}),
   });
-  const notifier = new TeamsNotifier({ reach, repos, flows, defaultTimeZone: config.DEFAULT_TIME_ZONE });
+  const notifier = new TeamsNotifier({ reach, repos, flows, clock, defaultTimeZone: config.DEFAULT_TIME_ZONE });
   const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });
   const reflections = new ReflectionService({ repos, flows, clock, router, newId });
   const graphScope = `${new URL(config.GRAPH_BASE_URL).origin}/.default`;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Person, Reflection } from '../domain/entities.ts';
+import type { Reflection } from '../domain/entities.ts';
 import {
   type AnswerError,
   answerQuestions,
@@ -43,14 +43,6 @@ export function render(name: string, data: Record<string, unknown>): AdaptiveCar
 export function competencyLine(locale: Locale, tags: readonly Competency[]): string {
   if (tags.length === 0) return '';
   return t(locale, 'core.competencies.label', { list: tags.map((c) => t(locale, `core.competencies.${c}`)).join(', ') });
-}
-
-function dateText(iso: string, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone,
-  }).format(new Date(iso));
 }
 
 /** What the student answered, question by question (the preparation first), for summaries and mentors. */
@@ -242,24 +234,6 @@ export function summaryCard(
     answers: answerRows(flow, reflection, locale),
     competencies: competencyLine(locale, reflection.competencies),
     routingText: opts.mentorCount > 0 ? tx['sentToMentor'] : tx['noMentor'],
-  });
-}
-
-export function mentorReflectionCard(input: {
-  mentor: Person;
-  student: Person;
-  reflection: Reflection;
-  flow: Flow;
-  timeZone: string;
-}): AdaptiveCard {
-  const locale = input.mentor.locale;
-  return render('mentor-reflection', {
-    t: { ...texts(locale, 'core.mentor'), chosen: t(locale, 'student.summary.chosen') },
-    student: input.student.name,
-    flowTitle: input.flow.title[locale],
-    date: dateText(input.reflection.submittedAt ?? input.reflection.createdAt, locale, input.timeZone),
-    answers: answerRows(input.flow, input.reflection, locale),
-    competencies: competencyLine(locale, input.reflection.competencies),
   });
 }
 

@@ -4,6 +4,7 @@ import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { openRepositories } from '../store/repositories.ts';
 import { assignMentorCommand, importAssignmentsCommand } from './commands/assignments.ts';
+import { changeMentorCommand, digestRunCommand } from './commands/mentors.ts';
 import { roleAddCommand, roleRemoveCommand } from './commands/roles.ts';
 import { flowsLintCommand, sectorSetCommand } from './commands/student.ts';
 import { type CliContext, CliError, installDeps } from './context.ts';
@@ -19,6 +20,8 @@ export const commands: CliCommand[] = [
   roleRemoveCommand,
   flowsLintCommand,
   sectorSetCommand,
+  digestRunCommand,
+  changeMentorCommand,
 ];
 
 function help(): string {

@@ -14,6 +14,8 @@ export interface SchoolRepository {
 
 export interface PersonRepository {
   get(schoolId: string, id: string): Promise<Person | undefined>;
+  /** The people of a school with these ids (one query); unknown ids are left out. */
+  getMany(schoolId: string, ids: readonly string[]): Promise<Person[]>;
   findByEmail(schoolId: string, email: string): Promise<Person | undefined>;
   findByEntraObjectId(schoolId: string, entraObjectId: string): Promise<Person | undefined>;
   findByTeamsUserId(schoolId: string, teamsUserId: string): Promise<Person | undefined>;
@@ -51,6 +53,8 @@ export interface ReflectionRepository {
   findAnywhere(id: string): Promise<Reflection | undefined>;
   update(studentId: string, id: string, mutate: Mutate<Reflection>): Promise<Reflection>;
   listByStudent(studentId: string): Promise<Reflection[]>;
+  /** Every reflection of these students, in one query across their partitions (no order). */
+  listByStudents(studentIds: readonly string[]): Promise<Reflection[]>;
   listByRouting(routing: Reflection['routing'][]): Promise<Reflection[]>;
   /** Reflections whose follow-up is due at or before this moment (ISO), across students. */
   listFollowUpsDue(until: string): Promise<Reflection[]>;
@@ -62,6 +66,8 @@ export interface MentorItemRepository {
   get(mentorId: string, id: string): Promise<MentorItem | undefined>;
   update(mentorId: string, id: string, mutate: Mutate<MentorItem>): Promise<MentorItem>;
   listByMentor(mentorId: string): Promise<MentorItem[]>;
+  /** The mentor's items created after `after` (exclusive; omitted: from the start) and up to `upTo`. */
+  listCreatedBetween(mentorId: string, after: string | undefined, upTo: string): Promise<MentorItem[]>;
   listPending(mode: MentorItem['mode']): Promise<MentorItem[]>;
 }
 
@@ -95,7 +101,7 @@ export class DeliveryError extends Error {
  */
 export interface Notifier {
   /** A student's reflection, sent to one of their mentors right away. */
-  reflectionToMentor(input: { mentor: Person; student: Person; reflection: Reflection }): Promise<{
+  reflectionToMentor(input: { mentor: Person; student: Person; reflection: Reflection; itemId?: string }): Promise<{
     conversationId: string;
     activityId: string;
   }>;

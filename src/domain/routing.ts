@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import { decide } from './authorization.ts';
 import type { MentorItem, Reflection } from './entities.ts';
+import { mentorMode } from './mentoring/routing-policy.ts';
 import { DeliveryError, type Notifier, type Repositories } from './ports.ts';
 
 export interface RouterDeps {
@@ -89,9 +90,9 @@ export class Router {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
-  /** The foundation sends every answer to the mentor at once; the digest issue narrows this. */
-  protected modeFor(_reflection: Reflection): MentorItem['mode'] {
-    return 'now';
+  /** At once only when the student asked to talk or on a soft signal; everything else waits for the digest. */
+  protected modeFor(reflection: Reflection): MentorItem['mode'] {
+    return mentorMode(reflection);
   }
 
   /** Sends one 'now' item, unless another run holds it. Never throws for delivery problems. */
@@ -131,7 +132,7 @@ export class Router {
         await release({ lastError: 'not-assigned' });
         return 'failed';
       }
-      const message = await notifier.reflectionToMentor({ mentor, student, reflection });
+      const message = await notifier.reflectionToMentor({ mentor, student, reflection, itemId: item.id });
       await release({ state: 'sent', sentAt: clock.now().toISOString(), message, lastError: undefined });
       log.info({ mentorId: mentor.id, studentId: student.id, reflectionId: reflection.id }, 'reflection sent to mentor');
       return 'sent';

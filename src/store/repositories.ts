@@ -59,6 +59,9 @@ class People implements PersonRepository {
   get(schoolId: string, id: string) {
     return this.c.get(schoolId, id);
   }
+  async getMany(schoolId: string, ids: readonly string[]) {
+    return ids.length ? this.c.find({ pk: schoolId, where: { id: { in: ids } } }) : [];
+  }
   private async one(schoolId: string, field: string, value: string) {
     const [found] = await this.c.find({ pk: schoolId, where: { [field]: value }, limit: 1 });
     return found;
@@ -173,6 +176,9 @@ class Reflections implements ReflectionRepository {
   async listByStudent(studentId: string) {
     return this.c.find({ pk: studentId, orderBy: { field: 'createdAt', direction: 'desc' } });
   }
+  async listByStudents(studentIds: readonly string[]) {
+    return studentIds.length ? this.c.find({ where: { pk: { in: studentIds } } }) : [];
+  }
   listByRouting(routing: Reflection['routing'][]) {
     return this.c.find({ where: { routing: { in: routing } } });
   }
@@ -198,6 +204,9 @@ class MentorItems implements MentorItemRepository {
   }
   listByMentor(mentorId: string) {
     return this.c.find({ pk: mentorId, orderBy: { field: 'createdAt', direction: 'desc' } });
+  }
+  listCreatedBetween(mentorId: string, after: string | undefined, upTo: string) {
+    return this.c.find({ pk: mentorId, where: { createdAt: after ? { gt: after, lte: upTo } : { lte: upTo } } });
   }
   listPending(mode: MentorItem['mode']) {
     return this.c.find({ where: { state: 'pending', mode } });

@@ -58,17 +58,26 @@ export function cardActivity(card: unknown, summary?: string): OutboundActivity 
   };
 }
 
+export interface RawResponse {
+  status: number;
+  retryAfter: string | undefined;
+  text: string;
+}
+
+/** How a request reaches the connector; the default is node:http(s). Benchmarks plug in an in-process one. */
+export type Transport = (request: {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | undefined;
+}) => Promise<RawResponse>;
+
 export interface ConnectorOptions {
   token: TokenSource;
   timeoutMs?: number;
   /** Sockets kept open per host; campaign sends reuse them. */
   maxSockets?: number;
-}
-
-interface RawResponse {
-  status: number;
-  retryAfter: string | undefined;
-  text: string;
+  transport?: Transport;
 }
 
 export class ConnectorClient {
@@ -77,9 +86,11 @@ export class ConnectorClient {
   // node:http with keep-alive costs a fraction of the CPU of fetch per request, which matters when a
   // campaign sends thousands of prompts.
   private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly transport: Transport | undefined;
 
   constructor(options: ConnectorOptions) {
     this.token = options.token;
+    this.transport = options.transport;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
     this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
@@ -124,7 +135,10 @@ export class ConnectorClient {
     if (token) headers['authorization'] = `Bearer ${token}`;
     let res: RawResponse;
     try {
-      res = await this.request(method, new URL(`${base}${path}`), headers, payload);
+      const url = new URL(`${base}${path}`);
+      res = this.transport
+        ? await this.transport({ method, url, headers, body: payload })
+        : await this.request(method, url, headers, payload);
     } catch (err) {
       throw new ConnectorError(0, `connector unreachable: ${(err as Error).message}`);
     }

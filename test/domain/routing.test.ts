@@ -63,6 +63,8 @@ describe.each(backends)('router: $name', (backend) => {
       submittedAt: now,
       answers: { happened: 'x' },
       competencies: ['motives'],
+      // Asked to talk: goes to the mentor at once rather than into the digest.
+      wantsToTalk: true,
       routing: 'pending',
     });
   }

@@ -62,6 +62,8 @@ const goodAnswer = {
   happened: 'Ik mocht een klant helpen bij de kassa.',
   'next-step': 'Vragen of ik vaker mag meedraaien.',
 };
+/** Reaches the mentor at once (other answers wait for the digest: test/mentoring). */
+const talkAnswer = { ...goodAnswer, 'wants-to-talk': 'true' };
 
 describe('the student loop over HTTP, with real Teams activities', () => {
   let t: TestBot;
@@ -116,7 +118,7 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     expect(assigned.ok).toBe(true);
 
     const reflectionId = await startReflection(t, student);
-    const card = invokeCard(await submit(t, student, { reflectionId, ...goodAnswer }));
+    const card = invokeCard(await submit(t, student, { reflectionId, ...talkAnswer }));
     const summary = cardText(card);
     expect(summary).toContain('Dank je wel');
     expect(summary).toContain(goodAnswer.happened);
@@ -133,7 +135,7 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     expect(text).toMatch(/Loopbaancompetenties: .*werkexploratie/);
 
     const stored = await t.bot.repos.reflections.get(assigned.ok ? assigned.student.id : '', reflectionId);
-    expect(stored).toMatchObject({ status: 'submitted', emotion: 'good', routing: 'routed', wantsToTalk: false, signals: [] });
+    expect(stored).toMatchObject({ status: 'submitted', emotion: 'good', routing: 'routed', wantsToTalk: true, signals: [] });
     expect(stored?.competencies).toEqual(expect.arrayContaining(['motives', 'work-exploration', 'career-steering']));
   });
 
@@ -143,7 +145,7 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     await install(t, student);
     await install(t, mentor);
     const reflectionId = await startReflection(t, student);
-    const summary = cardText(invokeCard(await submit(t, student, { reflectionId, ...goodAnswer })));
+    const summary = cardText(invokeCard(await submit(t, student, { reflectionId, ...talkAnswer })));
     expect(summary).toContain('nog geen mentor');
     expect(t.connector.cardsIn(mentor.conversationId)).toHaveLength(1); // only the welcome
 
@@ -169,7 +171,7 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     expect((await t.send('team-installation-add', student, { teamId, teamName: 'Mentoraat 4H' })).status).toBe(200);
 
     const reflectionId = await startReflection(t, student);
-    invokeCard(await submit(t, student, { reflectionId, ...goodAnswer }));
+    invokeCard(await submit(t, student, { reflectionId, ...talkAnswer }));
     const chat = t.connector.personalConversationOf(mentor.userId);
     expect(chat).toBeDefined();
     expect(cardText(t.connector.cardsIn(chat!)[0])).toContain('Daan Smit');
@@ -203,8 +205,8 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     await assignMentor(t.bot.deps.install, tenantId, { studentEmail: student.email, mentorEmail: mentor.email });
     const reflectionId = await startReflection(t, student);
     const [a, b] = await Promise.all([
-      submit(t, student, { reflectionId, ...goodAnswer }),
-      submit(t, student, { reflectionId, ...goodAnswer, happened: 'something else' }),
+      submit(t, student, { reflectionId, ...talkAnswer }),
+      submit(t, student, { reflectionId, ...talkAnswer, happened: 'something else' }),
     ]);
     const texts = [cardText(invokeCard(a)), cardText(invokeCard(b))];
     expect(texts.filter((x) => x.includes('had je al ingevuld'))).toHaveLength(1);

@@ -4,7 +4,7 @@ import { CliError, resolveSchool } from '../context.ts';
 import { readTable } from '../csv.ts';
 import type { CliCommand } from '../registry.ts';
 
-const reasons: Record<Exclude<AssignResult, { ok: true }>['reason'], string> = {
+export const reasons: Record<Exclude<AssignResult, { ok: true }>['reason'], string> = {
   'invalid-student-email': 'student e-mail is missing or not an e-mail address',
   'invalid-mentor-email': 'mentor e-mail is missing or not an e-mail address',
   'same-person': 'student and mentor are the same person',

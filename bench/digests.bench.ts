@@ -1,0 +1,254 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { cardByteLimit, cardBytes, digestCard } from '../src/cards/mentor-cards.ts';
+import { ManualClock } from '../src/clock.ts';
+import type { Person, Reflection } from '../src/domain/entities.ts';
+import { createMentoring } from '../src/domain/mentoring/mentoring.ts';
+import { mentorMode } from '../src/domain/mentoring/routing-policy.ts';
+import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../src/flows/load-flows.ts';
+import { createLogger } from '../src/log.ts';
+import { openMentoringRepositories } from '../src/store/mentoring-repositories.ts';
+import { openRepositories } from '../src/store/repositories.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { ConnectorClient } from '../src/teams/connector.ts';
+import { TeamsMentorMessenger } from '../src/teams/mentoring-messenger.ts';
+import { Reach } from '../src/teams/reach.ts';
+
+// `npm run bench -- digests`: the Friday digest for 1,000 mentors with 30 students each, every student
+// with 10 new entries that week, on the embedded store (a SQLite file). Measures the whole scheduled run
+// (queries, sections, cards, sending to a connector that answers at once), peak RSS, and the largest
+// card, including every "show more" card. Targets: under 5 s, every card under 28 KB.
+
+const mentors = Number(process.env.BENCH_MENTORS ?? 1000);
+const studentsPerMentor = 30;
+const entriesPerStudent = 10;
+const school = 'bench-school';
+const tz = 'Europe/Amsterdam';
+
+const words = [
+  'Ik mocht vandaag zelf een klant helpen bij de kassa en dat ging beter dan ik dacht.',
+  'Een collega legde uit hoe de planning werkt; ik vond het ingewikkeld maar wel interessant.',
+  'Bij de open dag sprak ik een student die vertelde over de praktijkvakken, dat trok me wel.',
+  'Ik stond de hele dag in het magazijn en merkte dat ik liever met mensen werk.',
+  'Mijn begeleider gaf me een compliment over hoe rustig ik bleef toen het druk werd.',
+];
+const steps = [
+  'Vragen of ik een keer mee mag naar een klantgesprek.',
+  'Opzoeken welke opleidingen er zijn in de zorg.',
+  'Mijn stagebegeleider om feedback vragen.',
+  'Een meeloopdag plannen bij een ander bedrijf.',
+];
+const emotions = ['great', 'good', 'mixed', 'bad', 'awful'] as const;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-digests-'));
+const file = path.join(dir, 'store.db');
+const store = SqliteStore.open(file);
+const repos = await openRepositories(store);
+const mentoringRepos = await openMentoringRepositories(store, repos);
+const flows = createFlowCatalog(loadFlowFiles(shippedPromptsDir));
+const clock = new ManualClock('2026-11-02T07:00:00Z');
+
+// --- the school (not timed) ----------------------------------------------------------------------------
+// Seeded in the store's own table layout, in large transactions: through the store API every write is
+// its own commit, which takes minutes for 600,000 documents. The run below uses the store API only.
+const seedStart = performance.now();
+const created = '2026-09-01T08:00:00.000Z';
+await repos.schools.ensure({ id: school, name: 'Bench', sector: 'mbo', timeZone: tz, defaultLocale: 'nl', createdAt: created });
+const raw = new DatabaseSync(file);
+raw.exec('PRAGMA busy_timeout = 5000');
+const insert = (table: string) => raw.prepare(`INSERT INTO c_${table} (pk, id, version, doc) VALUES (?, ?, 1, ?)`);
+const put = <T extends { id: string }>(stmt: ReturnType<typeof insert>, pk: string, doc: T) =>
+  stmt.run(pk, doc.id, JSON.stringify({ ...doc, pk, version: 1 }));
+const people = insert('people');
+const assignments = insert('assignments');
+const conversations = insert('conversations');
+const reflections = insert('reflections');
+const items = insert('mentor_items');
+const person = (id: string, name: string, role: Person['roles'][number]): Omit<Person, 'version'> => ({
+  id,
+  schoolId: school,
+  name,
+  email: `${id}@bench.nl`,
+  teamsUserId: `29:${id}`,
+  locale: 'nl',
+  localeSource: 'default',
+  roles: [role],
+  reachability: { state: 'reachable' },
+  createdAt: created,
+  updatedAt: created,
+});
+let n = 0;
+raw.exec('BEGIN');
+for (let m = 0; m < mentors; m++) {
+  const mentorId = `m${m}`;
+  put(people, school, person(mentorId, `Mentor ${m}`, 'mentor'));
+  put(conversations, school, {
+    id: `personal:${mentorId}`,
+    schoolId: school,
+    kind: 'personal',
+    tenantId: school,
+    conversationId: `a:conv-${mentorId}`,
+    serviceUrl: 'https://connector.bench',
+    botId: '28:bench-bot',
+    personId: mentorId,
+    installed: true,
+    updatedAt: created,
+  });
+  for (let s = 0; s < studentsPerMentor; s++) {
+    const studentId = `s${m}-${s}`;
+    put(people, school, person(studentId, `Student ${m}-${s} de Vries`, 'student'));
+    put(assignments, school, {
+      id: `${studentId}:${mentorId}`,
+      schoolId: school,
+      studentId,
+      mentorId,
+      active: true,
+      since: created,
+    });
+    for (let e = 0; e < entriesPerStudent; e++) {
+      n++;
+      // Monday to Thursday of the week, in the afternoon.
+      const at = new Date(Date.UTC(2026, 10, 2 + (e % 4), 13, (s * 7 + e) % 60)).toISOString();
+      const emotion = emotions[n % 7 === 0 ? 4 : n % 4]!;
+      const reflection: Omit<Reflection, 'version'> = {
+        id: `r${n}`,
+        schoolId: school,
+        studentId,
+        flowId: 'free',
+        activityType: 'free',
+        source: { kind: 'student' },
+        locale: 'nl',
+        status: 'submitted',
+        createdAt: at,
+        submittedAt: at,
+        emotion,
+        answers: { feeling: emotion, happened: words[n % words.length]!, 'next-step': steps[n % steps.length]! },
+        competencies: ['motives', 'work-exploration', 'qualities', 'career-steering'],
+        wantsToTalk: n % 19 === 0,
+        signals: emotion === 'awful' ? ['very-negative'] : [],
+        routing: 'routed',
+      };
+      put(reflections, studentId, reflection);
+      const mode = mentorMode(reflection);
+      put(items, mentorId, {
+        id: `${reflection.id}:${mentorId}`,
+        schoolId: school,
+        mentorId,
+        studentId,
+        reflectionId: reflection.id,
+        createdAt: at,
+        mode,
+        state: mode === 'now' ? 'sent' : 'pending',
+        attempts: 0,
+      });
+    }
+  }
+  if (m % 100 === 99) {
+    raw.exec('COMMIT');
+    raw.exec('BEGIN');
+  }
+}
+raw.exec('COMMIT');
+raw.close();
+const seedMs = performance.now() - seedStart;
+
+// --- the run: the scheduled job on Friday 15:05 -------------------------------------------------------
+let sent = 0;
+let largestSent = 0;
+const connector = new ConnectorClient({
+  token: async () => undefined,
+  transport: async ({ body }) => {
+    sent++;
+    largestSent = Math.max(largestSent, Buffer.byteLength(body ?? ''));
+    return { status: 201, retryAfter: undefined, text: JSON.stringify({ id: `act-${sent}` }) };
+  },
+});
+const reach = new Reach({ repos, connector, clock, defaultServiceUrl: 'https://connector.bench' });
+const mentoring = createMentoring({
+  repos,
+  mentoring: mentoringRepos,
+  flows,
+  clock,
+  messenger: new TeamsMentorMessenger({ reach, clock }),
+  log: createLogger('warn'),
+  defaultTimeZone: tz,
+  newId: () => String(Math.random()),
+});
+clock.set('2026-11-06T14:05:00Z');
+(globalThis as { gc?: () => void }).gc?.();
+const rssBefore = process.memoryUsage().rss;
+const cpuBefore = process.cpuUsage();
+const started = performance.now();
+const summary = await mentoring.digests.runDue();
+const runMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+const peakRss = process.resourceUsage().maxRSS * 1024;
+
+// The floor: the store reading (and decoding) just the documents the digests show, with nothing else.
+const readsStarted = performance.now();
+for (let m = 0; m < mentors; m++) {
+  const students = (await repos.assignments.activeStudentsOf(school, `m${m}`)).map((a) => a.studentId);
+  await repos.mentorItems.listCreatedBetween(`m${m}`, undefined, '2026-11-06T14:04:00.000Z');
+  await repos.reflections.listByStudents(students);
+  await repos.people.getMany(school, students);
+}
+const readsMs = performance.now() - readsStarted;
+
+// Every card a mentor can get: the one sent, and each "show more" card after it (not timed).
+let largest = 0;
+let cards = 0;
+// BENCH_PAGES=0 leaves this out (for profiling the run alone).
+for (const run of process.env.BENCH_PAGES === '0' ? [] : summary.mentors) {
+  const mentor = (await repos.people.get(school, run.mentorId))!;
+  const digestId = `digest:${run.mentorId}:2026-11-06T14:00:00.000Z`;
+  for (let page = 0; ; page++) {
+    const drawn = await mentoring.digests.page(mentor, digestId, page);
+    if (!drawn) break;
+    const { card, shown } = digestCard(drawn.view, { today: '2026-11-06', fit: !drawn.known });
+    if (!drawn.known) await mentoring.digests.recordPage(mentor, digestId, page, shown);
+    largest = Math.max(largest, cardBytes(card));
+    cards++;
+  }
+}
+await store.close();
+fs.rmSync(dir, { recursive: true, force: true });
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const result = {
+  mentors,
+  students: mentors * studentsPerMentor,
+  entries: n,
+  digestsSent: summary.sent,
+  failed: summary.failed,
+  totalMs: Math.round(runMs),
+  cpuMs: Math.round(cpuMs),
+  storeReadsAloneMs: Math.round(readsMs),
+  perMentorMs: Number((runMs / mentors).toFixed(2)),
+  peakRss: mb(peakRss),
+  rssBeforeRun: mb(rssBefore),
+  cards,
+  largestCardBytes: largest,
+  largestSentActivityBytes: largestSent,
+  seedSeconds: Math.round(seedMs / 1000),
+  loadAverage: Number(os.loadavg()[0]!.toFixed(1)),
+};
+console.log(JSON.stringify(result));
+console.log(
+  `digests: ${summary.sent} of ${mentors} mentors in ${(runMs / 1000).toFixed(2)} s (target < 5 s), CPU ${(cpuMs / 1000).toFixed(2)} s, load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
+);
+console.log(`of which the store reading the documents shown takes about ${(readsMs / 1000).toFixed(2)} s on its own`);
+console.log(`peak RSS ${mb(peakRss)} (before the run ${mb(rssBefore)}, with ${n} entries seeded)`);
+console.log(
+  `largest card ${largest} bytes of ${cards} cards (limit ${cardByteLimit}); largest activity sent ${largestSent} bytes`,
+);
+if (summary.sent !== mentors || summary.failed) {
+  console.error('not every mentor got a digest');
+  process.exit(1);
+}
+if (largest >= cardByteLimit) {
+  console.error('a card is over the Teams limit');
+  process.exit(1);
+}

@@ -1,0 +1,75 @@
+import type { Clock } from '../../clock.ts';
+import type { FlowCatalog } from '../flows.ts';
+import type { Repositories } from '../ports.ts';
+import { DigestService, type LogPort } from './digest.ts';
+import { FollowUpService } from './follow-up.ts';
+import { OutboxService } from './outbox.ts';
+import {
+  type MentoringRepositories,
+  type MentorMessenger,
+  type NextStepStatuses,
+  type NonResponders,
+  noNonResponders,
+  unknownNextSteps,
+} from './ports.ts';
+import { StudentViews } from './student-views.ts';
+
+/** The mentor side, wired: digests, the mentor's views of students, follow-up actions, and the outbox. */
+export interface Mentoring {
+  repos: MentoringRepositories;
+  digests: DigestService;
+  views: StudentViews;
+  outbox: OutboxService;
+  followUps: FollowUpService;
+}
+
+export interface MentoringDeps {
+  repos: Repositories;
+  mentoring: MentoringRepositories;
+  flows: FlowCatalog;
+  clock: Clock;
+  messenger: MentorMessenger;
+  log: LogPort;
+  defaultTimeZone: string;
+  newId: () => string;
+  nonResponders?: NonResponders;
+  nextSteps?: NextStepStatuses;
+  /** See DigestDeps.marginMs. */
+  marginMs?: number;
+}
+
+export function createMentoring(deps: MentoringDeps): Mentoring {
+  const nextSteps = deps.nextSteps ?? unknownNextSteps;
+  const common = { repos: deps.repos, mentoring: deps.mentoring, flows: deps.flows };
+  const views = new StudentViews({ ...common, nextSteps });
+  const digests = new DigestService({
+    ...common,
+    clock: deps.clock,
+    messenger: deps.messenger,
+    nonResponders: deps.nonResponders ?? noNonResponders,
+    nextSteps,
+    log: deps.log,
+    defaultTimeZone: deps.defaultTimeZone,
+    ...(deps.marginMs !== undefined ? { marginMs: deps.marginMs } : {}),
+  });
+  const outbox = new OutboxService({
+    ...common,
+    messenger: deps.messenger,
+    views,
+    clock: deps.clock,
+    log: deps.log,
+    defaultTimeZone: deps.defaultTimeZone,
+  });
+  const followUps = new FollowUpService({
+    repos: deps.repos,
+    mentoring: deps.mentoring,
+    views,
+    digests,
+    outbox,
+    clock: deps.clock,
+    newId: deps.newId,
+    log: deps.log,
+    defaultTimeZone: deps.defaultTimeZone,
+  });
+  return { repos: deps.mentoring, digests, views, outbox, followUps };
+}

@@ -1,0 +1,47 @@
+import { digestCard, handoverCard, noteCard, reminderCard } from '../cards/mentor-cards.ts';
+import type { Clock } from '../clock.ts';
+import type { MentorMessenger } from '../domain/mentoring/ports.ts';
+import { localDate } from '../domain/mentoring/schedule.ts';
+import { t } from '../i18n.ts';
+import type { Reach } from './reach.ts';
+
+/** The mentor side's messages, spoken in Teams: cards in the recipient's language, sent to their 1:1 chat. */
+export class TeamsMentorMessenger implements MentorMessenger {
+  private readonly reach: Reach;
+  private readonly clock: Clock;
+  constructor(deps: { reach: Reach; clock: Clock }) {
+    this.reach = deps.reach;
+    this.clock = deps.clock;
+  }
+
+  private today(timeZone: string): string {
+    return localDate(this.clock.now(), timeZone);
+  }
+
+  async digest({ mentor, view }: Parameters<MentorMessenger['digest']>[0]) {
+    const { card, shown } = digestCard(view, { today: this.today(view.timeZone), fit: true });
+    const sent = await this.reach.sendCard(mentor, card, t(mentor.locale, 'mentors.digest.title'));
+    return { ...sent, shown };
+  }
+
+  note({ student, mentor, note, about, timeZone }: Parameters<MentorMessenger['note']>[0]) {
+    const card = noteCard({
+      locale: student.locale,
+      timeZone,
+      mentorName: mentor.name,
+      text: note.text,
+      ...(about ? { about } : {}),
+    });
+    return this.reach.sendCard(student, card, t(student.locale, 'mentors.note.title'));
+  }
+
+  planReminder({ mentor, section, timeZone }: Parameters<MentorMessenger['planReminder']>[0]) {
+    const card = reminderCard({ locale: mentor.locale, timeZone, section, today: this.today(timeZone) });
+    return this.reach.sendCard(mentor, card, t(mentor.locale, 'mentors.reminder.title'));
+  }
+
+  handover({ mentor, view, timeZone }: Parameters<MentorMessenger['handover']>[0]) {
+    const card = handoverCard({ locale: mentor.locale, timeZone, view, today: this.today(timeZone) });
+    return this.reach.sendCard(mentor, card, t(mentor.locale, 'mentors.handover.title'));
+  }
+}

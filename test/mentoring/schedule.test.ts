@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { parseConversationDate } from '../../src/domain/mentoring/follow-up.ts';
+import { allQuestionKeys, followUpQuestions } from '../../src/domain/mentoring/questions.ts';
+import { isAllowed, latestSlot, nextAllowed, nextSlot, zonedInstant } from '../../src/domain/mentoring/schedule.ts';
+import { t } from '../../src/i18n.ts';
+
+const tz = 'Europe/Amsterdam';
+const weekly = { frequency: 'weekly', weekday: 5, hour: 15 } as const;
+const daily = { frequency: 'daily', weekday: 5, hour: 9 } as const;
+
+describe('school time', () => {
+  it('finds the instant of a local time, also across daylight saving time', () => {
+    expect(zonedInstant(2026, 11, 6, 15, 0, tz).toISOString()).toBe('2026-11-06T14:00:00.000Z'); // winter, UTC+1
+    expect(zonedInstant(2026, 6, 5, 15, 0, tz).toISOString()).toBe('2026-06-05T13:00:00.000Z'); // summer, UTC+2
+    // The Friday before and the Monday after the switch back to winter time (25 October 2026).
+    expect(latestSlot(new Date('2026-10-26T10:00:00Z'), weekly, tz).toISOString()).toBe('2026-10-23T13:00:00.000Z');
+    expect(nextSlot(new Date('2026-10-26T10:00:00Z'), weekly, tz).toISOString()).toBe('2026-10-30T14:00:00.000Z');
+  });
+
+  it('allows messages on school days from 08:00 until 20:00 only', () => {
+    expect(isAllowed(new Date('2026-11-06T14:00:00Z'), tz)).toBe(true); // Fri 15:00
+    expect(isAllowed(new Date('2026-11-06T06:59:00Z'), tz)).toBe(false); // Fri 07:59
+    expect(isAllowed(new Date('2026-11-06T19:00:00Z'), tz)).toBe(false); // Fri 20:00
+    expect(isAllowed(new Date('2026-11-07T11:00:00Z'), tz)).toBe(false); // Saturday
+    expect(nextAllowed(new Date('2026-11-06T19:30:00Z'), tz).toISOString()).toBe('2026-11-09T07:00:00.000Z'); // Mon 08:00
+    expect(nextAllowed(new Date('2026-11-03T05:00:00Z'), tz).toISOString()).toBe('2026-11-03T07:00:00.000Z'); // Tue 08:00
+    const open = new Date('2026-11-03T12:34:00Z');
+    expect(nextAllowed(open, tz)).toBe(open);
+  });
+
+  it('puts weekly digests on the chosen day and daily ones on school days', () => {
+    expect(latestSlot(new Date('2026-11-06T13:59:00Z'), weekly, tz).toISOString()).toBe('2026-10-30T14:00:00.000Z');
+    expect(latestSlot(new Date('2026-11-06T14:00:00Z'), weekly, tz).toISOString()).toBe('2026-11-06T14:00:00.000Z');
+    expect(latestSlot(new Date('2026-11-09T07:00:00Z'), daily, tz).toISOString()).toBe('2026-11-06T08:00:00.000Z'); // Mon 08:00 → Fri
+    expect(nextSlot(new Date('2026-11-06T09:00:00Z'), daily, tz).toISOString()).toBe('2026-11-09T08:00:00.000Z');
+  });
+
+  it('reads the date of a conversation: today or earlier, at most a year back', () => {
+    const now = new Date('2026-11-02T22:30:00Z'); // 23:30 in Amsterdam: still the 2nd
+    expect(parseConversationDate('', now, tz)).toBe('2026-11-02');
+    expect(parseConversationDate(undefined, now, tz)).toBe('2026-11-02');
+    expect(parseConversationDate('2026-11-02', now, tz)).toBe('2026-11-02');
+    expect(parseConversationDate('2026-11-03', now, tz)).toBeUndefined();
+    expect(parseConversationDate('2025-10-01', now, tz)).toBeUndefined();
+    expect(parseConversationDate('2026-02-30', now, tz)).toBeUndefined();
+    expect(parseConversationDate('2 november', now, tz)).toBeUndefined();
+    expect(parseConversationDate(20261102, now, tz)).toBeUndefined();
+  });
+});
+
+describe('suggested questions', () => {
+  it('ask what happened, never why, in both languages', () => {
+    expect(allQuestionKeys().length).toBeGreaterThanOrEqual(9);
+    for (const key of allQuestionKeys()) {
+      for (const locale of ['nl', 'en'] as const) {
+        const q = t(locale, key);
+        expect(q, key).toMatch(/\?$/);
+        expect(q.toLowerCase(), key).not.toMatch(/\b(waarom|why)\b/);
+      }
+    }
+  });
+
+  it('deepen towards qualities after a positive moment and towards motives after a negative one, and broaden', () => {
+    const positive = followUpQuestions({ reflectionId: 'a', emotion: 'great' });
+    const negative = followUpQuestions({ reflectionId: 'a', emotion: 'awful' });
+    expect(positive.map((q) => q.kind)).toEqual(['deepen', 'broaden']);
+    expect(positive[0]!.key).toMatch(/deepen\.positive/);
+    expect(negative[0]!.key).toMatch(/deepen\.negative/);
+    expect(followUpQuestions({ reflectionId: 'a' })[0]!.key).toMatch(/deepen\.neutral/);
+    expect(followUpQuestions(undefined)).toEqual([]);
+    // Stable for one entry, varied across entries.
+    expect(followUpQuestions({ reflectionId: 'a', emotion: 'great' })).toEqual(positive);
+    const variety = new Set(Array.from({ length: 20 }, (_, i) => followUpQuestions({ reflectionId: `r${i}` })[1]!.key));
+    expect(variety.size).toBeGreaterThan(1);
+  });
+});

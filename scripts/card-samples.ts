@@ -19,7 +19,7 @@ import {
 } from '../src/cards/mentor-cards.ts';
 import { exportCard, followUpCard, languageCard, overviewCard, pauseCard, pickerCard } from '../src/cards/student-cards.ts';
 import type { Person, Reflection } from '../src/domain/entities.ts';
-import type { FlowCatalog } from '../src/domain/flows.ts';
+import { type FlowCatalog, optionText } from '../src/domain/flows.ts';
 import { buildSection } from '../src/domain/mentoring/sections.ts';
 import { buildOverview } from '../src/domain/overview.ts';
 import type { Locale } from '../src/domain/types.ts';
@@ -391,7 +391,12 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
           today: '2026-03-12',
           section: sectionOf(flows, locale, [{ ...submitted(locale), wantsToTalk: true }], true),
         }),
-        shows: [`Ik hielp een klant met een retour. ${hostile}`],
+        // The whole reflection: the student's words, the options they ticked, their preparation answer.
+        shows: [
+          `Ik hielp een klant met een retour. ${hostile}`,
+          optionText(flow.questions.find((q) => q.id === 'good-at')!, 'customer', locale),
+          'Hoe een werkdag in de winkel eruitziet.',
+        ],
       },
       { name: `message${suffix}`, template: 'message', locale, card: messageCard('core.errors.notYours', locale, 'attention') },
       ...mentorSamples(flows, locale, suffix),

@@ -1,5 +1,5 @@
 import type { Person, Reflection, Signal } from '../entities.ts';
-import type { FlowCatalog } from '../flows.ts';
+import { type FlowCatalog, optionText } from '../flows.ts';
 import { type Competency, competencies, type Locale } from '../types.ts';
 import type { StudentFollowUp } from './entities.ts';
 import type { NextStepStatuses } from './ports.ts';
@@ -35,12 +35,24 @@ export function discussedOn(followUp: StudentFollowUp | undefined, reflectionId:
   return followUp?.discussions.find((d) => d.reflectionIds.includes(reflectionId))?.on;
 }
 
-/** Every text answer with its question, in the flow's order. */
+/**
+ * Everything the student answered, in the flow's order: the preparation answer first, then each text
+ * question with the starter options the student ticked (the options are a start, the words are theirs).
+ */
 function answersOf(reflection: Reflection, flows: FlowCatalog, locale: Locale) {
   const flow = flows.get(reflection.flowId);
-  return (flow?.questions ?? [])
-    .filter((q) => q.input === 'text' && reflection.answers[q.id])
-    .map((q) => ({ question: q.text[locale], answer: reflection.answers[q.id]! }));
+  const rows: { question: string; answer: string; chosen?: string }[] = [];
+  if (flow?.preparation && reflection.preparation) {
+    rows.push({ question: flow.preparation.text[locale], answer: reflection.preparation.answer });
+  }
+  for (const q of flow?.questions ?? []) {
+    if (q.input !== 'text') continue;
+    const answer = reflection.answers[q.id];
+    const chosen = (reflection.choices?.[q.id] ?? []).map((id) => optionText(q, id, locale));
+    if (!answer && chosen.length === 0) continue;
+    rows.push({ question: q.text[locale], answer: answer ?? '', ...(chosen.length ? { chosen: chosen.join(', ') } : {}) });
+  }
+  return rows;
 }
 
 export function entryView(

@@ -120,6 +120,11 @@ describe('what a mentor does with it', () => {
     expect(notes[0]).toMatchObject({ text, mentorId: mentor.person.id, reflectionId, deliveredAt: nov(2, '10:00') });
     expect(await w.mentoring.repos.notes.listByReflection(student.person.id, reflectionId)).toHaveLength(1);
     expect(await w.mentoring.repos.notes.listByReflection(student.person.id, 'another')).toHaveLength(0);
+    // The student keeps it with the reflection in `mijn reflecties`, shown as written.
+    await w.t.send('personal-message', student.user, { text: 'mijn reflecties' });
+    const overview = w.cards(student.user).at(-1)!;
+    expect(textRuns(overview)).toContain(text);
+    expect(cardText(overview)).toContain('Piet Jansen');
     // The note text never reaches the log.
     expect(w.t.logLines.join('\n')).not.toContain('Probeer');
   });

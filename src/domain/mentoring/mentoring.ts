@@ -3,6 +3,7 @@ import type { FlowCatalog } from '../flows.ts';
 import type { Repositories } from '../ports.ts';
 import { DigestService, type LogPort } from './digest.ts';
 import { FollowUpService } from './follow-up.ts';
+import { followUpNextSteps } from './next-steps.ts';
 import { OutboxService } from './outbox.ts';
 import {
   type MentoringRepositories,
@@ -10,7 +11,6 @@ import {
   type NextStepStatuses,
   type NonResponders,
   noNonResponders,
-  unknownNextSteps,
 } from './ports.ts';
 import { StudentViews } from './student-views.ts';
 
@@ -39,7 +39,7 @@ export interface MentoringDeps {
 }
 
 export function createMentoring(deps: MentoringDeps): Mentoring {
-  const nextSteps = deps.nextSteps ?? unknownNextSteps;
+  const nextSteps = deps.nextSteps ?? followUpNextSteps(deps.repos);
   const common = { repos: deps.repos, mentoring: deps.mentoring, flows: deps.flows };
   const views = new StudentViews({ ...common, nextSteps });
   const digests = new DigestService({

@@ -96,15 +96,10 @@ export interface NonResponders {
 
 export const noNonResponders: NonResponders = { list: async () => [] };
 
-/**
- * Whether students did the next step they set. The student's follow-up (issue 3) records it; until it is
- * wired, every step counts as open.
- */
+/** Whether students did the next step they set (see next-steps.ts: the student's own follow-up answer). */
 export interface NextStepStatuses {
   statusOf(studentId: string, reflectionIds: readonly string[]): Promise<Map<string, StepStatus>>;
 }
-
-export const unknownNextSteps: NextStepStatuses = { statusOf: async () => new Map() };
 
 /** What the mentor side asks the Teams adapter to send. Throws DeliveryError when someone cannot be reached. */
 export interface MentorMessenger {

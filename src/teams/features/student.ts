@@ -1,10 +1,11 @@
 import { messageCard, preparationCard, reflectionCard } from '../../cards/cards.ts';
 import { dateText, languageCard, overviewCard, pauseCard } from '../../cards/student-cards.ts';
 import type { Person } from '../../domain/entities.ts';
-import { buildOverview } from '../../domain/overview.ts';
+import { buildOverview, type OverviewNote } from '../../domain/overview.ts';
 import { addDays, choosePause, isPaused, localDate, maxPauseDays } from '../../domain/student-profile.ts';
 import type { Locale } from '../../domain/types.ts';
 import { t } from '../../i18n.ts';
+import { openMentoringRepositories } from '../../store/mentoring-repositories.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../turn.ts';
 import { validReflectionId } from './core.ts';
 
@@ -15,9 +16,32 @@ async function timeZoneOf(turn: Turn): Promise<string> {
   return (await turn.deps.repos.schools.get(turn.actor.schoolId))?.timeZone ?? turn.deps.config.DEFAULT_TIME_ZONE;
 }
 
+/** The feedforward notes mentors wrote about the student's reflections (once they reached the student). */
+async function notesByReflection(turn: Turn): Promise<Map<string, OverviewNote[]>> {
+  const { notes } = await openMentoringRepositories(turn.deps.store, turn.deps.repos);
+  const byReflection = new Map<string, OverviewNote[]>();
+  const names = new Map<string, string>();
+  for (const note of await notes.listByStudent(turn.actor.id)) {
+    if (!note.reflectionId || !note.deliveredAt) continue;
+    let from = names.get(note.mentorId);
+    if (from === undefined) {
+      from = (await turn.deps.repos.people.get(turn.actor.schoolId, note.mentorId))?.name ?? '';
+      names.set(note.mentorId, from);
+    }
+    byReflection.set(note.reflectionId, [...(byReflection.get(note.reflectionId) ?? []), { from, text: note.text }]);
+  }
+  return byReflection;
+}
+
 async function overview(turn: Turn, page: unknown) {
-  const reflections = await turn.deps.repos.reflections.listByStudent(turn.actor.id);
-  const built = buildOverview(reflections, turn.deps.flows, { page: typeof page === 'number' ? page : Number(page) || 1 });
+  const [reflections, notes] = await Promise.all([
+    turn.deps.repos.reflections.listByStudent(turn.actor.id),
+    notesByReflection(turn),
+  ]);
+  const built = buildOverview(reflections, turn.deps.flows, {
+    page: typeof page === 'number' ? page : Number(page) || 1,
+    notesFor: (r) => notes.get(r.id) ?? [],
+  });
   turn.deps.log.info({ personId: turn.actor.id, entries: built.total, page: built.page }, 'overview shown');
   return overviewCard(built, turn.locale, await timeZoneOf(turn));
 }

@@ -7,15 +7,19 @@ import type { Repositories } from './domain/ports.ts';
 import { ReflectionService } from './domain/reflections.ts';
 import { RoleResolver } from './domain/roles.ts';
 import { Router } from './domain/routing.ts';
+import { type StoreEvidenceDeps, StoreEvidenceSource } from './domain/store-evidence.ts';
 import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from './flows/load-flows.ts';
 import type { Logger } from './log.ts';
 import { JobRunner } from './scheduler/jobs.ts';
 import { Leases } from './scheduler/leases.ts';
+import { openCycleRepositories } from './store/cycle-repositories.ts';
 import type { DocumentStore } from './store/document-store.ts';
 import { openRepositories } from './store/repositories.ts';
 import { createTeamsApp, handledInvokes } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource } from './teams/connector.ts';
+import { Downloads } from './teams/downloads.ts';
 import { coreFeature } from './teams/features/core.ts';
+import { pdcaFeature } from './teams/features/pdca.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { BotTokenVerifier } from './teams/inbound-auth.ts';
@@ -24,7 +28,7 @@ import { Reach } from './teams/reach.ts';
 import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
-export const features: Feature[] = [coreFeature];
+export const features: Feature[] = [coreFeature, pdcaFeature];
 
 export interface BotOptions {
   config: Config;
@@ -40,6 +44,8 @@ export interface BotOptions {
   scheduler?: boolean;
   /** Identifies this instance in leases (default: a random id). */
   instanceId?: string;
+  /** The campaign ledger's and mentor follow-up's side of the Check evidence (issue 6; see docs/pdca.md). */
+  evidence?: Pick<StoreEvidenceDeps, 'campaigns' | 'followUp' | 'groups'>;
 }
 
 export interface RunningBot {
@@ -102,6 +108,12 @@ export async function buildBot(options: BotOptions) {
       : {}),
   });
   const leases = await Leases.open(store);
+  const cycles = await openCycleRepositories(store);
+  const downloads = await Downloads.open(store, {
+    clock,
+    baseUrl: config.publicUrl ?? `http://${config.HOST}:${config.PORT}`,
+  });
+  const evidence = new StoreEvidenceSource({ repos, ...options.evidence });
   const jobs = new JobRunner({ leases, clock, log, ...(options.instanceId ? { owner: options.instanceId } : {}) });
   const deps: BotDeps = {
     config,
@@ -118,6 +130,9 @@ export async function buildBot(options: BotOptions) {
     leases,
     jobs,
     roles,
+    downloads,
+    cycles,
+    evidence,
   };
   for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
   // Every request is verified unless development mode is on (config refuses that on App Service).
@@ -150,6 +165,9 @@ export async function buildBot(options: BotOptions) {
   adapter.express.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', store: store.kind });
   });
+  adapter.express.get('/downloads/:token/:format', (req, res, next) => {
+    downloads.handle(req, res).catch(next);
+  });
   app = createTeamsApp(deps, adapter, features);
   return { app, adapter, deps, repos, router };
 }
@@ -163,6 +181,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   adapter.finish();
   await adapter.start(options.config.PORT);
   const { host, port } = adapter.address();
+  if (!options.config.publicUrl) deps.downloads.useBaseUrl(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
 
   const sweepLog = deps.log.child({ component: 'sweep' });
   let sweeping = false;

@@ -62,6 +62,7 @@ export const configSchema = z.object({
   GRAPH_BASE_URL: url.default('https://graph.microsoft.com'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
+  PUBLIC_URL: url.optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -71,6 +72,8 @@ export type Config = z.infer<typeof configSchema> & {
   devMode: boolean;
   /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
   roleGroups: RoleGroups;
+  /** Where people reach the bot's own pages (download links): PUBLIC_URL, else the App Service host name. */
+  publicUrl: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...c,
     sqlitePath: path.resolve(c.DATA_DIR, 'lob-reflectie.db'),
+    publicUrl: (c.PUBLIC_URL ?? (env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}` : undefined))?.replace(/\/+$/, ''),
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
     roleGroups: Object.fromEntries(
       (

@@ -4,6 +4,7 @@ import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { openRepositories } from '../store/repositories.ts';
 import { assignMentorCommand, importAssignmentsCommand } from './commands/assignments.ts';
+import { pdcaCommands } from './commands/pdca.ts';
 import { roleAddCommand, roleRemoveCommand } from './commands/roles.ts';
 import { type CliContext, CliError, installDeps } from './context.ts';
 import type { CliCommand } from './registry.ts';
@@ -11,7 +12,13 @@ import type { CliCommand } from './registry.ts';
 // `npm run cli -- <command>`: the coordinator's and IT's tool. It works on the same store as the bot
 // (the SQLite file under data/, or Cosmos DB when COSMOS_ENDPOINT is set).
 
-export const commands: CliCommand[] = [assignMentorCommand, importAssignmentsCommand, roleAddCommand, roleRemoveCommand];
+export const commands: CliCommand[] = [
+  assignMentorCommand,
+  importAssignmentsCommand,
+  roleAddCommand,
+  roleRemoveCommand,
+  ...pdcaCommands,
+];
 
 function help(): string {
   const lines = commands.map((c) => `  ${c.usage}\n      ${c.summary}`);

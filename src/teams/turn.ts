@@ -3,10 +3,12 @@ import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Action } from '../domain/authorization.ts';
+import type { CheckEvidenceSource } from '../domain/check-evidence.ts';
 import type { Person } from '../domain/entities.ts';
 import type { FlowCatalog } from '../domain/flows.ts';
 import type { InstallDeps } from '../domain/install.ts';
 import type { Repositories } from '../domain/ports.ts';
+import type { CycleRepositories } from '../domain/quality-cycle.ts';
 import type { ReflectionService } from '../domain/reflections.ts';
 import type { RoleResolver } from '../domain/roles.ts';
 import type { Router } from '../domain/routing.ts';
@@ -17,6 +19,7 @@ import type { Leases } from '../scheduler/leases.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 import type { Envelope } from './activity.ts';
 import type { ConnectorClient } from './connector.ts';
+import type { Downloads } from './downloads.ts';
 import type { Reach } from './reach.ts';
 
 /** Everything a feature handler may use. Built once in src/app.ts. */
@@ -36,6 +39,12 @@ export interface BotDeps {
   jobs: JobRunner;
   /** Effective roles: stored roles plus configured Entra group roles. */
   roles: RoleResolver;
+  /** Short-lived download links served by the bot (exports offered on cards). */
+  downloads: Downloads;
+  /** Education teams and their yearly quality cycles (issue 6). */
+  cycles: CycleRepositories;
+  /** Figures for the Check phase; the campaign ledger and mentor follow-up plug in here (BotOptions.evidence). */
+  evidence: CheckEvidenceSource;
 }
 
 /** One inbound activity from an identified person. */

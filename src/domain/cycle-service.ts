@@ -502,6 +502,8 @@ export async function markDone(
   };
   let won = false;
   const stored = await deps.cycles.cycles.update(actor.schoolId, cycle.id, (c) => {
+    // Reset on every attempt: an attempt that lost the version race and is retried is not the winner.
+    won = false;
     const m = c.milestones.find((x) => x.id === milestone.id);
     if (!m || m.done) return undefined; // removed meanwhile, or a double tap: the first one wins
     won = true;

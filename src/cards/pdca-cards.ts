@@ -387,6 +387,12 @@ export function editCard(
     scopeName,
     errors: (input.problems ?? []).map((p) => ({ text: milestoneProblemText(locale, p) })),
     dueLabel: t(locale, 'pdca.edit.due', { year: yearLabel(input.year.id) }),
+    required: {
+      phase: t(locale, 'pdca.edit.errors.phase'),
+      title: t(locale, 'pdca.edit.errors.title-required'),
+      due: t(locale, 'pdca.edit.errors.due-required'),
+      owner: t(locale, 'pdca.edit.errors.owner-required'),
+    },
     values: {
       phase: v.phase,
       title: v.title?.slice(0, maxTitle),

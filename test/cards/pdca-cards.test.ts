@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../../src/cards/pdca-cards.ts';
+import type { CheckEvidence } from '../../src/domain/check-evidence.ts';
+import type { MilestoneView } from '../../src/domain/cycle-reminders.ts';
+import { parseSchoolYear } from '../../src/domain/school-year.ts';
+import { renderCard } from '../helpers/render-card.ts';
+
+// The quality cycle's cards through the real Adaptive Cards renderer: they parse without problems, and
+// whatever someone at the school typed (titles, notes, links, names) shows as typed, never as Markdown.
+
+const typed = '**Vet** [klik hier](https://evil.example/x) <b>html</b>';
+
+function view(overrides: Partial<MilestoneView['milestone']> = {}, state: MilestoneView['state'] = 'due-soon'): MilestoneView {
+  return {
+    cycle: {
+      id: '2026-2027:team:havo-4',
+      version: 1,
+      schoolId: 's',
+      schoolYear: '2026-2027',
+      level: 'team',
+      teamId: 'havo-4',
+      milestones: [],
+      createdAt: '',
+      updatedAt: '',
+    },
+    milestone: {
+      id: 'work-plan',
+      phase: 'plan',
+      title: typed,
+      description: typed,
+      due: '2026-08-31',
+      owner: { kind: 'role', role: 'team-leader' },
+      ...overrides,
+    },
+    team: {
+      id: 'havo-4',
+      version: 1,
+      schoolId: 's',
+      name: `Havo ${typed}`,
+      kind: 'year',
+      leaderIds: [],
+      mentorIds: [],
+      createdAt: '',
+      updatedAt: '',
+    },
+    state,
+    timeZone: 'Europe/Amsterdam',
+    ownerNames: [`Lisa ${typed}`],
+    purpose: 'channel',
+  };
+}
+
+function expectPlain(rendered: ReturnType<typeof renderCard>) {
+  expect(rendered.problems).toEqual([]);
+  expect(rendered.links).toEqual([]);
+  expect(rendered.html).not.toContain('<strong>');
+  expect(rendered.html).not.toContain('<b>html</b>');
+  expect(rendered.text).toContain(typed);
+}
+
+describe('quality cycle cards in the Adaptive Cards renderer', () => {
+  it('shows a milestone with a form to mark it done, everything typed as plain text', () => {
+    const r = renderCard(milestoneCard(view(), 'nl'));
+    expectPlain(r);
+    expect(r.text).toContain('Herinnering');
+    expect(r.text).toContain('31 augustus 2026');
+    expect(r.text).toContain('Binnenkort');
+    expect(r.buttons).toContain('Afronden');
+    expect(r.html).toContain('type="url"');
+  });
+
+  it('shows a done milestone with its note and link as text, and the link only as a button', () => {
+    const done = view(
+      { done: { at: '2026-08-20T13:00:00Z', byPersonId: 'p', note: typed, link: 'https://school.sharepoint.com/werkplan.docx' } },
+      'done',
+    );
+    const r = renderCard(milestoneCard({ ...done, doneByName: 'Lisa' }, 'en', { message: 'Done.' }));
+    expectPlain(r);
+    expect(r.text).toContain('Done by Lisa on 20 August 2026.');
+    expect(r.text).toContain('https://school.sharepoint.com/werkplan.docx');
+    expect(r.buttons).toEqual(['Open the document']);
+    expect(r.html).not.toContain('Mark done');
+  });
+
+  it('shows problems with the note or link above the form, and keeps what was typed', () => {
+    const r = renderCard(
+      milestoneCard(view(), 'nl', { problems: [{ field: 'link', code: 'invalid' }], values: { note: typed, link: 'http://x' } }),
+    );
+    expect(r.problems).toEqual([]);
+    expect(r.text).toContain('volledig https-adres');
+    expect(r.inputs).toEqual([typed, 'http://x']);
+  });
+
+  it('shows the status, the milestone list and the edit form', () => {
+    const status = renderCard(
+      statusCard('nl', {
+        schoolYear: '2026-2027',
+        remindDays: 14,
+        more: false,
+        sections: [
+          {
+            name: `Havo ${typed}`,
+            level: 'team',
+            teamId: 'havo-4',
+            counts: [
+              { phase: 'plan', done: 1, dueSoon: 0, overdue: 0, later: 0 },
+              { phase: 'do', done: 0, dueSoon: 1, overdue: 1, later: 0 },
+              { phase: 'check', done: 0, dueSoon: 0, overdue: 0, later: 2 },
+              { phase: 'act', done: 0, dueSoon: 0, overdue: 0, later: 1 },
+            ],
+            attention: [{ title: typed, due: '2026-09-30', state: 'overdue' }],
+          },
+        ],
+      }),
+    );
+    expectPlain(status);
+    expect(status.text).toContain('0 afgerond · 1 binnenkort · 1 te laat · 0 later');
+    expect(status.buttons).toEqual(['Check-gegevens', 'Mijlpalen']);
+
+    const list = renderCard(
+      milestonesCard('nl', {
+        scope: { scope: 'team', teamId: 'havo-4' },
+        teamName: `Havo ${typed}`,
+        schoolYear: '2026-2027',
+        rows: [
+          {
+            id: 'x',
+            phase: 'do',
+            due: '2026-09-30',
+            title: typed,
+            owner: { kind: 'person', personId: 'p' },
+            ownerNames: [typed],
+          },
+        ],
+      }),
+    );
+    expectPlain(list);
+
+    const form = renderCard(
+      editCard('nl', {
+        scope: { scope: 'template' },
+        year: parseSchoolYear('2026-2027')!,
+        milestoneId: 'x',
+        values: { phase: 'do', title: typed, due: '2027-09-01', owner: 'person', ownerEmail: 'a@b.nl', description: typed },
+        problems: [{ field: 'due', code: 'outside-year', year: parseSchoolYear('2026-2027')! }],
+      }),
+    );
+    expect(form.problems).toEqual([]);
+    expect(form.text).toContain('De deadline valt buiten schooljaar 2026–2027 (1 augustus 2026 t/m 31 juli 2027).');
+    expect(form.html).toContain('min="2026-08-01"');
+  });
+
+  it('shows the Check evidence without figures for small groups and says what is not connected', () => {
+    const evidence: CheckEvidence = {
+      schoolId: 's',
+      teamId: 'havo-4',
+      teamName: `Havo ${typed}`,
+      schoolYear: '2026-2027',
+      from: '2026-08-01',
+      to: '2026-11-29',
+      generatedAt: '2026-11-29T10:00:00Z',
+      students: 17,
+      unreachable: { hidden: false, respondents: 17, value: { count: 2, share: 2 / 17 } },
+      coverage: {
+        groups: [
+          { id: 'a', name: typed, small: true, figures: { hidden: true, reason: 'too-few-respondents' } },
+          { id: 'b', name: 'Jansen', small: false, figures: { hidden: true, reason: 'too-few-respondents' } },
+          {
+            id: 'c',
+            name: 'Smit',
+            small: false,
+            figures: {
+              hidden: false,
+              respondents: 8,
+              value: { qualities: 0.75, motives: 0.25, 'work-exploration': 0, 'career-steering': 0, networking: 0.25 },
+            },
+          },
+        ],
+        total: {
+          hidden: false,
+          respondents: 17,
+          value: { qualities: 0.35, motives: 0.12, 'work-exploration': 0, 'career-steering': 0.24, networking: 0.12 },
+        },
+      },
+    };
+    const r = renderCard(evidenceCard('nl', evidence, { period: 'year', activityLabel: (x) => x }));
+    expectPlain(r);
+    expect(r.text).toContain('Minder dan 5 leerlingen: geen cijfers getoond.');
+    expect(r.text).toContain('Niet getoond, zodat de cijfers van een kleine groep niet zijn terug te rekenen.');
+    expect(r.text).toContain('75%');
+    expect(r.text).toContain('Nog niet beschikbaar: de campagneadministratie is nog niet gekoppeld.');
+    expect(r.text).toContain('2 van de 17 (12%)');
+  });
+});

@@ -6,11 +6,26 @@ import { type LocalDate, startOfDay } from '../../src/domain/school-year.ts';
 import type { Role } from '../../src/domain/types.ts';
 import { pdcaServices } from '../../src/teams/features/pdca.ts';
 import { type TestUser, tenantId, testUser } from './activities.ts';
-import { cardText } from './playground.ts';
+import { snapshot, tempStore } from './store-snapshot.ts';
 import { startTestBot, type TestBot } from './test-bot.ts';
 
 // A school with one education team in Teams, for the quality-cycle tests: a team leader, a coordinator and
 // a mentor who opened the app, the bot added to the team's Teams team, and a clock that only moves when told.
+
+/** All text a card shows, flattened, with fact values and input values. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      for (const k of ['text', 'title', 'label', 'value']) if (typeof o[k] === 'string') out.push(o[k] as string);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out.join('\n');
+}
 
 export const teamsTeamId = '19:4f1c2a9be0d34b7e8a21c5d6e7f80912@thread.tacv2';
 export const timeZone = 'Europe/Amsterdam';
@@ -33,6 +48,8 @@ export interface PdcaSchool {
   /** Cards in a person's 1:1 chat, as text. */
   chat(user: TestUser): string[];
   runReminders(): Promise<unknown>;
+  /** Every stored document (to prove a refusal stored nothing). */
+  snapshot(): Record<string, string[]>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +59,8 @@ export async function personWith(t: TestBot, user: TestUser, role: Role) {
 
 export async function startPdcaSchool(start: LocalDate, options: { teamId?: string; link?: boolean } = {}): Promise<PdcaSchool> {
   const clock = new ManualClock(at(start));
-  const t = await startTestBot({ clock, env: { RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_BURST: '10000' } });
+  const file = tempStore();
+  const t = await startTestBot({ clock, store: file.store, env: { RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_BURST: '10000' } });
   const leader = testUser('Lisa de Teamleider', 'lisa@school.nl');
   const coordinator = testUser('Cor Decaan', 'cor@school.nl');
   const mentor = testUser('Piet Jansen', 'p.jansen@school.nl');
@@ -83,6 +101,11 @@ export async function startPdcaSchool(start: LocalDate, options: { teamId?: stri
       expect(outcome.status).toBe('ran');
       return outcome.status === 'ran' ? outcome.result : undefined;
     },
-    stop: () => t.stop(),
+    snapshot: () => snapshot(file.file),
+    stop: async () => {
+      await t.stop();
+      await file.store.close();
+      file.remove();
+    },
   };
 }

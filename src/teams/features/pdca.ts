@@ -48,7 +48,7 @@ import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type
 
 // The quality cycle in Teams: `pdca` for team leaders and coordinators (status at a glance, Check
 // evidence, milestones to edit), `pdca koppel <team>` in a team's channel to link it, the milestone card
-// owners mark done (in the channel or their chat), and the hourly reminder job.
+// owners mark done (in the channel or their chat), and the reminder job.
 
 interface Services {
   cycle: CycleDeps;
@@ -540,8 +540,9 @@ export const pdcaFeature: Feature = {
   jobs: (deps) => [
     {
       name: 'pdca-reminders',
-      // Hourly; each run works out what is due, so a run missed while the bot was down is caught up.
-      schedule: '5 * * * *',
+      // Every quarter of an hour (a run with nothing due costs a few milliseconds); each run works out what
+      // is due, so a run missed while the bot was down is caught up.
+      schedule: '*/15 * * * *',
       run: (now) => pdcaServices(deps).reminders.run(now),
     },
     {

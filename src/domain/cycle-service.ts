@@ -273,7 +273,10 @@ function sameFields(a: Omit<TemplateMilestone, 'id'>, b: Omit<TemplateMilestone,
   );
 }
 
-/** Applies new fields to a milestone that may have been reminded about: a new due date starts its reminders afresh. */
+/**
+ * Applies new fields to a milestone that may have been reminded about. A new due date restarts the weekly
+ * escalation; cards already posted are not posted again but redrawn in place with the new fields.
+ */
 function applyFields(m: Milestone, fields: Omit<TemplateMilestone, 'id'>): Milestone {
   const next: Milestone = { ...m, ...fields };
   if (fields.due !== m.due) {

@@ -283,3 +283,93 @@ describe('the quality cycle in Teams', () => {
     ).toContain('Deze kaart kon ik niet verwerken');
   });
 });
+
+describe('hostile input to the quality cycle verbs', () => {
+  let s: PdcaSchool;
+  beforeEach(async () => {
+    s = await startPdcaSchool('2026-09-16');
+    s.clock.set(at('2026-09-16'));
+    await s.runReminders();
+  });
+  afterEach(async () => {
+    await s.stop();
+  });
+
+  it('answers every malformed or tampered card action with a card, never a 5xx, and stores nothing', async () => {
+    const verbs = [
+      'pdca.status',
+      'pdca.done',
+      'pdca.evidence',
+      'pdca.export',
+      'pdca.milestones',
+      'pdca.edit',
+      'pdca.save',
+      'pdca.remove',
+    ];
+    const values: unknown[] = [
+      null,
+      42,
+      [],
+      { $ne: 1 },
+      'x'.repeat(5000),
+      '../../etc/passwd',
+      '__proto__',
+      '2026-2027:team:havo-4',
+      '2025-2026:school',
+      'https://user:pw@evil.example',
+    ];
+    const keys = [
+      'scope',
+      'teamId',
+      'cycleId',
+      'milestoneId',
+      'period',
+      'note',
+      'link',
+      'due',
+      'owner',
+      'ownerEmail',
+      'title',
+      'phase',
+    ];
+    const student = testUser('Sanne', 'sanne@school.nl');
+    s.t.join(student);
+    await s.t.send('personal-installation-add', student);
+    const before = s.snapshot();
+    let n = 0;
+    for (const verb of verbs) {
+      for (const user of [student, s.mentor, s.leader]) {
+        for (let i = 0; i < 6; i++) {
+          const data: Record<string, unknown> = {};
+          for (const key of keys)
+            if ((n + key.length + i) % 3 === 0) data[key] = values[(n + key.length * 7 + i) % values.length];
+          // Real ids with hostile extras: the closest a tampered card gets to something real.
+          if (i % 2 === 0)
+            Object.assign(data, {
+              cycleId: '2026-2027:team:havo-4',
+              milestoneId: 'no-such-milestone',
+              scope: 'team',
+              teamId: 'havo-4',
+            });
+          n++;
+          const res = await s.t.send('card-action-execute', user, { verb, replyToId: 'x', data });
+          expect(res.status, `${verb} ${JSON.stringify(data).slice(0, 200)}`).toBe(200);
+        }
+      }
+    }
+    // Reading the status, the evidence or a list may create this year's cycles and an export, never change
+    // a milestone: every tampered press pointed at a milestone that does not exist, or carried bad values.
+    const milestones = (snap: Record<string, string[]>) =>
+      (snap['c_quality_cycles'] ?? []).flatMap((row) => {
+        const doc = JSON.parse(row.split('|').slice(3).join('|')) as {
+          id: string;
+          milestones: unknown[];
+          teamTemplate?: unknown[];
+        };
+        return [doc.id, JSON.stringify(doc.milestones), JSON.stringify(doc.teamTemplate ?? [])];
+      });
+    expect(milestones(s.snapshot())).toEqual(milestones(before));
+    expect(s.snapshot()['c_education_teams']).toEqual(before['c_education_teams']);
+    expect(s.t.logLines.filter((l) => l.includes('"level":50'))).toEqual([]);
+  }, 60_000);
+});

@@ -288,10 +288,7 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
     case 'already-done':
       return cardResponse(milestoneCard(await view(), locale, { message: t(locale, 'pdca.milestone.alreadyDone') }));
     case 'done': {
-      deps.log.info(
-        { personId: actor.id, ...ref, note: undefined, withLink: Boolean(result.milestone.done?.link) },
-        'milestone done',
-      );
+      deps.log.info({ personId: actor.id, ...ref, withLink: Boolean(result.milestone.done?.link) }, 'milestone done');
       // Every card of this milestone (the channel's, owners', escalations) now shows it done; what fails
       // here stays marked stale and the reminder job updates it later.
       await reminders.syncCards(actor.schoolId, ref.cycleId, ref.milestoneId);

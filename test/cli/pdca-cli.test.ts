@@ -22,6 +22,11 @@ async function cli(...args: string[]): Promise<number> {
   return runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { DEV_ALLOW_UNAUTHENTICATED: 'true', DATA_DIR: dir });
 }
 
+/** Havo 4, led by Lisa. */
+function addTeam(...extra: string[]): Promise<number> {
+  return cli('pdca', 'team', 'add', '--id', 'havo-4', '--name', 'Havo 4', '--leader', 'lisa@school.nl', ...extra);
+}
+
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-pdca-cli-'));
   // The bot was added to a Teams team in this school (that is how the CLI can link to it).
@@ -59,21 +64,7 @@ describe('npm run cli -- pdca', () => {
     expect(err.join('\n')).toBe('Error: There is nobody with e-mail address ghost@school.nl at this school.');
     expect(await cli('pdca', 'team', 'add', '--id', 'havo-4', '--name', 'Havo 4', '--leader', 'piet@school.nl')).toBe(1);
     expect(err.join('\n')).toContain('piet@school.nl does not have the role team-leader');
-    expect(
-      await cli(
-        'pdca',
-        'team',
-        'add',
-        '--id',
-        'havo-4',
-        '--name',
-        'Havo 4',
-        '--leader',
-        'lisa@school.nl',
-        '--mentors',
-        'piet@school.nl',
-      ),
-    ).toBe(0);
+    expect(await addTeam('--mentors', 'piet@school.nl')).toBe(0);
     expect(out[0]).toBe('Created team havo-4 (Havo 4): 1 team leader(s), 1 mentor(s).');
     expect(await cli('pdca', 'team', 'link', '--id', 'havo-4', '--teams-team', 'Team Vwo')).toBe(1);
     expect(err.join('\n')).toBe('Error: LOB Reflectie is not in a Teams team "Team Vwo". Known teams: Team Havo 4.');
@@ -86,7 +77,7 @@ describe('npm run cli -- pdca', () => {
   });
 
   it('adds and edits milestones, refusing a due date outside the school year and owners who do not exist', async () => {
-    await cli('pdca', 'team', 'add', '--id', 'havo-4', '--name', 'Havo 4', '--leader', 'lisa@school.nl');
+    await addTeam();
     const add = (...extra: string[]) =>
       cli(
         'pdca',
@@ -154,7 +145,7 @@ describe('npm run cli -- pdca', () => {
   });
 
   it('marks done on behalf of the owner, once, with a note or an https link only', async () => {
-    await cli('pdca', 'team', 'add', '--id', 'havo-4', '--name', 'Havo 4', '--leader', 'lisa@school.nl');
+    await addTeam();
     const done = (...extra: string[]) => cli('pdca', 'done', 'work-plan', '--team', 'havo-4', '--year', '2026-2027', ...extra);
     expect(await done('--by', 'piet@school.nl', '--note', 'x')).toBe(1);
     expect(err.join('\n')).toContain('Only the owner, the team leader or the LOB coordinator');
@@ -173,19 +164,7 @@ describe('npm run cli -- pdca', () => {
   });
 
   it('exports the Check evidence of a linked team, and refuses a team that is not linked', async () => {
-    await cli(
-      'pdca',
-      'team',
-      'add',
-      '--id',
-      'havo-4',
-      '--name',
-      'Havo 4',
-      '--leader',
-      'lisa@school.nl',
-      '--mentors',
-      'piet@school.nl',
-    );
+    await addTeam('--mentors', 'piet@school.nl');
     expect(await cli('pdca', 'evidence', '--team', 'havo-4')).toBe(1);
     expect(err.join('\n')).toBe('Error: The team havo-4 is not linked to a Teams team yet.');
     await cli('pdca', 'team', 'link', '--id', 'havo-4', '--teams-team', '19:abc@thread.tacv2');

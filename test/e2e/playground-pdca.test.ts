@@ -10,7 +10,7 @@ import { assignMentor } from '../../src/domain/assignments.ts';
 import { createLogger } from '../../src/log.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { InMemoryCampaignLedger, InMemoryFollowUp } from '../helpers/evidence-ledger.ts';
-import { at } from '../helpers/pdca.ts';
+import { at, submittedReflection } from '../helpers/pdca.ts';
 import { cardText, Playground } from '../helpers/playground.ts';
 
 // docs/pdca.md's walk-through, automated in the Agents Playground: Alex Wilber is team leader of Klas 4H
@@ -125,19 +125,16 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
     });
     if (!r.ok) throw new Error('assign');
     students.push(r.student.id);
-    await bot.repos.reflections.create({
-      id: `walk-r${i}`,
-      schoolId: pg.config.tenantId,
-      studentId: r.student.id,
-      flowId: 'free',
-      locale: 'nl',
-      status: 'submitted',
-      createdAt: '2026-09-09T12:00:00Z',
-      submittedAt: '2026-09-09T12:00:00Z',
-      answers: { happened: 'private' },
-      competencies: i < 3 ? ['qualities', 'work-exploration'] : ['work-exploration'],
-      routing: 'routed',
-    });
+    await bot.repos.reflections.create(
+      submittedReflection({
+        id: `walk-r${i}`,
+        schoolId: pg.config.tenantId,
+        studentId: r.student.id,
+        at: '2026-09-09T12:00:00Z',
+        competencies: i < 3 ? ['qualities', 'work-exploration'] : ['work-exploration'],
+        answer: 'private',
+      }),
+    );
   }
   ledger.groups = [{ id: 'klas-4h', name: '4H', teamsTeamId: channel, studentIds: students }];
   ledger.activities = [{ id: 'snuffelstage', type: 'internship', date: '2026-09-08', groupIds: ['klas-4h'] }];

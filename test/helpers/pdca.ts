@@ -2,29 +2,46 @@ import { expect } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { ensurePersonByEmail } from '../../src/domain/assignments.ts';
 import { createTeam } from '../../src/domain/education-teams.ts';
+import type { Reflection } from '../../src/domain/entities.ts';
 import { type LocalDate, startOfDay } from '../../src/domain/school-year.ts';
-import type { Role } from '../../src/domain/types.ts';
+import type { Competency, Role } from '../../src/domain/types.ts';
 import { pdcaServices } from '../../src/teams/features/pdca.ts';
 import { type TestUser, tenantId, testUser } from './activities.ts';
+import { cardText as playgroundCardText } from './playground.ts';
 import { snapshot, tempStore } from './store-snapshot.ts';
 import { startTestBot, type TestBot } from './test-bot.ts';
 
 // A school with one education team in Teams, for the quality-cycle tests: a team leader, a coordinator and
 // a mentor who opened the app, the bot added to the team's Teams team, and a clock that only moves when told.
 
-/** All text a card shows, flattened, with fact values and input values. */
+/** All text a card shows, with fact values and input values. */
 export function cardText(card: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      for (const k of ['text', 'title', 'label', 'value']) if (typeof o[k] === 'string') out.push(o[k] as string);
-      Object.values(o).forEach(walk);
-    }
+  return playgroundCardText(card, { values: true });
+}
+
+/** A reflection as the reflection service leaves it once submitted, for the evidence's figures. */
+export function submittedReflection(input: {
+  id: string;
+  schoolId: string;
+  studentId: string;
+  at: string;
+  competencies: Competency[];
+  answer?: string;
+}): Omit<Reflection, 'version'> {
+  return {
+    id: input.id,
+    schoolId: input.schoolId,
+    studentId: input.studentId,
+    flowId: 'free',
+    activityType: 'free',
+    locale: 'nl',
+    status: 'submitted',
+    createdAt: input.at,
+    submittedAt: input.at,
+    answers: { happened: input.answer ?? 'Een antwoord dat nooit in de Check-gegevens staat.' },
+    competencies: input.competencies,
+    routing: 'routed',
   };
-  walk(card);
-  return out.join('\n');
 }
 
 export const teamsTeamId = '19:4f1c2a9be0d34b7e8a21c5d6e7f80912@thread.tacv2';

@@ -192,14 +192,15 @@ export class Playground {
   }
 }
 
-/** All text a card shows, flattened. */
-export function cardText(card: unknown): string {
+/** All text a card shows, flattened; with `values`, also fact values and the values inputs hold. */
+export function cardText(card: unknown, options: { values?: boolean } = {}): string {
+  const keys = options.values ? ['text', 'title', 'label', 'value'] : ['text', 'title', 'label'];
   const out: string[] = [];
   const walk = (n: unknown) => {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === 'object') {
       const o = n as Record<string, unknown>;
-      for (const k of ['text', 'title', 'label']) if (typeof o[k] === 'string') out.push(o[k] as string);
+      for (const k of keys) if (typeof o[k] === 'string') out.push(o[k] as string);
       Object.values(o).forEach(walk);
     }
   };

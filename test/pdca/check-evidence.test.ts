@@ -13,6 +13,7 @@ import type { DocumentStore } from '../../src/store/document-store.ts';
 import { openRepositories } from '../../src/store/repositories.ts';
 import { backends } from '../helpers/backends.ts';
 import { InMemoryCampaignLedger, InMemoryFollowUp } from '../helpers/evidence-ledger.ts';
+import { submittedReflection } from '../helpers/pdca.ts';
 
 // The Check evidence over a real store (both backends): groups from mentor assignments, competency coverage
 // from submitted reflections in the period, reachability from people; campaign and follow-up figures from
@@ -64,20 +65,16 @@ describe.each(backends)('check evidence over the store: $name', (backend) => {
   }
 
   async function reflect(student: Person, submittedAt: string, tags: Competency[]) {
-    await repos.reflections.create({
-      id: `r-${++n}`,
-      schoolId,
-      studentId: student.id,
-      flowId: 'free',
-      activityType: 'free',
-      locale: 'nl',
-      status: 'submitted',
-      createdAt: submittedAt,
-      submittedAt,
-      answers: { happened: 'never shown in evidence' },
-      competencies: tags,
-      routing: 'routed',
-    });
+    await repos.reflections.create(
+      submittedReflection({
+        id: `r-${++n}`,
+        schoolId,
+        studentId: student.id,
+        at: submittedAt,
+        competencies: tags,
+        answer: 'never shown in evidence',
+      }),
+    );
   }
 
   function team(mentors: Person[]): EducationTeam {

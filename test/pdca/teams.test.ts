@@ -3,7 +3,7 @@ import { assignMentor } from '../../src/domain/assignments.ts';
 import { createTeam } from '../../src/domain/education-teams.ts';
 import { pdcaServices } from '../../src/teams/features/pdca.ts';
 import { tenantId, testUser } from '../helpers/activities.ts';
-import { at, cardText, type PdcaSchool, personWith, startPdcaSchool, teamsTeamId } from '../helpers/pdca.ts';
+import { at, cardText, type PdcaSchool, personWith, startPdcaSchool, submittedReflection, teamsTeamId } from '../helpers/pdca.ts';
 
 // The quality cycle over HTTP with real Teams activities: the pdca command in a chat and in a channel,
 // linking a channel, marking done from the channel card (and who may not), the Check evidence card and
@@ -156,19 +156,16 @@ describe('the quality cycle in Teams', () => {
         mentorEmail: s.mentor.email,
       });
       if (!r.ok) throw new Error('assign');
-      await s.t.bot.repos.reflections.create({
-        id: `r${i}`,
-        schoolId: tenantId,
-        studentId: r.student.id,
-        flowId: 'free',
-        locale: 'nl',
-        status: 'submitted',
-        createdAt: '2026-09-10T10:00:00Z',
-        submittedAt: '2026-09-10T10:00:00Z',
-        answers: { happened: 'geheim antwoord' },
-        competencies: i < 3 ? ['qualities', 'networking'] : ['motives'],
-        routing: 'routed',
-      });
+      await s.t.bot.repos.reflections.create(
+        submittedReflection({
+          id: `r${i}`,
+          schoolId: tenantId,
+          studentId: r.student.id,
+          at: '2026-09-10T10:00:00Z',
+          competencies: i < 3 ? ['qualities', 'networking'] : ['motives'],
+          answer: 'geheim antwoord',
+        }),
+      );
     }
     const status = s.t.connector.cardsIn(s.leader.conversationId);
     await say(s.leader, 'pdca');

@@ -27,6 +27,9 @@ const clock = new ManualClock(at('2026-09-16', 9));
 const ledger = new InMemoryCampaignLedger();
 const followUp = new InMemoryFollowUp();
 
+/** The machine is shared: give the Playground (its own process) time. */
+const wait = 30_000;
+
 const env = () => ({ DEV_ALLOW_UNAUTHENTICATED: 'true', DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
 
 async function cli(...args: string[]): Promise<string> {
@@ -61,7 +64,7 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
   const team = pg.config.teams[0]!;
   const channel = team.id;
   await pg.installPersonal();
-  await pg.waitForMessage((m) => cardText(m.card).includes('Welcome to LOB Reflectie'));
+  await pg.waitForMessage((m) => cardText(m.card).includes('Welcome to LOB Reflectie'), wait);
   await pg.installInTeam();
 
   // The coordinator sets up the team with the CLI (Alex leads it, Megan mentors in it).
@@ -83,13 +86,17 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
 
   // Alex links the team's channel from inside it.
   await pg.sayInChannel('pdca koppel klas-4h');
-  await pg.waitForMessage((m) => m.conversationId.startsWith(`${channel};messageid=`) && cardText(m.card).includes('Linked'));
+  await pg.waitForMessage(
+    (m) => m.conversationId.startsWith(`${channel};messageid=`) && cardText(m.card).includes('Linked'),
+    wait,
+  );
 
   // 16 September, 09:00: the reminder job posts "every student has a fixed mentor" (due 30 September).
   const run = await bot.deps.jobs.runNow('pdca-reminders');
   expect(run.status).toBe('ran');
   const post = await pg.waitForMessage(
     (m) => m.conversationId === channel && m.action === 'createMessage' && cardText(m.card).includes('vaste mentor'),
+    wait,
   );
   expect(cardText(post.card)).toContain('Herinnering');
   expect(cardText(post.card)).toContain('30 september 2026');
@@ -97,6 +104,7 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
   // Alex, the owner, also got it in his own chat (in his language).
   await pg.waitForMessage(
     (m) => m.conversationId === pg.config.personalChat.id && cardText(m.card).includes('You own this milestone'),
+    wait,
   );
 
   // Alex marks it done on the channel card, with a note.
@@ -109,7 +117,7 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
   const note = 'All students of Klas 4H have a fixed mentor (checked in the team meeting).';
   const response = await pg.execute(post.messageId, 'pdca.done', { ...done, note, link: '' }, channel);
   expect(cardText(response.value)).toContain('Done. The card in the channel has been updated.');
-  const updated = await pg.waitForMessage((m) => m.action === 'updateMessage' && m.messageId === post.messageId);
+  const updated = await pg.waitForMessage((m) => m.action === 'updateMessage' && m.messageId === post.messageId, wait);
   expect(updated.conversationId).toBe(channel);
   expect(cardText(updated.card)).toContain('Afgerond door Alex Wilber op 16 september 2026.');
   expect(cardText(updated.card)).toContain(note);
@@ -167,7 +175,7 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
 
   // `pdca` in his chat: the status at a glance.
   await pg.say('pdca');
-  const status = await pg.waitForMessage((m) => cardText(m.card).includes('LOB quality cycle 2026–2027'));
+  const status = await pg.waitForMessage((m) => cardText(m.card).includes('LOB quality cycle 2026–2027'), wait);
   const statusText = cardText(status.card);
   expect(statusText).toContain('Klas 4H');
   expect(statusText).toContain('Linked to the Teams team: ');
@@ -185,4 +193,4 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
   expect(JSON.stringify(evidence.value)).toContain('"title":"reflecting on qualities","value":"50%"');
   expect(JSON.stringify(evidence.value)).toContain('"title":"work exploration","value":"100%"');
   expect(text).not.toContain('private');
-});
+}, 120_000);

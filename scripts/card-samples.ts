@@ -17,6 +17,7 @@ import {
   settingsCard,
   studentsCard,
 } from '../src/cards/mentor-cards.ts';
+import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../src/cards/pdca-cards.ts';
 import { exportCard, followUpCard, languageCard, overviewCard, pauseCard, pickerCard } from '../src/cards/student-cards.ts';
 import type { Person, Reflection } from '../src/domain/entities.ts';
 import { type FlowCatalog, optionText } from '../src/domain/flows.ts';
@@ -24,6 +25,7 @@ import { buildSection } from '../src/domain/mentoring/sections.ts';
 import { buildOverview } from '../src/domain/overview.ts';
 import type { Locale } from '../src/domain/types.ts';
 import { loadLibrary } from '../src/flows/load-flows.ts';
+import { editData, evidenceData, milestonesData, milestoneView, statusData } from './pdca-samples.ts';
 
 // Every card in cards/ built by its real builder from sample data, for the render test and the PNG
 // gallery (scripts/render-cards.ts). The samples carry hostile text on purpose: Markdown, HTML, a link
@@ -220,6 +222,53 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
   ];
 }
 
+/** The quality cycle's cards: a milestone reminder (open and done), the status, the list, the edit form, Check evidence. */
+function pdcaSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSample[] {
+  const activityLabel = (type: string) => flows.all().find((f) => f.activityType === type)?.title[locale] ?? type;
+  const done = milestoneView(
+    hostile,
+    { done: { at: '2026-08-20T13:00:00Z', byPersonId: 'p', note: hostile, link: 'https://school.sharepoint.com/werkplan.docx' } },
+    'done',
+  );
+  return [
+    {
+      name: `pdca-milestone${suffix}`,
+      template: 'pdca-milestone',
+      locale,
+      card: milestoneCard(milestoneView(hostile), locale),
+      shows: [hostile],
+    },
+    {
+      name: `pdca-milestone-done${suffix}`,
+      template: 'pdca-milestone',
+      locale,
+      card: milestoneCard({ ...done, doneByName: 'Lisa' }, locale),
+      shows: [hostile],
+    },
+    {
+      name: `pdca-status${suffix}`,
+      template: 'pdca-status',
+      locale,
+      card: statusCard(locale, statusData(hostile)),
+      shows: [hostile],
+    },
+    {
+      name: `pdca-milestones${suffix}`,
+      template: 'pdca-milestones',
+      locale,
+      card: milestonesCard(locale, milestonesData(hostile)),
+    },
+    { name: `pdca-edit${suffix}`, template: 'pdca-edit', locale, card: editCard(locale, editData(hostile)) },
+    {
+      name: `pdca-evidence${suffix}`,
+      template: 'pdca-evidence',
+      locale,
+      card: evidenceCard(locale, evidenceData(hostile), { period: 'year', activityLabel }),
+      shows: [hostile],
+    },
+  ];
+}
+
 export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
   const out: CardSample[] = [];
   for (const locale of ['nl', 'en'] as const) {
@@ -400,6 +449,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
       },
       { name: `message${suffix}`, template: 'message', locale, card: messageCard('core.errors.notYours', locale, 'attention') },
       ...mentorSamples(flows, locale, suffix),
+      ...pdcaSamples(flows, locale, suffix),
     );
   }
   return out;

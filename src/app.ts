@@ -8,18 +8,22 @@ import type { Repositories } from './domain/ports.ts';
 import { ReflectionService } from './domain/reflections.ts';
 import { RoleResolver } from './domain/roles.ts';
 import { Router } from './domain/routing.ts';
+import { type StoreEvidenceDeps, StoreEvidenceSource } from './domain/store-evidence.ts';
 import { loadLibrary } from './flows/load-flows.ts';
 import type { Logger } from './log.ts';
 import { JobRunner } from './scheduler/jobs.ts';
 import { Leases } from './scheduler/leases.ts';
+import { openCycleRepositories } from './store/cycle-repositories.ts';
 import type { DocumentStore } from './store/document-store.ts';
 import { openRepositories } from './store/repositories.ts';
 import { createTeamsApp, handledInvokes } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource } from './teams/connector.ts';
+import { Downloads } from './teams/downloads.ts';
 import { coreFeature } from './teams/features/core.ts';
 import { dossierFeature } from './teams/features/dossier.ts';
 import { followUpFeature } from './teams/features/follow-up.ts';
 import { mentorsFeature } from './teams/features/mentors.ts';
+import { pdcaFeature } from './teams/features/pdca.ts';
 import { studentFeature } from './teams/features/student.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
@@ -29,7 +33,7 @@ import { Reach } from './teams/reach.ts';
 import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
-export const features: Feature[] = [coreFeature, studentFeature, dossierFeature, followUpFeature, mentorsFeature];
+export const features: Feature[] = [coreFeature, studentFeature, dossierFeature, followUpFeature, mentorsFeature, pdcaFeature];
 
 export interface BotOptions {
   config: Config;
@@ -45,6 +49,8 @@ export interface BotOptions {
   scheduler?: boolean;
   /** Identifies this instance in leases (default: a random id). */
   instanceId?: string;
+  /** The campaign ledger's and mentor follow-up's side of the Check evidence (issue 6; see docs/pdca.md). */
+  evidence?: Pick<StoreEvidenceDeps, 'campaigns' | 'followUp' | 'groups'>;
 }
 
 export interface RunningBot {
@@ -109,6 +115,12 @@ export async function buildBot(options: BotOptions) {
   const followUps = new FollowUps({ repos, clock, flows, days: config.FOLLOW_UP_DAYS });
   reflections.onSubmitted(followUps.schedule);
   const leases = await Leases.open(store);
+  const cycles = await openCycleRepositories(store);
+  const downloads = await Downloads.open(store, {
+    clock,
+    baseUrl: config.publicUrl ?? `http://${config.HOST}:${config.PORT}`,
+  });
+  const evidence = new StoreEvidenceSource({ repos, ...options.evidence });
   const jobs = new JobRunner({ leases, clock, log, ...(options.instanceId ? { owner: options.instanceId } : {}) });
   const deps: BotDeps = {
     config,
@@ -127,6 +139,9 @@ export async function buildBot(options: BotOptions) {
     roles,
     followUps,
     publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.PORT}`,
+    downloads,
+    cycles,
+    evidence,
   };
   for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
   // Every request is verified unless development mode is on (config refuses that on App Service).
@@ -160,6 +175,9 @@ export async function buildBot(options: BotOptions) {
     res.json({ status: 'ok', store: store.kind });
   });
   for (const feature of features) feature.http?.(deps, adapter.express);
+  adapter.express.get('/downloads/:token/:format', (req, res, next) => {
+    downloads.handle(req, res).catch(next);
+  });
   app = createTeamsApp(deps, adapter, features);
   return { app, adapter, deps, repos, router };
 }
@@ -176,6 +194,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   if (!options.config.publicUrl) {
     const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     deps.publicUrl = `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
+    deps.downloads.useBaseUrl(deps.publicUrl);
   }
 
   const sweepLog = deps.log.child({ component: 'sweep' });

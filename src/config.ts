@@ -74,8 +74,8 @@ export type Config = z.infer<typeof configSchema> & {
   devMode: boolean;
   /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
   roleGroups: RoleGroups;
-  /** PUBLIC_URL, else the App Service host name; undefined means "the server's own address". */
-  publicUrl?: string;
+  /** Where people reach the bot's own pages (download links): PUBLIC_URL, else the App Service host name. */
+  publicUrl: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -123,10 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     ...c,
-    ...(c.PUBLIC_URL || env.WEBSITE_HOSTNAME
-      ? { publicUrl: (c.PUBLIC_URL ?? `https://${env.WEBSITE_HOSTNAME}`).replace(/\/+$/, '') }
-      : {}),
     sqlitePath: path.resolve(c.DATA_DIR, 'lob-reflectie.db'),
+    publicUrl: (c.PUBLIC_URL ?? (env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}` : undefined))?.replace(/\/+$/, ''),
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
     roleGroups: Object.fromEntries(
       (

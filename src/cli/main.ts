@@ -5,6 +5,7 @@ import { openStore } from '../store/open-store.ts';
 import { openRepositories } from '../store/repositories.ts';
 import { assignMentorCommand, importAssignmentsCommand } from './commands/assignments.ts';
 import { changeMentorCommand, digestRunCommand } from './commands/mentors.ts';
+import { pdcaCommands } from './commands/pdca.ts';
 import { roleAddCommand, roleRemoveCommand } from './commands/roles.ts';
 import { flowsLintCommand, sectorSetCommand } from './commands/student.ts';
 import { type CliContext, CliError, installDeps } from './context.ts';
@@ -22,6 +23,7 @@ export const commands: CliCommand[] = [
   sectorSetCommand,
   digestRunCommand,
   changeMentorCommand,
+  ...pdcaCommands,
 ];
 
 function help(): string {

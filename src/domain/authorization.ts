@@ -28,8 +28,12 @@ export const actionRoles = {
   'campaign.manage': ['coordinator', 'admin'],
   /** The school's prompt library. */
   'prompts.manage': ['coordinator', 'admin'],
-  /** The yearly PDCA quality cycle. */
-  'quality-cycle.manage': ['team-leader', 'admin'],
+  /** The yearly PDCA quality cycle of a team: its status and milestones (team leaders: their own teams). */
+  'quality-cycle.manage': ['team-leader', 'coordinator', 'admin'],
+  /** The school level of the cycle (the LOB policy plan) and the template for every team's work plan. */
+  'quality-cycle.policy': ['coordinator', 'admin'],
+  /** Marking a milestone done: its owners, the team's leaders, coordinators and admins. */
+  'quality-cycle.complete': ['mentor', 'coordinator', 'team-leader', 'admin'],
   /** Giving and taking roles, school settings. */
   'school.admin': ['admin'],
 } as const satisfies Record<string, readonly Role[] | 'everyone'>;
@@ -39,9 +43,13 @@ export type Action = keyof typeof actionRoles;
 export type Resource =
   | { kind: 'reflection'; reflection: Pick<Reflection, 'schoolId' | 'studentId'>; mentorsOfStudent?: MentorAssignment[] }
   | { kind: 'student'; student: Pick<Person, 'id' | 'schoolId'>; mentorsOfStudent?: MentorAssignment[] }
-  | { kind: 'school'; schoolId: string };
+  | { kind: 'school'; schoolId: string }
+  /** An education team (its cycle, its aggregates): team leaders only their own team. */
+  | { kind: 'education-team'; schoolId: string; leaderIds: readonly string[] }
+  /** A milestone of the quality cycle: its owners (people, or the holders of the owner role) and the team's leaders. */
+  | { kind: 'milestone'; schoolId: string; ownerIds: readonly string[]; leaderIds: readonly string[] };
 
-export type Refusal = 'role' | 'other-school' | 'not-owner' | 'not-their-mentor';
+export type Refusal = 'role' | 'other-school' | 'not-owner' | 'not-their-mentor' | 'not-their-team';
 export type Decision = { allowed: true } | { allowed: false; reason: Refusal };
 
 const allow: Decision = { allowed: true };
@@ -73,6 +81,7 @@ export function decide(actor: Pick<Person, 'id' | 'schoolId' | 'roles'>, action:
         : resource.schoolId;
   if (schoolId !== actor.schoolId) return refuse('other-school');
   if (resource.kind === 'school') return allow;
+  if (resource.kind === 'education-team' || resource.kind === 'milestone') return decideForTeam(actor, resource);
 
   const studentId = resource.kind === 'reflection' ? resource.reflection.studentId : resource.student.id;
   const own = studentId === actor.id && actor.roles.includes('student');
@@ -89,6 +98,17 @@ export function decide(actor: Pick<Person, 'id' | 'schoolId' | 'roles'>, action:
   }
 }
 
+/** Coordinators and admins act for every team of their school; a team leader for their own teams; owners on their milestones. */
+function decideForTeam(
+  actor: Pick<Person, 'id' | 'roles'>,
+  resource: Extract<Resource, { kind: 'education-team' | 'milestone' }>,
+): Decision {
+  if (actor.roles.includes('coordinator') || actor.roles.includes('admin')) return allow;
+  if (actor.roles.includes('team-leader') && resource.leaderIds.includes(actor.id)) return allow;
+  if (resource.kind === 'milestone' && resource.ownerIds.includes(actor.id)) return allow;
+  return refuse(resource.kind === 'milestone' ? 'not-owner' : 'not-their-team');
+}
+
 /** `decide`, loading the student's assignments from the store when the mentor rule needs them. */
 export async function authorize(
   repos: Pick<Repositories, 'assignments'>,
@@ -101,7 +121,7 @@ export async function authorize(
     first.allowed ||
     first.reason !== 'not-their-mentor' ||
     !resource ||
-    resource.kind === 'school' ||
+    (resource.kind !== 'reflection' && resource.kind !== 'student') ||
     resource.mentorsOfStudent
   )
     return first;

@@ -41,6 +41,8 @@ export interface AssignmentRepository {
 export interface ConversationRepository {
   personal(schoolId: string, personId: string): Promise<ConversationRef | undefined>;
   team(schoolId: string, teamId: string): Promise<ConversationRef | undefined>;
+  /** Every Teams team the bot was added to in this school (installed or not). */
+  teams(schoolId: string): Promise<ConversationRef[]>;
   /** Stores the latest reference (insert or replace). */
   save(ref: Omit<ConversationRef, 'version' | 'id'>): Promise<ConversationRef>;
   update(schoolId: string, id: string, mutate: Mutate<ConversationRef>): Promise<ConversationRef>;

@@ -144,6 +144,9 @@ class Conversations implements ConversationRepository {
   team(schoolId: string, teamId: string) {
     return this.c.get(schoolId, safeId(`team:${teamId}`));
   }
+  teams(schoolId: string) {
+    return this.c.find({ pk: schoolId, where: { kind: 'team' } });
+  }
   async save(ref: Omit<ConversationRef, 'version' | 'id'>) {
     const id = Conversations.idFor(ref);
     const { doc, created } = await createOrGet(this.c, withPk({ ...ref, id }, ref.schoolId));

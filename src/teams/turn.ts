@@ -4,11 +4,13 @@ import type { Express } from 'express';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Action } from '../domain/authorization.ts';
+import type { CheckEvidenceSource } from '../domain/check-evidence.ts';
 import type { Person } from '../domain/entities.ts';
 import type { FlowCatalog } from '../domain/flows.ts';
 import type { FollowUps } from '../domain/follow-up.ts';
 import type { InstallDeps } from '../domain/install.ts';
 import type { Repositories } from '../domain/ports.ts';
+import type { CycleRepositories } from '../domain/quality-cycle.ts';
 import type { ReflectionService } from '../domain/reflections.ts';
 import type { RoleResolver } from '../domain/roles.ts';
 import type { Router } from '../domain/routing.ts';
@@ -19,6 +21,7 @@ import type { Leases } from '../scheduler/leases.ts';
 import type { DocumentStore } from '../store/document-store.ts';
 import type { Envelope } from './activity.ts';
 import type { ConnectorClient } from './connector.ts';
+import type { Downloads } from './downloads.ts';
 import type { Reach } from './reach.ts';
 
 /** Everything a feature handler may use. Built once in src/app.ts. */
@@ -41,6 +44,12 @@ export interface BotDeps {
   followUps: FollowUps;
   /** Where people's browsers reach this server (download links); set once the server listens. */
   publicUrl: string;
+  /** Short-lived download links served by the bot (exports offered on cards). */
+  downloads: Downloads;
+  /** Education teams and their yearly quality cycles (issue 6). */
+  cycles: CycleRepositories;
+  /** Figures for the Check phase; the campaign ledger and mentor follow-up plug in here (BotOptions.evidence). */
+  evidence: CheckEvidenceSource;
 }
 
 /** One inbound activity from an identified person. */

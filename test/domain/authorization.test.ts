@@ -84,7 +84,10 @@ describe('the authorization policy', () => {
     const table: [Action, Pick<Person, 'id' | 'schoolId' | 'roles'>[], Pick<Person, 'id' | 'schoolId' | 'roles'>[]][] = [
       ['campaign.manage', [coordinator, admin], [sanne, jansen, leader, nobody]],
       ['prompts.manage', [coordinator, admin], [sanne, jansen, leader, nobody]],
-      ['quality-cycle.manage', [leader, admin], [sanne, jansen, coordinator, nobody]],
+      // Coordinators edit the cycle per school and per team too (issue 6); team leaders only their teams (resource rule).
+      ['quality-cycle.manage', [leader, coordinator, admin], [sanne, jansen, nobody]],
+      ['quality-cycle.policy', [coordinator, admin], [sanne, jansen, leader, nobody]],
+      ['quality-cycle.complete', [jansen, coordinator, leader, admin], [sanne, nobody]],
       ['school.admin', [admin], [sanne, jansen, coordinator, leader, nobody]],
       ['mentor.digest', [jansen], [sanne, coordinator, nobody]],
       ['reflection.start', [sanne], [jansen, coordinator, nobody]],

@@ -30,7 +30,8 @@ export class Playground {
     tenantId: string;
     currentUser: { id: string; name: string; email: string; aadObjectId: string };
     personalChat: { id: string };
-    teams: { id: string; channels: { id: string }[] }[];
+    teams: { id: string; name: string; channels: { id: string }[] }[];
+    bot: { id: string; name: string };
   };
   private child!: ChildProcess;
   private ws!: WebSocket;
@@ -121,18 +122,46 @@ export class Playground {
     if (!res.ok) throw new Error(`message failed: ${res.status}`);
   }
 
-  /** Presses an Action.Execute button on a card; returns the bot's invoke response. */
+  /** The current user types in the team's General channel, @mentioning the bot (only then does the bot hear it). */
+  async sayInChannel(text: string): Promise<void> {
+    const bot = this.config.bot;
+    const mention = `<at>${bot.name}</at>`;
+    const res = await fetch(
+      `${this.base}/_conversation/v1/conversations/${encodeURIComponent(this.config.teams[0]!.id)}/messages`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          from: { id: this.config.currentUser.id },
+          text: `${mention} ${text}`,
+          textFormat: 'plain',
+          mentions: [{ text: mention, mentioned: { id: bot.id, name: bot.name } }],
+        }),
+      },
+    );
+    if (!res.ok) throw new Error(`channel message failed: ${res.status}`);
+  }
+
+  /**
+   * Presses an Action.Execute button on a card; returns the bot's invoke response. Cards in the personal
+   * chat by default; for a card posted in a channel, pass the channel's conversation id (the press then
+   * comes from that post's thread, as in Teams).
+   */
   async execute(
     replyToId: string,
     verb: string,
     data: Record<string, unknown>,
+    channelConversationId?: string,
   ): Promise<{ type?: string; value?: Record<string, unknown> }> {
+    const conversationId = channelConversationId
+      ? `${channelConversationId};messageid=${replyToId}`
+      : this.config.personalChat.id;
     const res = await fetch(`${this.base}/_conversation/v1/invoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         name: 'adaptiveCard/action',
-        conversation: { id: this.config.personalChat.id },
+        conversation: { id: conversationId },
         from: { id: this.config.currentUser.id },
         replyToId,
         value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
@@ -163,14 +192,15 @@ export class Playground {
   }
 }
 
-/** All text a card shows, flattened. */
-export function cardText(card: unknown): string {
+/** All text a card shows, flattened; with `values`, also fact values and the values inputs hold. */
+export function cardText(card: unknown, options: { values?: boolean } = {}): string {
+  const keys = options.values ? ['text', 'title', 'label', 'value'] : ['text', 'title', 'label'];
   const out: string[] = [];
   const walk = (n: unknown) => {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === 'object') {
       const o = n as Record<string, unknown>;
-      for (const k of ['text', 'title', 'label']) if (typeof o[k] === 'string') out.push(o[k] as string);
+      for (const k of keys) if (typeof o[k] === 'string') out.push(o[k] as string);
       Object.values(o).forEach(walk);
     }
   };

@@ -39,9 +39,17 @@ AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
 
 export interface Rendered {
   element: HTMLElement;
+  html: string;
   /** Schema and validation problems the renderer reports. */
   problems: string[];
+  /** What a person reads. */
   text: string;
+  /** href of every link in the rendered card (Markdown links, not buttons). */
+  links: string[];
+  /** Titles of the buttons (actions), in order. */
+  buttons: string[];
+  /** Values of the text, date and choice inputs, in order. */
+  inputs: string[];
 }
 
 export function renderCard(json: unknown): Rendered {
@@ -55,5 +63,13 @@ export function renderCard(json: unknown): Rendered {
   const element = card.render();
   if (!element) throw new Error('the renderer produced nothing');
   dom.window.document.body.replaceChildren(element);
-  return { element, problems, text: element.textContent ?? '' };
+  return {
+    element,
+    html: element.outerHTML,
+    problems,
+    text: element.textContent ?? '',
+    links: [...element.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? ''),
+    buttons: [...element.querySelectorAll('button')].map((btn) => btn.getAttribute('aria-label') ?? btn.textContent ?? ''),
+    inputs: [...element.querySelectorAll('input, textarea, select')].map((e) => (e as HTMLInputElement).value),
+  };
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardByteLimit, cardBytes } from '../../src/cards/mentor-cards.ts';
 import { changeMentor } from '../../src/domain/mentoring/handover.ts';
 import { tenantId } from '../helpers/activities.ts';
-import { renderCard } from './render-card.ts';
+import { renderCard } from '../helpers/render-card.ts';
 import { type Card, cardText, digestsIn, executes, nov, plain, textBlocks, textRuns, World } from './world.ts';
 
 const talk = { ...plain, 'wants-to-talk': 'true' };
@@ -240,7 +240,11 @@ describe('what a mentor does with it', () => {
     expect(cardText(await w.say(old.user, 'mijn studenten'))).not.toContain('Sanne de Vries');
     w.clock.set(nov(6, '15:05'));
     await w.runDigest();
-    expect(digestsIn(w.cards(old.user)).map(cardText).join('\n')).not.toContain('Sanne');
+    expect(
+      digestsIn(w.cards(old.user))
+        .map((c) => cardText(c))
+        .join('\n'),
+    ).not.toContain('Sanne');
     expect(cardText(digestsIn(w.cards(next.user)).at(-1) ?? {})).not.toContain('Open dag'); // history, not new to the digest
   });
 });

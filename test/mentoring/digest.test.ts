@@ -3,7 +3,7 @@ import { cardByteLimit, cardBytes } from '../../src/cards/mentor-cards.ts';
 import { ensurePersonByEmail } from '../../src/domain/assignments.ts';
 import type { NonResponders } from '../../src/domain/mentoring/ports.ts';
 import { tenantId } from '../helpers/activities.ts';
-import { renderCard } from './render-card.ts';
+import { renderCard } from '../helpers/render-card.ts';
 import { type Card, cardText, digestsIn, executes, nov, plain, textBlocks, textRuns, World } from './world.ts';
 
 describe('routing: at once only on a request to talk or a signal', () => {

@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startBot } from '../src/app.ts';
+import { ManualClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { ensurePersonByEmail } from '../src/domain/assignments.ts';
+import { buildCheckEvidence, evidencePeriod } from '../src/domain/check-evidence.ts';
+import { schoolClock } from '../src/domain/cycle-service.ts';
+import { createTeam, linkTeam } from '../src/domain/education-teams.ts';
+import { captureTeamInstall } from '../src/domain/install.ts';
+import { startOfDay } from '../src/domain/school-year.ts';
+import { competencies } from '../src/domain/types.ts';
+import { createLogger } from '../src/log.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { pdcaServices } from '../src/teams/features/pdca.ts';
+import { tenantId } from '../test/helpers/activities.ts';
+import { LoopbackConnector } from '../test/helpers/loopback-connector.ts';
+
+// The quality cycle at the size of a large school, on the embedded store (a file):
+// - the reminder job (every 15 minutes) for 40 linked teams (6 milestones each, plus the school's 4): a run when
+//   everything is due at once (40 channel posts, owner cards), and the steady state: a run with nothing
+//   to send, which is what almost every run is. Target: quiet run < 250 ms.
+// - the Check evidence of a 300-student team with 20 reflections per student (6,000 reflections read,
+//   one partition per student). Target: p95 < 1 s.
+// The connector is the in-process loopback one; its work is in the "everything due" figure.
+
+const TEAMS = Number(process.env.TEAMS ?? 40);
+const STUDENTS = Number(process.env.STUDENTS ?? 300);
+const REFLECTIONS = Number(process.env.REFLECTIONS ?? 20);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-pdca-'));
+const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
+const connector = await LoopbackConnector.start();
+const clock = new ManualClock(new Date(startOfDay('2026-09-16', 'Europe/Amsterdam').getTime() + 9 * 3_600_000));
+const config = loadConfig({ DEV_ALLOW_UNAUTHENTICATED: 'true', PORT: '0', SERVICE_URL: connector.url, LOG_LEVEL: 'silent' });
+const bot = await startBot({ config, log: createLogger('silent'), store, clock, scheduler: false });
+const { deps } = bot;
+const cycle = pdcaServices(deps).cycle;
+
+const ms = (from: number) => performance.now() - from;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+// 40 teams, each with a team leader who has a 1:1 chat, linked to its own Teams team.
+for (let i = 0; i < TEAMS; i++) {
+  const email = `leader${i}@bench.nl`;
+  connector.addMember({ id: `29:leader${i}`, email });
+  const { person } = await ensurePersonByEmail(deps.install, tenantId, email, 'team-leader', `Leader ${i}`);
+  await deps.repos.people.update(tenantId, person.id, (p) => ({ ...p, teamsUserId: `29:leader${i}` }));
+  const ref = await captureTeamInstall(
+    deps.install,
+    {
+      tenantId,
+      teamId: `19:team${i}@thread.tacv2`,
+      teamName: `Team ${i}`,
+      conversationId: `19:team${i}@thread.tacv2`,
+      serviceUrl: connector.url,
+      botId: '28:bench',
+    },
+    [],
+  );
+  await createTeam(cycle, tenantId, { id: `team-${i}`, name: `Team ${i}`, leaders: [email] });
+  await linkTeam(cycle, tenantId, `team-${i}`, ref.ref);
+}
+
+let t0 = performance.now();
+const first = await deps.jobs.runNow('pdca-reminders');
+const firstMs = ms(t0);
+const quiet: number[] = [];
+for (let i = 0; i < 20; i++) {
+  t0 = performance.now();
+  const r = await deps.jobs.runNow('pdca-reminders');
+  quiet.push(ms(t0));
+  if (r.status !== 'ran' || (r.result as { reminded: number }).reminded !== 0) throw new Error('a quiet run sent something');
+}
+const posted = connector.recorded.filter((r) => r.op === 'create').length;
+
+// One team of 300 students (6 mentor groups of 50), 20 reflections each in the school year.
+const mentors = Array.from({ length: 6 }, (_, i) => `mentor${i}@bench.nl`);
+for (const m of mentors) await ensurePersonByEmail(deps.install, tenantId, m, 'mentor');
+await createTeam(cycle, tenantId, { id: 'big', name: 'Big team', leaders: ['leader0@bench.nl'], mentors });
+const big = (await deps.cycles.teams.get(tenantId, 'big'))!;
+const mentorIds = big.mentorIds;
+for (let s = 0; s < STUDENTS; s++) {
+  const { person } = await ensurePersonByEmail(deps.install, tenantId, `student${s}@bench.nl`, 'student');
+  await deps.repos.assignments.assign(tenantId, person.id, mentorIds[s % mentorIds.length]!, '2026-08-20T00:00:00Z');
+  for (let r = 0; r < REFLECTIONS; r++) {
+    const at = new Date(Date.UTC(2026, 7, 25) + r * 86_400_000).toISOString();
+    await deps.repos.reflections.create({
+      id: `r-${s}-${r}`,
+      schoolId: tenantId,
+      studentId: person.id,
+      flowId: 'free',
+      locale: 'nl',
+      status: 'submitted',
+      createdAt: at,
+      submittedAt: at,
+      answers: { happened: 'Vandaag liep ik mee op de afdeling en mocht ik zelf een klant helpen.' },
+      competencies: [competencies[(s + r) % competencies.length]!],
+      routing: 'routed',
+    });
+  }
+}
+const { period, year } = evidencePeriod('year', await schoolClock(cycle, tenantId));
+const evidenceMs: number[] = [];
+for (let i = 0; i < 10; i++) {
+  t0 = performance.now();
+  const e = await buildCheckEvidence(deps.evidence, {
+    schoolId: tenantId,
+    team: big,
+    schoolYear: year.id,
+    period,
+    now: clock.now(),
+  });
+  evidenceMs.push(ms(t0));
+  if (e.students !== STUDENTS) throw new Error('wrong student count');
+}
+
+const f = (x: number) => x.toFixed(1);
+process.stdout.write(
+  [
+    `reminder job, ${TEAMS} linked teams (${TEAMS * 6 + 4} milestones):`,
+    `  everything due at once: ${f(firstMs)} ms (${first.status}; ${posted} cards posted)`,
+    `  quiet run (nothing due), 20 runs: p50 ${f(pct(quiet, 50))} ms, max ${f(Math.max(...quiet))} ms  [target < 250 ms]`,
+    `check evidence, ${STUDENTS} students x ${REFLECTIONS} reflections, 10 runs:`,
+    `  p50 ${f(pct(evidenceMs, 50))} ms, p95 ${f(pct(evidenceMs, 95))} ms  [target p95 < 1000 ms]`,
+    `  rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
+    '',
+  ].join('\n'),
+);
+
+await bot.stop();
+await store.close();
+await connector.close();
+fs.rmSync(dir, { recursive: true, force: true });

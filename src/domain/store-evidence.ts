@@ -1,0 +1,93 @@
+import type {
+  CampaignFigures,
+  CheckEvidenceSource,
+  EvidenceGroup,
+  EvidencePeriod,
+  EvidenceQuery,
+  FollowUpFigures,
+} from './check-evidence.ts';
+import type { Repositories } from './ports.ts';
+import type { EducationTeam } from './quality-cycle.ts';
+import type { Competency } from './types.ts';
+
+// The Check evidence source over our own store, with the campaign ledger and mentor follow-up plugged in
+// when they exist. Until then their figures are "not connected", never made up.
+
+/** The campaign delivery ledger's side of the evidence (issue 4). See docs/pdca.md for the exact counting rules. */
+export interface CampaignLedgerEvidence {
+  figures(query: EvidenceQuery): Promise<CampaignFigures>;
+}
+
+/** Mentor follow-up's side of the evidence (issue 5). See docs/pdca.md. */
+export interface MentorFollowUpEvidence {
+  figures(query: EvidenceQuery): Promise<FollowUpFigures>;
+}
+
+export interface StoreEvidenceDeps {
+  repos: Pick<Repositories, 'assignments' | 'people' | 'reflections'>;
+  campaigns?: CampaignLedgerEvidence | undefined;
+  followUp?: MentorFollowUpEvidence | undefined;
+  /** The team's groups; default: one group per mentor of the team, with that mentor's active students. */
+  groups?: ((team: EducationTeam) => Promise<EvidenceGroup[]>) | undefined;
+  /** Partition reads at once (one per student). */
+  concurrency?: number;
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export class StoreEvidenceSource implements CheckEvidenceSource {
+  private readonly deps: StoreEvidenceDeps;
+  constructor(deps: StoreEvidenceDeps) {
+    this.deps = deps;
+  }
+
+  async groups(team: EducationTeam): Promise<EvidenceGroup[]> {
+    if (this.deps.groups) return this.deps.groups(team);
+    const { assignments, people } = this.deps.repos;
+    const groups = await Promise.all(
+      team.mentorIds.map(async (mentorId) => {
+        const [mentor, students] = await Promise.all([
+          people.get(team.schoolId, mentorId),
+          assignments.activeStudentsOf(team.schoolId, mentorId),
+        ]);
+        return { id: `mentor:${mentorId}`, name: mentor?.name ?? mentorId, studentIds: students.map((a) => a.studentId) };
+      }),
+    );
+    return groups;
+  }
+
+  async competencies(studentIds: readonly string[], period: EvidencePeriod): Promise<Map<string, ReadonlySet<Competency>>> {
+    const from = period.start.toISOString();
+    const to = period.end.toISOString();
+    const perStudent = await mapLimited(studentIds, this.deps.concurrency ?? 8, async (studentId) => {
+      const tags = new Set<Competency>();
+      for (const r of await this.deps.repos.reflections.listByStudent(studentId)) {
+        if (r.status !== 'submitted' || !r.submittedAt || r.submittedAt < from || r.submittedAt >= to) continue;
+        for (const c of r.competencies) tags.add(c);
+      }
+      return [studentId, tags] as const;
+    });
+    return new Map(perStudent.filter(([, tags]) => tags.size > 0));
+  }
+
+  async unreachableStudents(schoolId: string, studentIds: readonly string[]): Promise<number> {
+    const people = await mapLimited(studentIds, this.deps.concurrency ?? 8, (id) => this.deps.repos.people.get(schoolId, id));
+    return people.filter((p) => p?.reachability.state === 'unreachable').length;
+  }
+
+  async campaigns(query: EvidenceQuery): Promise<CampaignFigures | undefined> {
+    return this.deps.campaigns?.figures(query);
+  }
+
+  async followUp(query: EvidenceQuery): Promise<FollowUpFigures | undefined> {
+    return this.deps.followUp?.figures(query);
+  }
+}

@@ -14,13 +14,15 @@ import type { DocumentStore } from './store/document-store.ts';
 import { openRepositories } from './store/repositories.ts';
 import { createTeamsApp } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource } from './teams/connector.ts';
+import { campaignsFeature } from './teams/features/campaigns.ts';
 import { coreFeature } from './teams/features/core.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { TeamsNotifier } from './teams/notifier.ts';
+import { RateLimiter } from './teams/rate-limit.ts';
 import { Reach } from './teams/reach.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
-export const features: Feature[] = [coreFeature];
+export const features: Feature[] = [coreFeature, campaignsFeature];
 
 export interface BotOptions {
   config: Config;
@@ -70,6 +72,7 @@ export async function buildBot(options: BotOptions) {
     clock,
     defaultServiceUrl: config.SERVICE_URL,
     ...(config.CLIENT_ID ? { botId: config.CLIENT_ID } : {}),
+    throttle: new RateLimiter({ tenantPerSecond: config.TEAMS_TENANT_RPS, conversationPerSecond: config.TEAMS_CONVERSATION_RPS }),
   });
   const notifier = new TeamsNotifier({ reach, repos, flows, defaultTimeZone: config.DEFAULT_TIME_ZONE });
   const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });

@@ -30,6 +30,11 @@ export const configSchema = z.object({
   ROUTER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
   DEFAULT_TIME_ZONE: z.string().min(1).default('Europe/Amsterdam'),
+  TEAMS_TENANT_RPS: z.coerce.number().min(1).max(1000).default(50),
+  TEAMS_CONVERSATION_RPS: z.coerce.number().min(1).max(50).default(7),
+  CAMPAIGN_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  CAMPAIGN_RUN_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import type { Clock } from '../clock.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { openRepositories } from '../store/repositories.ts';
 import { assignMentorCommand, importAssignmentsCommand } from './commands/assignments.ts';
+import { campaignCommands } from './commands/campaign-commands.ts';
 import { roleAddCommand, roleRemoveCommand } from './commands/roles.ts';
 import { type CliContext, CliError, installDeps } from './context.ts';
 import type { CliCommand } from './registry.ts';
@@ -11,7 +13,13 @@ import type { CliCommand } from './registry.ts';
 // `npm run cli -- <command>`: the coordinator's and IT's tool. It works on the same store as the bot
 // (the SQLite file under data/, or Cosmos DB when COSMOS_ENDPOINT is set).
 
-export const commands: CliCommand[] = [assignMentorCommand, importAssignmentsCommand, roleAddCommand, roleRemoveCommand];
+export const commands: CliCommand[] = [
+  assignMentorCommand,
+  importAssignmentsCommand,
+  roleAddCommand,
+  roleRemoveCommand,
+  ...campaignCommands,
+];
 
 function help(): string {
   const lines = commands.map((c) => `  ${c.usage}\n      ${c.summary}`);
@@ -22,6 +30,7 @@ export async function runCli(
   argv: string[],
   io: { out(l: string): void; err(l: string): void },
   env = process.env,
+  options: { clock?: Clock } = {},
 ): Promise<number> {
   const command = commands
     .filter((c) => c.name.split(' ').every((w, i) => argv[i] === w))
@@ -52,7 +61,15 @@ export async function runCli(
   const store = await openStore(config, log);
   try {
     const repos = await openRepositories(store);
-    const ctx: CliContext = { config, log, store, repos, install: installDeps(repos, config), out: io.out, err: io.err };
+    const ctx: CliContext = {
+      config,
+      log,
+      store,
+      repos,
+      install: installDeps(repos, config, options.clock),
+      out: io.out,
+      err: io.err,
+    };
     return await command.run(ctx, parsed);
   } catch (err) {
     if (err instanceof CliError) {

@@ -172,16 +172,18 @@ export class ConnectorClient {
  * Retries transient failures (429 honouring Retry-After, 412, 5xx, network) with exponential backoff
  * and full jitter, within a total time budget; anything else is thrown at once.
  */
-export async function withRetry<T>(
-  op: () => Promise<T>,
-  options: {
-    attempts?: number;
-    baseMs?: number;
-    maxDelayMs?: number;
-    budgetMs?: number;
-    sleep?: (ms: number) => Promise<void>;
-  } = {},
-): Promise<T> {
+export interface RetryOptions {
+  attempts?: number;
+  baseMs?: number;
+  maxDelayMs?: number;
+  /** Total time the retries may take; a wait that would exceed it is not started. */
+  budgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Told before each wait (to count retries, or to slow a whole tenant down after throttling). */
+  onRetry?: (err: ConnectorError, attempt: number, delayMs: number) => void;
+}
+
+export async function withRetry<T>(op: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 4;
   const base = options.baseMs ?? 250;
   const maxDelay = options.maxDelayMs ?? 8_000;
@@ -196,6 +198,7 @@ export async function withRetry<T>(
       const backoff = Math.random() * Math.min(maxDelay, base * 2 ** (attempt - 1));
       const delay = err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, backoff) : backoff;
       if (Date.now() - started + delay > budget) throw err;
+      options.onRetry?.(err, attempt, delay);
       await sleep(delay);
     }
   }

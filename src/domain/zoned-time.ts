@@ -1,0 +1,121 @@
+// Wall-clock time in a school's time zone, with the platform's Intl data only (no time-zone library).
+// Schedules are written as local dates and times ("the same day at 16:00"); the engine works in UTC
+// instants. These helpers convert between the two, including across daylight-saving changes.
+
+export interface LocalTime {
+  /** YYYY-MM-DD */
+  date: string;
+  /** HH:MM */
+  time: string;
+  /** 1 = Monday ... 7 = Sunday (ISO). */
+  weekday: number;
+  /** Minutes since local midnight. */
+  minutes: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+const weekdays: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function localTime(instant: Date, timeZone: string): LocalTime {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
+  const hour = Number(parts['hour']);
+  const minute = Number(parts['minute']);
+  return {
+    date: `${parts['year']}-${parts['month']}-${parts['day']}`,
+    time: `${parts['hour']}:${parts['minute']}`,
+    weekday: weekdays[parts['weekday'] ?? ''] ?? 1,
+    minutes: hour * 60 + minute,
+  };
+}
+
+const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+const timePattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export function isDate(value: string): boolean {
+  const m = datePattern.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+/** HH:MM, 00:00 to 23:59 ("24:00" is accepted by minutesOf only, as the end of a day). */
+export function isTime(value: string): boolean {
+  return timePattern.test(value);
+}
+
+export function minutesOf(time: string): number {
+  if (time === '24:00') return 24 * 60;
+  const m = timePattern.exec(time);
+  if (!m) throw new Error(`not a time: ${time}`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+export function timeOf(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}
+
+export function addDays(date: string, days: number): string {
+  const m = datePattern.exec(date);
+  if (!m) throw new Error(`not a date: ${date}`);
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days)).toISOString().slice(0, 10);
+}
+
+/** ISO weekday (1 = Monday) of a calendar date. */
+export function weekdayOf(date: string): number {
+  const m = datePattern.exec(date);
+  if (!m) throw new Error(`not a date: ${date}`);
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** Local offset (local minus UTC) at an instant, in ms, to the minute. */
+function offsetAt(ms: number, timeZone: string): number {
+  const l = localTime(new Date(ms), timeZone);
+  const [y, mo, d] = l.date.split('-').map(Number) as [number, number, number];
+  const localAsUtc = Date.UTC(y, mo - 1, d, Math.floor(l.minutes / 60), l.minutes % 60);
+  return localAsUtc - Math.floor(ms / 60_000) * 60_000;
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `date` `time`. A time skipped by the spring
+ * DST change moves forward by the gap (02:30 becomes 03:30); an ambiguous autumn time picks one of the two.
+ */
+export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  const m = datePattern.exec(date);
+  if (!m) throw new Error(`not a date: ${date}`);
+  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 0, minutesOf(time));
+  const guess = asUtc - offsetAt(asUtc, timeZone);
+  const offset = offsetAt(guess, timeZone);
+  return new Date(guess + offset === asUtc ? guess : asUtc - offset);
+}

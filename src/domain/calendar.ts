@@ -77,14 +77,20 @@ export function holidayOn(date: string, policy: SendPolicy): Holiday | undefined
   return policy.holidays.find((h) => h.from <= date && date <= h.to);
 }
 
+/** Whether a pause (set by the student) covers an instant. Compared as instants, whatever ISO form was stored. */
+export function inPause(instant: Date, pause: { since: string; until: string } | undefined): boolean {
+  if (!pause) return false;
+  const t = instant.getTime();
+  return Date.parse(pause.since) <= t && t < Date.parse(pause.until);
+}
+
 /** Why a moment is not allowed for sending, or undefined when it is. */
 export function quietReason(
   instant: Date,
   policy: SendPolicy,
   pause?: { since: string; until: string },
 ): QuietReason | undefined {
-  const iso = instant.toISOString();
-  if (pause && pause.since <= iso && iso < pause.until) return 'paused';
+  if (inPause(instant, pause)) return 'paused';
   const l = localTime(instant, policy.timeZone);
   if (holidayOn(l.date, policy)) return 'holiday';
   if (policy.quietHours.weekends && l.weekday >= 6) return 'weekend';
@@ -103,9 +109,8 @@ export function nextAllowed(from: Date, policy: SendPolicy, pause?: { since: str
   const end = minutesOf(quietHours.after);
   let t = from;
   for (let step = 0; step < 800; step++) {
-    const iso = t.toISOString();
-    if (pause && pause.since <= iso && iso < pause.until) {
-      t = new Date(pause.until);
+    if (inPause(t, pause)) {
+      t = new Date(pause!.until);
       continue;
     }
     const l = localTime(t, timeZone);

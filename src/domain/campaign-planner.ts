@@ -31,6 +31,8 @@ export interface PlanResult {
 }
 
 const leaseMs = 120_000;
+/** A delivery waiting for an allowed moment is looked at again at least this often. */
+export const recheckMs = 24 * 3_600_000;
 
 export class CampaignPlanner {
   private readonly deps: PlannerDeps;
@@ -207,7 +209,9 @@ export class CampaignPlanner {
       const nowIso = now.toISOString();
       await mapLimit(students, 8, async ({ person, groupId }) => {
         const id = ids.delivery(spec.id, person.id);
-        const dueAt = (nextAllowed(from, policy, person.pause) ?? from).toISOString();
+        // Looked at again within a day at the latest: a student may end a pause early.
+        const allowed = nextAllowed(from, policy, person.pause) ?? from;
+        const dueAt = new Date(Math.min(allowed.getTime(), from.getTime() + recheckMs)).toISOString();
         await camp.deliveries.ensure({
           id,
           schoolId: campaign.schoolId,

@@ -3,6 +3,7 @@ import type { AdaptiveCard } from '../cards/cards.ts';
 import { preparationCard } from '../cards/preparation.ts';
 import type { Clock } from '../clock.ts';
 import { nextAllowed, quietReason, type SendPolicy } from '../domain/calendar.ts';
+import { recheckMs } from '../domain/campaign-planner.ts';
 import type { CampaignRepositories } from '../domain/campaign-ports.ts';
 import { type Activity, type Campaign, type Delivery, finalDeliveryStates } from '../domain/campaigns.ts';
 import type { Person, Reflection } from '../domain/entities.ts';
@@ -250,23 +251,27 @@ export class CampaignSender {
     d: Delivery,
     student: Person,
     ctx: RunContext,
-    latest: number,
+    latest: { at: number; onlyForPause: boolean },
     onTooLate: Partial<Delivery>,
   ): Promise<boolean> {
     const policy = await this.policy(ctx, d.schoolId);
     const now = this.deps.clock.now();
     const why = quietReason(now, policy, student.pause);
     if (!why) return false;
-    const at = nextAllowed(now, policy, student.pause);
-    if (!at || at.getTime() > latest) {
+    const at = nextAllowed(now, policy, student.pause) ?? new Date(now.getTime() + recheckMs);
+    // A first prompt waits for holidays and weekends (the school's rhythm), but a pause is the student's
+    // choice: past the window it is closed with the reason instead of sent weeks late. A reminder that
+    // would only fit after the window is not sent at all.
+    if (at.getTime() > latest.at && (why === 'paused' || !latest.onlyForPause)) {
       if (await this.write(d, { ...onTooLate, op: undefined, claimedBy: undefined }, (c) => c.version === d.version)) {
         if (onTooLate.state === 'closed') ctx.stats.closed++;
         this.changed(d);
       }
       return true;
     }
-    if (await this.write(d, { dueAt: at.toISOString(), lastError: undefined }, (c) => c.version === d.version))
-      ctx.stats.deferred++;
+    // Looked at again within a day at the latest: a student may end a pause early.
+    const dueAt = new Date(Math.min(at.getTime(), now.getTime() + recheckMs)).toISOString();
+    if (await this.write(d, { dueAt, lastError: undefined }, (c) => c.version === d.version)) ctx.stats.deferred++;
     return true;
   }
 
@@ -280,7 +285,16 @@ export class CampaignSender {
     // The latest moment a first prompt still makes sense: the end of the answer window counted from
     // its planned moment. Later than that (a long pause) it is closed with the reason, not sent.
     const latest = new Date(d.scheduledAt).getTime() + campaign.closeAfterDays * dayMs;
-    if (await this.deferIfQuiet(d, student, ctx, latest, { state: 'closed', reason: 'paused', dueAt: undefined })) return;
+    if (
+      await this.deferIfQuiet(
+        d,
+        student,
+        ctx,
+        { at: latest, onlyForPause: true },
+        { state: 'closed', reason: 'paused', dueAt: undefined },
+      )
+    )
+      return;
 
     const now = clock.now();
     const claim = await this.deps.camp.deliveries.replaceIfUnchanged({
@@ -389,7 +403,10 @@ export class CampaignSender {
       return;
     }
     // No reminder in quiet hours either; one that would only fit after the window closes is not sent.
-    if (await this.deferIfQuiet(d, student, ctx, new Date(closesAt).getTime() - 1, { dueAt: closesAt })) return;
+    if (
+      await this.deferIfQuiet(d, student, ctx, { at: new Date(closesAt).getTime() - 1, onlyForPause: false }, { dueAt: closesAt })
+    )
+      return;
     const reflection = await repos.reflections.get(student.id, d.reflectionId);
     if (!reflection) {
       await this.write(d, { dueAt: closesAt }, (c) => c.state === d.state);

@@ -453,7 +453,7 @@ export function checkCampaign(input: CampaignInput, ctx: CheckContext): Refusal[
     else if (a.type !== input.activityType) out.push({ code: 'wrongActivityType', params: { activity: a.title, type: a.type } });
   });
   const known = ctx.activities.filter((a): a is Activity => Boolean(a));
-  if (known.length > 0 && !out.some((x) => x.code === 'badSchedule')) {
+  if (known.length > 0 && !out.some((x) => x.code === 'badSchedule' || x.code === 'badWindow')) {
     const windowMs = input.closeAfterDays * 24 * 3_600_000;
     const last = known
       .flatMap((a) => occurrencesOf({ id: 'check', schedule: input.schedule, preparation: input.preparation }, a, ctx.timeZone))

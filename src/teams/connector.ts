@@ -179,6 +179,8 @@ export interface RetryOptions {
   /** Total time the retries may take; a wait that would exceed it is not started. */
   budgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The time the budget is counted in (tests give a virtual one with `sleep`). */
+  now?: () => number;
   /** Told before each wait (to count retries, or to slow a whole tenant down after throttling). */
   onRetry?: (err: ConnectorError, attempt: number, delayMs: number) => void;
 }
@@ -189,7 +191,8 @@ export async function withRetry<T>(op: () => Promise<T>, options: RetryOptions =
   const maxDelay = options.maxDelayMs ?? 8_000;
   const budget = options.budgetMs ?? 30_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const started = Date.now();
+  const now = options.now ?? Date.now;
+  const started = now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await op();
@@ -197,7 +200,7 @@ export async function withRetry<T>(op: () => Promise<T>, options: RetryOptions =
       if (!(err instanceof ConnectorError) || !err.transient || attempt >= attempts) throw err;
       const backoff = Math.random() * Math.min(maxDelay, base * 2 ** (attempt - 1));
       const delay = err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, backoff) : backoff;
-      if (Date.now() - started + delay > budget) throw err;
+      if (now() - started + delay > budget) throw err;
       options.onRetry?.(err, attempt, delay);
       await sleep(delay);
     }

@@ -29,13 +29,13 @@ describe('when a campaign prompts', () => {
   });
 
   it('after the end: right away, some time after, or on a later day at a local time (never before the end)', () => {
-    const after = (offset: Parameters<typeof parseOffset>[0]) =>
+    const promptAt = (offset: Parameters<typeof parseOffset>[0]) =>
       at({ id: 'c', schedule: { kind: 'after-end', offset: parseOffset(offset)! } });
-    expect(after('0')).toEqual([['prompt', '2026-11-25T13:00:00.000Z']]);
-    expect(after('90m')).toEqual([['prompt', '2026-11-25T14:30:00.000Z']]);
-    expect(after('0d@16:00')).toEqual([['prompt', '2026-11-25T15:00:00.000Z']]);
-    expect(after('0d@12:00')).toEqual([['prompt', '2026-11-25T13:00:00.000Z']]);
-    expect(after('1d@09:00')).toEqual([['prompt', '2026-11-26T08:00:00.000Z']]);
+    expect(promptAt('0')).toEqual([['prompt', '2026-11-25T13:00:00.000Z']]);
+    expect(promptAt('90m')).toEqual([['prompt', '2026-11-25T14:30:00.000Z']]);
+    expect(promptAt('0d@16:00')).toEqual([['prompt', '2026-11-25T15:00:00.000Z']]);
+    expect(promptAt('0d@12:00')).toEqual([['prompt', '2026-11-25T13:00:00.000Z']]);
+    expect(promptAt('1d@09:00')).toEqual([['prompt', '2026-11-26T08:00:00.000Z']]);
   });
 
   it('weekly during a long internship, with a preparation prompt before it starts', () => {

@@ -195,6 +195,26 @@ export function groupKey(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 }
 
+/** A new group by its name (its id follows from the name, so creating it twice gives one group). */
+export function newGroup(
+  schoolId: string,
+  name: string,
+  at: string,
+  team?: { teamId?: string; teamName?: string },
+): Omit<Group, 'version'> {
+  const key = groupKey(name);
+  return {
+    id: ids.group(schoolId, key),
+    schoolId,
+    name,
+    key,
+    ...(team?.teamId ? { teamId: team.teamId } : {}),
+    ...(team?.teamName ? { teamName: team.teamName } : {}),
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
 // --- offsets and schedules -----------------------------------------------------------------------
 
 const weekdayNames: Record<string, number> = {

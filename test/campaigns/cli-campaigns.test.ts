@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { ids } from '../../src/domain/campaigns.ts';
+import { newGroup } from '../../src/domain/campaigns.ts';
 import { openCampaignRepositories } from '../../src/store/campaign-repositories.ts';
 import { openRepositories } from '../../src/store/repositories.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -233,14 +233,7 @@ describe('campaigns from the command line', () => {
   it('refuses a campaign in the past, to an unknown or empty group, with an unknown flow, and says why', async () => {
     await prepare();
     await withStore(async ({ camp }) => {
-      await camp.groups.ensure({
-        id: ids.group(tenantId, 'leeg'),
-        schoolId: tenantId,
-        name: 'Leeg',
-        key: 'leeg',
-        createdAt: '',
-        updatedAt: '',
-      });
+      await camp.groups.ensure(newGroup(tenantId, 'Leeg', ''));
     });
     expect(await cli('campaign', 'create', '--name', 'Oud', '--type', 'shadow-day', '--group', '4H', '--activity', 'OLD')).toBe(
       1,

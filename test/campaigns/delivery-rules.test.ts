@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import type { CampaignInput } from '../../src/domain/campaigns.ts';
-import { ids } from '../../src/domain/campaigns.ts';
+import { ids, newGroup } from '../../src/domain/campaigns.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { campaignEngine } from '../../src/teams/campaign-engine.ts';
 import { tenantId } from '../helpers/activities.ts';
@@ -299,14 +299,7 @@ describe('who is reached', () => {
     const { users: others } = await classWith(t, '4V', 2);
     const engine = await engineOf(t);
     const now = clock.now().toISOString();
-    const { group: extra } = await engine.camp.groups.ensure({
-      id: ids.group(tenantId, 'lob'),
-      schoolId: tenantId,
-      name: 'LOB',
-      key: 'lob',
-      createdAt: now,
-      updatedAt: now,
-    });
+    const { group: extra } = await engine.camp.groups.ensure(newGroup(tenantId, 'LOB', now));
     await engine.camp.groups.addMember(tenantId, extra.id, (await personOf(t, users[0]!)).id, now);
     await campaignFor(
       t,

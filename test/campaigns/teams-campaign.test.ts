@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { ids } from '../../src/domain/campaigns.ts';
+import { newGroup } from '../../src/domain/campaigns.ts';
 import { type TestUser, tenantId, testUser } from '../helpers/activities.ts';
 import {
   actionData,
@@ -175,14 +175,7 @@ describe('a campaign in Teams', () => {
     const { groupId } = await classWith(t, '4H', 2);
     const engine = await engineOf(t);
     const now = clock.now().toISOString();
-    const { group: empty } = await engine.camp.groups.ensure({
-      id: ids.group(tenantId, 'leeg'),
-      schoolId: tenantId,
-      name: 'Leeg',
-      key: 'leeg',
-      createdAt: now,
-      updatedAt: now,
-    });
+    const { group: empty } = await engine.camp.groups.ensure(newGroup(tenantId, 'Leeg', now));
     const { formId } = await openForm();
     const cases: [Record<string, string>, string][] = [
       [{ groupId, date: '2026-10-01' }, 'zou alleen in het verleden versturen'],

@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
-import { ids } from '../../src/domain/campaigns.ts';
+import { newGroup } from '../../src/domain/campaigns.ts';
 import type { Role } from '../../src/domain/types.ts';
 import { type CampaignEngine, campaignEngine } from '../../src/teams/campaign-engine.ts';
 import { type TestUser, tenantId, testUser } from './activities.ts';
+import { cardText } from './playground.ts';
 import type { TestBot } from './test-bot.ts';
 
 // Campaign test set-up on a running test bot: people installed the way Teams does it (real activities),
@@ -10,20 +11,7 @@ import type { TestBot } from './test-bot.ts';
 
 export type Card = { body: Record<string, unknown>[]; actions?: Record<string, unknown>[] };
 
-/** All text a card shows, flattened: what a person reads. */
-export function cardText(card: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      for (const k of ['text', 'title', 'label']) if (typeof o[k] === 'string') out.push(o[k] as string);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out.join('\n');
-}
+export { cardText };
 
 export async function engineOf(t: TestBot): Promise<CampaignEngine> {
   return campaignEngine(t.bot.deps);
@@ -57,14 +45,7 @@ export async function classWith(
   const engine = await engineOf(t);
   const now = t.bot.deps.clock.now().toISOString();
   const key = name.toLowerCase();
-  const { group } = await engine.camp.groups.ensure({
-    id: ids.group(tenantId, key),
-    schoolId: tenantId,
-    name,
-    key,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const { group } = await engine.camp.groups.ensure(newGroup(tenantId, name, now));
   const users: TestUser[] = [];
   for (let i = 0; i < count; i++) {
     const user = testUser(`Leerling ${name}-${i + 1}`, `l${i + 1}.${key}@school.nl`, locale);

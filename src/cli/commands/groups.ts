@@ -1,4 +1,4 @@
-import { type ActivityType, activityTypes, groupKey, ids, isActivityType } from '../../domain/campaigns.ts';
+import { type ActivityType, activityTypes, ids, isActivityType, newGroup } from '../../domain/campaigns.ts';
 import { cliCampaignCore } from '../campaign-context.ts';
 import { CliError, resolveSchool } from '../context.ts';
 import { parseMoment } from '../dates.ts';
@@ -40,14 +40,7 @@ export const groupLinkCommand: CliCommand = {
     if (!name) throw new CliError('--group is required');
     if (!/^[\w:@.-]{3,200}$/.test(teamId)) throw new CliError('--team must be a Teams team id (e.g. 19:...@thread.tacv2)');
     const now = ctx.install.clock.now().toISOString();
-    const { group } = await camp.groups.ensure({
-      id: ids.group(school.id, groupKey(name)),
-      schoolId: school.id,
-      name,
-      key: groupKey(name),
-      createdAt: now,
-      updatedAt: now,
-    });
+    const { group } = await camp.groups.ensure(newGroup(school.id, name, now));
     const teamName = typeof values['team-name'] === 'string' ? values['team-name'] : undefined;
     await camp.groups.update(school.id, group.id, (g) =>
       g.teamId === teamId && (teamName === undefined || g.teamName === teamName)

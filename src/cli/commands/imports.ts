@@ -1,5 +1,5 @@
 import { ensurePersonByEmail, isEmail } from '../../domain/assignments.ts';
-import { type Activity, type ActivityType, activityTypes, groupKey, ids } from '../../domain/campaigns.ts';
+import { type Activity, type ActivityType, activityTypes, groupKey, ids, newGroup } from '../../domain/campaigns.ts';
 import { normalizeEmail } from '../../domain/types.ts';
 import { t } from '../../i18n.ts';
 import { cliCampaignCore } from '../campaign-context.ts';
@@ -163,14 +163,7 @@ export const importStudentsCommand: CliCommand = {
         const person = await ensurePersonByEmail(ctx.install, school.id, email, 'student', fullName(row));
         let changed = person.changed;
         for (const name of groups) {
-          const { group } = await camp.groups.ensure({
-            id: ids.group(school.id, groupKey(name)),
-            schoolId: school.id,
-            name,
-            key: groupKey(name),
-            createdAt: now(),
-            updatedAt: now(),
-          });
+          const { group } = await camp.groups.ensure(newGroup(school.id, name, now()));
           const added = await camp.groups.addMember(school.id, group.id, person.person.id, now());
           changed ||= added.changed;
           const set = groupsOf.get(person.person.id) ?? new Set<string>();
@@ -298,16 +291,12 @@ export const importGroupsCommand: CliCommand = {
         const student = row['student'] ? await ctx.repos.people.findByEmail(school.id, row['student']) : undefined;
         if (row['student'] && !student) return { rejected: `unknown student e-mail "${row['student']}" (import students first)` };
         const now = ctx.install.clock.now().toISOString();
-        const { group, created } = await camp.groups.ensure({
-          id: ids.group(school.id, groupKey(name)),
-          schoolId: school.id,
-          name,
-          key: groupKey(name),
-          ...(teamId ? { teamId } : {}),
-          ...(row['teamName'] ? { teamName: row['teamName'] } : {}),
-          createdAt: now,
-          updatedAt: now,
-        });
+        const { group, created } = await camp.groups.ensure(
+          newGroup(school.id, name, now, {
+            ...(teamId ? { teamId } : {}),
+            ...(row['teamName'] ? { teamName: row['teamName'] } : {}),
+          }),
+        );
         let changed = false;
         if (!created && ((teamId && group.teamId !== teamId) || (row['teamName'] && group.teamName !== row['teamName']))) {
           await camp.groups.update(school.id, group.id, (g) => ({

@@ -27,12 +27,21 @@ export function reminderKey(r: { afterHours: number; max: number }): string {
   return found?.[0] ?? '24x1';
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Formatters are costly to make and every prompt card has a date: one per language, style and zone. */
 function dateTimeText(iso: string, locale: Locale, timeZone: string, style: 'date' | 'datetime' | 'time' = 'datetime'): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
-    ...(style !== 'time' ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
-    ...(style !== 'date' ? { hour: '2-digit', minute: '2-digit' } : {}),
-    timeZone,
-  }).format(new Date(iso));
+  const key = `${locale}|${timeZone}|${style}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+      ...(style !== 'time' ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
+      ...(style !== 'date' ? { hour: '2-digit', minute: '2-digit' } : {}),
+      timeZone,
+    });
+    formats.set(key, f);
+  }
+  return f.format(new Date(iso));
 }
 
 export function campaignTemplatesCard(locale: Locale): AdaptiveCard {

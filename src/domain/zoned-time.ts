@@ -44,7 +44,7 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-export function localTime(instant: Date, timeZone: string): LocalTime {
+function partsOf(instant: Date, timeZone: string): LocalTime {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
   const hour = Number(parts['hour']);
@@ -54,6 +54,41 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
     time: `${parts['hour']}:${parts['minute']}`,
     weekday: weekdays[parts['weekday'] ?? ''] ?? 1,
     minutes: hour * 60 + minute,
+  };
+}
+
+// Asking Intl for the parts of every instant is slow (every prompt asks "is it quiet hours?"). The
+// offset from UTC only changes at DST transitions, which fall on quarter hours in every zone, so it is
+// looked up once per zone per quarter hour and the rest is arithmetic.
+const quarterMs = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+function offsetOfQuarter(quarterStart: number, timeZone: string): number {
+  const key = `${timeZone}|${quarterStart}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const l = partsOf(new Date(quarterStart), timeZone);
+    const [y, mo, d] = l.date.split('-').map(Number) as [number, number, number];
+    offset = Date.UTC(y, mo - 1, d, Math.floor(l.minutes / 60), l.minutes % 60) - quarterStart;
+    if (offsets.size > 5000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function localTime(instant: Date, timeZone: string): LocalTime {
+  const ms = instant.getTime();
+  const local = new Date(ms + offsetOfQuarter(Math.floor(ms / quarterMs) * quarterMs, timeZone));
+  const hours = local.getUTCHours();
+  const minutes = local.getUTCMinutes();
+  const day = local.getUTCDay();
+  return {
+    date: `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`,
+    time: `${pad(hours)}:${pad(minutes)}`,
+    weekday: day === 0 ? 7 : day,
+    minutes: hours * 60 + minutes,
   };
 }
 
@@ -101,7 +136,7 @@ export function weekdayOf(date: string): number {
 
 /** Local offset (local minus UTC) at an instant, in ms, to the minute. */
 function offsetAt(ms: number, timeZone: string): number {
-  const l = localTime(new Date(ms), timeZone);
+  const l = partsOf(new Date(ms), timeZone);
   const [y, mo, d] = l.date.split('-').map(Number) as [number, number, number];
   const localAsUtc = Date.UTC(y, mo - 1, d, Math.floor(l.minutes / 60), l.minutes % 60);
   return localAsUtc - Math.floor(ms / 60_000) * 60_000;

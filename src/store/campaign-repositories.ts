@@ -291,10 +291,8 @@ export function openCampaignRepositories(store: DocumentStore): Promise<Campaign
         store.collection<Stored<Activity>>({ name: 'activities', indexes: ['type', 'endsAt'] }),
         store.collection<Stored<Campaign>>({ name: 'campaigns', indexes: ['state', 'createdAt'] }),
         store.collection<Stored<Occurrence>>({ name: 'occurrences', indexes: ['campaignId'] }),
-        store.collection<Stored<Delivery>>({
-          name: 'deliveries',
-          indexes: ['dueAt', 'campaignId', 'state', 'studentId', 'scheduledAt'],
-        }),
+        // Few indexes: every index is rewritten on each of the two writes a prompt takes (claim, outcome).
+        store.collection<Stored<Delivery>>({ name: 'deliveries', indexes: ['dueAt', 'campaignId'] }),
       ]);
       return {
         calendars: new Calendars(calendars),

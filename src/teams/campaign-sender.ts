@@ -498,8 +498,11 @@ export class CampaignSender {
 
   /** The reflection a delivery opens; the same one on a resend (its id is derived from the delivery's). */
   private async reflectionFor(student: Person, d: Delivery): Promise<Reflection> {
-    const existing = await this.deps.repos.reflections.get(student.id, d.reflectionId);
-    if (existing) return existing;
+    // A first attempt creates it; a resend (after a crash or a failure) finds the one made before.
+    if (d.attempts > 1) {
+      const existing = await this.deps.repos.reflections.get(student.id, d.reflectionId);
+      if (existing) return existing;
+    }
     try {
       const { reflection } = await this.deps.reflections.start(student, d.flowId, {
         id: d.reflectionId,

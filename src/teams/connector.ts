@@ -1,3 +1,5 @@
+import { fetchTransport, type HttpAnswer, nodeTransport, type Transport } from './http-transport.ts';
+
 // A small Bot Connector REST client for everything the bot sends. One client for in-turn replies,
 // mentor cards and campaign prompts, so throttling, retries and error mapping live in one place, and
 // tests can point the bot at a loopback connector (or the Playground's mock connector).
@@ -64,12 +66,12 @@ export interface ConnectorOptions {
 
 export class ConnectorClient {
   private readonly token: TokenSource;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: Transport;
   private readonly timeoutMs: number;
 
   constructor(options: ConnectorOptions) {
     this.token = options.token;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
@@ -79,31 +81,27 @@ export class ConnectorClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const token = await this.token();
     if (token) headers['authorization'] = `Bearer ${token}`;
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await this.fetchImpl(`${base}${path}`, {
+      res = await this.transport({
         method,
+        url: `${base}${path}`,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (err) {
       throw new ConnectorError(0, `connector unreachable: ${(err as Error).message}`);
     }
-    const text = await res.text();
-    if (!res.ok) {
+    const text = res.text;
+    if (res.status < 200 || res.status > 299) {
       let code: string | undefined;
       try {
         code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
       } catch {
         code = undefined;
       }
-      throw new ConnectorError(
-        res.status,
-        `${method} ${path} → ${res.status}`,
-        parseRetryAfter(res.headers.get('retry-after')),
-        code,
-      );
+      throw new ConnectorError(res.status, `${method} ${path} → ${res.status}`, parseRetryAfter(res.header('retry-after')), code);
     }
     return (text ? JSON.parse(text) : {}) as T;
   }

@@ -107,8 +107,6 @@ function workerEnv(dir: string, url: string, extra: Record<string, string> = {})
     LOG_LEVEL: 'error',
     SCHOOL_ID: benchSchool,
     TEAMS_TENANT_RPS: String(rps),
-    CAMPAIGN_RUN_SECONDS: '20',
-    CAMPAIGN_CLAIM_SECONDS: '30',
     CAMPAIGN_SEND_CONCURRENCY: '16',
     ...extra,
   };
@@ -211,7 +209,7 @@ async function kill() {
   const connector = await startConnector();
   const { dir } = await seededSqlite(students, connector.url);
   // Short leases and claims, so the restarted instance takes over within seconds.
-  const settings = { CAMPAIGN_RUN_SECONDS: '2', CAMPAIGN_CLAIM_SECONDS: '10' };
+  const settings = { CAMPAIGN_LEASE_SECONDS: '5', CAMPAIGN_CLAIM_SECONDS: '10' };
   const first = child('worker.ts', workerEnv(dir, connector.url, settings));
   await next(first, 'ready');
   let atKill = 0;
@@ -255,11 +253,9 @@ async function cosmos() {
     COSMOS_KEY: 'emulator-key',
     COSMOS_DATABASE: database,
     COSMOS_ALLOW_SELF_SIGNED: 'true',
-    NODE_TLS_REJECT_UNAUTHORIZED: '0',
-    // Both send at once, each with half of the tenant's budget; only the claims keep them apart.
-    BYPASS_JOB_LEASE: '1',
+    // Both send at once (no leases), each with half of the tenant's budget; only the claims keep them apart.
+    BYPASS_LEASES: '1',
     TEAMS_TENANT_RPS: String(rps / 2),
-    CAMPAIGN_RUN_SECONDS: '10',
   };
   const workers = [0, 1].map(() => child('worker.ts', workerEnv(os.tmpdir(), connector.url, cosmosEnv)));
   await Promise.all(workers.map((w) => next(w, 'ready')));

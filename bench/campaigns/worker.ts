@@ -7,8 +7,8 @@ import { campaignEngine } from '../../src/teams/campaign-engine.ts';
 
 // One bot instance as it runs in production, minus the HTTP server: the campaign sender job on the
 // store the bench seeded. It runs until nothing is left to send and reports its CPU time and peak RSS.
-// BYPASS_JOB_LEASE=1 calls the sender directly, so that two instances send at the same time and only
-// the per-delivery claims keep them apart (the hardest case for duplicates).
+// BYPASS_LEASES=1 calls the sender without the job's and the school's leases, so that two instances send
+// at the same time and only the per-delivery claims keep them apart (the hardest case for duplicates).
 
 const env = process.env;
 const log = createLogger('error');
@@ -17,7 +17,7 @@ const store = await openStore(config, log);
 const { deps } = await buildBot({ config, log, store, instanceId: `bench-${randomUUID().slice(0, 8)}` });
 const engine = await campaignEngine(deps);
 const school = env['SCHOOL_ID']!;
-const bypass = env['BYPASS_JOB_LEASE'] === '1';
+const bypass = env['BYPASS_LEASES'] === '1';
 process.send?.({ type: 'ready' });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,7 +27,7 @@ let sent = 0;
 let retries = 0;
 for (;;) {
   let result: { sent: number; retries: number } | undefined;
-  if (bypass) result = await engine.sender.run();
+  if (bypass) result = await engine.sender.sendDue(school);
   else {
     const outcome = await deps.jobs.runNow('campaigns.send');
     result = outcome.status === 'ran' ? (outcome.result as typeof result) : undefined;

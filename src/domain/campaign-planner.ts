@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import { mapLimit } from '../pool.ts';
 import { nextAllowed, type SendPolicy } from './calendar.ts';
 import type { CampaignRepositories, LeasePort } from './campaign-ports.ts';
-import { type Activity, type Campaign, ids, type OccurrenceSpec, occurrencesOf } from './campaigns.ts';
+import { type Activity, type Campaign, ids, type OccurrenceSpec, occurrencesOf, spreadDue } from './campaigns.ts';
 import type { Person } from './entities.ts';
 import type { Repositories } from './ports.ts';
 
@@ -211,7 +211,7 @@ export class CampaignPlanner {
         const id = ids.delivery(spec.id, person.id);
         // Looked at again within a day at the latest: a student may end a pause early.
         const allowed = nextAllowed(from, policy, person.pause) ?? from;
-        const dueAt = new Date(Math.min(allowed.getTime(), from.getTime() + recheckMs)).toISOString();
+        const dueAt = spreadDue(Math.min(allowed.getTime(), from.getTime() + recheckMs), id);
         await camp.deliveries.ensure({
           id,
           schoolId: campaign.schoolId,

@@ -13,6 +13,7 @@ import {
   ids,
   type Refusal,
   type StatusCardRef,
+  spreadDue,
 } from './campaigns.ts';
 import type { Flow, FlowCatalog } from './flows.ts';
 import type { Repositories } from './ports.ts';
@@ -130,7 +131,9 @@ export class CampaignService {
     );
     for (const d of await camp.deliveries.find(schoolId, { campaignId: id, parked: true })) {
       await camp.deliveries.update(schoolId, d.id, (c) =>
-        c.parked && !finalDeliveryStates.includes(c.state) ? { ...c, parked: undefined, dueAt: now, updatedAt: now } : undefined,
+        c.parked && !finalDeliveryStates.includes(c.state)
+          ? { ...c, parked: undefined, dueAt: spreadDue(Date.parse(now), c.id), updatedAt: now }
+          : undefined,
       );
     }
     return campaign;

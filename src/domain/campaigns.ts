@@ -191,6 +191,19 @@ export const ids = {
   reflection: (deliveryId: string) => `${deliveryId}-r`,
 };
 
+/**
+ * A delivery's dueAt: the moment, with sub-millisecond digits derived from its id. Thousands of prompts
+ * of one campaign fall due at one moment; with these digits their dueAt values differ (the time itself
+ * does not: ISO 8601 allows more digits, they compare as strings and Date ignores them), so the outbox
+ * query reads them in index order instead of sorting them all on every batch.
+ */
+export function spreadDue(at: Date | number, deliveryId: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < deliveryId.length; i++) h = Math.imul(h ^ deliveryId.charCodeAt(i), 16777619);
+  const iso = (typeof at === 'number' ? new Date(at) : at).toISOString();
+  return `${iso.slice(0, 23)}${String((h >>> 0) % 1_000_000).padStart(6, '0')}Z`;
+}
+
 export function groupKey(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 }
@@ -340,6 +353,8 @@ export function occurrencesOf(
 export interface CampaignTemplate {
   id: string;
   activityType: ActivityType;
+  /** The kind of flow to propose when it differs from the activity's (the prompt library's mid-way and end-of-internship flows). */
+  flowType?: string;
   schedule: Schedule;
   reminders: { afterHours: number; max: number };
   closeAfterDays: number;
@@ -376,6 +391,7 @@ export const campaignTemplates: CampaignTemplate[] = [
   {
     id: 'internship-weekly',
     activityType: 'internship',
+    flowType: 'internship-midway',
     schedule: { kind: 'weekly', weekday: 5, time: '15:00' },
     reminders: { afterHours: 48, max: 1 },
     closeAfterDays: 3,
@@ -384,6 +400,7 @@ export const campaignTemplates: CampaignTemplate[] = [
   {
     id: 'internship-end',
     activityType: 'internship',
+    flowType: 'internship-end',
     schedule: { kind: 'after-end', offset: { kind: 'day', days: 1, time: '09:00' } },
     reminders: { afterHours: 24, max: 2 },
     closeAfterDays: 14,

@@ -245,8 +245,10 @@ function deliveryWhere(filter: DeliveryFilter): Record<string, Condition> {
 
 class Deliveries implements DeliveryRepository {
   private readonly c: Collection<Stored<Delivery>>;
-  constructor(c: Collection<Stored<Delivery>>) {
+  private readonly sqlite: boolean;
+  constructor(c: Collection<Stored<Delivery>>, sqlite: boolean) {
     this.c = c;
+    this.sqlite = sqlite;
   }
   get(schoolId: string, id: string) {
     return this.c.get(schoolId, id);
@@ -267,7 +269,13 @@ class Deliveries implements DeliveryRepository {
     }
   }
   due(schoolId: string, now: string, limit: number) {
-    return this.c.find({ pk: schoolId, where: { dueAt: { lte: now } }, orderBy: { field: 'dueAt' }, limit });
+    // Thousands of a campaign's deliveries fall due at once; each batch must read only its own rows.
+    // Cosmos DB: one partition, served from the range index. SQLite: on the partition key it would pick
+    // the primary key and sort every due row per batch, so it filters the school on the dueAt index
+    // instead (dueAt values are spread per delivery, so the store's tie-break on id sorts nothing).
+    return this.sqlite
+      ? this.c.find({ where: { dueAt: { lte: now }, schoolId }, orderBy: { field: 'dueAt' }, limit })
+      : this.c.find({ pk: schoolId, where: { dueAt: { lte: now } }, orderBy: { field: 'dueAt' }, limit });
   }
   find(schoolId: string, filter: DeliveryFilter) {
     return this.c.find({ pk: schoolId, where: deliveryWhere(filter) });
@@ -300,7 +308,7 @@ export function openCampaignRepositories(store: DocumentStore): Promise<Campaign
         activities: new Activities(activities),
         campaigns: new Campaigns(campaigns),
         occurrences: new Occurrences(occurrences),
-        deliveries: new Deliveries(deliveries),
+        deliveries: new Deliveries(deliveries, store.kind === 'sqlite'),
       };
     })();
     cache.set(store, pending);

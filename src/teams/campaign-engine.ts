@@ -124,11 +124,13 @@ export function campaignEngine(deps: BotDeps): Promise<CampaignEngine> {
           clock,
           log: log.child({ component: 'campaign-sender' }),
           owner: deps.jobs.owner,
+          leases: deps.leases,
           policyFor: core.policyFor,
           onChange: (schoolId, campaignId) => board.touch(schoolId, campaignId),
         },
         {
           claimMs,
+          leaseMs: config.CAMPAIGN_LEASE_SECONDS * 1000,
           batchSize: Math.max(50, config.CAMPAIGN_SEND_CONCURRENCY * 4),
           concurrency: config.CAMPAIGN_SEND_CONCURRENCY,
           maxRunMs: config.CAMPAIGN_RUN_SECONDS * 1000,

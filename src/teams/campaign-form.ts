@@ -41,10 +41,14 @@ export const formSchema = z.object({
 });
 export type FormData = z.infer<typeof formSchema>;
 
-/** The flow a template starts with: one made for its activity type (and the school's sector), else the default. */
-export function defaultFlowFor(flows: FlowCatalog, activityType: string, sector: Sector): Flow {
-  const matching = flows.all().filter((f) => f.activityType === activityType);
-  return matching.find((f) => f.sectors.includes(sector)) ?? matching[0] ?? flows.defaultFlow();
+/** The flow a template starts with: one made for its kind (and the school's sector), else the default. */
+export function defaultFlowFor(flows: FlowCatalog, kinds: string[], sector: Sector): Flow {
+  for (const kind of kinds) {
+    const matching = flows.all().filter((f) => f.activityType === kind);
+    const found = matching.find((f) => f.sectors.includes(sector)) ?? matching[0];
+    if (found) return found;
+  }
+  return flows.defaultFlow();
 }
 
 export function formDefaults(input: {

@@ -4,8 +4,8 @@ import { preparationCard } from '../cards/preparation.ts';
 import type { Clock } from '../clock.ts';
 import { nextAllowed, quietReason, type SendPolicy } from '../domain/calendar.ts';
 import { recheckMs } from '../domain/campaign-planner.ts';
-import type { CampaignRepositories } from '../domain/campaign-ports.ts';
-import { type Activity, type Campaign, type Delivery, finalDeliveryStates } from '../domain/campaigns.ts';
+import type { CampaignRepositories, LeasePort } from '../domain/campaign-ports.ts';
+import { type Activity, type Campaign, type Delivery, finalDeliveryStates, spreadDue } from '../domain/campaigns.ts';
 import type { Person, Reflection } from '../domain/entities.ts';
 import type { FlowCatalog } from '../domain/flows.ts';
 import type { Repositories } from '../domain/ports.ts';
@@ -25,6 +25,8 @@ import { deliveryErrorFrom, type Reach } from './reach.ts';
 export interface SenderOptions {
   /** How long a claimed delivery stays with this instance; longer than one send with its retries. */
   claimMs: number;
+  /** The school's sending lease: renewed while sending; another instance takes over when it lapses. */
+  leaseMs: number;
   batchSize: number;
   /** Deliveries in flight at once (the rate limiter paces them). */
   concurrency: number;
@@ -42,8 +44,9 @@ export interface SenderDeps {
   reach: Reach;
   clock: Clock;
   log: Logger;
-  /** This instance, in claims. */
+  /** This instance, in claims and leases. */
   owner: string;
+  leases: LeasePort;
   policyFor(schoolId: string): Promise<SendPolicy>;
   /** A campaign's numbers changed (its status cards are updated). */
   onChange?: (schoolId: string, campaignId: string) => void;
@@ -96,6 +99,10 @@ interface RunContext {
   failuresInARow: number;
 }
 
+function newContext(): RunContext {
+  return { stats: emptyStats(), policies: new Map(), campaigns: new Map(), activities: new Map(), failuresInARow: 0 };
+}
+
 export class CampaignSender {
   private readonly deps: SenderDeps;
   private readonly opts: SenderOptions;
@@ -104,32 +111,65 @@ export class CampaignSender {
     this.opts = options;
   }
 
-  /** Sends what is due in every school, for at most maxRunMs. Never throws for a delivery's problems. */
+  /**
+   * Sends what is due in every school whose sending lease this instance gets (one instance sends for a
+   * school at a time, so Teams' per-tenant limit holds across instances; schools are shared out), until
+   * nothing is due or maxRunMs has passed. Never throws for a delivery's problems.
+   */
   async run(): Promise<SendStats> {
-    const ctx: RunContext = {
-      stats: emptyStats(),
-      policies: new Map(),
-      campaigns: new Map(),
-      activities: new Map(),
-      failuresInARow: 0,
-    };
+    const { camp, clock, leases, owner } = this.deps;
+    const ctx = newContext();
     const deadline = Date.now() + this.opts.maxRunMs;
     for (const school of await this.deps.repos.schools.list()) {
       if (Date.now() >= deadline) break;
-      await this.runSchool(school.id, deadline, ctx);
+      // Nothing due: no lease taken (an idle tick costs one read per school).
+      if (!(await camp.deliveries.due(school.id, clock.now().toISOString(), 1)).length) continue;
+      const lease = `campaign-sender:${school.id}`;
+      if (!(await leases.acquire(lease, owner, this.opts.leaseMs, clock.now()))) continue;
+      let renewedAt = Date.now();
+      const keep = async () => {
+        if (Date.now() - renewedAt < this.opts.leaseMs / 3) return true;
+        renewedAt = Date.now();
+        return leases.acquire(lease, owner, this.opts.leaseMs, clock.now());
+      };
+      try {
+        await this.sendDue(school.id, { deadline, keep }, ctx);
+      } finally {
+        await leases.release(lease, owner);
+      }
     }
     return ctx.stats;
   }
 
-  private async runSchool(schoolId: string, deadline: number, ctx: RunContext): Promise<void> {
+  /**
+   * Sends what is due in one school, without its lease: claims alone keep instances from sending a
+   * prompt twice (tests and the bench use this to show it). `keep` is asked between batches whether this
+   * instance still holds the school; when it does not, sending stops.
+   */
+  async sendDue(
+    schoolId: string,
+    options: { deadline?: number; keep?: () => Promise<boolean> } = {},
+    ctx: RunContext = newContext(),
+  ): Promise<SendStats> {
+    await this.runSchool(schoolId, options.deadline ?? Date.now() + this.opts.maxRunMs, ctx, options.keep ?? (async () => true));
+    return ctx.stats;
+  }
+
+  private async runSchool(schoolId: string, deadline: number, ctx: RunContext, keep: () => Promise<boolean>): Promise<void> {
     const { camp, clock, log } = this.deps;
     const seen = new Set<string>();
     const queue: Delivery[] = [];
     let drained = false;
     let refilling: Promise<void> | undefined;
     const refill = () => {
-      refilling ??= camp.deliveries
-        .due(schoolId, clock.now().toISOString(), this.opts.batchSize)
+      refilling ??= keep()
+        .then(async (held) => {
+          if (!held) {
+            log.warn({ schoolId }, 'lost the school’s sending lease; another instance takes over');
+            return [];
+          }
+          return camp.deliveries.due(schoolId, clock.now().toISOString(), this.opts.batchSize);
+        })
         .then((due) => {
           const fresh = due.filter((d) => !seen.has(d.id));
           for (const d of fresh) seen.add(d.id);
@@ -204,6 +244,7 @@ export class CampaignSender {
     if (next) return next;
     let applied = false;
     const updated = await this.deps.camp.deliveries.update(d.schoolId, d.id, (c) => {
+      applied = false; // set again on every attempt: a retried update may decide otherwise
       if (!onlyIf(c)) return undefined;
       applied = true;
       return { ...c, ...patch, updatedAt: now };
@@ -270,7 +311,7 @@ export class CampaignSender {
       return true;
     }
     // Looked at again within a day at the latest: a student may end a pause early.
-    const dueAt = new Date(Math.min(at.getTime(), now.getTime() + recheckMs)).toISOString();
+    const dueAt = spreadDue(Math.min(at.getTime(), now.getTime() + recheckMs), d.id);
     if (await this.write(d, { dueAt, lastError: undefined }, (c) => c.version === d.version)) ctx.stats.deferred++;
     return true;
   }

@@ -206,7 +206,7 @@ describe('failures', () => {
     await engine.camp.groups.addMember(tenantId, groupId, ghost.id, now);
 
     const calls = new Map<string, number[]>();
-    let downFor = 8;
+    let teamsDown = true;
     t.connector.failWith = ({ method, conversationId }) => {
       if (method !== 'POST' || !conversationId) return undefined;
       const seen = calls.get(conversationId) ?? [];
@@ -215,7 +215,7 @@ describe('failures', () => {
       if (conversationId === flaky.conversationId && seen.length <= 2) return { status: 503 };
       if (conversationId === throttled.conversationId && seen.length === 1) return { status: 429, retryAfterSeconds: 1 };
       if (conversationId === gone.conversationId) return { status: 404, code: 'ConversationNotFound' };
-      if (conversationId === down.conversationId && downFor-- > 0) return { status: 502 };
+      if (conversationId === down.conversationId && teamsDown) return { status: 502 };
       return undefined;
     };
     await campaignFor(t, groupId, { startsAt: '2026-11-25T08:00:00Z', endsAt: '2026-11-25T12:55:00Z' });
@@ -238,6 +238,7 @@ describe('failures', () => {
     expect(waiting?.lastError).toMatch(/502/);
     expect(waiting!.dueAt! > clock.now().toISOString()).toBe(true);
 
+    teamsDown = false;
     clock.set(waiting!.dueAt!);
     await tick(t);
     expect(promptsTo(t, down)).toHaveLength(1);
@@ -276,17 +277,41 @@ describe('several instances', () => {
         dueAt: new Date(clock.now().getTime() + 120_000).toISOString(),
       }));
     }
-    // Both live instances send at the same time (claims, not the job lease, keep them apart here).
-    const [ra, rb] = await Promise.all([engineA.sender.run(), engineB.sender.run()]);
+    // Both live instances send at the same time, without the school's lease: the claims keep them apart.
+    const [ra, rb] = await Promise.all([engineA.sender.sendDue(tenantId), engineB.sender.sendDue(tenantId)]);
     expect(ra.sent + rb.sent).toBe(15);
     expect(ra.lost + rb.lost, 'the two instances competed for the same prompts').toBeGreaterThan(0);
 
+    // The dead instance's claims expire: the prompts it held are sent by a live one.
     clock.advance(121_000);
     await engineB.sender.run();
     const perStudent = users.map(
       (u) => connector.cardsIn(u.conversationId).filter((c) => JSON.stringify(c).includes('reflection.submit')).length,
     );
     expect(perStudent).toEqual(users.map(() => 1));
+    await connector.close();
+  });
+
+  it('lets one instance at a time send for a school, and another take over when its lease lapses', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-lease-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'store.db');
+    const clock = new ManualClock('2026-11-25T13:00:00Z');
+    const connector = await LoopbackConnector.start({ latencyMs: 2 });
+    const a = await bot(clock, { store: SqliteStore.open(file), connector });
+    const b = await bot(clock, { store: SqliteStore.open(file), connector });
+    const { users, groupId } = await classWith(a, '4H', 10);
+    await campaignFor(a, groupId, { startsAt: '2026-11-25T08:00:00Z', endsAt: '2026-11-25T12:55:00Z' });
+    const engineA = await campaignEngine(a.bot.deps);
+    const engineB = await campaignEngine(b.bot.deps);
+    // An instance that died while sending for the school still holds its lease.
+    expect(await a.bot.deps.leases.acquire(`campaign-sender:${tenantId}`, 'instance-that-died', 30_000, clock.now())).toBe(true);
+    const [ra, rb] = await Promise.all([engineA.sender.run(), engineB.sender.run()]);
+    expect(ra.sent + rb.sent).toBe(0);
+    clock.advance(31_000);
+    const [rc, rd] = await Promise.all([engineA.sender.run(), engineB.sender.run()]);
+    expect([rc.sent, rd.sent].sort((x, y) => x - y)).toEqual([0, 10]);
+    expect(users.map((u) => promptsTo(a, u).length)).toEqual(users.map(() => 1));
     await connector.close();
   });
 });

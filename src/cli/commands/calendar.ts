@@ -124,6 +124,7 @@ export const calendarHolidayAddCommand: CliCommand = {
       .slice(0, 30)}`;
     let added = false;
     await camp.calendars.update(school.id, (c) => {
+      added = false;
       if (c.addedHolidays.some((h) => h.key === key)) return undefined;
       added = true;
       return { ...c, addedHolidays: [...c.addedHolidays, { key, name, from, to, regions: [...regions] }], updatedAt: now };

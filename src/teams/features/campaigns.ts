@@ -72,7 +72,8 @@ async function formFor(turn: Turn, templateId: string) {
   const groups = await groupChoices(engine, actor.schoolId);
   if (groups.length === 0) return messageCard('campaigns.errors.noGroups', locale, 'attention');
   const [school, policy] = await Promise.all([deps.repos.schools.get(actor.schoolId), engine.policyFor(actor.schoolId)]);
-  const flow = defaultFlowFor(deps.flows, template.activityType, actor.sector ?? school?.sector ?? 'vo');
+  const kinds = template.flowType ? [template.flowType, template.activityType] : [template.activityType];
+  const flow = defaultFlowFor(deps.flows, kinds, actor.sector ?? school?.sector ?? 'vo');
   const firstGroup = groups.find((g) => g.members > 0) ?? groups[0]!;
   return campaignFormCard({
     locale,
@@ -187,7 +188,6 @@ export const campaignsFeature: Feature = {
   jobs: (deps) => {
     // The ledger hears about answers from the start, also before the first job run.
     deps.reflections.onSubmitted(async (reflection) => (await campaignEngine(deps)).onAnswered(reflection));
-    const runMs = deps.config.CAMPAIGN_RUN_SECONDS * 1000;
     return [
       {
         name: 'campaigns.plan',
@@ -199,9 +199,11 @@ export const campaignsFeature: Feature = {
         },
       },
       {
+        // Every second, so a prompt due now goes out now; a run goes on while there is work. Which
+        // instance sends for which school is decided by the schools' sending leases.
         name: 'campaigns.send',
         schedule: '* * * * * *',
-        leaseMs: runMs * 3,
+        leaseMs: deps.config.CAMPAIGN_LEASE_SECONDS * 1000,
         run: async () => {
           const engine = await campaignEngine(deps);
           const r = await engine.sender.run();

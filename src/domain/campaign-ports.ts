@@ -83,6 +83,9 @@ export interface DeliveryFilter {
   reminded?: boolean;
   /** Only deliveries that reached the student (they have a sentAt). */
   sent?: boolean;
+  /** Deliveries sent within [sentFrom, sentTo) (ISO instants). */
+  sentFrom?: string;
+  sentTo?: string;
   /** Only deliveries parked while their campaign is paused. */
   parked?: boolean;
 }

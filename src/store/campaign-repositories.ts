@@ -238,7 +238,8 @@ function deliveryWhere(filter: DeliveryFilter): Record<string, Condition> {
       ...(filter.scheduledTo ? { lt: filter.scheduledTo } : {}),
     };
   if (filter.reminded) where['reminders'] = { gt: 0 };
-  if (filter.sent) where['sentAt'] = { gte: '' };
+  if (filter.sent || filter.sentFrom || filter.sentTo)
+    where['sentAt'] = { gte: filter.sentFrom ?? '', ...(filter.sentTo ? { lt: filter.sentTo } : {}) };
   if (filter.parked) where['parked'] = true;
   return where;
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
+import { campaignLedgerEvidence } from '../../src/domain/campaign-evidence.ts';
 import { newGroup } from '../../src/domain/campaigns.ts';
 import { type TestUser, tenantId, testUser } from '../helpers/activities.ts';
 import {
@@ -162,6 +163,31 @@ describe('a campaign in Teams', () => {
     expect(ledger.find((d) => d.studentId === stored!.studentId)).toMatchObject({ state: 'answered', late: true, reminders: 1 });
     await engine.board.flush();
     expect(lastStatusText()).toContain('na het sluiten van het venster');
+
+    // The same figures, as the PDCA Check evidence reads them for the class's education team.
+    await engine.camp.groups.update(tenantId, groupId, (g) => ({ ...g, teamId: '19:team-4h@thread.tacv2' }));
+    const evidence = campaignLedgerEvidence(engine.camp);
+    const groups = await evidence.groupsOf({ schoolId: tenantId, teamsTeamId: '19:team-4h@thread.tacv2' });
+    expect(groups.map((g) => [g.name, g.studentIds.length])).toEqual([['4H', 5]]);
+    const day = (from: string, to: string) => ({
+      from,
+      to,
+      start: new Date(`${from}T00:00:00+01:00`),
+      end: new Date(`${to}T24:00:00+01:00`),
+    });
+    const query = { schoolId: tenantId, groups, studentIds: groups[0]!.studentIds };
+    expect(await evidence.figures({ ...query, period: day('2026-11-25', '2026-11-25') })).toEqual({
+      activitiesHeld: [{ activityType: 'shadow-day', count: 1 }],
+      promptsSent: 4,
+      answered: 2,
+      reminded: 3,
+      studentsPrompted: 4,
+    });
+    expect(await evidence.figures({ ...query, period: day('2026-11-26', '2026-12-31') })).toMatchObject({
+      activitiesHeld: [],
+      promptsSent: 0,
+    });
+    expect(await evidence.groupsOf({ schoolId: tenantId, teamsTeamId: 'another-team' })).toEqual([]);
 
     // Nothing is ever sent twice, and no answer text reaches the log.
     const messages = t.connector.recorded.filter(

@@ -1,9 +1,10 @@
 import type { CampaignRepositories } from './campaign-ports.ts';
 
-// The campaign ledger's side of the PDCA Check evidence (issue 6, docs/pdca.md "The port"): the groups of
-// an education team, and per period the activities held and the prompts sent, answered and reminded.
-// The shapes match CheckEvidence's EvidenceQuery, EvidenceGroup and CampaignFigures, so that this plugs
-// into StoreEvidenceSource as `groups` and `campaigns`.
+// What other parts read from the campaign ledger. The PDCA Check evidence (issue 6, docs/pdca.md "The
+// port"): the groups of an education team, and per period the activities held and the prompts sent,
+// answered and reminded; the shapes match EvidenceQuery, EvidenceGroup and CampaignFigures, so this plugs
+// into StoreEvidenceSource as `groups` and `campaigns`. And the mentor side's non-responders (issue 5:
+// the NonResponders port).
 
 export interface LedgerEvidenceQuery {
   schoolId: string;
@@ -59,6 +60,23 @@ export function campaignLedgerEvidence(camp: CampaignRepositories) {
         reminded: sent.filter((d) => d.reminders > 0).length,
         studentsPrompted: new Set(sent.map((d) => d.studentId)).size,
       };
+    },
+  };
+}
+
+/** Prompts a student got and did not answer (the mentor side's NonResponders port). */
+export function campaignNonResponders(camp: CampaignRepositories) {
+  return {
+    /** Prompts sent to any of the students after `from` (exclusive; or ever) and up to `to`, still unanswered. */
+    async list(input: { schoolId: string; studentIds: readonly string[]; from?: string; to: string }) {
+      const students = new Set(input.studentIds);
+      const rows = await camp.deliveries.find(input.schoolId, {
+        states: ['sent', 'reminded', 'closed'],
+        ...(input.from ? { sentFrom: input.from } : { sent: true }),
+      });
+      return rows
+        .filter((d) => students.has(d.studentId) && d.sentAt && (!input.from || d.sentAt > input.from) && d.sentAt <= input.to)
+        .map((d) => ({ studentId: d.studentId, flowId: d.flowId, sentAt: d.sentAt! }));
     },
   };
 }

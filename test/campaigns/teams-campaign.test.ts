@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { campaignLedgerEvidence } from '../../src/domain/campaign-evidence.ts';
+import { campaignLedgerEvidence, campaignNonResponders } from '../../src/domain/campaign-evidence.ts';
 import { newGroup } from '../../src/domain/campaigns.ts';
 import { type TestUser, tenantId, testUser } from '../helpers/activities.ts';
 import {
@@ -188,6 +188,23 @@ describe('a campaign in Teams', () => {
       promptsSent: 0,
     });
     expect(await evidence.groupsOf({ schoolId: tenantId, teamsTeamId: 'another-team' })).toEqual([]);
+    // And what a mentor sees as "did not answer": the two whose window closed without an answer.
+    const silent = await campaignNonResponders(engine.camp).list({
+      schoolId: tenantId,
+      studentIds: groups[0]!.studentIds,
+      to: clock.now().toISOString(),
+    });
+    const ids = await Promise.all([users[3]!, users[4]!].map(async (u) => (await personOf(t, u)).id));
+    expect(silent.map((r) => r.studentId).sort()).toEqual(ids.sort());
+    expect(silent[0]).toMatchObject({ flowId: 'free', sentAt: expect.stringMatching(/^2026-11-25T13:00/) });
+    expect(
+      await campaignNonResponders(engine.camp).list({
+        schoolId: tenantId,
+        studentIds: ids,
+        from: clock.now().toISOString(),
+        to: clock.now().toISOString(),
+      }),
+    ).toEqual([]);
 
     // Nothing is ever sent twice, and no answer text reaches the log.
     const messages = t.connector.recorded.filter(

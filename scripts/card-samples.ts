@@ -1,4 +1,11 @@
 import {
+  campaignFormCard,
+  campaignListCard,
+  campaignPromptCard,
+  campaignStatusCard,
+  campaignTemplatesCard,
+} from '../src/cards/campaign-cards.ts';
+import {
   type AdaptiveCard,
   helpCard,
   messageCard,
@@ -19,12 +26,14 @@ import {
 } from '../src/cards/mentor-cards.ts';
 import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../src/cards/pdca-cards.ts';
 import { exportCard, followUpCard, languageCard, overviewCard, pauseCard, pickerCard } from '../src/cards/student-cards.ts';
+import { campaignTemplates } from '../src/domain/campaigns.ts';
 import type { Person, Reflection } from '../src/domain/entities.ts';
 import { type FlowCatalog, optionText } from '../src/domain/flows.ts';
 import { buildSection } from '../src/domain/mentoring/sections.ts';
 import { buildOverview } from '../src/domain/overview.ts';
 import type { Locale } from '../src/domain/types.ts';
 import { loadLibrary } from '../src/flows/load-flows.ts';
+import { sampleCampaign, sampleStatus } from './campaign-samples.ts';
 import { editData, evidenceData, milestonesData, milestoneView, statusData } from './pdca-samples.ts';
 
 // Every card in cards/ built by its real builder from sample data, for the render test and the PNG
@@ -269,6 +278,64 @@ function pdcaSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSa
   ];
 }
 
+/** The coordinator's campaign cards, and the prompt a student gets from a campaign. */
+function campaignSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSample[] {
+  const template = campaignTemplates.find((t) => t.activityType === 'shadow-day') ?? campaignTemplates[0]!;
+  const flow = flows.get('shadow-day-mbo') ?? flows.defaultFlow();
+  return [
+    { name: `campaign-templates${suffix}`, template: 'campaign-templates', locale, card: campaignTemplatesCard(locale) },
+    {
+      name: `campaign-form${suffix}`,
+      template: 'campaign-form',
+      locale,
+      card: campaignFormCard({
+        locale,
+        template,
+        formId: '8c5e4b1e-0d1f-4d8c-9a0e-6f3a2b1c0d9e',
+        groups: [{ id: 'g', name: '4H', members: 28 }],
+        flows: flows.all(),
+        offerPreparation: true,
+        values: { name: 'Meeloopdag 4H', date: '2026-11-25', startTime: '09:00', endTime: '13:59', offset: '0', reminder: '4x1' },
+      }),
+    },
+    {
+      name: `campaign-status${suffix}`,
+      template: 'campaign-status',
+      locale,
+      card: campaignStatusCard({
+        locale,
+        status: sampleStatus(hostile, 6),
+        flowTitle: flow.title[locale],
+        groupNames: ['4H'],
+        timeZone: 'Europe/Amsterdam',
+        now: new Date('2026-11-25T14:00:00Z'),
+      }),
+      shows: [`Meeloopdag 4H ${hostile}`, hostile],
+    },
+    {
+      name: `campaign-list${suffix}`,
+      template: 'campaign-list',
+      locale,
+      card: campaignListCard(locale, [{ campaign: sampleCampaign(hostile), total: 300, sent: 170, answered: 90 }]),
+    },
+    {
+      name: `campaign-prompt${suffix}`,
+      template: 'campaign-prompt-header',
+      locale,
+      card: campaignPromptCard(
+        flow,
+        { ...reflection(locale), flowId: flow.id },
+        {
+          activity: { title: `Meeloopdag ${hostile}`, type: 'shadow-day', endsAt: '2026-11-25T12:59:00Z' },
+          timeZone: 'Europe/Amsterdam',
+          reminder: true,
+        },
+      ),
+      shows: [`Meeloopdag ${hostile}`],
+    },
+  ];
+}
+
 export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
   const out: CardSample[] = [];
   for (const locale of ['nl', 'en'] as const) {
@@ -450,6 +517,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
       { name: `message${suffix}`, template: 'message', locale, card: messageCard('core.errors.notYours', locale, 'attention') },
       ...mentorSamples(flows, locale, suffix),
       ...pdcaSamples(flows, locale, suffix),
+      ...campaignSamples(flows, locale, suffix),
     );
   }
   return out;

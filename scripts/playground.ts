@@ -3,14 +3,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-// `npm run playground [-- --as student|mentor]`: starts the Microsoft 365 Agents Playground against the
-// local bot. The Playground shows only its current user's chats, so the mentor gets a second Playground
-// on the next port (same tenant and users, same bot).
+// `npm run playground [-- --as student|mentor|coordinator]`: starts the Microsoft 365 Agents Playground
+// against the local bot. The Playground shows only its current user's chats, so the mentor and the
+// coordinator get a Playground of their own on the next ports (same tenant and users, same bot).
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { as: { type: 'string', default: 'student' }, port: { type: 'string' } } });
-const role = values.as === 'mentor' ? 'mentor' : 'student';
-const port = values.port ?? (role === 'mentor' ? '56151' : '56150');
+const role = values.as === 'mentor' || values.as === 'coordinator' ? values.as : 'student';
+const port = values.port ?? { student: '56150', mentor: '56151', coordinator: '56152' }[role];
+const who = {
+  student: 'Alex Wilber, alexw@example.com',
+  mentor: 'Megan Bowen, meganb@example.com',
+  coordinator: 'Patti Fernandez, pattif@example.com',
+}[role];
 const botPort = process.env.PORT ?? '3978';
 const endpoint = `http://127.0.0.1:${botPort}/api/messages`;
 
@@ -25,7 +30,7 @@ const child = spawn(bin, ['-e', endpoint, '-c', 'msteams', '-p', port, '--dt'], 
   },
 });
 process.stdout.write(
-  `\nAgents Playground as the ${role} (${role === 'mentor' ? 'Megan Bowen, meganb@example.com' : 'Alex Wilber, alexw@example.com'})\n` +
+  `\nAgents Playground as the ${role} (${who})\n` +
     `  open http://127.0.0.1:${port} in a browser; the bot must be running (npm start) on ${endpoint}\n\n`,
 );
 const stop = () => child.kill('SIGTERM');

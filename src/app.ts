@@ -17,8 +17,9 @@ import { openCycleRepositories } from './store/cycle-repositories.ts';
 import type { DocumentStore } from './store/document-store.ts';
 import { openRepositories } from './store/repositories.ts';
 import { createTeamsApp, handledInvokes } from './teams/bot.ts';
-import { ConnectorClient, type TokenSource } from './teams/connector.ts';
+import { ConnectorClient, type TokenSource, type Transport } from './teams/connector.ts';
 import { Downloads } from './teams/downloads.ts';
+import { campaignsFeature } from './teams/features/campaigns.ts';
 import { coreFeature } from './teams/features/core.ts';
 import { dossierFeature } from './teams/features/dossier.ts';
 import { followUpFeature } from './teams/features/follow-up.ts';
@@ -29,11 +30,20 @@ import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { BotTokenVerifier } from './teams/inbound-auth.ts';
 import { TeamsNotifier } from './teams/notifier.ts';
+import { TeamsSendThrottle } from './teams/rate-limit.ts';
 import { Reach } from './teams/reach.ts';
 import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
 
-export const features: Feature[] = [coreFeature, studentFeature, dossierFeature, followUpFeature, mentorsFeature, pdcaFeature];
+export const features: Feature[] = [
+  coreFeature,
+  studentFeature,
+  dossierFeature,
+  followUpFeature,
+  mentorsFeature,
+  pdcaFeature,
+  campaignsFeature,
+];
 
 export interface BotOptions {
   config: Config;
@@ -43,6 +53,8 @@ export interface BotOptions {
   flows?: FlowCatalog;
   /** Overrides the SDK's token for outbound calls (tests). Default: the SDK's app token, none in dev mode. */
   token?: TokenSource;
+  /** How outbound calls reach the connector (tests route them); default keep-alive node:http. */
+  transport?: Transport;
   /** Overrides the app token for Microsoft Graph in a tenant (tests). Default: the SDK's, none in dev mode. */
   graphToken?: (tenantId: string) => Promise<string | undefined>;
   /** Start the cron schedule of the jobs (default true). Tests leave it off and call jobs.runNow(). */
@@ -79,13 +91,17 @@ export async function buildBot(options: BotOptions) {
       const t = await app?.tokenProvider.getAppToken();
       return t ? t.toString() : undefined;
     });
-  const connector = new ConnectorClient({ token });
+  const connector = new ConnectorClient({ token, ...(options.transport ? { transport: options.transport } : {}) });
   const reach = new Reach({
     repos,
     connector,
     clock,
     defaultServiceUrl: config.SERVICE_URL,
     ...(config.CLIENT_ID ? { botId: config.CLIENT_ID } : {}),
+    throttle: new TeamsSendThrottle({
+      tenantPerSecond: config.TEAMS_TENANT_RPS,
+      conversationPerSecond: config.TEAMS_CONVERSATION_RPS,
+    }),
   });
   const notifier = new TeamsNotifier({ reach, repos, flows, clock, defaultTimeZone: config.DEFAULT_TIME_ZONE });
   const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock } from '../clock.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { School } from '../domain/entities.ts';
 import { ensureSchool, type InstallDeps } from '../domain/install.ts';
@@ -37,10 +37,10 @@ export async function resolveSchool(ctx: CliContext, schoolOption: string | unde
   throw new CliError(`There are ${schools.length} schools; pass --school with one of: ${schools.map((s) => s.id).join(', ')}`);
 }
 
-export function installDeps(repos: Repositories, config: Config): InstallDeps {
+export function installDeps(repos: Repositories, config: Config, clock: Clock = systemClock): InstallDeps {
   return {
     repos,
-    clock: systemClock,
+    clock,
     newId: () => randomUUID(),
     defaults: { locale: config.DEFAULT_LOCALE, timeZone: config.DEFAULT_TIME_ZONE },
   };

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import type { Clock } from '../clock.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { openRepositories } from '../store/repositories.ts';
 import { assignMentorCommand, importAssignmentsCommand } from './commands/assignments.ts';
+import { campaignCommands } from './commands/campaign-commands.ts';
 import { changeMentorCommand, digestRunCommand } from './commands/mentors.ts';
 import { pdcaCommands } from './commands/pdca.ts';
 import { roleAddCommand, roleRemoveCommand } from './commands/roles.ts';
@@ -24,6 +26,7 @@ export const commands: CliCommand[] = [
   digestRunCommand,
   changeMentorCommand,
   ...pdcaCommands,
+  ...campaignCommands,
 ];
 
 function help(): string {
@@ -35,6 +38,7 @@ export async function runCli(
   argv: string[],
   io: { out(l: string): void; err(l: string): void },
   env = process.env,
+  options: { clock?: Clock } = {},
 ): Promise<number> {
   const command = commands
     .filter((c) => c.name.split(' ').every((w, i) => argv[i] === w))
@@ -65,7 +69,15 @@ export async function runCli(
   const store = await openStore(config, log);
   try {
     const repos = await openRepositories(store);
-    const ctx: CliContext = { config, log, store, repos, install: installDeps(repos, config), out: io.out, err: io.err };
+    const ctx: CliContext = {
+      config,
+      log,
+      store,
+      repos,
+      install: installDeps(repos, config, options.clock),
+      out: io.out,
+      err: io.err,
+    };
     return await command.run(ctx, parsed);
   } catch (err) {
     if (err instanceof CliError) {

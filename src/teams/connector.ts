@@ -64,13 +64,51 @@ export interface RawResponse {
   text: string;
 }
 
-/** How a request reaches the connector; the default is node:http(s). Benchmarks plug in an in-process one. */
+/** How a request reaches the connector; the default is node:http(s). Tests and benchmarks plug in their own. */
 export type Transport = (request: {
   method: string;
   url: URL;
   headers: Record<string, string>;
   body: string | undefined;
 }) => Promise<RawResponse>;
+
+/**
+ * node:http(s) with keep-alive sockets: a campaign sends thousands of small requests to one host, and this
+ * costs a fraction of the CPU of fetch per request (bench/README.md).
+ */
+export function keepAliveTransport(options: { timeoutMs?: number; maxSockets?: number } = {}): Transport & { close(): void } {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  const transport: Transport = ({ method, url, headers, body }) => {
+    const secure = url.protocol === 'https:';
+    const send = secure ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const req = send(url, { method, headers, agent: secure ? agents.https : agents.http, timeout: timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const retryAfter = res.headers['retry-after'];
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+  return Object.assign(transport, {
+    close: () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  });
+}
 
 export interface ConnectorOptions {
   token: TokenSource;
@@ -82,45 +120,18 @@ export interface ConnectorOptions {
 
 export class ConnectorClient {
   private readonly token: TokenSource;
-  private readonly timeoutMs: number;
-  // node:http with keep-alive costs a fraction of the CPU of fetch per request, which matters when a
-  // campaign sends thousands of prompts.
-  private readonly agents: { http: http.Agent; https: https.Agent };
-  private readonly transport: Transport | undefined;
+  private readonly transport: Transport;
+  private readonly owned: (Transport & { close(): void }) | undefined;
 
   constructor(options: ConnectorOptions) {
     this.token = options.token;
-    this.transport = options.transport;
-    this.timeoutMs = options.timeoutMs ?? 15_000;
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
-    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
-  }
-
-  private request(method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> {
-    const secure = url.protocol === 'https:';
-    const send = secure ? https.request : http.request;
-    return new Promise((resolve, reject) => {
-      const req = send(
-        url,
-        { method, headers, agent: secure ? this.agents.https : this.agents.http, timeout: this.timeoutMs },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const retryAfter = res.headers['retry-after'];
-            resolve({
-              status: res.statusCode ?? 0,
-              retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-              text: Buffer.concat(chunks).toString('utf8'),
-            });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(body);
-    });
+    this.owned = options.transport
+      ? undefined
+      : keepAliveTransport({
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+          ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+        });
+    this.transport = options.transport ?? this.owned!;
   }
 
   private async call<T>(method: string, serviceUrl: string, path: string, body?: unknown): Promise<T> {
@@ -135,10 +146,7 @@ export class ConnectorClient {
     if (token) headers['authorization'] = `Bearer ${token}`;
     let res: RawResponse;
     try {
-      const url = new URL(`${base}${path}`);
-      res = this.transport
-        ? await this.transport({ method, url, headers, body: payload })
-        : await this.request(method, url, headers, payload);
+      res = await this.transport({ method, url: new URL(`${base}${path}`), headers, body: payload });
     } catch (err) {
       throw new ConnectorError(0, `connector unreachable: ${(err as Error).message}`);
     }
@@ -156,8 +164,7 @@ export class ConnectorClient {
 
   /** Closes kept-alive sockets (at shutdown). */
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.owned?.close();
   }
 
   sendActivity(serviceUrl: string, conversationId: string, activity: OutboundActivity): Promise<{ id: string }> {
@@ -224,22 +231,27 @@ export class ConnectorClient {
  * Retries transient failures (429 honouring Retry-After, 412, 5xx, network) with exponential backoff
  * and full jitter, within a total time budget; anything else is thrown at once.
  */
-export async function withRetry<T>(
-  op: () => Promise<T>,
-  options: {
-    attempts?: number;
-    baseMs?: number;
-    maxDelayMs?: number;
-    budgetMs?: number;
-    sleep?: (ms: number) => Promise<void>;
-  } = {},
-): Promise<T> {
+export interface RetryOptions {
+  attempts?: number;
+  baseMs?: number;
+  maxDelayMs?: number;
+  /** Total time the retries may take; a wait that would exceed it is not started. */
+  budgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** The time the budget is counted in (tests give a virtual one with `sleep`). */
+  now?: () => number;
+  /** Told before each wait (to count retries, or to slow a whole tenant down after throttling). */
+  onRetry?: (err: ConnectorError, attempt: number, delayMs: number) => void;
+}
+
+export async function withRetry<T>(op: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 4;
   const base = options.baseMs ?? 250;
   const maxDelay = options.maxDelayMs ?? 8_000;
   const budget = options.budgetMs ?? 30_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const started = Date.now();
+  const now = options.now ?? Date.now;
+  const started = now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await op();
@@ -247,7 +259,8 @@ export async function withRetry<T>(
       if (!(err instanceof ConnectorError) || !err.transient || attempt >= attempts) throw err;
       const backoff = Math.random() * Math.min(maxDelay, base * 2 ** (attempt - 1));
       const delay = err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, backoff) : backoff;
-      if (Date.now() - started + delay > budget) throw err;
+      if (now() - started + delay > budget) throw err;
+      options.onRetry?.(err, attempt, delay);
       await sleep(delay);
     }
   }

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { ConversationRef, Person } from '../domain/entities.ts';
 import { DeliveryError, type Repositories } from '../domain/ports.ts';
-import { type ConnectorClient, ConnectorError, cardActivity, withRetry } from './connector.ts';
+import { type ConnectorClient, ConnectorError, cardActivity, type RetryOptions, withRetry } from './connector.ts';
+import type { Throttle } from './rate-limit.ts';
 
 export interface ReachDeps {
   repos: Repositories;
@@ -11,6 +12,13 @@ export interface ReachDeps {
   defaultServiceUrl: string;
   /** The bot's app id (CLIENT_ID); without credentials the id Teams addressed us with is used. */
   botId?: string;
+  /** Teams' rate limits, shared by every proactive request of this instance. */
+  throttle?: Throttle;
+}
+
+/** How one proactive call is retried (default: withRetry's defaults). */
+export interface ReachOptions {
+  retry?: RetryOptions;
 }
 
 /** Maps the connector's answer to the reason a coordinator sees. */
@@ -36,7 +44,25 @@ export class Reach {
     this.deps = deps;
   }
 
-  async personalConversation(person: Person): Promise<ConversationRef> {
+  /** One connector call: a rate-limit slot before every attempt, retried on throttling and passing faults. */
+  private call<T>(tenantId: string, conversationId: string | undefined, op: () => Promise<T>, options: ReachOptions = {}) {
+    const throttle = this.deps.throttle;
+    return withRetry(
+      async () => {
+        await throttle?.take(tenantId, conversationId);
+        return op();
+      },
+      {
+        ...options.retry,
+        onRetry: (err, attempt, delayMs) => {
+          if (err.status === 429) throttle?.throttled(tenantId, conversationId, err.retryAfterMs ?? delayMs);
+          options.retry?.onRetry?.(err, attempt, delayMs);
+        },
+      },
+    );
+  }
+
+  async personalConversation(person: Person, options: ReachOptions = {}): Promise<ConversationRef> {
     const { repos, connector, clock } = this.deps;
     const existing = await repos.conversations.personal(person.schoolId, person.id);
     if (existing?.installed) return existing;
@@ -47,8 +73,16 @@ export class Reach {
     if (!botId) throw new DeliveryError('no-conversation', true, 'bot id not known yet');
     let created: { id: string };
     try {
-      created = await withRetry(() =>
-        connector.createPersonalConversation(serviceUrl, { botId, tenantId: person.schoolId, teamsUserId: person.teamsUserId! }),
+      created = await this.call(
+        person.schoolId,
+        undefined,
+        () =>
+          connector.createPersonalConversation(serviceUrl, {
+            botId,
+            tenantId: person.schoolId,
+            teamsUserId: person.teamsUserId!,
+          }),
+        options,
       );
     } catch (err) {
       throw await this.markIfGone(person, deliveryErrorFrom(err));
@@ -69,18 +103,46 @@ export class Reach {
   }
 
   /** Sends a card to a person's 1:1 chat; throws DeliveryError (and records unreachable people). */
-  async sendCard(person: Person, card: unknown, summary?: string): Promise<{ conversationId: string; activityId: string }> {
-    const ref = await this.personalConversation(person);
+  async sendCard(
+    person: Person,
+    card: unknown,
+    summary?: string,
+    options: ReachOptions = {},
+  ): Promise<{ conversationId: string; activityId: string }> {
+    const ref = await this.personalConversation(person, options);
     try {
-      const sent = await withRetry(() =>
-        this.deps.connector.sendActivity(ref.serviceUrl, ref.conversationId, {
-          ...cardActivity(card, summary),
-          from: { id: ref.botId },
-        }),
+      const sent = await this.call(
+        person.schoolId,
+        ref.conversationId,
+        () =>
+          this.deps.connector.sendActivity(ref.serviceUrl, ref.conversationId, {
+            ...cardActivity(card, summary),
+            from: { id: ref.botId },
+          }),
+        options,
       );
       return { conversationId: ref.conversationId, activityId: sent.id };
     } catch (err) {
       throw await this.markIfGone(person, deliveryErrorFrom(err));
+    }
+  }
+
+  /** Replaces a card the bot sent earlier (a status card that updates in place). */
+  async updateCard(
+    tenantId: string,
+    target: { serviceUrl: string; conversationId: string; activityId: string },
+    card: unknown,
+    options: ReachOptions = {},
+  ): Promise<void> {
+    try {
+      await this.call(
+        tenantId,
+        target.conversationId,
+        () => this.deps.connector.updateActivity(target.serviceUrl, target.conversationId, target.activityId, cardActivity(card)),
+        options,
+      );
+    } catch (err) {
+      throw deliveryErrorFrom(err);
     }
   }
 

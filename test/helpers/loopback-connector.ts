@@ -4,6 +4,9 @@ import express from 'express';
 
 // A Bot Connector on loopback: what Teams' service URL does for the bot (send, update, open a 1:1
 // chat, read members), recording everything, with hooks to inject failures (403, 404, 429, 5xx).
+// Optionally it enforces Teams' rate limits (a token bucket per tenant and per conversation, answered
+// with 429 and Retry-After), injects 429s and 5xx at a given rate, adds latency, or stands in front of
+// another connector (the Playground's) and forwards what it does not fail.
 
 export interface Member {
   id: string;
@@ -24,6 +27,40 @@ export interface Recorded {
 
 export type Failure = { status: number; retryAfterSeconds?: number; code?: string } | undefined;
 
+export interface LoopbackOptions {
+  /** Teams' limits: requests per second for the whole connector (one tenant) and per conversation. */
+  limits?: { tenantPerSecond?: number; conversationPerSecond?: number };
+  /** Random failures: a share of requests answered 429 (with Retry-After) or 5xx (412, 502, 503, 504). */
+  inject?: { rate429?: number; rate5xx?: number; retryAfterSeconds?: number; random?: () => number };
+  /** Delay before each answer, like a real service's latency. */
+  latencyMs?: number;
+  /** Forward every request that is not failed to this connector (e.g. the Playground's /_connector). */
+  forwardTo?: string;
+  /** Keep the full activity of each message in `recorded` (default true; the bench keeps only ids). */
+  keepActivities?: boolean;
+}
+
+class Bucket {
+  private tokens: number;
+  private at = performance.now();
+  private readonly rate: number;
+  constructor(rate: number) {
+    this.rate = rate;
+    this.tokens = rate;
+  }
+  /** Takes a token, or tells how many seconds until there is one. */
+  take(): number {
+    const now = performance.now();
+    this.tokens = Math.min(this.rate, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - this.tokens) / this.rate));
+  }
+}
+
 export class LoopbackConnector {
   readonly members = new Map<string, Member>();
   readonly teams = new Map<string, string[]>();
@@ -32,14 +69,81 @@ export class LoopbackConnector {
   readonly recorded: Recorded[] = [];
   /** Decide per request whether it fails; return undefined to let it through. */
   failWith: (req: { method: string; path: string; conversationId?: string; userId?: string }) => Failure = () => undefined;
+  /** Told about every message or update it accepted (the bench counts deliveries with it). */
+  onRecord: ((r: Recorded) => void) | undefined;
+  readonly stats = { requests: 0, accepted: 0, limited: 0, injected429: 0, injected5xx: 0, failed: 0 };
   private server!: http.Server;
   private nextId = 1;
+  private readonly options: LoopbackOptions;
+  private readonly tenantBucket: Bucket | undefined;
+  private readonly conversationBuckets = new Map<string, Bucket>();
   url = '';
 
-  static async start(): Promise<LoopbackConnector> {
-    const c = new LoopbackConnector();
-    await c.listen();
+  constructor(options: LoopbackOptions = {}) {
+    this.options = options;
+    this.tenantBucket = options.limits?.tenantPerSecond ? new Bucket(options.limits.tenantPerSecond) : undefined;
+  }
+
+  static async start(options: LoopbackOptions = {}, port = 0): Promise<LoopbackConnector> {
+    const c = new LoopbackConnector(options);
+    await c.listen(port);
     return c;
+  }
+
+  /** Limits and random failures, in that order; undefined lets the request through. */
+  private enforce(conversationId: string | undefined): Failure {
+    const { limits, inject } = this.options;
+    const tenantWait = this.tenantBucket?.take() ?? 0;
+    if (tenantWait) {
+      this.stats.limited++;
+      return { status: 429, retryAfterSeconds: tenantWait, code: 'TooManyRequests' };
+    }
+    if (conversationId && limits?.conversationPerSecond) {
+      let bucket = this.conversationBuckets.get(conversationId);
+      if (!bucket) {
+        bucket = new Bucket(limits.conversationPerSecond);
+        this.conversationBuckets.set(conversationId, bucket);
+      }
+      const wait = bucket.take();
+      if (wait) {
+        this.stats.limited++;
+        return { status: 429, retryAfterSeconds: wait, code: 'TooManyRequests' };
+      }
+    }
+    if (inject) {
+      const random = inject.random ?? Math.random;
+      if (inject.rate429 && random() < inject.rate429) {
+        this.stats.injected429++;
+        return { status: 429, retryAfterSeconds: inject.retryAfterSeconds ?? 1, code: 'TooManyRequests' };
+      }
+      if (inject.rate5xx && random() < inject.rate5xx) {
+        this.stats.injected5xx++;
+        const statuses = [412, 502, 503, 504];
+        return { status: statuses[Math.floor(random() * statuses.length)]!, code: 'ServiceError' };
+      }
+    }
+    return undefined;
+  }
+
+  /** failWith, then the limits and injected failures; sends the failure and returns true when the request fails. */
+  private failed(
+    res: express.Response,
+    req: { method: string; path: string; conversationId?: string; userId?: string },
+  ): boolean {
+    this.stats.requests++;
+    const f = this.failWith(req) ?? this.enforce(req.conversationId);
+    if (!f) {
+      this.stats.accepted++;
+      return false;
+    }
+    this.stats.failed++;
+    this.fail(res, f);
+    return true;
+  }
+
+  private record(r: Recorded): void {
+    if (this.options.keepActivities ?? true) this.recorded.push(r);
+    this.onRecord?.(r);
   }
 
   addMember(member: Member): void {
@@ -76,13 +180,17 @@ export class LoopbackConnector {
     res.status(f.status).json({ error: { code: f.code ?? `Status${f.status}`, message: 'injected' } });
   }
 
-  private async listen(): Promise<void> {
+  private async listen(port: number): Promise<void> {
     const app = express();
     app.use(express.json({ limit: '1mb' }));
+    if (this.options.latencyMs) {
+      const ms = this.options.latencyMs;
+      app.use((_req, _res, next) => void setTimeout(next, ms));
+    }
+    if (this.options.forwardTo) app.use((req, res) => void this.forward(req, res));
     app.post('/v3/conversations', (req, res) => {
       const userId = (req.body?.members?.[0]?.id as string | undefined) ?? '';
-      const f = this.failWith({ method: 'POST', path: '/v3/conversations', userId });
-      if (f) return this.fail(res, f);
+      if (this.failed(res, { method: 'POST', path: '/v3/conversations', userId })) return;
       if (!this.members.has(userId)) return this.fail(res, { status: 404, code: 'MemberNotFound' });
       const existing = this.personalConversationOf(userId);
       const id = existing ?? `a:loopback-${userId}`;
@@ -91,10 +199,10 @@ export class LoopbackConnector {
     });
     app.post('/v3/conversations/:conversationId/activities', (req, res) => {
       const conversationId = req.params.conversationId;
-      const f = this.failWith({ method: 'POST', path: req.path, conversationId, userId: this.conversations.get(conversationId) });
-      if (f) return this.fail(res, f);
+      if (this.failed(res, { method: 'POST', path: req.path, conversationId, userId: this.conversations.get(conversationId) }))
+        return;
       const activityId = `act-${this.nextId++}`;
-      this.recorded.push({
+      this.record({
         op: 'create',
         conversationId,
         activityId,
@@ -106,9 +214,9 @@ export class LoopbackConnector {
     });
     app.put('/v3/conversations/:conversationId/activities/:activityId', (req, res) => {
       const { conversationId, activityId } = req.params;
-      const f = this.failWith({ method: 'PUT', path: req.path, conversationId, userId: this.conversations.get(conversationId) });
-      if (f) return this.fail(res, f);
-      this.recorded.push({
+      if (this.failed(res, { method: 'PUT', path: req.path, conversationId, userId: this.conversations.get(conversationId) }))
+        return;
+      this.record({
         op: 'update',
         conversationId,
         activityId,
@@ -128,8 +236,53 @@ export class LoopbackConnector {
       res.json({ members: ids.map((id) => this.members.get(id)).filter(Boolean) });
     });
     this.server = http.createServer(app);
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** In front of another connector: fail what failWith or the limits say, forward the rest and record messages. */
+  private async forward(req: express.Request, res: express.Response): Promise<void> {
+    const m = /^\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?$/.exec(req.path);
+    const conversationId = m?.[1] ? decodeURIComponent(m[1]) : undefined;
+    const userId =
+      req.method === 'POST' && req.path === '/v3/conversations'
+        ? ((req.body?.members?.[0]?.id as string | undefined) ?? '')
+        : conversationId && this.conversations.get(conversationId);
+    if (
+      this.failed(res, {
+        method: req.method,
+        path: req.path,
+        ...(conversationId ? { conversationId } : {}),
+        ...(userId ? { userId } : {}),
+      })
+    )
+      return;
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const upstream = await fetch(`${this.options.forwardTo}${req.originalUrl}`, {
+      method: req.method,
+      headers: {
+        'content-type': 'application/json',
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      },
+      ...(hasBody ? { body: JSON.stringify(req.body ?? {}) } : {}),
+    });
+    const text = await upstream.text();
+    if (upstream.ok && req.method === 'POST' && req.path === '/v3/conversations' && userId) {
+      const id = (JSON.parse(text || '{}') as { id?: string }).id;
+      if (id) this.conversations.set(id, userId);
+    }
+    if (upstream.ok && m?.[1] && (req.method === 'POST' || req.method === 'PUT')) {
+      this.record({
+        op: req.method === 'POST' ? 'create' : 'update',
+        conversationId: conversationId!,
+        activityId: m[2] ? decodeURIComponent(m[2]) : ((JSON.parse(text || '{}') as { id?: string }).id ?? ''),
+        activity: req.body,
+        authorization: req.headers.authorization,
+        at: Date.now(),
+      });
+    }
+    res.status(upstream.status).type('application/json').send(text);
   }
 
   async close(): Promise<void> {

@@ -186,7 +186,8 @@ export class SqliteStore implements DocumentStore {
   static open(file: string): SqliteStore {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     const db = new DatabaseSync(file);
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+    // busy_timeout first: switching to WAL needs a lock, and the bot may hold one while the CLI opens the file.
+    db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     applyMigrations(db);
     return new SqliteStore(db);
   }

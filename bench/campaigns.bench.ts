@@ -1,0 +1,302 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CosmosStore } from '../src/store/cosmos/cosmos-store.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { startCosmosEmulator } from '../test/helpers/cosmos-emulator.ts';
+import { benchSchool, seedSchool } from './campaigns/seed.ts';
+
+// Campaign delivery at scale (docs/campaigns.md, bench/README.md). Three scenarios, each against a
+// loopback connector in its own process that enforces Teams' limits and injects 429s and 5xx:
+//   steady  one instance sends a campaign to BENCH_STUDENTS students: rate as a share of the limit,
+//           lost, duplicates, CPU ms per delivered prompt, peak RSS;
+//   kill    the same, the instance SIGKILLed mid-send and a new one started: lost, duplicates against
+//           the prompts in flight at the kill;
+//   cosmos  two instances sending at the same time against the Cosmos DB emulator: duplicates.
+// Settings: BENCH_STUDENTS (10000), BENCH_RPS (50, Teams' tenant limit), BENCH_COSMOS_STUDENTS (2000),
+// BENCH_INJECT_429 / BENCH_INJECT_5XX (0.005 each), BENCH_LATENCY_MS (20), BENCH_SCENARIOS (steady,kill,cosmos).
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const env = process.env;
+const students = Number(env['BENCH_STUDENTS'] ?? 10_000);
+const rps = Number(env['BENCH_RPS'] ?? 50);
+const cosmosStudents = Number(env['BENCH_COSMOS_STUDENTS'] ?? 2000);
+const scenarios = (env['BENCH_SCENARIOS'] ?? 'steady,kill,cosmos').split(',');
+const inject = { INJECT_429: env['BENCH_INJECT_429'] ?? '0.005', INJECT_5XX: env['BENCH_INJECT_5XX'] ?? '0.005' };
+
+type Message = { type: string; [key: string]: unknown };
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+function child(file: string, extraEnv: Record<string, string>): ChildProcess {
+  const c = fork(path.join(here, 'campaigns', file), [], {
+    execArgv: [
+      '--disable-warning=ExperimentalWarning',
+      // BENCH_PROFILE=<dir>: a CPU profile of each bot instance, to open in Chrome DevTools.
+      ...(env['BENCH_PROFILE'] && file === 'worker.ts' ? ['--cpu-prof', `--cpu-prof-dir=${env['BENCH_PROFILE']}`] : []),
+    ],
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.add(c);
+  c.once('exit', () => children.delete(c));
+  return c;
+}
+
+function exited(c: ChildProcess): Promise<unknown> {
+  return c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r));
+}
+
+function next(c: ChildProcess, type: string): Promise<Message> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: Message) => {
+      if (m?.type !== type) return;
+      c.off('message', onMessage);
+      c.off('exit', onExit);
+      resolve(m);
+    };
+    const onExit = (code: number | null) => reject(new Error(`${type}: child exited with ${code}`));
+    c.on('message', onMessage);
+    c.once('exit', onExit);
+  });
+}
+
+async function startConnector() {
+  const c = child('connector.ts', {
+    LIMIT_RPS: String(rps),
+    LATENCY_MS: env['BENCH_LATENCY_MS'] ?? '20',
+    ...inject,
+  });
+  const ready = await next(c, 'ready');
+  return {
+    url: ready['url'] as string,
+    stats: async () => {
+      const p = next(c, 'stats');
+      c.send('stats');
+      return (await p) as unknown as ConnectorStats;
+    },
+    stop: async () => {
+      c.send('stop');
+      await exited(c);
+    },
+  };
+}
+
+interface ConnectorStats {
+  requests: number;
+  accepted: number;
+  limited: number;
+  injected429: number;
+  injected5xx: number;
+  messages: number;
+  unique: number;
+  duplicates: number;
+  spanMs: number;
+}
+
+function workerEnv(dir: string, url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DEV_ALLOW_UNAUTHENTICATED: 'true',
+    DATA_DIR: dir,
+    SERVICE_URL: url,
+    LOG_LEVEL: 'error',
+    SCHOOL_ID: benchSchool,
+    TEAMS_TENANT_RPS: String(rps),
+    CAMPAIGN_SEND_CONCURRENCY: '16',
+    ...extra,
+  };
+}
+
+const results: Record<string, unknown> = {};
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function seededSqlite(n: number, url: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-campaigns-'));
+  const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
+  const t0 = performance.now();
+  const seed = await seedSchool(store, n, url);
+  await store.close();
+  process.stdout.write(
+    `  seeded ${n} students in ${fmt((performance.now() - t0) / 1000)} s; planned ${seed.planned} prompts in ${fmt(seed.planMs / 1000, 2)} s (${fmt(seed.planCpuMs / seed.planned, 3)} CPU ms each)\n`,
+  );
+  return { dir, seed };
+}
+
+async function ledger(dir: string) {
+  const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
+  const { openCampaignRepositories } = await import('../src/store/campaign-repositories.ts');
+  const camp = await openCampaignRepositories(store);
+  const count = (states: Parameters<typeof camp.deliveries.count>[1]['states']) => camp.deliveries.count(benchSchool, { states });
+  const out = { sent: await count(['sent']), sending: await count(['sending']), planned: await count(['planned']), other: 0 };
+  out.other = (await camp.deliveries.count(benchSchool, {})) - out.sent - out.sending - out.planned;
+  await store.close();
+  return out;
+}
+
+/**
+ * What one bare keep-alive HTTP POST of a prompt-sized body costs in CPU on this machine right now: the
+ * floor under "CPU per prompt", to read that figure against when the machine is shared.
+ */
+async function calibrate(url: string): Promise<number> {
+  const { keepAliveTransport } = await import('../src/teams/connector.ts');
+  const transport = keepAliveTransport({ timeoutMs: 5000 });
+  const body = JSON.stringify({ type: 'message', attachments: [{ content: { text: 'x'.repeat(3000) } }] });
+  const post = () =>
+    transport({
+      method: 'POST',
+      url: new URL(`${url}/calibrate`),
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      body,
+    });
+  for (let i = 0; i < 100; i++) await post();
+  const n = 1000;
+  let next = 0;
+  const cpu0 = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next++ < n) await post();
+    }),
+  );
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / 1000 / n;
+}
+
+async function steady() {
+  process.stdout.write(`\n[steady] one instance, ${students} students, limit ${rps} req/s\n`);
+  const connector = await startConnector();
+  const bareHttpMs = await calibrate(connector.url);
+  process.stdout.write(`  a bare keep-alive HTTP POST costs ${fmt(bareHttpMs, 3)} CPU ms on this machine now\n`);
+  const { dir } = await seededSqlite(students, connector.url);
+  const worker = child('worker.ts', workerEnv(dir, connector.url));
+  await next(worker, 'ready');
+  const done = await next(worker, 'done');
+  await exited(worker);
+  const stats = await connector.stats();
+  const book = await ledger(dir);
+  await connector.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const rate = (stats.unique - 1) / (stats.spanMs / 1000);
+  const r = {
+    students,
+    limitRps: rps,
+    deliveredPerSecond: rate,
+    shareOfLimit: rate / rps,
+    requestsPerSecond: (stats.requests - 1) / (stats.spanMs / 1000),
+    lost: students - stats.unique,
+    duplicates: stats.duplicates,
+    cpuMsPerPrompt: (done['cpuMs'] as number) / (done['sent'] as number),
+    bareHttpPostCpuMs: bareHttpMs,
+    peakRssMb: done['maxRssMb'],
+    wallSeconds: (done['wallMs'] as number) / 1000,
+    connector: stats,
+    ledger: book,
+  };
+  results['steady'] = r;
+  process.stdout.write(
+    `  delivered ${stats.unique}/${students} in ${fmt(stats.spanMs / 1000)} s: ${fmt(rate, 2)} prompts/s = ${fmt(100 * r.shareOfLimit, 1)}% of the limit (requests ${fmt(r.requestsPerSecond, 2)}/s)\n` +
+      `  lost ${r.lost}, duplicates ${r.duplicates}; CPU ${fmt(r.cpuMsPerPrompt, 3)} ms per delivered prompt; peak RSS ${fmt(done['maxRssMb'] as number, 0)} MB\n` +
+      `  connector: ${stats.limited} over the limit (429), ${stats.injected429} injected 429, ${stats.injected5xx} injected 5xx; ledger ${JSON.stringify(book)}\n`,
+  );
+}
+
+async function kill() {
+  process.stdout.write(`\n[kill] SIGKILL mid-send and restart, ${students} students\n`);
+  const connector = await startConnector();
+  const { dir } = await seededSqlite(students, connector.url);
+  // Short leases and claims, so the restarted instance takes over within seconds.
+  const settings = { CAMPAIGN_LEASE_SECONDS: '5', CAMPAIGN_CLAIM_SECONDS: '10' };
+  const first = child('worker.ts', workerEnv(dir, connector.url, settings));
+  await next(first, 'ready');
+  let atKill = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    atKill = (await connector.stats()).unique;
+    if (atKill >= students * 0.4) break;
+  }
+  first.kill('SIGKILL');
+  await exited(first);
+  const book = await ledger(dir);
+  const inFlight = book.sending;
+  process.stdout.write(`  killed after ${atKill} delivered; ${inFlight} prompts were claimed (in flight) at the kill\n`);
+  const second = child('worker.ts', workerEnv(dir, connector.url, settings));
+  await next(second, 'ready');
+  await next(second, 'done');
+  await exited(second);
+  const stats = await connector.stats();
+  const after = await ledger(dir);
+  await connector.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const r = { students, inFlightAtKill: inFlight, lost: students - stats.unique, duplicates: stats.duplicates, ledger: after };
+  results['kill'] = r;
+  process.stdout.write(
+    `  lost ${r.lost}, duplicates ${r.duplicates} (at most ${inFlight} allowed); ledger ${JSON.stringify(after)}\n`,
+  );
+}
+
+async function cosmos() {
+  process.stdout.write(`\n[cosmos] two instances at once on the Cosmos DB emulator, ${cosmosStudents} students\n`);
+  const emulator = await startCosmosEmulator();
+  const connector = await startConnector();
+  const database = `bench${Date.now()}`;
+  const store = await CosmosStore.open({ endpoint: emulator.endpoint, database, key: 'emulator-key', allowSelfSigned: true });
+  const t0 = performance.now();
+  const seed = await seedSchool(store, cosmosStudents, connector.url);
+  await store.close();
+  process.stdout.write(`  seeded and planned ${seed.planned} prompts in ${fmt((performance.now() - t0) / 1000)} s\n`);
+  const cosmosEnv = {
+    COSMOS_ENDPOINT: emulator.endpoint,
+    COSMOS_KEY: 'emulator-key',
+    COSMOS_DATABASE: database,
+    COSMOS_ALLOW_SELF_SIGNED: 'true',
+    // Both send at once (no leases), each with half of the tenant's budget; only the claims keep them apart.
+    BYPASS_LEASES: '1',
+    TEAMS_TENANT_RPS: String(rps / 2),
+  };
+  const workers = [0, 1].map(() => child('worker.ts', workerEnv(os.tmpdir(), connector.url, cosmosEnv)));
+  await Promise.all(workers.map((w) => next(w, 'ready')));
+  const done = await Promise.all(workers.map((w) => next(w, 'done')));
+  const stats = await connector.stats();
+  await connector.stop();
+  await emulator.close();
+  const r = {
+    students: cosmosStudents,
+    sentByInstance: done.map((d) => d['sent']),
+    lost: cosmosStudents - stats.unique,
+    duplicates: stats.duplicates,
+    seconds: stats.spanMs / 1000,
+  };
+  results['cosmos'] = r;
+  process.stdout.write(
+    `  sent by instance: ${r.sentByInstance.join(' + ')}; lost ${r.lost}, duplicates ${r.duplicates}; ${fmt(r.seconds)} s (${stats.limited} over the limit, ${stats.injected429} injected 429, ${stats.injected5xx} injected 5xx)\n`,
+  );
+}
+
+process.stdout.write(
+  `campaigns bench on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
+if (scenarios.includes('steady')) await steady();
+if (scenarios.includes('kill')) await kill();
+if (scenarios.includes('cosmos')) await cosmos();
+const out = path.join(here, 'results');
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(path.join(out, 'campaigns.json'), JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
+const failed: string[] = [];
+const s = results['steady'] as { shareOfLimit: number; lost: number; duplicates: number; cpuMsPerPrompt: number } | undefined;
+if (s && (s.lost || s.duplicates)) failed.push('steady: lost or duplicated prompts');
+const k = results['kill'] as { lost: number; duplicates: number; inFlightAtKill: number } | undefined;
+if (k && (k.lost || k.duplicates > k.inFlightAtKill)) failed.push('kill: lost prompts or more duplicates than were in flight');
+const c = results['cosmos'] as { lost: number; duplicates: number } | undefined;
+if (c && (c.lost || c.duplicates)) failed.push('cosmos: lost or duplicated prompts');
+if (failed.length) {
+  process.stdout.write(`FAILED: ${failed.join('; ')}\n`);
+  process.exit(1);
+}
+process.exit(0);

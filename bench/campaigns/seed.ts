@@ -1,0 +1,119 @@
+import { shippedHolidays } from '../../src/calendar/load-holidays.ts';
+import { buildCampaignCore } from '../../src/campaign-setup.ts';
+import { systemClock } from '../../src/clock.ts';
+import { ids, newGroup } from '../../src/domain/campaigns.ts';
+import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../../src/flows/load-flows.ts';
+import { createLogger } from '../../src/log.ts';
+import { mapLimit } from '../../src/pool.ts';
+import { Leases } from '../../src/scheduler/leases.ts';
+import type { DocumentStore } from '../../src/store/document-store.ts';
+import { openRepositories } from '../../src/store/repositories.ts';
+
+// A school as the bench needs it: N students who opened the app (their 1:1 chats are known), one class,
+// a shadow day that ended a minute ago, and a campaign for it, planned. The calendar allows every hour
+// of every day, so the bench runs at night and in holidays too.
+
+export const benchSchool = 'bench-school-tenant';
+
+export async function seedSchool(store: DocumentStore, students: number, serviceUrl: string) {
+  const repos = await openRepositories(store);
+  const now = new Date().toISOString();
+  await repos.schools.ensure({
+    id: benchSchool,
+    name: 'Bench College',
+    sector: 'mbo',
+    timeZone: 'Europe/Amsterdam',
+    defaultLocale: 'nl',
+    serviceUrl,
+    botId: '28:bench-bot',
+    createdAt: now,
+  });
+  const core = await buildCampaignCore({
+    store,
+    repos,
+    flows: createFlowCatalog(loadFlowFiles(shippedPromptsDir)),
+    clock: systemClock,
+    leases: await Leases.open(store),
+    owner: 'bench-seed',
+    defaultTimeZone: 'Europe/Amsterdam',
+    log: createLogger('error'),
+  });
+  await core.camp.calendars.ensure(benchSchool, now);
+  await core.camp.calendars.update(benchSchool, (c) => ({
+    ...c,
+    quietHours: { before: '00:00', after: '24:00', weekends: false },
+    removedHolidays: shippedHolidays().map((h) => h.key),
+  }));
+  const { group } = await core.camp.groups.ensure(newGroup(benchSchool, 'Bench 1', now));
+  await mapLimit(
+    Array.from({ length: students }, (_, i) => i),
+    16,
+    async (i) => {
+      const id = `s${i}`;
+      await repos.people.create({
+        id,
+        schoolId: benchSchool,
+        name: `Student ${i}`,
+        email: `s${i}@bench.example`,
+        teamsUserId: `29:bench-${i}`,
+        locale: 'nl',
+        localeSource: 'default',
+        roles: ['student'],
+        reachability: { state: 'reachable' },
+        createdAt: now,
+        updatedAt: now,
+      });
+      await repos.conversations.save({
+        schoolId: benchSchool,
+        kind: 'personal',
+        tenantId: benchSchool,
+        conversationId: `a:bench-${i}`,
+        serviceUrl,
+        botId: '28:bench-bot',
+        personId: id,
+        teamsUserId: `29:bench-${i}`,
+        installed: true,
+        updatedAt: now,
+      });
+      await core.camp.groups.addMember(benchSchool, group.id, id, now);
+    },
+  );
+  const end = new Date(Date.now() - 60_000).toISOString();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await core.service.create(
+    benchSchool,
+    {
+      name: 'Meeloopdag (bench)',
+      flowId: 'free',
+      activityType: 'shadow-day',
+      groupIds: [group.id],
+      schedule: { kind: 'after-end', offset: { kind: 'after', minutes: 0 } },
+      reminders: { afterHours: 24, max: 1 },
+      closeAfterDays: 7,
+    },
+    {
+      activity: {
+        id: ids.activity(benchSchool, 'bench'),
+        schoolId: benchSchool,
+        type: 'shadow-day',
+        title: 'Meeloopdag',
+        startsAt: new Date(Date.now() - 6 * 3_600_000).toISOString(),
+        endsAt: end,
+        groupIds: [group.id],
+        studentIds: [],
+        createdAt: now,
+        updatedAt: now,
+      },
+    },
+  );
+  const cpu = process.cpuUsage(cpu0);
+  if (!result.ok) throw new Error(`bench campaign refused: ${JSON.stringify(result.refusals)}`);
+  return {
+    campaignId: result.campaign.id,
+    planned: result.planned.deliveries,
+    planMs: performance.now() - t0,
+    planCpuMs: (cpu.user + cpu.system) / 1000,
+    camp: core.camp,
+  };
+}

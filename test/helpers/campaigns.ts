@@ -1,0 +1,107 @@
+import { expect } from 'vitest';
+import { newGroup } from '../../src/domain/campaigns.ts';
+import type { Role } from '../../src/domain/types.ts';
+import { type CampaignEngine, campaignEngine } from '../../src/teams/campaign-engine.ts';
+import { type TestUser, tenantId, testUser } from './activities.ts';
+import { cardText } from './playground.ts';
+import type { TestBot } from './test-bot.ts';
+
+// Campaign test set-up on a running test bot: people installed the way Teams does it (real activities),
+// groups and roles through the repositories, and ways to run the jobs and press card buttons.
+
+export type Card = { body: Record<string, unknown>[]; actions?: Record<string, unknown>[] };
+
+export { cardText };
+
+export async function engineOf(t: TestBot): Promise<CampaignEngine> {
+  return campaignEngine(t.bot.deps);
+}
+
+export async function install(t: TestBot, user: TestUser): Promise<void> {
+  t.join(user);
+  expect((await t.send('personal-installation-add', user)).status).toBe(200);
+}
+
+export async function personOf(t: TestBot, user: TestUser) {
+  const p = await t.bot.repos.people.findByEmail(tenantId, user.email);
+  if (!p) throw new Error(`no person ${user.email}`);
+  return p;
+}
+
+export async function grantRole(t: TestBot, user: TestUser, role: Role): Promise<void> {
+  const p = await personOf(t, user);
+  await t.bot.repos.people.update(tenantId, p.id, (x) =>
+    x.roles.includes(role) ? undefined : { ...x, roles: [...x.roles, role] },
+  );
+}
+
+/** Students who installed the app, in a new group. */
+export async function classWith(
+  t: TestBot,
+  name: string,
+  count: number,
+  locale = 'nl-NL',
+): Promise<{ users: TestUser[]; groupId: string }> {
+  const engine = await engineOf(t);
+  const now = t.bot.deps.clock.now().toISOString();
+  const key = name.toLowerCase();
+  const { group } = await engine.camp.groups.ensure(newGroup(tenantId, name, now));
+  const users: TestUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const user = testUser(`Leerling ${name}-${i + 1}`, `l${i + 1}.${key}@school.nl`, locale);
+    await install(t, user);
+    await engine.camp.groups.addMember(tenantId, group.id, (await personOf(t, user)).id, now);
+    users.push(user);
+  }
+  return { users, groupId: group.id };
+}
+
+/** Runs a job until it actually ran (a kick from a button may be running it already). */
+export async function runJob(t: TestBot, name: 'campaigns.send' | 'campaigns.plan'): Promise<unknown> {
+  for (let i = 0; i < 200; i++) {
+    const outcome = await t.bot.deps.jobs.runNow(name);
+    if (outcome.status === 'ran') return outcome.result;
+    if (outcome.status === 'failed') throw new Error(outcome.error);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${name} never ran`);
+}
+
+/** Plans and sends everything due now, and updates status cards. */
+export async function tick(t: TestBot): Promise<void> {
+  await runJob(t, 'campaigns.plan');
+  await runJob(t, 'campaigns.send');
+  await (await engineOf(t)).board.flush();
+}
+
+export function execute(t: TestBot, user: TestUser, verb: string, data: Record<string, unknown>, replyToId = 'act-card') {
+  return t.send('card-action-execute', user, { verb, data, replyToId });
+}
+
+export function invokeCard(res: { status: number; body: unknown }): Card {
+  expect(res.status).toBe(200);
+  const body = res.body as { type: string; value: Card };
+  expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+  return body.value;
+}
+
+/** The data of the card's Action.Execute with this verb (e.g. the reflection id of a prompt). */
+export function actionData(card: unknown, verb: string): Record<string, unknown> {
+  const found: Record<string, unknown>[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (o['type'] === 'Action.Execute' && o['verb'] === verb) found.push((o['data'] as Record<string, unknown>) ?? {});
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  if (!found[0]) throw new Error(`no ${verb} action on the card`);
+  return found[0];
+}
+
+/** Prompts (reflection cards) a user received, oldest first. */
+export function promptsTo(t: TestBot, user: TestUser): Card[] {
+  return t.connector.cardsIn(user.conversationId).filter((c) => JSON.stringify(c).includes('"reflection.feel"')) as Card[];
+}

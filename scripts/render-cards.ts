@@ -48,6 +48,10 @@ const hostConfig = {
       backgroundColor: '#FCF4F6',
       foregroundColors: { default: { default: '#242424' }, attention: { default: '#C4314B' } },
     },
+    // Teams has these container styles too (progress bars, notices).
+    good: { backgroundColor: '#92C353', foregroundColors: { default: { default: '#242424' } } },
+    accent: { backgroundColor: '#E8EBFA', foregroundColors: { default: { default: '#242424' } } },
+    warning: { backgroundColor: '#FBF6D9', foregroundColors: { default: { default: '#242424' } } },
   },
 };
 

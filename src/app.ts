@@ -8,13 +8,14 @@ import type { Repositories } from './domain/ports.ts';
 import { ReflectionService } from './domain/reflections.ts';
 import { RoleResolver } from './domain/roles.ts';
 import { Router } from './domain/routing.ts';
-import { type StoreEvidenceDeps, StoreEvidenceSource } from './domain/store-evidence.ts';
+import type { StoreEvidenceDeps } from './domain/store-evidence.ts';
 import { loadLibrary } from './flows/load-flows.ts';
 import type { Logger } from './log.ts';
 import { JobRunner } from './scheduler/jobs.ts';
 import { Leases } from './scheduler/leases.ts';
 import { openCycleRepositories } from './store/cycle-repositories.ts';
 import type { DocumentStore } from './store/document-store.ts';
+import { openEvidenceSource } from './store/evidence-source.ts';
 import { openRepositories } from './store/repositories.ts';
 import { createTeamsApp, handledInvokes } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource, type Transport } from './teams/connector.ts';
@@ -136,7 +137,7 @@ export async function buildBot(options: BotOptions) {
     clock,
     baseUrl: config.publicUrl ?? `http://${config.HOST}:${config.PORT}`,
   });
-  const evidence = new StoreEvidenceSource({ repos, ...options.evidence });
+  const evidence = await openEvidenceSource(store, repos, options.evidence);
   const jobs = new JobRunner({ leases, clock, log, ...(options.instanceId ? { owner: options.instanceId } : {}) });
   const deps: BotDeps = {
     config,

@@ -27,7 +27,10 @@ export interface StoreEvidenceDeps {
   repos: Pick<Repositories, 'assignments' | 'people' | 'reflections'>;
   campaigns?: CampaignLedgerEvidence | undefined;
   followUp?: MentorFollowUpEvidence | undefined;
-  /** The team's groups; default: one group per mentor of the team, with that mentor's active students. */
+  /**
+   * The team's groups (e.g. the classes linked to its Teams team). When there are none: one group per
+   * mentor of the team, with that mentor's active students.
+   */
   groups?: ((team: EducationTeam) => Promise<EvidenceGroup[]>) | undefined;
   /** Partition reads at once (one per student). */
   concurrency?: number;
@@ -50,7 +53,8 @@ export class StoreEvidenceSource implements CheckEvidenceSource {
   }
 
   async groups(team: EducationTeam): Promise<EvidenceGroup[]> {
-    if (this.deps.groups) return this.deps.groups(team);
+    const linked = this.deps.groups ? await this.deps.groups(team) : [];
+    if (linked.length) return linked;
     const { assignments, people } = this.deps.repos;
     const groups = await Promise.all(
       team.mentorIds.map(async (mentorId) => {

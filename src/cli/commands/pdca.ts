@@ -35,11 +35,11 @@ import {
 import type { School } from '../../domain/entities.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from '../../domain/quality-cycle.ts';
 import { parseSchoolYear, type SchoolYear } from '../../domain/school-year.ts';
-import { StoreEvidenceSource } from '../../domain/store-evidence.ts';
 import { normalizeEmail } from '../../domain/types.ts';
 import { evidenceCsv, evidenceMarkdown } from '../../export/check-evidence-export.ts';
 import { t } from '../../i18n.ts';
 import { openCycleRepositories } from '../../store/cycle-repositories.ts';
+import { openEvidenceSource } from '../../store/evidence-source.ts';
 import { type CliContext, CliError, resolveSchool } from '../context.ts';
 import type { CliCommand } from '../registry.ts';
 
@@ -428,7 +428,7 @@ export const pdcaEvidenceCommand: CliCommand = {
     if (!team.teamsTeamId) throw new CliError(teamReason({ code: 'not-linked', value: team.id }));
     const clock = await schoolClock(deps, school.id);
     const { year, period: p } = evidencePeriod(period, clock);
-    const evidence = await buildCheckEvidence(new StoreEvidenceSource({ repos: ctx.repos }), {
+    const evidence = await buildCheckEvidence(await openEvidenceSource(ctx.store, ctx.repos), {
       schoolId: school.id,
       team,
       schoolYear: year.id,

@@ -11,6 +11,7 @@ import {
   settingsCard,
   studentsCard,
 } from '../../cards/mentor-cards.ts';
+import { campaignNonResponders } from '../../domain/campaign-evidence.ts';
 import type { Person } from '../../domain/entities.ts';
 import { defaultDigestSettings, digestFrequencies } from '../../domain/mentoring/entities.ts';
 import type { ActionContext, ActionResult } from '../../domain/mentoring/follow-up.ts';
@@ -18,6 +19,7 @@ import { createMentoring, type Mentoring } from '../../domain/mentoring/mentorin
 import type { NextStepStatuses, NonResponders } from '../../domain/mentoring/ports.ts';
 import { localDate, nextSlot } from '../../domain/mentoring/schedule.ts';
 import { t } from '../../i18n.ts';
+import { openCampaignRepositories } from '../../store/campaign-repositories.ts';
 import { openMentoringRepositories } from '../../store/mentoring-repositories.ts';
 import { TeamsMentorMessenger } from '../mentoring-messenger.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from '../turn.ts';
@@ -330,4 +332,9 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
   };
 }
 
-export const mentorsFeature = createMentorsFeature();
+// Non-responders come from the campaign ledger: prompts a student got in the period and did not answer.
+export const mentorsFeature = createMentorsFeature({
+  nonResponders: (deps) => ({
+    list: async (input) => campaignNonResponders(await openCampaignRepositories(deps.store)).list(input),
+  }),
+});

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { openSendPolicies } from '../src/calendar/send-policies.ts';
 import { cardByteLimit, cardBytes, digestCard } from '../src/cards/mentor-cards.ts';
 import { ManualClock } from '../src/clock.ts';
 import type { Person, Reflection } from '../src/domain/entities.ts';
@@ -173,7 +174,7 @@ const mentoring = createMentoring({
   clock,
   messenger: new TeamsMentorMessenger({ reach, clock }),
   log: createLogger('warn'),
-  defaultTimeZone: tz,
+  sendPolicy: await openSendPolicies(store, repos, tz),
   newId: () => String(Math.random()),
 });
 clock.set('2026-11-06T14:05:00Z');

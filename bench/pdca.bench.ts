@@ -10,8 +10,8 @@ import { buildCheckEvidence, evidencePeriod } from '../src/domain/check-evidence
 import { schoolClock } from '../src/domain/cycle-service.ts';
 import { createTeam, linkTeam } from '../src/domain/education-teams.ts';
 import { captureTeamInstall } from '../src/domain/install.ts';
-import { startOfDay } from '../src/domain/school-year.ts';
 import { competencies } from '../src/domain/types.ts';
+import { startOfDay } from '../src/domain/zoned-time.ts';
 import { createLogger } from '../src/log.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { pdcaServices } from '../src/teams/features/pdca.ts';

@@ -14,8 +14,11 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 /** Where teamsapp.yml's zipDeploy picks the staged app up (its artifactFolder). */
 export const defaultOutDir = '.deploy';
 
-/** Everything App Service needs besides node_modules: the code, card templates, reflection flows, locales (in src). */
-export const runtimeEntries = ['package.json', 'package-lock.json', 'src', 'cards', 'prompts'] as const;
+/**
+ * Everything App Service needs besides node_modules: the code, card templates, reflection flows, the shipped
+ * school holidays (every proactive message asks them), locales (in src).
+ */
+export const runtimeEntries = ['package.json', 'package-lock.json', 'src', 'cards', 'prompts', 'calendar'] as const;
 
 // Marks a folder as made by stage(), so a mistyped --out never empties anything else.
 const marker = '.staged-by-lob-reflectie';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '@microsoft/teams.apps';
+import { openSendPolicies } from './calendar/send-policies.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { FlowCatalog } from './domain/flows.ts';
@@ -138,6 +139,7 @@ export async function buildBot(options: BotOptions) {
     baseUrl: config.publicUrl ?? `http://${config.HOST}:${config.PORT}`,
   });
   const evidence = await openEvidenceSource(store, repos, options.evidence);
+  const sendPolicy = await openSendPolicies(store, repos, config.DEFAULT_TIME_ZONE);
   const jobs = new JobRunner({ leases, clock, log, ...(options.instanceId ? { owner: options.instanceId } : {}) });
   const deps: BotDeps = {
     config,
@@ -159,6 +161,7 @@ export async function buildBot(options: BotOptions) {
     downloads,
     cycles,
     evidence,
+    sendPolicy,
   };
   for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
   // Every request is verified unless development mode is on (config refuses that on App Service).

@@ -1,24 +1,23 @@
-import { shippedHolidays } from './calendar/load-holidays.ts';
 import type { Clock } from './clock.ts';
-import { type SendPolicy, sendPolicy } from './domain/calendar.ts';
 import { CampaignPlanner } from './domain/campaign-planner.ts';
 import type { CampaignRepositories, LeasePort } from './domain/campaign-ports.ts';
 import { CampaignService } from './domain/campaign-service.ts';
 import type { FlowCatalog } from './domain/flows.ts';
 import type { Repositories } from './domain/ports.ts';
+import type { SendPolicies } from './domain/quiet-hours.ts';
 import type { Logger } from './log.ts';
 import { openCampaignRepositories } from './store/campaign-repositories.ts';
 import type { DocumentStore } from './store/document-store.ts';
 
 // The campaign engine's core, put together once for the bot (src/teams/campaign-engine.ts adds the
-// sender and the status cards) and once for the command line: repositories, the school calendar,
-// the planner and the service coordinators use.
+// sender and the status cards) and once for the command line: repositories, the planner and the
+// service coordinators use. When prompts may go out is the schools' send policy (domain/quiet-hours.ts).
 
 export interface CampaignCore {
   camp: CampaignRepositories;
   planner: CampaignPlanner;
   service: CampaignService;
-  policyFor(schoolId: string): Promise<SendPolicy>;
+  policyFor: SendPolicies;
 }
 
 export async function buildCampaignCore(input: {
@@ -28,15 +27,11 @@ export async function buildCampaignCore(input: {
   clock: Clock;
   leases: LeasePort;
   owner: string;
-  defaultTimeZone: string;
+  sendPolicy: SendPolicies;
   log: Logger;
 }): Promise<CampaignCore> {
   const camp = await openCampaignRepositories(input.store);
-  const holidays = shippedHolidays();
-  const policyFor = async (schoolId: string) => {
-    const [school, calendar] = await Promise.all([input.repos.schools.get(schoolId), camp.calendars.get(schoolId)]);
-    return sendPolicy(calendar, school?.timeZone ?? input.defaultTimeZone, holidays);
-  };
+  const policyFor = input.sendPolicy;
   const planner = new CampaignPlanner({
     repos: input.repos,
     camp,

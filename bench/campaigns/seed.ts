@@ -1,4 +1,5 @@
 import { shippedHolidays } from '../../src/calendar/load-holidays.ts';
+import { openSendPolicies } from '../../src/calendar/send-policies.ts';
 import { buildCampaignCore } from '../../src/campaign-setup.ts';
 import { systemClock } from '../../src/clock.ts';
 import { ids, newGroup } from '../../src/domain/campaigns.ts';
@@ -35,7 +36,7 @@ export async function seedSchool(store: DocumentStore, students: number, service
     clock: systemClock,
     leases: await Leases.open(store),
     owner: 'bench-seed',
-    defaultTimeZone: 'Europe/Amsterdam',
+    sendPolicy: await openSendPolicies(store, repos, 'Europe/Amsterdam'),
     log: createLogger('error'),
   });
   await core.camp.calendars.ensure(benchSchool, now);

@@ -10,8 +10,9 @@ import type { DoneProblem, MilestoneProblem, MilestoneState, PhaseCount } from '
 import { maxDescription, maxLink, maxNote, maxTitle } from '../domain/cycle-service.ts';
 import type { DefaultTexts } from '../domain/cycle-template.ts';
 import { type CyclePhase, cyclePhases, type MilestoneOwner, maxMilestones, ownerRoles } from '../domain/quality-cycle.ts';
-import type { LocalDate, SchoolYear } from '../domain/school-year.ts';
+import type { SchoolYear } from '../domain/school-year.ts';
 import { competencies, type Locale } from '../domain/types.ts';
+import type { LocalDate } from '../domain/zoned-time.ts';
 import { t, texts } from '../i18n.ts';
 import { type AdaptiveCard, render } from './cards.ts';
 

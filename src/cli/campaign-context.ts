@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { openSendPolicies } from '../calendar/send-policies.ts';
 import { buildCampaignCore, type CampaignCore } from '../campaign-setup.ts';
 import type { FlowCatalog } from '../domain/flows.ts';
 import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../flows/load-flows.ts';
@@ -15,7 +16,7 @@ export async function cliCampaignCore(ctx: CliContext): Promise<CampaignCore & {
     clock: ctx.install.clock,
     leases: await Leases.open(ctx.store),
     owner: `cli-${randomUUID()}`,
-    defaultTimeZone: ctx.config.DEFAULT_TIME_ZONE,
+    sendPolicy: await openSendPolicies(ctx.store, ctx.repos, ctx.config.DEFAULT_TIME_ZONE),
     log: ctx.log,
   });
   return { ...core, flows };

@@ -1,10 +1,10 @@
 import type { Clock } from '../clock.ts';
 import { mapLimit } from '../pool.ts';
-import { nextAllowed, type SendPolicy } from './calendar.ts';
 import type { CampaignRepositories, LeasePort } from './campaign-ports.ts';
 import { type Activity, type Campaign, ids, type OccurrenceSpec, occurrencesOf, spreadDue } from './campaigns.ts';
 import type { Person } from './entities.ts';
 import type { Repositories } from './ports.ts';
+import { nextAllowed, type SendPolicies, type SendPolicy } from './quiet-hours.ts';
 
 // schedule → outbox. The planner works out, from the store and the clock, every occurrence that is due
 // up to now and not planned yet, and turns it into one delivery per student: the durable outbox the
@@ -19,7 +19,7 @@ export interface PlannerDeps {
   clock: Clock;
   leases: LeasePort;
   owner: string;
-  policyFor(schoolId: string): Promise<SendPolicy>;
+  policyFor: SendPolicies;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -210,7 +210,7 @@ export class CampaignPlanner {
       await mapLimit(students, 8, async ({ person, groupId }) => {
         const id = ids.delivery(spec.id, person.id);
         // Looked at again within a day at the latest: a student may end a pause early.
-        const allowed = nextAllowed(from, policy, person.pause) ?? from;
+        const allowed = nextAllowed(from, policy, 'campaign-prompt', person.pause) ?? from;
         const dueAt = spreadDue(Math.min(allowed.getTime(), from.getTime() + recheckMs), id);
         await camp.deliveries.ensure({
           id,

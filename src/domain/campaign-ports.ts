@@ -1,4 +1,4 @@
-import type { SchoolCalendar } from './calendar.ts';
+import type { CalendarRepository } from './calendar.ts';
 import type {
   Activity,
   ActivityType,
@@ -15,13 +15,6 @@ import type { Mutate } from './ports.ts';
 // The campaign engine's storage, written once over the document store (src/store/campaign-repositories.ts).
 // Everything is partitioned per school. The PDCA Check evidence (issue 6) reads activities, groups and
 // the delivery ledger through the documented methods here; docs/campaigns.md lists them.
-
-export interface CalendarRepository {
-  get(schoolId: string): Promise<SchoolCalendar | undefined>;
-  /** Creates the school's calendar with the defaults when it has none; returns the stored one. */
-  ensure(schoolId: string, at: string): Promise<SchoolCalendar>;
-  update(schoolId: string, mutate: Mutate<SchoolCalendar>): Promise<SchoolCalendar>;
-}
 
 export interface GroupRepository {
   get(schoolId: string, id: string): Promise<Group | undefined>;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import type { SendPolicy } from './calendar.ts';
 import type { CampaignPlanner, PlanResult } from './campaign-planner.ts';
 import type { CampaignRepositories } from './campaign-ports.ts';
 import { type CampaignStatus, campaignStatus } from './campaign-status.ts';
@@ -17,6 +16,7 @@ import {
 } from './campaigns.ts';
 import type { Flow, FlowCatalog } from './flows.ts';
 import type { Repositories } from './ports.ts';
+import type { SendPolicies } from './quiet-hours.ts';
 
 // What coordinators do with campaigns, whether from Teams or the command line: create one (checked and
 // refused with reasons), pause, resume, stop, and read its status.
@@ -27,7 +27,7 @@ export interface CampaignServiceDeps {
   flows: FlowCatalog;
   clock: Clock;
   planner: CampaignPlanner;
-  policyFor(schoolId: string): Promise<SendPolicy>;
+  policyFor: SendPolicies;
   /** Whether a flow has a preparation prompt (the prompt library decides). */
   hasPreparation(flow: Flow): boolean;
 }

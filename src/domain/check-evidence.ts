@@ -1,8 +1,9 @@
 import { type Aggregate, aggregate, aggregateGroups, mayShowAggregate } from './aggregates.ts';
 import type { SchoolClock } from './cycle-service.ts';
 import type { EducationTeam } from './quality-cycle.ts';
-import { addDays, type LocalDate, previousSchoolYear, type SchoolYear, startOfDay } from './school-year.ts';
+import { previousSchoolYear, type SchoolYear } from './school-year.ts';
 import { type Competency, competencies } from './types.ts';
+import { addDays, type LocalDate, startOfDay } from './zoned-time.ts';
 
 // Evidence for the Check phase, from the product's own data: what the team did (activities, prompts,
 // reminders), whether students were reached and answered, which career competencies their reflections

@@ -18,7 +18,8 @@ import {
   type QualityCycle,
   schoolCycleId,
 } from './quality-cycle.ts';
-import { addDays, daysBetween, type LocalDate, wallClock } from './school-year.ts';
+import { isAllowed, type SendPolicies } from './quiet-hours.ts';
+import { addDays, daysBetween, type LocalDate } from './zoned-time.ts';
 
 // Reminders for the quality cycle, worked out from the store and the clock on every run: a milestone is
 // posted in its team's channel and sent to its owners N days before it is due, and escalated to the team
@@ -47,15 +48,11 @@ export interface CycleNotifier {
 
 export interface ReminderDeps extends CycleDeps {
   notifier: CycleNotifier;
+  /** The school's quiet hours (./quiet-hours.ts): reminders wait for them; a later run catches up. */
+  sendPolicy: SendPolicies;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
   /** How long one run may hold a milestone while it sends. */
   claimMs?: number;
-}
-
-/** Reminders go out on weekdays between 08:00 and 18:00 in the school's time zone; a later run catches up. */
-export function isWorkingTime(now: Date, timeZone: string): boolean {
-  const { weekday, hour } = wallClock(now, timeZone);
-  return weekday >= 1 && weekday <= 5 && hour >= 8 && hour < 18;
 }
 
 /** A milestone overdue longer than this is no longer announced in the channel (it is escalated instead). */
@@ -88,7 +85,7 @@ export class CycleReminders {
       result.schools++;
       const year = await ensureYear(this.deps, school.id, clock.year);
       const days = remindDays(year.school);
-      const working = isWorkingTime(now, clock.timeZone);
+      const working = isAllowed(now, await this.deps.sendPolicy(school.id), 'pdca-reminder');
       const all: { cycle: QualityCycle; team: EducationTeam | undefined }[] = [
         { cycle: year.school, team: undefined },
         ...year.teams,

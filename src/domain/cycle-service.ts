@@ -18,16 +18,9 @@ import {
   type TemplateMilestone,
   teamCycleId,
 } from './quality-cycle.ts';
-import {
-  inSchoolYear,
-  isLocalDate,
-  type LocalDate,
-  localDateOf,
-  previousSchoolYear,
-  type SchoolYear,
-  schoolYearOf,
-} from './school-year.ts';
+import { inSchoolYear, previousSchoolYear, type SchoolYear, schoolYearOf } from './school-year.ts';
 import { type Locale, normalizeEmail, type Role } from './types.ts';
+import { isDate, type LocalDate, localDate } from './zoned-time.ts';
 
 // The cycle of a school year: created on first use (from last year's, or the shipped default), edited per
 // school and per team, milestones marked done by their owners. Refusals come back as problems with a
@@ -57,7 +50,7 @@ export interface SchoolClock {
 export async function schoolClock(deps: CycleDeps, schoolId: string, at: Date = deps.clock.now()): Promise<SchoolClock> {
   const school = await deps.repos.schools.get(schoolId);
   const timeZone = school?.timeZone ?? deps.defaults.timeZone;
-  const today = localDateOf(at, timeZone);
+  const today = localDate(at, timeZone);
   return { school, timeZone, locale: school?.defaultLocale ?? deps.defaults.locale, today, year: schoolYearOf(today) };
 }
 
@@ -251,7 +244,7 @@ async function checkInput(
   if (length(description) > maxDescription) problems.push({ field: 'description', code: 'too-long' });
   const due = input.due !== undefined ? input.due.trim() : current?.due;
   if (!due) problems.push({ field: 'due', code: 'required' });
-  else if (!isLocalDate(due)) problems.push({ field: 'due', code: 'invalid' });
+  else if (!isDate(due)) problems.push({ field: 'due', code: 'invalid' });
   else if (!inSchoolYear(due, year)) problems.push({ field: 'due', code: 'outside-year', year });
   let owner = current?.owner;
   if (input.owner !== undefined || !owner) {

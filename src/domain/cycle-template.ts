@@ -1,5 +1,6 @@
 import type { CyclePhase, Milestone, OwnerRole, TemplateMilestone } from './quality-cycle.ts';
-import { type LocalDate, type SchoolYear, shiftYears } from './school-year.ts';
+import type { SchoolYear } from './school-year.ts';
+import { type LocalDate, shiftYears } from './zoned-time.ts';
 
 // The cycle a school gets when it starts: faithful to the two levels of ../shared/domain.md. The school's
 // LOB policy plan is the coordinator's; each team's work plan is its team leader's. Coordinators edit both

@@ -1,6 +1,6 @@
 import type { Mutate } from './ports.ts';
-import type { LocalDate } from './school-year.ts';
 import type { Locale } from './types.ts';
+import type { LocalDate } from './zoned-time.ts';
 
 // The yearly quality cycle (PDCA) at two levels, as ../shared/domain.md describes it: the school's LOB
 // policy plan and each education team's LOB work plan. An education team is a department or year team

@@ -1,10 +1,14 @@
-// Wall-clock time in a school's time zone, with the platform's Intl data only (no time-zone library).
-// Schedules are written as local dates and times ("the same day at 16:00"); the engine works in UTC
-// instants. These helpers convert between the two, including across daylight-saving changes.
+// Dates and wall-clock time in a school's time zone, with the platform's Intl data only (no time-zone
+// library). The one home of this arithmetic: schedules, due dates, pauses and quiet hours are written as
+// local dates and times ("the same day at 16:00", "due on 31 January"); the engine stores UTC instants.
+// A calendar day is a plain 'YYYY-MM-DD' string: such strings compare and sort as dates, so they are
+// what is stored.
+
+/** A calendar day, 'YYYY-MM-DD'. */
+export type LocalDate = string;
 
 export interface LocalTime {
-  /** YYYY-MM-DD */
-  date: string;
+  date: LocalDate;
   /** HH:MM */
   time: string;
   /** 1 = Monday ... 7 = Sunday (ISO). */
@@ -26,14 +30,11 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
-      weekday: 'short',
     });
     formatters.set(timeZone, f);
   }
   return f;
 }
-
-const weekdays: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 export function isTimeZone(timeZone: string): boolean {
   try {
@@ -44,20 +45,21 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-function partsOf(instant: Date, timeZone: string): LocalTime {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
-  const hour = Number(parts['hour']);
-  const minute = Number(parts['minute']);
-  return {
-    date: `${parts['year']}-${parts['month']}-${parts['day']}`,
-    time: `${parts['hour']}:${parts['minute']}`,
-    weekday: weekdays[parts['weekday'] ?? ''] ?? 1,
-    minutes: hour * 60 + minute,
-  };
+/** Local offset (local minus UTC) at an instant, in ms, to the minute. */
+function offsetAt(ms: number, timeZone: string): number {
+  const p: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(ms))) p[part.type] = part.value;
+  const localAsUtc = Date.UTC(
+    Number(p['year']),
+    Number(p['month']) - 1,
+    Number(p['day']),
+    Number(p['hour']),
+    Number(p['minute']),
+  );
+  return localAsUtc - Math.floor(ms / 60_000) * 60_000;
 }
 
-// Asking Intl for the parts of every instant is slow (every prompt asks "is it quiet hours?"). The
+// Asking Intl for the parts of every instant is slow (every message asks "is it quiet hours?"). The
 // offset from UTC only changes at DST transitions, which fall on quarter hours in every zone, so it is
 // looked up once per zone per quarter hour and the rest is arithmetic.
 const quarterMs = 15 * 60_000;
@@ -67,9 +69,7 @@ function offsetOfQuarter(quarterStart: number, timeZone: string): number {
   const key = `${timeZone}|${quarterStart}`;
   let offset = offsets.get(key);
   if (offset === undefined) {
-    const l = partsOf(new Date(quarterStart), timeZone);
-    const [y, mo, d] = l.date.split('-').map(Number) as [number, number, number];
-    offset = Date.UTC(y, mo - 1, d, Math.floor(l.minutes / 60), l.minutes % 60) - quarterStart;
+    offset = offsetAt(quarterStart, timeZone);
     if (offsets.size > 5000) offsets.clear();
     offsets.set(key, offset);
   }
@@ -78,6 +78,7 @@ function offsetOfQuarter(quarterStart: number, timeZone: string): number {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** The wall clock in a time zone at an instant. */
 export function localTime(instant: Date, timeZone: string): LocalTime {
   const ms = instant.getTime();
   const local = new Date(ms + offsetOfQuarter(Math.floor(ms / quarterMs) * quarterMs, timeZone));
@@ -92,14 +93,29 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
   };
 }
 
+/** The calendar day in a time zone at an instant. */
+export function localDate(instant: Date, timeZone: string): LocalDate {
+  return localTime(instant, timeZone).date;
+}
+
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 const timePattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-export function isDate(value: string): boolean {
-  const m = datePattern.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
+function dateParts(date: LocalDate): [number, number, number] {
+  const m = datePattern.exec(date);
+  if (!m) throw new Error(`not a date: ${date}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+function fromUtc(ms: number): LocalDate {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** True for an existing calendar day written as 'YYYY-MM-DD', in the years a school plans for. */
+export function isDate(value: unknown): value is LocalDate {
+  if (typeof value !== 'string' || !datePattern.test(value)) return false;
+  const [y, m, d] = dateParts(value);
+  return fromUtc(Date.UTC(y, m - 1, d)) === value && y >= 2000 && y <= 2200;
 }
 
 /** HH:MM, 00:00 to 23:59 ("24:00" is accepted by minutesOf only, as the end of a day). */
@@ -115,42 +131,48 @@ export function minutesOf(time: string): number {
 }
 
 export function timeOf(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
-export function addDays(date: string, days: number): string {
-  const m = datePattern.exec(date);
-  if (!m) throw new Error(`not a date: ${date}`);
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days)).toISOString().slice(0, 10);
+export function addDays(date: LocalDate, days: number): LocalDate {
+  const [y, m, d] = dateParts(date);
+  return fromUtc(Date.UTC(y, m - 1, d + days));
+}
+
+/** Whole days from `a` to `b` (negative when b is earlier). */
+export function daysBetween(a: LocalDate, b: LocalDate): number {
+  const [ya, ma, da] = dateParts(a);
+  const [yb, mb, db] = dateParts(b);
+  return Math.round((Date.UTC(yb, mb - 1, db) - Date.UTC(ya, ma - 1, da)) / 86_400_000);
+}
+
+/** The same day `years` later; 29 February becomes 28 February in a common year. */
+export function shiftYears(date: LocalDate, years: number): LocalDate {
+  const [y, m, d] = dateParts(date);
+  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
+  return fromUtc(Date.UTC(y + years, m - 1, Math.min(d, last)));
 }
 
 /** ISO weekday (1 = Monday) of a calendar date. */
-export function weekdayOf(date: string): number {
-  const m = datePattern.exec(date);
-  if (!m) throw new Error(`not a date: ${date}`);
-  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDay();
+export function weekdayOf(date: LocalDate): number {
+  const [y, m, d] = dateParts(date);
+  const day = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
   return day === 0 ? 7 : day;
-}
-
-/** Local offset (local minus UTC) at an instant, in ms, to the minute. */
-function offsetAt(ms: number, timeZone: string): number {
-  const l = partsOf(new Date(ms), timeZone);
-  const [y, mo, d] = l.date.split('-').map(Number) as [number, number, number];
-  const localAsUtc = Date.UTC(y, mo - 1, d, Math.floor(l.minutes / 60), l.minutes % 60);
-  return localAsUtc - Math.floor(ms / 60_000) * 60_000;
 }
 
 /**
  * The instant at which the wall clock in `timeZone` shows `date` `time`. A time skipped by the spring
  * DST change moves forward by the gap (02:30 becomes 03:30); an ambiguous autumn time picks one of the two.
  */
-export function zonedInstant(date: string, time: string, timeZone: string): Date {
-  const m = datePattern.exec(date);
-  if (!m) throw new Error(`not a date: ${date}`);
-  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 0, minutesOf(time));
+export function zonedInstant(date: LocalDate, time: string, timeZone: string): Date {
+  const [y, m, d] = dateParts(date);
+  const asUtc = Date.UTC(y, m - 1, d, 0, minutesOf(time));
   const guess = asUtc - offsetAt(asUtc, timeZone);
   const offset = offsetAt(guess, timeZone);
   return new Date(guess + offset === asUtc ? guess : asUtc - offset);
+}
+
+/** The instant a day starts (00:00) in a time zone. */
+export function startOfDay(date: LocalDate, timeZone: string): Date {
+  return zonedInstant(date, '00:00', timeZone);
 }

@@ -1,7 +1,5 @@
-import { defaultQuietHours, type SchoolCalendar } from '../domain/calendar.ts';
 import type {
   ActivityRepository,
-  CalendarRepository,
   CampaignRepositories,
   CampaignRepository,
   DeliveryFilter,
@@ -22,14 +20,16 @@ import {
   type Occurrence,
 } from '../domain/campaigns.ts';
 import type { Mutate } from '../domain/ports.ts';
+import { openCalendars } from './calendar-repository.ts';
 import {
   type Collection,
   type Condition,
   ConflictError,
   createOrGet,
-  type Doc,
   type DocumentStore,
   NotFoundError,
+  type Stored,
+  stored,
   update,
 } from './document-store.ts';
 
@@ -37,41 +37,8 @@ import {
 // school: a school's outbox query (deliveries due now) and a campaign's status counts stay in one
 // partition on Cosmos DB.
 
-type Stored<T> = T & Doc;
-
-function stored<T>(mutate: Mutate<T>): Mutate<Stored<T>> {
-  return (current) => mutate(current) as Stored<T> | undefined;
-}
-
 function withPk<T extends { id: string; schoolId: string }>(entity: T): Stored<T> {
   return { ...entity, pk: entity.schoolId } as Stored<T>;
-}
-
-const calendarId = 'calendar';
-
-class Calendars implements CalendarRepository {
-  private readonly c: Collection<Stored<SchoolCalendar>>;
-  constructor(c: Collection<Stored<SchoolCalendar>>) {
-    this.c = c;
-  }
-  get(schoolId: string) {
-    return this.c.get(schoolId, calendarId);
-  }
-  async ensure(schoolId: string, at: string) {
-    const { doc } = await createOrGet(this.c, {
-      id: calendarId,
-      pk: schoolId,
-      schoolId,
-      quietHours: defaultQuietHours,
-      addedHolidays: [],
-      removedHolidays: [],
-      updatedAt: at,
-    });
-    return doc;
-  }
-  update(schoolId: string, mutate: Mutate<SchoolCalendar>) {
-    return update(this.c, schoolId, calendarId, stored(mutate));
-  }
 }
 
 class Groups implements GroupRepository {
@@ -294,7 +261,7 @@ export function openCampaignRepositories(store: DocumentStore): Promise<Campaign
   if (!pending) {
     pending = (async () => {
       const [calendars, groups, members, activities, campaigns, occurrences, deliveries] = await Promise.all([
-        store.collection<Stored<SchoolCalendar>>({ name: 'calendars', indexes: [] }),
+        openCalendars(store),
         store.collection<Stored<Group>>({ name: 'groups', indexes: [] }),
         store.collection<Stored<GroupMembership>>({ name: 'group_members', indexes: ['groupId', 'personId'] }),
         store.collection<Stored<Activity>>({ name: 'activities', indexes: ['type', 'endsAt'] }),
@@ -304,7 +271,7 @@ export function openCampaignRepositories(store: DocumentStore): Promise<Campaign
         store.collection<Stored<Delivery>>({ name: 'deliveries', indexes: ['dueAt', 'campaignId'] }),
       ]);
       return {
-        calendars: new Calendars(calendars),
+        calendars,
         groups: new Groups(groups, members),
         activities: new Activities(activities),
         campaigns: new Campaigns(campaigns),

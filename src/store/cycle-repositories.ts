@@ -6,16 +6,10 @@ import type {
   QualityCycle,
   QualityCycleRepository,
 } from '../domain/quality-cycle.ts';
-import { type Collection, createOrGet, type Doc, type DocumentStore, update } from './document-store.ts';
+import { type Collection, createOrGet, type DocumentStore, type Stored, stored, update } from './document-store.ts';
 
 // Education teams and their quality cycles, both partitioned per school: a school's whole cycle (a
 // handful of teams, a few milestones each) is read with one partition query.
-
-type Stored<T> = T & Doc;
-
-function stored<T>(mutate: Mutate<T>): Mutate<Stored<T>> {
-  return (current) => mutate(current) as Stored<T> | undefined;
-}
 
 class Teams implements EducationTeamRepository {
   private readonly c: Collection<Stored<EducationTeam>>;

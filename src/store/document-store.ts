@@ -88,6 +88,14 @@ export function isRange(c: Condition): c is { lt?: Scalar; lte?: Scalar; gt?: Sc
   );
 }
 
+/** An entity as stored: with its partition key and version. */
+export type Stored<T> = T & Doc;
+
+/** A domain mutation (on the entity) as a mutation of the stored document. */
+export function stored<T>(mutate: (current: T) => T | undefined): (current: Stored<T>) => Stored<T> | undefined {
+  return (current) => mutate(current) as Stored<T> | undefined;
+}
+
 /**
  * Read-modify-write with optimistic concurrency: re-reads and re-applies `mutate` when another writer got
  * there first, and reports (throws ConflictError) when it keeps losing. `mutate` returns undefined to

@@ -17,16 +17,10 @@ import type {
   OutboxRepository,
 } from '../domain/mentoring/ports.ts';
 import type { Mutate, Repositories } from '../domain/ports.ts';
-import { type Collection, createOrGet, type Doc, type DocumentStore, update } from './document-store.ts';
+import { type Collection, createOrGet, type DocumentStore, type Stored, stored, update } from './document-store.ts';
 
 // The mentor side's collections. Partition keys follow who the data belongs to: the mentor (settings,
 // digests, follow-ups), the student (feedforward notes: they are the student's), the recipient (outbox).
-
-type Stored<T> = T & Doc;
-
-function stored<T>(mutate: Mutate<T>): Mutate<Stored<T>> {
-  return (current) => mutate(current) as Stored<T> | undefined;
-}
 
 class Settings implements MentorSettingsRepository {
   private readonly c: Collection<Stored<MentorSettings>>;

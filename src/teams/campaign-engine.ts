@@ -109,7 +109,7 @@ export function campaignEngine(deps: BotDeps): Promise<CampaignEngine> {
         clock,
         leases: deps.leases,
         owner: deps.jobs.owner,
-        defaultTimeZone: config.DEFAULT_TIME_ZONE,
+        sendPolicy: deps.sendPolicy,
         log,
       });
       const board = new StatusBoard(deps, core);

@@ -1,13 +1,13 @@
 import { campaignPromptCard } from '../cards/campaign-cards.ts';
 import { type AdaptiveCard, preparationCard } from '../cards/cards.ts';
 import type { Clock } from '../clock.ts';
-import { nextAllowed, quietReason, type SendPolicy } from '../domain/calendar.ts';
 import { recheckMs } from '../domain/campaign-planner.ts';
 import type { CampaignRepositories, LeasePort } from '../domain/campaign-ports.ts';
 import { type Activity, type Campaign, type Delivery, finalDeliveryStates, spreadDue } from '../domain/campaigns.ts';
 import type { Person, Reflection } from '../domain/entities.ts';
 import type { FlowCatalog } from '../domain/flows.ts';
 import type { Repositories } from '../domain/ports.ts';
+import { nextAllowed, quietReason, type SendPolicies, type SendPolicy } from '../domain/quiet-hours.ts';
 import type { ReflectionService } from '../domain/reflections.ts';
 import type { Logger } from '../log.ts';
 import { DuplicateError } from '../store/document-store.ts';
@@ -46,7 +46,7 @@ export interface SenderDeps {
   /** This instance, in claims and leases. */
   owner: string;
   leases: LeasePort;
-  policyFor(schoolId: string): Promise<SendPolicy>;
+  policyFor: SendPolicies;
   /** A campaign's numbers changed (its status cards are updated). */
   onChange?: (schoolId: string, campaignId: string) => void;
 }
@@ -296,9 +296,9 @@ export class CampaignSender {
   ): Promise<boolean> {
     const policy = await this.policy(ctx, d.schoolId);
     const now = this.deps.clock.now();
-    const why = quietReason(now, policy, student.pause);
+    const why = quietReason(now, policy, 'campaign-prompt', student.pause);
     if (!why) return false;
-    const at = nextAllowed(now, policy, student.pause) ?? new Date(now.getTime() + recheckMs);
+    const at = nextAllowed(now, policy, 'campaign-prompt', student.pause) ?? new Date(now.getTime() + recheckMs);
     // A first prompt waits for holidays and weekends (the school's rhythm), but a pause is the student's
     // choice: past the window it is closed with the reason instead of sent weeks late. A reminder that
     // would only fit after the window is not sent at all.

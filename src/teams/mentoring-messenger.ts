@@ -1,7 +1,7 @@
 import { digestCard, handoverCard, noteCard, reminderCard } from '../cards/mentor-cards.ts';
 import type { Clock } from '../clock.ts';
 import type { MentorMessenger } from '../domain/mentoring/ports.ts';
-import { localDate } from '../domain/mentoring/schedule.ts';
+import { localDate } from '../domain/zoned-time.ts';
 import { t } from '../i18n.ts';
 import type { Reach } from './reach.ts';
 

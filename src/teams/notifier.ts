@@ -1,9 +1,9 @@
 import { mentorItemCard } from '../cards/mentor-cards.ts';
 import type { Clock } from '../clock.ts';
 import type { FlowCatalog } from '../domain/flows.ts';
-import { localDate } from '../domain/mentoring/schedule.ts';
 import { buildSection } from '../domain/mentoring/sections.ts';
 import type { Notifier, Repositories } from '../domain/ports.ts';
+import { localDate } from '../domain/zoned-time.ts';
 import { t } from '../i18n.ts';
 import type { Reach } from './reach.ts';
 

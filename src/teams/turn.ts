@@ -11,6 +11,7 @@ import type { FollowUps } from '../domain/follow-up.ts';
 import type { InstallDeps } from '../domain/install.ts';
 import type { Repositories } from '../domain/ports.ts';
 import type { CycleRepositories } from '../domain/quality-cycle.ts';
+import type { SendPolicies } from '../domain/quiet-hours.ts';
 import type { ReflectionService } from '../domain/reflections.ts';
 import type { RoleResolver } from '../domain/roles.ts';
 import type { Router } from '../domain/routing.ts';
@@ -50,6 +51,8 @@ export interface BotDeps {
   cycles: CycleRepositories;
   /** Figures for the Check phase; the campaign ledger and mentor follow-up plug in here (BotOptions.evidence). */
   evidence: CheckEvidenceSource;
+  /** When the bot may message people of a school on its own initiative (src/domain/quiet-hours.ts). */
+  sendPolicy: SendPolicies;
 }
 
 /** One inbound activity from an identified person. */

@@ -6,28 +6,31 @@ import { type RunningBot, startBot } from '../../src/app.ts';
 import { runCli } from '../../src/cli/main.ts';
 import type { Clock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
-import { localDate, localParts, zonedInstant } from '../../src/domain/mentoring/schedule.ts';
+import { isAllowed } from '../../src/domain/quiet-hours.ts';
+import { addDays, localDate, zonedInstant } from '../../src/domain/zoned-time.ts';
 import { createLogger } from '../../src/log.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { cardText, Playground, type PlaygroundMessage } from '../helpers/playground.ts';
+import { schoolPolicy } from '../helpers/send-policy.ts';
 
 // The README's walk-through, automated: a student in one Playground, their mentor in another, one bot,
 // the mentor assigned with the CLI, the bot restarted in between, the digest triggered from the CLI.
 
 /**
  * Real time, moved back to the last school day at 10:00 (Amsterdam) before now: the bot does not write to
- * students in the evening or at weekends, and this test must pass whenever it runs.
+ * students in the evening, at weekends or in school holidays, and this test must pass whenever it runs.
  */
 class SchoolHoursClock implements Clock {
   private readonly offsetMs: number;
   constructor() {
     const now = Date.now();
     const tz = 'Europe/Amsterdam';
-    for (let back = 0; back < 10; back++) {
-      const p = localParts(new Date(now - back * 86_400_000), tz);
-      const candidate = zonedInstant(p.year, p.month, p.day, 10, 0, tz).getTime();
-      if (p.weekday <= 5 && candidate < now - 3_600_000) {
-        this.offsetMs = candidate - now;
+    const school = schoolPolicy();
+    const today = localDate(new Date(now), tz);
+    for (let back = 0; back < 60; back++) {
+      const candidate = zonedInstant(addDays(today, -back), '10:00', tz);
+      if (isAllowed(candidate, school, 'mentor-note') && candidate.getTime() < now - 3_600_000) {
+        this.offsetMs = candidate.getTime() - now;
         return;
       }
     }

@@ -1,7 +1,7 @@
 import type { CampaignFigures, EvidenceGroup, EvidenceQuery, FollowUpFigures } from '../../src/domain/check-evidence.ts';
 import type { EducationTeam } from '../../src/domain/quality-cycle.ts';
-import type { LocalDate } from '../../src/domain/school-year.ts';
 import type { CampaignLedgerEvidence, MentorFollowUpEvidence } from '../../src/domain/store-evidence.ts';
+import type { LocalDate } from '../../src/domain/zoned-time.ts';
 
 // In-memory stand-ins for the campaign delivery ledger (issue 4) and mentor follow-up (issue 5), holding
 // rows the way those engines do and counting them exactly as docs/pdca.md specifies the ports. They are

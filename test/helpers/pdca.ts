@@ -3,8 +3,8 @@ import { ManualClock } from '../../src/clock.ts';
 import { ensurePersonByEmail } from '../../src/domain/assignments.ts';
 import { createTeam } from '../../src/domain/education-teams.ts';
 import type { Reflection } from '../../src/domain/entities.ts';
-import { type LocalDate, startOfDay } from '../../src/domain/school-year.ts';
 import type { Competency, Role } from '../../src/domain/types.ts';
+import { type LocalDate, startOfDay } from '../../src/domain/zoned-time.ts';
 import { pdcaServices } from '../../src/teams/features/pdca.ts';
 import { type TestUser, tenantId, testUser } from './activities.ts';
 import { cardText as playgroundCardText } from './playground.ts';
@@ -67,6 +67,8 @@ export interface PdcaSchool {
   runReminders(): Promise<unknown>;
   /** Every stored document (to prove a refusal stored nothing). */
   snapshot(): Record<string, string[]>;
+  /** The folder of the store file: DATA_DIR for the command line on the same store. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function startPdcaSchool(start: LocalDate, options: { teamId?: stri
       return outcome.status === 'ran' ? outcome.result : undefined;
     },
     snapshot: () => snapshot(file.file),
+    dataDir: file.dir,
     stop: async () => {
       await t.stop();
       await file.store.close();

@@ -7,10 +7,11 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 // Every document of every collection in a SQLite store file, read through a second connection, so that
 // collections added by any feature are included without this helper knowing their names.
 
-export function tempStore(): { store: SqliteStore; file: string; remove(): void } {
+/** A store file in a folder of its own, named as the bot and the CLI name it (DATA_DIR=dir reaches it). */
+export function tempStore(): { store: SqliteStore; file: string; dir: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-sec-'));
-  const file = path.join(dir, 'store.db');
-  return { store: SqliteStore.open(file), file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const file = path.join(dir, 'lob-reflectie.db');
+  return { store: SqliteStore.open(file), file, dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function snapshot(file: string): Record<string, string[]> {

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
-import { nextAllowed } from '../../src/domain/mentoring/schedule.ts';
+import { nextAllowed } from '../../src/domain/quiet-hours.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { tenantId } from '../helpers/activities.ts';
 import { cardText, digestsIn, nov, plain, World } from './world.ts';
 
 // The mentor commands of `npm run cli`, on the store file of a running bot.
@@ -83,7 +84,7 @@ describe('npm run cli: digest run and change-mentor', () => {
     // The command ran on the real clock; the bot's clock moves to when the handover may go out.
     const [entry] = await w.mentoring.repos.outbox.listAbout(next.person.id, 'handover', student.person.id);
     expect(entry).toMatchObject({ state: 'pending', previousMentorIds: [old.person.id] });
-    w.clock.set(nextAllowed(new Date(entry!.notBefore), 'Europe/Amsterdam'));
+    w.clock.set(nextAllowed(new Date(entry!.notBefore), await w.t.bot.deps.sendPolicy(tenantId), 'mentor-handover')!);
     expect((await w.runOutbox()).sent).toBe(1);
     expect(cardText(w.cards(next.user).at(-1))).toContain('Er is een student aan je overgedragen');
     expect(cardText(w.cards(old.user).at(-1))).not.toContain('overgedragen');

@@ -97,7 +97,7 @@ export class World {
       clock: this.clock,
       messenger: new TeamsMentorMessenger({ reach: deps.reach, clock: this.clock }),
       log: deps.log,
-      defaultTimeZone: 'Europe/Amsterdam',
+      sendPolicy: deps.sendPolicy,
       newId: deps.install.newId,
       ...parts,
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, type LocalDate } from '../../src/domain/school-year.ts';
+import { addDays, type LocalDate } from '../../src/domain/zoned-time.ts';
 import { type TestUser, tenantId } from '../helpers/activities.ts';
 import { at, type PdcaSchool, startPdcaSchool, teamsTeamId } from '../helpers/pdca.ts';
 

@@ -1,23 +1,16 @@
 import { shippedHolidays } from '../../calendar/load-holidays.ts';
-import {
-  checkHoliday,
-  checkQuietHours,
-  defaultRegion,
-  holidaysFor,
-  type QuietHours,
-  type Region,
-  regions,
-  schoolYearOf,
-  schoolYearRange,
-} from '../../domain/calendar.ts';
-import { isTimeZone, localTime } from '../../domain/zoned-time.ts';
+import { checkHoliday, defaultRegion, holidaysFor, type Region, regions } from '../../domain/calendar.ts';
+import { checkQuietHours, type QuietHours } from '../../domain/quiet-hours.ts';
+import { parseSchoolYear, schoolYearOf } from '../../domain/school-year.ts';
+import { isTimeZone, localDate } from '../../domain/zoned-time.ts';
 import { cliCampaignCore } from '../campaign-context.ts';
 import { CliError, resolveSchool } from '../context.ts';
 import { normalTime } from '../dates.ts';
 import type { CliCommand } from '../registry.ts';
 
 // The school calendar: region (for school holidays), time zone, quiet hours, and the school's own days
-// off. Campaign prompts never go out in quiet hours, at weekends or in a holiday.
+// off. The quiet hours hold every message the bot sends of its own accord; holidays and days off hold
+// what goes to students (src/domain/quiet-hours.ts, docs/quiet-hours.md).
 
 const problems: Record<string, string> = {
   badTime: 'times must be hh:mm (the quiet-after time may be 24:00)',
@@ -38,17 +31,17 @@ export const calendarShowCommand: CliCommand = {
     const calendar = await camp.calendars.ensure(school.id, ctx.install.clock.now().toISOString());
     const year =
       typeof values['year'] === 'string'
-        ? values['year']
-        : schoolYearOf(localTime(ctx.install.clock.now(), school.timeZone).date);
-    if (!/^\d{4}-\d{4}$/.test(year)) throw new CliError('--year must look like 2026-2027');
+        ? parseSchoolYear(values['year'])
+        : schoolYearOf(localDate(ctx.install.clock.now(), school.timeZone));
+    if (!year) throw new CliError('--year must look like 2026-2027');
     const q = calendar.quietHours;
     ctx.out(`School ${school.name}`);
     ctx.out(`  region: ${calendar.region ?? `${defaultRegion} (not set: change with calendar set --region noord|midden|zuid)`}`);
     ctx.out(`  time zone: ${school.timeZone}`);
     ctx.out(`  prompts are sent from ${q.before} until ${q.after}${q.weekends ? ', not at weekends' : ', also at weekends'}`);
-    const range = schoolYearRange(year);
-    const list = holidaysFor(calendar, shippedHolidays()).filter((h) => h.to >= range.from && h.from <= range.to);
-    ctx.out(`  holidays ${year}${list.length ? '' : ': none known (add them with calendar holiday add)'}`);
+    ctx.out('  (these hours hold every message the bot sends itself; holidays hold what goes to students: docs/quiet-hours.md)');
+    const list = holidaysFor(calendar, shippedHolidays()).filter((h) => h.to >= year.start && h.from <= year.end);
+    ctx.out(`  holidays ${year.id}${list.length ? '' : ': none known (add them with calendar holiday add)'}`);
     for (const h of list) ctx.out(`    ${h.from} to ${h.to}  ${h.name}  [${h.key}]`);
     return 0;
   },
@@ -57,7 +50,7 @@ export const calendarShowCommand: CliCommand = {
 export const calendarSetCommand: CliCommand = {
   name: 'calendar set',
   usage: `calendar set [--region ${regions.join('|')}] [--time-zone <IANA zone>] [--quiet-before hh:mm] [--quiet-after hh:mm] [--weekends quiet|allowed] [--school <tenant-id>]`,
-  summary: 'Change the school calendar: region for holidays, time zone, and the hours prompts may be sent.',
+  summary: 'Change the school calendar: region for holidays, time zone, and the hours the bot may send messages.',
   options: {
     region: { type: 'string' },
     'time-zone': { type: 'string' },
@@ -106,7 +99,7 @@ export const calendarSetCommand: CliCommand = {
 export const calendarHolidayAddCommand: CliCommand = {
   name: 'calendar holiday add',
   usage: 'calendar holiday add --name <name> --from <yyyy-mm-dd> [--to <yyyy-mm-dd>] [--school <tenant-id>]',
-  summary: 'Add a day (or days) off of the school: no prompts are sent then.',
+  summary: 'Add a day (or days) off of the school: nothing is sent to students then.',
   options: { name: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);

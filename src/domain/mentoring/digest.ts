@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { Person, School } from '../entities.ts';
 import type { FlowCatalog } from '../flows.ts';
 import { DeliveryError, type Repositories } from '../ports.ts';
+import { isAllowed, type SendPolicies } from '../quiet-hours.ts';
 import { assignedStudents } from './access.ts';
 import { type Digest, defaultDigestSettings, type MentorSettings } from './entities.ts';
 import type {
@@ -12,7 +13,7 @@ import type {
   NonResponders,
   NonResponse,
 } from './ports.ts';
-import { isAllowed, latestSlot } from './schedule.ts';
+import { latestSlot } from './schedule.ts';
 import { buildSection, compareSections, flowTitle, stepStatuses } from './sections.ts';
 import type { DigestView, StudentSection } from './views.ts';
 
@@ -35,7 +36,8 @@ export interface DigestDeps {
   nonResponders: NonResponders;
   nextSteps: NextStepStatuses;
   log: LogPort;
-  defaultTimeZone: string;
+  /** The school's quiet hours and time zone (../quiet-hours.ts). */
+  sendPolicy: SendPolicies;
   /** Items younger than this wait for the next digest: writes of other instances may still be in flight. */
   marginMs?: number;
   /** How long a run may hold one mentor's digest before another run may take it over. */
@@ -80,17 +82,14 @@ export class DigestService {
     this.claimMs = deps.claimMs ?? 300_000;
   }
 
-  timeZoneOf(school: School | undefined): string {
-    return school?.timeZone || this.deps.defaultTimeZone;
-  }
-
   /** The scheduled run: every mentor whose slot has passed and who has something new gets a digest. */
   async runDue(now = this.deps.clock.now()): Promise<DigestRunSummary> {
     const summary = emptySummary();
     const probe = new Date(now.getTime() - this.marginMs);
     for (const school of await this.deps.repos.schools.list()) {
-      const tz = this.timeZoneOf(school);
-      if (!isAllowed(now, tz)) {
+      const policy = await this.deps.sendPolicy(school.id);
+      const tz = policy.timeZone;
+      if (!isAllowed(now, policy, 'mentor-digest')) {
         summary.quietSchools++;
         continue;
       }
@@ -239,7 +238,7 @@ export class DigestService {
     const view: DigestView = {
       digestId: id,
       locale,
-      timeZone: this.timeZoneOf(school),
+      timeZone: (await this.deps.sendPolicy(school.id)).timeZone,
       ...(from ? { from } : {}),
       to,
       page: 0,
@@ -404,13 +403,12 @@ export class DigestService {
     );
     const order = new Map(ids.map((id, i) => [id, i]));
     sections.sort((a, b) => (order.get(a.student.id) ?? 0) - (order.get(b.student.id) ?? 0));
-    const school = await this.deps.repos.schools.get(mentor.schoolId);
     return {
       known,
       view: {
         digestId,
         locale: mentor.locale,
-        timeZone: this.timeZoneOf(school),
+        timeZone: (await this.deps.sendPolicy(mentor.schoolId)).timeZone,
         ...(digest.from ? { from: digest.from } : {}),
         to: digest.to,
         page,

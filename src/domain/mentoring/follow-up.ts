@@ -1,11 +1,12 @@
 import type { Clock } from '../../clock.ts';
 import type { Person } from '../entities.ts';
 import type { Repositories } from '../ports.ts';
+import { isAllowed, type SendPolicies } from '../quiet-hours.ts';
+import { isDate, localDate } from '../zoned-time.ts';
 import { isAssigned } from './access.ts';
 import type { DigestService, LogPort } from './digest.ts';
-import type { OutboxService } from './outbox.ts';
+import { nextAllowedFor, type OutboxService } from './outbox.ts';
 import type { MentoringRepositories } from './ports.ts';
-import { afterDays, isAllowed, localDate, nextAllowed } from './schedule.ts';
 import type { StudentViews } from './student-views.ts';
 
 // What a mentor does with what they read: record that they discussed it (with the date of the
@@ -38,17 +39,14 @@ export interface FollowUpDeps {
   clock: Clock;
   newId: () => string;
   log: LogPort;
-  defaultTimeZone: string;
+  /** The school's quiet hours and time zone (../quiet-hours.ts). */
+  sendPolicy: SendPolicies;
 }
 
 export class FollowUpService {
   private readonly deps: FollowUpDeps;
   constructor(deps: FollowUpDeps) {
     this.deps = deps;
-  }
-
-  private async timeZone(schoolId: string): Promise<string> {
-    return (await this.deps.repos.schools.get(schoolId))?.timeZone || this.deps.defaultTimeZone;
   }
 
   /**
@@ -82,8 +80,8 @@ export class FollowUpService {
 
   async discussed(mentor: Person, ctx: ActionContext, studentId: string, dateInput: unknown): Promise<ActionResult> {
     const now = this.deps.clock.now();
-    const tz = await this.timeZone(mentor.schoolId);
-    const on = parseConversationDate(dateInput, now, tz);
+    const { timeZone } = await this.deps.sendPolicy(mentor.schoolId);
+    const on = parseConversationDate(dateInput, now, timeZone);
     if (!on) return { ok: false, reason: 'invalid-date' };
     const resolved = await this.resolve(mentor, ctx, studentId);
     if ('refused' in resolved) return { ok: false, reason: resolved.refused };
@@ -102,9 +100,13 @@ export class FollowUpService {
     if ('refused' in resolved) return { ok: false, reason: resolved.refused };
     const now = this.deps.clock.now();
     const at = now.toISOString();
-    const tz = await this.timeZone(mentor.schoolId);
+    const policy = await this.deps.sendPolicy(mentor.schoolId);
     const settings = await this.deps.mentoring.settings.ensure(mentor.schoolId, mentor.id, at);
-    const remindAt = afterDays(now, settings.reminderDays, tz).toISOString();
+    const remindAt = nextAllowedFor(
+      'plan-reminder',
+      new Date(now.getTime() + settings.reminderDays * 86_400_000),
+      policy,
+    ).toISOString();
     await this.deps.mentoring.followUps.upsert({ schoolId: mentor.schoolId, mentorId: mentor.id, studentId }, (f) => ({
       ...f,
       plan: { at, remindAt, reflectionIds: resolved.reflectionIds },
@@ -152,7 +154,7 @@ export class FollowUpService {
       notesSent: f.notesSent + 1,
       updatedAt: at,
     }));
-    const tz = await this.timeZone(mentor.schoolId);
+    const policy = await this.deps.sendPolicy(mentor.schoolId);
     const { entry } = await this.deps.mentoring.outbox.ensure({
       id: `note:${note.id}`,
       schoolId: mentor.schoolId,
@@ -161,14 +163,14 @@ export class FollowUpService {
       studentId,
       ref: note.id,
       mentorId: mentor.id,
-      notBefore: nextAllowed(now, tz).toISOString(),
+      notBefore: nextAllowedFor('note', now, policy).toISOString(),
       state: 'pending',
       attempts: 0,
       createdAt: at,
     });
     this.deps.log.info({ mentorId: mentor.id, studentId, noteId: note.id, chars: [...text].length }, 'feedforward note written');
-    // In quiet hours it waits for the morning; otherwise it goes out now.
-    if (!isAllowed(now, tz)) return { ok: true, kind: 'note', student: resolved.student, delivery: 'queued' };
+    // In quiet hours (or a school holiday) it waits; otherwise it goes out now.
+    if (!isAllowed(now, policy, 'mentor-note')) return { ok: true, kind: 'note', student: resolved.student, delivery: 'queued' };
     const outcome = await this.deps.outbox.deliver(entry);
     const delivery = outcome === 'sent' ? 'sent' : outcome === 'failed' ? 'failed' : 'queued';
     return { ok: true, kind: 'note', student: resolved.student, delivery };
@@ -179,10 +181,7 @@ export class FollowUpService {
 export function parseConversationDate(input: unknown, now: Date, timeZone: string): string | undefined {
   const today = localDate(now, timeZone);
   if (input === undefined || input === null || input === '') return today;
-  if (typeof input !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(input)) return undefined;
-  const [y, m, d] = input.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
+  if (!isDate(input)) return undefined;
   const yearAgo = localDate(new Date(now.getTime() - 366 * 86_400_000), timeZone);
   if (input > today || input < yearAgo) return undefined;
   return input;

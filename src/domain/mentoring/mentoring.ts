@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.ts';
 import type { FlowCatalog } from '../flows.ts';
 import type { Repositories } from '../ports.ts';
+import type { SendPolicies } from '../quiet-hours.ts';
 import { DigestService, type LogPort } from './digest.ts';
 import { FollowUpService } from './follow-up.ts';
 import { followUpNextSteps } from './next-steps.ts';
@@ -30,7 +31,8 @@ export interface MentoringDeps {
   clock: Clock;
   messenger: MentorMessenger;
   log: LogPort;
-  defaultTimeZone: string;
+  /** The school's quiet hours and time zone (../quiet-hours.ts). */
+  sendPolicy: SendPolicies;
   newId: () => string;
   nonResponders?: NonResponders;
   nextSteps?: NextStepStatuses;
@@ -49,7 +51,7 @@ export function createMentoring(deps: MentoringDeps): Mentoring {
     nonResponders: deps.nonResponders ?? noNonResponders,
     nextSteps,
     log: deps.log,
-    defaultTimeZone: deps.defaultTimeZone,
+    sendPolicy: deps.sendPolicy,
     ...(deps.marginMs !== undefined ? { marginMs: deps.marginMs } : {}),
   });
   const outbox = new OutboxService({
@@ -58,7 +60,7 @@ export function createMentoring(deps: MentoringDeps): Mentoring {
     views,
     clock: deps.clock,
     log: deps.log,
-    defaultTimeZone: deps.defaultTimeZone,
+    sendPolicy: deps.sendPolicy,
   });
   const followUps = new FollowUpService({
     repos: deps.repos,
@@ -69,7 +71,7 @@ export function createMentoring(deps: MentoringDeps): Mentoring {
     clock: deps.clock,
     newId: deps.newId,
     log: deps.log,
-    defaultTimeZone: deps.defaultTimeZone,
+    sendPolicy: deps.sendPolicy,
   });
   return { repos: deps.mentoring, digests, views, outbox, followUps };
 }

@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock.ts';
 import type { FlowCatalog } from '../flows.ts';
 import { DeliveryError, type Repositories } from '../ports.ts';
+import { isAllowed, type MessageKind, nextAllowed, type SendPolicies, type SendPolicy } from '../quiet-hours.ts';
 import { isAssigned } from './access.ts';
 import type { LogPort } from './digest.ts';
 import type { OutboxEntry } from './entities.ts';
 import type { MentoringRepositories, MentorMessenger } from './ports.ts';
-import { isAllowed, nextAllowed } from './schedule.ts';
 import { flowTitle } from './sections.ts';
 import type { StudentViews } from './student-views.ts';
 
@@ -22,7 +22,8 @@ export interface OutboxDeps {
   flows: FlowCatalog;
   clock: Clock;
   log: LogPort;
-  defaultTimeZone: string;
+  /** The school's quiet hours and time zone (../quiet-hours.ts). */
+  sendPolicy: SendPolicies;
   claimMs?: number;
 }
 
@@ -30,16 +31,24 @@ export type OutboxOutcome = 'sent' | 'cancelled' | 'waiting' | 'held' | 'failed'
 
 const maxAttempts = 10;
 
+/** Which quiet-hours rule each entry follows. */
+const messageKind: Record<OutboxEntry['kind'], MessageKind> = {
+  note: 'mentor-note',
+  'plan-reminder': 'mentor-reminder',
+  handover: 'mentor-handover',
+};
+
+/** The next moment an entry may go out; a day later when the calendar allows nothing (it is looked at again then). */
+export function nextAllowedFor(kind: OutboxEntry['kind'], from: Date, policy: SendPolicy): Date {
+  return nextAllowed(from, policy, messageKind[kind]) ?? new Date(from.getTime() + 86_400_000);
+}
+
 export class OutboxService {
   private readonly deps: OutboxDeps;
   private readonly claimMs: number;
   constructor(deps: OutboxDeps) {
     this.deps = deps;
     this.claimMs = deps.claimMs ?? 120_000;
-  }
-
-  private async timeZone(schoolId: string): Promise<string> {
-    return (await this.deps.repos.schools.get(schoolId))?.timeZone || this.deps.defaultTimeZone;
   }
 
   /** Sends everything that is due. */
@@ -54,9 +63,9 @@ export class OutboxService {
   async deliver(entry: OutboxEntry): Promise<OutboxOutcome> {
     const { mentoring, clock, log } = this.deps;
     const now = clock.now();
-    const tz = await this.timeZone(entry.schoolId);
-    if (!isAllowed(now, tz)) {
-      const later = nextAllowed(now, tz).toISOString();
+    const policy = await this.deps.sendPolicy(entry.schoolId);
+    if (!isAllowed(now, policy, messageKind[entry.kind])) {
+      const later = nextAllowedFor(entry.kind, now, policy).toISOString();
       await mentoring.outbox.update(entry.recipientId, entry.id, (e) =>
         e.state === 'pending' && e.notBefore < later ? { ...e, notBefore: later } : undefined,
       );
@@ -73,7 +82,7 @@ export class OutboxService {
     const finish = (patch: Partial<OutboxEntry>) =>
       mentoring.outbox.update(entry.recipientId, entry.id, (e) => ({ ...e, ...patch, claimedUntil: undefined }));
     try {
-      const message = await this.send(claim, tz);
+      const message = await this.send(claim, policy.timeZone);
       if (!message) {
         await finish({ state: 'cancelled' });
         log.info({ outboxId: entry.id, kind: entry.kind }, 'mentor message cancelled: no longer applies');
@@ -88,7 +97,10 @@ export class OutboxService {
       const backoffMs = Math.min(3_600_000, 60_000 * 2 ** (claim.attempts - 1));
       await finish(
         retry
-          ? { lastError: reason, notBefore: nextAllowed(new Date(now.getTime() + backoffMs), tz).toISOString() }
+          ? {
+              lastError: reason,
+              notBefore: nextAllowedFor(entry.kind, new Date(now.getTime() + backoffMs), policy).toISOString(),
+            }
           : { lastError: reason, state: 'failed' },
       );
       log.warn({ outboxId: entry.id, kind: entry.kind, reason, attempt: claim.attempts, retry }, 'mentor message not sent');

@@ -1,16 +1,17 @@
 import { messageCard } from '../../cards/cards.ts';
 import { followUpCard } from '../../cards/student-cards.ts';
-import type { FollowUpOutcome, Person, Reflection, School } from '../../domain/entities.ts';
+import type { FollowUpOutcome, Person, Reflection } from '../../domain/entities.ts';
 import type { Flow } from '../../domain/flows.ts';
 import { DeliveryError } from '../../domain/ports.ts';
-import { isQuiet } from '../../domain/quiet-hours.ts';
-import { isPaused, sectorOf } from '../../domain/student-profile.ts';
+import { isAllowed, quietReason, type SendPolicy } from '../../domain/quiet-hours.ts';
+import { sectorOf } from '../../domain/student-profile.ts';
 import { t } from '../../i18n.ts';
 import { type BotDeps, cardResponse, type Feature } from '../turn.ts';
 
 // Some days after a reflection: "did your step happen?" (done / not yet / changed my mind), and then the
-// next activity to reflect on. Sent by a job that works out what is due from the store, never in quiet
-// hours (school time zone) and never during a student's pause.
+// next activity to reflect on. Sent by a job that works out what is due from the store, by the school's
+// quiet-hours rule for student follow-ups (docs/quiet-hours.md): not in quiet hours, at weekends, in
+// school holidays or during the student's pause.
 
 async function nextFlows(deps: BotDeps, student: Person, flow: Flow): Promise<Flow[]> {
   const sector = await sectorOf(deps.repos, student);
@@ -23,14 +24,14 @@ function thanksKey(outcome: FollowUpOutcome, last: boolean): string {
 
 export async function runFollowUps(deps: BotDeps, now: Date): Promise<{ sent: number; waiting: number; skipped: number }> {
   const { followUps, repos, log } = deps;
-  const schools = new Map<string, School | undefined>();
+  const policies = new Map<string, Promise<SendPolicy>>();
   let sent = 0;
   let waiting = 0;
   let skipped = 0;
   for (const due of await followUps.due(now)) {
-    if (!schools.has(due.schoolId)) schools.set(due.schoolId, await repos.schools.get(due.schoolId));
-    const timeZone = schools.get(due.schoolId)?.timeZone ?? deps.config.DEFAULT_TIME_ZONE;
-    if (isQuiet(now, timeZone)) {
+    if (!policies.has(due.schoolId)) policies.set(due.schoolId, deps.sendPolicy(due.schoolId));
+    const policy = await policies.get(due.schoolId)!;
+    if (!isAllowed(now, policy, 'student-follow-up')) {
       waiting++;
       continue;
     }
@@ -42,7 +43,7 @@ export async function runFollowUps(deps: BotDeps, now: Date): Promise<{ sent: nu
       skipped++;
       continue;
     }
-    if (isPaused(student, now)) {
+    if (quietReason(now, policy, 'student-follow-up', student.pause) === 'paused') {
       await followUps.postpone(due, student.pause!.until);
       waiting++;
       continue;

@@ -17,7 +17,9 @@ import { defaultDigestSettings, digestFrequencies } from '../../domain/mentoring
 import type { ActionContext, ActionResult } from '../../domain/mentoring/follow-up.ts';
 import { createMentoring, type Mentoring } from '../../domain/mentoring/mentoring.ts';
 import type { NextStepStatuses, NonResponders } from '../../domain/mentoring/ports.ts';
-import { localDate, nextSlot } from '../../domain/mentoring/schedule.ts';
+import { nextSlot } from '../../domain/mentoring/schedule.ts';
+import { nextAllowed } from '../../domain/quiet-hours.ts';
+import { localDate } from '../../domain/zoned-time.ts';
 import { t } from '../../i18n.ts';
 import { openCampaignRepositories } from '../../store/campaign-repositories.ts';
 import { openMentoringRepositories } from '../../store/mentoring-repositories.ts';
@@ -83,7 +85,7 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
           clock: deps.clock,
           messenger: new TeamsMentorMessenger({ reach: deps.reach, clock: deps.clock }),
           log: deps.log.child({ component: 'mentoring' }),
-          defaultTimeZone: deps.config.DEFAULT_TIME_ZONE,
+          sendPolicy: deps.sendPolicy,
           newId: deps.install.newId,
           ...(options.nonResponders ? { nonResponders: options.nonResponders(deps) } : {}),
           ...(options.nextSteps ? { nextSteps: options.nextSteps(deps) } : {}),
@@ -213,13 +215,15 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
     const m = await mentoring(turn.deps);
     const settings = await m.repos.settings.get(turn.actor.id);
     const schedule = settings ?? { ...defaultDigestSettings };
-    const timeZone = await timeZoneOf(turn);
+    const policy = await turn.deps.sendPolicy(turn.actor.schoolId);
+    // A slot in the school's quiet hours waits for the next allowed moment: say when it really comes.
+    const slot = nextSlot(turn.deps.clock.now(), schedule, policy.timeZone);
     return settingsCard({
       locale: turn.locale,
       schedule,
       reminderDays: schedule.reminderDays,
-      next: nextSlot(turn.deps.clock.now(), schedule, timeZone).toISOString(),
-      timeZone,
+      next: (nextAllowed(slot, policy, 'mentor-digest') ?? slot).toISOString(),
+      timeZone: policy.timeZone,
       ...(notice ? { notice } : {}),
     });
   };

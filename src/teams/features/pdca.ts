@@ -38,8 +38,9 @@ import {
 import { linkTeam, TeamError, type TeamProblem, teamIdPattern } from '../../domain/education-teams.ts';
 import type { Person } from '../../domain/entities.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from '../../domain/quality-cycle.ts';
-import type { LocalDate, SchoolYear } from '../../domain/school-year.ts';
+import type { SchoolYear } from '../../domain/school-year.ts';
 import type { Locale } from '../../domain/types.ts';
+import type { LocalDate } from '../../domain/zoned-time.ts';
 import { evidenceCsv, evidenceMarkdown } from '../../export/check-evidence-export.ts';
 import { t } from '../../i18n.ts';
 import { isPersonal } from '../activity.ts';
@@ -74,7 +75,15 @@ export function pdcaServices(deps: BotDeps): Services {
       repos: deps.repos,
       defaultLocale: deps.config.DEFAULT_LOCALE,
     });
-    s = { cycle, reminders: new CycleReminders({ ...cycle, notifier, log: deps.log.child({ component: 'pdca' }) }) };
+    s = {
+      cycle,
+      reminders: new CycleReminders({
+        ...cycle,
+        notifier,
+        sendPolicy: deps.sendPolicy,
+        log: deps.log.child({ component: 'pdca' }),
+      }),
+    };
     services.set(deps, s);
   }
   return s;

@@ -2,8 +2,9 @@ import { messageCard, preparationCard, reflectionCard } from '../../cards/cards.
 import { dateText, languageCard, overviewCard, pauseCard } from '../../cards/student-cards.ts';
 import type { Person } from '../../domain/entities.ts';
 import { buildOverview, type OverviewNote } from '../../domain/overview.ts';
-import { addDays, choosePause, isPaused, localDate, maxPauseDays } from '../../domain/student-profile.ts';
+import { choosePause, isPaused, maxPauseDays } from '../../domain/student-profile.ts';
 import type { Locale } from '../../domain/types.ts';
+import { addDays, localDate } from '../../domain/zoned-time.ts';
 import { t } from '../../i18n.ts';
 import { openMentoringRepositories } from '../../store/mentoring-repositories.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../turn.ts';

@@ -1,3 +1,4 @@
+import { features } from '../src/app.ts';
 import {
   campaignFormCard,
   campaignListCard,
@@ -5,15 +6,7 @@ import {
   campaignStatusCard,
   campaignTemplatesCard,
 } from '../src/cards/campaign-cards.ts';
-import {
-  type AdaptiveCard,
-  helpCard,
-  messageCard,
-  preparationCard,
-  reflectionCard,
-  summaryCard,
-  welcomeCard,
-} from '../src/cards/cards.ts';
+import { type AdaptiveCard, messageCard, preparationCard, reflectionCard, summaryCard, welcomeCard } from '../src/cards/cards.ts';
 import {
   digestCard,
   handoverCard,
@@ -33,6 +26,7 @@ import { buildSection } from '../src/domain/mentoring/sections.ts';
 import { buildOverview } from '../src/domain/overview.ts';
 import type { Locale } from '../src/domain/types.ts';
 import { loadLibrary } from '../src/flows/load-flows.ts';
+import { helpCardFor } from '../src/teams/help.ts';
 import { sampleCampaign, sampleStatus } from './campaign-samples.ts';
 import { editData, evidenceData, milestonesData, milestoneView, statusData } from './pdca-samples.ts';
 
@@ -338,6 +332,7 @@ function campaignSamples(flows: FlowCatalog, locale: Locale, suffix: string): Ca
 
 export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
   const out: CardSample[] = [];
+  const commands = features.flatMap((f) => f.commands ?? []);
   for (const locale of ['nl', 'en'] as const) {
     const flow = flows.get('internship-mbo')!;
     const prepared = reflection(locale, { preparation: { answer: hostile, answeredAt: at } });
@@ -350,7 +345,14 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         card: welcomeCard(locale, student(locale).name),
         shows: [hostile],
       },
-      { name: `help${suffix}`, template: 'help', locale, card: helpCard(locale) },
+      { name: `help${suffix}`, template: 'help', locale, card: helpCardFor(commands, student(locale), { personal: true }) },
+      {
+        // A mentor who is also the LOB coordinator and leads a team: a section per role.
+        name: `help-staff${suffix}`,
+        template: 'help',
+        locale,
+        card: helpCardFor(commands, { ...student(locale), roles: ['mentor', 'coordinator', 'team-leader'] }, { personal: true }),
+      },
       { name: `activity-picker${suffix}`, template: 'activity-picker', locale, card: pickerCard(locale, flows.forSector('mbo')) },
       {
         name: `reflection-1-emotion${suffix}`,

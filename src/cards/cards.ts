@@ -68,31 +68,23 @@ export function welcomeCard(locale: Locale, name: string): AdaptiveCard {
   return render('welcome', { t: texts(locale, 'core.welcome'), name });
 }
 
-const helpCommands: Record<Locale, [string, string][]> = {
-  nl: [
-    ['reflecteer', 'reflect'],
-    ['mijn reflecties', 'myReflections'],
-    ['pauze', 'pause'],
-    ['hervat', 'resume'],
-    ['taal', 'language'],
-    ['export', 'export'],
-    ['hulp', 'help'],
-  ],
-  en: [
-    ['reflect', 'reflect'],
-    ['my reflections', 'myReflections'],
-    ['pause', 'pause'],
-    ['resume', 'resume'],
-    ['language', 'language'],
-    ['export', 'export'],
-    ['help', 'help'],
-  ],
-};
+export interface HelpSectionView {
+  title: string;
+  commands: { command: string; description: string }[];
+}
 
-export function helpCard(locale: Locale, notUnderstood = false): AdaptiveCard {
-  const c = texts(locale, 'core.help.commands') as Record<string, string>;
-  const commands = helpCommands[locale].map(([command, key]) => ({ command, description: c[key] }));
-  return render('help', { t: texts(locale, 'core.help'), notUnderstood, commands });
+/** What a person can type, by section (src/teams/help.ts decides which commands are theirs). */
+export function helpCard(
+  locale: Locale,
+  sections: HelpSectionView[],
+  options: { notUnderstood?: boolean; canReflect?: boolean } = {},
+): AdaptiveCard {
+  return render('help', {
+    t: texts(locale, 'core.help'),
+    notUnderstood: options.notUnderstood ?? false,
+    canReflect: options.canReflect ?? false,
+    sections,
+  });
 }
 
 function errorMessages(flow: Flow, locale: Locale, errors: AnswerError[] = []): { message: string }[] {

@@ -1,6 +1,6 @@
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import { App } from '@microsoft/teams.apps';
-import { helpCard, messageCard, welcomeCard } from '../cards/cards.ts';
+import { messageCard, welcomeCard } from '../cards/cards.ts';
 import { mayUse } from '../domain/authorization.ts';
 import type { Person } from '../domain/entities.ts';
 import {
@@ -27,6 +27,7 @@ import {
   tenantOf,
 } from './activity.ts';
 import { cardActivity } from './connector.ts';
+import { helpCardFor } from './help.ts';
 import type { BotHttpAdapter } from './http-adapter.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from './turn.ts';
 
@@ -134,6 +135,7 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
       });
       return { activityId: sent.id };
     },
+    helpCard: (notUnderstood) => helpCardFor(commands, actor, { personal: isPersonal(a), notUnderstood: notUnderstood ?? false }),
   });
 
   const sendPlain = async (a: Envelope, card: unknown) => {
@@ -251,13 +253,13 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
       const [word = '', ...rest] = text.split(' ');
       const command = commands.find((c) => c.names.includes(text)) ?? commands.find((c) => c.names.includes(word));
       if (!command) {
-        await turn.sendCard(helpCard(actor.locale, true));
+        await turn.sendCard(turn.helpCard(true));
         return;
       }
       if (!mayUse(actor, command)) {
         // Answered as an unknown command: people do not learn which commands other roles have.
         log.info({ personId: actor.id, command: command.names[0] }, 'command refused: role');
-        await turn.sendCard(helpCard(actor.locale, true));
+        await turn.sendCard(turn.helpCard(true));
         return;
       }
       if ((command.personalOnly ?? true) && !isPersonal(a)) {

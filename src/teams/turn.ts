@@ -63,6 +63,8 @@ export interface Turn {
   locale: Locale;
   /** Sends a card into the conversation the activity came from. */
   sendCard(card: unknown, summary?: string): Promise<{ activityId: string }>;
+  /** The help card for this person here: the commands of their roles that work in this conversation. */
+  helpCard(notUnderstood?: boolean): unknown;
 }
 
 /** The body Teams expects back from an Action.Execute (adaptiveCard/action) invoke. */
@@ -82,7 +84,23 @@ export interface TextCommand {
   roles?: readonly Role[];
   /** Only in the 1:1 chat (answers and personal data must not land in a channel). Default true. */
   personalOnly?: boolean;
+  /** How the help card lists it; a command without is not listed (synonyms, greetings). */
+  help?: CommandHelp;
   run(turn: Turn, args: string): Promise<void>;
+}
+
+/** The help card's sections, in order: what the person does with the commands listed under each. */
+export const helpSections = ['student', 'mentor', 'coordinator', 'quality', 'general'] as const;
+export type HelpSection = (typeof helpSections)[number];
+
+export interface CommandHelp {
+  section: HelpSection;
+  /** The word shown, per language; each is one of the command's names. */
+  words: Record<Locale, string>;
+  /** Locale key of the one-line description. */
+  text: string;
+  /** Also in the Teams command menu (appPackage/manifest.json, en.json); a test keeps the two the same. */
+  menu?: boolean;
 }
 
 export interface CardVerb {

@@ -98,6 +98,7 @@ export const campaignsFeature: Feature = {
     {
       names: ['campagne', 'campaign', 'nieuwe campagne', 'new campaign'],
       roles: coordinator,
+      help: { section: 'coordinator', words: { nl: 'campagne', en: 'campaign' }, text: 'campaigns.help.new' },
       run: async (turn) => {
         await turn.sendCard(campaignTemplatesCard(turn.locale));
       },
@@ -105,6 +106,7 @@ export const campaignsFeature: Feature = {
     {
       names: ['campagnes', 'campaigns'],
       roles: coordinator,
+      help: { section: 'coordinator', words: { nl: 'campagnes', en: 'campaigns' }, text: 'campaigns.help.list', menu: true },
       run: async (turn) => {
         await turn.sendCard(await listCard(turn));
       },

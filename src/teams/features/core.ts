@@ -1,4 +1,4 @@
-import { draftOf, helpCard, messageCard, reflectionCard, summaryCard, welcomeCard } from '../../cards/cards.ts';
+import { draftOf, messageCard, reflectionCard, summaryCard, welcomeCard } from '../../cards/cards.ts';
 import { pickerCard } from '../../cards/student-cards.ts';
 import type { Reflection } from '../../domain/entities.ts';
 import { emotionQuestion, type Flow, isEmotion } from '../../domain/flows.ts';
@@ -73,13 +73,15 @@ export const coreFeature: Feature = {
     {
       names: ['reflecteer', 'reflect', 'reflectie', 'reflection'],
       action: 'reflection.start',
+      help: { section: 'student', words: { nl: 'reflecteer', en: 'reflect' }, text: 'core.help.commands.reflect', menu: true },
       run: (turn, words) => reflectCommand(turn, words),
     },
     {
       names: ['help', 'hulp', '?'],
       personalOnly: false,
+      help: { section: 'general', words: { nl: 'hulp', en: 'help' }, text: 'core.help.commands.help', menu: true },
       run: async (turn) => {
-        await turn.sendCard(helpCard(turn.locale));
+        await turn.sendCard(turn.helpCard());
       },
     },
     {
@@ -117,7 +119,7 @@ export const coreFeature: Feature = {
     {
       verb: 'help',
       run: async (turn) => {
-        await turn.sendCard(helpCard(turn.locale));
+        await turn.sendCard(turn.helpCard());
         return cardResponse(welcomeCard(turn.locale, turn.actor.name));
       },
     },

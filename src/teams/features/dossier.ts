@@ -94,7 +94,14 @@ async function download(deps: BotDeps, req: Request, res: Response): Promise<voi
 
 export const dossierFeature: Feature = {
   name: 'dossier',
-  commands: [{ names: ['export', 'exporteer', 'exporteren', 'dossier'], action: 'self.data', run: exportCommand }],
+  commands: [
+    {
+      names: ['export', 'exporteer', 'exporteren', 'dossier'],
+      action: 'self.data',
+      help: { section: 'student', words: { nl: 'export', en: 'export' }, text: 'core.help.commands.export', menu: true },
+      run: exportCommand,
+    },
+  ],
   http: (deps, app) => {
     app.get('/dossier/:token', (req, res, next) => {
       download(deps, req, res).catch(next);

@@ -235,6 +235,12 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
       {
         names: ['mijn studenten', 'my students', 'mijn leerlingen', 'studenten', 'students'],
         roles: mentorOnly,
+        help: {
+          section: 'mentor',
+          words: { nl: 'mijn studenten', en: 'my students' },
+          text: 'mentors.help.students',
+          menu: true,
+        },
         run: async (turn) => {
           await turn.sendCard((await showStudents(turn, 0)).card, t(turn.locale, 'mentors.students.title'));
         },
@@ -242,6 +248,7 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
       {
         names: ['digest', 'samenvatting'],
         roles: mentorOnly,
+        help: { section: 'mentor', words: { nl: 'digest', en: 'digest' }, text: 'mentors.help.digest' },
         run: async (turn) => {
           await turn.sendCard(await settingsView(turn), t(turn.locale, 'mentors.settings.title'));
         },

@@ -523,6 +523,7 @@ export const pdcaFeature: Feature = {
       names: ['pdca', 'kwaliteitscyclus', 'qualitycycle'],
       action: 'quality-cycle.manage',
       personalOnly: false,
+      help: { section: 'quality', words: { nl: 'pdca', en: 'pdca' }, text: 'pdca.help.status', menu: true },
       run: pdcaCommand,
     },
   ],

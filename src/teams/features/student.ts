@@ -133,6 +133,12 @@ export const studentFeature: Feature = {
     {
       action: 'self.data',
       names: ['mijn reflecties', 'my reflections', 'reflecties', 'reflections', 'overzicht', 'overview'],
+      help: {
+        section: 'student',
+        words: { nl: 'mijn reflecties', en: 'my reflections' },
+        text: 'core.help.commands.myReflections',
+        menu: true,
+      },
       run: async (turn) => {
         await turn.sendCard(await overview(turn, 1));
       },
@@ -140,6 +146,7 @@ export const studentFeature: Feature = {
     {
       action: 'self.data',
       names: ['pauze', 'pause', 'pauzeer'],
+      help: { section: 'student', words: { nl: 'pauze', en: 'pause' }, text: 'core.help.commands.pause', menu: true },
       run: async (turn) => {
         await turn.sendCard(await pauseForm(turn));
       },
@@ -147,6 +154,7 @@ export const studentFeature: Feature = {
     {
       action: 'self.data',
       names: ['hervat', 'resume', 'hervatten'],
+      help: { section: 'student', words: { nl: 'hervat', en: 'resume' }, text: 'core.help.commands.resume', menu: true },
       run: async (turn) => {
         await turn.sendCard(await resume(turn));
       },
@@ -154,6 +162,7 @@ export const studentFeature: Feature = {
     {
       action: 'self.data',
       names: ['taal', 'language', 'lang'],
+      help: { section: 'general', words: { nl: 'taal', en: 'language' }, text: 'core.help.commands.language', menu: true },
       run: async (turn, words) => {
         const locale = languageWords[words.trim()];
         if (locale) await turn.sendCard(await setLanguage(turn, locale));

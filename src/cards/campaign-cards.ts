@@ -5,6 +5,7 @@ import type { Flow } from '../domain/flows.ts';
 import type { Locale } from '../domain/types.ts';
 import { t, texts } from '../i18n.ts';
 import { type AdaptiveCard, reflectionCard, render } from './cards.ts';
+import { momentText } from './dates.ts';
 
 // The coordinator's cards (templates, the campaign form, the list, the live status card) and the
 // campaign prompt a student receives. Names of campaigns, groups, activities and students are typed by
@@ -25,23 +26,6 @@ export function reminderKey(r: { afterHours: number; max: number }): string {
   if (r.max === 0) return 'none';
   const found = Object.entries(reminderChoices).find(([, v]) => v.afterHours === r.afterHours && v.max === r.max);
   return found?.[0] ?? '24x1';
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** Formatters are costly to make and every prompt card has a date: one per language, style and zone. */
-function dateTimeText(iso: string, locale: Locale, timeZone: string, style: 'date' | 'datetime' | 'time' = 'datetime'): string {
-  const key = `${locale}|${timeZone}|${style}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
-      ...(style !== 'time' ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
-      ...(style !== 'date' ? { hour: '2-digit', minute: '2-digit' } : {}),
-      timeZone,
-    });
-    formats.set(key, f);
-  }
-  return f.format(new Date(iso));
 }
 
 export function campaignTemplatesCard(locale: Locale): AdaptiveCard {
@@ -136,7 +120,7 @@ export function campaignStatusCard(input: {
   if (s.closed) notes.push(label('closed', { count: s.closed }));
   if (s.superseded) notes.push(label('superseded', { count: s.superseded }));
   const groups = input.groupNames.join(', ');
-  const when = input.activity ? dateTimeText(input.activity.endsAt, locale, timeZone, 'date') : undefined;
+  const when = input.activity ? momentText(input.activity.endsAt, locale, timeZone, 'weekdayDay') : undefined;
   const stateColor = { active: 'Good', paused: 'Warning', cancelled: 'Attention', completed: 'Accent' }[c.state];
   return render('campaign-status', {
     t: tx,
@@ -155,7 +139,7 @@ export function campaignStatusCard(input: {
     progress: { done, rest: 100 - done, hasDone: done > 0, hasRest: done < 100 },
     progressText: [
       label('progress', { percent: done }),
-      ...(s.nextAt ? [label('next', { date: dateTimeText(s.nextAt, locale, timeZone), count: s.upcoming })] : []),
+      ...(s.nextAt ? [label('next', { date: momentText(s.nextAt, locale, timeZone), count: s.upcoming })] : []),
     ].join(' · '),
     notes,
     unreachableTitle: s.unreachable ? label('unreachableTitle', { count: s.unreachable }) : label('unreachableNone'),
@@ -168,7 +152,7 @@ export function campaignStatusCard(input: {
       s.unreachableStudents.length > maxListed
         ? label('more', { count: s.unreachableStudents.length - maxListed, id: c.id })
         : '',
-    updated: label('updated', { time: dateTimeText(input.now.toISOString(), locale, timeZone, 'time') }),
+    updated: label('updated', { time: momentText(input.now.toISOString(), locale, timeZone, 'time') }),
     canPause: c.state === 'active',
     canResume: c.state === 'paused',
     canCancel: c.state === 'active' || c.state === 'paused',
@@ -214,7 +198,7 @@ export function campaignPromptCard(
     t: texts(locale, 'campaigns.prompt'),
     reminder: context.reminder,
     activity: context.activity.title || t(locale, `campaigns.activityTypes.${context.activity.type}`),
-    when: ` (${dateTimeText(context.activity.endsAt, locale, context.timeZone, 'date')})`,
+    when: ` (${momentText(context.activity.endsAt, locale, context.timeZone, 'weekdayDay')})`,
   });
   return { ...base, body: [...(header['body'] as unknown[]), ...((base['body'] as unknown[]) ?? [])] };
 }

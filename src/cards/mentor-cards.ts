@@ -3,6 +3,7 @@ import type { DigestView, EntryView, HandoverView, StudentOverview, StudentSecti
 import { type Competency, competencies, type Locale } from '../domain/types.ts';
 import { t, texts } from '../i18n.ts';
 import { type AdaptiveCard, competencyLine, render } from './cards.ts';
+import { calendarText, dateFormat, momentText } from './dates.ts';
 
 // The mentor's cards: the digest, the at-once card, `mijn studenten`, settings, the plan reminder, the
 // handover, and the note a student receives. A student is always drawn by the same section template, so
@@ -34,23 +35,6 @@ export function shorten(text: string, max: number): string {
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-function format(locale: Locale, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone}|${withTime}`;
-  let f = dateFormats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
-      weekday: withTime ? 'short' : undefined,
-      day: 'numeric',
-      month: 'short',
-      ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
-      timeZone,
-    });
-    dateFormats.set(key, f);
-  }
-  return f;
-}
-
 const days = new Map<string, string>();
 
 /** "28 nov." for an instant, in the school's time zone. */
@@ -59,7 +43,7 @@ export function dayText(iso: string, locale: Locale, timeZone: string): string {
   const key = `${iso.slice(0, 13)}|${timeZone}|${locale}`;
   let text = days.get(key);
   if (text === undefined) {
-    text = format(locale, timeZone, false).format(new Date(iso));
+    text = dateFormat(locale, 'day', timeZone).format(new Date(iso));
     if (days.size > 50_000) days.clear();
     days.set(key, text);
   }
@@ -87,16 +71,6 @@ function sectionT(locale: Locale): Record<string, unknown> {
     sectionTexts.set(locale, tx);
   }
   return tx;
-}
-
-/** "vr 28 nov. 15:00". */
-export function momentText(iso: string, locale: Locale, timeZone: string): string {
-  return format(locale, timeZone, true).format(new Date(iso));
-}
-
-/** A calendar date (YYYY-MM-DD) as "28 nov.". */
-export function calendarText(ymd: string, locale: Locale): string {
-  return format(locale, 'UTC', false).format(new Date(`${ymd}T12:00:00Z`));
 }
 
 function entryData(e: EntryView, locale: Locale, timeZone: string, full: boolean) {

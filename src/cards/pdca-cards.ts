@@ -15,34 +15,10 @@ import { competencies, type Locale } from '../domain/types.ts';
 import type { LocalDate } from '../domain/zoned-time.ts';
 import { t, texts } from '../i18n.ts';
 import { type AdaptiveCard, render } from './cards.ts';
+import { calendarText, formatPercent, momentText } from './dates.ts';
 
 // Cards of the quality cycle. Names, titles, descriptions, notes and links were typed by someone at the
 // school: they are bound only into TextRun elements (or input values), never into Markdown.
-
-const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
-export function formatDate(date: LocalDate, locale: Locale): string {
-  let f = dateFormats.get(locale);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
-    dateFormats.set(locale, f);
-  }
-  return f.format(new Date(`${date}T12:00:00Z`));
-}
-
-const percentFormats = new Map<Locale, Intl.NumberFormat>();
-export function formatPercent(share: number, locale: Locale): string {
-  let f = percentFormats.get(locale);
-  if (!f) {
-    f = new Intl.NumberFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 });
-    percentFormats.set(locale, f);
-  }
-  return f.format(share);
-}
 
 /** Titles and descriptions of the shipped default milestones, in a school's language. */
 export function defaultMilestoneTexts(locale: Locale): DefaultTexts {
@@ -96,7 +72,7 @@ export function milestoneCard(
     ? {
         by: t(locale, 'pdca.milestone.doneBy', {
           name: view.doneByName ?? '?',
-          date: formatDate(m.done.at.slice(0, 10), locale),
+          date: momentText(m.done.at, locale, view.timeZone, 'long'),
         }),
         note: m.done.note,
         link: m.done.link,
@@ -113,7 +89,7 @@ export function milestoneCard(
     phase: t(locale, `pdca.phases.${m.phase}`),
     title: m.title,
     description: m.description || undefined,
-    dueText: formatDate(m.due, locale),
+    dueText: calendarText(m.due, locale, 'long'),
     ownerText: ownerText(locale, m.owner, view.ownerNames),
     stateText: t(locale, `pdca.states.${view.state}`),
     stateColor: stateColors[view.state],
@@ -156,7 +132,7 @@ export function statusCard(
     attention: s.attention.map((a) => ({
       title: a.title,
       line: t(locale, 'pdca.status.attentionLine', {
-        date: formatDate(a.due, locale),
+        date: calendarText(a.due, locale, 'long'),
         state: t(locale, `pdca.states.${a.state}`),
       }),
       color: stateColors[a.state],
@@ -208,43 +184,42 @@ export function evidenceLines(locale: Locale, evidence: CheckEvidence, activityL
         rows: evidence.activitiesHeld.map((a) => ({ label: activityLabel(a.activityType), count: a.count })),
       }
     : { note: notConnected('campaignLedger'), rows: [] };
+  /** A figure's sentence; hidden for a group under 5, or its source not connected. */
+  const line = <T>(figure: Aggregate<T>, say: (value: T) => string) =>
+    figure.hidden ? t(locale, 'pdca.evidence.hidden') : say(figure.value);
   const prompts = !evidence.prompts
     ? notConnected('campaignLedger')
-    : evidence.prompts.hidden
-      ? t(locale, 'pdca.evidence.hidden')
-      : t(locale, 'pdca.evidence.promptsLine', {
-          sent: evidence.prompts.value.sent,
-          answered: evidence.prompts.value.answered,
-          rate: pct(evidence.prompts.value.responseRate),
-          reminded: evidence.prompts.value.reminded,
-          reminderRate: pct(evidence.prompts.value.reminderRate),
-        });
+    : line(evidence.prompts, (v) =>
+        t(locale, 'pdca.evidence.promptsLine', {
+          sent: v.sent,
+          answered: v.answered,
+          rate: pct(v.responseRate),
+          reminded: v.reminded,
+          reminderRate: pct(v.reminderRate),
+        }),
+      );
   const followUp = !evidence.followUp
     ? notConnected('mentorFollowUp')
-    : evidence.followUp.hidden
-      ? t(locale, 'pdca.evidence.hidden')
-      : t(locale, 'pdca.evidence.followUpLine', {
-          reflections: evidence.followUp.value.reflections,
-          discussed: evidence.followUp.value.discussed,
-          discussedRate: pct(evidence.followUp.value.discussedRate),
-          withNote: evidence.followUp.value.withNote,
-          noteRate: pct(evidence.followUp.value.noteRate),
-        });
-  const unreachable = evidence.unreachable.hidden
-    ? t(locale, 'pdca.evidence.hidden')
-    : t(locale, 'pdca.evidence.unreachableLine', {
-        count: evidence.unreachable.value.count,
-        students: evidence.students,
-        rate: pct(evidence.unreachable.value.share),
-      });
+    : line(evidence.followUp, (v) =>
+        t(locale, 'pdca.evidence.followUpLine', {
+          reflections: v.reflections,
+          discussed: v.discussed,
+          discussedRate: pct(v.discussedRate),
+          withNote: v.withNote,
+          noteRate: pct(v.noteRate),
+        }),
+      );
+  const unreachable = line(evidence.unreachable, (v) =>
+    t(locale, 'pdca.evidence.unreachableLine', { count: v.count, students: evidence.students, rate: pct(v.share) }),
+  );
   return {
     activities,
     prompts,
     unreachable,
     followUp,
     periodText: t(locale, 'pdca.evidence.period', {
-      from: formatDate(evidence.from, locale),
-      to: formatDate(evidence.to, locale),
+      from: calendarText(evidence.from, locale, 'long'),
+      to: calendarText(evidence.to, locale, 'long'),
       year: yearLabel(evidence.schoolYear),
     }),
     studentsText: t(locale, 'pdca.evidence.students', { count: evidence.students }),
@@ -344,7 +319,7 @@ export function milestonesCard(
     message: input.message,
     rows: input.rows.map((r) => ({
       phase: t(locale, `pdca.phases.${r.phase}`),
-      due: formatDate(r.due, locale),
+      due: calendarText(r.due, locale, 'long'),
       title: r.title,
       ownerLabel: t(locale, 'pdca.milestone.owner'),
       owner: ownerText(locale, r.owner, r.ownerNames),
@@ -363,8 +338,8 @@ export function milestoneProblemText(locale: Locale, p: MilestoneProblem): strin
   if ('value' in p) params['value'] = p.value;
   if ('year' in p) {
     params['year'] = yearLabel(p.year.id);
-    params['start'] = formatDate(p.year.start, locale);
-    params['end'] = formatDate(p.year.end, locale);
+    params['start'] = calendarText(p.year.start, locale, 'long');
+    params['end'] = calendarText(p.year.end, locale, 'long');
   }
   return t(locale, key, params);
 }

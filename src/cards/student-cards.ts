@@ -4,13 +4,10 @@ import type { Overview } from '../domain/overview.ts';
 import type { Locale } from '../domain/types.ts';
 import { t, texts } from '../i18n.ts';
 import { type AdaptiveCard, render } from './cards.ts';
+import { momentText } from './dates.ts';
 
 // Cards of the student's own commands: the choice of activity, the overview, pause, language, export and
 // the follow-up. As everywhere, what a student or school typed is bound only into TextRuns.
-
-export function dateText(iso: string, locale: Locale, timeZone: string, style: 'medium' | 'long' = 'medium'): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: style, timeZone }).format(new Date(iso));
-}
 
 /** The activities a student can reflect on, by title; the free flow last. */
 export function pickerCard(locale: Locale, flows: Flow[], errorKey?: string): AdaptiveCard {
@@ -48,7 +45,7 @@ export function overviewCard(overview: Overview, locale: Locale, timeZone: strin
     growth: touched.map((g) => ({
       name: t(locale, `core.competencies.${g.competency}`),
       bar: bar(g.count),
-      detail: t(locale, 'student.overview.times', { count: g.count, since: dateText(g.since!, locale, timeZone) }),
+      detail: t(locale, 'student.overview.times', { count: g.count, since: momentText(g.since!, locale, timeZone, 'medium') }),
     })),
     toDiscover:
       touched.length && untouched.length
@@ -60,7 +57,7 @@ export function overviewCard(overview: Overview, locale: Locale, timeZone: strin
       title: g.title[locale],
       count: g.total,
       entries: g.entries.map((e) => ({
-        date: dateText(e.date, locale, timeZone),
+        date: momentText(e.date, locale, timeZone, 'medium'),
         emotion: e.emotion ? t(locale, `core.emotions.${e.emotion}`) : '',
         happened: snippet(e.happened),
         nextStep: e.nextStep ? snippet(e.nextStep) : undefined,

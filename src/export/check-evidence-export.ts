@@ -1,4 +1,5 @@
-import { evidenceLines, formatDate, formatPercent, yearLabel } from '../cards/pdca-cards.ts';
+import { calendarText, formatPercent } from '../cards/dates.ts';
+import { evidenceLines, yearLabel } from '../cards/pdca-cards.ts';
 import type { Aggregate } from '../domain/aggregates.ts';
 import type { CheckEvidence, CompetencyShares } from '../domain/check-evidence.ts';
 import { competencies, type Locale } from '../domain/types.ts';
@@ -18,7 +19,11 @@ function rows(e: CheckEvidence, locale: Locale, activityLabel: (type: string) =>
   const out: Row[] = [
     [tx('evidence.title'), e.teamName, '', ''],
     [
-      tx('evidence.period', { from: formatDate(e.from, locale), to: formatDate(e.to, locale), year: yearLabel(e.schoolYear) }),
+      tx('evidence.period', {
+        from: calendarText(e.from, locale, 'long'),
+        to: calendarText(e.to, locale, 'long'),
+        year: yearLabel(e.schoolYear),
+      }),
       '',
       '',
       '',

@@ -67,6 +67,11 @@ export interface Turn {
   helpCard(notUnderstood?: boolean): unknown;
 }
 
+/** The time zone of the actor's school: dates on cards are the school's days. */
+export async function schoolTimeZone(turn: Turn): Promise<string> {
+  return (await turn.deps.repos.schools.get(turn.actor.schoolId))?.timeZone || turn.deps.config.DEFAULT_TIME_ZONE;
+}
+
 /** The body Teams expects back from an Action.Execute (adaptiveCard/action) invoke. */
 export type CardActionResponse = AdaptiveCardActionResponse;
 

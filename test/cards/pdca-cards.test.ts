@@ -44,6 +44,13 @@ describe('quality cycle cards in the Adaptive Cards renderer', () => {
     expect(r.html).not.toContain('Mark done');
   });
 
+  it('dates a milestone done just after midnight on the school’s day, not on UTC’s', () => {
+    const done = view({ done: { at: '2026-10-15T22:30:00Z', byPersonId: 'p', note: '' } }, 'done');
+    expect(done.timeZone).toBe('Europe/Amsterdam');
+    const r = renderCard(milestoneCard({ ...done, doneByName: 'Lisa' }, 'nl'));
+    expect(r.text).toContain('Afgerond door Lisa op 16 oktober 2026');
+  });
+
   it('shows problems with the note or link above the form, and keeps what was typed', () => {
     const r = renderCard(
       milestoneCard(view(), 'nl', { problems: [{ field: 'link', code: 'invalid' }], values: { note: typed, link: 'http://x' } }),

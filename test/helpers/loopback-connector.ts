@@ -197,35 +197,26 @@ export class LoopbackConnector {
       this.conversations.set(id, userId);
       res.status(existing ? 200 : 201).json({ id });
     });
-    app.post('/v3/conversations/:conversationId/activities', (req, res) => {
-      const conversationId = req.params.conversationId;
-      if (this.failed(res, { method: 'POST', path: req.path, conversationId, userId: this.conversations.get(conversationId) }))
-        return;
-      const activityId = `act-${this.nextId++}`;
-      this.record({
-        op: 'create',
-        conversationId,
-        activityId,
-        activity: req.body,
-        authorization: req.headers.authorization,
-        at: Date.now(),
-      });
-      res.status(201).json({ id: activityId });
-    });
-    app.put('/v3/conversations/:conversationId/activities/:activityId', (req, res) => {
-      const { conversationId, activityId } = req.params;
-      if (this.failed(res, { method: 'PUT', path: req.path, conversationId, userId: this.conversations.get(conversationId) }))
-        return;
-      this.record({
-        op: 'update',
-        conversationId,
-        activityId,
-        activity: req.body,
-        authorization: req.headers.authorization,
-        at: Date.now(),
-      });
-      res.status(200).json({ id: activityId });
-    });
+    // A new message (POST) or an update of one (PUT): recorded alike, unless a failWith hook answers first.
+    const activityRoute =
+      (op: 'create' | 'update') =>
+      (req: express.Request<{ conversationId: string; activityId?: string }>, res: express.Response) => {
+        const { conversationId } = req.params;
+        const userId = this.conversations.get(conversationId);
+        if (this.failed(res, { method: op === 'create' ? 'POST' : 'PUT', path: req.path, conversationId, userId })) return;
+        const activityId = req.params.activityId ?? `act-${this.nextId++}`;
+        this.record({
+          op,
+          conversationId,
+          activityId,
+          activity: req.body,
+          authorization: req.headers.authorization,
+          at: Date.now(),
+        });
+        res.status(op === 'create' ? 201 : 200).json({ id: activityId });
+      };
+    app.post('/v3/conversations/:conversationId/activities', activityRoute('create'));
+    app.put('/v3/conversations/:conversationId/activities/:activityId', activityRoute('update'));
     app.get('/v3/conversations/:conversationId/members/:memberId', (req, res) => {
       const member = this.members.get(req.params.memberId);
       if (!member) return this.fail(res, { status: 404, code: 'MemberNotFound' });

@@ -49,6 +49,12 @@ describe('one school calendar for students and mentors', () => {
     file.remove();
   });
 
+  it('tells the mentor when the next digest really comes: the school’s first allowed moment', async () => {
+    const settings = cardText(await w.say(mentor.user, 'digest'));
+    // Sunday now: the next slot is Monday at the chosen 09:00, which is in the school's quiet hours.
+    expect(settings).toContain('Nu: elke schooldag om 09:00. Volgend overzicht: ma 9 nov, 09:30.');
+  });
+
   it('holds follow-ups, digests and notes before the school’s first allowed moment, and sends them after', async () => {
     w.clock.set(nov(9, '09:15')); // Monday: allowed by the default hours, not by this school's
     expect(await followUps()).toMatchObject({ sent: 0, waiting: 1 });

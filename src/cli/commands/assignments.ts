@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { type AssignResult, assignMentor } from '../../domain/assignments.ts';
-import { CliError, resolveSchool } from '../context.ts';
+import { type CliContext, CliError, resolveSchool } from '../context.ts';
 import { readTable } from '../csv.ts';
 import type { CliCommand } from '../registry.ts';
 
@@ -18,17 +18,27 @@ export function readCsvFile(file: string): Buffer {
   }
 }
 
+/** The options of a command about one student and one mentor. */
+export const pairOptions = { student: { type: 'string' }, mentor: { type: 'string' }, school: { type: 'string' } } as const;
+
+/** --student and --mentor (both required) and the school they are in. */
+export async function studentAndMentor(ctx: CliContext, values: Record<string, unknown>) {
+  const studentEmail = values['student'];
+  const mentorEmail = values['mentor'];
+  if (typeof studentEmail !== 'string' || typeof mentorEmail !== 'string')
+    throw new CliError('--student and --mentor are required');
+  const school = await resolveSchool(ctx, values['school'] as string | undefined);
+  return { school, pair: { studentEmail, mentorEmail } };
+}
+
 export const assignMentorCommand: CliCommand = {
   name: 'assign-mentor',
   usage: 'assign-mentor --student <e-mail> --mentor <e-mail> [--school <tenant-id>]',
   summary: "Make someone a student's mentor (people are created when new). Waiting answers are delivered by the running bot.",
-  options: { student: { type: 'string' }, mentor: { type: 'string' }, school: { type: 'string' } },
+  options: pairOptions,
   async run(ctx, { values }) {
-    const student = values['student'];
-    const mentor = values['mentor'];
-    if (typeof student !== 'string' || typeof mentor !== 'string') throw new CliError('--student and --mentor are required');
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const result = await assignMentor(ctx.install, school.id, { studentEmail: student, mentorEmail: mentor });
+    const { school, pair } = await studentAndMentor(ctx, values);
+    const result = await assignMentor(ctx.install, school.id, pair);
     if (!result.ok) throw new CliError(reasons[result.reason]);
     ctx.out(
       result.changed

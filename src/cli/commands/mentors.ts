@@ -5,7 +5,7 @@ import { openMentoringRepositories } from '../../store/mentoring-repositories.ts
 import { mentorsFeature } from '../../teams/features/mentors.ts';
 import { CliError, resolveSchool } from '../context.ts';
 import type { CliCommand } from '../registry.ts';
-import { reasons } from './assignments.ts';
+import { pairOptions, reasons, studentAndMentor } from './assignments.ts';
 
 // Mentor-side commands for IT and the walk-through. Output names people by e-mail and gives counts:
 // never a student's answers or a mentor's notes.
@@ -62,14 +62,11 @@ export const changeMentorCommand: CliCommand = {
   usage: 'change-mentor --student <e-mail> --mentor <e-mail> [--school <tenant-id>]',
   summary:
     "Make someone the student's only mentor: other mentors lose access, and the new mentor gets the student's history with a short handover (sent by the running bot).",
-  options: { student: { type: 'string' }, mentor: { type: 'string' }, school: { type: 'string' } },
+  options: pairOptions,
   async run(ctx, { values }) {
-    const student = values['student'];
-    const mentor = values['mentor'];
-    if (typeof student !== 'string' || typeof mentor !== 'string') throw new CliError('--student and --mentor are required');
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const { school, pair } = await studentAndMentor(ctx, values);
     const mentoring = await openMentoringRepositories(ctx.store, ctx.repos);
-    const result = await changeMentor({ ...ctx.install, mentoring }, school.id, { studentEmail: student, mentorEmail: mentor });
+    const result = await changeMentor({ ...ctx.install, mentoring }, school.id, pair);
     if (!result.ok) throw new CliError(reasons[result.reason]);
     if (!result.changed) {
       ctx.out(`Unchanged: ${result.mentor.email} was already the only mentor of ${result.student.email}.`);

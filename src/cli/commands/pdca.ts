@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { defaultMilestoneTexts, formatDate, milestoneProblemText, ownerText, yearLabel } from '../../cards/pdca-cards.ts';
+import { calendarText } from '../../cards/dates.ts';
+import { defaultMilestoneTexts, milestoneProblemText, ownerText, yearLabel } from '../../cards/pdca-cards.ts';
 import {
   buildCheckEvidence,
   type EvidencePeriodChoice,
@@ -391,7 +392,7 @@ export const pdcaStatusCommand: CliCommand = {
       for (const m of cycle.milestones) {
         const state = stateOf(m, today, days);
         if (state === 'overdue' || state === 'due-soon')
-          ctx.out(`  ! ${m.id} ${m.title} — due ${formatDate(m.due, 'en')} (${state})`);
+          ctx.out(`  ! ${m.id} ${m.title} — due ${calendarText(m.due, 'en', 'long')} (${state})`);
       }
     };
     ctx.out(`Quality cycle ${yearLabel(year.id)} (due soon: within ${days} days)`);

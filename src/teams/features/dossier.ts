@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { messageCard } from '../../cards/cards.ts';
-import { dateText, exportCard } from '../../cards/student-cards.ts';
+import { momentText } from '../../cards/dates.ts';
+import { exportCard } from '../../cards/student-cards.ts';
 import { dossierEntries } from '../../domain/dossier.ts';
 import { DownloadLinks } from '../../dossier/download-links.ts';
 import { dossierMarkdown } from '../../dossier/markdown.ts';
@@ -81,8 +82,8 @@ async function download(deps: BotDeps, req: Request, res: Response): Promise<voi
     name: person.name,
     entries,
     locale: person.locale,
-    madeOn: dateText(now.toISOString(), person.locale, timeZone, 'long'),
-    formatDate: (iso) => dateText(iso, person.locale, timeZone, 'long'),
+    madeOn: momentText(now.toISOString(), person.locale, timeZone, 'long'),
+    formatDate: (iso) => momentText(iso, person.locale, timeZone, 'long'),
   });
   deps.log.info({ personId: person.id, entries: entries.length }, 'dossier downloaded');
   res

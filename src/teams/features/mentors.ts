@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type AdaptiveCard, messageCard } from '../../cards/cards.ts';
+import { calendarText } from '../../cards/dates.ts';
 import {
-  calendarText,
   dayText,
   digestCard,
   handoverCard,
@@ -24,7 +24,7 @@ import { t } from '../../i18n.ts';
 import { openCampaignRepositories } from '../../store/campaign-repositories.ts';
 import { openMentoringRepositories } from '../../store/mentoring-repositories.ts';
 import { TeamsMentorMessenger } from '../mentoring-messenger.ts';
-import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from '../turn.ts';
+import { type BotDeps, type CardActionResponse, cardResponse, type Feature, schoolTimeZone, type Turn } from '../turn.ts';
 
 // The mentor's side in Teams: `mijn studenten`, the digest settings, the actions on the digest and on
 // the at-once card (discussed, plan a conversation, send a note), "show more", and the jobs that send
@@ -96,9 +96,6 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
     return m;
   };
 
-  const timeZoneOf = async (turn: Turn) =>
-    (await turn.deps.repos.schools.get(turn.actor.schoolId))?.timeZone || turn.deps.config.DEFAULT_TIME_ZONE;
-
   /** The card the action was pressed on, drawn again with today's state; undefined when it is not the mentor's. */
   const contextCard = async (
     turn: Turn,
@@ -108,7 +105,7 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
   ): Promise<AdaptiveCard | undefined> => {
     const actor = turn.actor;
     const locale = actor.locale;
-    const timeZone = await timeZoneOf(turn);
+    const timeZone = await schoolTimeZone(turn);
     const today = localDate(turn.deps.clock.now(), timeZone);
     if (data.ctx === 'item' && data.itemId) {
       const found = await m.views.itemSection(actor, data.itemId);
@@ -159,7 +156,7 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
     if (result.kind === 'discussed')
       return t(locale, 'mentors.notices.discussed', { name, date: calendarText(result.on, locale) });
     if (result.kind === 'planned')
-      return t(locale, 'mentors.notices.planned', { name, date: dayText(result.remindAt, locale, await timeZoneOf(turn)) });
+      return t(locale, 'mentors.notices.planned', { name, date: dayText(result.remindAt, locale, await schoolTimeZone(turn)) });
     const key = { sent: 'noteSent', queued: 'noteQueued', failed: 'noteFailed' }[result.delivery];
     return t(locale, `mentors.notices.${key}`, { name });
   };
@@ -206,7 +203,7 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
   const showStudents = async (turn: Turn, page: number) => {
     const m = await mentoring(turn.deps);
     const students = await m.views.overview(turn.actor);
-    const timeZone = await timeZoneOf(turn);
+    const timeZone = await schoolTimeZone(turn);
     turn.deps.log.info({ personId: turn.actor.id, students: students.length, page }, 'my students shown');
     return studentsCard({ locale: turn.locale, timeZone, students, page });
   };

@@ -1,5 +1,6 @@
 import { messageCard, preparationCard, reflectionCard } from '../../cards/cards.ts';
-import { dateText, languageCard, overviewCard, pauseCard } from '../../cards/student-cards.ts';
+import { momentText } from '../../cards/dates.ts';
+import { languageCard, overviewCard, pauseCard } from '../../cards/student-cards.ts';
 import type { Person } from '../../domain/entities.ts';
 import { buildOverview, type OverviewNote } from '../../domain/overview.ts';
 import { choosePause, isPaused, maxPauseDays } from '../../domain/student-profile.ts';
@@ -7,15 +8,11 @@ import type { Locale } from '../../domain/types.ts';
 import { addDays, localDate } from '../../domain/zoned-time.ts';
 import { t } from '../../i18n.ts';
 import { openMentoringRepositories } from '../../store/mentoring-repositories.ts';
-import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../turn.ts';
+import { type CardActionResponse, cardResponse, type Feature, schoolTimeZone, type Turn } from '../turn.ts';
 import { validReflectionId } from './core.ts';
 
 // The student's own commands: `mijn reflecties`, `pauze` / `hervat`, `taal`, and the answer to a
 // preparation prompt. Dutch and English command words.
-
-async function timeZoneOf(turn: Turn): Promise<string> {
-  return (await turn.deps.repos.schools.get(turn.actor.schoolId))?.timeZone ?? turn.deps.config.DEFAULT_TIME_ZONE;
-}
 
 /** The feedforward notes mentors wrote about the student's reflections (once they reached the student). */
 async function notesByReflection(turn: Turn): Promise<Map<string, OverviewNote[]>> {
@@ -44,16 +41,16 @@ async function overview(turn: Turn, page: unknown) {
     notesFor: (r) => notes.get(r.id) ?? [],
   });
   turn.deps.log.info({ personId: turn.actor.id, entries: built.total, page: built.page }, 'overview shown');
-  return overviewCard(built, turn.locale, await timeZoneOf(turn));
+  return overviewCard(built, turn.locale, await schoolTimeZone(turn));
 }
 
 /** The last paused day, for people: the day before prompts resume. */
 function lastPausedDay(person: Person, locale: Locale, timeZone: string): string {
-  return dateText(new Date(Date.parse(person.pause!.until) - 1).toISOString(), locale, timeZone, 'long');
+  return momentText(new Date(Date.parse(person.pause!.until) - 1).toISOString(), locale, timeZone, 'long');
 }
 
 async function pauseForm(turn: Turn, errorKey?: string) {
-  const zone = await timeZoneOf(turn);
+  const zone = await schoolTimeZone(turn);
   const now = turn.deps.clock.now();
   const today = localDate(now, zone);
   return pauseCard(turn.locale, {
@@ -176,7 +173,7 @@ export const studentFeature: Feature = {
       verb: 'pause.set',
       action: 'self.data',
       run: async (turn, data) => {
-        const zone = await timeZoneOf(turn);
+        const zone = await schoolTimeZone(turn);
         const choice = choosePause({ date: data['until'], days: data['days'] }, turn.deps.clock.now(), zone);
         if (!choice.ok) return cardResponse(await pauseForm(turn, choice.code));
         const updated = await turn.deps.repos.people.update(turn.actor.schoolId, turn.actor.id, (p) => ({

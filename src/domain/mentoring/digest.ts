@@ -4,14 +4,7 @@ import type { FlowCatalog } from '../flows.ts';
 import { DeliveryError, type Repositories } from '../ports.ts';
 import { assignedStudents } from './access.ts';
 import { type Digest, defaultDigestSettings, type MentorSettings } from './entities.ts';
-import type {
-  MentoringRepositories,
-  MentorMessenger,
-  MentorScope,
-  NextStepStatuses,
-  NonResponders,
-  NonResponse,
-} from './ports.ts';
+import type { MentoringRepositories, MentorMessenger, MentorScope, NonResponders, NonResponse } from './ports.ts';
 import { isAllowed, latestSlot } from './schedule.ts';
 import { buildSection, compareSections, flowTitle, stepStatuses } from './sections.ts';
 import type { DigestView, StudentSection } from './views.ts';
@@ -33,7 +26,6 @@ export interface DigestDeps {
   clock: Clock;
   messenger: MentorMessenger;
   nonResponders: NonResponders;
-  nextSteps: NextStepStatuses;
   log: LogPort;
   defaultTimeZone: string;
   /** Items younger than this wait for the next digest: writes of other instances may still be in flight. */
@@ -337,7 +329,7 @@ export class DigestService {
     ctx: { from: string | undefined; to: string; locale: Person['locale'] },
     onlyStudents?: ReadonlySet<string>,
   ): Promise<StudentSection[]> {
-    const { flows, mentoring, nextSteps } = this.deps;
+    const { flows, mentoring } = this.deps;
     const shown = new Map<string, Set<string>>();
     for (const i of content.items) {
       if (onlyStudents && !onlyStudents.has(i.studentId)) continue;
@@ -364,7 +356,7 @@ export class DigestService {
           reflections,
           show: (r) => inDigest.has(r.id),
           maxEntries: this.deps.maxEntriesPerStudent ?? 2,
-          statuses: await stepStatuses(nextSteps, studentId, reflections),
+          statuses: stepStatuses(reflections),
           followUp: followUps.get(studentId),
           nonResponses: (missed.get(studentId) ?? []).map((n) => ({
             flowTitle: flowTitle(flows, n.flowId, ctx.locale),

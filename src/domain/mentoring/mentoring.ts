@@ -3,15 +3,8 @@ import type { FlowCatalog } from '../flows.ts';
 import type { Repositories } from '../ports.ts';
 import { DigestService, type LogPort } from './digest.ts';
 import { FollowUpService } from './follow-up.ts';
-import { followUpNextSteps } from './next-steps.ts';
 import { OutboxService } from './outbox.ts';
-import {
-  type MentoringRepositories,
-  type MentorMessenger,
-  type NextStepStatuses,
-  type NonResponders,
-  noNonResponders,
-} from './ports.ts';
+import { type MentoringRepositories, type MentorMessenger, type NonResponders, noNonResponders } from './ports.ts';
 import { StudentViews } from './student-views.ts';
 
 /** The mentor side, wired: digests, the mentor's views of students, follow-up actions, and the outbox. */
@@ -33,21 +26,18 @@ export interface MentoringDeps {
   defaultTimeZone: string;
   newId: () => string;
   nonResponders?: NonResponders;
-  nextSteps?: NextStepStatuses;
   /** See DigestDeps.marginMs. */
   marginMs?: number;
 }
 
 export function createMentoring(deps: MentoringDeps): Mentoring {
-  const nextSteps = deps.nextSteps ?? followUpNextSteps(deps.repos);
   const common = { repos: deps.repos, mentoring: deps.mentoring, flows: deps.flows };
-  const views = new StudentViews({ ...common, nextSteps });
+  const views = new StudentViews(common);
   const digests = new DigestService({
     ...common,
     clock: deps.clock,
     messenger: deps.messenger,
     nonResponders: deps.nonResponders ?? noNonResponders,
-    nextSteps,
     log: deps.log,
     defaultTimeZone: deps.defaultTimeZone,
     ...(deps.marginMs !== undefined ? { marginMs: deps.marginMs } : {}),

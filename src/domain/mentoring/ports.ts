@@ -96,11 +96,6 @@ export interface NonResponders {
 
 export const noNonResponders: NonResponders = { list: async () => [] };
 
-/** Whether students did the next step they set (see next-steps.ts: the student's own follow-up answer). */
-export interface NextStepStatuses {
-  statusOf(studentId: string, reflectionIds: readonly string[]): Promise<Map<string, StepStatus>>;
-}
-
 /** What the mentor side asks the Teams adapter to send. Throws DeliveryError when someone cannot be reached. */
 export interface MentorMessenger {
   /** Sends the first card of a digest; returns the students that fitted on it (the rest come with "show more"). */

@@ -143,6 +143,10 @@ export interface MentorItem extends Versioned {
   createdAt: string;
   /** 'now' goes out as its own card; 'digest' waits for the mentor's digest. */
   mode: 'now' | 'digest';
+  /** How this answer ranks the student in a digest (asked to talk, a signal, or neither), set when routed. */
+  priority?: 'talk' | 'signal' | 'other';
+  /** When the student submitted the answer. */
+  submittedAt?: string;
   state: 'pending' | 'sent';
   attempts: number;
   /** A sender holds the item until then; after that another run may take it over. */

@@ -34,14 +34,23 @@ export interface StatusDeps {
   camp: CampaignRepositories;
 }
 
+/**
+ * `scope.groupIds`: only the prompts to students reached through these groups (a team leader's classes);
+ * then pass no `upcoming`, since later moments are not split per group.
+ */
 export async function campaignStatus(
   deps: StatusDeps,
   campaign: Campaign,
   upcoming: { scheduledAt: string; students: number }[],
+  scope?: { groupIds: readonly string[] },
 ): Promise<CampaignStatus> {
   const { camp, repos } = deps;
-  const count = (f: Omit<DeliveryFilter, 'campaignId'>) =>
-    camp.deliveries.count(campaign.schoolId, { campaignId: campaign.id, ...f });
+  const filters = (f: Omit<DeliveryFilter, 'campaignId'>): DeliveryFilter[] =>
+    scope ? scope.groupIds.map((groupId) => ({ campaignId: campaign.id, ...f, groupId })) : [{ campaignId: campaign.id, ...f }];
+  const count = async (f: Omit<DeliveryFilter, 'campaignId'>) =>
+    (await Promise.all(filters(f).map((x) => camp.deliveries.count(campaign.schoolId, x)))).reduce((a, b) => a + b, 0);
+  const find = async (f: Omit<DeliveryFilter, 'campaignId'>) =>
+    (await Promise.all(filters(f).map((x) => camp.deliveries.find(campaign.schoolId, x)))).flat();
   const [total, toSend, sent, answered, reminded, closed, cancelled, unreachableList, occurrences] = await Promise.all([
     count({}),
     count({ states: ['planned', 'sending'] }),
@@ -50,13 +59,10 @@ export async function campaignStatus(
     count({ reminded: true }),
     count({ states: ['closed'] }),
     count({ states: ['cancelled'] }),
-    camp.deliveries.find(campaign.schoolId, { campaignId: campaign.id, states: ['unreachable'] }),
+    find({ states: ['unreachable'] }),
     camp.occurrences.listByCampaign(campaign.schoolId, campaign.id),
   ]);
-  const late = answered
-    ? (await camp.deliveries.find(campaign.schoolId, { campaignId: campaign.id, states: ['answered'] })).filter((d) => d.late)
-        .length
-    : 0;
+  const late = answered ? (await find({ states: ['answered'] })).filter((d) => d.late).length : 0;
   const expected = upcoming.reduce((n, u) => n + u.students, 0);
   const unreachableStudents = await Promise.all(
     unreachableList

@@ -110,29 +110,32 @@ function drawCharts(data: ChartData): void {
   const percent = { min: 0, max: 100, ticks: { callback: (v: number) => `${v}%` } };
   const activity = document.getElementById('chart-activity') as HTMLCanvasElement | null;
   if (activity) {
-    const datasets: ChartDataset[] = data.byActivity.map((s, i) => ({
+    // Bars per kind of activity (most kinds happen in a few months only), the total as a line over them.
+    const datasets: (ChartDataset & { type: string; order: number })[] = data.byActivity.map((s, i) => ({
+      type: 'bar',
+      order: 2,
       label: s.label,
       data: s.data,
-      borderColor: palette[(i + 2) % palette.length],
       backgroundColor: palette[(i + 2) % palette.length],
-      pointRadius: 3,
     }));
     datasets.unshift({
+      type: 'line',
+      order: 1,
       label: data.total.label,
       data: data.total.data,
       borderColor: palette[0],
       backgroundColor: palette[0],
       borderWidth: 3,
       borderDash: [6, 4],
-      pointRadius: 3,
+      pointRadius: 4,
+      spanGaps: true,
     });
     new Chart(activity, {
-      type: 'line',
+      type: 'bar',
       data: { labels: data.monthLabels, datasets },
       options: {
         animation: false,
         maintainAspectRatio: false,
-        spanGaps: false,
         scales: { y: percent },
         plugins: { legend: { position: 'bottom' } },
       },

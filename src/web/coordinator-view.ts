@@ -54,6 +54,8 @@ function campaignRow(locale: Locale, c: CampaignRow, labels: ViewLabels, span: {
   const left = Math.max(0, Math.min(100, ((Date.parse(c.from) - span.start) / width) * 100));
   const right = Math.max(left + 0.8, Math.min(100, ((Date.parse(c.to) - span.start) / width) * 100));
   const open = c.sent - c.answered;
+  const activity = activityLabel(locale, c.activityType);
+  const flow = labels.flowTitle(c.flowId);
   const all = c.planned + c.sent + c.unreachable;
   const seg = (n: number, cls: string, label: string) =>
     n > 0 ? html`<span class="seg ${cls}" style="width:${((100 * n) / all).toFixed(2)}%" title="${label}: ${n}"></span>` : '';
@@ -66,11 +68,11 @@ function campaignRow(locale: Locale, c: CampaignRow, labels: ViewLabels, span: {
   <div class="campaign-head">
     <span class="name">${c.name}</span>
     <span class="badge state-${c.state}">${t(locale, `campaigns.status.states.${c.state}`)}</span>
-    <span class="muted">${activityLabel(locale, c.activityType)} · ${labels.flowTitle(c.flowId)} · ${c.groupIds.map(labels.groupName).join(', ')}</span>
+    <span class="muted">${[activity, ...(flow === activity ? [] : [flow]), c.groupIds.map(labels.groupName).join(', ')].join(' · ')}</span>
   </div>
   <div class="track" aria-hidden="true"><span class="span" style="left:${left.toFixed(2)}%;width:${(right - left).toFixed(2)}%"></span></div>
   <div class="dates muted">${dateLabel(locale, c.from, labels.timeZone)} – ${dateLabel(locale, c.to, labels.timeZone)}</div>
-  <div class="bar" role="img" aria-label="${tx('answered')} ${c.answered}, ${tx('sent')} ${c.sent}, ${tx('unreachable')} ${c.unreachable}, ${tx('planned')} ${c.planned}">${seg(c.answered, 'answered', tx('answered'))}${seg(open, 'open', tx('sent'))}${seg(c.unreachable, 'unreachable', tx('unreachable'))}${seg(c.planned, 'planned', tx('planned'))}</div>
+  <div class="bar" role="img" aria-label="${tx('answered')} ${c.answered}, ${tx('sent')} ${c.sent}, ${tx('unreachable')} ${c.unreachable}, ${tx('planned')} ${c.planned}">${seg(c.answered, 'answered', tx('answered'))}${seg(open, 'open', tx('open'))}${seg(c.unreachable, 'unreachable', tx('unreachable'))}${seg(c.planned, 'planned', tx('planned'))}</div>
   <div class="nums">${num('planned', c.planned, tx('planned'))}${num('sent', c.sent, tx('sent'))}${num('answered', c.answered, tx('answered'))}${num('reminded', c.reminded, tx('reminded'))}${num('unreachable', c.unreachable, tx('unreachable'))}${response}${c.late ? html`<span class="muted">${tx('late', { count: c.late })}</span>` : ''}</div>
 </li>`;
 }
@@ -91,7 +93,7 @@ function campaignsView(locale: Locale, o: CoordinatorOverview, labels: ViewLabel
       <button type="button" class="export" data-format="csv">${tx('exportCsv')}</button>
       <button type="button" class="export" data-format="xlsx">${tx('exportXlsx')}</button>
       <span class="export-status muted" role="status"></span></div></div>
-  <div class="legend"><span class="key answered"></span>${tx('answered')} <span class="key open"></span>${tx('sent')} <span class="key unreachable"></span>${tx('unreachable')} <span class="key planned"></span>${tx('planned')}</div>
+  <div class="legend"><span class="key answered"></span>${tx('answered')} <span class="key open"></span>${tx('open')} <span class="key unreachable"></span>${tx('unreachable')} <span class="key planned"></span>${tx('planned')}</div>
   <div class="axis" aria-hidden="true">${ticks.map((m) => html`<span>${m}</span>`)}<i class="today" style="left:${Math.min(100, Math.max(0, today)).toFixed(2)}%"></i></div>
   ${o.campaigns.length ? html`<ol class="campaigns">${o.campaigns.map((c) => campaignRow(locale, c, labels, span))}</ol>` : html`<p class="empty">${tx('none')}</p>`}
 </section>`;

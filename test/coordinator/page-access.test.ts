@@ -30,7 +30,7 @@ beforeAll(async () => {
       DEV_PAGE_LOGIN: 'false',
     },
   });
-  world = await seedCoordinatorWorld(t.bot.deps, { classes: 4, classSize: 8, promptsPerStudent: 3, reflectionsPerStudent: 2 });
+  world = await seedCoordinatorWorld(t.bot.deps, { classes: 4, classSize: 8, reflectionsPerStudent: 2 });
 });
 
 afterAll(async () => {

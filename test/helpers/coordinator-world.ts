@@ -17,8 +17,8 @@ export interface WorldOptions {
   /** Classes of `classSize` students, plus one small class of 3. */
   classes: number;
   classSize: number;
-  /** Prompts per student over the year (spread over the campaigns). */
-  promptsPerStudent: number;
+  /** How many of the five campaigns (eight prompts per student in all); default all. */
+  campaigns?: number;
   reflectionsPerStudent: number;
   seed?: number;
 }
@@ -43,12 +43,12 @@ function random(seed: number) {
   };
 }
 
-const kinds: { type: ActivityType; flowId: string; month: string; name: string }[] = [
-  { type: 'open-day', flowId: 'open-day-vo', month: '2026-10', name: 'Open dagen herfst' },
-  { type: 'shadow-day', flowId: 'shadow-day-vo', month: '2026-11', name: 'Meeloopdag hbo' },
-  { type: 'internship', flowId: 'internship-vo', month: '2027-01', name: 'Snuffelstage januari' },
-  { type: 'profile-choice', flowId: 'profile-choice', month: '2027-02', name: 'Profielkeuze' },
-  { type: 'shadow-day', flowId: 'shadow-day-vo', month: '2027-03', name: 'Meeloopdag mbo' },
+const kinds: { type: ActivityType; flowId: string; months: string[]; name: string }[] = [
+  { type: 'open-day', flowId: 'open-day-vo', months: ['2026-10', '2027-01'], name: 'Open dagen' },
+  { type: 'shadow-day', flowId: 'shadow-day-vo', months: ['2026-11'], name: 'Meeloopdag hbo' },
+  { type: 'internship', flowId: 'internship-vo', months: ['2026-12', '2027-02'], name: 'Snuffelstages' },
+  { type: 'profile-choice', flowId: 'profile-choice', months: ['2027-02'], name: 'Profielkeuze' },
+  { type: 'shadow-day', flowId: 'shadow-day-vo', months: ['2027-03'], name: 'Meeloopdag mbo' },
 ];
 
 export async function seedCoordinatorWorld(deps: BotDeps, options: WorldOptions): Promise<World> {
@@ -113,7 +113,7 @@ export async function seedCoordinatorWorld(deps: BotDeps, options: WorldOptions)
   }
   const unreachable = new Map<string, string>();
   await mapLimit(studentIds, 16, async (id) => {
-    const out = rnd() < 0.03;
+    const out = rnd() < 0.06;
     const reason = reasons[Math.floor(rnd() * reasons.length)]!;
     if (out) unreachable.set(id, reason);
     const [, g, i] = id.split('-');
@@ -148,24 +148,30 @@ export async function seedCoordinatorWorld(deps: BotDeps, options: WorldOptions)
     });
   }
 
-  // Campaigns, one activity each for every class, deliveries in the activity's month.
+  // Campaigns with an activity per month for every class, deliveries in the activity's month.
   const campaigns: Campaign[] = [];
-  const perStudent = Math.max(1, Math.min(kinds.length, options.promptsPerStudent));
-  for (const [k, kind] of kinds.slice(0, perStudent).entries()) {
-    const endsAt = new Date(`${kind.month}-1${k}T14:00:00+01:00`).toISOString();
-    const activityId = ids.activity(tenantId, `world-${k}`);
-    await camp.activities.save({
-      id: activityId,
-      schoolId: tenantId,
-      type: kind.type,
-      title: kind.name,
-      startsAt: new Date(Date.parse(endsAt) - 5 * 3_600_000).toISOString(),
-      endsAt,
-      groupIds,
-      studentIds: [],
-      createdAt: now,
-      updatedAt: now,
-    });
+  const rows: { groupId: string; studentId: string }[] = [];
+  for (const [groupId, ids2] of members) for (const studentId of ids2) rows.push({ groupId, studentId });
+  for (const [k, kind] of kinds.slice(0, Math.max(1, options.campaigns ?? kinds.length)).entries()) {
+    const activities = kind.months.map((month, m) => ({
+      id: ids.activity(tenantId, `world-${k}-${m}`),
+      endsAt: new Date(`${month}-1${k}T14:00:00+01:00`).toISOString(),
+    }));
+    for (const [m, a] of activities.entries()) {
+      await camp.activities.save({
+        id: a.id,
+        schoolId: tenantId,
+        type: kind.type,
+        title: `${kind.name} ${m + 1}`,
+        startsAt: new Date(Date.parse(a.endsAt) - 5 * 3_600_000).toISOString(),
+        endsAt: a.endsAt,
+        groupIds,
+        studentIds: [],
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    const active = k === kinds.length - 1;
     const { campaign } = await camp.campaigns.create({
       id: ids.campaign(tenantId, `world-${k}`),
       schoolId: tenantId,
@@ -173,65 +179,65 @@ export async function seedCoordinatorWorld(deps: BotDeps, options: WorldOptions)
       flowId: kind.flowId,
       activityType: kind.type,
       groupIds,
-      activityIds: [activityId],
+      activityIds: activities.map((a) => a.id),
       schedule: { kind: 'after-end', offset: { kind: 'after', minutes: 60 } },
       reminders: { afterHours: 48, max: 1 },
       closeAfterDays: 7,
-      state: k === kinds.length - 1 ? 'active' : 'completed',
+      state: active ? 'active' : 'completed',
       notBefore: '2026-08-01T00:00:00.000Z',
-      createdAt: new Date(Date.parse(endsAt) - 14 * 86_400_000).toISOString(),
+      createdAt: new Date(Date.parse(activities[0]!.endsAt) - 14 * 86_400_000).toISOString(),
       updatedAt: now,
       statusCards: [],
     });
     campaigns.push(campaign);
-    const scheduledAt = new Date(Date.parse(endsAt) + 3_600_000).toISOString();
-    const { occurrence } = await camp.occurrences.ensure({
-      id: ids.occurrence(campaign.id, activityId, 'prompt', scheduledAt),
-      schoolId: tenantId,
-      campaignId: campaign.id,
-      activityId,
-      kind: 'prompt',
-      scheduledAt,
-      state: 'planned',
-      deliveries: 0,
-      plannedAt: scheduledAt,
-    });
-    // Response differs per class and per kind of activity, so the charts have something to show.
-    const rows: { groupId: string; studentId: string }[] = [];
-    for (const [groupId, ids2] of members) for (const studentId of ids2) rows.push({ groupId, studentId });
-    await mapLimit(rows, 16, async ({ groupId, studentId }) => {
-      const deliveryId = ids.delivery(occurrence.id, studentId);
-      const gIndex = groupIds.indexOf(groupId);
-      const answerChance = 0.35 + 0.1 * k + 0.3 * ((gIndex % 5) / 5);
-      let state: DeliveryState;
-      const reason = unreachable.get(studentId);
-      if (reason) state = 'unreachable';
-      else if (k === kinds.length - 1 && rnd() < 0.3) state = 'planned';
-      else state = rnd() < answerChance ? 'answered' : rnd() < 0.5 ? 'closed' : 'reminded';
-      const sentAt = state === 'unreachable' || state === 'planned' ? undefined : scheduledAt;
-      await camp.deliveries.ensure({
-        id: deliveryId,
+    for (const [m, a] of activities.entries()) {
+      const scheduledAt = new Date(Date.parse(a.endsAt) + 3_600_000).toISOString();
+      const { occurrence } = await camp.occurrences.ensure({
+        id: ids.occurrence(campaign.id, a.id, 'prompt', scheduledAt),
         schoolId: tenantId,
         campaignId: campaign.id,
-        occurrenceId: occurrence.id,
-        activityId,
-        studentId,
-        groupId,
-        flowId: kind.flowId,
+        activityId: a.id,
         kind: 'prompt',
         scheduledAt,
-        ...(state === 'planned' ? { dueAt: scheduledAt } : {}),
-        state,
-        ...(reason ? { reason } : state === 'closed' ? { reason: 'no-answer' } : {}),
-        attempts: sentAt ? 1 : 0,
-        reflectionId: ids.reflection(deliveryId),
-        ...(sentAt ? { sentAt, closesAt: new Date(Date.parse(sentAt) + 7 * 86_400_000).toISOString() } : {}),
-        reminders: state === 'reminded' || (state === 'answered' && rnd() < 0.4) || state === 'closed' ? 1 : 0,
-        ...(state === 'answered' ? { answeredAt: scheduledAt, ...(rnd() < 0.05 ? { late: true } : {}) } : {}),
-        createdAt: scheduledAt,
-        updatedAt: scheduledAt,
+        state: 'planned',
+        deliveries: rows.length,
+        plannedAt: scheduledAt,
       });
-    });
+      // Response differs per class, per kind of activity and over the year, so the charts show something.
+      await mapLimit(rows, 16, async ({ groupId, studentId }) => {
+        const deliveryId = ids.delivery(occurrence.id, studentId);
+        const gIndex = groupIds.indexOf(groupId);
+        const answerChance = 0.3 + 0.08 * k + 0.1 * m + 0.3 * ((gIndex % 5) / 5);
+        let state: DeliveryState;
+        const reason = unreachable.get(studentId);
+        if (reason) state = 'unreachable';
+        else if (active && rnd() < 0.3) state = 'planned';
+        else state = rnd() < answerChance ? 'answered' : rnd() < 0.5 ? 'closed' : 'reminded';
+        const sentAt = state === 'unreachable' || state === 'planned' ? undefined : scheduledAt;
+        await camp.deliveries.ensure({
+          id: deliveryId,
+          schoolId: tenantId,
+          campaignId: campaign.id,
+          occurrenceId: occurrence.id,
+          activityId: a.id,
+          studentId,
+          groupId,
+          flowId: kind.flowId,
+          kind: 'prompt',
+          scheduledAt,
+          ...(state === 'planned' ? { dueAt: scheduledAt } : {}),
+          state,
+          ...(reason ? { reason } : state === 'closed' ? { reason: 'no-answer' } : {}),
+          attempts: sentAt ? 1 : 0,
+          reflectionId: ids.reflection(deliveryId),
+          ...(sentAt ? { sentAt, closesAt: new Date(Date.parse(sentAt) + 7 * 86_400_000).toISOString() } : {}),
+          reminders: state === 'reminded' || (state === 'answered' && rnd() < 0.4) || state === 'closed' ? 1 : 0,
+          ...(state === 'answered' ? { answeredAt: scheduledAt, ...(rnd() < 0.05 ? { late: true } : {}) } : {}),
+          createdAt: scheduledAt,
+          updatedAt: scheduledAt,
+        });
+      });
+    }
   }
 
   // Submitted reflections, with competencies that vary per class.

@@ -38,6 +38,8 @@ const samples: Record<string, string> = {
   SCHOOL_WEBSITE_URL: 'https://www.voorbeeldcollege.nl',
   SCHOOL_PRIVACY_URL: 'https://www.voorbeeldcollege.nl/privacy',
   SCHOOL_TERMS_URL: 'https://www.voorbeeldcollege.nl/gebruiksvoorwaarden',
+  BOT_DOMAIN: 'lobrefl1a2b3c.azurewebsites.net',
+  AAD_APP_CLIENT_ID: '5f0c2d3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
 };
 const filledManifest = () => JSON.parse(fillPlaceholders(manifestText, samples)) as Manifest;
 

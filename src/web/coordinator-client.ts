@@ -136,6 +136,7 @@ function drawCharts(data: ChartData): void {
       options: {
         animation: false,
         maintainAspectRatio: false,
+        skipNull: true,
         scales: { y: percent },
         plugins: { legend: { position: 'bottom' } },
       },

@@ -84,6 +84,7 @@ export const configSchema = z.object({
     .optional(),
   TAB_OPENID_METADATA_URL: url.optional(),
   DEV_PAGE_LOGIN: bool.default(false),
+  COORDINATOR_PAGE_FRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
 });
 
 export type Config = z.infer<typeof configSchema> & {

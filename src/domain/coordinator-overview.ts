@@ -1,10 +1,11 @@
 import { type Aggregate, aggregate, aggregateGroups } from './aggregates.ts';
 import { countSent } from './campaign-evidence.ts';
 import type { CampaignRepositories } from './campaign-ports.ts';
-import type { CampaignStatus } from './campaign-status.ts';
+import { statusOf, unreachablePeople } from './campaign-status.ts';
 import type { Campaign, Delivery } from './campaigns.ts';
 import { type CheckEvidenceSource, type CompetencyShares, competencyShares, type EvidencePeriod } from './check-evidence.ts';
 import type { PhaseCount } from './cycle-service.ts';
+import type { Repositories } from './ports.ts';
 import type { EducationTeam } from './quality-cycle.ts';
 import { localDateOf, type SchoolYear } from './school-year.ts';
 
@@ -87,10 +88,10 @@ export interface CoordinatorOverview {
 
 export interface OverviewDeps {
   camp: CampaignRepositories;
+  repos: Pick<Repositories, 'people'>;
   evidence: Pick<CheckEvidenceSource, 'groups' | 'competencies'>;
-  /** The campaign's status (the status card's figures), optionally only for some groups. */
-  status(campaign: Campaign, scope?: { groupIds: readonly string[] }): Promise<CampaignStatus>;
-  /** Occurrences planned (their moments), to place a campaign on the timeline. */
+  /** Moments of a campaign not planned yet, with their students (the campaign planner's). */
+  upcoming(campaign: Campaign): Promise<{ scheduledAt: string; students: number }[]>;
   timeZone: string;
 }
 
@@ -190,24 +191,34 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
   const end = period.end.toISOString();
 
   // Campaigns: the school's, or those reaching the team leader's groups (with figures for those groups only).
+  // The school's ledger is read once and counted in memory by the status card's rules (statusOf).
   const campaigns = (await deps.camp.campaigns.list(schoolId)).filter(
     (c) => scope.kind === 'school' || c.groupIds.some((g) => groupIds.has(g)),
   );
-  const [statuses, entries, sentRows] = await Promise.all([
-    Promise.all(
-      campaigns.map(async (c) => {
-        const status = await deps.status(
-          c,
-          scope.kind === 'school' ? undefined : { groupIds: c.groupIds.filter((g) => groupIds.has(g)) },
-        );
-        const occurrences = await deps.camp.occurrences.listByCampaign(schoolId, c.id);
-        return { status, occurrences };
-      }),
-    ),
+  const [ledger, entries, timeline] = await Promise.all([
+    deps.camp.deliveries.find(schoolId, {}),
     deps.evidence.competencies(studentIds, period),
-    // The same rows the Check evidence counts: prompts first sent in the period.
-    deps.camp.deliveries.find(schoolId, { sentFrom: start, sentTo: end }),
+    Promise.all(
+      campaigns.map(async (c) => ({
+        occurrences: await deps.camp.occurrences.listByCampaign(schoolId, c.id),
+        upcoming: scope.kind === 'school' ? await deps.upcoming(c) : [],
+      })),
+    ),
   ]);
+  const byCampaign = new Map<string, Delivery[]>();
+  for (const d of ledger) {
+    if (scope.kind === 'teams' && !(d.groupId !== undefined && groupIds.has(d.groupId))) continue;
+    const list = byCampaign.get(d.campaignId);
+    if (list) list.push(d);
+    else byCampaign.set(d.campaignId, [d]);
+  }
+  const people = await unreachablePeople(deps.repos, schoolId, [...byCampaign.values()].flat());
+  const statuses = campaigns.map((c, i) => ({
+    status: statusOf(c, byCampaign.get(c.id) ?? [], timeline[i]!.occurrences, timeline[i]!.upcoming, people),
+    occurrences: timeline[i]!.occurrences,
+  }));
+  // The same rows the Check evidence counts: prompts first sent in the period.
+  const sentRows = ledger.filter((d) => d.sentAt !== undefined && d.sentAt >= start && d.sentAt < end);
 
   const campaignRows: CampaignRow[] = statuses.map(({ status: s, occurrences }) => {
     const c = s.campaign;
@@ -241,7 +252,15 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
   const months = monthsOf(period);
   const typeOf = new Map(campaigns.map((c) => [c.id, c.activityType as string]));
   const inScope = scope.kind === 'school' ? sentRows : sentRows.filter((d) => students.has(d.studentId));
-  const month = (d: Delivery) => localDateOf(new Date(d.sentAt!), deps.timeZone).slice(0, 7);
+  // Thousands of prompts share a send moment; formatting a time zone is not cheap.
+  const months_ = new Map<string, string>();
+  const month = (d: Delivery) => {
+    const known = months_.get(d.sentAt!);
+    if (known !== undefined) return known;
+    const m = localDateOf(new Date(d.sentAt!), deps.timeZone).slice(0, 7);
+    months_.set(d.sentAt!, m);
+    return m;
+  };
   const byGroupRows = inScope
     .filter((d) => d.groupId && groupIds.has(d.groupId))
     .map((d) => ({ key: d.groupId!, month: month(d), d }));

@@ -158,6 +158,9 @@ describe.skipIf(!hasChromium)('coordinator page in the browser', () => {
     await page.click('#lang-switch');
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.textContent('h1')).toBe('Career guidance overview');
+    expect(await page.textContent('[data-tab="previews"][aria-selected="true"]')).toBe('Prompt previews');
+    await page.click('[data-tab="campaigns"]');
+    expect(await page.textContent(`[data-campaign="${world.campaigns[0]!.id}"][data-field="response"]`)).toMatch(/^response \d+%$/);
     await shot(page, 'campaigns-en');
     await page.close();
   });

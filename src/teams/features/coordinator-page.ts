@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import { createRequire, stripTypeScriptTypes } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import { preparationCard, reflectionCard } from '../../cards/cards.ts';
 import { decide } from '../../domain/authorization.ts';
-import { campaignStatus } from '../../domain/campaign-status.ts';
 import { evidencePeriod } from '../../domain/check-evidence.ts';
 import { buildCoordinatorOverview, type CoordinatorOverview, type OverviewScope } from '../../domain/coordinator-overview.ts';
 import { phaseCounts, remindDays, schoolClock, visibleCycles } from '../../domain/cycle-service.ts';
@@ -102,6 +102,19 @@ function secure(res: Response): void {
   res.setHeader('referrer-policy', 'no-referrer');
 }
 
+/** JSON, gzipped when the browser accepts it: a large school's views are several hundred KB of HTML. */
+function sendJson(req: Request, res: Response, body: unknown): void {
+  const text = Buffer.from(JSON.stringify(body), 'utf8');
+  res.setHeader('vary', 'accept-encoding');
+  res.type('application/json; charset=utf-8');
+  if (text.length > 8192 && /\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
+    res.setHeader('content-encoding', 'gzip');
+    res.send(gzipSync(text, { level: 6 }));
+    return;
+  }
+  res.send(text);
+}
+
 function localeOf(value: unknown, fallback: Locale): Locale {
   const v = typeof value === 'string' ? value.toLowerCase() : '';
   if (v.startsWith('en')) return 'en';
@@ -169,7 +182,14 @@ async function access(deps: BotDeps, req: Request, verifier: TabTokenVerifier | 
 
 // --- the figures ------------------------------------------------------------------------------------
 
-async function overviewFor(deps: BotDeps, a: Extract<Access, { ok: true }>) {
+interface Snapshot {
+  overview: CoordinatorOverview;
+  groupNames: Map<string, string>;
+  timeZone: string;
+  computedAt: Date;
+}
+
+async function computeSnapshot(deps: BotDeps, a: Extract<Access, { ok: true }>): Promise<Snapshot> {
   const engine = await campaignEngine(deps);
   const { cycle } = pdcaServices(deps);
   const schoolId = a.actor.schoolId;
@@ -192,20 +212,87 @@ async function overviewFor(deps: BotDeps, a: Extract<Access, { ok: true }>) {
   const overview = await buildCoordinatorOverview(
     {
       camp: engine.camp,
+      repos: deps.repos,
       evidence: deps.evidence,
-      status: (campaign, scope) =>
-        scope ? campaignStatus({ repos: deps.repos, camp: engine.camp }, campaign, [], scope) : engine.service.status(campaign),
+      upcoming: (campaign) => engine.planner.upcoming(campaign),
       timeZone: clock.timeZone,
     },
     { schoolId, scope: a.scope, year, period, pdca },
   );
   const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));
-  const labels = (locale: Locale): ViewLabels => ({
+  return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.clock.now() };
+}
+
+/**
+ * The figures per school and scope, kept for a short while: a large school's ledger (tens of thousands of
+ * prompts) takes seconds to read and count, a page must open in well under one. A snapshot younger than
+ * `freshMs` is shown as it is; an older one is shown at once and recomputed in the background (the page
+ * says when its figures were computed); the first view of a scope computes it.
+ */
+export class Snapshots {
+  private readonly entries = new Map<string, { value?: Snapshot; pending?: Promise<Snapshot> }>();
+  private readonly freshMs: number;
+  private readonly maxEntries: number;
+  constructor(freshMs: number, maxEntries = 500) {
+    this.freshMs = freshMs;
+    this.maxEntries = maxEntries;
+  }
+
+  async get(key: string, now: Date, compute: () => Promise<Snapshot>, onError: (err: unknown) => void): Promise<Snapshot> {
+    const entry = this.entries.get(key) ?? {};
+    const refresh = () => {
+      entry.pending ??= compute()
+        .then((value) => {
+          entry.value = value;
+          return value;
+        })
+        .finally(() => {
+          entry.pending = undefined;
+        });
+      return entry.pending;
+    };
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (!entry.value) return refresh();
+    // After this view is answered: the store is synchronous, so a recomputation holds the event loop.
+    if (now.getTime() - entry.value.computedAt.getTime() >= this.freshMs && !entry.pending) {
+      setImmediate(() => refresh().catch(onError));
+    }
+    return entry.value;
+  }
+}
+
+const snapshotsOf = new WeakMap<BotDeps, Snapshots>();
+
+function snapshot(deps: BotDeps, a: Extract<Access, { ok: true }>, log: BotDeps['log']): Promise<Snapshot> {
+  let snapshots = snapshotsOf.get(deps);
+  if (!snapshots) {
+    snapshots = new Snapshots(deps.config.COORDINATOR_PAGE_FRESH_SECONDS * 1000);
+    snapshotsOf.set(deps, snapshots);
+  }
+  const key = `${a.actor.schoolId}|${
+    a.scope.kind === 'school'
+      ? 'school'
+      : a.scope.teams
+          .map((t) => t.id)
+          .sort()
+          .join(',')
+  }`;
+  return snapshots.get(
+    key,
+    deps.clock.now(),
+    () => computeSnapshot(deps, a),
+    (err) => log.warn({ err: String(err) }, 'coordinator page: background refresh failed'),
+  );
+}
+
+function labelsOf(deps: BotDeps, s: Snapshot, locale: Locale): ViewLabels {
+  return {
     flowTitle: (id) => deps.flows.get(id)?.title[locale] ?? id,
-    groupName: (id) => groupNames.get(id) ?? '?',
-    timeZone: clock.timeZone,
-  });
-  return { overview, labels };
+    groupName: (id) => s.groupNames.get(id) ?? '?',
+    timeZone: s.timeZone,
+  };
 }
 
 // --- previews of every flow, as the student sees it -----------------------------------------------------
@@ -336,17 +423,23 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
 
   app.get(
     '/coordinator/api/view',
-    api(async (_req, res, a, locale) => {
+    api(async (req, res, a, locale) => {
       const started = Date.now();
-      const { overview, labels } = await overviewFor(deps, a);
-      const l = labels(locale);
+      const snap = await snapshot(deps, a, pageLog);
+      const { overview } = snap;
+      const l = labelsOf(deps, snap, locale);
+      const computed = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: snap.timeZone,
+      }).format(snap.computedAt);
       const scope =
         a.scope.kind === 'school'
           ? t(locale, 'coordinator.scopeSchool')
           : t(locale, 'coordinator.scopeTeams', { teams: a.teams.map((x) => x.name).join(', ') });
-      res.json({
+      sendJson(req, res, {
         lang: locale,
-        subtitle: t(locale, 'coordinator.subtitle', { year: overview.schoolYear, to: overview.to, scope }),
+        subtitle: t(locale, 'coordinator.subtitle', { year: overview.schoolYear, to: overview.to, scope, time: computed }),
         html: overviewHtml(locale, overview, l).text,
         charts: chartData(locale, overview, l),
       });
@@ -359,16 +452,17 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
 
   app.get(
     '/coordinator/api/previews',
-    api(async (_req, res, _a, locale) => {
-      res.json({ flows: previews(deps, locale) });
+    api(async (req, res, _a, locale) => {
+      sendJson(req, res, { flows: previews(deps, locale) });
     }),
   );
 
   app.post(
     '/coordinator/api/exports',
     api(async (_req, res, a, locale) => {
-      const { overview, labels } = await overviewFor(deps, a);
-      const l = labels(locale);
+      const snap = await snapshot(deps, a, pageLog);
+      const { overview } = snap;
+      const l = labelsOf(deps, snap, locale);
       const base = `${t(locale, 'coordinator.title')}-${overview.schoolYear}-${overview.to}`
         .toLowerCase()
         .replace(/[^a-z0-9-]+/g, '-');

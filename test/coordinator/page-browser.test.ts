@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFlags, chromiumPath } from '../../scripts/chromium.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { campaignEngine } from '../../src/teams/campaign-engine.ts';
 import { tenantId } from '../helpers/activities.ts';
@@ -13,16 +14,8 @@ import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 // photographed (test-artifacts/coordinator-page/, git-ignored; docs/coordinator-page/ holds a committed
 // set), and mentors and students get "no access". Logged in with the development login.
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const flags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const executablePath = chromiumPath;
+const flags = chromiumFlags;
 const artifacts = path.resolve('test-artifacts/coordinator-page');
 const hasChromium = fs.existsSync(executablePath);
 if (!hasChromium && process.env.CI) throw new Error(`No Chromium at ${executablePath}: apt-get install -y chromium`);
@@ -160,7 +153,9 @@ describe.skipIf(!hasChromium)('coordinator page in the browser', () => {
     expect(await page.textContent('h1')).toBe('Career guidance overview');
     expect(await page.textContent('[data-tab="previews"][aria-selected="true"]')).toBe('Prompt previews');
     await page.click('[data-tab="campaigns"]');
-    expect(await page.textContent(`[data-campaign="${world.campaigns[0]!.id}"][data-field="response"]`)).toMatch(/^response \d+%$/);
+    expect(await page.textContent(`[data-campaign="${world.campaigns[0]!.id}"][data-field="response"]`)).toMatch(
+      /^response \d+%$/,
+    );
     await shot(page, 'campaigns-en');
     await page.close();
   });

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config.ts';
-import { fillPlaceholders, readJson, readText } from '../helpers/deploy-files.ts';
+import { fillPlaceholders, manifestSamples, readJson, readText } from '../helpers/deploy-files.ts';
 
 // The coordinator page as a Teams static tab: the manifest points the tab at the bot's own /coordinator,
 // and the SSO resource it names is exactly the audience the server checks (TAB_SSO_APP_ID_URI's default
 // on App Service), and the Entra registration provision creates exposes that URI and scope to Teams.
 
-const samples = {
-  TEAMS_APP_ID: '3f1c6a52-8e0b-4d7a-9c1e-2b5f4a6d8e90',
-  BOT_ID: '7d2e9b14-5a3c-4f6e-8b1d-0c9a2e4f6b81',
-  SCHOOL_WEBSITE_URL: 'https://www.voorbeeldcollege.nl',
-  SCHOOL_PRIVACY_URL: 'https://www.voorbeeldcollege.nl/privacy',
-  SCHOOL_TERMS_URL: 'https://www.voorbeeldcollege.nl/gebruiksvoorwaarden',
-  BOT_DOMAIN: 'lobrefl1a2b3c.azurewebsites.net',
-  AAD_APP_CLIENT_ID: '5f0c2d3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
-  AAD_APP_OBJECT_ID: '9a8b7c6d-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
-  AAD_APP_ACCESS_AS_USER_PERMISSION_ID: '0d1e2f3a-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
-  APP_NAME_SUFFIX: '-dev',
-};
+const samples = manifestSamples;
 
 type Manifest = {
   staticTabs: { entityId: string; contentUrl: string; websiteUrl: string; scopes: string[] }[];

@@ -1,6 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
+import { campaignEngine } from '../../src/teams/campaign-engine.ts';
 import { tenantId } from '../helpers/activities.ts';
 import { seedCoordinatorWorld, type World } from '../helpers/coordinator-world.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
@@ -154,6 +155,16 @@ describe('coordinator page: Teams SSO', () => {
     expect(String(res.body['subtitle'])).toContain('Jaar 4');
     for (const g of world.groupIds) {
       expect(page.includes(`data-group="${g}"`), g).toBe(world.leaderTeam.groupIds.includes(g));
+    }
+    // Campaign figures count the prompts to the team's classes only.
+    const { camp } = await campaignEngine(t.bot.deps);
+    const mine = new Set(world.leaderTeam.groupIds);
+    for (const c of world.campaigns) {
+      const rows = (await camp.deliveries.find(tenantId, { campaignId: c.id })).filter((d) => mine.has(d.groupId!));
+      const shown = (field: string) => new RegExp(`data-campaign="${c.id}" data-field="${field}">(\\d+)<`).exec(page)?.[1];
+      expect(shown('sent'), c.name).toBe(String(rows.filter((d) => d.sentAt).length));
+      expect(shown('answered'), c.name).toBe(String(rows.filter((d) => d.state === 'answered').length));
+      expect(shown('unreachable'), c.name).toBe(String(rows.filter((d) => d.state === 'unreachable').length));
     }
     // No student names for team leaders: reasons only.
     expect(page).not.toContain('data-student=');

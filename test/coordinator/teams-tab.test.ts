@@ -58,4 +58,21 @@ describe('the coordinator page as a Teams tab', () => {
     expect(uses.indexOf('aadApp/update')).toBeGreaterThan(uses.indexOf('arm/deploy'));
     expect(project.provision.find((a) => a.uses === 'aadApp/create')!.with!['generateClientSecret']).toBe(false);
   });
+
+  it('refuses the development login on App Service, and SSO without an Application ID URI to check', () => {
+    const production = { CLIENT_ID: samples.BOT_ID, MANAGED_IDENTITY_CLIENT_ID: samples.BOT_ID };
+    expect(() => loadConfig({ ...production, DEV_PAGE_LOGIN: 'true', WEBSITE_SITE_NAME: 'lobrefl1a2b3c' })).toThrow(
+      /DEV_PAGE_LOGIN must not be set on Azure App Service/,
+    );
+    expect(loadConfig({ ...production, DEV_PAGE_LOGIN: 'true' }).DEV_PAGE_LOGIN).toBe(true);
+    expect(() => loadConfig({ ...production, TAB_SSO_CLIENT_ID: samples.AAD_APP_CLIENT_ID })).toThrow(/TAB_SSO_APP_ID_URI/);
+    expect(() => loadConfig({ ...production, TAB_SSO_CLIENT_ID: 'not-a-guid', PUBLIC_URL: 'https://x.example' })).toThrow(
+      /TAB_SSO_CLIENT_ID/,
+    );
+    expect(
+      loadConfig({ ...production, TAB_SSO_CLIENT_ID: samples.AAD_APP_CLIENT_ID, TAB_SSO_APP_ID_URI: 'api://lob.example/abc' })
+        .tabSso,
+    ).toEqual({ clientId: samples.AAD_APP_CLIENT_ID, appIdUri: 'api://lob.example/abc' });
+    expect(loadConfig(production).tabSso).toBeUndefined();
+  });
 });

@@ -21,6 +21,7 @@ import { createTeamsApp, handledInvokes } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource, type Transport } from './teams/connector.ts';
 import { Downloads } from './teams/downloads.ts';
 import { campaignsFeature } from './teams/features/campaigns.ts';
+import { coordinatorPageFeature } from './teams/features/coordinator-page.ts';
 import { coreFeature } from './teams/features/core.ts';
 import { dossierFeature } from './teams/features/dossier.ts';
 import { followUpFeature } from './teams/features/follow-up.ts';
@@ -44,6 +45,7 @@ export const features: Feature[] = [
   mentorsFeature,
   pdcaFeature,
   campaignsFeature,
+  coordinatorPageFeature,
 ];
 
 export interface BotOptions {

@@ -12,6 +12,8 @@ export interface DownloadFile {
   filename: string;
   contentType: string;
   body: string;
+  /** `base64`: the body holds binary content (a spreadsheet), sent decoded. */
+  encoding?: 'base64';
 }
 
 interface DownloadDoc extends Doc {
@@ -112,7 +114,7 @@ export class Downloads {
       'content-disposition',
       `attachment; filename="${asciiName(file.filename)}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
     );
-    res.status(200).send(file.body);
+    res.status(200).send(file.encoding === 'base64' ? Buffer.from(file.body, 'base64') : file.body);
   };
 
   /** Deletes expired downloads; returns how many. */

@@ -213,3 +213,28 @@ function zipEntries(zip: Buffer): Record<string, string> {
   }
   return out;
 }
+
+describe('coordinator page: warm figures', () => {
+  it('has the whole school computed before the first coordinator opens the page (the warm-up job)', async () => {
+    const clock = new ManualClock(now);
+    const warm = await startTestBot({
+      clock,
+      env: { TAB_SSO_CLIENT_ID: clientId, TAB_SSO_APP_ID_URI: appIdUri, TAB_OPENID_METADATA_URL: issuer.metadataUrl },
+    });
+    try {
+      const w = await seedCoordinatorWorld(warm.bot.deps, { classes: 2, classSize: 6, reflectionsPerStudent: 1 });
+      expect(await warm.bot.deps.jobs.runNow('coordinator-page.warm')).toEqual({ status: 'ran', result: 1 });
+      // A minute later the coordinator opens the page: the figures are the warm-up's, from 10:00.
+      clock.advance(60_000);
+      const res = await fetch(`${warm.bot.url}/coordinator/api/view?lang=nl`, {
+        headers: {
+          authorization: `Bearer ${token({ oid: w.coordinator.entraObjectId, preferred_username: w.coordinator.email })}`,
+        },
+      });
+      expect(res.status).toBe(200);
+      expect(String(((await res.json()) as Record<string, unknown>)['subtitle'])).toContain('cijfers van 10:00');
+    } finally {
+      await warm.stop();
+    }
+  });
+});

@@ -238,22 +238,31 @@ export class Snapshots {
     this.maxEntries = maxEntries;
   }
 
-  async get(key: string, now: Date, compute: () => Promise<Snapshot>, onError: (err: unknown) => void): Promise<Snapshot> {
+  /** Computes the snapshot now (or joins a computation under way) and keeps it. */
+  refresh(key: string, compute: () => Promise<Snapshot>): Promise<Snapshot> {
+    const entry = this.entry(key);
+    entry.pending ??= compute()
+      .then((value) => {
+        entry.value = value;
+        return value;
+      })
+      .finally(() => {
+        entry.pending = undefined;
+      });
+    return entry.pending;
+  }
+
+  private entry(key: string): { value?: Snapshot; pending?: Promise<Snapshot> } {
     const entry = this.entries.get(key) ?? {};
-    const refresh = () => {
-      entry.pending ??= compute()
-        .then((value) => {
-          entry.value = value;
-          return value;
-        })
-        .finally(() => {
-          entry.pending = undefined;
-        });
-      return entry.pending;
-    };
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+
+  async get(key: string, now: Date, compute: () => Promise<Snapshot>, onError: (err: unknown) => void): Promise<Snapshot> {
+    const entry = this.entry(key);
+    const refresh = () => this.refresh(key, compute);
     if (!entry.value) return refresh();
     // After this view is answered: the store is synchronous, so a recomputation holds the event loop.
     if (now.getTime() - entry.value.computedAt.getTime() >= this.freshMs && !entry.pending) {
@@ -265,7 +274,12 @@ export class Snapshots {
 
 const snapshotsOf = new WeakMap<BotDeps, Snapshots>();
 
-function snapshot(deps: BotDeps, a: Extract<Access, { ok: true }>, log: BotDeps['log']): Promise<Snapshot> {
+function snapshot(
+  deps: BotDeps,
+  a: Extract<Access, { ok: true }>,
+  log: BotDeps['log'],
+  options: { refresh?: boolean } = {},
+): Promise<Snapshot> {
   let snapshots = snapshotsOf.get(deps);
   if (!snapshots) {
     snapshots = new Snapshots(deps.config.COORDINATOR_PAGE_FRESH_SECONDS * 1000);
@@ -279,11 +293,10 @@ function snapshot(deps: BotDeps, a: Extract<Access, { ok: true }>, log: BotDeps[
           .sort()
           .join(',')
   }`;
-  return snapshots.get(
-    key,
-    deps.clock.now(),
-    () => computeSnapshot(deps, a),
-    (err) => log.warn({ err: String(err) }, 'coordinator page: background refresh failed'),
+  const compute = () => computeSnapshot(deps, a);
+  if (options.refresh) return snapshots.refresh(key, compute);
+  return snapshots.get(key, deps.clock.now(), compute, (err) =>
+    log.warn({ err: String(err) }, 'coordinator page: background refresh failed'),
   );
 }
 
@@ -494,4 +507,36 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
   );
 }
 
-export const coordinatorPageFeature: Feature = { name: 'coordinator-page', http: coordinatorPageRoutes };
+/**
+ * Keeps the whole-school figures of every school with a coordinator computed on this instance, from the
+ * start on, so that the page never makes a coordinator wait for the first computation.
+ */
+async function warmSnapshots(deps: BotDeps): Promise<number> {
+  let warmed = 0;
+  for (const school of await deps.repos.schools.list()) {
+    const coordinators = [
+      ...(await deps.repos.people.listByRole(school.id, 'coordinator')),
+      ...(await deps.repos.people.listByRole(school.id, 'admin')),
+    ];
+    const actor = coordinators[0];
+    if (!actor) continue;
+    const teams = await deps.cycles.teams.list(school.id);
+    await snapshot(deps, { ok: true, actor, scope: { kind: 'school' }, teams }, deps.log, { refresh: true });
+    warmed++;
+  }
+  return warmed;
+}
+
+export const coordinatorPageFeature: Feature = {
+  name: 'coordinator-page',
+  http: coordinatorPageRoutes,
+  jobs: (deps) => [
+    {
+      name: 'coordinator-page.warm',
+      schedule: '*/10 * * * *',
+      perInstance: true,
+      runAtStart: true,
+      run: () => warmSnapshots(deps),
+    },
+  ],
+};

@@ -23,6 +23,7 @@ import { Downloads } from './teams/downloads.ts';
 import { campaignsFeature } from './teams/features/campaigns.ts';
 import { coreFeature } from './teams/features/core.ts';
 import { dossierFeature } from './teams/features/dossier.ts';
+import { downloadsFeature } from './teams/features/downloads.ts';
 import { followUpFeature } from './teams/features/follow-up.ts';
 import { mentorsFeature } from './teams/features/mentors.ts';
 import { pdcaFeature } from './teams/features/pdca.ts';
@@ -44,6 +45,7 @@ export const features: Feature[] = [
   mentorsFeature,
   pdcaFeature,
   campaignsFeature,
+  downloadsFeature,
 ];
 
 export interface BotOptions {
@@ -192,9 +194,6 @@ export async function buildBot(options: BotOptions) {
     res.json({ status: 'ok', store: store.kind });
   });
   for (const feature of features) feature.http?.(deps, adapter.express);
-  adapter.express.get('/downloads/:token/:format', (req, res, next) => {
-    downloads.handle(req, res).catch(next);
-  });
   app = createTeamsApp(deps, adapter, features);
   return { app, adapter, deps, repos, router };
 }

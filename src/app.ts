@@ -27,6 +27,7 @@ import { downloadsFeature } from './teams/features/downloads.ts';
 import { followUpFeature } from './teams/features/follow-up.ts';
 import { mentorsFeature } from './teams/features/mentors.ts';
 import { pdcaFeature } from './teams/features/pdca.ts';
+import { privacyFeature } from './teams/features/privacy.ts';
 import { studentFeature } from './teams/features/student.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
@@ -46,6 +47,7 @@ export const features: Feature[] = [
   pdcaFeature,
   campaignsFeature,
   downloadsFeature,
+  privacyFeature,
 ];
 
 export interface BotOptions {

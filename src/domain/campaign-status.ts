@@ -65,7 +65,8 @@ export async function campaignStatus(
         const p = await repos.people.get(campaign.schoolId, d.studentId);
         return {
           studentId: d.studentId,
-          name: p?.name ?? '?',
+          // '?' also for an erased student's anonymous stand-in (no name).
+          name: p?.name || '?',
           ...(p?.email ? { email: p.email } : {}),
           reason: d.reason ?? 'unknown',
         };

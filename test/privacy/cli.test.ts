@@ -59,7 +59,7 @@ describe('npm run cli -- privacy', () => {
         status: 'submitted',
         createdAt: clock.now().toISOString(),
         submittedAt: clock.now().toISOString(),
-        answers: { happened: 'Geheim antwoord 3b9c' },
+        answers: { happened: 'Geheim antwoord 3bqz' },
         competencies: ['motives'],
         routing: 'none',
       });
@@ -72,18 +72,18 @@ describe('npm run cli -- privacy', () => {
     expect(files).toEqual(['lob-gegevens-sanne-2026-03-12.json', 'lob-gegevens-sanne-2026-03-12.md']);
     const json = JSON.parse(fs.readFileSync(path.join(folder, files[0]!), 'utf8')) as { person: { email: string } };
     expect(json.person.email).toBe('sanne@school.nl');
-    expect(fs.readFileSync(path.join(folder, files[1]!), 'utf8')).toContain('Geheim antwoord 3b9c');
+    expect(fs.readFileSync(path.join(folder, files[1]!), 'utf8')).toContain('Geheim antwoord 3bqz');
     expect(fs.statSync(path.join(folder, files[0]!)).mode & 0o077).toBe(0);
-    expect(out.join('\n')).not.toContain('3b9c');
+    expect(out.join('\n')).not.toContain('3bqz');
 
     // Without --confirm: what would happen, and nothing happens.
     expect(await cli('privacy', 'erase', '--email', 'sanne@school.nl')).toBe(1);
     expect(err.join('\n')).toContain('add --confirm');
-    expect(await withStore((s) => docsMentioning(s, ['3b9c']))).toHaveLength(1);
+    expect(await withStore((s) => docsMentioning(s, ['3bqz']))).toHaveLength(1);
 
     expect(await cli('privacy', 'erase', '--email', 'sanne@school.nl', '--confirm')).toBe(0);
     expect(out.at(-1)).toMatch(/^Erased sanne@school\.nl \(erasure erasure-[0-9a-f-]+\)\. .*reflections: 1 anonymised/);
-    expect(await withStore((s) => docsMentioning(s, ['3b9c', 'sanne@school.nl', sanneId]))).toEqual([]);
+    expect(await withStore((s) => docsMentioning(s, ['3bqz', 'sanne@school.nl', sanneId]))).toEqual([]);
     expect(await cli('privacy', 'erase', '--email', 'sanne@school.nl', '--confirm')).toBe(1);
     expect(err.at(-1)).toContain('no person with e-mail sanne@school.nl');
     expect(await cli('privacy', 'erasures')).toBe(0);

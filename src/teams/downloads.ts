@@ -206,15 +206,9 @@ export class Downloads {
     return opened;
   };
 
-  /** Deletes expired links; returns how many. */
+  /** Deletes expired links; returns how many. (A student's erasure deletes their links: personal-data-store.ts.) */
   async purge(now: Date, limit = 500): Promise<number> {
     return this.deleteAll(await this.c.find({ where: { expiresAt: { lt: now.toISOString() } }, limit }));
-  }
-
-  /** Deletes every link a person owns (their data is erased); returns how many. */
-  async deleteOwnedBy(owner: DownloadOwner): Promise<number> {
-    const owned = await this.c.find({ where: { personId: owner.personId } });
-    return this.deleteAll(owned.filter((d) => d.schoolId === owner.schoolId));
   }
 
   private async deleteAll(docs: DownloadDoc[]): Promise<number> {

@@ -76,6 +76,7 @@ const helpCommands: Record<Locale, [string, string][]> = {
     ['hervat', 'resume'],
     ['taal', 'language'],
     ['export', 'export'],
+    ['mijn gegevens', 'privacy'],
     ['hulp', 'help'],
   ],
   en: [
@@ -85,6 +86,7 @@ const helpCommands: Record<Locale, [string, string][]> = {
     ['resume', 'resume'],
     ['language', 'language'],
     ['export', 'export'],
+    ['my data', 'privacy'],
     ['help', 'help'],
   ],
 };

@@ -71,7 +71,8 @@ export function statusOf(
       const p = people.get(d.studentId);
       return {
         studentId: d.studentId,
-        name: p?.name ?? '?',
+        // '?' also for an erased student's anonymous stand-in (no name).
+        name: p?.name || '?',
         ...(p?.email ? { email: p.email } : {}),
         reason: d.reason ?? 'unknown',
       };

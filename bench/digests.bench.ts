@@ -141,6 +141,9 @@ for (let m = 0; m < mentors; m++) {
         reflectionId: reflection.id,
         createdAt: at,
         mode,
+        // As the router records them (src/domain/routing.ts).
+        priority: reflection.wantsToTalk ? 'talk' : reflection.signals?.length ? 'signal' : 'other',
+        submittedAt: at,
         state: mode === 'now' ? 'sent' : 'pending',
         attempts: 0,
       });
@@ -187,6 +190,7 @@ const runMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 const cpuMs = (cpu.user + cpu.system) / 1000;
 const peakRss = process.resourceUsage().maxRSS * 1024;
+const onFirstCard = summary.mentors.reduce((n, r) => n + r.onFirstCard, 0) / Math.max(1, summary.mentors.length);
 
 // The floor: the store reading (and decoding) just the documents the digests show, with nothing else.
 const readsStarted = performance.now();
@@ -228,6 +232,7 @@ const result = {
   cpuMs: Math.round(cpuMs),
   storeReadsAloneMs: Math.round(readsMs),
   perMentorMs: Number((runMs / mentors).toFixed(2)),
+  studentsOnFirstCard: Number(onFirstCard.toFixed(1)),
   peakRss: mb(peakRss),
   rssBeforeRun: mb(rssBefore),
   cards,

@@ -30,6 +30,9 @@ param defaultLocale string = 'nl'
 @description('Time zone of a new school (DEFAULT_TIME_ZONE).')
 param defaultTimeZone string = 'Europe/Amsterdam'
 
+@description('Client id of the Entra app registration the coordinator page\'s Teams tab signs in with (TAB_SSO_CLIENT_ID); empty: no Teams SSO.')
+param tabSsoClientId string = ''
+
 var baseName = toLower(resourceBaseName)
 
 // The bot's identity: Azure Bot Service knows the bot by this identity's client id (msaAppType UserAssignedMSI),
@@ -65,6 +68,7 @@ module webApp './modules/web-app.bicep' = {
     cosmosDatabaseName: cosmosDatabaseName
     defaultLocale: defaultLocale
     defaultTimeZone: defaultTimeZone
+    tabSsoClientId: tabSsoClientId
   }
 }
 

@@ -18,6 +18,7 @@ import {
   studentsCard,
 } from '../src/cards/mentor-cards.ts';
 import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../src/cards/pdca-cards.ts';
+import { eraseConfirmCard, privacyCard } from '../src/cards/privacy-cards.ts';
 import { exportCard, followUpCard, languageCard, overviewCard, pauseCard, pickerCard } from '../src/cards/student-cards.ts';
 import { campaignTemplates } from '../src/domain/campaigns.ts';
 import type { Person, Reflection } from '../src/domain/entities.ts';
@@ -469,7 +470,32 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         name: `export${suffix}`,
         template: 'export',
         locale,
-        card: exportCard(locale, { url: 'http://127.0.0.1:3978/dossier/abc?e=1&s=2', count: 7, minutes: 10 }),
+        card: exportCard(locale, { url: `http://127.0.0.1:3978/downloads/${'a'.repeat(43)}/md`, count: 7, minutes: 10 }),
+      },
+      {
+        name: `privacy${suffix}`,
+        template: 'privacy',
+        locale,
+        card: privacyCard(locale, { retentionMonths: 12 }),
+      },
+      {
+        name: `privacy-export${suffix}`,
+        template: 'privacy',
+        locale,
+        card: privacyCard(locale, {
+          retentionMonths: 12,
+          links: {
+            markdown: `http://127.0.0.1:3978/downloads/${'a'.repeat(43)}/md`,
+            json: `http://127.0.0.1:3978/downloads/${'a'.repeat(43)}/json`,
+            minutes: 10,
+          },
+        }),
+      },
+      {
+        name: `privacy-erase${suffix}`,
+        template: 'privacy-erase',
+        locale,
+        card: eraseConfirmCard(locale, { personId: 'student-1', until: '2026-03-12T14:20:00.000Z' }),
       },
       {
         name: `follow-up${suffix}`,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { cardSamples } from './card-samples.ts';
+import { chromiumFlags, chromiumPath } from './chromium.ts';
 
 // `npm run cards:gallery`: renders every card sample (scripts/card-samples.ts) with the Adaptive Cards
 // renderer in headless Chromium and writes docs/card-gallery/<name>.png plus an index page, so a person
@@ -10,16 +11,8 @@ import { cardSamples } from './card-samples.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'docs', 'card-gallery');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const flags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const executablePath = chromiumPath;
+const flags = chromiumFlags;
 
 // Close to the Teams light theme: Segoe UI where available, Teams' purple for accents.
 const hostConfig = {

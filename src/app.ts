@@ -22,11 +22,14 @@ import { createTeamsApp, handledInvokes } from './teams/bot.ts';
 import { ConnectorClient, type TokenSource, type Transport } from './teams/connector.ts';
 import { Downloads } from './teams/downloads.ts';
 import { campaignsFeature } from './teams/features/campaigns.ts';
+import { coordinatorPageFeature } from './teams/features/coordinator-page.ts';
 import { coreFeature } from './teams/features/core.ts';
 import { dossierFeature } from './teams/features/dossier.ts';
+import { downloadsFeature } from './teams/features/downloads.ts';
 import { followUpFeature } from './teams/features/follow-up.ts';
 import { mentorsFeature } from './teams/features/mentors.ts';
 import { pdcaFeature } from './teams/features/pdca.ts';
+import { privacyFeature } from './teams/features/privacy.ts';
 import { studentFeature } from './teams/features/student.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
@@ -45,6 +48,9 @@ export const features: Feature[] = [
   mentorsFeature,
   pdcaFeature,
   campaignsFeature,
+  coordinatorPageFeature,
+  downloadsFeature,
+  privacyFeature,
 ];
 
 export interface BotOptions {
@@ -195,9 +201,6 @@ export async function buildBot(options: BotOptions) {
     res.json({ status: 'ok', store: store.kind });
   });
   for (const feature of features) feature.http?.(deps, adapter.express);
-  adapter.express.get('/downloads/:token/:format', (req, res, next) => {
-    downloads.handle(req, res).catch(next);
-  });
   app = createTeamsApp(deps, adapter, features);
   return { app, adapter, deps, repos, router };
 }

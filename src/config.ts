@@ -71,6 +71,20 @@ export const configSchema = z.object({
   CAMPAIGN_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   CAMPAIGN_RUN_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  TAB_SSO_CLIENT_ID: z
+    .string()
+    .regex(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+      "expected the app registration's client id (a GUID)",
+    )
+    .optional(),
+  TAB_SSO_APP_ID_URI: z
+    .string()
+    .regex(/^api:\/\/[^\s]+$/, 'expected api://<host>/<client id>')
+    .optional(),
+  TAB_OPENID_METADATA_URL: url.optional(),
+  DEV_PAGE_LOGIN: bool.default(false),
+  COORDINATOR_PAGE_FRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -82,6 +96,8 @@ export type Config = z.infer<typeof configSchema> & {
   roleGroups: RoleGroups;
   /** Where people reach the bot's own pages (download links): PUBLIC_URL, else the App Service host name. */
   publicUrl: string | undefined;
+  /** Teams tab single sign-on for the coordinator page (docs/coordinator-page.md); undefined: not configured. */
+  tabSso: { clientId: string; appIdUri: string } | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -119,6 +135,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // App Service sets WEBSITE_SITE_NAME: a deployed bot must never accept unauthenticated requests.
     throw new ConfigError('Configuration error: DEV_ALLOW_UNAUTHENTICATED must not be set on Azure App Service.');
   }
+  if (c.DEV_PAGE_LOGIN && env.WEBSITE_SITE_NAME) {
+    throw new ConfigError('Configuration error: DEV_PAGE_LOGIN must not be set on Azure App Service.');
+  }
+  const publicUrl = (c.PUBLIC_URL ?? (env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}` : undefined))?.replace(/\/+$/, '');
+  if (c.TAB_SSO_CLIENT_ID && !c.TAB_SSO_APP_ID_URI && !publicUrl) {
+    throw new ConfigError(
+      'Configuration error: TAB_SSO_CLIENT_ID is set but neither TAB_SSO_APP_ID_URI nor PUBLIC_URL is (the Application ID URI is api://<host>/<client id>). See env.sample.',
+    );
+  }
   if (c.COSMOS_KEY && !c.COSMOS_ENDPOINT) {
     throw new ConfigError('Configuration error: COSMOS_KEY is set but COSMOS_ENDPOINT is not. See env.sample.');
   }
@@ -130,7 +155,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...c,
     sqlitePath: path.resolve(c.DATA_DIR, 'lob-reflectie.db'),
-    publicUrl: (c.PUBLIC_URL ?? (env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}` : undefined))?.replace(/\/+$/, ''),
+    publicUrl,
+    tabSso: c.TAB_SSO_CLIENT_ID
+      ? {
+          clientId: c.TAB_SSO_CLIENT_ID,
+          appIdUri: c.TAB_SSO_APP_ID_URI ?? `api://${new URL(publicUrl!).host}/${c.TAB_SSO_CLIENT_ID}`,
+        }
+      : undefined,
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
     roleGroups: Object.fromEntries(
       (

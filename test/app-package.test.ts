@@ -5,6 +5,7 @@ import { accentColor, colorIcon, outlineIcon } from '../scripts/make-icons.ts';
 import {
   errorsOf,
   fillPlaceholders,
+  manifestSamples,
   placeholdersIn,
   readEnvFile,
   readJson,
@@ -31,14 +32,7 @@ const manifestText = readText('appPackage/manifest.json');
 const manifest = JSON.parse(manifestText) as Manifest;
 const env = readEnvFile('env/.env.dev');
 
-// What provision would fill in: ids from the toolkit and the Bicep outputs, URLs a school enters.
-const samples: Record<string, string> = {
-  TEAMS_APP_ID: '3f1c6a52-8e0b-4d7a-9c1e-2b5f4a6d8e90',
-  BOT_ID: '7d2e9b14-5a3c-4f6e-8b1d-0c9a2e4f6b81',
-  SCHOOL_WEBSITE_URL: 'https://www.voorbeeldcollege.nl',
-  SCHOOL_PRIVACY_URL: 'https://www.voorbeeldcollege.nl/privacy',
-  SCHOOL_TERMS_URL: 'https://www.voorbeeldcollege.nl/gebruiksvoorwaarden',
-};
+const samples = manifestSamples;
 const filledManifest = () => JSON.parse(fillPlaceholders(manifestText, samples)) as Manifest;
 
 const validateManifest = schemaValidator('teams-manifest-v1.29/MicrosoftTeams.schema.json');

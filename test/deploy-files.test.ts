@@ -185,8 +185,12 @@ describe('Bicep (infra/)', () => {
     const shaped: Record<string, string> = {
       COSMOS_ENDPOINT: 'https://lobrefl1a2b3c-cosmos.documents.azure.com:443/',
       DEFAULT_LOCALE: 'nl',
+      TAB_SSO_CLIENT_ID: '5f0c2d3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
     };
-    const envFromBicep: Record<string, string> = { WEBSITE_SITE_NAME: 'lobrefl1a2b3c' };
+    const envFromBicep: Record<string, string> = {
+      WEBSITE_SITE_NAME: 'lobrefl1a2b3c',
+      WEBSITE_HOSTNAME: 'lobrefl1a2b3c.azurewebsites.net',
+    };
     for (const [name, value] of settings) {
       const literal = /^'(.*)'$/.exec(value);
       envFromBicep[name] = literal ? literal[1]! : (shaped[name] ?? `bicep-${name.toLowerCase()}`);

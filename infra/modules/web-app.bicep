@@ -10,6 +10,7 @@ param cosmosEndpoint string
 param cosmosDatabaseName string
 param defaultLocale string
 param defaultTimeZone string
+param tabSsoClientId string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan'
@@ -87,6 +88,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'DEFAULT_TIME_ZONE'
           value: defaultTimeZone
+        }
+        {
+          // The coordinator page's Teams SSO: its tokens are for api://<this web app's host>/<this client id>.
+          name: 'TAB_SSO_CLIENT_ID'
+          value: tabSsoClientId
         }
         {
           name: 'LOG_LEVEL'

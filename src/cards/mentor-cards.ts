@@ -178,18 +178,29 @@ function digestFrame(view: DigestView, sections: Record<string, unknown>[], show
  * rest comes with "show more"); without, all of them (a card drawn before, drawn again). Returns the
  * students on the card.
  */
+// A digest's sections are drawn once to see how many fit on the first card and again to send it: the
+// same section objects, so the drawing is kept (per section, for the same digest, language and day).
+const drawn = new WeakMap<StudentSection, { key: string; element: Record<string, unknown> }>();
+
 export function digestCard(
   view: DigestView,
   opts: { today: string; fit: boolean; notice?: Notice; studentNotice?: { studentId: string; notice: Notice } },
 ): { card: AdaptiveCard; shown: string[] } {
-  const draw = (s: StudentSection) =>
-    sectionElement(s, {
+  const key = `${view.digestId}|${view.locale}|${view.timeZone}|${opts.today}`;
+  const draw = (s: StudentSection) => {
+    const notice = opts.studentNotice?.studentId === s.student.id ? opts.studentNotice.notice : undefined;
+    const cached = notice ? undefined : drawn.get(s);
+    if (cached?.key === key) return cached.element;
+    const element = sectionElement(s, {
       locale: view.locale,
       timeZone: view.timeZone,
       context: { ctx: 'digest', digestId: view.digestId },
       today: opts.today,
-      ...(opts.studentNotice?.studentId === s.student.id ? { notice: opts.studentNotice.notice } : {}),
+      ...(notice ? { notice } : {}),
     });
+    if (!notice) drawn.set(s, { key, element });
+    return element;
+  };
   const elements: Record<string, unknown>[] = [];
   if (opts.fit) {
     let size = cardBytes(digestFrame({ ...view, offset: 0, total: 999 }, [], 1, opts.notice));

@@ -100,6 +100,8 @@ export function exportCard(locale: Locale, input: { url: string; count: number; 
     url: input.url,
     counts: t(locale, 'student.export.counts', { count: input.count }),
     expires: t(locale, 'student.export.expires', { minutes: input.minutes }),
+    // The AVG export (features/privacy.ts): everything else stored about the student, besides the dossier.
+    everything: t(locale, 'privacy.card.export'),
   });
 }
 

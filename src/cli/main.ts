@@ -8,6 +8,7 @@ import { assignMentorCommand, importAssignmentsCommand } from './commands/assign
 import { campaignCommands } from './commands/campaign-commands.ts';
 import { changeMentorCommand, digestRunCommand } from './commands/mentors.ts';
 import { pdcaCommands } from './commands/pdca.ts';
+import { privacyCommands } from './commands/privacy.ts';
 import { roleAddCommand, roleRemoveCommand } from './commands/roles.ts';
 import { flowsLintCommand, sectorSetCommand } from './commands/student.ts';
 import { type CliContext, CliError, installDeps } from './context.ts';
@@ -27,6 +28,7 @@ export const commands: CliCommand[] = [
   changeMentorCommand,
   ...pdcaCommands,
   ...campaignCommands,
+  ...privacyCommands,
 ];
 
 function help(): string {

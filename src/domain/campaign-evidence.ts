@@ -1,4 +1,5 @@
 import type { CampaignRepositories } from './campaign-ports.ts';
+import type { Delivery } from './campaigns.ts';
 
 // What other parts read from the campaign ledger. The PDCA Check evidence (issue 6, docs/pdca.md "The
 // port"): the groups of an education team, and per period the activities held and the prompts sent,
@@ -19,6 +20,20 @@ export interface LedgerFigures {
   answered: number;
   reminded: number;
   studentsPrompted: number;
+}
+
+/**
+ * The counting rule for prompts that reached students (deliveries with a send time): how many, how many
+ * answered (late answers too), how many needed a reminder, and how many distinct students they went to
+ * (what the small-group rule looks at). The Check evidence and the coordinator page both count with this.
+ */
+export function countSent(sent: readonly Pick<Delivery, 'state' | 'reminders' | 'studentId'>[]) {
+  return {
+    promptsSent: sent.length,
+    answered: sent.filter((d) => d.state === 'answered').length,
+    reminded: sent.filter((d) => d.reminders > 0).length,
+    studentsPrompted: new Set(sent.map((d) => d.studentId)).size,
+  };
 }
 
 export function campaignLedgerEvidence(camp: CampaignRepositories) {
@@ -53,13 +68,7 @@ export function campaignLedgerEvidence(camp: CampaignRepositories) {
       const sent = (await camp.deliveries.find(q.schoolId, { sentFrom: start, sentTo: end })).filter((d) =>
         students.has(d.studentId),
       );
-      return {
-        activitiesHeld: [...held].map(([activityType, count]) => ({ activityType, count })),
-        promptsSent: sent.length,
-        answered: sent.filter((d) => d.state === 'answered').length,
-        reminded: sent.filter((d) => d.reminders > 0).length,
-        studentsPrompted: new Set(sent.map((d) => d.studentId)).size,
-      };
+      return { activitiesHeld: [...held].map(([activityType, count]) => ({ activityType, count })), ...countSent(sent) };
     },
   };
 }

@@ -107,7 +107,8 @@ function rate(part: number, whole: number): number {
   return whole > 0 ? part / whole : 0;
 }
 
-function shares(studentIds: readonly string[], entries: Map<string, ReadonlySet<Competency>>): CompetencyShares {
+/** Per competency: the share of these students with at least one reflection touching it. */
+export function competencyShares(studentIds: readonly string[], entries: Map<string, ReadonlySet<Competency>>): CompetencyShares {
   const out = {} as CompetencyShares;
   for (const c of competencies) out[c] = rate(studentIds.filter((s) => entries.get(s)?.has(c)).length, studentIds.length);
   return out;
@@ -129,7 +130,7 @@ export async function buildCheckEvidence(
   ]);
   // The team total is shown too, so a single hidden group takes the next smallest with it.
   const perGroup = aggregateGroups(
-    groups.map((g) => ({ key: g.id, respondents: g.studentIds.length, value: shares(g.studentIds, entries) })),
+    groups.map((g) => ({ key: g.id, respondents: g.studentIds.length, value: competencyShares(g.studentIds, entries) })),
     { totalShown: true },
   );
   return {
@@ -163,7 +164,7 @@ export async function buildCheckEvidence(
         small: !mayShowAggregate(g.studentIds.length),
         figures: perGroup[i]!.figures,
       })),
-      total: aggregate(studentIds.length, shares(studentIds, entries)),
+      total: aggregate(studentIds.length, competencyShares(studentIds, entries)),
     },
     ...(followUp
       ? {

@@ -41,6 +41,13 @@ export interface Person extends Versioned {
   pause?: { since: string; until: string };
   /** The student's sector when it differs from the school's (combined schools). */
   sector?: Sector;
+  /** The student left the school on this day (set by the school; retention counts from it). See docs/privacy.md. */
+  leftAt?: string;
+  /**
+   * Set only on the anonymous stand-in that remains after a student's data was erased: no name, no ids, no
+   * roles; it keeps the figures of the groups the student was in right. See docs/privacy.md.
+   */
+  erasedAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -143,6 +150,10 @@ export interface MentorItem extends Versioned {
   createdAt: string;
   /** 'now' goes out as its own card; 'digest' waits for the mentor's digest. */
   mode: 'now' | 'digest';
+  /** How this answer ranks the student in a digest (asked to talk, a signal, or neither), set when routed. */
+  priority?: 'talk' | 'signal' | 'other';
+  /** When the student submitted the answer. */
+  submittedAt?: string;
   state: 'pending' | 'sent';
   attempts: number;
   /** A sender holds the item until then; after that another run may take it over. */

@@ -58,6 +58,8 @@ export class Router {
         reflectionId: reflection.id,
         createdAt: clock.now().toISOString(),
         mode: this.modeFor(reflection),
+        priority: reflection.wantsToTalk ? 'talk' : reflection.signals?.length ? 'signal' : 'other',
+        ...(reflection.submittedAt ? { submittedAt: reflection.submittedAt } : {}),
         state: 'pending',
         attempts: 0,
       });

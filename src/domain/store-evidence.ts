@@ -71,15 +71,22 @@ export class StoreEvidenceSource implements CheckEvidenceSource {
   async competencies(studentIds: readonly string[], period: EvidencePeriod): Promise<Map<string, ReadonlySet<Competency>>> {
     const from = period.start.toISOString();
     const to = period.end.toISOString();
-    const perStudent = await mapLimited(studentIds, this.deps.concurrency ?? 8, async (studentId) => {
-      const tags = new Set<Competency>();
-      for (const r of await this.deps.repos.reflections.listByStudent(studentId)) {
+    // The reflections of many students at once (one query per chunk), not one partition read per student.
+    const chunks: string[][] = [];
+    for (let i = 0; i < studentIds.length; i += 500) chunks.push(studentIds.slice(i, i + 500));
+    const out = new Map<string, Set<Competency>>();
+    for (const list of await mapLimited(chunks, this.deps.concurrency ?? 8, (ids) =>
+      this.deps.repos.reflections.listByStudents(ids),
+    )) {
+      for (const r of list) {
         if (r.status !== 'submitted' || !r.submittedAt || r.submittedAt < from || r.submittedAt >= to) continue;
+        if (!r.competencies.length) continue;
+        const tags = out.get(r.studentId) ?? new Set<Competency>();
+        out.set(r.studentId, tags);
         for (const c of r.competencies) tags.add(c);
       }
-      return [studentId, tags] as const;
-    });
-    return new Map(perStudent.filter(([, tags]) => tags.size > 0));
+    }
+    return out;
   }
 
   async unreachableStudents(schoolId: string, studentIds: readonly string[]): Promise<number> {

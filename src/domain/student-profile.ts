@@ -56,7 +56,9 @@ export function choosePause(input: { date?: unknown; days?: unknown }, now: Date
   const today = localDate(now, timeZone);
   let lastDay: string;
   if (input.days !== undefined) {
-    const days = Number(input.days);
+    // A number, or digits (card data is not trusted: Number() would read [[7]] or true as a day count).
+    const raw = input.days;
+    const days = typeof raw === 'number' || (typeof raw === 'string' && /^\d{1,3}$/.test(raw)) ? Number(raw) : Number.NaN;
     if (!Number.isInteger(days) || days < 1 || days > maxPauseDays) return { ok: false, code: 'invalid' };
     lastDay = addDays(today, days - 1);
   } else {

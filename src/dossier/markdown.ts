@@ -33,6 +33,31 @@ function answerLines(answers: DossierAnswer[], locale: Locale): string[] {
   });
 }
 
+/** The dossier entries as Markdown lines, each under a heading of the given level (## in the dossier). */
+export function dossierEntryLines(
+  entries: DossierEntry[],
+  locale: Locale,
+  formatDate: (iso: string) => string,
+  heading = '##',
+): string[] {
+  const d = (key: string, params?: Record<string, string>) => t(locale, `student.dossier.${key}`, params);
+  const lines: string[] = [];
+  for (const e of entries) {
+    lines.push(`${heading} ${formatDate(e.date)} · ${escapeMarkdown(e.title)}`, '');
+    lines.push(`**${d('goal')}:** ${escapeMarkdown(e.goal.text)}`, '');
+    lines.push(`**${d('did')}**`, '');
+    if (e.emotion) lines.push(`- ${d('feeling')}: ${t(locale, `core.emotions.${e.emotion}`)}`);
+    lines.push(...answerLines(e.did, locale), '');
+    if (e.discovered.length) lines.push(`**${d('discovered')}**`, '', ...answerLines(e.discovered, locale), '');
+    if (e.next.length) lines.push(`**${d('next')}**`, '', ...answerLines(e.next, locale), '');
+    if (e.followUp) lines.push(`**${d('followUp')}** ${d(`outcomes.${e.followUp}`)}`, '');
+    if (e.competencies.length) {
+      lines.push(`_${d('competencies')}: ${e.competencies.map((c) => t(locale, `core.competencies.${c}`)).join(', ')}_`, '');
+    }
+  }
+  return lines;
+}
+
 export function dossierMarkdown(input: {
   name: string;
   entries: DossierEntry[];
@@ -51,18 +76,6 @@ export function dossierMarkdown(input: {
     '',
   ];
   if (input.entries.length === 0) lines.push(d('empty'), '');
-  for (const e of input.entries) {
-    lines.push(`## ${input.formatDate(e.date)} · ${escapeMarkdown(e.title)}`, '');
-    lines.push(`**${d('goal')}:** ${escapeMarkdown(e.goal.text)}`, '');
-    lines.push(`**${d('did')}**`, '');
-    if (e.emotion) lines.push(`- ${d('feeling')}: ${t(locale, `core.emotions.${e.emotion}`)}`);
-    lines.push(...answerLines(e.did, locale), '');
-    if (e.discovered.length) lines.push(`**${d('discovered')}**`, '', ...answerLines(e.discovered, locale), '');
-    if (e.next.length) lines.push(`**${d('next')}**`, '', ...answerLines(e.next, locale), '');
-    if (e.followUp) lines.push(`**${d('followUp')}** ${d(`outcomes.${e.followUp}`)}`, '');
-    if (e.competencies.length) {
-      lines.push(`_${d('competencies')}: ${e.competencies.map((c) => t(locale, `core.competencies.${c}`)).join(', ')}_`, '');
-    }
-  }
+  lines.push(...dossierEntryLines(input.entries, locale, input.formatDate));
   return `${lines.join('\n').trimEnd()}\n`;
 }

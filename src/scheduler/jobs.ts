@@ -18,6 +18,10 @@ export interface Job {
   timeZone?: string;
   /** How long one run may hold the lease. Default 5 minutes. */
   leaseMs?: number;
+  /** Work on this instance's own memory (caches): every instance runs it, not one of them. */
+  perInstance?: boolean;
+  /** Also run once right after the scheduler starts (e.g. to warm a cache), not only on the schedule. */
+  runAtStart?: boolean;
   run(now: Date): Promise<unknown>;
 }
 
@@ -59,7 +63,7 @@ export class JobRunner {
     if (!job) return { status: 'failed', error: `no job named ${name}` };
     if (this.running.has(name)) return { status: 'busy' };
     this.running.add(name);
-    const lease = `job:${name}`;
+    const lease = job.perInstance ? `job:${name}:${this.owner}` : `job:${name}`;
     try {
       if (!(await this.leases.acquire(lease, this.owner, job.leaseMs ?? 300_000, this.clock.now())))
         return { status: 'held-elsewhere' };
@@ -91,6 +95,7 @@ export class JobRunner {
         { timezone: job.timeZone ?? 'Europe/Amsterdam', name: job.name, noOverlap: true },
       );
       this.tasks.push(task);
+      if (job.runAtStart) setImmediate(() => void this.runNow(job.name));
     }
   }
 

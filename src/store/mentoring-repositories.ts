@@ -162,7 +162,9 @@ class Scope implements MentorScope {
   }
   async student(studentId: string): Promise<Person | undefined> {
     if (!(await this.studentIds()).has(studentId)) return undefined;
-    return this.repos.people.get(this.schoolId, studentId);
+    const person = await this.repos.people.get(this.schoolId, studentId);
+    // An erased student's anonymous stand-in keeps the mentor's figures right, but is nobody to show.
+    return person?.erasedAt ? undefined : person;
   }
   async reflections(studentId: string): Promise<Reflection[]> {
     if (!(await this.studentIds()).has(studentId)) return [];
@@ -180,7 +182,7 @@ class Scope implements MentorScope {
   async students(studentIds: readonly string[]): Promise<Map<string, Person>> {
     const out = new Map<string, Person>();
     for (const chunk of await this.own(studentIds)) {
-      for (const p of await this.repos.people.getMany(this.schoolId, chunk)) out.set(p.id, p);
+      for (const p of await this.repos.people.getMany(this.schoolId, chunk)) if (!p.erasedAt) out.set(p.id, p);
     }
     return out;
   }

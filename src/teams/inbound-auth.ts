@@ -1,6 +1,6 @@
-import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import { lifetimeProblem, OpenIdKeySet, readSignedBearer } from './openid-keys.ts';
 
 // Verifies that a request to /api/messages comes from the Bot Framework (Teams), following the Bot
 // Connector authentication spec: an RS256 JWT signed by a key published through the OpenID metadata,
@@ -41,48 +41,31 @@ export interface VerifierOptions {
   minRefreshIntervalMs?: number;
 }
 
-interface SigningKey {
-  key: KeyObject;
-  endorsements?: string[];
-}
-
-const maxTokenLength = 16_384;
-
-function base64urlJson(part: string): unknown {
-  if (!/^[A-Za-z0-9_-]*$/.test(part)) return undefined;
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function sameServiceUrl(a: string, b: string): boolean {
   const norm = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase();
   return norm(a) === norm(b);
 }
 
 export class BotTokenVerifier {
-  private readonly o: Required<Omit<VerifierOptions, 'fetch'>> & { fetch: typeof fetch };
-  private keys = new Map<string, SigningKey>();
-  private fetchedAt = -Infinity;
-  private lastAttemptAt = -Infinity;
-  private inflight: Promise<void> | undefined;
+  private readonly o: { appId: string; issuer: string; clock: Clock; log: Logger; clockToleranceSeconds: number };
+  private readonly keys: OpenIdKeySet;
 
   constructor(options: VerifierOptions) {
     this.o = {
-      openIdMetadataUrl: botFrameworkOpenIdMetadataUrl,
-      issuer: botFrameworkIssuer,
-      clockToleranceSeconds: 300,
-      keysMaxAgeMs: 24 * 3600_000,
-      minRefreshIntervalMs: 5 * 60_000,
-      fetch: globalThis.fetch,
-      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-    } as BotTokenVerifier['o'];
+      appId: options.appId,
+      issuer: options.issuer ?? botFrameworkIssuer,
+      clock: options.clock,
+      log: options.log,
+      clockToleranceSeconds: options.clockToleranceSeconds ?? 300,
+    };
+    this.keys = new OpenIdKeySet({
+      openIdMetadataUrl: options.openIdMetadataUrl ?? botFrameworkOpenIdMetadataUrl,
+      clock: options.clock,
+      log: options.log,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.keysMaxAgeMs !== undefined ? { keysMaxAgeMs: options.keysMaxAgeMs } : {}),
+      ...(options.minRefreshIntervalMs !== undefined ? { minRefreshIntervalMs: options.minRefreshIntervalMs } : {}),
+    });
   }
 
   /** Checks the Authorization header against the activity it came with. Never throws. */
@@ -102,37 +85,15 @@ export class BotTokenVerifier {
     authorization: string | undefined,
     activity: { serviceUrl?: unknown; channelId?: unknown },
   ): Promise<Verification> {
-    if (!authorization) return { ok: false, reason: 'missing' };
-    const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
-    if (!match) return { ok: false, reason: 'not-bearer' };
-    const token = match[1]!;
-    if (token.length > maxTokenLength) return { ok: false, reason: 'too-long' };
-    const parts = token.split('.');
-    if (parts.length !== 3) return { ok: false, reason: 'malformed' };
-    const [h, p, s] = parts as [string, string, string];
-    const header = base64urlJson(h);
-    const payload = base64urlJson(p);
-    if (!isObject(header) || !isObject(payload) || !/^[A-Za-z0-9_-]+$/.test(s)) return { ok: false, reason: 'malformed' };
-    // Only RS256: `none` and HMAC algorithms (signed with a public key as secret) are refused outright.
-    if (header['alg'] !== 'RS256') return { ok: false, reason: 'algorithm' };
-    const kid = header['kid'];
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) return { ok: false, reason: 'no-key-id' };
-
-    const key = await this.keyFor(kid);
-    if (!key) return { ok: false, reason: 'unknown-key' };
-    const signed = verifySignature('RSA-SHA256', Buffer.from(`${h}.${p}`), key.key, Buffer.from(s, 'base64url'));
-    if (!signed) return { ok: false, reason: 'signature' };
-
+    const signed = await readSignedBearer(authorization, this.keys);
+    if (!signed.ok) return signed;
+    const { payload, key } = signed;
     if (payload['iss'] !== this.o.issuer) return { ok: false, reason: 'issuer' };
     const aud = payload['aud'];
     const audiences = Array.isArray(aud) ? aud : [aud];
     if (!audiences.includes(this.o.appId)) return { ok: false, reason: 'audience' };
-    const now = this.o.clock.now().getTime() / 1000;
-    const skew = this.o.clockToleranceSeconds;
-    const exp = payload['exp'];
-    if (typeof exp !== 'number' || now > exp + skew) return { ok: false, reason: 'expired' };
-    const nbf = payload['nbf'];
-    if (nbf !== undefined && (typeof nbf !== 'number' || now < nbf - skew)) return { ok: false, reason: 'not-yet-valid' };
+    const lifetime = lifetimeProblem(payload, this.o.clock.now().getTime() / 1000, this.o.clockToleranceSeconds);
+    if (lifetime) return { ok: false, reason: lifetime };
 
     const claimed = payload['serviceurl'];
     if (typeof claimed !== 'string' || typeof activity.serviceUrl !== 'string' || !sameServiceUrl(claimed, activity.serviceUrl)) {
@@ -141,63 +102,6 @@ export class BotTokenVerifier {
     if (key.endorsements && (typeof activity.channelId !== 'string' || !key.endorsements.includes(activity.channelId))) {
       return { ok: false, reason: 'endorsement' };
     }
-    return { ok: true, caller: { appId: this.o.appId, serviceUrl: activity.serviceUrl, expiresAt: exp } };
-  }
-
-  private async keyFor(kid: string): Promise<SigningKey | undefined> {
-    const now = this.o.clock.now().getTime();
-    const stale = now - this.fetchedAt > this.o.keysMaxAgeMs;
-    const known = this.keys.get(kid);
-    if (known && !stale) return known;
-    // Unknown kid (keys rotate) or an old key set: refetch, but not more often than minRefreshIntervalMs.
-    // A stale key set that cannot be refreshed is still used: an outage of the key endpoint must not lock Teams out.
-    if (this.inflight) await this.inflight;
-    else if (now - this.lastAttemptAt >= this.o.minRefreshIntervalMs) await this.refresh();
-    return this.keys.get(kid);
-  }
-
-  private refresh(): Promise<void> {
-    this.inflight ??= (async () => {
-      this.lastAttemptAt = this.o.clock.now().getTime();
-      try {
-        const metadata = await this.getJson(this.o.openIdMetadataUrl);
-        const jwksUri = isObject(metadata) ? metadata['jwks_uri'] : undefined;
-        if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) throw new Error('OpenID metadata has no jwks_uri');
-        const jwks = await this.getJson(jwksUri);
-        const list = isObject(jwks) && Array.isArray(jwks['keys']) ? jwks['keys'] : [];
-        const keys = new Map<string, SigningKey>();
-        for (const jwk of list) {
-          if (!isObject(jwk) || jwk['kty'] !== 'RSA' || typeof jwk['kid'] !== 'string') continue;
-          if (jwk['use'] !== undefined && jwk['use'] !== 'sig') continue;
-          try {
-            const key = createPublicKey({ key: { kty: 'RSA', n: jwk['n'], e: jwk['e'] } as never, format: 'jwk' });
-            const endorsements = Array.isArray(jwk['endorsements'])
-              ? jwk['endorsements'].filter((e): e is string => typeof e === 'string')
-              : undefined;
-            keys.set(jwk['kid'], { key, ...(endorsements ? { endorsements } : {}) });
-          } catch {
-            // A key we cannot read is a key nobody can use against us.
-          }
-        }
-        if (keys.size === 0) throw new Error('the key set has no usable RSA signing keys');
-        this.keys = keys;
-        this.fetchedAt = this.o.clock.now().getTime();
-        this.o.log.info({ keys: keys.size }, 'inbound token signing keys loaded');
-      } catch (err) {
-        // Keep the keys we had (see keyFor).
-        this.o.log.warn({ err: String(err) }, 'could not load the inbound token signing keys');
-      } finally {
-        this.inflight = undefined;
-      }
-    })();
-    return this.inflight;
-  }
-
-  private async getJson(url: string): Promise<unknown> {
-    const res = await this.o.fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-    const text = await res.text();
-    if (text.length > 1_000_000) throw new Error(`${url} answered with more than 1 MB`);
-    return JSON.parse(text) as unknown;
+    return { ok: true, caller: { appId: this.o.appId, serviceUrl: activity.serviceUrl, expiresAt: payload['exp'] as number } };
   }
 }

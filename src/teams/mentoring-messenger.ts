@@ -1,6 +1,7 @@
 import { digestCard, handoverCard, noteCard, reminderCard } from '../cards/mentor-cards.ts';
 import type { Clock } from '../clock.ts';
 import type { MentorMessenger } from '../domain/mentoring/ports.ts';
+import type { DigestView } from '../domain/mentoring/views.ts';
 import { localDate } from '../domain/zoned-time.ts';
 import { t } from '../i18n.ts';
 import type { Reach } from './reach.ts';
@@ -16,6 +17,10 @@ export class TeamsMentorMessenger implements MentorMessenger {
 
   private today(timeZone: string): string {
     return localDate(this.clock.now(), timeZone);
+  }
+
+  fitDigest(view: DigestView): number {
+    return digestCard(view, { today: this.today(view.timeZone), fit: true }).shown.length;
   }
 
   async digest({ mentor, view }: Parameters<MentorMessenger['digest']>[0]) {

@@ -32,6 +32,14 @@ const wait = 30_000;
 
 const env = () => ({ DEV_ALLOW_UNAUTHENTICATED: 'true', DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' });
 
+async function until(what: string, check: () => Promise<unknown>): Promise<void> {
+  const end = Date.now() + wait;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function cli(...args: string[]): Promise<string> {
   const out: string[] = [];
   const code = await runCli(args, { out: (l) => out.push(l), err: (l) => out.push(l) }, env());
@@ -44,7 +52,7 @@ beforeAll(async () => {
   store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
   bot = await startBot({
     config: loadConfig(env()),
-    log: createLogger('warn'),
+    log: createLogger(process.env['TEST_LOG_LEVEL'] ?? 'warn'),
     store,
     clock,
     scheduler: false,
@@ -66,6 +74,9 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
   await pg.installPersonal();
   await pg.waitForMessage((m) => cardText(m.card).includes('Welcome to LOB Reflectie'), wait);
   await pg.installInTeam();
+  // The Playground answers the installation before the bot has handled it; in Teams a channel message
+  // cannot overtake the app's installation, so wait until the bot knows the team.
+  await until('the team installation', async () => (await bot.repos.conversations.team(pg.config.tenantId, channel))?.installed);
 
   // The coordinator sets up the team with the CLI (Alex leads it, Megan mentors in it).
   await cli('role', 'add', '--email', 'alexw@example.com', '--role', 'team-leader');

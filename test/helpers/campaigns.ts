@@ -105,3 +105,41 @@ export function actionData(card: unknown, verb: string): Record<string, unknown>
 export function promptsTo(t: TestBot, user: TestUser): Card[] {
   return t.connector.cardsIn(user.conversationId).filter((c) => JSON.stringify(c).includes('"reflection.feel"')) as Card[];
 }
+
+/**
+ * The coordinator makes a shadow-day campaign for a group from the template in Teams, filling in the
+ * form for today 09:00–13:59 (prompt at the end, one reminder after 4 hours, closed after 7 days).
+ */
+export async function createShadowDayCampaign(
+  t: TestBot,
+  coordinator: TestUser,
+  groupId: string,
+  form: { name: string; activityTitle: string; date: string },
+  replyToId = 'status-1',
+): Promise<Card> {
+  await t.send('personal-message', coordinator, { text: 'campagne' });
+  const template = invokeCard(await execute(t, coordinator, 'campaign.template', { template: 'shadow-day' }));
+  const formId = actionData(template, 'campaign.create')['formId'] as string;
+  return invokeCard(
+    await execute(
+      t,
+      coordinator,
+      'campaign.create',
+      {
+        formId,
+        template: 'shadow-day',
+        activityType: 'shadow-day',
+        ...form,
+        startTime: '09:00',
+        endTime: '13:59',
+        offset: '0',
+        flowId: 'free',
+        reminder: '4x1',
+        closeAfterDays: '7',
+        prepare: 'false',
+        groupId,
+      },
+      replyToId,
+    ),
+  );
+}

@@ -58,3 +58,17 @@ export function schemaValidator(schemaFile: string): ValidateFunction {
 export function errorsOf(validate: ValidateFunction): string[] {
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
+
+/** What provision would fill into the app package's placeholders: ids from the toolkit and the Bicep outputs, URLs a school enters. */
+export const manifestSamples: Record<string, string> = {
+  TEAMS_APP_ID: '3f1c6a52-8e0b-4d7a-9c1e-2b5f4a6d8e90',
+  BOT_ID: '7d2e9b14-5a3c-4f6e-8b1d-0c9a2e4f6b81',
+  SCHOOL_WEBSITE_URL: 'https://www.voorbeeldcollege.nl',
+  SCHOOL_PRIVACY_URL: 'https://www.voorbeeldcollege.nl/privacy',
+  SCHOOL_TERMS_URL: 'https://www.voorbeeldcollege.nl/gebruiksvoorwaarden',
+  BOT_DOMAIN: 'lobrefl1a2b3c.azurewebsites.net',
+  AAD_APP_CLIENT_ID: '5f0c2d3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+  AAD_APP_OBJECT_ID: '9a8b7c6d-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+  AAD_APP_ACCESS_AS_USER_PERMISSION_ID: '0d1e2f3a-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+  APP_NAME_SUFFIX: '-dev',
+};

@@ -176,7 +176,13 @@ export class Playground {
     for (;;) {
       const found = this.messages.find(match);
       if (found) return found;
-      if (Date.now() > until) throw new Error(`no matching message in the Playground; got ${this.messages.length} messages`);
+      if (Date.now() > until) {
+        // Name what did arrive (conversation and the card's first words), so a failure says what went wrong.
+        const seen = this.messages.map((m) => `${m.action} ${m.conversationId}: ${(m.text ?? cardText(m.card)).slice(0, 80)}`);
+        throw new Error(
+          `no matching message in the Playground; got ${this.messages.length}:\n${seen.join('\n')}\n${this.output.slice(-1500)}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -10,11 +10,11 @@ import {
   actionData,
   cardText,
   classWith,
+  createShadowDayCampaign,
   engineOf,
   execute,
   grantRole,
   install,
-  invokeCard,
   personOf,
   promptsTo,
   tick,
@@ -46,33 +46,11 @@ async function runShadowDayCampaign(answering: number) {
   const engine = await engineOf(t);
   await engine.camp.groups.update(tenantId, groupId, (g) => ({ ...g, teamId: teamsTeamId }));
 
-  await t.send('personal-message', coordinator, { text: 'campagne' });
-  const form = invokeCard(await execute(t, coordinator, 'campaign.template', { template: 'shadow-day' }));
-  const formId = actionData(form, 'campaign.create')['formId'] as string;
-  invokeCard(
-    await execute(
-      t,
-      coordinator,
-      'campaign.create',
-      {
-        formId,
-        template: 'shadow-day',
-        name: 'Meeloopdag 4H',
-        activityType: 'shadow-day',
-        activityTitle: 'Meeloopdag hbo Verpleegkunde',
-        date: '2026-11-25',
-        startTime: '09:00',
-        endTime: '13:59',
-        offset: '0',
-        flowId: 'free',
-        reminder: '4x1',
-        closeAfterDays: '7',
-        prepare: 'false',
-        groupId,
-      },
-      'status-1',
-    ),
-  );
+  await createShadowDayCampaign(t, coordinator, groupId, {
+    name: 'Meeloopdag 4H',
+    activityTitle: 'Meeloopdag hbo Verpleegkunde',
+    date: '2026-11-25',
+  });
   await tick(t);
   // Some students answer at once; four hours later the others get one reminder.
   for (const u of users.slice(0, answering)) {

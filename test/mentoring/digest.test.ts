@@ -66,6 +66,24 @@ describe('the digest', () => {
     return { jansen, bakker, sanne, daan, eva };
   }
 
+  it("shows whether the student did the next step, from the student's own follow-up answer", async () => {
+    const { jansen, sanne } = await school();
+    const first = await w.reflect(sanne.user, { ...plain, 'next-step': 'Mijn begeleider om feedback vragen.' });
+    w.clock.set(nov(3, '11:00'));
+    await w.reflect(sanne.user, { ...plain, 'next-step': 'Een meeloopdag plannen.' });
+    // Sanne told the follow-up question that she did the first step (as the follow-up card records it).
+    const person = await w.find(sanne.user.email);
+    await w.repos.reflections.update(person!.id, first, (r) => ({
+      ...r,
+      followUp: { state: 'answered', rounds: 1, outcome: 'done', answeredAt: nov(5, '10:00') },
+    }));
+    w.clock.set(nov(6, '15:05'));
+    await w.runDigest();
+    const text = cardText(digestsIn(w.cards(jansen.user)).at(-1));
+    expect(text).toMatch(/Mijn begeleider om feedback vragen\.\n? · gedaan/);
+    expect(text).toMatch(/Een meeloopdag plannen\.\n? · open/);
+  });
+
   it('goes out on Friday at 15:00 as one card per mentor, grouped by student, most important first, and never twice', async () => {
     const { jansen, bakker, sanne, daan } = await school();
     await w.reflect(sanne.user, { ...plain, happened: 'Ik legde de kassa uit aan een nieuwe collega.' });

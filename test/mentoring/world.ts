@@ -88,7 +88,7 @@ export class World {
   }
 
   /** The mentor side wired like the bot's, with some parts swapped (ports, or the store's repositories). */
-  variant(parts: Partial<Pick<MentoringDeps, 'mentoring' | 'nonResponders' | 'nextSteps'>>): Mentoring {
+  variant(parts: Partial<Pick<MentoringDeps, 'mentoring' | 'nonResponders'>>): Mentoring {
     const deps = this.t.bot.deps;
     return createMentoring({
       repos: deps.repos,

@@ -86,6 +86,39 @@ describe('job runner', () => {
     expect((await b.runNow('digest')).status).toBe('ran');
   });
 
+  it('runs a per-instance job on every instance, and a run-at-start job right after start', async () => {
+    const leases = await Leases.open(store);
+    const clock = new ManualClock('2026-11-06T14:00:00Z');
+    const log = createLogger('silent');
+    let gate!: () => void;
+    const held = new Promise<void>((r) => {
+      gate = r;
+    });
+    const ran: string[] = [];
+    const job = (owner: string) => ({
+      name: 'warm',
+      schedule: '0 3 * * *',
+      perInstance: true,
+      runAtStart: true,
+      run: async () => {
+        ran.push(owner);
+        await held;
+      },
+    });
+    const a = new JobRunner({ leases, clock, log, owner: 'a' });
+    const b = new JobRunner({ leases, clock, log, owner: 'b' });
+    a.add(job('a'));
+    b.add(job('b'));
+    a.start();
+    b.start();
+    await new Promise((r) => setTimeout(r, 50));
+    // Both ran at start, at the same time: neither lease kept the other out.
+    expect(ran.sort()).toEqual(['a', 'b']);
+    gate();
+    await a.stop();
+    await b.stop();
+  });
+
   it('reports a failing job without throwing, and refuses a bad schedule', async () => {
     const runner = new JobRunner({
       leases: await Leases.open(store),

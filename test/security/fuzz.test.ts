@@ -1,16 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { features } from '../../src/app.ts';
+import { ManualClock } from '../../src/clock.ts';
 import { assignMentor } from '../../src/domain/assignments.ts';
+import { mayUse } from '../../src/domain/authorization.ts';
+import { newGroup } from '../../src/domain/campaigns.ts';
+import { createTeam } from '../../src/domain/education-teams.ts';
+import type { Person } from '../../src/domain/entities.ts';
+import type { Role } from '../../src/domain/types.ts';
+import { mentorsFeature } from '../../src/teams/features/mentors.ts';
+import { pdcaServices } from '../../src/teams/features/pdca.ts';
 import { activity, type TestUser, tenantId, testUser } from '../helpers/activities.ts';
+import { createShadowDayCampaign, engineOf, tick } from '../helpers/campaigns.ts';
 import { documentCount, snapshot, tempStore } from '../helpers/store-snapshot.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 // Hostile input against the running server over HTTP: a seeded generator of malformed, truncated,
-// oversized, wrongly typed and replayed activities and card submits. The bot must not crash, must not
-// leave a promise rejection unhandled, must answer every request with a 2xx or 4xx, and must not change
-// a single stored document. FUZZ_SEED=<n> reproduces a run; FUZZ_CASES=<n> makes it longer.
+// oversized, wrongly typed and replayed activities and card submits, over every command and card verb of
+// every feature (read from the features list, so a new one is fuzzed without being named here). The bot
+// must not crash, must not leave a promise rejection unhandled, must answer every request with a 2xx or
+// 4xx, and must not change a single stored document. FUZZ_SEED=<n> reproduces a run; FUZZ_CASES=<n>
+// makes it longer.
 
 const seed = Number(process.env['FUZZ_SEED'] ?? 20_261_129);
-const cases = Number(process.env['FUZZ_CASES'] ?? 1200);
+const cases = Number(process.env['FUZZ_CASES'] ?? 1500);
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
 function prng(s: number) {
@@ -124,15 +136,100 @@ const identityFields = new Set([
   'channelId',
 ]);
 
+// Every card verb, by what a valid press does. Read verbs change nothing, so they are pressed by anyone
+// with real card data. Writing verbs are a real change when valid (that is their job, not hostile input),
+// so they get only data that no valid press has: hostile values and unknown ids, or real card data pressed
+// by someone whose role does not allow the verb. A verb in neither list fails the test: classify it.
+const readVerbs = new Set([
+  'help',
+  'reflection.feel',
+  'overview.show',
+  'students.more',
+  'digest.more',
+  'pdca.status',
+  'pdca.evidence',
+  'pdca.milestones',
+  'pdca.edit',
+  'campaign.new',
+  'campaign.list',
+  'campaign.template',
+  'privacy.erase.ask',
+  'privacy.erase.cancel',
+]);
+const writeVerbs = new Set([
+  'reflection.start',
+  'reflection.submit',
+  'preparation.submit',
+  'follow-up.answer',
+  'pause.set',
+  'pause.end',
+  'language.set',
+  'mentor.discussed',
+  'mentor.plan',
+  'mentor.note',
+  'mentor.settings',
+  'pdca.done',
+  'pdca.export',
+  'pdca.save',
+  'pdca.remove',
+  'campaign.create',
+  'campaign.status',
+  'campaign.pause',
+  'campaign.resume',
+  'campaign.cancel',
+  'privacy.export',
+  'privacy.erase',
+]);
+/** The data keys of each writing verb's card (the values are replaced by hostile ones). */
+const writeKeys: Record<string, string[]> = {
+  'reflection.start': ['flowId'],
+  'reflection.submit': ['reflectionId', 'feeling', 'happened', 'good-at', 'next-step'],
+  'preparation.submit': ['reflectionId', 'preparation'],
+  'follow-up.answer': ['reflectionId', 'outcome'],
+  'pause.set': ['until', 'days'],
+  'pause.end': [],
+  'language.set': ['locale'],
+  'mentor.discussed': ['studentId', 'ctx', 'itemId', 'digestId', 'page'],
+  'mentor.plan': ['studentId', 'ctx', 'itemId', 'digestId', 'page'],
+  'mentor.note': ['studentId', 'ctx', 'itemId', 'digestId', 'page'],
+  'mentor.settings': ['frequency', 'weekday', 'hour', 'reminderDays'],
+  'pdca.done': ['cycleId', 'milestoneId', 'note', 'link'],
+  'pdca.export': ['teamId', 'period'],
+  'pdca.save': ['teamId', 'cycleId', 'milestoneId', 'phase', 'title', 'due', 'owner', 'ownerEmail', 'description'],
+  'pdca.remove': ['teamId', 'cycleId', 'milestoneId'],
+  'campaign.create': ['formId', 'template', 'name', 'groupId', 'activityType', 'date', 'startTime', 'endTime', 'flowId'],
+  'campaign.status': ['campaignId'],
+  'campaign.pause': ['campaignId'],
+  'campaign.resume': ['campaignId'],
+  'campaign.cancel': ['campaignId'],
+  'privacy.export': [],
+  'privacy.erase': ['personId', 'until'],
+};
+/** Commands whose plain use makes something by design, and who may not send them in the corpus. */
+const commandMakes: Record<string, (user: string) => boolean> = {
+  // The dossier link of a student with reflections: a download link is stored (short-lived, by design).
+  export: (user) => user === 'student',
+};
+
 describe('fuzzing /api/messages', () => {
   let t: TestBot;
   let temp: ReturnType<typeof tempStore>;
   const warmup: Record<string, unknown>[] = [];
-  const users: { student: TestUser; other: TestUser; mentor: TestUser } = {
+  const users = {
     student: testUser('Sanne de Vries', 'sanne@school.nl'),
     other: testUser('Daan Smit', 'daan@school.nl'),
     mentor: testUser('Piet Jansen', 'jansen@school.nl'),
+    coordinator: testUser('Patti Fernandez', 'patti@school.nl'),
+    leader: testUser('Lars de Boer', 'lars@school.nl'),
   };
+  type UserKey = keyof typeof users;
+  const userKeys = Object.keys(users) as UserKey[];
+  const people = new Map<UserKey, Person>();
+  /** Real card data per verb, from the cards the bot sent during the warm-up, with who received them. */
+  const harvested = new Map<string, { user: UserKey; data: Record<string, unknown> }[]>();
+  const commandNames = features.flatMap((f) => f.commands ?? []).flatMap((c) => c.names);
+  const verbs = features.flatMap((f) => f.verbs ?? []);
+  const clock = new ManualClock('2026-11-25T13:30:00Z');
   let openReflection = '';
   let submittedReflection = '';
   let otherReflection = '';
@@ -162,8 +259,10 @@ describe('fuzzing /api/messages', () => {
     process.on('unhandledRejection', onUnhandled);
     temp = tempStore();
     // Limits high enough that the fuzz reaches the handlers instead of the flood guard.
+    // A school day after the end of the class's shadow day: its campaign prompt is due during the warm-up.
     t = await startTestBot({
       store: temp.store,
+      clock,
       env: { RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_BURST: '100000', LOG_LEVEL: 'info' },
     });
     const url = t.connector.url;
@@ -184,8 +283,70 @@ describe('fuzzing /api/messages', () => {
     otherReflection = await reflectionOf(users.other);
     await post(activity('personal-message', users.student, url, { text: 'help' }));
     await post(activity('card-action-execute', users.other, url, { verb: 'help', data: {}, replyToId: 'a' }));
+
+    // Staff with work to act on: a quality-cycle team, a class with a campaign, a mentor's digest.
+    const grant = async (key: UserKey, role: Role) => {
+      const p = (await t.bot.repos.people.findByEmail(tenantId, users[key].email))!;
+      await t.bot.repos.people.update(tenantId, p.id, (x) => ({ ...x, roles: [...new Set([...x.roles, role])] }));
+    };
+    await grant('coordinator', 'coordinator');
+    await grant('leader', 'team-leader');
+    await createTeam(pdcaServices(t.bot.deps).cycle, tenantId, {
+      id: 'havo-4',
+      name: 'Havo 4',
+      leaders: [users.leader.email],
+      mentors: [users.mentor.email],
+    });
+    const engine = await engineOf(t);
+    const { group } = await engine.camp.groups.ensure(newGroup(tenantId, '4H', clock.now().toISOString()));
+    for (const key of ['student', 'other'] as const) {
+      const p = (await t.bot.repos.people.findByEmail(tenantId, users[key].email))!;
+      await engine.camp.groups.addMember(tenantId, group.id, p.id, clock.now().toISOString());
+    }
+    await createShadowDayCampaign(t, users.coordinator, group.id, {
+      name: 'Meeloopdag 4H',
+      activityTitle: 'Meeloopdag',
+      date: '2026-11-25',
+    });
+    await tick(t);
     await t.bot.router.sweep();
-  });
+    await (await mentorsFeature.mentoring(t.bot.deps)).digests.runNow({ schoolId: tenantId });
+    // Every command once by everyone (what a first use creates, such as this year's cycle, exists before
+    // the snapshot), and every read verb from the cards that came back.
+    for (const key of userKeys) {
+      for (const command of features.flatMap((f) => f.commands ?? [])) {
+        const name = command.names[0]!;
+        if (commandMakes[name]?.(key)) continue;
+        await post(activity('personal-message', users[key], url, { text: name }));
+      }
+    }
+    for (const key of userKeys) people.set(key, (await t.bot.repos.people.findByEmail(tenantId, users[key].email))!);
+    for (const key of userKeys) {
+      for (const card of t.connector.cardsIn(users[key].conversationId)) {
+        const walk = (n: unknown) => {
+          if (Array.isArray(n)) n.forEach(walk);
+          else if (n && typeof n === 'object') {
+            const o = n as Record<string, unknown>;
+            if (o['type'] === 'Action.Execute' && typeof o['verb'] === 'string') {
+              const list = harvested.get(o['verb']) ?? [];
+              list.push({ user: key, data: (o['data'] as Record<string, unknown>) ?? {} });
+              harvested.set(o['verb'], list);
+            }
+            Object.values(o).forEach(walk);
+          }
+        };
+        walk(card);
+      }
+    }
+    for (const [verb, list] of harvested) {
+      if (!readVerbs.has(verb)) continue;
+      for (const { user, data } of list.slice(0, 3)) {
+        await post(activity('card-action-execute', users[user], url, { verb, data: data as never, replyToId: 'a' }));
+      }
+    }
+    await tick(t);
+    await t.bot.router.sweep();
+  }, 60_000);
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
     await t.stop();
@@ -215,7 +376,64 @@ describe('fuzzing /api/messages', () => {
       () => submit({}, 'help'),
       () => submit({ x: 1 }, r.pick(['admin.grant', 'reflection.delete', 'x'.repeat(64)])),
       () => unusual(r, user, id),
+      () => command(r, id),
+      () => readVerb(r, id),
     ])();
+  }
+
+  /** Any command of any feature, plain or with hostile words after it, from anyone it makes nothing for. */
+  function command(r: Rng, id: string): Record<string, unknown> {
+    const name = r.pick(commandNames);
+    const first = features.flatMap((f) => f.commands ?? []).find((c) => c.names.includes(name))!.names[0]!;
+    const who = r.pick(userKeys.filter((k) => !commandMakes[first]?.(k)));
+    const text = r.pick([name, name.toUpperCase(), `<at>LOB</at> ${name}`, `${name} ${hostileString(r)}`]);
+    return activity('personal-message', users[who], t.connector.url, { text, activityId: id });
+  }
+
+  /** A read verb with real card data (or none), a few of its values made hostile, pressed by anyone. */
+  function readVerb(r: Rng, id: string): Record<string, unknown> {
+    const verb = r.pick([...readVerbs]);
+    const data = clone(r.pick(harvested.get(verb) ?? [{ user: 'student' as UserKey, data: {} }]).data);
+    for (let i = r.int(3); i > 0; i--) {
+      const keys = Object.keys(data);
+      const key = keys.length && r.int(2) ? r.pick(keys) : r.pick(['page', 'teamId', 'period', 'digestId', 'template', 'x']);
+      data[key] = hostileValue(r, data[key]);
+    }
+    return activity('card-action-execute', users[r.pick(userKeys)], t.connector.url, {
+      verb,
+      data: data as never,
+      replyToId: 'a',
+      activityId: id,
+    });
+  }
+
+  /**
+   * A writing verb that no valid press could be: every value hostile or an unknown id, by anyone (the AVG
+   * export, which makes links for any student, only by staff); or real card data pressed by someone whose
+   * role does not allow the verb.
+   */
+  function writeVerb(r: Rng): Record<string, unknown> {
+    const verb = r.pick([...writeVerbs]);
+    const real = harvested.get(verb) ?? [];
+    const entry = verbs.find((v) => v.verb === verb)!;
+    const refused = userKeys.filter((k) => !mayUse(people.get(k)!, entry));
+    let who: UserKey;
+    let data: Record<string, unknown>;
+    if (real.length && refused.length && r.int(2) === 0) {
+      who = r.pick(refused);
+      data = clone(r.pick(real).data);
+    } else {
+      who = verb === 'privacy.export' ? r.pick(['mentor', 'coordinator', 'leader'] as const) : r.pick(userKeys);
+      data = Object.fromEntries(
+        writeKeys[verb]!.map((k) => [k, r.int(3) === 0 ? 'does-not-exist' : hostileValue(r, r.int(2) ? '' : 1)]),
+      );
+    }
+    return activity('card-action-execute', users[who], t.connector.url, {
+      verb,
+      data: data as never,
+      replyToId: 'a',
+      activityId: `fuzz-${r.int(1e9)}`,
+    });
   }
 
   /** Activity types and invoke names the bot does not handle, with odd values, from a known user. */
@@ -318,7 +536,7 @@ describe('fuzzing /api/messages', () => {
 
   function generate(r: Rng): Case {
     const url = t.connector.url;
-    const kind = r.int(11);
+    const kind = r.int(15);
     switch (kind) {
       case 0: {
         // Truncated JSON of a real activity.
@@ -375,8 +593,20 @@ describe('fuzzing /api/messages', () => {
       case 7:
         return {
           kind: 'method',
-          method: r.pick(['GET', 'PUT', 'DELETE', 'PATCH']),
-          path: r.pick(['/api/messages', '/api/messages/x', '/', '/api/../api/messages']),
+          method: r.pick(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH']),
+          path: r.pick([
+            '/api/messages',
+            '/api/messages/x',
+            '/',
+            '/api/../api/messages',
+            // The download links: guessed, malformed and oversized tokens and formats.
+            `/downloads/${'A'.repeat(43)}/md`,
+            `/downloads/${'A'.repeat(43)}/json`,
+            '/downloads/..%2f..%2fetc%2fpasswd/md',
+            `/downloads/${'a'.repeat(5000)}/csv`,
+            `/downloads/${'A'.repeat(43)}/${'x'.repeat(300)}`,
+            '/downloads/%00/md',
+          ]),
         };
       case 8: {
         // A stranger's malformed activities: nobody may be created from these.
@@ -392,6 +622,13 @@ describe('fuzzing /api/messages', () => {
       }
       case 9:
         return { kind: 'unusual', body: unusual(r, r.pick(Object.values(users)), `fuzz-${r.int(1e9)}`) };
+      case 10:
+        return { kind: 'command', body: command(r, `fuzz-${r.int(1e9)}`) };
+      case 11:
+        return { kind: 'read-verb', body: readVerb(r, `fuzz-${r.int(1e9)}`) };
+      case 12:
+      case 13:
+        return { kind: 'write-verb', body: writeVerb(r) };
       default:
         return { kind: 'mutated', body: mutate(r, noopBase(r)) };
     }
@@ -430,6 +667,13 @@ describe('fuzzing /api/messages', () => {
     setPath(out, target, value, false);
     return out;
   }
+
+  it('covers every card verb of every feature', () => {
+    const unclassified = verbs.map((v) => v.verb).filter((v) => !readVerbs.has(v) && !writeVerbs.has(v));
+    expect(unclassified).toEqual([]);
+    for (const v of writeVerbs) expect(writeKeys[v], v).toBeDefined();
+    expect(commandNames.length).toBeGreaterThan(30);
+  });
 
   it(`answers ${cases} hostile requests with 2xx/4xx, stays up, and changes no stored data (seed ${seed})`, async () => {
     const r = prng(seed);

@@ -4,14 +4,14 @@ import type { Reflection } from '../../src/domain/entities.ts';
 import { FollowUps } from '../../src/domain/follow-up.ts';
 import { ReflectionService } from '../../src/domain/reflections.ts';
 import { Router } from '../../src/domain/routing.ts';
-import { DownloadLinks } from '../../src/dossier/download-links.ts';
 import { loadLibrary } from '../../src/flows/load-flows.ts';
 import type { DocumentStore } from '../../src/store/document-store.ts';
 import { openRepositories } from '../../src/store/repositories.ts';
+import { Downloads } from '../../src/teams/downloads.ts';
 import { backends } from '../helpers/backends.ts';
 
 // What the student side asks of the store, on both backends: due follow-ups across students, and the
-// single-use download links (one winner when a link is used twice at once).
+// single-use download links of the dossier (one winner when a link is used twice at once).
 
 const flows = loadLibrary();
 
@@ -96,26 +96,37 @@ describe.each(backends)('student side on the store: $name', (backend) => {
   });
 
   it('issues links that work once, for one person, until they expire; cleans up old ones', async () => {
-    const links = await DownloadLinks.open(store);
     const now = new Date('2026-03-12T10:00:00.000Z');
-    const path = await links.issue({ schoolId: 's', personId: 'p1', now, ttlMs: 600_000 });
-    const url = new URL(path, 'http://x');
-    const token = url.pathname.split('/').pop()!;
-    const [e, s] = [url.searchParams.get('e'), url.searchParams.get('s')];
-    const twice = await Promise.all([links.redeem(token, e, s, now), links.redeem(token, e, s, now)]);
-    expect(twice.filter((r) => r.ok)).toEqual([{ ok: true, schoolId: 's', personId: 'p1' }]);
-    expect(twice.find((r) => !r.ok)).toEqual({ ok: false, reason: 'gone' });
-
-    const other = new URL(await links.issue({ schoolId: 's', personId: 'p2', now, ttlMs: 600_000 }), 'http://x');
-    const otherToken = other.pathname.split('/').pop()!;
-    // The signature of one link does not open another.
-    expect(await links.redeem(otherToken, e, s, now)).toEqual({ ok: false, reason: 'invalid' });
-    expect(
-      await links.redeem(otherToken, other.searchParams.get('e'), other.searchParams.get('s'), new Date(now.getTime() + 600_001)),
-    ).toEqual({
-      ok: false,
-      reason: 'gone',
+    const clock = new ManualClock(now.toISOString());
+    const links = await Downloads.open(store, { clock, baseUrl: 'http://x' });
+    const served: string[] = [];
+    links.register('dossier', async (owner) => {
+      served.push(owner.personId);
+      return { filename: 'd.md', contentType: 'text/markdown', body: `dossier of ${owner.personId}` };
     });
-    expect(await links.sweep(new Date(now.getTime() + 2 * 86_400_000))).toBe(2);
+    const issue = async (personId: string) => {
+      const { urls } = await links.create({
+        schoolId: 's',
+        personId,
+        render: { kind: 'dossier', formats: ['md'] },
+        singleUse: true,
+        ttlMs: 600_000,
+      });
+      return new URL(urls['md']!).pathname.split('/')[2]!;
+    };
+    const token = await issue('p1');
+    const twice = await Promise.all([links.open(token, 'md'), links.open(token, 'md')]);
+    expect(twice.filter((r) => r.status === 200).map((r) => r.status === 200 && r.file.body)).toEqual(['dossier of p1']);
+    expect(twice.find((r) => r.status !== 200)?.status).toBe(410);
+
+    const otherToken = await issue('p2');
+    // One character off opens nothing; another format of the link neither.
+    const altered = `${otherToken.slice(0, -1)}${otherToken.endsWith('A') ? 'B' : 'A'}`;
+    expect((await links.open(altered, 'md')).status).toBe(404);
+    expect((await links.open(otherToken, 'csv')).status).toBe(404);
+    clock.set(new Date(now.getTime() + 600_001).toISOString());
+    expect((await links.open(otherToken, 'md')).status).toBe(410);
+    expect(served).not.toContain('p2');
+    expect(await links.purge(new Date(now.getTime() + 2 * 86_400_000))).toBe(2);
   });
 });

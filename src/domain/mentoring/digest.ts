@@ -1,18 +1,11 @@
 import type { Clock } from '../../clock.ts';
-import type { Person, School } from '../entities.ts';
+import type { MentorItem, Person, School } from '../entities.ts';
 import type { FlowCatalog } from '../flows.ts';
 import { DeliveryError, type Repositories } from '../ports.ts';
 import { isAllowed, type SendPolicies } from '../quiet-hours.ts';
 import { assignedStudents } from './access.ts';
 import { type Digest, defaultDigestSettings, type MentorSettings } from './entities.ts';
-import type {
-  MentoringRepositories,
-  MentorMessenger,
-  MentorScope,
-  NextStepStatuses,
-  NonResponders,
-  NonResponse,
-} from './ports.ts';
+import type { MentoringRepositories, MentorMessenger, MentorScope, NonResponders, NonResponse } from './ports.ts';
 import { latestSlot } from './schedule.ts';
 import { buildSection, compareSections, flowTitle, stepStatuses } from './sections.ts';
 import type { DigestView, StudentSection } from './views.ts';
@@ -34,7 +27,6 @@ export interface DigestDeps {
   clock: Clock;
   messenger: MentorMessenger;
   nonResponders: NonResponders;
-  nextSteps: NextStepStatuses;
   log: LogPort;
   /** The school's quiet hours and time zone (../quiet-hours.ts). */
   sendPolicy: SendPolicies;
@@ -70,7 +62,16 @@ export interface DigestRunSummary {
 
 type Plan = { kind: 'scheduled'; slot: string; cutoff: string } | { kind: 'manual'; cutoff: string };
 
+/** Students read per step while filling a digest's first card (a card holds about eight to twelve). */
+const firstCardBatch = 8;
+const priorityRank = { talk: 0, signal: 1, other: 2 } as const;
+
 const maxAttempts = 3;
+
+/** The later of two ISO timestamps. */
+function later(a: string, b: string): string {
+  return a < b ? b : a;
+}
 
 export class DigestService {
   private readonly deps: DigestDeps;
@@ -222,9 +223,9 @@ export class DigestService {
     }
 
     const locale = mentor.locale;
-    const sections = await this.sections(scope, content!, { from, to, locale });
-    const entries = sections.reduce((n, s) => n + s.entries.length + s.moreEntries, 0);
-    if (sections.length === 0) {
+    const ranked = await this.rank(scope, content!);
+    const entries = content!.items.filter((i) => ranked.includes(i.studentId)).length;
+    if (ranked.length === 0) {
       await mentoring.digests.update(mentor.id, id, (d) => ({
         ...d,
         state: 'sent',
@@ -235,18 +236,18 @@ export class DigestService {
       await this.markHandled(mentor.id, { ...(plan.kind === 'scheduled' ? { slot: plan.slot } : {}), to });
       return run('nothing');
     }
-    const view: DigestView = {
+    const view = await this.firstCard(scope, content!, ranked, {
       digestId: id,
       locale,
       timeZone: (await this.deps.sendPolicy(school.id)).timeZone,
       ...(from ? { from } : {}),
       to,
       page: 0,
-      sections,
+      sections: [],
       offset: 0,
-      total: sections.length,
+      total: ranked.length,
       entryCount: entries,
-    };
+    });
     try {
       const sent = await messenger.digest({ mentor, view });
       const done = await mentoring.digests.update(mentor.id, id, (d) => ({
@@ -254,19 +255,19 @@ export class DigestService {
         state: 'sent',
         claimedUntil: undefined,
         lastError: undefined,
-        order: sections.map((x) => x.student.id),
+        order: ranked,
         pages: [sent.shown],
-        studentCount: sections.length,
+        studentCount: ranked.length,
         entryCount: entries,
         sentAt: this.deps.clock.now().toISOString(),
         message: { conversationId: sent.conversationId, activityId: sent.activityId },
       }));
       await this.markHandled(mentor.id, done);
       log.info(
-        { mentorId: mentor.id, digestId: id, students: sections.length, entries, onFirstCard: sent.shown.length },
+        { mentorId: mentor.id, digestId: id, students: ranked.length, entries, onFirstCard: sent.shown.length },
         'digest sent',
       );
-      return run('sent', sections.length, entries, sent.shown.length);
+      return run('sent', ranked.length, entries, sent.shown.length);
     } catch (err) {
       const reason = err instanceof DeliveryError ? err.reason : 'error';
       const failed = await mentoring.digests.update(mentor.id, id, (d) => ({
@@ -329,6 +330,57 @@ export class DigestService {
     return { items, nonResponses };
   }
 
+  /**
+   * The digest's students in order of importance, from the mentor's items alone (no answer is read):
+   * asked to talk, then a signal, then the rest; the newest answer first; then by name. Students with only
+   * unanswered prompts come last.
+   */
+  private async rank(scope: MentorScope, content: { items: MentorItem[]; nonResponses: NonResponse[] }): Promise<string[]> {
+    const best = new Map<string, { rank: number; at: string }>();
+    for (const i of content.items) {
+      const rank = priorityRank[i.priority ?? (i.mode === 'now' ? 'signal' : 'other')];
+      const at = i.submittedAt ?? i.createdAt;
+      const seen = best.get(i.studentId);
+      if (!seen) best.set(i.studentId, { rank, at });
+      else best.set(i.studentId, { rank: Math.min(seen.rank, rank), at: later(seen.at, at) });
+    }
+    for (const n of content.nonResponses) if (!best.has(n.studentId)) best.set(n.studentId, { rank: priorityRank.other, at: '' });
+    const people = await scope.students([...best.keys()]);
+    return [...best.keys()]
+      .filter((id) => people.has(id))
+      .sort((a, b) => {
+        const x = best.get(a)!;
+        const y = best.get(b)!;
+        if (x.rank !== y.rank) return x.rank - y.rank;
+        if (x.at !== y.at) return x.at < y.at ? 1 : -1;
+        return people.get(a)!.name.localeCompare(people.get(b)!.name);
+      });
+  }
+
+  /**
+   * The sections of the digest's first card: students are read in order of importance, a few at a time,
+   * until the card is full. The others are read only when the mentor asks for them ("show more").
+   */
+  private async firstCard(
+    scope: MentorScope,
+    content: { items: MentorItem[]; nonResponses: NonResponse[] },
+    ranked: readonly string[],
+    base: DigestView,
+  ): Promise<DigestView> {
+    const position = new Map(ranked.map((id, i) => [id, i]));
+    const ctx = { from: base.from, to: base.to, locale: base.locale };
+    let view = base;
+    for (let next = 0; next < ranked.length; ) {
+      const batch = ranked.slice(next, next + firstCardBatch);
+      next += batch.length;
+      const more = await this.sections(scope, content, ctx, new Set(batch));
+      const sections = [...view.sections, ...more].sort((a, b) => position.get(a.student.id)! - position.get(b.student.id)!);
+      view = { ...view, sections };
+      if (this.deps.messenger.fitDigest(view) < sections.length) break;
+    }
+    return view;
+  }
+
   /** One section per student with something to report, most important first. */
   private async sections(
     scope: MentorScope,
@@ -336,7 +388,7 @@ export class DigestService {
     ctx: { from: string | undefined; to: string; locale: Person['locale'] },
     onlyStudents?: ReadonlySet<string>,
   ): Promise<StudentSection[]> {
-    const { flows, mentoring, nextSteps } = this.deps;
+    const { flows, mentoring } = this.deps;
     const shown = new Map<string, Set<string>>();
     for (const i of content.items) {
       if (onlyStudents && !onlyStudents.has(i.studentId)) continue;
@@ -363,7 +415,7 @@ export class DigestService {
           reflections,
           show: (r) => inDigest.has(r.id),
           maxEntries: this.deps.maxEntriesPerStudent ?? 2,
-          statuses: await stepStatuses(nextSteps, studentId, reflections),
+          statuses: stepStatuses(reflections),
           followUp: followUps.get(studentId),
           nonResponses: (missed.get(studentId) ?? []).map((n) => ({
             flowTitle: flowTitle(flows, n.flowId, ctx.locale),

@@ -4,15 +4,8 @@ import type { Repositories } from '../ports.ts';
 import type { SendPolicies } from '../quiet-hours.ts';
 import { DigestService, type LogPort } from './digest.ts';
 import { FollowUpService } from './follow-up.ts';
-import { followUpNextSteps } from './next-steps.ts';
 import { OutboxService } from './outbox.ts';
-import {
-  type MentoringRepositories,
-  type MentorMessenger,
-  type NextStepStatuses,
-  type NonResponders,
-  noNonResponders,
-} from './ports.ts';
+import { type MentoringRepositories, type MentorMessenger, type NonResponders, noNonResponders } from './ports.ts';
 import { StudentViews } from './student-views.ts';
 
 /** The mentor side, wired: digests, the mentor's views of students, follow-up actions, and the outbox. */
@@ -35,21 +28,18 @@ export interface MentoringDeps {
   sendPolicy: SendPolicies;
   newId: () => string;
   nonResponders?: NonResponders;
-  nextSteps?: NextStepStatuses;
   /** See DigestDeps.marginMs. */
   marginMs?: number;
 }
 
 export function createMentoring(deps: MentoringDeps): Mentoring {
-  const nextSteps = deps.nextSteps ?? followUpNextSteps(deps.repos);
   const common = { repos: deps.repos, mentoring: deps.mentoring, flows: deps.flows };
-  const views = new StudentViews({ ...common, nextSteps });
+  const views = new StudentViews(common);
   const digests = new DigestService({
     ...common,
     clock: deps.clock,
     messenger: deps.messenger,
     nonResponders: deps.nonResponders ?? noNonResponders,
-    nextSteps,
     log: deps.log,
     sendPolicy: deps.sendPolicy,
     ...(deps.marginMs !== undefined ? { marginMs: deps.marginMs } : {}),

@@ -1,7 +1,7 @@
 import type { Person, Reflection } from '../entities.ts';
 import type { Mutate } from '../ports.ts';
 import type { Digest, FeedforwardNote, MentorSettings, OutboxEntry, StudentFollowUp } from './entities.ts';
-import type { DigestView, HandoverView, StepStatus, StudentSection } from './views.ts';
+import type { DigestView, HandoverView, StudentSection } from './views.ts';
 
 /**
  * A mentor's view of the store: every read is limited to the mentor's own partition or to students the
@@ -96,13 +96,10 @@ export interface NonResponders {
 
 export const noNonResponders: NonResponders = { list: async () => [] };
 
-/** Whether students did the next step they set (see next-steps.ts: the student's own follow-up answer). */
-export interface NextStepStatuses {
-  statusOf(studentId: string, reflectionIds: readonly string[]): Promise<Map<string, StepStatus>>;
-}
-
 /** What the mentor side asks the Teams adapter to send. Throws DeliveryError when someone cannot be reached. */
 export interface MentorMessenger {
+  /** How many of the view's sections fit on the first card of a digest (nothing is sent). */
+  fitDigest(view: DigestView): number;
   /** Sends the first card of a digest; returns the students that fitted on it (the rest come with "show more"). */
   digest(input: { mentor: Person; view: DigestView }): Promise<{
     conversationId: string;

@@ -2,7 +2,6 @@ import type { Person, Reflection, Signal } from '../entities.ts';
 import { type FlowCatalog, optionText } from '../flows.ts';
 import { type Competency, competencies, type Locale } from '../types.ts';
 import type { StudentFollowUp } from './entities.ts';
-import type { NextStepStatuses } from './ports.ts';
 import { followUpQuestions } from './questions.ts';
 import type { EntryView, NonResponseView, OpenStep, Priority, StepStatus, StudentSection } from './views.ts';
 
@@ -167,18 +166,10 @@ function latestOf(reflections: readonly Reflection[]) {
   return r ? { reflectionId: r.id, ...(r.emotion ? { emotion: r.emotion } : {}) } : undefined;
 }
 
-/** Reads the step statuses of a student's reflections through the port, never failing the whole card. */
-export async function stepStatuses(
-  port: NextStepStatuses,
-  studentId: string,
-  reflections: readonly Reflection[],
-): Promise<ReadonlyMap<string, StepStatus>> {
-  try {
-    return await port.statusOf(
-      studentId,
-      reflections.map((r) => r.id),
-    );
-  } catch {
-    return new Map();
-  }
+/**
+ * Whether the student did each next step: their own answer to the follow-up question some days after the
+ * reflection (done / not yet / changed my mind); no answer yet means the step is open.
+ */
+export function stepStatuses(reflections: readonly Reflection[]): ReadonlyMap<string, StepStatus> {
+  return new Map(reflections.map((r) => [r.id, r.followUp?.outcome ?? 'open']));
 }

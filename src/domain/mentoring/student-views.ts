@@ -3,7 +3,7 @@ import type { FlowCatalog } from '../flows.ts';
 import type { Repositories } from '../ports.ts';
 import { assignedStudents, isAssigned } from './access.ts';
 import type { StudentFollowUp } from './entities.ts';
-import type { MentoringRepositories, MentorScope, NextStepStatuses } from './ports.ts';
+import type { MentoringRepositories, MentorScope } from './ports.ts';
 import { buildSection, coverageOf, flowTitle, followUpSummary, stepStatuses } from './sections.ts';
 import type { HandoverView, OpenStep, StudentOverview, StudentSection } from './views.ts';
 
@@ -15,7 +15,6 @@ export interface StudentViewDeps {
   repos: Repositories;
   mentoring: MentoringRepositories;
   flows: FlowCatalog;
-  nextSteps: NextStepStatuses;
 }
 
 export class StudentViews {
@@ -54,7 +53,7 @@ export class StudentViews {
         reflections,
         show: (r) => show(r, indexOf.get(r.id) ?? 0),
         maxEntries,
-        statuses: await stepStatuses(this.deps.nextSteps, studentId, reflections),
+        statuses: stepStatuses(reflections),
         followUp: await this.deps.mentoring.followUps.get(mentor.id, studentId),
         full,
       },
@@ -86,7 +85,7 @@ export class StudentViews {
       const student = await scope.student(id);
       if (!student) continue;
       const reflections = await scope.reflections(id);
-      const statuses = await stepStatuses(this.deps.nextSteps, id, reflections);
+      const statuses = stepStatuses(reflections);
       const section = buildSection(
         { student, reflections, show: () => false, maxEntries: 0, statuses, followUp: followUps.get(id) },
         { flows: this.deps.flows, locale: mentor.locale },

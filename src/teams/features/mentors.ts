@@ -16,7 +16,7 @@ import type { Person } from '../../domain/entities.ts';
 import { defaultDigestSettings, digestFrequencies } from '../../domain/mentoring/entities.ts';
 import type { ActionContext, ActionResult } from '../../domain/mentoring/follow-up.ts';
 import { createMentoring, type Mentoring } from '../../domain/mentoring/mentoring.ts';
-import type { NextStepStatuses, NonResponders } from '../../domain/mentoring/ports.ts';
+import type { NonResponders } from '../../domain/mentoring/ports.ts';
 import { nextSlot } from '../../domain/mentoring/schedule.ts';
 import { nextAllowed } from '../../domain/quiet-hours.ts';
 import { localDate } from '../../domain/zoned-time.ts';
@@ -34,8 +34,6 @@ import { type BotDeps, type CardActionResponse, cardResponse, type Feature, scho
 export interface MentorsFeatureOptions {
   /** Students who did not answer a prompt (the campaign engine's delivery ledger); default: none. */
   nonResponders?: (deps: BotDeps) => NonResponders;
-  /** Whether students did their next step (the student's follow-up); default: all open. */
-  nextSteps?: (deps: BotDeps) => NextStepStatuses;
 }
 
 export type MentorsFeature = Feature & { mentoring(deps: BotDeps): Promise<Mentoring> };
@@ -88,7 +86,6 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
           sendPolicy: deps.sendPolicy,
           newId: deps.install.newId,
           ...(options.nonResponders ? { nonResponders: options.nonResponders(deps) } : {}),
-          ...(options.nextSteps ? { nextSteps: options.nextSteps(deps) } : {}),
         }),
       );
       built.set(deps, m);

@@ -552,10 +552,5 @@ export const pdcaFeature: Feature = {
       schedule: '*/15 * * * *',
       run: (now) => pdcaServices(deps).reminders.run(now),
     },
-    {
-      name: 'downloads-purge',
-      schedule: '17 3 * * *',
-      run: (now) => deps.downloads.purge(now),
-    },
   ],
 };

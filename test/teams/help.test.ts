@@ -77,7 +77,7 @@ describe('the help card', () => {
     expect(text).toContain('Dit kun je typen');
     expect(text).toContain('Je reflecties');
     expect(text).toContain('mijn reflecties');
-    expect(commands).toEqual(['reflecteer', 'mijn reflecties', 'pauze', 'hervat', 'export', 'help', 'taal']);
+    expect(commands).toEqual(['reflecteer', 'mijn reflecties', 'pauze', 'hervat', 'export', 'mijn gegevens', 'help', 'taal']);
     expect(text).toContain('Start een reflectie');
   });
 
@@ -107,6 +107,7 @@ describe('the help card', () => {
       'pauze',
       'hervat',
       'export',
+      'mijn gegevens',
       'mijn studenten',
       'digest',
       'help',

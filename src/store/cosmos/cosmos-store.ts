@@ -164,6 +164,20 @@ export interface CosmosStoreOptions {
   allowSelfSigned?: boolean;
 }
 
+/**
+ * createIfNotExists reads, then creates: two instances starting at once can both miss the read, and the
+ * loser's create answers 409. The container (or database) exists then, so asking again finds it.
+ */
+async function whenRacing<T>(ensure: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensure();
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 409 || attempt >= attempts) throw err;
+    }
+  }
+}
+
 export class CosmosStore implements DocumentStore {
   readonly kind = 'cosmos' as const;
   private readonly collections = new Map<string, Promise<CosmosCollection<Doc>>>();
@@ -180,16 +194,18 @@ export class CosmosStore implements DocumentStore {
     else if (options.aadCredentials) clientOptions.aadCredentials = options.aadCredentials;
     if (options.allowSelfSigned) clientOptions.agent = new https.Agent({ rejectUnauthorized: false });
     const client = new CosmosClient(clientOptions);
-    const { database } = await client.databases.createIfNotExists({ id: options.database });
+    const { database } = await whenRacing(() => client.databases.createIfNotExists({ id: options.database }));
     return new CosmosStore(client, database);
   }
 
   collection<T extends Doc>(def: CollectionDef): Promise<Collection<T>> {
     let pending = this.collections.get(def.name);
     if (!pending) {
-      pending = this.database.containers
-        .createIfNotExists({ id: def.name, partitionKey: { paths: ['/pk'] } })
-        .then(({ container }) => new CosmosCollection<Doc>(container, def.name));
+      pending = whenRacing(() =>
+        this.database.containers.createIfNotExists({ id: def.name, partitionKey: { paths: ['/pk'] } }),
+      ).then(({ container }) => new CosmosCollection<Doc>(container, def.name));
+      // A failure is not kept: the next call asks again.
+      pending.catch(() => this.collections.delete(def.name));
       this.collections.set(def.name, pending);
     }
     return pending as unknown as Promise<Collection<T>>;

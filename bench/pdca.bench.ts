@@ -76,6 +76,7 @@ for (let i = 0; i < 20; i++) {
   if (r.status !== 'ran' || (r.result as { reminded: number }).reminded !== 0) throw new Error('a quiet run sent something');
 }
 const posted = connector.recorded.filter((r) => r.op === 'create').length;
+const firstRequests = connector.stats.requests;
 
 // One team of 300 students (6 mentor groups of 50), 20 reflections each in the school year.
 const mentors = Array.from({ length: 6 }, (_, i) => `mentor${i}@bench.nl`);
@@ -122,7 +123,7 @@ const f = (x: number) => x.toFixed(1);
 process.stdout.write(
   [
     `reminder job, ${TEAMS} linked teams (${TEAMS * 6 + 4} milestones):`,
-    `  everything due at once: ${f(firstMs)} ms (${first.status}; ${posted} cards posted)`,
+    `  everything due at once: ${f(firstMs)} ms (${first.status}; ${posted} cards posted, ${firstRequests} requests to the connector, held by the bot to the tenant limit of ${config.TEAMS_TENANT_RPS} per second)`,
     `  quiet run (nothing due), 20 runs: p50 ${f(pct(quiet, 50))} ms, max ${f(Math.max(...quiet))} ms  [target < 250 ms]`,
     `check evidence, ${STUDENTS} students x ${REFLECTIONS} reflections, 10 runs:`,
     `  p50 ${f(pct(evidenceMs, 50))} ms, p95 ${f(pct(evidenceMs, 95))} ms  [target p95 < 1000 ms]`,

@@ -10,6 +10,8 @@ import type { Reach } from './reach.ts';
 export class TeamsMentorMessenger implements MentorMessenger {
   private readonly reach: Reach;
   private readonly clock: Clock;
+  /** The card drawn to see what fits, kept so that sending the same view does not draw it again. */
+  private readonly fitted = new WeakMap<DigestView, { today: string; drawn: ReturnType<typeof digestCard> }>();
   constructor(deps: { reach: Reach; clock: Clock }) {
     this.reach = deps.reach;
     this.clock = deps.clock;
@@ -19,12 +21,21 @@ export class TeamsMentorMessenger implements MentorMessenger {
     return localDate(this.clock.now(), timeZone);
   }
 
+  private draw(view: DigestView): ReturnType<typeof digestCard> {
+    const today = this.today(view.timeZone);
+    const kept = this.fitted.get(view);
+    if (kept?.today === today) return kept.drawn;
+    const drawn = digestCard(view, { today, fit: true });
+    this.fitted.set(view, { today, drawn });
+    return drawn;
+  }
+
   fitDigest(view: DigestView): number {
-    return digestCard(view, { today: this.today(view.timeZone), fit: true }).shown.length;
+    return this.draw(view).shown.length;
   }
 
   async digest({ mentor, view }: Parameters<MentorMessenger['digest']>[0]) {
-    const { card, shown } = digestCard(view, { today: this.today(view.timeZone), fit: true });
+    const { card, shown } = this.draw(view);
     const sent = await this.reach.sendCard(mentor, card, t(mentor.locale, 'mentors.digest.title'));
     return { ...sent, shown };
   }

@@ -31,9 +31,14 @@ export const commands: CliCommand[] = [
   ...privacyCommands,
 ];
 
+/** How the user started the CLI: the installed program says its own name (bin/lob-reflectie.js). */
+function program(): string {
+  return process.env['LOB_CLI_PROGRAM'] === 'lob-reflectie' ? 'lob-reflectie' : 'npm run cli --';
+}
+
 function help(): string {
   const lines = commands.map((c) => `  ${c.usage}\n      ${c.summary}`);
-  return `Usage: npm run cli -- <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+  return `Usage: ${program()} <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
 }
 
 export async function runCli(
@@ -46,7 +51,7 @@ export async function runCli(
     .filter((c) => c.name.split(' ').every((w, i) => argv[i] === w))
     .sort((a, b) => b.name.length - a.name.length)[0];
   if (!command || argv.includes('--help') || argv.includes('-h')) {
-    (command ? io.out : io.err)(command ? `Usage: npm run cli -- ${command.usage}\n${command.summary}` : help());
+    (command ? io.out : io.err)(command ? `Usage: ${program()} ${command.usage}\n${command.summary}` : help());
     return command ? 0 : 1;
   }
   const rest = argv.slice(command.name.split(' ').length);

@@ -124,6 +124,15 @@ it('a coordinator runs a shadow-day campaign in the Playground: the status card 
   await coordinator.installInTeam();
   await student.installPersonal();
   await student.waitForMessage((m) => cardText(m.card).includes('Welcome to LOB Reflectie'));
+  // The Playground answers the installation before the bot has read the roster; wait until the bot knows
+  // Isaiah's Teams account (he is the one the campaign must find blocked).
+  const tenantId = coordinator.config.tenantId;
+  for (const end = Date.now() + 30_000; ; ) {
+    const isaiah = await bot.repos.people.findByEmail(tenantId, 'isaiahl@example.com');
+    if (isaiah?.teamsUserId === 'user-id-3') break;
+    if (Date.now() > end) throw new Error('timed out waiting for the team roster');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 
   // "campaign" opens the templates; the shadow-day template opens the form.
   await coordinator.say('campaign');

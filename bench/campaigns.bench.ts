@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CosmosStore } from '../src/store/cosmos/cosmos-store.ts';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { CosmosStore } from '../src/platform/store/cosmos/cosmos-store.ts';
+import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { startCosmosEmulator } from '../test/helpers/cosmos-emulator.ts';
 import { benchSchool, seedSchool } from './campaigns/seed.ts';
 
@@ -129,7 +129,7 @@ async function seededSqlite(n: number, url: string) {
 
 async function ledger(dir: string) {
   const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
-  const { openCampaignRepositories } = await import('../src/store/campaign-repositories.ts');
+  const { openCampaignRepositories } = await import('../src/modules/campaigns/repositories.ts');
   const camp = await openCampaignRepositories(store);
   const count = (states: Parameters<typeof camp.deliveries.count>[1]['states']) => camp.deliveries.count(benchSchool, { states });
   const out = { sent: await count(['sent']), sending: await count(['sending']), planned: await count(['planned']), other: 0 };

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startBot } from '../src/app.ts';
-import { ManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { ManualClock } from '../src/platform/clock.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/log.ts';
+import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { seedCoordinatorWorld } from '../test/helpers/coordinator-world.ts';
 import { LoopbackConnector } from '../test/helpers/loopback-connector.ts';
 
@@ -93,7 +93,7 @@ const exportRes = await fetch(`${bot.url}/coordinator/api/exports`, {
 });
 if (exportRes.status !== 200) throw new Error(`export ${exportRes.status}`);
 const exportMs = ms(t0);
-const deliveries = await (await import('../src/teams/campaign-engine.ts'))
+const deliveries = await (await import('../src/modules/campaigns/engine.ts'))
   .campaignEngine(bot.deps)
   .then((e) => e.camp.deliveries.count(world.student.schoolId, {}));
 

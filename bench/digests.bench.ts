@@ -2,19 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { openSendPolicies } from '../src/calendar/send-policies.ts';
-import { cardByteLimit, cardBytes, digestCard } from '../src/cards/mentor-cards.ts';
-import { ManualClock } from '../src/clock.ts';
-import type { Person, Reflection } from '../src/domain/entities.ts';
-import { createMentoring } from '../src/domain/mentoring/mentoring.ts';
-import { mentorMode } from '../src/domain/mentoring/routing-policy.ts';
-import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../src/flows/load-flows.ts';
-import { createLogger } from '../src/log.ts';
-import { openMentoringRepositories } from '../src/store/mentoring-repositories.ts';
-import { openRepositories } from '../src/store/repositories.ts';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import type { Person, Reflection } from '../src/core/entities.ts';
+import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../src/core/flows/load-flows.ts';
+import { openRepositories } from '../src/core/repositories.ts';
+import { openSendPolicies } from '../src/core/send-policy/send-policies.ts';
+import { cardByteLimit, cardBytes, digestCard } from '../src/modules/mentoring/cards.ts';
+import { createMentoring } from '../src/modules/mentoring/mentoring.ts';
+import { openMentoringRepositories } from '../src/modules/mentoring/repositories.ts';
+import { mentorMode } from '../src/modules/mentoring/routing-policy.ts';
+import { TeamsMentorMessenger } from '../src/modules/mentoring/teams-messenger.ts';
+import { ManualClock } from '../src/platform/clock.ts';
+import { createLogger } from '../src/platform/log.ts';
+import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { ConnectorClient } from '../src/teams/connector.ts';
-import { TeamsMentorMessenger } from '../src/teams/mentoring-messenger.ts';
 import { Reach } from '../src/teams/reach.ts';
 
 // `npm run bench -- digests`: the Friday digest for 1,000 mentors with 30 students each, every student
@@ -141,7 +141,7 @@ for (let m = 0; m < mentors; m++) {
         reflectionId: reflection.id,
         createdAt: at,
         mode,
-        // As the router records them (src/domain/routing.ts).
+        // As the router records them (src/modules/mentoring/routing.ts).
         priority: reflection.wantsToTalk ? 'talk' : reflection.signals?.length ? 'signal' : 'other',
         submittedAt: at,
         state: mode === 'now' ? 'sent' : 'pending',

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { reflectionCard } from '../src/cards/cards.ts';
-import { overviewCard } from '../src/cards/student-cards.ts';
-import { dossierEntries } from '../src/domain/dossier.ts';
-import type { Reflection } from '../src/domain/entities.ts';
-import { buildOverview } from '../src/domain/overview.ts';
-import { dossierMarkdown } from '../src/dossier/markdown.ts';
-import { checkLibrary, loadLibrary } from '../src/flows/load-flows.ts';
+import { reflectionCard } from '../src/core/cards/cards.ts';
+import type { Reflection } from '../src/core/entities.ts';
+import { checkLibrary, loadLibrary } from '../src/core/flows/load-flows.ts';
+import { dossierEntries } from '../src/modules/reflection/dossier.ts';
+import { dossierMarkdown } from '../src/modules/reflection/dossier-markdown.ts';
+import { buildOverview } from '../src/modules/reflection/overview.ts';
+import { overviewCard } from '../src/modules/reflection/student-cards.ts';
 
 // The student side's figures: loading and linting the prompt library (at every start), building the
 // overview card and the dossier for a student with many entries, and the largest card sizes.

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startBot } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { assignMentor } from '../src/domain/assignments.ts';
-import { capturePersonalInstall } from '../src/domain/install.ts';
-import { createLogger } from '../src/log.ts';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { assignMentor } from '../src/core/assignments.ts';
+import { capturePersonalInstall } from '../src/core/install.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/log.ts';
+import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { activity, tenantId, testUser } from '../test/helpers/activities.ts';
 
 // Answer submission → stored and routed, at 100 concurrent submits, on the embedded store (a file, as in

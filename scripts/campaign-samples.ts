@@ -1,7 +1,7 @@
-import type { CampaignStatus } from '../src/domain/campaign-status.ts';
-import type { Campaign } from '../src/domain/campaigns.ts';
+import type { Campaign } from '../src/modules/campaigns/campaigns.ts';
+import type { CampaignStatus } from '../src/modules/campaigns/status.ts';
 
-// Sample data for the campaign cards: used by the card tests (test/campaigns/cards.test.ts) and by the
+// Sample data for the campaign cards: used by the card tests (test/modules/campaigns/cards.test.ts) and by the
 // gallery (scripts/card-samples.ts). `typed` stands for whatever someone at the school typed.
 
 export function sampleCampaign(typed: string): Campaign {

@@ -1,12 +1,24 @@
 import { features } from '../src/app.ts';
 import {
+  type AdaptiveCard,
+  messageCard,
+  preparationCard,
+  reflectionCard,
+  summaryCard,
+  welcomeCard,
+} from '../src/core/cards/cards.ts';
+import type { Person, Reflection } from '../src/core/entities.ts';
+import { type FlowCatalog, optionText } from '../src/core/flows/flows.ts';
+import { loadLibrary } from '../src/core/flows/load-flows.ts';
+import type { Locale } from '../src/core/types.ts';
+import { campaignTemplates } from '../src/modules/campaigns/campaigns.ts';
+import {
   campaignFormCard,
   campaignListCard,
   campaignPromptCard,
   campaignStatusCard,
   campaignTemplatesCard,
-} from '../src/cards/campaign-cards.ts';
-import { type AdaptiveCard, messageCard, preparationCard, reflectionCard, summaryCard, welcomeCard } from '../src/cards/cards.ts';
+} from '../src/modules/campaigns/cards.ts';
 import {
   digestCard,
   handoverCard,
@@ -16,17 +28,19 @@ import {
   sectionElement,
   settingsCard,
   studentsCard,
-} from '../src/cards/mentor-cards.ts';
-import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../src/cards/pdca-cards.ts';
-import { eraseConfirmCard, privacyCard } from '../src/cards/privacy-cards.ts';
-import { exportCard, followUpCard, languageCard, overviewCard, pauseCard, pickerCard } from '../src/cards/student-cards.ts';
-import { campaignTemplates } from '../src/domain/campaigns.ts';
-import type { Person, Reflection } from '../src/domain/entities.ts';
-import { type FlowCatalog, optionText } from '../src/domain/flows.ts';
-import { buildSection } from '../src/domain/mentoring/sections.ts';
-import { buildOverview } from '../src/domain/overview.ts';
-import type { Locale } from '../src/domain/types.ts';
-import { loadLibrary } from '../src/flows/load-flows.ts';
+} from '../src/modules/mentoring/cards.ts';
+import { buildSection } from '../src/modules/mentoring/sections.ts';
+import { eraseConfirmCard, privacyCard } from '../src/modules/privacy/cards.ts';
+import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../src/modules/quality-cycle/cards.ts';
+import { buildOverview } from '../src/modules/reflection/overview.ts';
+import {
+  exportCard,
+  followUpCard,
+  languageCard,
+  overviewCard,
+  pauseCard,
+  pickerCard,
+} from '../src/modules/reflection/student-cards.ts';
 import { helpCardFor } from '../src/teams/help.ts';
 import { sampleCampaign, sampleStatus } from './campaign-samples.ts';
 import { editData, evidenceData, milestonesData, milestoneView, statusData } from './pdca-samples.ts';
@@ -527,7 +541,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         name: `mentor-reflection${suffix}`,
         template: 'mentor-reflection',
         locale,
-        // The at-once card a mentor gets when a student asks to talk (built as src/teams/notifier.ts does).
+        // The at-once card a mentor gets when a student asks to talk (built as src/modules/mentoring/teams-notifier.ts does).
         card: mentorItemCard({
           locale,
           timeZone: 'Europe/Amsterdam',

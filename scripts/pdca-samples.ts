@@ -1,8 +1,8 @@
-import type { CheckEvidence } from '../src/domain/check-evidence.ts';
-import type { MilestoneView } from '../src/domain/cycle-reminders.ts';
-import { parseSchoolYear } from '../src/domain/school-year.ts';
+import { parseSchoolYear } from '../src/core/time/school-year.ts';
+import type { CheckEvidence } from '../src/modules/quality-cycle/check-evidence.ts';
+import type { MilestoneView } from '../src/modules/quality-cycle/reminders.ts';
 
-// Sample data for the quality cycle's cards: used by the card tests (test/cards/pdca-cards.test.ts) and by
+// Sample data for the quality cycle's cards: used by the card tests (test/modules/quality-cycle/cards.test.ts) and by
 // the gallery (scripts/card-samples.ts). `typed` stands for whatever someone at the school typed.
 
 export function milestoneView(

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     [
       '# Card gallery',
       '',
-      'Every card in `cards/`, rendered from the sample data in `scripts/card-samples.ts` by the Adaptive Cards',
+      'Every card template (`src/core/cards/templates/`, `src/modules/*/templates/`), rendered from the sample data in `scripts/card-samples.ts` by the Adaptive Cards',
       'renderer in headless Chromium (`npm run cards:gallery`). The samples contain text typed by a "student" with',
       'Markdown, HTML, a link and a mention in it: it shows as typed, never as formatting.',
       '',
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const html = samples
     .map(
       (s) =>
-        `<figure><figcaption>cards/${s.template}.json · ${s.locale} · ${s.name}</figcaption><img src="${s.name}.png" alt="${s.name}"></figure>`,
+        `<figure><figcaption>${s.template}.json · ${s.locale} · ${s.name}</figcaption><img src="${s.name}.png" alt="${s.name}"></figure>`,
     )
     .join('\n');
   fs.writeFileSync(

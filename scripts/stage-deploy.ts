@@ -18,7 +18,7 @@ export const defaultOutDir = '.deploy';
  * Everything App Service needs besides node_modules: the code, card templates, reflection flows, the shipped
  * school holidays (every proactive message asks them), locales (in src).
  */
-export const runtimeEntries = ['package.json', 'package-lock.json', 'src', 'cards', 'prompts', 'calendar'] as const;
+export const runtimeEntries = ['package.json', 'package-lock.json', 'src', 'prompts', 'calendar'] as const;
 
 // Marks a folder as made by stage(), so a mistyped --out never empties anything else.
 const marker = '.staged-by-lob-reflectie';

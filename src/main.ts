@@ -1,8 +1,8 @@
 import { startBot } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { FlowLoadError } from './flows/load-flows.ts';
-import { createLogger } from './log.ts';
-import { openStore } from './store/open-store.ts';
+import { FlowLoadError } from './core/flows/load-flows.ts';
+import { ConfigError, loadConfig } from './platform/config.ts';
+import { createLogger } from './platform/log.ts';
+import { openStore } from './platform/store/open-store.ts';
 
 // The bot's entry point: `npm start` (local development, see env.development) or
 // `npm run start:production` (App Service).

@@ -6,10 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { defaultOutDir, stage } from '../scripts/stage-deploy.ts';
 import { buildBot } from '../src/app.ts';
-import { ConfigError, configSchema, loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
-import type { CollectionDef, DocumentStore } from '../src/store/document-store.ts';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { ConfigError, configSchema, loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/log.ts';
+import type { CollectionDef, DocumentStore } from '../src/platform/store/document-store.ts';
+import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { errorsOf, placeholdersIn, readEnvFile, readJson, readText, root, schemaValidator } from './helpers/deploy-files.ts';
 
 // The deployment files: teamsapp.yml (Agents Toolkit), the Bicep in infra/ and the deploy staging script.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allKeys, bilingual, t } from '../src/i18n.ts';
+import { allKeys, bilingual, t } from '../src/core/i18n.ts';
 
 describe('locale files', () => {
   it('have the same keys in Dutch and English', () => {

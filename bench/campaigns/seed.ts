@@ -1,14 +1,14 @@
-import { shippedHolidays } from '../../src/calendar/load-holidays.ts';
-import { openSendPolicies } from '../../src/calendar/send-policies.ts';
-import { buildCampaignCore } from '../../src/campaign-setup.ts';
-import { systemClock } from '../../src/clock.ts';
-import { ids, newGroup } from '../../src/domain/campaigns.ts';
-import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../../src/flows/load-flows.ts';
-import { createLogger } from '../../src/log.ts';
-import { mapLimit } from '../../src/pool.ts';
-import { Leases } from '../../src/scheduler/leases.ts';
-import type { DocumentStore } from '../../src/store/document-store.ts';
-import { openRepositories } from '../../src/store/repositories.ts';
+import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../../src/core/flows/load-flows.ts';
+import { openRepositories } from '../../src/core/repositories.ts';
+import { shippedHolidays } from '../../src/core/send-policy/load-holidays.ts';
+import { openSendPolicies } from '../../src/core/send-policy/send-policies.ts';
+import { buildCampaignCore } from '../../src/modules/campaigns/campaign-core.ts';
+import { ids, newGroup } from '../../src/modules/campaigns/campaigns.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { createLogger } from '../../src/platform/log.ts';
+import { mapLimit } from '../../src/platform/pool.ts';
+import { Leases } from '../../src/platform/scheduler/leases.ts';
+import type { DocumentStore } from '../../src/platform/store/document-store.ts';
 
 // A school as the bench needs it: N students who opened the app (their 1:1 chats are known), one class,
 // a shadow day that ended a minute ago, and a campaign for it, planned. The calendar allows every hour

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { buildBot } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
-import { openStore } from '../../src/store/open-store.ts';
-import { campaignEngine } from '../../src/teams/campaign-engine.ts';
+import { campaignEngine } from '../../src/modules/campaigns/engine.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/log.ts';
+import { openStore } from '../../src/platform/store/open-store.ts';
 
 // One bot instance as it runs in production, minus the HTTP server: the campaign sender job on the
 // store the bench seeded. It runs until nothing is left to send and reports its CPU time and peak RSS.

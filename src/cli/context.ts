@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, systemClock } from '../clock.ts';
-import type { Config } from '../config.ts';
-import type { School } from '../domain/entities.ts';
-import { ensureSchool, type InstallDeps } from '../domain/install.ts';
-import type { Repositories } from '../domain/ports.ts';
-import type { Logger } from '../log.ts';
-import type { DocumentStore } from '../store/document-store.ts';
+import type { School } from '../core/entities.ts';
+import { ensureSchool, type InstallDeps } from '../core/install.ts';
+import type { Repositories } from '../core/ports.ts';
+import { type Clock, systemClock } from '../platform/clock.ts';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/log.ts';
+import type { DocumentStore } from '../platform/store/document-store.ts';
 
 export interface CliContext {
   config: Config;

@@ -1,4 +1,4 @@
-import { isDate, isTime, zonedInstant } from '../domain/zoned-time.ts';
+import { isDate, isTime, zonedInstant } from '../core/time/zoned-time.ts';
 
 // Dates and times as schools' exports write them: 2026-11-25, 25-11-2026, 25/11/2026, 25.11.2026,
 // optionally followed by a time (9:00, 09:00, 16.30), or ISO 8601 with an offset. Read in the school's

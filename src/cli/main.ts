@@ -1,16 +1,16 @@
 import { parseArgs } from 'node:util';
-import type { Clock } from '../clock.ts';
-import { ConfigError, loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
-import { openStore } from '../store/open-store.ts';
-import { openRepositories } from '../store/repositories.ts';
-import { assignMentorCommand, importAssignmentsCommand } from './commands/assignments.ts';
-import { campaignCommands } from './commands/campaign-commands.ts';
-import { changeMentorCommand, digestRunCommand } from './commands/mentors.ts';
-import { pdcaCommands } from './commands/pdca.ts';
-import { privacyCommands } from './commands/privacy.ts';
-import { roleAddCommand, roleRemoveCommand } from './commands/roles.ts';
-import { flowsLintCommand, sectorSetCommand } from './commands/student.ts';
+import { openRepositories } from '../core/repositories.ts';
+import { campaignCommands } from '../modules/campaigns/cli.ts';
+import { assignMentorCommand, importAssignmentsCommand } from '../modules/mentoring/assignment-cli.ts';
+import { changeMentorCommand, digestRunCommand } from '../modules/mentoring/cli.ts';
+import { roleAddCommand, roleRemoveCommand } from '../modules/people/role-cli.ts';
+import { privacyCommands } from '../modules/privacy/cli.ts';
+import { pdcaCommands } from '../modules/quality-cycle/cli.ts';
+import { flowsLintCommand, sectorSetCommand } from '../modules/reflection/cli.ts';
+import type { Clock } from '../platform/clock.ts';
+import { ConfigError, loadConfig } from '../platform/config.ts';
+import { createLogger } from '../platform/log.ts';
+import { openStore } from '../platform/store/open-store.ts';
 import { type CliContext, CliError, installDeps } from './context.ts';
 import type { CliCommand } from './registry.ts';
 

@@ -1,8 +1,8 @@
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import { App } from '@microsoft/teams.apps';
-import { messageCard, welcomeCard } from '../cards/cards.ts';
-import { mayUse } from '../domain/authorization.ts';
-import type { Person } from '../domain/entities.ts';
+import { mayUse } from '../core/authorization.ts';
+import { messageCard, welcomeCard } from '../core/cards/cards.ts';
+import type { Person } from '../core/entities.ts';
 import {
   capturePersonalInstall,
   capturePersonalUninstall,
@@ -12,9 +12,9 @@ import {
   identify,
   refreshPerson,
   type TeamsIdentity,
-} from '../domain/install.ts';
-import { localeFrom } from '../domain/types.ts';
-import { sdkLogger } from '../log.ts';
+} from '../core/install.ts';
+import { localeFrom } from '../core/types.ts';
+import { sdkLogger } from '../platform/log.ts';
 import {
   cardActionSchema,
   commandText,

@@ -1,4 +1,4 @@
-import type { GroupDirectory } from '../domain/roles.ts';
+import type { GroupDirectory } from '../core/roles.ts';
 
 // Group membership through Microsoft Graph: POST /users/{id}/checkMemberGroups answers which of up to 20
 // given groups the user is a member of, directly or through nested groups. Needs the application

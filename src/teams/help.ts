@@ -1,7 +1,7 @@
-import { type AdaptiveCard, helpCard } from '../cards/cards.ts';
-import { mayUse } from '../domain/authorization.ts';
-import type { Person } from '../domain/entities.ts';
-import { t } from '../i18n.ts';
+import { mayUse } from '../core/authorization.ts';
+import { type AdaptiveCard, helpCard } from '../core/cards/cards.ts';
+import type { Person } from '../core/entities.ts';
+import { t } from '../core/i18n.ts';
 import { helpSections, type TextCommand } from './turn.ts';
 
 // The help card lists what this person can type here: the commands of their roles that work in this

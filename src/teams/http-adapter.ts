@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { IToken } from '@microsoft/teams.api';
 import type { HttpMethod, HttpRouteHandler, IHttpServerAdapter } from '@microsoft/teams.apps';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../platform/log.ts';
 import { type Envelope, envelopeSchema } from './activity.ts';
 import type { Verification } from './inbound-auth.ts';
 

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/log.ts';
 import { lifetimeProblem, OpenIdKeySet, readSignedBearer } from './openid-keys.ts';
 
 // Verifies that a request to /api/messages comes from the Bot Framework (Teams), following the Bot

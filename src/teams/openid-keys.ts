@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
-import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/log.ts';
 
 // The parts every RS256 token check shares: reading a compact JWT without trusting it, the signing keys
 // an OpenID configuration publishes (fetched through its `jwks_uri`, refetched at most every few minutes

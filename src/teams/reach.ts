@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.ts';
-import type { ConversationRef, Person } from '../domain/entities.ts';
-import { DeliveryError, type Repositories } from '../domain/ports.ts';
+import type { ConversationRef, Person } from '../core/entities.ts';
+import { DeliveryError, type Repositories } from '../core/ports.ts';
+import type { Clock } from '../platform/clock.ts';
 import { type ConnectorClient, ConnectorError, cardActivity, type RetryOptions, withRetry } from './connector.ts';
 import type { Throttle } from './rate-limit.ts';
 

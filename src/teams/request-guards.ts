@@ -1,8 +1,8 @@
-import { messageCard } from '../cards/cards.ts';
-import type { Clock } from '../clock.ts';
-import { localeFrom } from '../domain/types.ts';
-import { t } from '../i18n.ts';
-import type { Logger } from '../log.ts';
+import { messageCard } from '../core/cards/cards.ts';
+import { t } from '../core/i18n.ts';
+import { localeFrom } from '../core/types.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/log.ts';
 import { type Envelope, tenantOf } from './activity.ts';
 import { type ConnectorClient, cardActivity } from './connector.ts';
 import type { Guard } from './http-adapter.ts';

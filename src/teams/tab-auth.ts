@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/log.ts';
 import { lifetimeProblem, OpenIdKeySet, readSignedBearer } from './openid-keys.ts';
 
 // Teams tab single sign-on: the tab asks Teams for a token (the Teams JS SDK's getAuthToken), Teams hands

@@ -1,28 +1,28 @@
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import type { Express } from 'express';
-import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
-import type { Action } from '../domain/authorization.ts';
-import type { CheckEvidenceSource } from '../domain/check-evidence.ts';
-import type { Person } from '../domain/entities.ts';
-import type { FlowCatalog } from '../domain/flows.ts';
-import type { FollowUps } from '../domain/follow-up.ts';
-import type { InstallDeps } from '../domain/install.ts';
-import type { Repositories } from '../domain/ports.ts';
-import type { CycleRepositories } from '../domain/quality-cycle.ts';
-import type { SendPolicies } from '../domain/quiet-hours.ts';
-import type { ReflectionService } from '../domain/reflections.ts';
-import type { RoleResolver } from '../domain/roles.ts';
-import type { Router } from '../domain/routing.ts';
-import type { Locale, Role } from '../domain/types.ts';
-import type { Logger } from '../log.ts';
-import type { Job, JobRunner } from '../scheduler/jobs.ts';
-import type { Leases } from '../scheduler/leases.ts';
-import type { DocumentStore } from '../store/document-store.ts';
+import type { Action } from '../core/authorization.ts';
+import type { Person } from '../core/entities.ts';
+import type { FlowCatalog } from '../core/flows/flows.ts';
+import type { InstallDeps } from '../core/install.ts';
+import type { Repositories } from '../core/ports.ts';
+import type { RoleResolver } from '../core/roles.ts';
+import type { SendPolicies } from '../core/send-policy/quiet-hours.ts';
+import type { Locale, Role } from '../core/types.ts';
+import type { Downloads } from '../modules/downloads/downloads.ts';
+import type { Router } from '../modules/mentoring/routing.ts';
+import type { CheckEvidenceSource } from '../modules/quality-cycle/check-evidence.ts';
+import type { CycleRepositories } from '../modules/quality-cycle/quality-cycle.ts';
+import type { ReflectionService } from '../modules/reflection/reflections.ts';
+import type { FollowUps } from '../modules/reflection/student-follow-up.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/log.ts';
+import type { Job, JobRunner } from '../platform/scheduler/jobs.ts';
+import type { Leases } from '../platform/scheduler/leases.ts';
+import type { DocumentStore } from '../platform/store/document-store.ts';
 import type { Envelope } from './activity.ts';
 import type { ConnectorClient } from './connector.ts';
-import type { Downloads } from './downloads.ts';
 import type { Reach } from './reach.ts';
 
 /** Everything a feature handler may use. Built once in src/app.ts. */
@@ -51,7 +51,7 @@ export interface BotDeps {
   cycles: CycleRepositories;
   /** Figures for the Check phase; the campaign ledger and mentor follow-up plug in here (BotOptions.evidence). */
   evidence: CheckEvidenceSource;
-  /** When the bot may message people of a school on its own initiative (src/domain/quiet-hours.ts). */
+  /** When the bot may message people of a school on its own initiative (src/core/send-policy/quiet-hours.ts). */
   sendPolicy: SendPolicies;
 }
 
@@ -83,7 +83,7 @@ export function cardResponse(card: unknown): CardActionResponse {
 export interface TextCommand {
   /** Lower-case words that start the command, in Dutch and English. */
   names: readonly string[];
-  /** The action in the authorization policy (src/domain/authorization.ts) whose roles may use it. Checked before run. */
+  /** The action in the authorization policy (src/core/authorization.ts) whose roles may use it. Checked before run. */
   action?: Action;
   /** Who may use it, for commands without an action; omitted (and no action) means everyone. Checked before run. */
   roles?: readonly Role[];
@@ -121,7 +121,7 @@ export interface Feature {
   name: string;
   commands?: TextCommand[];
   verbs?: CardVerb[];
-  /** Scheduled jobs (see src/scheduler/jobs.ts), given the bot's dependencies. */
+  /** Scheduled jobs (see src/platform/scheduler/jobs.ts), given the bot's dependencies. */
   jobs?: (deps: BotDeps) => Job[];
   /** Routes on the bot's own HTTP server (e.g. a download), given the bot's dependencies. */
   http?: (deps: BotDeps, app: Express) => void;

@@ -2,22 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cardSamples, hostile } from '../../scripts/card-samples.ts';
-import { reflectionCard, templatesDir } from '../../src/cards/cards.ts';
-import { loadLibrary } from '../../src/flows/load-flows.ts';
+import { reflectionCard, templateFiles } from '../../src/core/cards/cards.ts';
+import { loadLibrary } from '../../src/core/flows/load-flows.ts';
 import { renderCard } from '../helpers/render-card.ts';
 
-// Every card in cards/ is rendered with the real adaptivecards renderer against sample data: it must
+// Every card template (src/core/cards/templates, src/modules/*/templates) is rendered with the real adaptivecards renderer against sample data: it must
 // parse and validate without problems, stay under 28 KB, and show student text exactly as typed.
 
 const samples = cardSamples();
 const maxBytes = 28 * 1024;
 
 describe('cards', () => {
-  it('has a rendered sample for every template in cards/', () => {
-    const templates = fs
-      .readdirSync(templatesDir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => path.basename(f, '.json'));
+  it('has a rendered sample for every card template', () => {
+    const templates = [...templateFiles().keys()];
+    expect(templates.length).toBeGreaterThan(30);
     expect(templates.filter((tpl) => !samples.some((s) => s.template === tpl))).toEqual([]);
   });
 
@@ -44,9 +42,10 @@ describe('cards', () => {
   }
 
   it('has every sample in the committed gallery (npm run cards:gallery), linked from the README', () => {
-    const gallery = path.join(templatesDir, '..', 'docs', 'card-gallery');
+    const root = path.resolve(import.meta.dirname, '../..');
+    const gallery = path.join(root, 'docs', 'card-gallery');
     expect(samples.filter((s) => !fs.existsSync(path.join(gallery, `${s.name}.png`))).map((s) => s.name)).toEqual([]);
-    expect(fs.readFileSync(path.join(templatesDir, '..', 'README.md'), 'utf8')).toContain('docs/card-gallery/index.md');
+    expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toContain('docs/card-gallery/index.md');
   });
 
   it('would turn the hostile text into a link if it were read as Markdown (the check can fail)', () => {

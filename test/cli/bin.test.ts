@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openRepositories } from '../../src/store/repositories.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { openRepositories } from '../../src/core/repositories.ts';
+import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 
 // The CLI as an installed program (package.json "bin": `npm link` or `npm install -g` a checkout), run the
 // way IT runs it: from a folder of their own, with the settings in a .env file there. Once with the Node

@@ -4,8 +4,8 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
-import { openRepositories } from '../../src/store/repositories.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { openRepositories } from '../../src/core/repositories.ts';
+import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 
 const school = 'tenant-cli-test';
 let dir: string;

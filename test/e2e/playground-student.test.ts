@@ -4,13 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningBot, startBot } from '../../src/app.ts';
 import { runCli } from '../../src/cli/main.ts';
-import { ManualClock } from '../../src/clock.ts';
-import { loadConfig } from '../../src/config.ts';
-import type { Flow } from '../../src/domain/flows.ts';
-import { answerQuestions } from '../../src/domain/flows.ts';
-import { sectors } from '../../src/domain/types.ts';
-import { createLogger } from '../../src/log.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Flow } from '../../src/core/flows/flows.ts';
+import { answerQuestions } from '../../src/core/flows/flows.ts';
+import { sectors } from '../../src/core/types.ts';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/log.ts';
+import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 import { cardActions, cardText, Playground } from '../helpers/playground.ts';
 
 // The student's side in the Agents Playground, as Alex Wilber would use it: every flow of the library

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningBot, startBot } from '../../src/app.ts';
 import { runCli } from '../../src/cli/main.ts';
-import type { Clock } from '../../src/clock.ts';
-import { loadConfig } from '../../src/config.ts';
-import { isAllowed } from '../../src/domain/quiet-hours.ts';
-import { addDays, localDate, zonedInstant } from '../../src/domain/zoned-time.ts';
-import { createLogger } from '../../src/log.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { isAllowed } from '../../src/core/send-policy/quiet-hours.ts';
+import { addDays, localDate, zonedInstant } from '../../src/core/time/zoned-time.ts';
+import type { Clock } from '../../src/platform/clock.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/log.ts';
+import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 import { cardText, Playground, type PlaygroundMessage } from '../helpers/playground.ts';
 import { schoolPolicy } from '../helpers/send-policy.ts';
 

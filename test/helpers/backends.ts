@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest';
-import type { DocumentStore } from '../../src/store/document-store.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { DocumentStore } from '../../src/platform/store/document-store.ts';
+import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 import { openEmulatedCosmosStore, startCosmosEmulator } from './cosmos-emulator.ts';
 
 export interface Backend {

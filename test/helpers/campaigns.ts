@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import { newGroup } from '../../src/domain/campaigns.ts';
-import type { Role } from '../../src/domain/types.ts';
-import { type CampaignEngine, campaignEngine } from '../../src/teams/campaign-engine.ts';
+import type { Role } from '../../src/core/types.ts';
+import { newGroup } from '../../src/modules/campaigns/campaigns.ts';
+import { type CampaignEngine, campaignEngine } from '../../src/modules/campaigns/engine.ts';
 import { type TestUser, tenantId, testUser } from './activities.ts';
 import { cardText } from './playground.ts';
 import type { TestBot } from './test-bot.ts';

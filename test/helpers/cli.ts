@@ -1,5 +1,5 @@
 import { runCli } from '../../src/cli/main.ts';
-import type { Clock } from '../../src/clock.ts';
+import type { Clock } from '../../src/platform/clock.ts';
 
 export interface Cli {
   /** Runs `npm run cli -- <args>`; returns the exit code. */

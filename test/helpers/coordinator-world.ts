@@ -1,9 +1,9 @@
-import type { ActivityType, Campaign, DeliveryState } from '../../src/domain/campaigns.ts';
-import { ids, newGroup } from '../../src/domain/campaigns.ts';
-import type { Person } from '../../src/domain/entities.ts';
-import { type Competency, competencies, type Role } from '../../src/domain/types.ts';
-import { mapLimit } from '../../src/pool.ts';
-import { campaignEngine } from '../../src/teams/campaign-engine.ts';
+import type { Person } from '../../src/core/entities.ts';
+import { type Competency, competencies, type Role } from '../../src/core/types.ts';
+import type { ActivityType, Campaign, DeliveryState } from '../../src/modules/campaigns/campaigns.ts';
+import { ids, newGroup } from '../../src/modules/campaigns/campaigns.ts';
+import { campaignEngine } from '../../src/modules/campaigns/engine.ts';
+import { mapLimit } from '../../src/platform/pool.ts';
 import type { BotDeps } from '../../src/teams/turn.ts';
 import { tenantId } from './activities.ts';
 

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
-import { CosmosStore } from '../../src/store/cosmos/cosmos-store.ts';
+import { CosmosStore } from '../../src/platform/store/cosmos/cosmos-store.ts';
 
 /** Starts the in-process Cosmos DB emulator on a free port; every call gets an empty account. */
 export async function startCosmosEmulator(): Promise<{ endpoint: string; close(): Promise<void> }> {

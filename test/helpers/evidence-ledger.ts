@@ -1,7 +1,12 @@
-import type { CampaignFigures, EvidenceGroup, EvidenceQuery, FollowUpFigures } from '../../src/domain/check-evidence.ts';
-import type { EducationTeam } from '../../src/domain/quality-cycle.ts';
-import type { CampaignLedgerEvidence, MentorFollowUpEvidence } from '../../src/domain/store-evidence.ts';
-import type { LocalDate } from '../../src/domain/zoned-time.ts';
+import type { LocalDate } from '../../src/core/time/zoned-time.ts';
+import type {
+  CampaignFigures,
+  EvidenceGroup,
+  EvidenceQuery,
+  FollowUpFigures,
+} from '../../src/modules/quality-cycle/check-evidence.ts';
+import type { EducationTeam } from '../../src/modules/quality-cycle/quality-cycle.ts';
+import type { CampaignLedgerEvidence, MentorFollowUpEvidence } from '../../src/modules/quality-cycle/store-evidence.ts';
 
 // In-memory stand-ins for the campaign delivery ledger (issue 4) and mentor follow-up (issue 5), holding
 // rows the way those engines do and counting them exactly as docs/pdca.md specifies the ports. They are

@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
-import { ManualClock } from '../../src/clock.ts';
-import { ensurePersonByEmail } from '../../src/domain/assignments.ts';
-import { createTeam } from '../../src/domain/education-teams.ts';
-import type { Reflection } from '../../src/domain/entities.ts';
-import type { Competency, Role } from '../../src/domain/types.ts';
-import { type LocalDate, startOfDay } from '../../src/domain/zoned-time.ts';
-import { pdcaServices } from '../../src/teams/features/pdca.ts';
+import { ensurePersonByEmail } from '../../src/core/assignments.ts';
+import type { Reflection } from '../../src/core/entities.ts';
+import { type LocalDate, startOfDay } from '../../src/core/time/zoned-time.ts';
+import type { Competency, Role } from '../../src/core/types.ts';
+import { createTeam } from '../../src/modules/quality-cycle/education-teams.ts';
+import { pdcaServices } from '../../src/modules/quality-cycle/feature.ts';
+import { ManualClock } from '../../src/platform/clock.ts';
 import { type TestUser, tenantId, testUser } from './activities.ts';
 import { cardText as playgroundCardText } from './playground.ts';
 import { snapshot, tempStore } from './store-snapshot.ts';

@@ -1,6 +1,6 @@
-import { shippedHolidays } from '../../src/calendar/load-holidays.ts';
-import type { Region, SchoolCalendar } from '../../src/domain/calendar.ts';
-import { defaultQuietHours, type SendPolicy, sendPolicy } from '../../src/domain/quiet-hours.ts';
+import type { Region, SchoolCalendar } from '../../src/core/send-policy/calendar.ts';
+import { shippedHolidays } from '../../src/core/send-policy/load-holidays.ts';
+import { defaultQuietHours, type SendPolicy, sendPolicy } from '../../src/core/send-policy/quiet-hours.ts';
 
 /** A school in Amsterdam with the shipped holidays of its region and the default quiet hours unless given. */
 export function schoolPolicy(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Doc, DocumentStore } from '../../src/store/document-store.ts';
+import type { Doc, DocumentStore } from '../../src/platform/store/document-store.ts';
 
 // Every document of every collection the app may open (infra/cosmos-containers.json, which a deploy test
 // keeps complete), read through the store contract, so it works on both backends.

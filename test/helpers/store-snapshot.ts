@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 
 // Every document of every collection in a SQLite store file, read through a second connection, so that
 // collections added by any feature are included without this helper knowing their names.

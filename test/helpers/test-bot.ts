@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { type RunningBot, startBot } from '../../src/app.ts';
-import type { Clock } from '../../src/clock.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
-import type { DocumentStore } from '../../src/store/document-store.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Clock } from '../../src/platform/clock.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/log.ts';
+import type { DocumentStore } from '../../src/platform/store/document-store.ts';
+import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 import type { TokenSource } from '../../src/teams/connector.ts';
 import { activity, type TestUser } from './activities.ts';
 import { LoopbackConnector } from './loopback-connector.ts';

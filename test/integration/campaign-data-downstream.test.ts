@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.ts';
-import { assignMentor } from '../../src/domain/assignments.ts';
-import { buildCheckEvidence } from '../../src/domain/check-evidence.ts';
-import type { EducationTeam } from '../../src/domain/quality-cycle.ts';
-import { parseSchoolYear } from '../../src/domain/school-year.ts';
-import { mentorsFeature } from '../../src/teams/features/mentors.ts';
+import { assignMentor } from '../../src/core/assignments.ts';
+import { parseSchoolYear } from '../../src/core/time/school-year.ts';
+import { mentorsFeature } from '../../src/modules/mentoring/feature.ts';
+import { buildCheckEvidence } from '../../src/modules/quality-cycle/check-evidence.ts';
+import type { EducationTeam } from '../../src/modules/quality-cycle/quality-cycle.ts';
+import { ManualClock } from '../../src/platform/clock.ts';
 import { tenantId, testUser } from '../helpers/activities.ts';
 import {
   actionData,

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Person } from '../../src/domain/entities.ts';
+import type { Person } from '../../src/core/entities.ts';
 import type { TestUser } from '../helpers/activities.ts';
 import { type Cli, cliOn } from '../helpers/cli.ts';
 import { at, type PdcaSchool, startPdcaSchool } from '../helpers/pdca.ts';
 import { tempStore } from '../helpers/store-snapshot.ts';
-import { cardText, digestsIn, nov, plain, World } from '../mentoring/world.ts';
+import { cardText, digestsIn, nov, plain, World } from '../modules/mentoring/world.ts';
 
 // A school sets its quiet hours once, with `calendar set`, and every message the bot sends of its own
 // accord follows them: students' follow-ups, mentors' digests and notes, PDCA reminders (campaign prompts
-// in test/campaigns/delivery-rules.test.ts). The school's own day off holds what goes to students, not
-// what goes to staff. The rule itself: test/domain/quiet-hours.test.ts and docs/quiet-hours.md.
+// in test/modules/campaigns/delivery-rules.test.ts). The school's own day off holds what goes to students, not
+// what goes to staff. The rule itself: test/core/send-policy/quiet-hours.test.ts and docs/quiet-hours.md.
 
 describe('one school calendar for students and mentors', () => {
   const file = tempStore();

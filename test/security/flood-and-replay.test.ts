@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.ts';
+import { ManualClock } from '../../src/platform/clock.ts';
 import { activity, tenantId, testUser } from '../helpers/activities.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.ts';
-import { loadConfig } from '../../src/config.ts';
-import { assignMentor } from '../../src/domain/assignments.ts';
+import { assignMentor } from '../../src/core/assignments.ts';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { loadConfig } from '../../src/platform/config.ts';
 import { type TestUser, tenantId, testUser } from '../helpers/activities.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type AuditException, judge } from '../../scripts/audit-production.ts';
-import { ConfigError, loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { ConfigError, loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/log.ts';
 
 // Secrets come from the environment (or the managed identity) only, never reach a log line, and the
 // production dependencies carry no high or critical advisories.
@@ -69,7 +69,7 @@ describe('secrets', () => {
       });
     // The CLI entry point passes process.env to loadConfig; nothing else reads the environment directly.
     const readers = sources('src').filter((f) => /process\.env\b/.test(fs.readFileSync(f, 'utf8')));
-    expect(readers.sort()).toEqual([path.join('src', 'cli', 'main.ts'), path.join('src', 'config.ts')]);
+    expect(readers.sort()).toEqual([path.join('src', 'cli', 'main.ts'), path.join('src', 'platform/config.ts')]);
     for (const file of ['env.sample', 'env.development']) {
       const text = fs.readFileSync(file, 'utf8');
       for (const key of ['CLIENT_SECRET', 'COSMOS_KEY'])

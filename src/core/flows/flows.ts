@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import type { Signal } from '../entities.ts';
+import {
+  type Competency,
+  competencies,
+  type Emotion,
+  emotions,
+  type Locale,
+  phases,
+  type Sector,
+  sectors,
+  type Valence,
+  valenceOf,
+} from '../types.ts';
+
+// A reflection flow is data (prompts/*.yaml): the questions a student answers after an experience,
+// each tagged with its phase of the careers conversation and its career competencies. A flow opens with
+// a one-tap emotion; questions may be asked only after some emotions (`when`), which is how a flow
+// branches: qualities after a positive moment, motives after a negative one.
+
+const localized = z.strictObject({ nl: z.string().min(1), en: z.string().min(1) });
+const slug = (max: number) => z.string().regex(new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`));
+
+export const valences = ['positive', 'neutral', 'negative'] as const satisfies readonly Valence[];
+
+/** Signals a chosen option may carry (the emotion gives `very-negative`). Never guessed from free text. */
+export const optionSignals = ['doubt-about-fit', 'wants-to-switch'] as const satisfies readonly Signal[];
+
+export const optionSchema = z.strictObject({
+  id: slug(32),
+  text: localized,
+  signal: z.enum(optionSignals).optional(),
+  /** Competencies the choice adds (e.g. networking for "who can help me"). */
+  competencies: z.array(z.enum(competencies)).min(1).optional(),
+});
+
+export const questionSchema = z.strictObject({
+  id: slug(32),
+  phase: z.enum(phases),
+  input: z.enum(['emotion', 'text']),
+  text: localized,
+  placeholder: localized.optional(),
+  /** For text questions: the student's own words are required. Starter options never replace them. */
+  required: z.boolean().default(true),
+  maxLength: z.number().int().min(10).max(1000).default(500),
+  competencies: z.array(z.enum(competencies)).min(1),
+  /** Ask this question only after these emotions; omitted means always. */
+  when: z.array(z.enum(valences)).min(1).optional(),
+  /** Starters shown above the own-words field: a start, never a replacement for the student's words. */
+  options: z.array(optionSchema).min(2).max(8).optional(),
+  /** The label above the starters ("Pick what fits, if you like"); required with options. */
+  optionsLabel: localized.optional(),
+  /** Whether more than one starter may be chosen. */
+  multiple: z.boolean().default(true),
+});
+
+/** An optional question sent before the activity ("what do you want to find out?"), shown back afterwards. */
+export const preparationSchema = z.strictObject({
+  text: localized,
+  placeholder: localized.optional(),
+  maxLength: z.number().int().min(10).max(1000).default(300),
+  competencies: z.array(z.enum(competencies)).min(1),
+});
+
+export const flowSchema = z.strictObject({
+  id: slug(64),
+  activityType: slug(64),
+  sectors: z.array(z.enum(sectors)).min(1),
+  title: localized,
+  /** What this activity is for, in the student's words; the dossier's "goal" when there was no preparation. */
+  goal: localized,
+  preparation: preparationSchema.optional(),
+  /** Activity types worth doing (and reflecting on) next; offered in the follow-up. */
+  next: z.array(slug(64)).max(3).default([]),
+  questions: z.array(questionSchema).min(1),
+});
+
+export type Option = z.infer<typeof optionSchema>;
+export type Question = z.infer<typeof questionSchema>;
+export type Preparation = z.infer<typeof preparationSchema>;
+export type Flow = z.infer<typeof flowSchema>;
+
+export interface FlowCatalog {
+  get(id: string): Flow | undefined;
+  /** The flow a student gets when they start a reflection themselves without choosing. */
+  defaultFlow(): Flow;
+  all(): Flow[];
+  /** The flows a student of this sector can choose from, one per activity type (a school's own flow first). */
+  forSector(sector: Sector): Flow[];
+  /** The flow for an activity type in a sector, if the library has one. */
+  forActivity(activityType: string, sector: Sector): Flow | undefined;
+}
+
+/** The card field that holds the starters chosen for a question. Question ids cannot contain a dot. */
+export function choicesField(questionId: string): string {
+  return `${questionId}.choices`;
+}
+
+/** Card input every reflection card carries: "I'd like to talk about this with my mentor". */
+export const wantsToTalkField = 'wants-to-talk';
+
+export function emotionQuestion(flow: Flow): Question | undefined {
+  return flow.questions.find((q) => q.input === 'emotion');
+}
+
+/** The questions a student answers after this emotion, in order (the emotion question included). */
+export function pathFor(flow: Flow, emotion: Emotion): Question[] {
+  const valence = valenceOf(emotion);
+  return flow.questions.filter((q) => !q.when || q.when.includes(valence));
+}
+
+/** The text questions shown after the emotion was chosen. */
+export function answerQuestions(flow: Flow, emotion: Emotion): Question[] {
+  return pathFor(flow, emotion).filter((q) => q.input !== 'emotion');
+}
+
+export function isEmotion(value: unknown): value is Emotion {
+  return typeof value === 'string' && (emotions as readonly string[]).includes(value);
+}
+
+export type AnswerErrorCode =
+  | 'required'
+  | 'too-long'
+  | 'invalid-choice'
+  | 'unexpected-field'
+  | 'not-text'
+  | 'no-words'
+  | 'too-many-choices';
+export type AnswerError = { field: string; code: AnswerErrorCode };
+
+export type AnswerCheck =
+  | {
+      ok: true;
+      answers: Record<string, string>;
+      choices: Record<string, string[]>;
+      emotion?: Emotion;
+      competencies: Competency[];
+      wantsToTalk: boolean;
+      signals: Signal[];
+    }
+  | { ok: false; errors: AnswerError[] };
+
+/** Text needs at least one letter or digit: an answer of only emoji or punctuation says nothing to a mentor. */
+export function hasWords(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}
+
+/** Checks one free-text answer against its limits; returns the trimmed text or the problem. */
+export function checkText(
+  raw: unknown,
+  limits: { required: boolean; maxLength: number },
+): { ok: true; text: string } | { ok: false; code: AnswerErrorCode } {
+  if (raw !== undefined && typeof raw !== 'string') return { ok: false, code: 'not-text' };
+  const text = (raw ?? '').trim();
+  if (!text) return limits.required ? { ok: false, code: 'required' } : { ok: true, text: '' };
+  if ([...text].length > limits.maxLength) return { ok: false, code: 'too-long' };
+  if (!hasWords(text)) return { ok: false, code: 'no-words' };
+  return { ok: true, text };
+}
+
+/** Parses an Input.ChoiceSet value ("a,b") against a question's options. */
+export function checkChoices(q: Question, raw: unknown): { ok: true; ids: string[] } | { ok: false; code: AnswerErrorCode } {
+  if (raw === undefined || raw === '') return { ok: true, ids: [] };
+  if (typeof raw !== 'string' || raw.length > 1000) return { ok: false, code: 'not-text' };
+  const known = new Set((q.options ?? []).map((o) => o.id));
+  const ids = [...new Set(raw.split(',').map((s) => s.trim()))].filter(Boolean);
+  if (ids.some((id) => !known.has(id))) return { ok: false, code: 'invalid-choice' };
+  if (!q.multiple && ids.length > 1) return { ok: false, code: 'too-many-choices' };
+  return { ok: true, ids };
+}
+
+/**
+ * Checks submitted values against the flow: every field must belong to a question on the path the
+ * emotion chose, required questions answered in the student's own words, text within its limit and with
+ * words in it, starters and emotions from their fixed sets. Text is kept as typed (only trimmed); it is
+ * escaped where it is shown, not here.
+ */
+export function checkAnswers(flow: Flow, values: Record<string, unknown>): AnswerCheck {
+  const errors: AnswerError[] = [];
+  const talk = values[wantsToTalkField];
+  if (talk !== undefined && talk !== 'true' && talk !== 'false' && talk !== true && talk !== false) {
+    errors.push({ field: wantsToTalkField, code: 'invalid-choice' });
+  }
+  const eq = emotionQuestion(flow);
+  let emotion: Emotion | undefined;
+  if (eq) {
+    const raw = values[eq.id];
+    if (isEmotion(raw)) emotion = raw;
+    else if (raw === undefined || raw === '') errors.push({ field: eq.id, code: 'required' });
+    else errors.push({ field: eq.id, code: 'invalid-choice' });
+  }
+  // Without a valid emotion the path is unknown: report what is known so far.
+  if (eq && !emotion) return { ok: false, errors };
+  const path = emotion ? pathFor(flow, emotion) : flow.questions;
+
+  const known = new Set<string>([wantsToTalkField]);
+  for (const q of path) {
+    known.add(q.id);
+    if (q.options) known.add(choicesField(q.id));
+  }
+  for (const field of Object.keys(values)) {
+    if (!known.has(field)) errors.push({ field, code: 'unexpected-field' });
+  }
+
+  const answers: Record<string, string> = {};
+  const choices: Record<string, string[]> = {};
+  const signals = new Set<Signal>();
+  const tags = new Set<Competency>();
+  if (emotion && eq) {
+    answers[eq.id] = emotion;
+    for (const c of eq.competencies) tags.add(c);
+    if (emotion === 'awful') signals.add('very-negative');
+  }
+  for (const q of path) {
+    if (q.input === 'emotion') continue;
+    const text = checkText(values[q.id], q);
+    if (!text.ok) errors.push({ field: q.id, code: text.code });
+    const chosen = q.options ? checkChoices(q, values[choicesField(q.id)]) : { ok: true as const, ids: [] as string[] };
+    if (!chosen.ok) errors.push({ field: choicesField(q.id), code: chosen.code });
+    if (!text.ok || !chosen.ok) continue;
+    if (text.text) answers[q.id] = text.text;
+    if (chosen.ids.length) {
+      choices[q.id] = chosen.ids;
+      for (const o of q.options ?? []) {
+        if (!chosen.ids.includes(o.id)) continue;
+        if (o.signal) signals.add(o.signal);
+        for (const c of o.competencies ?? []) tags.add(c);
+      }
+    }
+    if (text.text || chosen.ids.length) for (const c of q.competencies) tags.add(c);
+  }
+  if (errors.length) return { ok: false, errors };
+  return {
+    ok: true,
+    answers,
+    choices,
+    ...(emotion ? { emotion } : {}),
+    competencies: competencies.filter((c) => tags.has(c)),
+    wantsToTalk: talk === 'true' || talk === true,
+    signals: [...signals],
+  };
+}
+
+/** The question a card field belongs to (a choices field belongs to its question). */
+export function questionOf(flow: Flow, field: string): Question | undefined {
+  const id = field.endsWith('.choices') ? field.slice(0, -'.choices'.length) : field;
+  return flow.questions.find((q) => q.id === id);
+}
+
+export function questionText(q: Question, locale: Locale): string {
+  return q.text[locale];
+}
+
+export function optionText(q: Question, optionId: string, locale: Locale): string {
+  return q.options?.find((o) => o.id === optionId)?.text[locale] ?? optionId;
+}

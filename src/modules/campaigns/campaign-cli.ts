@@ -1,0 +1,223 @@
+import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import { normalTime } from '../../cli/dates.ts';
+import type { CliCommand } from '../../cli/registry.ts';
+import { t } from '../../core/i18n.ts';
+import {
+  type Campaign,
+  type CampaignInput,
+  formatOffset,
+  ids,
+  isActivityType,
+  parseOffset,
+  parseWeekly,
+  type Schedule,
+} from './campaigns.ts';
+import { reasonText } from './cards.ts';
+import { cliCampaignCore } from './cli-context.ts';
+import type { CampaignStatus } from './status.ts';
+
+// Campaigns from the command line: create (checked, refused with reasons), list, status, pause,
+// resume, cancel. The running bot plans and sends; `campaign create` also plans what is due right away.
+
+function when(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+}
+
+function scheduleText(c: Pick<Campaign, 'schedule' | 'reminders' | 'closeAfterDays' | 'preparation'>): string {
+  const s = c.schedule;
+  const parts = [
+    s.kind === 'after-end'
+      ? `at ${formatOffset(s.offset)} after the end`
+      : `every ${t('en', `campaigns.weekdays.${s.weekday}`)} at ${s.time}`,
+    c.reminders.max ? `reminder after ${c.reminders.afterHours} h (at most ${c.reminders.max})` : 'no reminder',
+    `window ${c.closeAfterDays} days`,
+  ];
+  if (c.preparation) parts.push(`preparation ${c.preparation.daysBefore} day(s) before at ${c.preparation.time}`);
+  return parts.join(', ');
+}
+
+function number(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new CliError(`--${name} must be a number`);
+  return n;
+}
+
+async function campaignArg(ctx: CliContext, values: Record<string, unknown>, positionals: string[]) {
+  const id = positionals[0];
+  if (!id) throw new CliError('give the campaign id (see campaign list)');
+  const school = await resolveSchool(ctx, values['school'] as string | undefined);
+  const core = await cliCampaignCore(ctx);
+  const campaign = await core.camp.campaigns.get(school.id, id);
+  if (!campaign) throw new CliError(`no campaign ${id} in this school (see campaign list)`);
+  return { school, core, campaign };
+}
+
+export const campaignCreateCommand: CliCommand = {
+  name: 'campaign create',
+  usage:
+    'campaign create --name <name> --type <activity-type> --group <name>[,<name>] [--flow <flow-id>] [--activity <id>] [--offset 0|90m|2h|1d@09:00 | --every fri@15:00] [--remind-after <hours>] [--reminders <0-3>] [--close-after <days>] [--prepare <days>d@<hh:mm>] [--school <tenant-id>]',
+  summary:
+    'Create a campaign: prompts after each activity of that type for those groups (or one --activity). Refused with the reasons when it cannot work.',
+  options: {
+    name: { type: 'string' },
+    type: { type: 'string' },
+    group: { type: 'string', multiple: true },
+    flow: { type: 'string' },
+    activity: { type: 'string', multiple: true },
+    offset: { type: 'string' },
+    every: { type: 'string' },
+    'remind-after': { type: 'string' },
+    reminders: { type: 'string' },
+    'close-after': { type: 'string' },
+    prepare: { type: 'string' },
+    school: { type: 'string' },
+  },
+  async run(ctx, { values }) {
+    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const core = await cliCampaignCore(ctx);
+    const type = values['type'];
+    if (typeof type !== 'string' || !isActivityType(type))
+      throw new CliError(`--type must be one of the activity types, e.g. shadow-day, open-day, internship`);
+    if (typeof values['name'] !== 'string') throw new CliError('--name is required');
+    let schedule: Schedule;
+    if (typeof values['every'] === 'string') {
+      const weekly = parseWeekly(values['every']);
+      if (!weekly) throw new CliError('--every must look like fri@15:00 or vrijdag 15:00');
+      schedule = { kind: 'weekly', ...weekly };
+    } else {
+      const offset = parseOffset(typeof values['offset'] === 'string' ? values['offset'] : '0');
+      if (!offset) throw new CliError('--offset must look like 0 (at the end), 90m, 2h, 0d@16:00 or 1d@09:00');
+      schedule = { kind: 'after-end', offset };
+    }
+    let preparation: CampaignInput['preparation'];
+    if (typeof values['prepare'] === 'string') {
+      const m = /^(\d{1,2})d@(.+)$/.exec(values['prepare']);
+      const time = m ? normalTime(m[2]!) : undefined;
+      if (!m || !time) throw new CliError('--prepare must look like 1d@15:00 (days before the start, at a time)');
+      preparation = { daysBefore: Number(m[1]), time };
+    }
+    const groupNames = ((values['group'] as string[] | undefined) ?? [])
+      .flatMap((g) => g.split(','))
+      .map((g) => g.trim())
+      .filter(Boolean);
+    const groupIds: string[] = [];
+    for (const name of groupNames) groupIds.push((await core.camp.groups.findByName(school.id, name))?.id ?? name);
+    const activityIds = ((values['activity'] as string[] | undefined) ?? []).map((a) =>
+      a.startsWith('act-') ? a : ids.activity(school.id, `ext:${a}`),
+    );
+    const flowId =
+      typeof values['flow'] === 'string'
+        ? values['flow']
+        : (core.flows.all().find((f) => f.activityType === type) ?? core.flows.defaultFlow()).id;
+    const input: CampaignInput = {
+      name: values['name'],
+      flowId,
+      activityType: type,
+      groupIds,
+      ...(activityIds.length ? { activityIds } : {}),
+      schedule,
+      ...(preparation ? { preparation } : {}),
+      reminders: {
+        afterHours: number(values['remind-after'], 'remind-after', 24),
+        max: number(values['reminders'], 'reminders', 1),
+      },
+      closeAfterDays: number(values['close-after'], 'close-after', 7),
+    };
+    const result = await core.service.create(school.id, input);
+    if (!result.ok) {
+      ctx.err('Refused:');
+      for (const r of result.refusals) ctx.err(`  - ${t('en', `campaigns.refusals.${r.code}`, r.params)}`);
+      return 1;
+    }
+    const { campaign, planned } = result;
+    ctx.out(`Campaign ${campaign.id} created: ${campaign.name} (flow ${campaign.flowId}; ${scheduleText(campaign)}).`);
+    ctx.out(
+      `Planned now: ${planned.deliveries} prompt(s) in ${planned.occurrences} moment(s). The running bot sends them at the next allowed time.`,
+    );
+    const upcoming = await core.planner.upcoming(campaign);
+    const { timeZone } = await core.policyFor(school.id);
+    if (upcoming[0]) ctx.out(`Next moment: ${when(upcoming[0].scheduledAt, timeZone)} (${upcoming[0].students} students).`);
+    return 0;
+  },
+};
+
+export const campaignListCommand: CliCommand = {
+  name: 'campaign list',
+  usage: 'campaign list [--school <tenant-id>]',
+  summary: 'List the campaigns of the school, newest first.',
+  options: { school: { type: 'string' } },
+  async run(ctx, { values }) {
+    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const { camp } = await cliCampaignCore(ctx);
+    const campaigns = await camp.campaigns.list(school.id);
+    if (!campaigns.length) ctx.out('No campaigns yet. Create one with: campaign create --help');
+    for (const c of campaigns) {
+      const count = (f: object) => camp.deliveries.count(school.id, { campaignId: c.id, ...f });
+      const [total, sent, answered] = await Promise.all([count({}), count({ sent: true }), count({ states: ['answered'] })]);
+      ctx.out(`${c.id}  ${c.state.padEnd(9)}  ${sent}/${total} sent, ${answered} answered  ${c.name}`);
+    }
+    return 0;
+  },
+};
+
+export function statusLines(s: CampaignStatus, timeZone: string): string[] {
+  const c = s.campaign;
+  const lines = [
+    `${c.id}  ${c.name}  [${c.state}]`,
+    `  flow ${c.flowId}, ${c.activityType}; ${scheduleText(c)}`,
+    `  planned (not sent yet): ${s.toSend + s.upcoming}   sent: ${s.sent}   answered: ${s.answered}   reminded: ${s.reminded}   unreachable: ${s.unreachable}`,
+    `  closed without answer: ${s.closed}   cancelled: ${s.cancelled}   late answers: ${s.late}   progress: ${Math.round(s.progress * 100)}%`,
+  ];
+  if (s.sent >= 5) lines.push(`  response: ${Math.round((100 * s.answered) / s.sent)}%`);
+  if (s.superseded)
+    lines.push(`  ${s.superseded} weekly moment(s) superseded by a later one that was due at the same time (after downtime)`);
+  if (s.nextAt) lines.push(`  next moment: ${when(s.nextAt, timeZone)} (${s.upcoming} students)`);
+  if (s.unreachableStudents.length) {
+    lines.push(`  not reached (${s.unreachableStudents.length}):`);
+    for (const u of s.unreachableStudents) lines.push(`    ${u.name} <${u.email ?? '?'}>: ${reasonText('en', u.reason)}`);
+  }
+  return lines;
+}
+
+export const campaignStatusCommand: CliCommand = {
+  name: 'campaign status',
+  usage: 'campaign status <campaign-id> [--school <tenant-id>]',
+  summary: 'Show a campaign: planned, sent, answered, reminded, unreachable (with who and why).',
+  options: { school: { type: 'string' } },
+  async run(ctx, { values, positionals }) {
+    const { school, core, campaign } = await campaignArg(ctx, values, positionals);
+    const { timeZone } = await core.policyFor(school.id);
+    for (const line of statusLines(await core.service.status(campaign), timeZone)) ctx.out(line);
+    return 0;
+  },
+};
+
+function stateCommand(action: 'pause' | 'resume' | 'cancel', summary: string): CliCommand {
+  return {
+    name: `campaign ${action}`,
+    usage: `campaign ${action} <campaign-id> [--school <tenant-id>]`,
+    summary,
+    options: { school: { type: 'string' } },
+    async run(ctx, { values, positionals }) {
+      const { school, core, campaign } = await campaignArg(ctx, values, positionals);
+      const after = await core.service[action](school.id, campaign.id);
+      ctx.out(
+        after?.state === campaign.state
+          ? `Unchanged: campaign ${campaign.id} is ${campaign.state}.`
+          : `Campaign ${campaign.id} is now ${after?.state}.`,
+      );
+      return 0;
+    },
+  };
+}
+
+export const campaignPauseCommand = stateCommand('pause', 'Pause a campaign: nothing is sent until it is resumed.');
+export const campaignResumeCommand = stateCommand(
+  'resume',
+  'Resume a paused campaign; what was held back is sent at the next allowed time.',
+);
+export const campaignCancelCommand = stateCommand(
+  'cancel',
+  'Stop a campaign: prompts not sent yet are cancelled, no more reminders.',
+);

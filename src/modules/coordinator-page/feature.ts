@@ -1,0 +1,541 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire, stripTypeScriptTypes } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
+import { decide } from '../../core/authorization.ts';
+import { preparationCard, reflectionCard } from '../../core/cards/cards.ts';
+import type { Person, Reflection } from '../../core/entities.ts';
+import { t, texts } from '../../core/i18n.ts';
+import { type Locale, normalizeEmail } from '../../core/types.ts';
+import { html } from '../../platform/html.ts';
+import { TabTokenVerifier } from '../../teams/tab-auth.ts';
+import type { BotDeps, Feature } from '../../teams/turn.ts';
+import { campaignEngine } from '../campaigns/engine.ts';
+import { evidencePeriod } from '../quality-cycle/check-evidence.ts';
+import { pdcaServices } from '../quality-cycle/feature.ts';
+import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
+import { phaseCounts, remindDays, schoolClock, visibleCycles } from '../quality-cycle/service.ts';
+import { campaignTable, coverageTable, overviewWorkbook, tableCsv } from './exports.ts';
+import { buildCoordinatorOverview, type CoordinatorOverview, type OverviewScope } from './overview.ts';
+import { chartData, noAccessHtml, overviewHtml, type ViewLabels } from './view.ts';
+
+// The coordinator page: campaigns, response and competency coverage at a glance, for coordinators (the
+// whole school) and team leaders (their own teams), as a Teams static tab and in a browser. In Teams the
+// tab signs in with Teams SSO (tab-auth.ts) and sends the token with every request; locally a developer
+// may open it as anyone with DEV_PAGE_LOGIN. Everyone else gets "no access". Figures come from
+// modules/coordinator-page/overview.ts; the browser draws charts (Chart.js) and card previews (Adaptive Cards),
+// both served from our own node_modules.
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => {
+  let dir = path.dirname(require.resolve(name));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+};
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
+
+const assetSources: Record<string, { file: () => string; type: string; transform?: (text: string) => string }> = {
+  'teams.js': {
+    file: () => path.join(packageDir('@microsoft/teams-js'), 'dist/umd/MicrosoftTeams.min.js'),
+    type: 'text/javascript',
+  },
+  'chart.js': { file: () => path.join(packageDir('chart.js'), 'dist/chart.umd.min.js'), type: 'text/javascript' },
+  'adaptivecards.js': {
+    file: () => path.join(packageDir('adaptivecards'), 'dist/adaptivecards.min.js'),
+    type: 'text/javascript',
+  },
+  // Our own browser code, written in TypeScript (type-checked with the rest) and served without its types.
+  'page.js': {
+    file: () => path.join(here, 'client.ts'),
+    type: 'text/javascript',
+    transform: (text) => stripTypeScriptTypes(text),
+  },
+  'page.css': { file: () => path.join(here, 'coordinator.css'), type: 'text/css' },
+};
+
+const assets = new Map<string, Asset>();
+
+function asset(name: string): Asset | undefined {
+  const source = Object.hasOwn(assetSources, name) ? assetSources[name] : undefined;
+  if (!source) return undefined;
+  let a = assets.get(name);
+  if (!a) {
+    const raw = fs.readFileSync(source.file(), 'utf8');
+    const body = Buffer.from(source.transform ? source.transform(raw) : raw, 'utf8');
+    a = {
+      body,
+      type: `${source.type}; charset=utf-8`,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+    };
+    assets.set(name, a);
+  }
+  return a;
+}
+
+// Framed by Teams (web, desktop, mobile) and Microsoft 365; everything else only from ourselves.
+const csp = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  'frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.cloud.microsoft https://*.office.com https://*.cloud.microsoft https://*.microsoft365.com',
+].join('; ');
+
+function secure(res: Response): void {
+  res.setHeader('content-security-policy', csp);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+}
+
+/** JSON, gzipped when the browser accepts it: a large school's views are several hundred KB of HTML. */
+function sendJson(req: Request, res: Response, body: unknown): void {
+  const text = Buffer.from(JSON.stringify(body), 'utf8');
+  res.setHeader('vary', 'accept-encoding');
+  res.type('application/json; charset=utf-8');
+  if (text.length > 8192 && /\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
+    res.setHeader('content-encoding', 'gzip');
+    res.send(gzipSync(text, { level: 6 }));
+    return;
+  }
+  res.send(text);
+}
+
+function localeOf(value: unknown, fallback: Locale): Locale {
+  const v = typeof value === 'string' ? value.toLowerCase() : '';
+  if (v.startsWith('en')) return 'en';
+  if (v.startsWith('nl')) return 'nl';
+  return fallback;
+}
+
+// --- who is asking ---------------------------------------------------------------------------------
+
+type Denied = 'sign-in' | 'unknown' | 'role' | 'no-teams';
+type Access = { ok: true; actor: Person; scope: OverviewScope; teams: EducationTeam[] } | { ok: false; reason: Denied };
+
+const devLogin = z
+  .string()
+  .trim()
+  .min(3)
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+$/);
+
+async function identify(deps: BotDeps, req: Request, verifier: TabTokenVerifier | undefined): Promise<Person | Denied> {
+  const { repos, config, log } = deps;
+  const dev = req.get('x-dev-login');
+  if (dev !== undefined && config.DEV_PAGE_LOGIN) {
+    const email = devLogin.safeParse(dev);
+    if (!email.success) return 'sign-in';
+    const schools = await repos.schools.list();
+    const school = config.TENANT_ID
+      ? schools.find((s) => s.id === config.TENANT_ID)
+      : schools.length === 1
+        ? schools[0]
+        : undefined;
+    const person = school ? await repos.people.findByEmail(school.id, normalizeEmail(email.data)) : undefined;
+    return person ?? 'unknown';
+  }
+  if (!verifier) return 'sign-in';
+  const verified = await verifier.verify(req.get('authorization'));
+  if (!verified.ok) {
+    log.warn({ reason: verified.reason }, 'coordinator page: token refused');
+    return 'sign-in';
+  }
+  const { tenantId, objectId, email } = verified.user;
+  if (!(await repos.schools.get(tenantId))) return 'unknown';
+  const person =
+    (await repos.people.findByEntraObjectId(tenantId, objectId)) ??
+    (email ? await repos.people.findByEmail(tenantId, email) : undefined);
+  return person ?? 'unknown';
+}
+
+async function access(deps: BotDeps, req: Request, verifier: TabTokenVerifier | undefined): Promise<Access> {
+  const who = await identify(deps, req, verifier);
+  if (typeof who === 'string') return { ok: false, reason: who };
+  const actor = await deps.roles.resolve(who, who.schoolId);
+  if (!decide(actor, 'aggregates.read', { kind: 'school', schoolId: actor.schoolId }).allowed)
+    return { ok: false, reason: 'role' };
+  const allTeams = await deps.cycles.teams.list(actor.schoolId);
+  const teams = allTeams.filter(
+    (team) =>
+      decide(actor, 'aggregates.read', { kind: 'education-team', schoolId: team.schoolId, leaderIds: team.leaderIds }).allowed,
+  );
+  if (actor.roles.includes('coordinator') || actor.roles.includes('admin'))
+    return { ok: true, actor, scope: { kind: 'school' }, teams };
+  if (!teams.length) return { ok: false, reason: 'no-teams' };
+  return { ok: true, actor, scope: { kind: 'teams', teams }, teams };
+}
+
+// --- the figures ------------------------------------------------------------------------------------
+
+interface Snapshot {
+  overview: CoordinatorOverview;
+  groupNames: Map<string, string>;
+  timeZone: string;
+  computedAt: Date;
+}
+
+async function computeSnapshot(deps: BotDeps, a: Extract<Access, { ok: true }>): Promise<Snapshot> {
+  const engine = await campaignEngine(deps);
+  const { cycle } = pdcaServices(deps);
+  const schoolId = a.actor.schoolId;
+  const clock = await schoolClock(cycle, schoolId);
+  const { year, period } = evidencePeriod('year', clock);
+  const visible = await visibleCycles(cycle, a.actor, clock.year);
+  const days = remindDays(visible.school);
+  const pdca: CoordinatorOverview['pdca'] = [
+    ...(visible.school && a.scope.kind === 'school'
+      ? [{ level: 'school' as const, name: '', linked: true, counts: phaseCounts(visible.school.milestones, clock.today, days) }]
+      : []),
+    ...visible.teams.map(({ team, cycle: c }) => ({
+      level: 'team' as const,
+      teamId: team.id,
+      name: team.name,
+      linked: Boolean(team.teamsTeamId),
+      counts: phaseCounts(c.milestones, clock.today, days),
+    })),
+  ];
+  const overview = await buildCoordinatorOverview(
+    {
+      camp: engine.camp,
+      repos: deps.repos,
+      evidence: deps.evidence,
+      upcoming: (campaign) => engine.planner.upcoming(campaign),
+      timeZone: clock.timeZone,
+    },
+    { schoolId, scope: a.scope, year, period, pdca },
+  );
+  const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));
+  return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.clock.now() };
+}
+
+/**
+ * The figures per school and scope, kept for a short while: a large school's ledger (tens of thousands of
+ * prompts) takes seconds to read and count, a page must open in well under one. A snapshot younger than
+ * `freshMs` is shown as it is; an older one is shown at once and recomputed in the background (the page
+ * says when its figures were computed); the first view of a scope computes it.
+ */
+export class Snapshots {
+  private readonly entries = new Map<string, { value?: Snapshot; pending?: Promise<Snapshot> }>();
+  private readonly freshMs: number;
+  private readonly maxEntries: number;
+  constructor(freshMs: number, maxEntries = 500) {
+    this.freshMs = freshMs;
+    this.maxEntries = maxEntries;
+  }
+
+  /** Computes the snapshot now (or joins a computation under way) and keeps it. */
+  refresh(key: string, compute: () => Promise<Snapshot>): Promise<Snapshot> {
+    const entry = this.entry(key);
+    entry.pending ??= compute()
+      .then((value) => {
+        entry.value = value;
+        return value;
+      })
+      .finally(() => {
+        entry.pending = undefined;
+      });
+    return entry.pending;
+  }
+
+  private entry(key: string): { value?: Snapshot; pending?: Promise<Snapshot> } {
+    const entry = this.entries.get(key) ?? {};
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+
+  async get(key: string, now: Date, compute: () => Promise<Snapshot>, onError: (err: unknown) => void): Promise<Snapshot> {
+    const entry = this.entry(key);
+    const refresh = () => this.refresh(key, compute);
+    if (!entry.value) return refresh();
+    // After this view is answered: the store is synchronous, so a recomputation holds the event loop.
+    if (now.getTime() - entry.value.computedAt.getTime() >= this.freshMs && !entry.pending) {
+      setImmediate(() => refresh().catch(onError));
+    }
+    return entry.value;
+  }
+}
+
+const snapshotsOf = new WeakMap<BotDeps, Snapshots>();
+
+function snapshot(
+  deps: BotDeps,
+  a: Extract<Access, { ok: true }>,
+  log: BotDeps['log'],
+  options: { refresh?: boolean } = {},
+): Promise<Snapshot> {
+  let snapshots = snapshotsOf.get(deps);
+  if (!snapshots) {
+    snapshots = new Snapshots(deps.config.COORDINATOR_PAGE_FRESH_SECONDS * 1000);
+    snapshotsOf.set(deps, snapshots);
+  }
+  const key = `${a.actor.schoolId}|${
+    a.scope.kind === 'school'
+      ? 'school'
+      : a.scope.teams
+          .map((t) => t.id)
+          .sort()
+          .join(',')
+  }`;
+  const compute = () => computeSnapshot(deps, a);
+  if (options.refresh) return snapshots.refresh(key, compute);
+  return snapshots.get(key, deps.clock.now(), compute, (err) =>
+    log.warn({ err: String(err) }, 'coordinator page: background refresh failed'),
+  );
+}
+
+function labelsOf(deps: BotDeps, s: Snapshot, locale: Locale): ViewLabels {
+  return {
+    flowTitle: (id) => deps.flows.get(id)?.title[locale] ?? id,
+    groupName: (id) => s.groupNames.get(id) ?? '?',
+    timeZone: s.timeZone,
+  };
+}
+
+// --- previews of every flow, as the student sees it -----------------------------------------------------
+
+function previews(deps: BotDeps, locale: Locale) {
+  const at = deps.clock.now().toISOString();
+  const sample = (flowId: string, activityType: string): Reflection => ({
+    id: 'preview',
+    version: 1,
+    schoolId: 'preview',
+    studentId: 'preview',
+    flowId,
+    activityType,
+    locale,
+    status: 'open',
+    createdAt: at,
+    answers: {},
+    competencies: [],
+    routing: 'none',
+  });
+  const tx = (k: string) => t(locale, `coordinator.previews.${k}`);
+  return deps.flows
+    .all()
+    .map((flow) => {
+      const r = sample(flow.id, flow.activityType);
+      return {
+        id: flow.id,
+        title: flow.title[locale],
+        sectors: t(locale, 'coordinator.previews.sectors', { sectors: flow.sectors.join(', ') }),
+        cards: [
+          ...(flow.preparation ? [{ label: tx('preparation'), card: preparationCard(flow, r) }] : []),
+          { label: tx('step1'), card: reflectionCard(flow, r) },
+          { label: tx('positive'), card: reflectionCard(flow, r, { emotion: 'great' }) },
+          { label: tx('negative'), card: reflectionCard(flow, r, { emotion: 'bad' }) },
+        ],
+      };
+    })
+    .sort((a, b) => a.title.localeCompare(b.title, locale));
+}
+
+// --- the shell page -------------------------------------------------------------------------------------
+
+const views = ['campaigns', 'response', 'coverage', 'pdca', 'unreachable', 'previews'] as const;
+
+function shell(locale: Locale): string {
+  const tx = (k: string) => t(locale, `coordinator.${k}`);
+  const clientTexts = JSON.stringify({
+    campaigns: texts(locale, 'coordinator.campaigns'),
+    previews: texts(locale, 'coordinator.previews'),
+    noAccess: noAccessHtml(locale, 'sign-in').text,
+    loading: tx('loading'),
+  }).replace(/</g, '\\u003c');
+  return `<!doctype html>${html`<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${tx('title')}</title><link rel="stylesheet" href="/coordinator/assets/page.css"></head>
+<body><header class="top"><div class="brand"><h1>${tx('title')}</h1><p id="subtitle" class="muted"></p></div>
+<button type="button" id="lang-switch" data-lang="${locale === 'nl' ? 'en' : 'nl'}">${tx('language')}</button></header>
+<nav class="tabs" role="tablist" hidden>${views.map((v) => html`<button type="button" role="tab" data-tab="${v}">${tx(`views.${v}`)}</button>`)}</nav>
+<p class="privacy" hidden>${tx('privacy')}</p>
+<main id="content" aria-live="polite"><p class="loading">${tx('loading')}</p></main>`}
+<script type="application/json" id="texts">${clientTexts}</script>
+<script src="/coordinator/assets/teams.js"></script><script src="/coordinator/assets/chart.js"></script>
+<script type="module" src="/coordinator/assets/page.js"></script></body></html>`;
+}
+
+// --- routes -------------------------------------------------------------------------------------------
+
+export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
+  const { config, log } = deps;
+  const pageLog = log.child({ component: 'coordinator-page' });
+  if (config.DEV_PAGE_LOGIN) {
+    const banner = '!'.repeat(78);
+    pageLog.warn(banner);
+    pageLog.warn('DEVELOPMENT: DEV_PAGE_LOGIN=true. The coordinator page lets ANYONE log in as any e-mail (?as=<e-mail>).');
+    pageLog.warn(banner);
+  }
+  const verifier = config.tabSso
+    ? new TabTokenVerifier({
+        clientId: config.tabSso.clientId,
+        appIdUri: config.tabSso.appIdUri,
+        ...(config.TENANT_ID ? { tenantId: config.TENANT_ID } : {}),
+        ...(config.TAB_OPENID_METADATA_URL ? { openIdMetadataUrl: config.TAB_OPENID_METADATA_URL } : {}),
+        clock: deps.clock,
+        log: pageLog,
+      })
+    : undefined;
+
+  const api =
+    (handler: (req: Request, res: Response, a: Extract<Access, { ok: true }>, locale: Locale) => Promise<void>) =>
+    (req: Request, res: Response) => {
+      secure(res);
+      res.setHeader('cache-control', 'no-store');
+      (async () => {
+        const a = await access(deps, req, verifier);
+        if (!a.ok) {
+          const locale = localeOf(req.query['lang'], config.DEFAULT_LOCALE);
+          pageLog.info({ reason: a.reason }, 'coordinator page: no access');
+          res.status(a.reason === 'sign-in' ? 401 : 403).json({ error: a.reason, html: noAccessHtml(locale, a.reason).text });
+          return;
+        }
+        await handler(req, res, a, localeOf(req.query['lang'], a.actor.locale));
+      })().catch((err: unknown) => {
+        pageLog.error({ err: String(err) }, 'coordinator page failed');
+        if (!res.headersSent) res.status(500).json({ error: 'failed' });
+      });
+    };
+
+  app.get('/coordinator', (req, res) => {
+    secure(res);
+    res.setHeader('cache-control', 'no-store');
+    res.type('html').send(shell(localeOf(req.query['lang'] ?? req.query['locale'], config.DEFAULT_LOCALE)));
+  });
+
+  app.get('/coordinator/assets/:name', (req, res) => {
+    const a = asset(String(req.params['name']));
+    if (!a) {
+      res.status(404).json({ error: 'not found' });
+      return;
+    }
+    secure(res);
+    res.setHeader('etag', a.etag);
+    res.setHeader('cache-control', 'public, max-age=3600');
+    if (req.get('if-none-match') === a.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type(a.type).send(a.body);
+  });
+
+  app.get(
+    '/coordinator/api/view',
+    api(async (req, res, a, locale) => {
+      const started = Date.now();
+      const snap = await snapshot(deps, a, pageLog);
+      const { overview } = snap;
+      const l = labelsOf(deps, snap, locale);
+      const computed = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: snap.timeZone,
+      }).format(snap.computedAt);
+      const scope =
+        a.scope.kind === 'school'
+          ? t(locale, 'coordinator.scopeSchool')
+          : t(locale, 'coordinator.scopeTeams', { teams: a.teams.map((x) => x.name).join(', ') });
+      sendJson(req, res, {
+        lang: locale,
+        subtitle: t(locale, 'coordinator.subtitle', { year: overview.schoolYear, to: overview.to, scope, time: computed }),
+        html: overviewHtml(locale, overview, l).text,
+        charts: chartData(locale, overview, l),
+      });
+      pageLog.info(
+        { personId: a.actor.id, scope: a.scope.kind, campaigns: overview.campaigns.length, ms: Date.now() - started },
+        'coordinator page shown',
+      );
+    }),
+  );
+
+  app.get(
+    '/coordinator/api/previews',
+    api(async (req, res, _a, locale) => {
+      sendJson(req, res, { flows: previews(deps, locale) });
+    }),
+  );
+
+  app.post(
+    '/coordinator/api/exports',
+    api(async (_req, res, a, locale) => {
+      const snap = await snapshot(deps, a, pageLog);
+      const { overview } = snap;
+      const l = labelsOf(deps, snap, locale);
+      const base = `${t(locale, 'coordinator.title')}-${overview.schoolYear}-${overview.to}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-');
+      const { urls } = await deps.downloads.create({
+        schoolId: a.actor.schoolId,
+        personId: a.actor.id,
+        files: {
+          campaign: {
+            filename: `${base}-${t(locale, 'coordinator.export.campaignsSheet').toLowerCase()}.csv`,
+            contentType: 'text/csv; charset=utf-8',
+            body: tableCsv(locale, campaignTable(locale, overview, l)),
+          },
+          coverage: {
+            filename: `${base}-${t(locale, 'coordinator.export.coverageSheet').toLowerCase()}.csv`,
+            contentType: 'text/csv; charset=utf-8',
+            body: tableCsv(locale, coverageTable(locale, overview)),
+          },
+          xlsx: {
+            filename: `${base}.xlsx`,
+            contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            body: overviewWorkbook(locale, overview, l).toString('base64'),
+            encoding: 'base64',
+          },
+        },
+      });
+      pageLog.info({ personId: a.actor.id, scope: a.scope.kind }, 'coordinator page export created');
+      res.json({ urls, minutes: Math.round(deps.downloads.ttlMs / 60_000) });
+    }),
+  );
+}
+
+/**
+ * Keeps the whole-school figures of every school with a coordinator computed on this instance, from the
+ * start on, so that the page never makes a coordinator wait for the first computation.
+ */
+async function warmSnapshots(deps: BotDeps): Promise<number> {
+  let warmed = 0;
+  for (const school of await deps.repos.schools.list()) {
+    const coordinators = [
+      ...(await deps.repos.people.listByRole(school.id, 'coordinator')),
+      ...(await deps.repos.people.listByRole(school.id, 'admin')),
+    ];
+    const actor = coordinators[0];
+    if (!actor) continue;
+    const teams = await deps.cycles.teams.list(school.id);
+    await snapshot(deps, { ok: true, actor, scope: { kind: 'school' }, teams }, deps.log, { refresh: true });
+    warmed++;
+  }
+  return warmed;
+}
+
+export const coordinatorPageFeature: Feature = {
+  name: 'coordinator-page',
+  http: coordinatorPageRoutes,
+  jobs: (deps) => [
+    {
+      name: 'coordinator-page.warm',
+      schedule: '*/10 * * * *',
+      perInstance: true,
+      runAtStart: true,
+      run: () => warmSnapshots(deps),
+    },
+  ],
+};

@@ -1,0 +1,331 @@
+import { type Aggregate, aggregate, aggregateGroups } from '../../core/aggregates.ts';
+import type { Repositories } from '../../core/ports.ts';
+import type { SchoolYear } from '../../core/time/school-year.ts';
+import { localDate } from '../../core/time/zoned-time.ts';
+import type { Campaign, Delivery } from '../campaigns/campaigns.ts';
+import { countSent } from '../campaigns/evidence.ts';
+import type { CampaignRepositories } from '../campaigns/ports.ts';
+import { statusOf, unreachablePeople } from '../campaigns/status.ts';
+import {
+  type CheckEvidenceSource,
+  type CompetencyShares,
+  competencyShares,
+  type EvidencePeriod,
+} from '../quality-cycle/check-evidence.ts';
+import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
+import type { PhaseCount } from '../quality-cycle/service.ts';
+
+// What the coordinator page shows, computed from the store with the rules the rest of the product uses:
+// a campaign's figures are its status (campaign-status.ts, as on the status card), response counts follow
+// the Check evidence's counting rule (countSent), competency coverage its shares and small-group rule
+// (check-evidence.ts, aggregates.ts). Nothing here reads an answer; figures about fewer than 5 students
+// are hidden, and where a total is shown next to its groups a single hidden group takes the next
+// smallest with it.
+
+/** Whose data: the whole school (coordinators, admins) or the groups of some education teams (team leaders). */
+export type OverviewScope = { kind: 'school' } | { kind: 'teams'; teams: readonly EducationTeam[] };
+
+export interface OverviewGroup {
+  id: string;
+  name: string;
+  studentIds: readonly string[];
+}
+
+export interface CampaignRow {
+  id: string;
+  name: string;
+  state: Campaign['state'];
+  activityType: string;
+  flowId: string;
+  groupIds: string[];
+  /** Timeline: from the first moment to the close of the last answer window (ISO). */
+  from: string;
+  to: string;
+  planned: number;
+  sent: number;
+  answered: number;
+  reminded: number;
+  unreachable: number;
+  late: number;
+  progress: number;
+  /** answered / sent, shown from 5 students prompted on (as on the status card). */
+  response: Aggregate<number>;
+}
+
+export interface RatePoint {
+  sent: number;
+  answered: number;
+  rate: number;
+}
+
+export interface RateSeries {
+  key: string;
+  /** One per month of `months`; undefined where nothing was sent. */
+  points: (Aggregate<RatePoint> | undefined)[];
+  total: Aggregate<RatePoint> | undefined;
+}
+
+export interface UnreachableRow {
+  studentId: string;
+  name: string;
+  email?: string;
+  reason: string;
+  campaigns: string[];
+}
+
+export interface CoordinatorOverview {
+  schoolYear: string;
+  from: string;
+  to: string;
+  campaigns: CampaignRow[];
+  /** Months of the school year up to now, `yyyy-mm`. */
+  months: string[];
+  response: { byGroup: RateSeries[]; byActivity: RateSeries[]; total: RateSeries };
+  coverage: {
+    groups: { id: string; name: string; students: number; small: boolean; figures: Aggregate<CompetencyShares> }[];
+    total: Aggregate<CompetencyShares>;
+    /** Distinct students of the groups (a student can be in two). */
+    students: number;
+  };
+  pdca: { level: 'school' | 'team'; teamId?: string; name: string; linked: boolean; counts: PhaseCount[] }[];
+  /** Names only for the whole school (coordinators reach these students); per reason for team leaders. */
+  unreachable: { students?: UnreachableRow[]; byReason: Aggregate<{ reason: string; count: number }[]> };
+}
+
+export interface OverviewDeps {
+  camp: CampaignRepositories;
+  repos: Pick<Repositories, 'people'>;
+  evidence: Pick<CheckEvidenceSource, 'groups' | 'competencies'>;
+  /** Moments of a campaign not planned yet, with their students (the campaign planner's). */
+  upcoming(campaign: Campaign): Promise<{ scheduledAt: string; students: number }[]>;
+  timeZone: string;
+}
+
+export interface OverviewInput {
+  schoolId: string;
+  scope: OverviewScope;
+  year: SchoolYear;
+  period: EvidencePeriod;
+  pdca: CoordinatorOverview['pdca'];
+}
+
+async function scopeGroups(deps: OverviewDeps, schoolId: string, scope: OverviewScope): Promise<OverviewGroup[]> {
+  if (scope.kind === 'teams') {
+    const seen = new Map<string, OverviewGroup>();
+    for (const team of scope.teams) for (const g of await deps.evidence.groups(team)) seen.set(g.id, g);
+    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl', { numeric: true }));
+  }
+  const groups = await deps.camp.groups.list(schoolId);
+  return Promise.all(
+    groups.map(async (g) => ({
+      id: g.id,
+      name: g.name,
+      studentIds: (await deps.camp.groups.members(schoolId, g.id)).map((m) => m.personId),
+    })),
+  );
+}
+
+function monthsOf(period: EvidencePeriod): string[] {
+  const out: string[] = [];
+  let [y, m] = period.from.slice(0, 7).split('-').map(Number) as [number, number];
+  const last = period.to.slice(0, 7);
+  for (;;) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    out.push(key);
+    if (key >= last) return out;
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+}
+
+/** Response per month for keyed buckets of sent prompts; a total line is shown, so small buckets hide a neighbour. */
+function rateSeries(
+  keys: readonly string[],
+  months: readonly string[],
+  rows: readonly { key: string; month: string; d: Delivery }[],
+): { series: RateSeries[]; total: RateSeries } {
+  const buckets = new Map<string, Delivery[]>();
+  const put = (k: string, d: Delivery) => {
+    const list = buckets.get(k);
+    if (list) list.push(d);
+    else buckets.set(k, [d]);
+  };
+  for (const r of rows) {
+    put(`${r.key}|${r.month}`, r.d);
+    put(`${r.key}|`, r.d);
+    put(`|${r.month}`, r.d);
+    put('|', r.d);
+  }
+  const bucket = (key: string, month: string) => buckets.get(`${key}|${month}`) ?? [];
+  const figures = (sent: Delivery[]) => {
+    const c = countSent(sent);
+    return {
+      respondents: c.studentsPrompted,
+      value: { sent: c.promptsSent, answered: c.answered, rate: c.answered / c.promptsSent },
+    };
+  };
+  const shownPer = (month: string) =>
+    new Map(
+      aggregateGroups(
+        keys.filter((key) => bucket(key, month).length > 0).map((key) => ({ key, ...figures(bucket(key, month)) })),
+        { totalShown: true },
+      ).map((s) => [s.key, s.figures]),
+    );
+  const perMonth = months.map(shownPer);
+  const overall = shownPer('');
+  const all = (sent: Delivery[]) => {
+    if (!sent.length) return undefined;
+    const f = figures(sent);
+    return aggregate(f.respondents, f.value);
+  };
+  return {
+    series: keys.map((key) => ({ key, points: perMonth.map((m) => m.get(key)), total: overall.get(key) })),
+    total: { key: 'total', points: months.map((m) => all(bucket('', m))), total: all(bucket('', '')) },
+  };
+}
+
+export async function buildCoordinatorOverview(deps: OverviewDeps, input: OverviewInput): Promise<CoordinatorOverview> {
+  const { schoolId, scope, period } = input;
+  const groups = await scopeGroups(deps, schoolId, scope);
+  const groupIds = new Set(groups.map((g) => g.id));
+  const studentIds = [...new Set(groups.flatMap((g) => g.studentIds))];
+  const students = new Set(studentIds);
+  const start = period.start.toISOString();
+  const end = period.end.toISOString();
+
+  // Campaigns: the school's, or those reaching the team leader's groups (with figures for those groups only).
+  // The school's ledger is read once and counted in memory by the status card's rules (statusOf).
+  const campaigns = (await deps.camp.campaigns.list(schoolId)).filter(
+    (c) => scope.kind === 'school' || c.groupIds.some((g) => groupIds.has(g)),
+  );
+  const [ledger, entries, timeline] = await Promise.all([
+    deps.camp.deliveries.find(schoolId, {}),
+    deps.evidence.competencies(studentIds, period),
+    Promise.all(
+      campaigns.map(async (c) => ({
+        occurrences: await deps.camp.occurrences.listByCampaign(schoolId, c.id),
+        upcoming: scope.kind === 'school' ? await deps.upcoming(c) : [],
+      })),
+    ),
+  ]);
+  const byCampaign = new Map<string, Delivery[]>();
+  for (const d of ledger) {
+    if (scope.kind === 'teams' && !(d.groupId !== undefined && groupIds.has(d.groupId))) continue;
+    const list = byCampaign.get(d.campaignId);
+    if (list) list.push(d);
+    else byCampaign.set(d.campaignId, [d]);
+  }
+  const people = await unreachablePeople(deps.repos, schoolId, [...byCampaign.values()].flat());
+  const statuses = campaigns.map((c, i) => ({
+    status: statusOf(c, byCampaign.get(c.id) ?? [], timeline[i]!.occurrences, timeline[i]!.upcoming, people),
+    occurrences: timeline[i]!.occurrences,
+  }));
+  // The same rows the Check evidence counts: prompts first sent in the period.
+  const sentRows = ledger.filter((d) => d.sentAt !== undefined && d.sentAt >= start && d.sentAt < end);
+
+  const campaignRows: CampaignRow[] = statuses.map(({ status: s, occurrences }) => {
+    const c = s.campaign;
+    const moments = [...occurrences.map((o) => o.scheduledAt), ...(s.nextAt ? [s.nextAt] : [])].sort();
+    const first = moments[0] ?? c.createdAt;
+    const lastMoment = moments.at(-1) ?? c.createdAt;
+    const to = new Date(Date.parse(lastMoment) + c.closeAfterDays * 86_400_000).toISOString();
+    return {
+      id: c.id,
+      name: c.name,
+      state: c.state,
+      activityType: c.activityType,
+      flowId: c.flowId,
+      groupIds: c.groupIds,
+      from: first,
+      to,
+      planned: s.toSend + s.upcoming,
+      sent: s.sent,
+      answered: s.answered,
+      reminded: s.reminded,
+      unreachable: s.unreachable,
+      late: s.late,
+      progress: s.progress,
+      // The status card's rule: a percentage from 5 prompts sent on.
+      response: aggregate(s.sent, s.sent ? s.answered / s.sent : 0),
+    };
+  });
+  campaignRows.sort((a, b) => a.from.localeCompare(b.from) || a.name.localeCompare(b.name));
+
+  // Response over time, per group (the group a prompt reached the student through) and per kind of activity.
+  const months = monthsOf(period);
+  const typeOf = new Map(campaigns.map((c) => [c.id, c.activityType as string]));
+  const inScope = scope.kind === 'school' ? sentRows : sentRows.filter((d) => students.has(d.studentId));
+  // Thousands of prompts share a send moment; formatting a time zone is not cheap.
+  const months_ = new Map<string, string>();
+  const month = (d: Delivery) => {
+    const known = months_.get(d.sentAt!);
+    if (known !== undefined) return known;
+    const m = localDate(new Date(d.sentAt!), deps.timeZone).slice(0, 7);
+    months_.set(d.sentAt!, m);
+    return m;
+  };
+  const byGroupRows = inScope
+    .filter((d) => d.groupId && groupIds.has(d.groupId))
+    .map((d) => ({ key: d.groupId!, month: month(d), d }));
+  const byType = inScope.map((d) => ({ key: typeOf.get(d.campaignId) ?? 'other', month: month(d), d }));
+  const types = [...new Set(byType.map((r) => r.key))].sort();
+  const groupSeries = rateSeries(
+    groups.map((g) => g.id),
+    months,
+    byGroupRows,
+  );
+  const typeSeries = rateSeries(types, months, byType);
+
+  // Competency coverage per group, with the team's (school's) total: Check evidence's shares and rule.
+  const perGroup = aggregateGroups(
+    groups.map((g) => ({ key: g.id, respondents: g.studentIds.length, value: competencyShares(g.studentIds, entries) })),
+    { totalShown: true },
+  );
+
+  // Who was not reached and why: the campaigns' ledger, as the status card lists it.
+  const unreachable = new Map<string, UnreachableRow>();
+  for (const { status } of statuses) {
+    for (const u of status.unreachableStudents) {
+      const row = unreachable.get(u.studentId) ?? { ...u, campaigns: [] };
+      row.campaigns.push(status.campaign.name);
+      unreachable.set(u.studentId, row);
+    }
+  }
+  const reasons = new Map<string, number>();
+  for (const u of unreachable.values()) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
+  const byReason = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+
+  return {
+    schoolYear: input.year.id,
+    from: period.from,
+    to: period.to,
+    campaigns: campaignRows,
+    months,
+    response: {
+      byGroup: groupSeries.series.filter((s) => s.total !== undefined),
+      byActivity: typeSeries.series,
+      total: typeSeries.total,
+    },
+    coverage: {
+      groups: groups.map((g, i) => ({
+        id: g.id,
+        name: g.name,
+        students: g.studentIds.length,
+        small: g.studentIds.length < 5,
+        figures: perGroup[i]!.figures,
+      })),
+      total: aggregate(studentIds.length, competencyShares(studentIds, entries)),
+      students: studentIds.length,
+    },
+    pdca: input.pdca,
+    unreachable: {
+      ...(scope.kind === 'school'
+        ? { students: [...unreachable.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl')) }
+        : {}),
+      byReason: aggregate(studentIds.length, byReason),
+    },
+  };
+}

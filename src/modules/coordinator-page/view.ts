@@ -1,0 +1,263 @@
+import type { Aggregate } from '../../core/aggregates.ts';
+import { t } from '../../core/i18n.ts';
+import { type Competency, competencies, type Locale } from '../../core/types.ts';
+import { type Html, html } from '../../platform/html.ts';
+import { reasonText } from '../campaigns/cards.ts';
+import type { CompetencyShares } from '../quality-cycle/check-evidence.ts';
+import { type CyclePhase, cyclePhases } from '../quality-cycle/quality-cycle.ts';
+import type { CampaignRow, CoordinatorOverview, RatePoint, RateSeries } from './overview.ts';
+
+// The coordinator page's views, as HTML fragments: the campaign timeline with progress bars, response
+// over time (charts drawn in the browser from `charts`, with the same figures in a table), competency
+// coverage as a heat map, PDCA per team, and who was not reached. Hidden figures say why.
+
+export interface ViewLabels {
+  flowTitle(flowId: string): string;
+  groupName(groupId: string): string;
+  timeZone: string;
+}
+
+export interface ChartData {
+  months: string[];
+  monthLabels: string[];
+  byActivity: { label: string; data: (number | null)[] }[];
+  total: { label: string; data: (number | null)[] };
+  byGroup: { label: string; rate: number | null }[];
+}
+
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+
+function dateLabel(locale: Locale, iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'short', timeZone }).format(
+    new Date(iso),
+  );
+}
+
+function monthLabel(locale: Locale, month: string): string {
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${month}-15T12:00:00Z`),
+  );
+}
+
+const activityLabel = (locale: Locale, type: string) => t(locale, `campaigns.activityTypes.${type}`);
+
+// --- campaigns ------------------------------------------------------------------------------------
+
+function yearSpan(o: CoordinatorOverview): { start: number; end: number } {
+  const [y] = o.schoolYear.split('-').map(Number) as [number];
+  return { start: Date.UTC(y, 7, 1), end: Date.UTC(y + 1, 7, 1) };
+}
+
+function campaignRow(locale: Locale, c: CampaignRow, labels: ViewLabels, span: { start: number; end: number }): Html {
+  const tx = (k: string, p?: Record<string, string | number>) => t(locale, `coordinator.campaigns.${k}`, p);
+  const width = span.end - span.start;
+  const left = Math.max(0, Math.min(100, ((Date.parse(c.from) - span.start) / width) * 100));
+  const right = Math.max(left + 0.8, Math.min(100, ((Date.parse(c.to) - span.start) / width) * 100));
+  const open = c.sent - c.answered;
+  const activity = activityLabel(locale, c.activityType);
+  const flow = labels.flowTitle(c.flowId);
+  const all = c.planned + c.sent + c.unreachable;
+  const seg = (n: number, cls: string, label: string) =>
+    n > 0 ? html`<span class="seg ${cls}" style="width:${((100 * n) / all).toFixed(2)}%" title="${label}: ${n}"></span>` : '';
+  const num = (field: string, value: number, label: string) =>
+    html`<span class="num ${field}"><b data-campaign="${c.id}" data-field="${field}">${value}</b> ${label}</span>`;
+  const response = c.response.hidden
+    ? html`<span class="muted" data-campaign="${c.id}" data-field="response">${tx('responseHidden')}</span>`
+    : html`<span class="response" data-campaign="${c.id}" data-field="response">${tx('response', { percent: Math.round(c.response.value * 100) })}</span>`;
+  return html`<li class="campaign" data-campaign-row="${c.id}">
+  <div class="campaign-head">
+    <span class="name">${c.name}</span>
+    <span class="badge state-${c.state}">${t(locale, `campaigns.status.states.${c.state}`)}</span>
+    <span class="muted">${[activity, ...(flow === activity ? [] : [flow]), c.groupIds.map(labels.groupName).join(', ')].join(' · ')}</span>
+  </div>
+  <div class="track" aria-hidden="true"><span class="span" style="left:${left.toFixed(2)}%;width:${(right - left).toFixed(2)}%"></span></div>
+  <div class="dates muted">${dateLabel(locale, c.from, labels.timeZone)} – ${dateLabel(locale, c.to, labels.timeZone)}</div>
+  <div class="bar" role="img" aria-label="${tx('answered')} ${c.answered}, ${tx('sent')} ${c.sent}, ${tx('unreachable')} ${c.unreachable}, ${tx('planned')} ${c.planned}">${seg(c.answered, 'answered', tx('answered'))}${seg(open, 'open', tx('open'))}${seg(c.unreachable, 'unreachable', tx('unreachable'))}${seg(c.planned, 'planned', tx('planned'))}</div>
+  <div class="nums">${num('planned', c.planned, tx('planned'))}${num('sent', c.sent, tx('sent'))}${num('answered', c.answered, tx('answered'))}${num('reminded', c.reminded, tx('reminded'))}${num('unreachable', c.unreachable, tx('unreachable'))}${response}${c.late ? html`<span class="muted">${tx('late', { count: c.late })}</span>` : ''}</div>
+</li>`;
+}
+
+function campaignsView(locale: Locale, o: CoordinatorOverview, labels: ViewLabels): Html {
+  const tx = (k: string) => t(locale, `coordinator.campaigns.${k}`);
+  const span = yearSpan(o);
+  const [y] = o.schoolYear.split('-').map(Number) as [number];
+  const ticks = Array.from({ length: 12 }, (_, i) => {
+    const m = ((7 + i) % 12) + 1;
+    const year = m >= 8 ? y : y + 1;
+    return monthLabel(locale, `${year}-${String(m).padStart(2, '0')}`);
+  });
+  const today = ((Date.parse(`${o.to}T12:00:00Z`) - span.start) / (span.end - span.start)) * 100;
+  return html`<section class="view" data-view="campaigns">
+  <div class="section-head"><h2>${tx('title')}</h2>
+    <div class="exports"><span class="muted">${tx('export')}:</span>
+      <button type="button" class="export" data-format="csv">${tx('exportCsv')}</button>
+      <button type="button" class="export" data-format="xlsx">${tx('exportXlsx')}</button>
+      <span class="export-status muted" role="status"></span></div></div>
+  <div class="legend"><span class="key answered"></span>${tx('answered')} <span class="key open"></span>${tx('open')} <span class="key unreachable"></span>${tx('unreachable')} <span class="key planned"></span>${tx('planned')}</div>
+  <div class="axis" aria-hidden="true">${ticks.map((m) => html`<span>${m}</span>`)}<i class="today" style="left:${Math.min(100, Math.max(0, today)).toFixed(2)}%"></i></div>
+  ${o.campaigns.length ? html`<ol class="campaigns">${o.campaigns.map((c) => campaignRow(locale, c, labels, span))}</ol>` : html`<p class="empty">${tx('none')}</p>`}
+</section>`;
+}
+
+// --- response -------------------------------------------------------------------------------------
+
+const value = (a: Aggregate<RatePoint> | undefined) => (a && !a.hidden ? Math.round(a.value.rate * 1000) / 10 : null);
+
+export function chartData(locale: Locale, o: CoordinatorOverview, labels: ViewLabels): ChartData {
+  return {
+    months: o.months,
+    monthLabels: o.months.map((m) => monthLabel(locale, m)),
+    byActivity: o.response.byActivity.map((s) => ({ label: activityLabel(locale, s.key), data: s.points.map(value) })),
+    total: { label: t(locale, 'coordinator.response.total'), data: o.response.total.points.map(value) },
+    byGroup: o.response.byGroup.map((s) => ({ label: labels.groupName(s.key), rate: value(s.total) })),
+  };
+}
+
+function rateCell(locale: Locale, a: Aggregate<RatePoint> | undefined, key: string): Html {
+  if (!a) return html`<td class="none">·</td>`;
+  if (a.hidden) return html`<td class="hidden" title="${t(locale, 'coordinator.response.hiddenCell')}" data-rate="${key}">–</td>`;
+  return html`<td data-rate="${key}" title="${a.value.answered}/${a.value.sent}">${pct(a.value.rate)}</td>`;
+}
+
+function rateTable(
+  locale: Locale,
+  o: CoordinatorOverview,
+  first: string,
+  rows: { key: string; label: string; s: RateSeries }[],
+): Html {
+  const tx = (k: string) => t(locale, `coordinator.response.${k}`);
+  return html`<table class="rates"><thead><tr><th>${first}</th>${o.months.map((m) => html`<th>${monthLabel(locale, m)}</th>`)}<th>${tx('tableSent')}</th><th>${tx('tableAnswered')}</th><th>${tx('tableRate')}</th></tr></thead>
+<tbody>${rows.map(
+    ({ key, label, s }) =>
+      html`<tr data-series="${key}"><th scope="row">${label}</th>${s.points.map((p, i) => rateCell(locale, p, `${key}:${o.months[i]}`))}${
+        s.total && !s.total.hidden
+          ? html`<td data-field="sent">${s.total.value.sent}</td><td data-field="answered">${s.total.value.answered}</td><td data-field="rate"><b>${pct(s.total.value.rate)}</b></td>`
+          : html`<td class="hidden" colspan="3" data-field="hidden">${tx('hiddenCell')}</td>`
+      }</tr>`,
+  )}</tbody></table>`;
+}
+
+function responseView(locale: Locale, o: CoordinatorOverview, labels: ViewLabels): Html {
+  const tx = (k: string) => t(locale, `coordinator.response.${k}`);
+  if (!o.response.total.total) {
+    return html`<section class="view" data-view="response"><h2>${tx('title')}</h2><p class="empty">${tx('none')}</p></section>`;
+  }
+  const activityRows = [
+    ...o.response.byActivity.map((s) => ({ key: `type:${s.key}`, label: activityLabel(locale, s.key), s })),
+    { key: 'total', label: tx('total'), s: o.response.total },
+  ];
+  const groupRows = o.response.byGroup.map((s) => ({ key: `group:${s.key}`, label: labels.groupName(s.key), s }));
+  return html`<section class="view" data-view="response">
+  <h2>${tx('title')}</h2>
+  <p class="muted">${tx('hidden')}</p>
+  <div class="charts">
+    <figure><figcaption>${tx('byActivity')}</figcaption><div class="chart-box"><canvas id="chart-activity" role="img" aria-label="${tx('byActivity')}"></canvas></div></figure>
+    <figure><figcaption>${tx('byGroup')}</figcaption><div class="chart-box" style="height:${Math.max(220, 28 * groupRows.length + 60)}px"><canvas id="chart-group" role="img" aria-label="${tx('byGroup')}"></canvas></div></figure>
+  </div>
+  <h3>${tx('byActivity')}</h3>
+  ${rateTable(locale, o, tx('tableActivity'), activityRows)}
+  <h3>${tx('byGroup')}</h3>
+  ${rateTable(locale, o, tx('tableGroup'), groupRows)}
+</section>`;
+}
+
+// --- coverage heat map ----------------------------------------------------------------------------
+
+function heat(share: number): string {
+  // From white to the app's teal (#1B6B73); dark cells get white text.
+  const mix = (a: number, b: number) => Math.round(a + (b - a) * share);
+  return `background:rgb(${mix(255, 27)},${mix(255, 107)},${mix(255, 115)});color:${share > 0.55 ? '#fff' : '#1f2d2f'}`;
+}
+
+function coverageCells(locale: Locale, key: string, figures: Aggregate<CompetencyShares>, why: string): Html {
+  if (figures.hidden) return html`<td class="hidden" colspan="${competencies.length}" data-coverage="${key}">${why}</td>`;
+  return html`${competencies.map(
+    (c: Competency) =>
+      html`<td class="cell" style="${heat(figures.value[c])}" data-coverage="${key}:${c}" title="${t(locale, `core.competencies.${c}`)}">${pct(figures.value[c])}</td>`,
+  )}`;
+}
+
+function coverageView(locale: Locale, o: CoordinatorOverview): Html {
+  const tx = (k: string) => t(locale, `coordinator.coverage.${k}`);
+  if (!o.coverage.groups.length) {
+    return html`<section class="view" data-view="coverage"><h2>${tx('title')}</h2><p class="empty">${tx('none')}</p></section>`;
+  }
+  return html`<section class="view" data-view="coverage">
+  <h2>${tx('title')}</h2>
+  <p class="muted">${tx('explain')}</p>
+  <table class="heat"><thead><tr><th>${tx('group')}</th><th>${tx('students')}</th>${competencies.map((c) => html`<th>${t(locale, `core.competencies.${c}`)}</th>`)}</tr></thead>
+  <tbody>${o.coverage.groups.map(
+    (g) =>
+      html`<tr data-group="${g.id}"><th scope="row">${g.name}</th><td class="count">${g.students}</td>${coverageCells(locale, g.id, g.figures, g.small ? tx('small') : tx('hidden'))}</tr>`,
+  )}</tbody>
+  <tfoot><tr data-group="total"><th scope="row">${tx('total')}</th><td class="count">${o.coverage.students}</td>${coverageCells(locale, 'total', o.coverage.total, tx('small'))}</tr></tfoot>
+  </table>
+</section>`;
+}
+
+// --- PDCA -----------------------------------------------------------------------------------------
+
+function pdcaView(locale: Locale, o: CoordinatorOverview): Html {
+  const tx = (k: string) => t(locale, `coordinator.pdca.${k}`);
+  if (!o.pdca.length)
+    return html`<section class="view" data-view="pdca"><h2>${tx('title')}</h2><p class="empty">${tx('none')}</p></section>`;
+  const chip = (n: number, cls: string, label: string) =>
+    n ? html`<span class="chip ${cls}" title="${label}">${n} ${label}</span>` : '';
+  return html`<section class="view" data-view="pdca">
+  <h2>${tx('title')}</h2>
+  <table class="pdca"><thead><tr><th></th>${cyclePhases.map((p: CyclePhase) => html`<th>${t(locale, `pdca.phases.${p}`)}</th>`)}</tr></thead>
+  <tbody>${o.pdca.map(
+    (row) =>
+      html`<tr data-team="${row.teamId ?? 'school'}"><th scope="row">${row.level === 'school' ? tx('school') : row.name}${
+        row.level === 'team' && !row.linked ? html`<br><span class="muted small">${tx('notLinked')}</span>` : ''
+      }</th>${row.counts.map(
+        (c) =>
+          html`<td data-phase="${c.phase}">${chip(c.overdue, 'overdue', tx('overdue'))}${chip(c.dueSoon, 'due-soon', tx('dueSoon'))}${chip(c.done, 'done', tx('done'))}${chip(c.later, 'later', tx('later'))}</td>`,
+      )}</tr>`,
+  )}</tbody></table>
+</section>`;
+}
+
+// --- unreachable ----------------------------------------------------------------------------------
+
+function unreachableView(locale: Locale, o: CoordinatorOverview): Html {
+  const tx = (k: string) => t(locale, `coordinator.unreachable.${k}`);
+  const u = o.unreachable;
+  const byReason = u.byReason.hidden
+    ? html`<p class="muted">${tx('hidden')}</p>`
+    : u.byReason.value.length
+      ? html`<table class="reasons"><thead><tr><th>${tx('reason')}</th><th>${tx('count')}</th></tr></thead><tbody>${u.byReason.value.map(
+          (r) => html`<tr data-reason="${r.reason}"><td>${reasonText(locale, r.reason)}</td><td>${r.count}</td></tr>`,
+        )}</tbody></table>`
+      : html`<p class="empty">${tx('none')}</p>`;
+  const list = u.students?.length
+    ? html`<table class="students"><thead><tr><th>${tx('name')}</th><th>${tx('email')}</th><th>${tx('reason')}</th><th>${tx('campaigns')}</th></tr></thead><tbody>${u.students.map(
+        (s) =>
+          html`<tr data-student="${s.studentId}"><td>${s.name}</td><td>${s.email ?? ''}</td><td>${reasonText(locale, s.reason)}</td><td>${s.campaigns.join(', ')}</td></tr>`,
+      )}</tbody></table>`
+    : '';
+  return html`<section class="view" data-view="unreachable">
+  <h2>${tx('title')}</h2>
+  <p class="muted">${tx('explain')}</p>
+  <h3>${tx('byReason')}</h3>${byReason}${list}
+</section>`;
+}
+
+function previewsView(locale: Locale): Html {
+  const tx = (k: string) => t(locale, `coordinator.previews.${k}`);
+  return html`<section class="view" data-view="previews">
+  <h2>${tx('title')}</h2>
+  <p class="muted">${tx('explain')}</p>
+  <label class="choose">${tx('choose')} <select id="flow-select"></select></label>
+  <div id="previews" class="previews"></div>
+</section>`;
+}
+
+export function overviewHtml(locale: Locale, o: CoordinatorOverview, labels: ViewLabels): Html {
+  return html`${campaignsView(locale, o, labels)}${responseView(locale, o, labels)}${coverageView(locale, o)}${pdcaView(locale, o)}${unreachableView(locale, o)}${previewsView(locale)}`;
+}
+
+export function noAccessHtml(locale: Locale, reason: 'role' | 'unknown' | 'sign-in' | 'no-teams'): Html {
+  const key = { role: 'text', unknown: 'unknown', 'sign-in': 'signIn', 'no-teams': 'noTeams' }[reason];
+  return html`<section class="no-access" data-no-access="${reason}"><h2>${t(locale, 'coordinator.noAccess.title')}</h2><p>${t(locale, `coordinator.noAccess.${key}`)}</p></section>`;
+}

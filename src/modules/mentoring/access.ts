@@ -1,0 +1,16 @@
+import type { Person } from '../../core/entities.ts';
+import type { Repositories } from '../../core/ports.ts';
+
+// The domain's own check that a student is a mentor's, independent of the store's scoped queries
+// (MentorScope): either layer alone keeps another mentor's student out.
+
+export async function isAssigned(repos: Repositories, mentor: Person, studentId: string): Promise<boolean> {
+  const a = await repos.assignments.get(mentor.schoolId, studentId, mentor.id);
+  return a?.active === true && a.mentorId === mentor.id && a.studentId === studentId && a.schoolId === mentor.schoolId;
+}
+
+/** The mentor's active students, as the domain sees them. */
+export async function assignedStudents(repos: Repositories, mentor: Pick<Person, 'id' | 'schoolId'>): Promise<Set<string>> {
+  const list = await repos.assignments.activeStudentsOf(mentor.schoolId, mentor.id);
+  return new Set(list.filter((a) => a.active && a.mentorId === mentor.id).map((a) => a.studentId));
+}

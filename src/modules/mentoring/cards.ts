@@ -1,0 +1,423 @@
+import { type AdaptiveCard, competencyLine, render } from '../../core/cards/cards.ts';
+import { t, texts } from '../../core/i18n.ts';
+import { calendarText, dateFormat, momentText } from '../../core/time/card-dates.ts';
+import { type Competency, competencies, type Locale } from '../../core/types.ts';
+import type { DigestSchedule } from './schedule.ts';
+import type { DigestView, EntryView, HandoverView, StudentOverview, StudentSection } from './views.ts';
+
+// The mentor's cards: the digest, the at-once card, `mijn studenten`, settings, the plan reminder, the
+// handover, and the note a student receives. A student is always drawn by the same section template, so
+// the actions (discussed, plan a conversation, send a note) look and work the same on every card.
+// Everything a student, mentor or school typed (answers, notes, names, flow titles) goes into TextRuns.
+
+/** Teams refuses cards over 28 KB. */
+export const cardByteLimit = 28 * 1024;
+/** Students are packed onto a card up to this size; the rest leaves room for state drawn later. */
+const pageBudget = 24 * 1024;
+/** The student's own words are shortened on cards that list many students. */
+const wordsMax = 180;
+const stepMax = 120;
+
+export type Notice = { text: string; color: 'Good' | 'Attention' };
+
+/** Where a section's actions were pressed; goes into the action data. */
+export type SectionContext =
+  | { ctx: 'digest'; digestId: string }
+  | { ctx: 'item'; itemId: string }
+  | { ctx: 'student'; card: 'reminder' | 'handover' };
+
+export function cardBytes(card: unknown): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+export function shorten(text: string, max: number): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+const days = new Map<string, string>();
+
+/** "28 nov." for an instant, in the school's time zone. */
+export function dayText(iso: string, locale: Locale, timeZone: string): string {
+  // Many entries share a day: format each (hour, zone, language) once. Zones move in whole hours here.
+  const key = `${iso.slice(0, 13)}|${timeZone}|${locale}`;
+  let text = days.get(key);
+  if (text === undefined) {
+    text = dateFormat(locale, 'day', timeZone).format(new Date(iso));
+    if (days.size > 50_000) days.clear();
+    days.set(key, text);
+  }
+  return text;
+}
+
+const fixed = new Map<string, string>();
+
+/** A text without parameters; drawn for every student on a card, so looked up once. */
+function label(locale: Locale, key: string): string {
+  const k = `${locale}:${key}`;
+  let text = fixed.get(k);
+  if (text === undefined) {
+    text = t(locale, key);
+    fixed.set(k, text);
+  }
+  return text;
+}
+
+const sectionTexts = new Map<Locale, Record<string, unknown>>();
+function sectionT(locale: Locale): Record<string, unknown> {
+  let tx = sectionTexts.get(locale);
+  if (!tx) {
+    tx = { ...texts(locale, 'mentors.student'), ...texts(locale, 'mentors.actions') };
+    sectionTexts.set(locale, tx);
+  }
+  return tx;
+}
+
+function entryData(e: EntryView, locale: Locale, timeZone: string, full: boolean) {
+  const meta = [
+    e.emotion ? label(locale, `core.emotions.${e.emotion}`) : undefined,
+    e.flowTitle,
+    dayText(e.at, locale, timeZone),
+    e.late ? label(locale, 'mentors.student.late') : undefined,
+    e.discussedOn ? t(locale, 'mentors.student.discussed', { date: calendarText(e.discussedOn, locale) }) : undefined,
+  ].filter(Boolean);
+  return {
+    meta: meta.join(' · '),
+    ...(full
+      ? { answers: e.answers ?? [] }
+      : {
+          ...(e.words ? { words: `“${shorten(e.words, wordsMax)}”` } : {}),
+          ...(e.nextStep
+            ? {
+                step: shorten(e.nextStep.text, stepMax),
+                stepStatus: label(locale, `mentors.student.stepStatus.${e.nextStep.status}`),
+              }
+            : {}),
+        }),
+    competencies: competencyLine(locale, e.competencies),
+  };
+}
+
+function followUpText(f: StudentSection['followUp'], locale: Locale, timeZone: string): string {
+  return [
+    f.lastDiscussedOn ? t(locale, 'mentors.student.lastDiscussed', { date: calendarText(f.lastDiscussedOn, locale) }) : undefined,
+    f.remindAt ? t(locale, 'mentors.student.planned', { date: dayText(f.remindAt, locale, timeZone) }) : undefined,
+    f.notesSent ? t(locale, 'mentors.student.notesSent', { count: f.notesSent }) : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** One student, as every mentor card draws them. `full` shows whole answers (the at-once card). */
+export function sectionElement(
+  s: StudentSection,
+  opts: { locale: Locale; timeZone: string; context?: SectionContext; notice?: Notice; full?: boolean; today?: string },
+): Record<string, unknown> {
+  const { locale, timeZone } = opts;
+  const badges = [
+    ...(s.priority === 'talk' ? [{ text: t(locale, 'mentors.student.talk') }] : []),
+    ...s.signals.map((sig) => ({ text: t(locale, `mentors.student.signals.${sig}`) })),
+  ];
+  const newCount = s.entries.length + s.moreEntries;
+  return render('mentor-student', {
+    t: sectionT(locale),
+    name: s.student.name,
+    headline: opts.context?.ctx === 'digest' && newCount > 0 ? t(locale, 'mentors.student.newEntries', { count: newCount }) : '',
+    ...(opts.notice ? { notice: opts.notice } : {}),
+    badges,
+    entries: s.entries.map((e) => entryData(e, locale, timeZone, opts.full === true)),
+    more: s.moreEntries ? t(locale, 'mentors.student.moreEntries', { count: s.moreEntries }) : '',
+    openSteps: s.openSteps.map((o) => ({
+      text: shorten(o.text, stepMax),
+      status: `${t(locale, `mentors.student.stepStatus.${o.status}`)}, ${dayText(o.at, locale, timeZone)}`,
+    })),
+    nonResponses: s.nonResponses.map((n) => ({
+      text: t(locale, 'mentors.student.noResponse', { flow: n.flowTitle, date: dayText(n.sentAt, locale, timeZone) }),
+    })),
+    questions: s.questions.map((q) => ({ label: label(locale, `mentors.student.${q.kind}`), text: label(locale, q.key) })),
+    followUp: followUpText(s.followUp, locale, timeZone),
+    ...(opts.context
+      ? {
+          actions: {
+            data: { ...opts.context, studentId: s.student.id },
+            dateId: `date-${s.student.id}`,
+            noteId: `note-${s.student.id}`,
+            ...(opts.today ? { today: opts.today } : {}),
+          },
+        }
+      : {}),
+  });
+}
+
+function periodText(view: Pick<DigestView, 'from' | 'to' | 'locale' | 'timeZone'>): string {
+  const to = dayText(view.to, view.locale, view.timeZone);
+  return view.from
+    ? t(view.locale, 'mentors.digest.periodSince', { from: dayText(view.from, view.locale, view.timeZone), to })
+    : t(view.locale, 'mentors.digest.periodUntil', { to });
+}
+
+function digestFrame(view: DigestView, sections: Record<string, unknown>[], shown: number, notice?: Notice): AdaptiveCard {
+  const { locale } = view;
+  const more = view.offset + shown < view.total;
+  return render('mentor-digest', {
+    t: texts(locale, 'mentors.digest'),
+    period: periodText(view),
+    summary: view.page === 0 ? t(locale, 'mentors.digest.summary', { students: view.total, entries: view.entryCount }) : '',
+    ...(notice ? { notice } : {}),
+    sections,
+    pageText:
+      view.total > shown
+        ? t(locale, 'mentors.digest.page', { first: view.offset + 1, last: view.offset + shown, total: view.total })
+        : '',
+    more: more ? { digestId: view.digestId, page: view.page + 1 } : undefined,
+  });
+}
+
+/**
+ * One card of a digest. With `fit`, the view's sections are drawn in order until the card is full (the
+ * rest comes with "show more"); without, all of them (a card drawn before, drawn again). Returns the
+ * students on the card.
+ */
+// A digest's sections are drawn once to see how many fit on the first card and again to send it: the
+// same section objects, so the drawing is kept (per section, for the same digest, language and day).
+const drawn = new WeakMap<StudentSection, { key: string; element: Record<string, unknown> }>();
+
+export function digestCard(
+  view: DigestView,
+  opts: { today: string; fit: boolean; notice?: Notice; studentNotice?: { studentId: string; notice: Notice } },
+): { card: AdaptiveCard; shown: string[] } {
+  const key = `${view.digestId}|${view.locale}|${view.timeZone}|${opts.today}`;
+  const draw = (s: StudentSection) => {
+    const notice = opts.studentNotice?.studentId === s.student.id ? opts.studentNotice.notice : undefined;
+    const cached = notice ? undefined : drawn.get(s);
+    if (cached?.key === key) return cached.element;
+    const element = sectionElement(s, {
+      locale: view.locale,
+      timeZone: view.timeZone,
+      context: { ctx: 'digest', digestId: view.digestId },
+      today: opts.today,
+      ...(notice ? { notice } : {}),
+    });
+    if (!notice) drawn.set(s, { key, element });
+    return element;
+  };
+  const elements: Record<string, unknown>[] = [];
+  if (opts.fit) {
+    let size = cardBytes(digestFrame({ ...view, offset: 0, total: 999 }, [], 1, opts.notice));
+    for (const s of view.sections) {
+      const el = draw(s);
+      const bytes = cardBytes(el) + 1;
+      if (elements.length > 0 && size + bytes > pageBudget) break;
+      elements.push(el);
+      size += bytes;
+    }
+  } else {
+    elements.push(...view.sections.map(draw));
+  }
+  const shown = view.sections.slice(0, elements.length).map((s) => s.student.id);
+  return { card: digestFrame(view, elements, shown.length, opts.notice), shown };
+}
+
+/** The at-once card: one reflection, with the reason it came at once and the actions. */
+export function mentorItemCard(input: {
+  locale: Locale;
+  timeZone: string;
+  section: StudentSection;
+  itemId?: string;
+  today: string;
+  notice?: Notice;
+  studentNotice?: Notice;
+}): AdaptiveCard {
+  const { locale, section } = input;
+  return render('mentor-reflection', {
+    title: t(locale, 'core.mentor.title'),
+    reason: section.priority === 'other' ? '' : t(locale, 'mentors.item.reasonTitle'),
+    ...(input.notice ? { notice: input.notice } : {}),
+    sections: [
+      sectionElement(section, {
+        locale,
+        timeZone: input.timeZone,
+        full: true,
+        today: input.today,
+        ...(input.itemId ? { context: { ctx: 'item', itemId: input.itemId } } : {}),
+        ...(input.studentNotice ? { notice: input.studentNotice } : {}),
+      }),
+    ],
+    hint: t(locale, 'core.mentor.hint'),
+  });
+}
+
+function coverageTexts(locale: Locale, coverage: Record<Competency, number>) {
+  const covered = competencies.filter((c) => coverage[c] > 0);
+  const missing = competencies.filter((c) => coverage[c] === 0);
+  return {
+    coverage: t(locale, 'mentors.students.coverage', {
+      list: covered.length ? covered.map((c) => `${t(locale, `core.competencies.${c}`)} ${coverage[c]}`).join(' · ') : '–',
+    }),
+    notYet: missing.length
+      ? t(locale, 'mentors.students.notYet', { list: missing.map((c) => t(locale, `core.competencies.${c}`)).join(', ') })
+      : '',
+  };
+}
+
+/** `mijn studenten`, one page of it. */
+export function studentsCard(input: { locale: Locale; timeZone: string; students: StudentOverview[]; page: number }): {
+  card: AdaptiveCard;
+  pageCount: number;
+} {
+  const { locale, timeZone } = input;
+  const rows = input.students.map((s) => ({
+    name: s.student.name,
+    talk: s.wantsToTalk ? t(locale, 'mentors.students.wantsToTalk') : '',
+    last: s.lastEntry
+      ? `${t(locale, 'mentors.students.lastEntry', { flow: s.lastEntry.flowTitle, date: dayText(s.lastEntry.at, locale, timeZone) })} · ${t(locale, 'mentors.students.entries', { count: s.entryCount })}`
+      : t(locale, 'mentors.students.noEntries'),
+    ...coverageTexts(locale, s.coverage),
+    openSteps: s.openSteps.map((o) => ({
+      text: shorten(o.text, stepMax),
+      status: `${t(locale, `mentors.student.stepStatus.${o.status}`)}, ${dayText(o.at, locale, timeZone)}`,
+    })),
+    followUp: followUpText({ ...s.followUp, notesSent: 0 }, locale, timeZone),
+  }));
+  const frame = (list: typeof rows, page: number, pageCount: number) =>
+    render('mentor-students', {
+      t: texts(locale, 'mentors.students'),
+      count: t(locale, 'mentors.students.count', { count: input.students.length }),
+      none: input.students.length === 0,
+      students: list,
+      pageText: pageCount > 1 ? t(locale, 'mentors.students.page', { page: page + 1, pages: pageCount }) : '',
+      more: page + 1 < pageCount ? { page: page + 1 } : undefined,
+    });
+  const base = cardBytes(frame([], 0, 99));
+  const pages: (typeof rows)[] = [[]];
+  let size = base;
+  for (const row of rows) {
+    const bytes = cardBytes(row) * 2 + 1; // the drawn row is about twice its data
+    if (pages.at(-1)!.length > 0 && size + bytes > pageBudget) {
+      pages.push([]);
+      size = base;
+    }
+    pages.at(-1)!.push(row);
+    size += bytes;
+  }
+  const page = Math.min(Math.max(0, input.page), pages.length - 1);
+  return { card: frame(pages[page]!, page, pages.length), pageCount: pages.length };
+}
+
+export function settingsCard(input: {
+  locale: Locale;
+  schedule: DigestSchedule;
+  reminderDays: number;
+  next: string;
+  timeZone: string;
+  notice?: Notice;
+}): AdaptiveCard {
+  const { locale, schedule } = input;
+  const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  const scheduleText =
+    schedule.frequency === 'daily'
+      ? t(locale, 'mentors.settings.scheduleDaily', { hour: hour(schedule.hour) })
+      : t(locale, 'mentors.settings.scheduleWeekly', {
+          day: t(locale, `mentors.settings.weekdays.${schedule.weekday}`),
+          hour: hour(schedule.hour),
+        });
+  return render('mentor-settings', {
+    t: texts(locale, 'mentors.settings'),
+    ...(input.notice ? { notice: input.notice } : {}),
+    current: t(locale, 'mentors.settings.current', {
+      schedule: scheduleText,
+      next: momentText(input.next, locale, input.timeZone),
+    }),
+    frequency: schedule.frequency,
+    frequencies: [
+      { title: t(locale, 'mentors.settings.weekly'), value: 'weekly' },
+      { title: t(locale, 'mentors.settings.daily'), value: 'daily' },
+    ],
+    weekday: String(schedule.weekday),
+    weekdays: [1, 2, 3, 4, 5].map((d) => ({ title: t(locale, `mentors.settings.weekdays.${d}`), value: String(d) })),
+    hour: String(schedule.hour),
+    hours: Array.from({ length: 12 }, (_, i) => ({ title: hour(i + 8), value: String(i + 8) })),
+    reminderDays: String(input.reminderDays),
+    reminderChoices: [3, 5, 7, 14].map((d) => ({ title: t(locale, 'mentors.settings.days', { count: d }), value: String(d) })),
+  });
+}
+
+/** The note as the student receives it, in the student's language. */
+export function noteCard(input: {
+  locale: Locale;
+  timeZone: string;
+  mentorName: string;
+  text: string;
+  about?: { flowTitle: string; at: string };
+}): AdaptiveCard {
+  const { locale } = input;
+  return render('mentor-note', {
+    t: texts(locale, 'mentors.note'),
+    from: t(locale, 'mentors.note.from', { name: input.mentorName }),
+    about: input.about
+      ? t(locale, 'mentors.note.about', { flow: input.about.flowTitle, date: dayText(input.about.at, locale, input.timeZone) })
+      : '',
+    text: input.text,
+  });
+}
+
+export function reminderCard(input: {
+  locale: Locale;
+  timeZone: string;
+  section: StudentSection;
+  today: string;
+  notice?: Notice;
+}): AdaptiveCard {
+  const { locale, section } = input;
+  return render('mentor-reminder', {
+    t: texts(locale, 'mentors.reminder'),
+    text: t(locale, 'mentors.reminder.text', {
+      name: section.student.name,
+      date: section.followUp.plannedAt ? dayText(section.followUp.plannedAt, locale, input.timeZone) : '',
+    }),
+    sections: [
+      sectionElement(section, {
+        locale,
+        timeZone: input.timeZone,
+        context: { ctx: 'student', card: 'reminder' },
+        today: input.today,
+        ...(input.notice ? { notice: input.notice } : {}),
+      }),
+    ],
+  });
+}
+
+export function handoverCard(input: {
+  locale: Locale;
+  timeZone: string;
+  view: HandoverView;
+  today: string;
+  notice?: Notice;
+}): AdaptiveCard {
+  const { locale, view, timeZone } = input;
+  const name = view.section.student.name;
+  const facts = [
+    view.previousMentors.length ? t(locale, 'mentors.handover.previous', { names: view.previousMentors.join(', ') }) : undefined,
+    view.previousDiscussedOn
+      ? t(locale, 'mentors.handover.previousDiscussed', { date: calendarText(view.previousDiscussedOn, locale) })
+      : undefined,
+    view.firstEntryAt
+      ? t(locale, 'mentors.handover.entries', { count: view.entryCount, date: dayText(view.firstEntryAt, locale, timeZone) })
+      : undefined,
+    coverageTexts(locale, view.coverage).coverage,
+  ].filter((x): x is string => Boolean(x));
+  return render('mentor-handover', {
+    t: texts(locale, 'mentors.handover'),
+    intro: t(locale, 'mentors.handover.intro', { name }),
+    facts: facts.map((text) => ({ text })),
+    sections: [
+      sectionElement(view.section, {
+        locale,
+        timeZone,
+        context: { ctx: 'student', card: 'handover' },
+        today: input.today,
+        ...(input.notice ? { notice: input.notice } : {}),
+      }),
+    ],
+  });
+}

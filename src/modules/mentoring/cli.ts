@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { buildBot } from '../../app.ts';
+import { CliError, resolveSchool } from '../../cli/context.ts';
+import type { CliCommand } from '../../cli/registry.ts';
+import { pairOptions, reasons, studentAndMentor } from './assignment-cli.ts';
+import { mentorsFeature } from './feature.ts';
+import { changeMentor } from './handover.ts';
+import { openMentoringRepositories } from './repositories.ts';
+
+// Mentor-side commands for IT and the walk-through. Output names people by e-mail and gives counts:
+// never a student's answers or a mentor's notes.
+
+export const digestRunCommand: CliCommand = {
+  name: 'digest run',
+  usage: 'digest run [--now] [--mentor <e-mail>] [--school <tenant-id>]',
+  summary:
+    'Send the mentors their digest. Without --now: only the digests that are due (as the bot does every 5 minutes). With --now: every mentor with something new gets it now, whatever their schedule.',
+  options: { now: { type: 'boolean' }, mentor: { type: 'string' }, school: { type: 'string' } },
+  async run(ctx, { values }) {
+    const schoolOption = values['school'] as string | undefined;
+    const mentorEmail = values['mentor'] as string | undefined;
+    const school = schoolOption || mentorEmail ? await resolveSchool(ctx, schoolOption) : undefined;
+    let mentorIds: string[] | undefined;
+    if (mentorEmail) {
+      const mentor = await ctx.repos.people.findByEmail(school!.id, mentorEmail);
+      if (!mentor?.roles.includes('mentor')) throw new CliError(`no mentor with e-mail ${mentorEmail} in this school`);
+      mentorIds = [mentor.id];
+    }
+    // The same sender as the bot (Teams connector, its credentials), on the same store.
+    const bot = await buildBot({ config: ctx.config, log: ctx.log, store: ctx.store, scheduler: false });
+    const mentoring = await mentorsFeature.mentoring(bot.deps);
+    const lease = 'job:mentors.digest';
+    const owner = `cli-${randomUUID()}`;
+    if (!(await bot.deps.leases.acquire(lease, owner, 300_000, bot.deps.clock.now()))) {
+      throw new CliError('a digest run is in progress (in the bot or another command); try again in a few minutes');
+    }
+    let summary: Awaited<ReturnType<typeof mentoring.digests.runDue>>;
+    try {
+      summary = values['now']
+        ? await mentoring.digests.runNow({ ...(school ? { schoolId: school.id } : {}), ...(mentorIds ? { mentorIds } : {}) })
+        : await mentoring.digests.runDue();
+    } finally {
+      await bot.deps.leases.release(lease, owner);
+    }
+    for (const run of summary.mentors) {
+      if (run.outcome === 'nothing') continue;
+      const person = await ctx.repos.people.get(run.schoolId, run.mentorId);
+      const detail = run.outcome === 'sent' ? ` (${run.students} student(s), ${run.entries} entries)` : '';
+      ctx.out(`  ${person?.email ?? run.mentorId}: ${run.outcome}${detail}`);
+    }
+    if (summary.quietSchools)
+      ctx.out(`  ${summary.quietSchools} school(s) skipped: quiet hours there (use --now to send anyway).`);
+    ctx.out(
+      `Digests: ${summary.sent} sent, ${summary.nothing} with nothing new, ${summary.failed} failed${summary.held ? `, ${summary.held} held by another run` : ''}.`,
+    );
+    return summary.failed ? 2 : 0;
+  },
+};
+
+export const changeMentorCommand: CliCommand = {
+  name: 'change-mentor',
+  usage: 'change-mentor --student <e-mail> --mentor <e-mail> [--school <tenant-id>]',
+  summary:
+    "Make someone the student's only mentor: other mentors lose access, and the new mentor gets the student's history with a short handover (sent by the running bot).",
+  options: pairOptions,
+  async run(ctx, { values }) {
+    const { school, pair } = await studentAndMentor(ctx, values);
+    const mentoring = await openMentoringRepositories(ctx.store, ctx.repos);
+    const result = await changeMentor({ ...ctx.install, mentoring }, school.id, pair);
+    if (!result.ok) throw new CliError(reasons[result.reason]);
+    if (!result.changed) {
+      ctx.out(`Unchanged: ${result.mentor.email} was already the only mentor of ${result.student.email}.`);
+      return 0;
+    }
+    ctx.out(`Changed: ${result.mentor.email} is now the mentor of ${result.student.email}.`);
+    if (result.ended.length) ctx.out(`Ended (no access any more): ${result.ended.map((p) => p.email ?? p.id).join(', ')}.`);
+    if (result.handover) ctx.out('The handover summary goes to the new mentor from the running bot within a minute.');
+    return 0;
+  },
+};

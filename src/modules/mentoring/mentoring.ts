@@ -1,0 +1,67 @@
+import type { FlowCatalog } from '../../core/flows/flows.ts';
+import type { Repositories } from '../../core/ports.ts';
+import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { DigestService, type LogPort } from './digest.ts';
+import { FollowUpService } from './mentor-follow-up.ts';
+import { OutboxService } from './outbox.ts';
+import { type MentoringRepositories, type MentorMessenger, type NonResponders, noNonResponders } from './ports.ts';
+import { StudentViews } from './student-views.ts';
+
+/** The mentor side, wired: digests, the mentor's views of students, follow-up actions, and the outbox. */
+export interface Mentoring {
+  repos: MentoringRepositories;
+  digests: DigestService;
+  views: StudentViews;
+  outbox: OutboxService;
+  followUps: FollowUpService;
+}
+
+export interface MentoringDeps {
+  repos: Repositories;
+  mentoring: MentoringRepositories;
+  flows: FlowCatalog;
+  clock: Clock;
+  messenger: MentorMessenger;
+  log: LogPort;
+  /** The school's quiet hours and time zone (../quiet-hours.ts). */
+  sendPolicy: SendPolicies;
+  newId: () => string;
+  nonResponders?: NonResponders;
+  /** See DigestDeps.marginMs. */
+  marginMs?: number;
+}
+
+export function createMentoring(deps: MentoringDeps): Mentoring {
+  const common = { repos: deps.repos, mentoring: deps.mentoring, flows: deps.flows };
+  const views = new StudentViews(common);
+  const digests = new DigestService({
+    ...common,
+    clock: deps.clock,
+    messenger: deps.messenger,
+    nonResponders: deps.nonResponders ?? noNonResponders,
+    log: deps.log,
+    sendPolicy: deps.sendPolicy,
+    ...(deps.marginMs !== undefined ? { marginMs: deps.marginMs } : {}),
+  });
+  const outbox = new OutboxService({
+    ...common,
+    messenger: deps.messenger,
+    views,
+    clock: deps.clock,
+    log: deps.log,
+    sendPolicy: deps.sendPolicy,
+  });
+  const followUps = new FollowUpService({
+    repos: deps.repos,
+    mentoring: deps.mentoring,
+    views,
+    digests,
+    outbox,
+    clock: deps.clock,
+    newId: deps.newId,
+    log: deps.log,
+    sendPolicy: deps.sendPolicy,
+  });
+  return { repos: deps.mentoring, digests, views, outbox, followUps };
+}

@@ -1,0 +1,126 @@
+import type { Person, Reflection } from '../../core/entities.ts';
+import type { Mutate } from '../../core/ports.ts';
+import type { Digest, FeedforwardNote, MentorSettings, OutboxEntry, StudentFollowUp } from './entities.ts';
+import type { DigestView, HandoverView, StudentSection } from './views.ts';
+
+/**
+ * A mentor's view of the store: every read is limited to the mentor's own partition or to students the
+ * mentor is actively assigned to, in the query itself. The domain checks access too; this is the second
+ * wall, so a mistake in one layer does not leak another mentor's student.
+ */
+export interface MentorScope {
+  readonly mentorId: string;
+  readonly schoolId: string;
+  /** The mentor's active students (ids), read once per scope. */
+  studentIds(): Promise<ReadonlySet<string>>;
+  /** The student, when actively assigned to this mentor; otherwise undefined. */
+  student(studentId: string): Promise<Person | undefined>;
+  /** A student's submitted reflections, newest first; empty when the student is not this mentor's. */
+  reflections(studentId: string): Promise<Reflection[]>;
+  /** Several students at once (those of them that are this mentor's). */
+  students(studentIds: readonly string[]): Promise<Map<string, Person>>;
+  /** The submitted reflections of several students, newest first per student (only this mentor's students). */
+  reflectionsOf(studentIds: readonly string[]): Promise<Map<string, Reflection[]>>;
+}
+
+export interface MentorSettingsRepository {
+  get(mentorId: string): Promise<MentorSettings | undefined>;
+  /** Returns the stored settings, creating them with the defaults when missing. */
+  ensure(schoolId: string, mentorId: string, now: string): Promise<MentorSettings>;
+  update(mentorId: string, mutate: Mutate<MentorSettings>): Promise<MentorSettings>;
+}
+
+export interface DigestRepository {
+  /** Creates the digest, or returns the existing one with the same id (idempotent). */
+  ensure(digest: Omit<Digest, 'version'>): Promise<{ digest: Digest; created: boolean }>;
+  get(mentorId: string, id: string): Promise<Digest | undefined>;
+  update(mentorId: string, id: string, mutate: Mutate<Digest>): Promise<Digest>;
+}
+
+export interface FollowUpRepository {
+  get(mentorId: string, studentId: string): Promise<StudentFollowUp | undefined>;
+  listByMentor(mentorId: string): Promise<StudentFollowUp[]>;
+  /** Applies the change to the stored follow-up, or to an empty one when there is none yet. */
+  upsert(
+    key: { schoolId: string; mentorId: string; studentId: string },
+    mutate: Mutate<StudentFollowUp>,
+  ): Promise<StudentFollowUp>;
+}
+
+/** Feedforward notes, stored with the student. The student's overview (`mijn reflecties`) lists them. */
+export interface NoteRepository {
+  create(note: Omit<FeedforwardNote, 'version'>): Promise<FeedforwardNote>;
+  get(studentId: string, id: string): Promise<FeedforwardNote | undefined>;
+  update(studentId: string, id: string, mutate: Mutate<FeedforwardNote>): Promise<FeedforwardNote>;
+  /** Every note to a student, newest first. */
+  listByStudent(studentId: string): Promise<FeedforwardNote[]>;
+  /** The notes about one of the student's reflections, newest first. */
+  listByReflection(studentId: string, reflectionId: string): Promise<FeedforwardNote[]>;
+}
+
+export interface OutboxRepository {
+  ensure(entry: Omit<OutboxEntry, 'version'>): Promise<{ entry: OutboxEntry; created: boolean }>;
+  get(recipientId: string, id: string): Promise<OutboxEntry | undefined>;
+  update(recipientId: string, id: string, mutate: Mutate<OutboxEntry>): Promise<OutboxEntry>;
+  /** A recipient's entries of one kind about one student, newest first. */
+  listAbout(recipientId: string, kind: OutboxEntry['kind'], studentId: string): Promise<OutboxEntry[]>;
+  /** Pending entries whose time has come, oldest first. */
+  listDue(now: string, limit?: number): Promise<OutboxEntry[]>;
+}
+
+export interface MentoringRepositories {
+  settings: MentorSettingsRepository;
+  digests: DigestRepository;
+  followUps: FollowUpRepository;
+  notes: NoteRepository;
+  outbox: OutboxRepository;
+  /** A read scope for one mentor (see MentorScope). */
+  scope(schoolId: string, mentorId: string): MentorScope;
+}
+
+/** A prompt a student got and did not answer. */
+export interface NonResponse {
+  studentId: string;
+  flowId: string;
+  sentAt: string;
+}
+
+/**
+ * Students who did not respond to a prompt in a period. The campaign engine (issue 4) answers this from
+ * its delivery ledger; until it is wired, `noNonResponders` answers nothing.
+ */
+export interface NonResponders {
+  /** Prompts sent to any of `studentIds` after `from` (exclusive, or ever) and up to `to`, still unanswered. */
+  list(input: { schoolId: string; studentIds: readonly string[]; from?: string; to: string }): Promise<NonResponse[]>;
+}
+
+export const noNonResponders: NonResponders = { list: async () => [] };
+
+/** What the mentor side asks the Teams adapter to send. Throws DeliveryError when someone cannot be reached. */
+export interface MentorMessenger {
+  /** How many of the view's sections fit on the first card of a digest (nothing is sent). */
+  fitDigest(view: DigestView): number;
+  /** Sends the first card of a digest; returns the students that fitted on it (the rest come with "show more"). */
+  digest(input: { mentor: Person; view: DigestView }): Promise<{
+    conversationId: string;
+    activityId: string;
+    shown: string[];
+  }>;
+  note(input: {
+    student: Person;
+    mentor: Person;
+    note: FeedforwardNote;
+    about?: { flowTitle: string; at: string };
+    timeZone: string;
+  }): Promise<{ conversationId: string; activityId: string }>;
+  planReminder(input: {
+    mentor: Person;
+    section: StudentSection;
+    timeZone: string;
+  }): Promise<{ conversationId: string; activityId: string }>;
+  handover(input: {
+    mentor: Person;
+    view: HandoverView;
+    timeZone: string;
+  }): Promise<{ conversationId: string; activityId: string }>;
+}

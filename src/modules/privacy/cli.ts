@@ -1,0 +1,196 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import type { CliCommand } from '../../cli/registry.ts';
+import type { Person } from '../../core/entities.ts';
+import { loadLibrary } from '../../core/flows/load-flows.ts';
+import { openPrivacyService } from './open-privacy-service.ts';
+import { personalDataFile, personalDataFormats } from './personal-data-export.ts';
+import { isStudentOnly, type PrivacyService } from './privacy-service.ts';
+import { maxRetentionMonths } from './retention.ts';
+
+// AVG/GDPR requests that reach the school by e-mail or letter, handled by IT or the LOB administrator:
+// export everything about a student to files, erase it, the school's retention term, and the day a
+// student left. Output names people by e-mail and counts records; it never prints answers.
+
+function service(ctx: CliContext): Promise<PrivacyService> {
+  return openPrivacyService(ctx.store, {
+    repos: ctx.repos,
+    clock: ctx.install.clock,
+    newId: ctx.install.newId,
+    log: ctx.log,
+    defaultTimeZone: ctx.config.DEFAULT_TIME_ZONE,
+  });
+}
+
+async function student(ctx: CliContext, values: Record<string, unknown>): Promise<{ schoolId: string; person: Person }> {
+  const email = values['email'];
+  if (typeof email !== 'string' || !email.includes('@')) throw new CliError('pass --email <the student’s school e-mail>');
+  const school = await resolveSchool(ctx, values['school'] as string | undefined);
+  const person = await ctx.repos.people.findByEmail(school.id, email);
+  if (!person) throw new CliError(`no person with e-mail ${email} in school ${school.id}`);
+  if (!isStudentOnly(person)) {
+    throw new CliError(
+      `${email} has staff roles (${person.roles.join(', ')}); staff data is not exported or erased this way (see docs/privacy.md)`,
+    );
+  }
+  return { schoolId: school.id, person };
+}
+
+function total(counts: Record<string, { anonymised: number; deleted: number }>): string {
+  return Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, c]) => `${name}: ${c.anonymised} anonymised, ${c.deleted} deleted`)
+    .join('; ');
+}
+
+export const privacyExportCommand: CliCommand = {
+  name: 'privacy export',
+  usage: 'privacy export --email <e-mail> [--out <folder>] [--school <tenant-id>]',
+  summary: 'Write everything stored about a student (AVG access request) to two files: JSON and a readable Markdown overview.',
+  options: { email: { type: 'string' }, out: { type: 'string' }, school: { type: 'string' } },
+  async run(ctx, { values }) {
+    const { schoolId, person } = await student(ctx, values);
+    const data = await (await service(ctx)).export(schoolId, person.id);
+    if (!data) throw new CliError(`nothing stored about ${person.email}`);
+    const folder = path.resolve(typeof values['out'] === 'string' ? values['out'] : '.');
+    fs.mkdirSync(folder, { recursive: true });
+    const flows = loadLibrary({ schoolDir: ctx.config.SCHOOL_FLOWS_DIR });
+    const now = ctx.install.clock.now();
+    const timeZone = data.school?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE;
+    for (const format of personalDataFormats) {
+      const file = personalDataFile(data, format, { flows, now, timeZone })!;
+      const who = (person.email ?? person.id).split('@')[0]!.replace(/[^A-Za-z0-9._-]/g, '_');
+      const target = path.join(folder, file.filename.replace('lob-gegevens', `lob-gegevens-${who}`));
+      // Only the owner of the process may read it: the file holds a student's answers.
+      fs.writeFileSync(target, file.body, { mode: 0o600 });
+      ctx.out(`Wrote ${target}`);
+    }
+    ctx.out(
+      `${person.email}: ${data.reflections.length} reflection(s), ${data.notes.length} note(s), ${data.deliveries.length} campaign prompt(s), ${data.memberships.length} group membership(s), ${data.assignments.length} mentor assignment(s).`,
+    );
+    return 0;
+  },
+};
+
+export const privacyEraseCommand: CliCommand = {
+  name: 'privacy erase',
+  usage: 'privacy erase --email <e-mail> --confirm [--school <tenant-id>]',
+  summary:
+    'Erase a student’s answers and personal data (AVG erasure request); figures stay right through anonymous counts. Without --confirm it only says what would be erased.',
+  options: { email: { type: 'string' }, confirm: { type: 'boolean' }, school: { type: 'string' } },
+  async run(ctx, { values }) {
+    const { schoolId, person } = await student(ctx, values);
+    const privacy = await service(ctx);
+    if (!values['confirm']) {
+      const data = await privacy.export(schoolId, person.id);
+      ctx.out(
+        `Would erase ${person.email}: ${data?.reflections.length ?? 0} reflection(s), ${data?.notes.length ?? 0} note(s), the person record, the chat reference; ${data?.deliveries.length ?? 0} campaign prompt(s), ${data?.memberships.length ?? 0} group membership(s) and ${data?.assignments.length ?? 0} mentor assignment(s) are kept anonymously.`,
+      );
+      ctx.err('Nothing was erased: add --confirm to erase. This cannot be undone; export first if the student wants a copy.');
+      return 1;
+    }
+    const outcome = await privacy.erase(schoolId, person.id, 'operator');
+    if (outcome.kind !== 'erased') throw new CliError(`could not erase ${person.email}: ${outcome.kind}`);
+    ctx.out(`Erased ${person.email} (erasure ${outcome.erasureId}). ${total(outcome.counts)}.`);
+    return 0;
+  },
+};
+
+function parseMonths(value: string | undefined): number | null {
+  if (value === 'off') return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > maxRetentionMonths)
+    throw new CliError(`the retention term is a whole number of months from 1 to ${maxRetentionMonths}, or "off"`);
+  return n;
+}
+
+export const privacyRetentionCommand: CliCommand = {
+  name: 'privacy retention',
+  usage: 'privacy retention show | set <months|off> | run [--dry-run] [--school <tenant-id>]',
+  summary:
+    "The school's retention term: a student's data is erased this many months after they left (show, set), and erasing what is due now (run).",
+  options: { school: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  async run(ctx, { values, positionals }) {
+    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const privacy = await service(ctx);
+    const [action = 'show', arg] = positionals;
+    if (action === 'set') {
+      const months = parseMonths(arg);
+      await privacy.setRetention(school.id, months);
+      ctx.out(
+        months === null
+          ? `School ${school.id}: no retention term; data is kept until erased on request.`
+          : `School ${school.id}: a student's data is erased ${months} months after they left.`,
+      );
+      return 0;
+    }
+    if (action === 'run') {
+      const now = ctx.install.clock.now();
+      const due = await privacy.dueForErasure(school.id, now);
+      if (values['dry-run']) {
+        for (const d of due) ctx.out(`due since ${d.dueAt.slice(0, 10)}: ${d.person.email ?? d.person.id}`);
+        ctx.out(`${due.length} student(s) due for erasure; nothing erased (dry run).`);
+        return 0;
+      }
+      let erased = 0;
+      for (const d of due) if ((await privacy.erase(school.id, d.person.id, 'retention')).kind === 'erased') erased++;
+      ctx.out(`${erased} student(s) erased by the retention term.`);
+      return 0;
+    }
+    if (action !== 'show') throw new CliError(`unknown action ${action}; use show, set or run`);
+    const settings = await privacy.retention(school.id);
+    ctx.out(
+      settings.monthsAfterLeaving === null
+        ? `School ${school.id}: no retention term.`
+        : `School ${school.id}: data is erased ${settings.monthsAfterLeaving} months after a student left${settings.updatedAt ? '' : ' (the default)'}.`,
+    );
+    return 0;
+  },
+};
+
+export const privacyLeftCommand: CliCommand = {
+  name: 'privacy left',
+  usage: 'privacy left --email <e-mail> [--on <YYYY-MM-DD>] [--clear] [--school <tenant-id>]',
+  summary: 'Record the day a student left the school (retention counts from it), or --clear it.',
+  options: { email: { type: 'string' }, on: { type: 'string' }, clear: { type: 'boolean' }, school: { type: 'string' } },
+  async run(ctx, { values }) {
+    const { schoolId, person } = await student(ctx, values);
+    const now = ctx.install.clock.now().toISOString();
+    let leftAt: string | undefined;
+    if (!values['clear']) {
+      const on = typeof values['on'] === 'string' ? values['on'] : now.slice(0, 10);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(on) || Number.isNaN(Date.parse(`${on}T00:00:00Z`)))
+        throw new CliError(`--on must be a date like 2026-07-01, not ${on}`);
+      leftAt = new Date(`${on}T00:00:00Z`).toISOString();
+    }
+    await ctx.repos.people.update(schoolId, person.id, (p) => {
+      const { leftAt: _old, ...rest } = p;
+      return { ...rest, ...(leftAt ? { leftAt } : {}), updatedAt: now };
+    });
+    ctx.out(leftAt ? `${person.email} left on ${leftAt.slice(0, 10)}.` : `${person.email} no longer marked as left.`);
+    return 0;
+  },
+};
+
+export const privacyErasuresCommand: CliCommand = {
+  name: 'privacy erasures',
+  usage: 'privacy erasures [--school <tenant-id>]',
+  summary: 'The record of erasures: when, why and how many records; never whom.',
+  options: { school: { type: 'string' } },
+  async run(ctx, { values }) {
+    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const list = await (await service(ctx)).erasures(school.id);
+    for (const e of list) ctx.out(`${e.startedAt} ${e.reason} ${e.state}${e.counts ? ` ${total(e.counts)}` : ''}`);
+    ctx.out(`${list.length} erasure(s).`);
+    return 0;
+  },
+};
+
+export const privacyCommands: CliCommand[] = [
+  privacyExportCommand,
+  privacyEraseCommand,
+  privacyRetentionCommand,
+  privacyLeftCommand,
+  privacyErasuresCommand,
+];

@@ -1,0 +1,81 @@
+import { t } from '../../core/i18n.ts';
+import type { Locale } from '../../core/types.ts';
+import type { DossierAnswer, DossierEntry } from './dossier.ts';
+
+// The dossier as a Markdown file. Everything a student or school typed is escaped so that a Markdown
+// viewer shows it as typed: no links, images, emphasis, headings, lists, tables or HTML can come from an
+// answer. The escapes are the few CommonMark and GitHub-flavoured constructs that can start inside text,
+// so the file stays readable as plain text too.
+
+const inline = /[\\`*_[\]<>|~@]/g;
+
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => {
+      let out = line.replace(inline, (c) => `\\${c}`);
+      // Bare links (https://…, www.…) become links in GitHub-flavoured Markdown.
+      out = out.replace(/:\/\//g, '\\:\\/\\/').replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`);
+      // Block markers at the start of a line: heading, quote, list, thematic break, setext underline.
+      out = out.replace(/^(\s*)([#>+=-])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
+      return out;
+    })
+    .join('  \n');
+}
+
+function answerLines(answers: DossierAnswer[], locale: Locale): string[] {
+  return answers.map((a) => {
+    const chosen = a.chosen?.length
+      ? ` (${t(locale, 'student.dossier.chosen')}: ${a.chosen.map(escapeMarkdown).join(', ')})`
+      : '';
+    return `- ${escapeMarkdown(a.question)}  \n  ${a.answer ? escapeMarkdown(a.answer).replace(/ {2}\n/g, '  \n  ') : ''}${chosen}`;
+  });
+}
+
+/** The dossier entries as Markdown lines, each under a heading of the given level (## in the dossier). */
+export function dossierEntryLines(
+  entries: DossierEntry[],
+  locale: Locale,
+  formatDate: (iso: string) => string,
+  heading = '##',
+): string[] {
+  const d = (key: string, params?: Record<string, string>) => t(locale, `student.dossier.${key}`, params);
+  const lines: string[] = [];
+  for (const e of entries) {
+    lines.push(`${heading} ${formatDate(e.date)} · ${escapeMarkdown(e.title)}`, '');
+    lines.push(`**${d('goal')}:** ${escapeMarkdown(e.goal.text)}`, '');
+    lines.push(`**${d('did')}**`, '');
+    if (e.emotion) lines.push(`- ${d('feeling')}: ${t(locale, `core.emotions.${e.emotion}`)}`);
+    lines.push(...answerLines(e.did, locale), '');
+    if (e.discovered.length) lines.push(`**${d('discovered')}**`, '', ...answerLines(e.discovered, locale), '');
+    if (e.next.length) lines.push(`**${d('next')}**`, '', ...answerLines(e.next, locale), '');
+    if (e.followUp) lines.push(`**${d('followUp')}** ${d(`outcomes.${e.followUp}`)}`, '');
+    if (e.competencies.length) {
+      lines.push(`_${d('competencies')}: ${e.competencies.map((c) => t(locale, `core.competencies.${c}`)).join(', ')}_`, '');
+    }
+  }
+  return lines;
+}
+
+export function dossierMarkdown(input: {
+  name: string;
+  entries: DossierEntry[];
+  locale: Locale;
+  madeOn: string;
+  formatDate: (iso: string) => string;
+}): string {
+  const { locale } = input;
+  const d = (key: string, params?: Record<string, string>) => t(locale, `student.dossier.${key}`, params);
+  const lines = [
+    `# ${d('title')}`,
+    '',
+    `${d('of', { name: escapeMarkdown(input.name) })}. ${d('made', { date: input.madeOn })}`,
+    '',
+    d('intro'),
+    '',
+  ];
+  if (input.entries.length === 0) lines.push(d('empty'), '');
+  lines.push(...dossierEntryLines(input.entries, locale, input.formatDate));
+  return `${lines.join('\n').trimEnd()}\n`;
+}

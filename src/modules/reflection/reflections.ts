@@ -1,0 +1,158 @@
+import { decide } from '../../core/authorization.ts';
+import type { Person, Reflection } from '../../core/entities.ts';
+import { type AnswerError, checkAnswers, checkText, type Flow, type FlowCatalog } from '../../core/flows/flows.ts';
+import type { Repositories } from '../../core/ports.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Router } from '../mentoring/routing.ts';
+
+export interface ReflectionDeps {
+  repos: Repositories;
+  flows: FlowCatalog;
+  clock: Clock;
+  router: Router;
+  newId: () => string;
+}
+
+/** A reflection as its owner asks for it; the id in a card is never trusted on its own. */
+export type Lookup =
+  | { kind: 'found'; reflection: Reflection; flow: Flow }
+  | { kind: 'not-found' }
+  | { kind: 'not-yours'; ownerId: string };
+
+export type PreparationResult =
+  | { kind: 'saved'; reflection: Reflection; flow: Flow }
+  | { kind: 'invalid'; reflection: Reflection; flow: Flow; errors: AnswerError[]; values: Record<string, unknown> }
+  | { kind: 'already-submitted'; reflection: Reflection; flow: Flow }
+  | { kind: 'no-preparation'; reflection: Reflection; flow: Flow }
+  | { kind: 'not-found' }
+  | { kind: 'not-yours'; ownerId: string };
+
+/** The card field of the preparation answer. */
+export const preparationField = 'preparation';
+
+export type SubmitResult =
+  | { kind: 'submitted'; reflection: Reflection; flow: Flow; mentorCount: number }
+  | { kind: 'already-submitted'; reflection: Reflection; flow: Flow }
+  | { kind: 'invalid'; reflection: Reflection; flow: Flow; errors: AnswerError[]; values: Record<string, unknown> }
+  | { kind: 'not-found' }
+  | { kind: 'not-yours'; ownerId: string };
+
+/** Called after a reflection is stored as submitted, before it is routed (e.g. the delivery ledger marks it answered). */
+export type SubmittedListener = (reflection: Reflection) => Promise<Reflection | undefined>;
+
+export class ReflectionService {
+  private readonly deps: ReflectionDeps;
+  private readonly listeners: SubmittedListener[] = [];
+  constructor(deps: ReflectionDeps) {
+    this.deps = deps;
+  }
+
+  /** Registers a listener for submitted reflections; it may return an updated reflection. */
+  onSubmitted(listener: SubmittedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Opens a reflection for a student; the card that shows it carries the reflection's id. */
+  async start(
+    student: Person,
+    flowId?: string,
+    options: { id?: string; source?: Reflection['source'] } = {},
+  ): Promise<{ reflection: Reflection; flow: Flow }> {
+    const flow = (flowId && this.deps.flows.get(flowId)) || this.deps.flows.defaultFlow();
+    const reflection = await this.deps.repos.reflections.create({
+      id: options.id ?? this.deps.newId(),
+      schoolId: student.schoolId,
+      studentId: student.id,
+      flowId: flow.id,
+      activityType: flow.activityType,
+      source: options.source ?? { kind: 'student' },
+      locale: student.locale,
+      status: 'open',
+      createdAt: this.deps.clock.now().toISOString(),
+      answers: {},
+      competencies: [],
+      routing: 'none',
+    });
+    return { reflection, flow };
+  }
+
+  /** The acting person's own reflection, or why not. */
+  async find(actor: Person, reflectionId: string): Promise<Lookup> {
+    const { repos, flows } = this.deps;
+    // The id comes from card data: never trusted. The policy decides whether this person may answer it.
+    const reflection =
+      (await repos.reflections.get(actor.id, reflectionId)) ?? (await repos.reflections.findAnywhere(reflectionId));
+    if (!reflection) return { kind: 'not-found' };
+    if (!decide(actor, 'reflection.submit', { kind: 'reflection', reflection }).allowed) {
+      return { kind: 'not-yours', ownerId: reflection.studentId };
+    }
+    return { kind: 'found', reflection, flow: flows.get(reflection.flowId) ?? flows.defaultFlow() };
+  }
+
+  /**
+   * Stores the answer to a flow's preparation prompt (before the activity). It may be changed until the
+   * reflection is submitted; the reflection card shows it back afterwards.
+   */
+  async savePreparation(actor: Person, reflectionId: string, values: Record<string, unknown>): Promise<PreparationResult> {
+    const found = await this.find(actor, reflectionId);
+    if (found.kind !== 'found') return found;
+    const { reflection, flow } = found;
+    if (!flow.preparation) return { kind: 'no-preparation', reflection, flow };
+    if (reflection.status === 'submitted') return { kind: 'already-submitted', reflection, flow };
+    const unexpected = Object.keys(values).filter((k) => k !== preparationField);
+    const text = checkText(values[preparationField], { required: true, maxLength: flow.preparation.maxLength });
+    const errors: AnswerError[] = [
+      ...unexpected.map((field) => ({ field, code: 'unexpected-field' as const })),
+      ...(text.ok ? [] : [{ field: preparationField, code: text.code }]),
+    ];
+    if (errors.length || !text.ok) return { kind: 'invalid', reflection, flow, errors, values };
+    const answeredAt = this.deps.clock.now().toISOString();
+    const stored = await this.deps.repos.reflections.update(actor.id, reflectionId, (r) =>
+      r.status === 'submitted' ? undefined : { ...r, preparation: { answer: text.text, answeredAt } },
+    );
+    if (stored.status === 'submitted') return { kind: 'already-submitted', reflection: stored, flow };
+    return { kind: 'saved', reflection: stored, flow };
+  }
+
+  async attachCard(reflection: Reflection, card: { conversationId: string; activityId: string }): Promise<void> {
+    await this.deps.repos.reflections.update(reflection.studentId, reflection.id, (r) => ({ ...r, card }));
+  }
+
+  /**
+   * Stores a student's answers and hands them to the router. The acting person must own the reflection:
+   * the id in the card is never trusted on its own.
+   */
+  async submit(actor: Person, reflectionId: string, values: Record<string, unknown>): Promise<SubmitResult> {
+    const { repos, clock, router } = this.deps;
+    const found = await this.find(actor, reflectionId);
+    if (found.kind !== 'found') return found;
+    const { reflection, flow } = found;
+    if (reflection.status === 'submitted') return { kind: 'already-submitted', reflection, flow };
+    const check = checkAnswers(flow, values);
+    if (!check.ok) return { kind: 'invalid', reflection, flow, errors: check.errors, values };
+
+    let wonTheRace = false;
+    const stored = await repos.reflections.update(actor.id, reflectionId, (r) => {
+      wonTheRace = false; // update() re-runs this after a lost race: only the last run counts
+      if (r.status === 'submitted') return undefined; // a double tap: the first submit wins
+      wonTheRace = true;
+      return {
+        ...r,
+        status: 'submitted',
+        submittedAt: clock.now().toISOString(),
+        answers: check.answers,
+        choices: check.choices,
+        ...(check.emotion ? { emotion: check.emotion } : {}),
+        competencies: check.competencies,
+        wantsToTalk: check.wantsToTalk,
+        signals: check.signals,
+        routing: 'pending',
+      };
+    });
+    if (!wonTheRace) return { kind: 'already-submitted', reflection: stored, flow };
+    let current = stored;
+    for (const listener of this.listeners) current = (await listener(current)) ?? current;
+    const { mentorCount, reflection: routed } = await router.routeReflection(current);
+    return { kind: 'submitted', reflection: routed, flow, mentorCount };
+  }
+}

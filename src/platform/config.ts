@@ -1,0 +1,187 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { RoleGroups } from '../core/roles.ts';
+
+// Every setting the process reads. env.sample documents the same list; test/platform/config.test.ts keeps them in step.
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = z.url({ protocol: /^https?$/ });
+
+/** A comma-separated list of Entra group object ids (GUIDs). */
+const groupIds = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((g) => g.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+            'expected Entra group ids (GUIDs), comma-separated',
+          ),
+      )
+      .max(100),
+  );
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('data'),
+  COSMOS_ENDPOINT: url.optional(),
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9-_]{1,255}$/)
+    .default('lob-reflectie'),
+  COSMOS_ALLOW_SELF_SIGNED: bool.default(false),
+  CLIENT_ID: z.string().min(1).optional(),
+  CLIENT_SECRET: z.string().min(1).optional(),
+  TENANT_ID: z.string().min(1).optional(),
+  MANAGED_IDENTITY_CLIENT_ID: z.string().min(1).optional(),
+  DEV_ALLOW_UNAUTHENTICATED: bool.default(false),
+  SERVICE_URL: url.default('https://smba.trafficmanager.net/teams'),
+  BOT_OPENID_METADATA_URL: url.optional(),
+  BOT_TOKEN_ISSUER: z.string().min(1).optional(),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(102_400),
+  ROUTER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
+  DEFAULT_TIME_ZONE: z.string().min(1).default('Europe/Amsterdam'),
+  ROLE_GROUPS_STUDENT: groupIds.optional(),
+  ROLE_GROUPS_MENTOR: groupIds.optional(),
+  ROLE_GROUPS_COORDINATOR: groupIds.optional(),
+  ROLE_GROUPS_TEAM_LEADER: groupIds.optional(),
+  ROLE_GROUPS_ADMIN: groupIds.optional(),
+  ROLE_GROUP_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  GRAPH_BASE_URL: url.default('https://graph.microsoft.com'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
+  SCHOOL_FLOWS_DIR: z.string().min(1).optional(),
+  FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  PUBLIC_URL: url.optional(),
+  TEAMS_TENANT_RPS: z.coerce.number().min(1).max(1000).default(50),
+  TEAMS_CONVERSATION_RPS: z.coerce.number().min(1).max(50).default(7),
+  CAMPAIGN_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  CAMPAIGN_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
+  CAMPAIGN_RUN_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  TAB_SSO_CLIENT_ID: z
+    .string()
+    .regex(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+      "expected the app registration's client id (a GUID)",
+    )
+    .optional(),
+  TAB_SSO_APP_ID_URI: z
+    .string()
+    .regex(/^api:\/\/[^\s]+$/, 'expected api://<host>/<client id>')
+    .optional(),
+  TAB_OPENID_METADATA_URL: url.optional(),
+  DEV_PAGE_LOGIN: bool.default(false),
+  COORDINATOR_PAGE_FRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  /** Absolute path of the embedded store file. */
+  sqlitePath: string;
+  /** True when the bot may receive and send without Bot Framework credentials. */
+  devMode: boolean;
+  /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
+  roleGroups: RoleGroups;
+  /** Where people reach the bot's own pages (download links): PUBLIC_URL, else the App Service host name. */
+  publicUrl: string | undefined;
+  /** Teams tab single sign-on for the coordinator page (docs/coordinator-page.md); undefined: not configured. */
+  tabSso: { clientId: string; appIdUri: string } | undefined;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses settings from an environment; throws one ConfigError whose message names the first bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    // An empty line in a .env file means "not set", as it does for most tools.
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '?');
+    const got = relevant[key];
+    throw new ConfigError(
+      `Configuration error: ${key} ${describe(issue?.message)}${got === undefined ? '' : ` (got "${redactIfSecret(key, got)}")`}. See env.sample.`,
+    );
+  }
+  const c = parsed.data;
+  const hasCredentials = Boolean(c.CLIENT_ID && (c.CLIENT_SECRET || c.MANAGED_IDENTITY_CLIENT_ID));
+  if (c.CLIENT_ID && !hasCredentials) {
+    throw new ConfigError(
+      'Configuration error: CLIENT_ID is set but neither CLIENT_SECRET nor MANAGED_IDENTITY_CLIENT_ID is. See env.sample.',
+    );
+  }
+  if (!hasCredentials && !c.DEV_ALLOW_UNAUTHENTICATED) {
+    throw new ConfigError(
+      'Configuration error: CLIENT_ID is not set. Set the Bot Framework credentials, or DEV_ALLOW_UNAUTHENTICATED=true for local development only. See env.sample.',
+    );
+  }
+  if (c.DEV_ALLOW_UNAUTHENTICATED && env.WEBSITE_SITE_NAME) {
+    // App Service sets WEBSITE_SITE_NAME: a deployed bot must never accept unauthenticated requests.
+    throw new ConfigError('Configuration error: DEV_ALLOW_UNAUTHENTICATED must not be set on Azure App Service.');
+  }
+  if (c.DEV_PAGE_LOGIN && env.WEBSITE_SITE_NAME) {
+    throw new ConfigError('Configuration error: DEV_PAGE_LOGIN must not be set on Azure App Service.');
+  }
+  const publicUrl = (c.PUBLIC_URL ?? (env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}` : undefined))?.replace(/\/+$/, '');
+  if (c.TAB_SSO_CLIENT_ID && !c.TAB_SSO_APP_ID_URI && !publicUrl) {
+    throw new ConfigError(
+      'Configuration error: TAB_SSO_CLIENT_ID is set but neither TAB_SSO_APP_ID_URI nor PUBLIC_URL is (the Application ID URI is api://<host>/<client id>). See env.sample.',
+    );
+  }
+  if (c.COSMOS_KEY && !c.COSMOS_ENDPOINT) {
+    throw new ConfigError('Configuration error: COSMOS_KEY is set but COSMOS_ENDPOINT is not. See env.sample.');
+  }
+  if (Boolean(c.BOT_OPENID_METADATA_URL) !== Boolean(c.BOT_TOKEN_ISSUER)) {
+    throw new ConfigError(
+      'Configuration error: BOT_OPENID_METADATA_URL and BOT_TOKEN_ISSUER must be set together. See env.sample.',
+    );
+  }
+  return {
+    ...c,
+    sqlitePath: path.resolve(c.DATA_DIR, 'lob-reflectie.db'),
+    publicUrl,
+    tabSso: c.TAB_SSO_CLIENT_ID
+      ? {
+          clientId: c.TAB_SSO_CLIENT_ID,
+          appIdUri: c.TAB_SSO_APP_ID_URI ?? `api://${new URL(publicUrl!).host}/${c.TAB_SSO_CLIENT_ID}`,
+        }
+      : undefined,
+    devMode: c.DEV_ALLOW_UNAUTHENTICATED,
+    roleGroups: Object.fromEntries(
+      (
+        [
+          ['student', c.ROLE_GROUPS_STUDENT],
+          ['mentor', c.ROLE_GROUPS_MENTOR],
+          ['coordinator', c.ROLE_GROUPS_COORDINATOR],
+          ['team-leader', c.ROLE_GROUPS_TEAM_LEADER],
+          ['admin', c.ROLE_GROUPS_ADMIN],
+        ] as const
+      ).filter(([, ids]) => ids && ids.length > 0),
+    ),
+  };
+}
+
+function describe(message: string | undefined): string {
+  if (!message) return 'is invalid';
+  return `is invalid: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+}
+
+function redactIfSecret(key: string, value: string): string {
+  return /SECRET|KEY/.test(key) ? '***' : value.slice(0, 80);
+}

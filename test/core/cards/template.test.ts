@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, expand } from '../../../src/core/cards/template.ts';
+
+describe('card templating', () => {
+  it('binds whole values with their type, and interpolates inside strings', () => {
+    expect(expand({ a: '${n}', b: 'x ${n} y', c: '${flag}', d: '${missing}', e: 'keep' }, { n: 3, flag: true })).toEqual({
+      a: 3,
+      b: 'x 3 y',
+      c: true,
+      e: 'keep',
+    });
+  });
+
+  it('repeats $data elements with the item as scope, $root and $index available', () => {
+    const tpl = { items: [{ $data: '${rows}', text: '${$index}: ${name} of ${$root.title}' }, { text: 'tail' }] };
+    expect(expand(tpl, { title: 'T', rows: [{ name: 'a' }, { name: 'b' }] })).toEqual({
+      items: [{ text: '0: a of T' }, { text: '1: b of T' }, { text: 'tail' }],
+    });
+    expect(expand(tpl, { title: 'T' })).toEqual({ items: [{ text: 'tail' }] });
+  });
+
+  it('drops elements whose $when is falsy (empty arrays count as false)', () => {
+    const tpl = {
+      body: [
+        { $when: '${show}', t: 1 },
+        { $when: '${list}', t: 2 },
+        { $when: "${kind == 'x' && !hidden}", t: 3 },
+      ],
+    };
+    expect(expand(tpl, { show: false, list: [], kind: 'x', hidden: false })).toEqual({ body: [{ t: 3 }] });
+    expect(expand(tpl, { show: 1, list: [1], kind: 'y' })).toEqual({ body: [{ t: 1 }, { t: 2 }] });
+  });
+
+  it('evaluates the expression subset', () => {
+    const scope = { data: { a: 'x', b: '', n: 2, o: { p: { q: 'deep' } } }, root: {} };
+    expect(evaluate("a == 'x'", scope)).toBe(true);
+    expect(evaluate("a != 'x' || n == 2", scope)).toBe(true);
+    expect(evaluate('!(b) && o.p.q', scope)).toBe('deep');
+    expect(evaluate('o.missing.deeper', scope)).toBeUndefined();
+    expect(evaluate('constructor', scope)).toBeUndefined(); // only own properties
+    expect(() => evaluate('a ==', scope)).toThrow(/incomplete/);
+    expect(() => evaluate('a + 1', scope)).toThrow(/unexpected/);
+  });
+
+  it('never lets bound text change the card structure', () => {
+    const evil = '"}, {"type": "Action.OpenUrl", "url": "https://evil.example"}, {"x": "${t}';
+    const out = expand({ body: [{ type: 'TextBlock', text: '${name}' }] }, { name: evil, t: 'leak' });
+    expect(out).toEqual({ body: [{ type: 'TextBlock', text: evil }] });
+  });
+});

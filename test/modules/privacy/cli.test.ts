@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/main.ts';
+import { openRepositories } from '../../../src/core/repositories.ts';
+import { ManualClock } from '../../../src/platform/clock.ts';
+import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
+import { docsMentioning } from '../../helpers/store-scan.ts';
+
+// AVG requests that reach the school by e-mail, handled from the command line: export to files, erase
+// with --confirm (a dry run without it), the record of erasures, the retention term and a leaving date.
+
+let dir: string;
+let out: string[];
+let err: string[];
+const clock = new ManualClock('2026-03-12T10:00:00Z');
+
+async function cli(...args: string[]): Promise<number> {
+  return runCli(
+    args,
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+    { DEV_ALLOW_UNAUTHENTICATED: 'true', DATA_DIR: dir },
+    { clock },
+  );
+}
+
+async function withStore<T>(run: (store: SqliteStore) => Promise<T>): Promise<T> {
+  const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-cli-privacy-'));
+  out = [];
+  err = [];
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm run cli -- privacy', () => {
+  it('exports a student to files, erases them only with --confirm, and keeps a record without their name', async () => {
+    expect(await cli('assign-mentor', '--student', 'sanne@school.nl', '--mentor', 'jansen@school.nl', '--school', 't-1')).toBe(0);
+    const sanneId = await withStore(async (store) => {
+      const repos = await openRepositories(store);
+      const [school] = await repos.schools.list();
+      const sanne = (await repos.people.findByEmail(school!.id, 'sanne@school.nl'))!;
+      await repos.reflections.create({
+        id: 'r1',
+        schoolId: school!.id,
+        studentId: sanne.id,
+        flowId: 'free',
+        locale: 'nl',
+        status: 'submitted',
+        createdAt: clock.now().toISOString(),
+        submittedAt: clock.now().toISOString(),
+        answers: { happened: 'Geheim antwoord 3bqz' },
+        competencies: ['motives'],
+        routing: 'none',
+      });
+      return sanne.id;
+    });
+
+    const folder = path.join(dir, 'export');
+    expect(await cli('privacy', 'export', '--email', 'sanne@school.nl', '--out', folder)).toBe(0);
+    const files = fs.readdirSync(folder).sort();
+    expect(files).toEqual(['lob-gegevens-sanne-2026-03-12.json', 'lob-gegevens-sanne-2026-03-12.md']);
+    const json = JSON.parse(fs.readFileSync(path.join(folder, files[0]!), 'utf8')) as { person: { email: string } };
+    expect(json.person.email).toBe('sanne@school.nl');
+    expect(fs.readFileSync(path.join(folder, files[1]!), 'utf8')).toContain('Geheim antwoord 3bqz');
+    expect(fs.statSync(path.join(folder, files[0]!)).mode & 0o077).toBe(0);
+    expect(out.join('\n')).not.toContain('3bqz');
+
+    // Without --confirm: what would happen, and nothing happens.
+    expect(await cli('privacy', 'erase', '--email', 'sanne@school.nl')).toBe(1);
+    expect(err.join('\n')).toContain('add --confirm');
+    expect(await withStore((s) => docsMentioning(s, ['3bqz']))).toHaveLength(1);
+
+    expect(await cli('privacy', 'erase', '--email', 'sanne@school.nl', '--confirm')).toBe(0);
+    expect(out.at(-1)).toMatch(/^Erased sanne@school\.nl \(erasure erasure-[0-9a-f-]+\)\. .*reflections: 1 anonymised/);
+    expect(await withStore((s) => docsMentioning(s, ['3bqz', 'sanne@school.nl', sanneId]))).toEqual([]);
+    expect(await cli('privacy', 'erase', '--email', 'sanne@school.nl', '--confirm')).toBe(1);
+    expect(err.at(-1)).toContain('no person with e-mail sanne@school.nl');
+    expect(await cli('privacy', 'erasures')).toBe(0);
+    expect(out.at(-2)).toMatch(/^2026-03-12T10:00:00\.000Z operator done /);
+    expect(out.at(-1)).toBe('1 erasure(s).');
+
+    // Staff are not erased this way.
+    expect(await cli('privacy', 'erase', '--email', 'jansen@school.nl', '--confirm')).toBe(1);
+    expect(err.at(-1)).toContain('has staff roles (mentor)');
+  });
+
+  it('sets the retention term, records a leaving date and shows who is due', async () => {
+    expect(await cli('role', 'add', '--email', 'tom@school.nl', '--role', 'student', '--school', 't-1')).toBe(0);
+    expect(await cli('privacy', 'retention')).toBe(0);
+    expect(out.at(-1)).toMatch(/erased 12 months after a student left \(the default\)/);
+    expect(await cli('privacy', 'retention', 'set', '0')).toBe(1);
+    expect(await cli('privacy', 'retention', 'set', '6')).toBe(0);
+    expect(await cli('privacy', 'left', '--email', 'tom@school.nl', '--on', '2025-07-01')).toBe(0);
+    expect(await cli('privacy', 'retention', 'run', '--dry-run')).toBe(0);
+    expect(out.slice(-2)).toEqual([
+      'due since 2026-01-01: tom@school.nl',
+      '1 student(s) due for erasure; nothing erased (dry run).',
+    ]);
+    expect(await cli('privacy', 'left', '--email', 'tom@school.nl', '--clear')).toBe(0);
+    expect(await cli('privacy', 'retention', 'set', 'off')).toBe(0);
+    expect(await cli('privacy', 'retention', 'run')).toBe(0);
+    expect(out.at(-1)).toBe('0 student(s) erased by the retention term.');
+    expect(await withStore((s) => docsMentioning(s, ['tom@school.nl']))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configSchema, loadConfig } from '../../src/platform/config.ts';
+
+const dev = { DEV_ALLOW_UNAUTHENTICATED: 'true' };
+
+describe('configuration', () => {
+  it('env.sample documents exactly the settings the code reads', () => {
+    const documented = [...fs.readFileSync('env.sample', 'utf8').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(configSchema.shape).sort());
+  });
+
+  it('starts with defaults in development mode and nothing else set', () => {
+    const c = loadConfig(dev);
+    expect(c).toMatchObject({ PORT: 3978, HOST: '127.0.0.1', devMode: true, DEFAULT_LOCALE: 'nl' });
+    expect(c.sqlitePath).toMatch(/data\/lob-reflectie\.db$/);
+  });
+
+  it('refuses to start without credentials unless the development flag is set', () => {
+    expect(() => loadConfig({})).toThrow(/CLIENT_ID is not set.*DEV_ALLOW_UNAUTHENTICATED/);
+    expect(() => loadConfig({ CLIENT_ID: 'abc' })).toThrow(/neither CLIENT_SECRET nor MANAGED_IDENTITY_CLIENT_ID/);
+    expect(loadConfig({ CLIENT_ID: 'abc', CLIENT_SECRET: 's' }).devMode).toBe(false);
+  });
+
+  it('names the bad setting in one line', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ ...dev, PORT: 'eighty' }, /^Configuration error: PORT is invalid.*\(got "eighty"\)/],
+      [{ ...dev, LOG_LEVEL: 'loud' }, /^Configuration error: LOG_LEVEL/],
+      [{ ...dev, COSMOS_ENDPOINT: 'not a url' }, /^Configuration error: COSMOS_ENDPOINT/],
+      [{ ...dev, SERVICE_URL: 'ftp://x' }, /^Configuration error: SERVICE_URL/],
+      [{ ...dev, DEFAULT_LOCALE: 'de' }, /^Configuration error: DEFAULT_LOCALE/],
+      [{ ...dev, DEV_ALLOW_UNAUTHENTICATED: 'maybe' }, /^Configuration error: DEV_ALLOW_UNAUTHENTICATED/],
+      [{ ...dev, COSMOS_KEY: 'k' }, /COSMOS_KEY is set but COSMOS_ENDPOINT is not/],
+      [{ ...dev, BOT_TOKEN_ISSUER: 'x' }, /BOT_OPENID_METADATA_URL and BOT_TOKEN_ISSUER must be set together/],
+    ];
+    for (const [env, message] of cases) {
+      let error: unknown;
+      try {
+        loadConfig(env);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('never echoes a secret in its error', () => {
+    expect(() => loadConfig({ ...dev, COSMOS_ENDPOINT: 'https://x.documents.azure.com', COSMOS_KEY: '' })).not.toThrow();
+    try {
+      loadConfig({ CLIENT_ID: 'a', CLIENT_SECRET: 'hunter2', DEV_ALLOW_UNAUTHENTICATED: 'nope' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('refuses the development flag on App Service', () => {
+    expect(() => loadConfig({ ...dev, WEBSITE_SITE_NAME: 'lob-prod' })).toThrow(/App Service/);
+  });
+});

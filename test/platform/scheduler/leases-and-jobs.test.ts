@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/platform/clock.ts';
+import { createLogger } from '../../../src/platform/log.ts';
+import { JobRunner } from '../../../src/platform/scheduler/jobs.ts';
+import { Leases } from '../../../src/platform/scheduler/leases.ts';
+import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
+import { backends } from '../../helpers/backends.ts';
+
+describe.each(backends)('leases: $name', (backend) => {
+  let store: DocumentStore;
+  let leases: Leases;
+  const t0 = new Date('2026-11-02T08:00:00Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+
+  beforeEach(async () => {
+    store = await backend.open();
+    leases = await Leases.open(store);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('is held by one owner until it expires, then taken over', async () => {
+    expect(await leases.acquire('occurrence:1', 'a', 30_000, t0)).toBe(true);
+    expect(await leases.acquire('occurrence:1', 'b', 30_000, at(10_000))).toBe(false);
+    expect(await leases.acquire('occurrence:1', 'a', 30_000, at(10_000))).toBe(true); // renewed
+    expect(await leases.acquire('occurrence:1', 'b', 30_000, at(39_000))).toBe(false);
+    expect(await leases.acquire('occurrence:1', 'b', 30_000, at(40_001))).toBe(true); // a died: taken over
+    expect((await leases.holder('occurrence:1'))?.owner).toBe('b');
+  });
+
+  it('gives exactly one winner when many instances race for it', async () => {
+    const owners = Array.from({ length: 12 }, (_, i) => `instance-${i}`);
+    const results = await Promise.all(owners.map((o) => leases.acquire('job:digest', o, 60_000, t0)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('can be released early by its owner only', async () => {
+    await leases.acquire('x', 'a', 60_000, t0);
+    await leases.release('x', 'b');
+    expect(await leases.acquire('x', 'b', 60_000, at(1000))).toBe(false);
+    await leases.release('x', 'a');
+    expect(await leases.acquire('x', 'b', 60_000, at(1000))).toBe(true);
+  });
+});
+
+describe('job runner', () => {
+  let store: DocumentStore;
+  beforeEach(async () => {
+    store = await backends[0]!.open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('runs a job on one of two instances at a time, with the injected time', async () => {
+    const leases = await Leases.open(store);
+    const clock = new ManualClock('2026-11-06T14:00:00Z');
+    const log = createLogger('silent');
+    const seen: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const job = {
+      name: 'digest',
+      schedule: '0 15 * * 5',
+      run: async (now: Date) => {
+        seen.push(now.toISOString());
+        await gate;
+        return 'done';
+      },
+    };
+    const a = new JobRunner({ leases, clock, log, owner: 'a' });
+    const b = new JobRunner({ leases, clock, log, owner: 'b' });
+    a.add(job);
+    b.add(job);
+    const first = a.runNow('digest');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await b.runNow('digest')).toEqual({ status: 'held-elsewhere' });
+    expect(await a.runNow('digest')).toEqual({ status: 'busy' });
+    release();
+    expect(await first).toEqual({ status: 'ran', result: 'done' });
+    expect(seen).toEqual(['2026-11-06T14:00:00.000Z']);
+    // Released after the run: the other instance may run it next time.
+    expect((await b.runNow('digest')).status).toBe('ran');
+  });
+
+  it('runs a per-instance job on every instance, and a run-at-start job right after start', async () => {
+    const leases = await Leases.open(store);
+    const clock = new ManualClock('2026-11-06T14:00:00Z');
+    const log = createLogger('silent');
+    let gate!: () => void;
+    const held = new Promise<void>((r) => {
+      gate = r;
+    });
+    const ran: string[] = [];
+    const job = (owner: string) => ({
+      name: 'warm',
+      schedule: '0 3 * * *',
+      perInstance: true,
+      runAtStart: true,
+      run: async () => {
+        ran.push(owner);
+        await held;
+      },
+    });
+    const a = new JobRunner({ leases, clock, log, owner: 'a' });
+    const b = new JobRunner({ leases, clock, log, owner: 'b' });
+    a.add(job('a'));
+    b.add(job('b'));
+    a.start();
+    b.start();
+    await new Promise((r) => setTimeout(r, 50));
+    // Both ran at start, at the same time: neither lease kept the other out.
+    expect(ran.sort()).toEqual(['a', 'b']);
+    gate();
+    await a.stop();
+    await b.stop();
+  });
+
+  it('reports a failing job without throwing, and refuses a bad schedule', async () => {
+    const runner = new JobRunner({
+      leases: await Leases.open(store),
+      clock: new ManualClock('2026-01-01'),
+      log: createLogger('silent'),
+    });
+    runner.add({
+      name: 'broken',
+      schedule: '* * * * *',
+      run: async () => {
+        throw new Error('boom');
+      },
+    });
+    expect(await runner.runNow('broken')).toMatchObject({ status: 'failed', error: 'Error: boom' });
+    expect(() => runner.add({ name: 'bad', schedule: 'every friday', run: async () => 0 })).toThrow(/invalid schedule/);
+  });
+});

@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type Collection,
+  ConflictError,
+  createOrGet,
+  type Doc,
+  type DocumentStore,
+  DuplicateError,
+  NotFoundError,
+  update,
+} from '../../../src/platform/store/document-store.ts';
+import { backends } from '../../helpers/backends.ts';
+
+interface Item extends Doc {
+  kind: string;
+  n: number;
+  flag?: boolean;
+  tag?: string | null;
+}
+
+describe.each(backends)('document store contract: $name', (backend) => {
+  let store: DocumentStore;
+  let items: Collection<Item>;
+
+  beforeEach(async () => {
+    store = await backend.open();
+    items = await store.collection<Item>({ name: 'items', indexes: ['kind', 'n', 'flag', 'tag'] });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('creates, reads and refuses a second create with the same pk and id', async () => {
+    const created = await items.create({ id: 'a', pk: 'p1', kind: 'x', n: 1 });
+    expect(created.version).toBe(1);
+    expect(await items.get('p1', 'a')).toEqual({ id: 'a', pk: 'p1', kind: 'x', n: 1, version: 1 });
+    expect(await items.get('p2', 'a')).toBeUndefined();
+    await expect(items.create({ id: 'a', pk: 'p1', kind: 'y', n: 2 })).rejects.toBeInstanceOf(DuplicateError);
+    expect((await items.get('p1', 'a'))?.kind).toBe('x');
+    // the same id in another partition is another document
+    await items.create({ id: 'a', pk: 'p2', kind: 'z', n: 3 });
+    expect((await items.get('p2', 'a'))?.kind).toBe('z');
+  });
+
+  it('replaces only the version it read, and never silently overwrites', async () => {
+    const v1 = await items.create({ id: 'a', pk: 'p', kind: 'x', n: 1 });
+    const v2 = await items.replace({ ...v1, n: 2 });
+    expect(v2.version).toBe(2);
+    await expect(items.replace({ ...v1, n: 99 })).rejects.toBeInstanceOf(ConflictError);
+    expect((await items.get('p', 'a'))?.n).toBe(2);
+    await expect(items.replace({ ...v1, id: 'missing' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('deletes only the version it read', async () => {
+    const v1 = await items.create({ id: 'a', pk: 'p', kind: 'x', n: 1 });
+    const v2 = await items.replace({ ...v1, n: 2 });
+    await expect(items.delete(v1)).rejects.toBeInstanceOf(ConflictError);
+    await items.delete(v2);
+    expect(await items.get('p', 'a')).toBeUndefined();
+  });
+
+  it('update() retries a lost race and applies both writers', async () => {
+    await items.create({ id: 'c', pk: 'p', kind: 'counter', n: 0 });
+    await Promise.all(Array.from({ length: 8 }, () => update(items, 'p', 'c', (d) => ({ ...d, n: d.n + 1 }), 50)));
+    expect((await items.get('p', 'c'))?.n).toBe(8);
+  });
+
+  it('update() reports a race it keeps losing, and the other writer keeps its writes', async () => {
+    await items.create({ id: 'c', pk: 'p', kind: 'counter', n: 0 });
+    // A collection whose every replace is beaten by a competing writer.
+    const racing: Collection<Item> = {
+      name: items.name,
+      get: (pk, id) => items.get(pk, id),
+      create: (d) => items.create(d),
+      delete: (d) => items.delete(d),
+      find: (q) => items.find(q),
+      count: (q) => items.count(q),
+      replace: async (doc) => {
+        const current = await items.get(doc.pk, doc.id);
+        await items.replace({ ...current!, n: current!.n + 100 });
+        return items.replace(doc);
+      },
+    };
+    await expect(update(racing, 'p', 'c', (d) => ({ ...d, n: d.n + 1 }), 3)).rejects.toBeInstanceOf(ConflictError);
+    expect((await items.get('p', 'c'))?.n).toBe(300);
+  });
+
+  it('createOrGet is idempotent', async () => {
+    const first = await createOrGet(items, { id: 'k', pk: 'p', kind: 'x', n: 1 });
+    const second = await createOrGet(items, { id: 'k', pk: 'p', kind: 'y', n: 2 });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.doc.kind).toBe('x');
+  });
+
+  it('finds by partition, equality, ranges, sets, null and booleans, with order and limit', async () => {
+    for (let i = 0; i < 10; i++) {
+      await items.create({
+        id: `i${i}`,
+        pk: i % 2 ? 'odd' : 'even',
+        kind: i < 5 ? 'low' : 'high',
+        n: i,
+        flag: i % 3 === 0,
+        ...(i === 7 ? { tag: 'seven' } : i === 8 ? { tag: null } : {}),
+      });
+    }
+    const ns = (docs: Item[]) => docs.map((d) => d.n).sort((a, b) => a - b);
+    expect(ns(await items.find({ pk: 'odd' }))).toEqual([1, 3, 5, 7, 9]);
+    expect(ns(await items.find({ where: { kind: 'low' } }))).toEqual([0, 1, 2, 3, 4]);
+    expect(ns(await items.find({ pk: 'even', where: { kind: 'high' } }))).toEqual([6, 8]);
+    expect(ns(await items.find({ where: { n: { gte: 3, lt: 6 } } }))).toEqual([3, 4, 5]);
+    expect(ns(await items.find({ where: { n: { in: [2, 9, 42] } } }))).toEqual([2, 9]);
+    expect(ns(await items.find({ where: { flag: true } }))).toEqual([0, 3, 6, 9]);
+    expect(ns(await items.find({ where: { flag: false } }))).toEqual([1, 2, 4, 5, 7, 8]);
+    expect(ns(await items.find({ where: { tag: 'seven' } }))).toEqual([7]);
+    expect(ns(await items.find({ where: { tag: null } }))).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9]);
+    expect(ns(await items.find({ where: { tag: { ne: 'seven' } } }))).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9]);
+    expect((await items.find({ orderBy: { field: 'n', direction: 'desc' }, limit: 3 })).map((d) => d.n)).toEqual([9, 8, 7]);
+    expect((await items.find({ pk: 'odd', orderBy: { field: 'n' }, limit: 2 })).map((d) => d.n)).toEqual([1, 3]);
+    expect(await items.count({ where: { kind: 'high' } })).toBe(5);
+    expect(await items.count({ pk: 'even', where: { flag: true } })).toBe(2);
+    expect(await items.count()).toBe(10);
+    expect(await items.find({ where: { n: { in: [] } } })).toEqual([]);
+  });
+
+  it('refuses field names that are not plain identifiers', async () => {
+    await expect(items.find({ where: { "n') OR 1=1 --": 1 } })).rejects.toThrow(/invalid field name/);
+    await expect(items.find({ orderBy: { field: 'n; DROP TABLE x' } })).rejects.toThrow(/invalid field name/);
+  });
+});

@@ -24,6 +24,7 @@ import { coreFeature } from './modules/reflection/reflection-feature.ts';
 import { ReflectionService } from './modules/reflection/reflections.ts';
 import { studentFeature } from './modules/reflection/student-feature.ts';
 import { FollowUps } from './modules/reflection/student-follow-up.ts';
+import { talentFeature } from './modules/talent/feature.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Logger } from './platform/log.ts';
@@ -51,6 +52,7 @@ export const features: Feature[] = [
   coordinatorPageFeature,
   downloadsFeature,
   privacyFeature,
+  talentFeature,
 ];
 
 export interface BotOptions {

@@ -7,6 +7,7 @@ import { roleAddCommand, roleRemoveCommand } from '../modules/people/role-cli.ts
 import { privacyCommands } from '../modules/privacy/cli.ts';
 import { pdcaCommands } from '../modules/quality-cycle/cli.ts';
 import { flowsLintCommand, sectorSetCommand } from '../modules/reflection/cli.ts';
+import { talentCommands } from '../modules/talent/cli.ts';
 import type { Clock } from '../platform/clock.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/log.ts';
@@ -28,6 +29,7 @@ export const commands: CliCommand[] = [
   changeMentorCommand,
   ...pdcaCommands,
   ...campaignCommands,
+  ...talentCommands,
   ...privacyCommands,
 ];
 

@@ -17,6 +17,8 @@ const pageBudget = 24 * 1024;
 /** The student's own words are shortened on cards that list many students. */
 const wordsMax = 180;
 const stepMax = 120;
+/** A talent signal or a reply in full: both are short by their own limit. */
+const messageMax = 500;
 
 export type Notice = { text: string; color: 'Good' | 'Attention' };
 
@@ -133,6 +135,10 @@ export function sectionElement(
     })),
     nonResponses: s.nonResponses.map((n) => ({
       text: t(locale, 'mentors.student.noResponse', { flow: n.flowTitle, date: dayText(n.sentAt, locale, timeZone) }),
+    })),
+    messages: (s.messages ?? []).map((m) => ({
+      label: t(locale, `mentors.student.${m.kind}`, { name: m.from, date: dayText(m.at, locale, timeZone) }),
+      text: shorten(m.text, messageMax),
     })),
     questions: s.questions.map((q) => ({ label: label(locale, `mentors.student.${q.kind}`), text: label(locale, q.key) })),
     followUp: followUpText(s.followUp, locale, timeZone),

@@ -15,6 +15,7 @@ import {
 } from '../../teams/turn.ts';
 import { campaignNonResponders } from '../campaigns/evidence.ts';
 import { openCampaignRepositories } from '../campaigns/repositories.ts';
+import { talentMessages } from '../talent/digest-messages.ts';
 import {
   dayText,
   digestCard,
@@ -28,7 +29,7 @@ import {
 import { defaultDigestSettings, digestFrequencies } from './entities.ts';
 import type { ActionContext, ActionResult } from './mentor-follow-up.ts';
 import { createMentoring, type Mentoring } from './mentoring.ts';
-import type { NonResponders } from './ports.ts';
+import type { NonResponders, StudentMessages } from './ports.ts';
 import { openMentoringRepositories } from './repositories.ts';
 import { nextSlot } from './schedule.ts';
 import { TeamsMentorMessenger } from './teams-messenger.ts';
@@ -41,6 +42,8 @@ import { TeamsMentorMessenger } from './teams-messenger.ts';
 export interface MentorsFeatureOptions {
   /** Students who did not answer a prompt (the campaign engine's delivery ledger); default: none. */
   nonResponders?: (deps: BotDeps) => NonResponders;
+  /** Talent signals and replies to notes for the digest; default: none. */
+  messages?: (deps: BotDeps) => StudentMessages;
 }
 
 export type MentorsFeature = Feature & { mentoring(deps: BotDeps): Promise<Mentoring> };
@@ -93,6 +96,7 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
           sendPolicy: deps.sendPolicy,
           newId: deps.install.newId,
           ...(options.nonResponders ? { nonResponders: options.nonResponders(deps) } : {}),
+          ...(options.messages ? { messages: options.messages(deps) } : {}),
         }),
       );
       built.set(deps, m);
@@ -345,8 +349,10 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
 }
 
 // Non-responders come from the campaign ledger: prompts a student got in the period and did not answer.
+// Talent signals come from the talent module.
 export const mentorsFeature = createMentorsFeature({
   nonResponders: (deps) => ({
     list: async (input) => campaignNonResponders(await openCampaignRepositories(deps.store)).list(input),
   }),
+  messages: (deps) => talentMessages(deps.store),
 });

@@ -96,6 +96,30 @@ export interface NonResponders {
 
 export const noNonResponders: NonResponders = { list: async () => [] };
 
+/** A message about a student for the mentor's digest (see MessageView): written in the period, oldest first. */
+export interface StudentMessage {
+  studentId: string;
+  kind: 'talent' | 'reply';
+  /** The writer's person id (a teacher, or the student). */
+  fromId: string;
+  text: string;
+  at: string;
+}
+
+/**
+ * Messages about the mentor's students for the digest, from other parts of the product (the talent
+ * module's signals; the students' replies to notes). Each source answers for the given students only.
+ */
+export interface StudentMessages {
+  list(input: {
+    schoolId: string;
+    mentorId: string;
+    studentIds: readonly string[];
+    from?: string;
+    to: string;
+  }): Promise<StudentMessage[]>;
+}
+
 /** What the mentor side asks the Teams adapter to send. Throws DeliveryError when someone cannot be reached. */
 export interface MentorMessenger {
   /** How many of the view's sections fit on the first card of a digest (nothing is sent). */

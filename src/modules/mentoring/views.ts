@@ -45,6 +45,17 @@ export interface QuestionView {
   key: string;
 }
 
+/**
+ * Something written to or by the student since the last digest that is not a reflection: a teacher's
+ * talent signal, the student's reply to the mentor's note. `from` is the writer's name.
+ */
+export interface MessageView {
+  kind: 'talent' | 'reply';
+  from: string;
+  text: string;
+  at: string;
+}
+
 export type Priority = 'talk' | 'signal' | 'other';
 
 export interface StudentSection {
@@ -59,6 +70,8 @@ export interface StudentSection {
   /** Earlier next steps that are not done yet, newest first. */
   openSteps: OpenStep[];
   nonResponses: NonResponseView[];
+  /** Talent signals and replies in the digest's period (digest cards only). */
+  messages?: MessageView[];
   questions: QuestionView[];
   followUp: { lastDiscussedOn?: string; plannedAt?: string; remindAt?: string; notesSent: number };
 }

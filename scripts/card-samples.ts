@@ -44,6 +44,7 @@ import {
 import { helpCardFor } from '../src/teams/help.ts';
 import { sampleCampaign, sampleStatus } from './campaign-samples.ts';
 import { editData, evidenceData, milestonesData, milestoneView, statusData } from './pdca-samples.ts';
+import { talentSamples } from './talent-samples.ts';
 
 // Every card in cards/ built by its real builder from sample data, for the render test and the PNG
 // gallery (scripts/render-cards.ts). The samples carry hostile text on purpose: Markdown, HTML, a link
@@ -150,7 +151,17 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
       from: '2026-03-06T14:00:00.000Z',
       to: '2026-03-13T14:00:00.000Z',
       page: 0,
-      sections: [talk, calm],
+      sections: [
+        talk,
+        {
+          ...calm,
+          // A teacher's talent signal and the student's reply to a note, as the digest shows them.
+          messages: [
+            { kind: 'talent', from: 'Mw. Bakker', text: `Sterk samengewerkt bij de proef. ${hostile}`, at },
+            { kind: 'reply', from: 'Daan de Groot', text: `Dank u, ik ga het vragen. ${hostile}`, at },
+          ],
+        },
+      ],
       offset: 0,
       total: 2,
       entryCount: 2,
@@ -158,7 +169,13 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
     { today, fit: true },
   ).card;
   return [
-    { name: `mentor-digest${suffix}`, template: 'mentor-digest', locale, card: digest },
+    {
+      name: `mentor-digest${suffix}`,
+      template: 'mentor-digest',
+      locale,
+      card: digest,
+      shows: [`Sterk samengewerkt bij de proef. ${hostile}`, `Dank u, ik ga het vragen. ${hostile}`],
+    },
     {
       name: `mentor-student${suffix}`,
       template: 'mentor-student',
@@ -449,8 +466,13 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
           ),
           locale,
           'Europe/Amsterdam',
+          [{ from: 'Mw. Bakker', text: `Goed doorgezet bij de presentatie. ${hostile}`, at }],
         ),
-        shows: [`Ik hielp een klant met een retour. ${hostile}`, `Mooi! ${hostile}`],
+        shows: [
+          `Ik hielp een klant met een retour. ${hostile}`,
+          `Mooi! ${hostile}`,
+          `Goed doorgezet bij de presentatie. ${hostile}`,
+        ],
       },
       {
         name: `my-reflections-empty${suffix}`,
@@ -557,7 +579,23 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         ],
       },
       { name: `message${suffix}`, template: 'message', locale, card: messageCard('core.errors.notYours', locale, 'attention') },
+      {
+        name: `reflection-talent${suffix}`,
+        template: 'reflection-emotion',
+        locale,
+        // The free reflection a student starts from a talent signal: the signal is on the card.
+        card: reflectionCard(
+          flows.get('free')!,
+          reflection(locale, {
+            flowId: 'free',
+            source: { kind: 'talent', signalId: 'signal-1' },
+            context: { kind: 'talent', from: 'Mw. Bakker', text: `Sterk samengewerkt bij de proef. ${hostile}` },
+          }),
+        ),
+        shows: [`Sterk samengewerkt bij de proef. ${hostile}`],
+      },
       ...mentorSamples(flows, locale, suffix),
+      ...talentSamples(locale, suffix, hostile),
       ...pdcaSamples(flows, locale, suffix),
       ...campaignSamples(flows, locale, suffix),
     );

@@ -10,6 +10,7 @@ import { campaignsFeature } from './modules/campaigns/feature.ts';
 import { coordinatorPageFeature } from './modules/coordinator-page/feature.ts';
 import { Downloads } from './modules/downloads/downloads.ts';
 import { downloadsFeature } from './modules/downloads/feature.ts';
+import { conversationFeature } from './modules/mentoring/conversation-feature.ts';
 import { mentorsFeature } from './modules/mentoring/feature.ts';
 import { Router } from './modules/mentoring/routing.ts';
 import { TeamsNotifier } from './modules/mentoring/teams-notifier.ts';
@@ -53,6 +54,7 @@ export const features: Feature[] = [
   downloadsFeature,
   privacyFeature,
   talentFeature,
+  conversationFeature,
 ];
 
 export interface BotOptions {

@@ -19,6 +19,13 @@ const wordsMax = 180;
 const stepMax = 120;
 /** A talent signal or a reply in full: both are short by their own limit. */
 const messageMax = 500;
+/** A student's answer to a note: as short as a note. */
+export const replyMaxLength = 500;
+
+/** A note that asks something gets its answer at once; any other answer waits for the digest. */
+export function isQuestion(text: string): boolean {
+  return text.includes('?');
+}
 
 export type Notice = { text: string; color: 'Good' | 'Attention' };
 
@@ -348,22 +355,47 @@ export function settingsCard(input: {
   });
 }
 
-/** The note as the student receives it, in the student's language. */
+/** The note as the student receives it, in the student's language; with `noteId` the student can answer it. */
 export function noteCard(input: {
   locale: Locale;
   timeZone: string;
   mentorName: string;
   text: string;
   about?: { flowTitle: string; at: string };
+  noteId?: string;
+  /** The student's answer, once given: the card shows it instead of the answer field. */
+  reply?: string;
+  /** What the student typed, kept when the card comes back with a problem. */
+  draft?: string;
+  notice?: Notice;
 }): AdaptiveCard {
   const { locale } = input;
+  const question = isQuestion(input.text);
   return render('mentor-note', {
     t: texts(locale, 'mentors.note'),
+    canReply: Boolean(input.noteId) && input.reply === undefined,
+    noteId: input.noteId ?? '',
+    reply: input.reply ?? '',
+    draft: input.draft ?? '',
+    maxLength: replyMaxLength,
+    replyLabel: t(locale, question ? 'mentors.note.replyQuestion' : 'mentors.note.replyLabel', { name: input.mentorName }),
+    ...(input.notice ? { notice: input.notice } : {}),
     from: t(locale, 'mentors.note.from', { name: input.mentorName }),
     about: input.about
       ? t(locale, 'mentors.note.about', { flow: input.about.flowTitle, date: dayText(input.about.at, locale, input.timeZone) })
       : '',
     text: input.text,
+  });
+}
+
+/** The mentor's card when a student answered their question. */
+export function replyCard(input: { locale: Locale; studentName: string; note: string; reply: string }): AdaptiveCard {
+  const { locale } = input;
+  return render('mentor-reply', {
+    t: texts(locale, 'mentors.reply'),
+    from: t(locale, 'mentors.reply.from', { name: input.studentName }),
+    reply: input.reply,
+    note: shorten(input.note, messageMax),
   });
 }
 

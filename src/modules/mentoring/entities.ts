@@ -84,9 +84,13 @@ export interface FeedforwardNote extends Versioned {
   createdAt: string;
   /** When it reached the student's chat. */
   deliveredAt?: string;
+  /** The student's answer: one per note; the mentor's next note opens the next turn. */
+  reply?: { text: string; at: string };
+  /** When the student answered (top level, so the digest can query the period). */
+  repliedAt?: string;
 }
 
-export const outboxKinds = ['note', 'plan-reminder', 'handover'] as const;
+export const outboxKinds = ['note', 'plan-reminder', 'handover', 'reply'] as const;
 export type OutboxKind = (typeof outboxKinds)[number];
 
 /** A message that goes out at an allowed time (partition: the recipient). */
@@ -96,7 +100,7 @@ export interface OutboxEntry extends Versioned {
   kind: OutboxKind;
   /** The student the message is about (for a note: the recipient). */
   studentId: string;
-  /** The note's id for a note; the plan's moment for a reminder; unused for a handover. */
+  /** The note's id for a note or a reply to it; the plan's moment for a reminder; unused for a handover. */
   ref?: string;
   /** The mentor who wrote a note, or who is handed the student. */
   mentorId: string;

@@ -30,6 +30,7 @@ import { defaultDigestSettings, digestFrequencies } from './entities.ts';
 import type { ActionContext, ActionResult } from './mentor-follow-up.ts';
 import { createMentoring, type Mentoring } from './mentoring.ts';
 import type { NonResponders, StudentMessages } from './ports.ts';
+import { allMessages, replyMessages } from './replies.ts';
 import { openMentoringRepositories } from './repositories.ts';
 import { nextSlot } from './schedule.ts';
 import { TeamsMentorMessenger } from './teams-messenger.ts';
@@ -96,7 +97,8 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
           sendPolicy: deps.sendPolicy,
           newId: deps.install.newId,
           ...(options.nonResponders ? { nonResponders: options.nonResponders(deps) } : {}),
-          ...(options.messages ? { messages: options.messages(deps) } : {}),
+          // The students' answers to notes are the mentoring module's own; other sources plug in.
+          messages: allMessages([replyMessages(repos), ...(options.messages ? [options.messages(deps)] : [])]),
         }),
       );
       built.set(deps, m);

@@ -42,6 +42,8 @@ const messageKind: Record<OutboxEntry['kind'], MessageKind> = {
   note: 'mentor-note',
   'plan-reminder': 'mentor-reminder',
   handover: 'mentor-handover',
+  // A student's answer to the mentor's question follows the rule of the mentor's own reminders.
+  reply: 'mentor-reminder',
 };
 
 /** The next moment an entry may go out; a day later when the calendar allows nothing (it is looked at again then). */
@@ -151,6 +153,13 @@ export class OutboxService {
         const section = await views.recent(mentor, entry.studentId);
         if (!section) return undefined;
         return messenger.planReminder({ mentor, section, timeZone });
+      }
+      case 'reply': {
+        if (!(await isAssigned(repos, mentor, entry.studentId))) return undefined;
+        const student = await views.scope(mentor).student(entry.studentId);
+        const note = entry.ref ? await mentoring.notes.get(entry.studentId, entry.ref) : undefined;
+        if (!student || !note?.reply || note.mentorId !== mentor.id) return undefined;
+        return messenger.reply({ mentor, student, note, timeZone });
       }
       case 'handover': {
         const view = await views.handover(mentor, entry.studentId, entry.previousMentorIds ?? []);

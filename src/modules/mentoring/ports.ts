@@ -56,6 +56,8 @@ export interface NoteRepository {
   listByStudent(studentId: string): Promise<FeedforwardNote[]>;
   /** The notes about one of the student's reflections, newest first. */
   listByReflection(studentId: string, reflectionId: string): Promise<FeedforwardNote[]>;
+  /** Notes of these students answered after `from` (exclusive, or ever) up to `to`. */
+  listRepliedBetween(studentIds: readonly string[], from: string | undefined, to: string): Promise<FeedforwardNote[]>;
 }
 
 export interface OutboxRepository {
@@ -145,6 +147,13 @@ export interface MentorMessenger {
   handover(input: {
     mentor: Person;
     view: HandoverView;
+    timeZone: string;
+  }): Promise<{ conversationId: string; activityId: string }>;
+  /** The student's answer to the mentor's question, at once. */
+  reply(input: {
+    mentor: Person;
+    student: Person;
+    note: FeedforwardNote;
     timeZone: string;
   }): Promise<{ conversationId: string; activityId: string }>;
 }

@@ -2,7 +2,7 @@ import { t } from '../../core/i18n.ts';
 import { localDate } from '../../core/time/zoned-time.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Reach } from '../../teams/reach.ts';
-import { digestCard, handoverCard, noteCard, reminderCard } from './cards.ts';
+import { digestCard, handoverCard, noteCard, reminderCard, replyCard } from './cards.ts';
 import type { MentorMessenger } from './ports.ts';
 import type { DigestView } from './views.ts';
 
@@ -46,9 +46,15 @@ export class TeamsMentorMessenger implements MentorMessenger {
       timeZone,
       mentorName: mentor.name,
       text: note.text,
+      noteId: note.id,
       ...(about ? { about } : {}),
     });
     return this.reach.sendCard(student, card, t(student.locale, 'mentors.note.title'));
+  }
+
+  reply({ mentor, student, note }: Parameters<MentorMessenger['reply']>[0]) {
+    const card = replyCard({ locale: mentor.locale, studentName: student.name, note: note.text, reply: note.reply?.text ?? '' });
+    return this.reach.sendCard(mentor, card, t(mentor.locale, 'mentors.reply.title'));
   }
 
   planReminder({ mentor, section, timeZone }: Parameters<MentorMessenger['planReminder']>[0]) {

@@ -107,7 +107,10 @@ export function personalDataMarkdown(
 
   section(
     f('notes'),
-    data.notes.map((n) => f('note', { date: formatDate(n.createdAt), name: name(n.mentorId), text: escapeMarkdown(n.text) })),
+    data.notes.flatMap((n) => [
+      f('note', { date: formatDate(n.createdAt), name: name(n.mentorId), text: escapeMarkdown(n.text) }),
+      ...(n.reply ? [f('reply', { date: formatDate(n.reply.at), text: escapeMarkdown(n.reply.text) })] : []),
+    ]),
   );
   section(
     f('talents'),

@@ -22,13 +22,16 @@ import {
 import {
   digestCard,
   handoverCard,
+  meetingCard,
   mentorItemCard,
   noteCard,
+  proposalCard,
   reminderCard,
   replyCard,
   sectionElement,
   settingsCard,
   studentsCard,
+  suggestionCard,
 } from '../src/modules/mentoring/cards.ts';
 import { buildSection } from '../src/modules/mentoring/sections.ts';
 import { eraseConfirmCard, privacyCard } from '../src/modules/privacy/cards.ts';
@@ -246,6 +249,45 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
         notice: { text: locale === 'nl' ? 'Je antwoord is verstuurd.' : 'Your answer has been sent.', color: 'Good' },
       }),
       shows: [`Eerder om hulp vragen. ${hostile}`],
+    },
+    {
+      name: `meeting-proposal${suffix}`,
+      template: 'meeting-proposal',
+      locale,
+      card: proposalCard({
+        locale,
+        timeZone: tz,
+        mentor: { id: 'mentor-1', name: 'Mw. Bakker' },
+        plan: { at, proposals: ['2026-03-16T13:00:00.000Z', '2026-03-17T08:30:00.000Z', '2026-03-19T14:15:00.000Z'] },
+        today,
+        open: true,
+      }),
+    },
+    {
+      name: `meeting-suggestion${suffix}`,
+      template: 'meeting-suggestion',
+      locale,
+      card: suggestionCard({
+        locale,
+        timeZone: tz,
+        student: { id: 'student-1', name: `Sanne ${hostile}` },
+        plan: { at, suggested: { at: '2026-03-18T10:00:00.000Z' } },
+        open: true,
+      }),
+      shows: [`Sanne ${hostile}`],
+    },
+    {
+      name: `meeting-confirmed${suffix}`,
+      template: 'meeting-confirmed',
+      locale,
+      card: meetingCard({
+        locale,
+        timeZone: tz,
+        otherName: 'Mw. Bakker',
+        at: '2026-03-16T13:00:00.000Z',
+        days: 7,
+        calendarUrl: 'https://lob.example/downloads/abc/ics',
+      }),
     },
     {
       name: `mentor-reply${suffix}`,

@@ -155,6 +155,7 @@ export function sectionElement(
             data: { ...opts.context, studentId: s.student.id },
             dateId: `date-${s.student.id}`,
             noteId: `note-${s.student.id}`,
+            studentId: s.student.id,
             ...(opts.today ? { today: opts.today } : {}),
           },
         }
@@ -396,6 +397,84 @@ export function replyCard(input: { locale: Locale; studentName: string; note: st
     from: t(locale, 'mentors.reply.from', { name: input.studentName }),
     reply: input.reply,
     note: shorten(input.note, messageMax),
+  });
+}
+
+/** "8 nov., 14:30": a moment in the school's time zone. */
+export function momentOf(iso: string, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  }).format(new Date(iso));
+}
+
+/** The mentor's proposed moments, as the student receives them. `open` false once a moment is agreed. */
+export function proposalCard(input: {
+  locale: Locale;
+  timeZone: string;
+  mentor: { id: string; name: string };
+  plan: { at: string; proposals: readonly string[] };
+  today: string;
+  open: boolean;
+  notice?: Notice;
+}): AdaptiveCard {
+  const { locale, timeZone } = input;
+  const base = { mentorId: input.mentor.id, plan: input.plan.at };
+  return render('meeting-proposal', {
+    t: texts(locale, 'mentors.meeting'),
+    from: t(locale, 'mentors.meeting.proposalFrom', { name: input.mentor.name }),
+    open: input.open,
+    today: input.today,
+    base,
+    slots: input.plan.proposals.map((at, slot) => ({ title: momentOf(at, locale, timeZone), data: { ...base, slot } })),
+    ...(input.notice ? { notice: input.notice } : {}),
+  });
+}
+
+/** The student's other moment, as the mentor receives it. */
+export function suggestionCard(input: {
+  locale: Locale;
+  timeZone: string;
+  student: { id: string; name: string };
+  plan: { at: string; suggested: { at: string } };
+  open: boolean;
+  notice?: Notice;
+}): AdaptiveCard {
+  const { locale } = input;
+  return render('meeting-suggestion', {
+    t: texts(locale, 'mentors.meeting'),
+    from: t(locale, 'mentors.meeting.suggestionFrom', { name: input.student.name }),
+    moment: momentOf(input.plan.suggested.at, locale, input.timeZone),
+    open: input.open,
+    data: { studentId: input.student.id, plan: input.plan.at },
+    ...(input.notice ? { notice: input.notice } : {}),
+  });
+}
+
+/** The agreed conversation, with the link to its calendar file. */
+export function meetingCard(input: {
+  locale: Locale;
+  timeZone: string;
+  otherName: string;
+  at: string;
+  calendarUrl?: string;
+  days: number;
+  notice?: Notice;
+}): AdaptiveCard {
+  const { locale } = input;
+  return render('meeting-confirmed', {
+    t: texts(locale, 'mentors.meeting'),
+    with: t(locale, 'mentors.meeting.confirmedWith', {
+      name: input.otherName,
+      moment: momentOf(input.at, locale, input.timeZone),
+    }),
+    calendarUrl: input.calendarUrl ?? '',
+    hint: t(locale, 'mentors.meeting.calendarHint', { days: input.days }),
+    ...(input.notice ? { notice: input.notice } : {}),
   });
 }
 

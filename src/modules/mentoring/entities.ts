@@ -60,6 +60,20 @@ export interface Discussion {
   reflectionIds: string[];
 }
 
+/**
+ * A planned conversation. With `proposals` the student was asked to choose one of those times (or to
+ * suggest another: `suggested`); `agreed` is the time both have, with who closed it.
+ */
+export interface ConversationPlan {
+  at: string;
+  remindAt: string;
+  reflectionIds: string[];
+  /** One to three moments (ISO instants) the mentor proposed. */
+  proposals?: string[];
+  suggested?: { at: string; suggestedAt: string };
+  agreed?: { at: string; agreedAt: string; by: 'student' | 'mentor' };
+}
+
 /** What a mentor did about one student (partition: the mentor). */
 export interface StudentFollowUp extends Versioned {
   schoolId: string;
@@ -68,7 +82,7 @@ export interface StudentFollowUp extends Versioned {
   /** Newest first, at most 20. */
   discussions: Discussion[];
   /** A conversation the mentor intends to have; open until a discussion is recorded after it. */
-  plan?: { at: string; remindAt: string; reflectionIds: string[] };
+  plan?: ConversationPlan;
   notesSent: number;
   updatedAt: string;
 }
@@ -90,7 +104,7 @@ export interface FeedforwardNote extends Versioned {
   repliedAt?: string;
 }
 
-export const outboxKinds = ['note', 'plan-reminder', 'handover', 'reply'] as const;
+export const outboxKinds = ['note', 'plan-reminder', 'handover', 'reply', 'proposal', 'suggestion', 'meeting'] as const;
 export type OutboxKind = (typeof outboxKinds)[number];
 
 /** A message that goes out at an allowed time (partition: the recipient). */

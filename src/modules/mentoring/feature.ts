@@ -27,6 +27,7 @@ import {
   studentsCard,
 } from './cards.ts';
 import { defaultDigestSettings, digestFrequencies } from './entities.ts';
+import { calendarLink } from './meeting-calendar.ts';
 import type { ActionContext, ActionResult } from './mentor-follow-up.ts';
 import { createMentoring, type Mentoring } from './mentoring.ts';
 import type { NonResponders, StudentMessages } from './ports.ts';
@@ -92,7 +93,11 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
           mentoring: repos,
           flows: deps.flows,
           clock: deps.clock,
-          messenger: new TeamsMentorMessenger({ reach: deps.reach, clock: deps.clock }),
+          messenger: new TeamsMentorMessenger({
+            reach: deps.reach,
+            clock: deps.clock,
+            calendarLink: (person) => calendarLink(deps.downloads, person),
+          }),
           log: deps.log.child({ component: 'mentoring' }),
           sendPolicy: deps.sendPolicy,
           newId: deps.install.newId,
@@ -158,6 +163,7 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
     'invalid-date': 'mentors.errors.invalidDate',
     'empty-note': 'mentors.errors.emptyNote',
     'note-too-long': 'mentors.errors.noteTooLong',
+    'invalid-time': 'mentors.errors.invalidTime',
   };
 
   const successText = async (turn: Turn, result: Extract<ActionResult, { ok: true }>): Promise<string> => {
@@ -166,7 +172,11 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
     if (result.kind === 'discussed')
       return t(locale, 'mentors.notices.discussed', { name, date: calendarText(result.on, locale) });
     if (result.kind === 'planned')
-      return t(locale, 'mentors.notices.planned', { name, date: dayText(result.remindAt, locale, await schoolTimeZone(turn)) });
+      return t(locale, result.proposed ? 'mentors.notices.proposed' : 'mentors.notices.planned', {
+        name,
+        count: result.proposed,
+        date: dayText(result.remindAt, locale, await schoolTimeZone(turn)),
+      });
     const key = { sent: 'noteSent', queued: 'noteQueued', failed: 'noteFailed' }[result.delivery];
     return t(locale, `mentors.notices.${key}`, { name });
   };
@@ -270,7 +280,7 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
       {
         verb: 'mentor.plan',
         roles: mentorOnly,
-        run: act((m, actor, ctx, data) => m.followUps.plan(actor, ctx, data.studentId)),
+        run: act((m, actor, ctx, data) => m.followUps.plan(actor, ctx, data.studentId, data)),
       },
       {
         verb: 'mentor.note',

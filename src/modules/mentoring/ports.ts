@@ -1,6 +1,9 @@
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { Mutate } from '../../core/ports.ts';
-import type { Digest, FeedforwardNote, MentorSettings, OutboxEntry, StudentFollowUp } from './entities.ts';
+import type { ConversationPlan, Digest, FeedforwardNote, MentorSettings, OutboxEntry, StudentFollowUp } from './entities.ts';
+
+type Sent = { conversationId: string; activityId: string };
+
 import type { DigestView, HandoverView, StudentSection } from './views.ts';
 
 /**
@@ -40,6 +43,8 @@ export interface DigestRepository {
 export interface FollowUpRepository {
   get(mentorId: string, studentId: string): Promise<StudentFollowUp | undefined>;
   listByMentor(mentorId: string): Promise<StudentFollowUp[]>;
+  /** Every mentor's follow-up of one student (for the student's own calendar file). */
+  listByStudent(studentId: string): Promise<StudentFollowUp[]>;
   /** Applies the change to the stored follow-up, or to an empty one when there is none yet. */
   upsert(
     key: { schoolId: string; mentorId: string; studentId: string },
@@ -149,6 +154,12 @@ export interface MentorMessenger {
     view: HandoverView;
     timeZone: string;
   }): Promise<{ conversationId: string; activityId: string }>;
+  /** The mentor's proposed times, to the student. */
+  proposal(input: { student: Person; mentor: Person; plan: ConversationPlan; timeZone: string }): Promise<Sent>;
+  /** The student's other time, to the mentor. */
+  suggestion(input: { mentor: Person; student: Person; plan: ConversationPlan; timeZone: string }): Promise<Sent>;
+  /** The agreed conversation, with a calendar file, to one of the two. */
+  meeting(input: { recipient: Person; other: Person; at: string; timeZone: string }): Promise<Sent>;
   /** The student's answer to the mentor's question, at once. */
   reply(input: {
     mentor: Person;

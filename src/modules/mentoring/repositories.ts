@@ -84,6 +84,9 @@ class FollowUps implements FollowUpRepository {
   listByMentor(mentorId: string) {
     return this.c.find({ pk: mentorId });
   }
+  listByStudent(studentId: string) {
+    return this.c.find({ where: { studentId } });
+  }
   async upsert(key: { schoolId: string; mentorId: string; studentId: string }, mutate: Mutate<StudentFollowUp>) {
     const id = FollowUps.id(key.studentId);
     await createOrGet(this.c, {

@@ -40,6 +40,12 @@ describe('a teacher sees nothing of a student but the name on the picker', () =>
       expect(JSON.stringify(res.body)).toContain('ken ik niet');
     }
     expect(await w.mentoring.repos.notes.listByStudent(sanne.person.id)).toEqual([]);
+    // Their help card lists the talent command under its own heading, and no mentor or student command.
+    const help = cardText(await w.say(teacher.user, 'help'));
+    expect(help).toContain('Als docent');
+    expect(help).toContain('talent');
+    expect(help).not.toContain('mijn studenten');
+    expect(help).not.toContain('reflecteer');
     // The form itself carries the names of the class, nothing the student wrote.
     const form = await w.say(teacher.user, 'talent');
     expect(JSON.stringify(form)).not.toContain(plain.happened);

@@ -197,8 +197,16 @@ export async function buildBot(options: BotOptions) {
       log: guardLog,
     }),
   );
-  adapter.express.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', store: store.kind });
+  // An operator's probe (App Service health check): 503 while the store does not answer, so the platform
+  // can take the instance out of rotation and the operator sees why; the bot itself keeps running.
+  adapter.express.get('/healthz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ok', store: store.kind });
+    } catch (err) {
+      log.warn({ err: String(err) }, 'health check: the store does not answer');
+      res.status(503).json({ status: 'degraded', store: 'unavailable' });
+    }
   });
   for (const feature of features) feature.http?.(deps, adapter.express);
   app = createTeamsApp(deps, adapter, features);

@@ -51,6 +51,8 @@ export interface Collection<T extends Doc> {
 export interface DocumentStore {
   readonly kind: 'sqlite' | 'cosmos';
   collection<T extends Doc>(def: CollectionDef): Promise<Collection<T>>;
+  /** One cheap round trip to the store; rejects when it does not answer (the health endpoint asks it). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -212,6 +212,10 @@ export class SqliteStore implements DocumentStore {
     return created;
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
   }

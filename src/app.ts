@@ -35,7 +35,7 @@ import { ConnectorClient, type TokenSource, type Transport } from './teams/conne
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { BotTokenVerifier } from './teams/inbound-auth.ts';
-import { TeamsSendThrottle } from './teams/rate-limit.ts';
+import { TeamsSendThrottle, type Throttle } from './teams/rate-limit.ts';
 import { Reach } from './teams/reach.ts';
 import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps, Feature } from './teams/turn.ts';
@@ -63,6 +63,8 @@ export interface BotOptions {
   token?: TokenSource;
   /** How outbound calls reach the connector (tests route them); default keep-alive node:http. */
   transport?: Transport;
+  /** The Teams send budget; with several worker processes, the primary's (src/teams/shared-throttle.ts). */
+  throttle?: Throttle;
   /** Overrides the app token for Microsoft Graph in a tenant (tests). Default: the SDK's, none in dev mode. */
   graphToken?: (tenantId: string) => Promise<string | undefined>;
   /** Start the cron schedule of the jobs (default true). Tests leave it off and call jobs.runNow(). */
@@ -106,10 +108,12 @@ export async function buildBot(options: BotOptions) {
     clock,
     defaultServiceUrl: config.SERVICE_URL,
     ...(config.CLIENT_ID ? { botId: config.CLIENT_ID } : {}),
-    throttle: new TeamsSendThrottle({
-      tenantPerSecond: config.TEAMS_TENANT_RPS,
-      conversationPerSecond: config.TEAMS_CONVERSATION_RPS,
-    }),
+    throttle:
+      options.throttle ??
+      new TeamsSendThrottle({
+        tenantPerSecond: config.TEAMS_TENANT_RPS,
+        conversationPerSecond: config.TEAMS_CONVERSATION_RPS,
+      }),
   });
   const notifier = new TeamsNotifier({ reach, repos, flows, clock, defaultTimeZone: config.DEFAULT_TIME_ZONE });
   const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { RoleGroups } from '../core/roles.ts';
@@ -50,6 +51,8 @@ export const configSchema = z.object({
   BOT_OPENID_METADATA_URL: url.optional(),
   BOT_TOKEN_ISSUER: z.string().min(1).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(102_400),
+  /** Worker processes on this instance (src/platform/workers.ts); default: 1 in development, else one per core. */
+  WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   ROUTER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
   DEFAULT_TIME_ZONE: z.string().min(1).default('Europe/Amsterdam'),
@@ -92,6 +95,8 @@ export type Config = z.infer<typeof configSchema> & {
   sqlitePath: string;
   /** True when the bot may receive and send without Bot Framework credentials. */
   devMode: boolean;
+  /** Worker processes to run: WORKERS, else 1 in development and one per core otherwise. */
+  workers: number;
   /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
   roleGroups: RoleGroups;
   /** Where people reach the bot's own pages (download links): PUBLIC_URL, else the App Service host name. */
@@ -163,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
+    workers: c.WORKERS ?? (c.DEV_ALLOW_UNAUTHENTICATED ? 1 : os.availableParallelism()),
     roleGroups: Object.fromEntries(
       (
         [

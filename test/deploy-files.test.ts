@@ -247,6 +247,7 @@ describe('Bicep (infra/)', () => {
         opened.add(def.name);
         return real.collection(def);
       },
+      purgeErased: () => real.purgeErased(),
       close: () => real.close(),
     };
     const config = loadConfig({ DEV_ALLOW_UNAUTHENTICATED: 'true', PORT: '0' });

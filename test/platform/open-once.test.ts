@@ -30,6 +30,9 @@ class FlakyStore implements DocumentStore {
     }
     return this.inner.collection<T>(def);
   }
+  purgeErased(): Promise<boolean> {
+    return this.inner.purgeErased();
+  }
   close(): Promise<void> {
     return this.inner.close();
   }

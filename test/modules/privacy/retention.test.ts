@@ -30,6 +30,7 @@ function crashingOnce(inner: DocumentStore, failing: string): DocumentStore & { 
     arm: () => {
       armed = true;
     },
+    purgeErased: () => inner.purgeErased(),
     close: () => inner.close(),
     async collection<T extends Doc>(def: { name: string; indexes: readonly string[] }): Promise<Collection<T>> {
       const c = await inner.collection<T>(def);

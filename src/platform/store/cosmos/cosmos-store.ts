@@ -211,6 +211,10 @@ export class CosmosStore implements DocumentStore {
     return pending as unknown as Promise<Collection<T>>;
   }
 
+  async purgeErased(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.client.dispose();
   }

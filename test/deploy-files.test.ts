@@ -243,7 +243,9 @@ describe('Bicep (infra/)', () => {
     const policy = block(properties, properties.indexOf('{', properties.indexOf('backupPolicy:')));
     expect(policy).toMatch(/type:\s*'Continuous'/);
     expect(policy).toMatch(/continuousModeProperties:\s*\{\s*tier:\s*backupTier\s*\}/);
-    expect(cosmos).toMatch(/@allowed\(\['Continuous7Days', 'Continuous30Days'\]\)\s*(@description\('[^\n]*'\)\s*)?param backupTier string = 'Continuous7Days'/);
+    expect(cosmos).toMatch(
+      /@allowed\(\['Continuous7Days', 'Continuous30Days'\]\)\s*(@description\('[^\n]*'\)\s*)?param backupTier string = 'Continuous7Days'/,
+    );
     // The school's choice reaches the module from the main template.
     expect(mainBicep).toMatch(/param cosmosBackupTier string = 'Continuous7Days'/);
     expect(modules().find((m) => m.path.endsWith('cosmos.bicep'))?.params).toContain('backupTier');

@@ -175,6 +175,30 @@ function condition(field: string, cond: Condition, params: Param[]): string {
 }
 
 /**
+ * The store holds every student's answers: its folder is created for the owner only, and the file is
+ * created (or narrowed to) mode 0600 before SQLite opens it. SQLite gives its WAL and shared-memory files
+ * the database file's mode.
+ */
+function ownerOnly(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    const stat = fs.statSync(f, { throwIfNoEntry: false });
+    // Best effort on a file made by an older version: someone else may own it (then leave it as it is).
+    if (!stat || !(stat.mode & 0o077)) continue;
+    try {
+      fs.chmodSync(f, stat.mode & 0o700);
+    } catch {
+      // Not ours to change.
+    }
+  }
+}
+
+/**
  * Copies the WAL into the database file and truncates it to zero bytes, so the page images it held (the
  * versions of documents before they were erased) are gone from disk. False when a reader in another
  * process kept part of it.
@@ -209,7 +233,7 @@ export class SqliteStore implements DocumentStore {
 
   /** Opens (and creates, on first run) the store file; `:memory:` gives a private in-memory store. */
   static open(file: string): SqliteStore {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') ownerOnly(file);
     const db = new DatabaseSync(file);
     // busy_timeout first: switching to WAL needs a lock, and the bot may hold one while the CLI opens the file.
     // secure_delete: a deleted or rewritten document's bytes are overwritten with zeros, not left in free

@@ -11,6 +11,7 @@ import type { Clock } from '../platform/clock.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/log.ts';
 import { openStore } from '../platform/store/open-store.ts';
+import { backupCommand, restoreCommand } from './backup-cli.ts';
 import { type CliContext, CliError, installDeps } from './context.ts';
 import type { CliCommand } from './registry.ts';
 
@@ -29,6 +30,8 @@ export const commands: CliCommand[] = [
   ...pdcaCommands,
   ...campaignCommands,
   ...privacyCommands,
+  backupCommand,
+  restoreCommand,
 ];
 
 /** How the user started the CLI: the installed program says its own name (bin/lob-reflectie.js). */

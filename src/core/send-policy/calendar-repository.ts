@@ -1,3 +1,4 @@
+import { openOnce } from '../../platform/open-once.ts';
 import {
   type Collection,
   createOrGet,
@@ -40,14 +41,7 @@ class Calendars implements CalendarRepository {
   }
 }
 
-const cache = new WeakMap<DocumentStore, Promise<CalendarRepository>>();
-
-/** The school calendars of a store (opened once per store). */
-export function openCalendars(store: DocumentStore): Promise<CalendarRepository> {
-  let pending = cache.get(store);
-  if (!pending) {
-    pending = store.collection<Stored<SchoolCalendar>>({ name: 'calendars', indexes: [] }).then((c) => new Calendars(c));
-    cache.set(store, pending);
-  }
-  return pending;
-}
+/** The school calendars of a store (opened once per store; a failed open is tried again). */
+export const openCalendars: (store: DocumentStore) => Promise<CalendarRepository> = openOnce((store: DocumentStore) =>
+  store.collection<Stored<SchoolCalendar>>({ name: 'calendars', indexes: [] }).then((c) => new Calendars(c)),
+);

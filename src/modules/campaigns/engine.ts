@@ -1,6 +1,7 @@
 import type { AdaptiveCard } from '../../core/cards/cards.ts';
 import type { Reflection } from '../../core/entities.ts';
 import type { Locale } from '../../core/types.ts';
+import { openOnce } from '../../platform/open-once.ts';
 import type { BotDeps } from '../../teams/turn.ts';
 import { buildCampaignCore, type CampaignCore } from './campaign-core.ts';
 import type { Campaign } from './campaigns.ts';
@@ -94,58 +95,49 @@ export class StatusBoard {
   }
 }
 
-const engines = new WeakMap<BotDeps, Promise<CampaignEngine>>();
-
-/** The bot's campaign engine, built once per bot. */
-export function campaignEngine(deps: BotDeps): Promise<CampaignEngine> {
-  let engine = engines.get(deps);
-  if (!engine) {
-    engine = (async () => {
-      const { config, clock, log } = deps;
-      const core = await buildCampaignCore({
-        store: deps.store,
-        repos: deps.repos,
-        flows: deps.flows,
-        clock,
-        leases: deps.leases,
-        owner: deps.jobs.owner,
-        sendPolicy: deps.sendPolicy,
-        log,
-      });
-      const board = new StatusBoard(deps, core);
-      const claimMs = config.CAMPAIGN_CLAIM_SECONDS * 1000;
-      const sender = new CampaignSender(
-        {
-          repos: deps.repos,
-          camp: core.camp,
-          flows: deps.flows,
-          reflections: deps.reflections,
-          reach: deps.reach,
-          clock,
-          log: log.child({ component: 'campaign-sender' }),
-          owner: deps.jobs.owner,
-          leases: deps.leases,
-          policyFor: core.policyFor,
-          onChange: (schoolId, campaignId) => board.touch(schoolId, campaignId),
-        },
-        {
-          claimMs,
-          leaseMs: config.CAMPAIGN_LEASE_SECONDS * 1000,
-          batchSize: Math.max(50, config.CAMPAIGN_SEND_CONCURRENCY * 4),
-          concurrency: config.CAMPAIGN_SEND_CONCURRENCY,
-          maxRunMs: config.CAMPAIGN_RUN_SECONDS * 1000,
-          retry: { attempts: 6, baseMs: 500, maxDelayMs: 8000, budgetMs: Math.min(30_000, claimMs / 2) },
-        },
-      );
-      const ledger = answeredListener({
-        repos: deps.repos,
-        camp: core.camp,
-        clock,
-        onChange: (schoolId, campaignId) => board.touch(schoolId, campaignId),
-      });
-      return { ...core, sender, board, onAnswered: ledger };
-    })();
-    engines.set(deps, engine);
-  }
-  return engine;
-}
+/** The bot's campaign engine, built once per bot (a failed build is tried again on the next call). */
+export const campaignEngine: (deps: BotDeps) => Promise<CampaignEngine> = openOnce(async (deps: BotDeps) => {
+  const { config, clock, log } = deps;
+  const core = await buildCampaignCore({
+    store: deps.store,
+    repos: deps.repos,
+    flows: deps.flows,
+    clock,
+    leases: deps.leases,
+    owner: deps.jobs.owner,
+    sendPolicy: deps.sendPolicy,
+    log,
+  });
+  const board = new StatusBoard(deps, core);
+  const claimMs = config.CAMPAIGN_CLAIM_SECONDS * 1000;
+  const sender = new CampaignSender(
+    {
+      repos: deps.repos,
+      camp: core.camp,
+      flows: deps.flows,
+      reflections: deps.reflections,
+      reach: deps.reach,
+      clock,
+      log: log.child({ component: 'campaign-sender' }),
+      owner: deps.jobs.owner,
+      leases: deps.leases,
+      policyFor: core.policyFor,
+      onChange: (schoolId, campaignId) => board.touch(schoolId, campaignId),
+    },
+    {
+      claimMs,
+      leaseMs: config.CAMPAIGN_LEASE_SECONDS * 1000,
+      batchSize: Math.max(50, config.CAMPAIGN_SEND_CONCURRENCY * 4),
+      concurrency: config.CAMPAIGN_SEND_CONCURRENCY,
+      maxRunMs: config.CAMPAIGN_RUN_SECONDS * 1000,
+      retry: { attempts: 6, baseMs: 500, maxDelayMs: 8000, budgetMs: Math.min(30_000, claimMs / 2) },
+    },
+  );
+  const ledger = answeredListener({
+    repos: deps.repos,
+    camp: core.camp,
+    clock,
+    onChange: (schoolId, campaignId) => board.touch(schoolId, campaignId),
+  });
+  return { ...core, sender, board, onAnswered: ledger };
+});

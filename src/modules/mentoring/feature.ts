@@ -5,6 +5,7 @@ import { t } from '../../core/i18n.ts';
 import { nextAllowed } from '../../core/send-policy/quiet-hours.ts';
 import { calendarText } from '../../core/time/card-dates.ts';
 import { localDate } from '../../core/time/zoned-time.ts';
+import { openOnce } from '../../platform/open-once.ts';
 import {
   type BotDeps,
   type CardActionResponse,
@@ -78,11 +79,10 @@ const good = (text: string): Notice => ({ text, color: 'Good' });
 const attention = (text: string): Notice => ({ text, color: 'Attention' });
 
 export function createMentorsFeature(options: MentorsFeatureOptions = {}): MentorsFeature {
-  const built = new WeakMap<BotDeps, Promise<Mentoring>>();
-  const mentoring = (deps: BotDeps): Promise<Mentoring> => {
-    let m = built.get(deps);
-    if (!m) {
-      m = openMentoringRepositories(deps.store, deps.repos).then((repos) =>
+  // One per bot; a failed open (a full disk, a throttled store) is tried again on the next call.
+  const mentoring = openOnce(
+    (deps: BotDeps): Promise<Mentoring> =>
+      openMentoringRepositories(deps.store, deps.repos).then((repos) =>
         createMentoring({
           repos: deps.repos,
           mentoring: repos,
@@ -94,11 +94,8 @@ export function createMentorsFeature(options: MentorsFeatureOptions = {}): Mento
           newId: deps.install.newId,
           ...(options.nonResponders ? { nonResponders: options.nonResponders(deps) } : {}),
         }),
-      );
-      built.set(deps, m);
-    }
-    return m;
-  };
+      ),
+  );
 
   /** The card the action was pressed on, drawn again with today's state; undefined when it is not the mentor's. */
   const contextCard = async (

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import { makePrivateFolder, writeCliFiles } from '../../cli/files.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import type { Person } from '../../core/entities.ts';
 import { loadLibrary } from '../../core/flows/load-flows.ts';
@@ -46,26 +46,27 @@ function total(counts: Record<string, { anonymised: number; deleted: number }>):
 
 export const privacyExportCommand: CliCommand = {
   name: 'privacy export',
-  usage: 'privacy export --email <e-mail> [--out <folder>] [--school <tenant-id>]',
-  summary: 'Write everything stored about a student (AVG access request) to two files: JSON and a readable Markdown overview.',
-  options: { email: { type: 'string' }, out: { type: 'string' }, school: { type: 'string' } },
+  usage: 'privacy export --email <e-mail> [--out <folder>] [--force] [--school <tenant-id>]',
+  summary:
+    'Write everything stored about a student (AVG access request) to two new files only you can read: JSON and a readable Markdown overview (--force replaces earlier ones).',
+  options: { email: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, school: { type: 'string' } },
   async run(ctx, { values }) {
     const { schoolId, person } = await student(ctx, values);
     const data = await (await service(ctx)).export(schoolId, person.id);
     if (!data) throw new CliError(`nothing stored about ${person.email}`);
     const folder = path.resolve(typeof values['out'] === 'string' ? values['out'] : '.');
-    fs.mkdirSync(folder, { recursive: true });
+    makePrivateFolder(folder);
     const flows = loadLibrary({ schoolDir: ctx.config.SCHOOL_FLOWS_DIR });
     const now = ctx.install.clock.now();
     const timeZone = data.school?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE;
-    for (const format of personalDataFormats) {
+    const who = (person.email ?? person.id).split('@')[0]!.replace(/[^A-Za-z0-9._-]/g, '_');
+    const files = personalDataFormats.map((format) => {
       const file = personalDataFile(data, format, { flows, now, timeZone })!;
-      const who = (person.email ?? person.id).split('@')[0]!.replace(/[^A-Za-z0-9._-]/g, '_');
-      const target = path.join(folder, file.filename.replace('lob-gegevens', `lob-gegevens-${who}`));
-      // Only the owner of the process may read it: the file holds a student's answers.
-      fs.writeFileSync(target, file.body, { mode: 0o600 });
-      ctx.out(`Wrote ${target}`);
-    }
+      return { target: path.join(folder, file.filename.replace('lob-gegevens', `lob-gegevens-${who}`)), body: file.body };
+    });
+    // Only the owner of the process may read them: the files hold a student's answers.
+    writeCliFiles(files, values['force'] === true);
+    for (const f of files) ctx.out(`Wrote ${f.target}`);
     ctx.out(
       `${person.email}: ${data.reflections.length} reflection(s), ${data.notes.length} note(s), ${data.deliveries.length} campaign prompt(s), ${data.memberships.length} group membership(s), ${data.assignments.length} mentor assignment(s).`,
     );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { messageCard } from '../../core/cards/cards.ts';
+import { openOnce } from '../../platform/open-once.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import { eraseConfirmCard, privacyCard } from './cards.ts';
 import { openPrivacyService } from './open-privacy-service.ts';
@@ -16,22 +17,16 @@ export const exportMinutes = 10;
 /** How long the confirmation button of an erasure works. */
 export const confirmMinutes = 15;
 
-const services = new WeakMap<BotDeps, Promise<PrivacyService>>();
-
-export function privacyOf(deps: BotDeps): Promise<PrivacyService> {
-  let service = services.get(deps);
-  if (!service) {
-    service = openPrivacyService(deps.store, {
-      repos: deps.repos,
-      clock: deps.clock,
-      newId: randomUUID,
-      log: deps.log.child({ component: 'privacy' }),
-      defaultTimeZone: deps.config.DEFAULT_TIME_ZONE,
-    });
-    services.set(deps, service);
-  }
-  return service;
-}
+/** The bot's privacy service (opened once per bot; a failed open is tried again on the next call). */
+export const privacyOf: (deps: BotDeps) => Promise<PrivacyService> = openOnce((deps: BotDeps) =>
+  openPrivacyService(deps.store, {
+    repos: deps.repos,
+    clock: deps.clock,
+    newId: randomUUID,
+    log: deps.log.child({ component: 'privacy' }),
+    defaultTimeZone: deps.config.DEFAULT_TIME_ZONE,
+  }),
+);
 
 async function homeCard(turn: Turn) {
   const settings = await (await privacyOf(turn.deps)).retention(turn.actor.schoolId);

@@ -17,5 +17,5 @@ export async function openPrivacyService(
   },
 ): Promise<PrivacyService> {
   const [data, privacy] = await Promise.all([openPersonalDataStore(store), openPrivacyRepository(store)]);
-  return new PrivacyService({ ...deps, data, privacy });
+  return new PrivacyService({ ...deps, data, privacy, purgeErased: () => store.purgeErased() });
 }

@@ -1,4 +1,5 @@
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection } from '../../core/entities.ts';
+import { openOnce } from '../../platform/open-once.ts';
 import {
   type Collection,
   ConflictError,
@@ -365,16 +366,9 @@ const collectionNames: Record<keyof Collections, string> = {
   downloads: 'downloads',
 };
 
-const cache = new WeakMap<DocumentStore, Promise<PersonalDataPort>>();
-
-/** The personal-data adapter of a store (opened once per store). */
-export function openPersonalDataStore(store: DocumentStore): Promise<PersonalDataPort> {
-  let pending = cache.get(store);
-  if (!pending) {
-    pending = Promise.all(
-      Object.entries(collectionNames).map(async ([key, name]) => [key, await store.collection({ name, indexes: [] })] as const),
-    ).then((opened) => new PersonalDataStore(Object.fromEntries(opened) as unknown as Collections));
-    cache.set(store, pending);
-  }
-  return pending;
-}
+/** The personal-data adapter of a store (opened once per store; a failed open is tried again). */
+export const openPersonalDataStore: (store: DocumentStore) => Promise<PersonalDataPort> = openOnce((store: DocumentStore) =>
+  Promise.all(
+    Object.entries(collectionNames).map(async ([key, name]) => [key, await store.collection({ name, indexes: [] })] as const),
+  ).then((opened) => new PersonalDataStore(Object.fromEntries(opened) as unknown as Collections)),
+);

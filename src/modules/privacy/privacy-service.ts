@@ -52,6 +52,8 @@ export interface PrivacyServiceDeps {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** School time zone when a school has none stored. */
   defaultTimeZone: string;
+  /** Makes what an erasure deleted unreadable in the store's files now (DocumentStore.purgeErased). */
+  purgeErased(): Promise<boolean>;
 }
 
 /** Whether the rights of this page apply: students (and people with no role), never staff. */
@@ -98,6 +100,9 @@ export class PrivacyService {
       }));
     const counts = await data.anonymise({ schoolId, personId, anonId: record.anonId!, at });
     await privacy.finishErasure(schoolId, record.id, counts, clock.now().toISOString());
+    // Erased means unreadable, also for whoever copies the store's files later (docs/security.md).
+    if (!(await this.deps.purgeErased()))
+      log.warn({ erasureId: record.id }, 'erased data stays in the store journal until the other process closes the store');
     const records = Object.values(counts).reduce((n, c) => n + c.anonymised + c.deleted, 0);
     // The erasure's id, never the person's: after this nothing should connect the two.
     log.info({ erasureId: record.id, reason: record.reason, records }, 'student data erased');

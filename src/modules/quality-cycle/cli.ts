@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import { writeCliFiles } from '../../cli/files.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import type { School } from '../../core/entities.ts';
 import { t } from '../../core/i18n.ts';
@@ -394,13 +394,15 @@ export const pdcaStatusCommand: CliCommand = {
 
 export const pdcaEvidenceCommand: CliCommand = {
   name: 'pdca evidence',
-  usage: 'pdca evidence --team <code> [--period year|h1|h2|previous] [--format md|csv] [--out <file>] [--school <tenant-id>]',
+  usage:
+    'pdca evidence --team <code> [--period year|h1|h2|previous] [--format md|csv] [--out <file>] [--force] [--school <tenant-id>]',
   summary: "A team's Check evidence (aggregates only; groups under 5 students without figures), as Markdown or CSV.",
   options: {
     team: { type: 'string' },
     period: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
+    force: { type: 'boolean' },
     school: { type: 'string' },
   },
   async run(ctx, { values }) {
@@ -428,7 +430,8 @@ export const pdcaEvidenceCommand: CliCommand = {
     const body = format === 'csv' ? evidenceCsv(evidence, locale, label) : evidenceMarkdown(evidence, locale, label);
     const out = str(values, 'out');
     if (out) {
-      fs.writeFileSync(out, body);
+      // Aggregates only, but a team's figures are not for everyone on the machine either.
+      writeCliFiles([{ target: out, body }], values['force'] === true);
       ctx.out(`Wrote ${out} (${format}, ${evidence.students} students, ${evidence.from} to ${evidence.to}).`);
     } else {
       ctx.out(body);

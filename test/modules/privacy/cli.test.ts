@@ -95,6 +95,43 @@ describe('npm run cli -- privacy', () => {
     expect(err.at(-1)).toContain('has staff roles (mentor)');
   });
 
+  it('export writes new files only the owner can read: never through a link, an existing file only with --force', async () => {
+    expect(await cli('role', 'add', '--email', 'sanne@school.nl', '--role', 'student', '--school', 't-1')).toBe(0);
+    const folder = path.join(dir, 'export');
+    fs.mkdirSync(folder);
+    const json = path.join(folder, 'lob-gegevens-sanne-2026-03-12.json');
+    const md = path.join(folder, 'lob-gegevens-sanne-2026-03-12.md');
+    const export_ = (...extra: string[]) => cli('privacy', 'export', '--email', 'sanne@school.nl', '--out', folder, ...extra);
+
+    // A world-readable file someone prepared at the name: refused, left as it was, nothing else written.
+    fs.writeFileSync(json, 'prepared', { mode: 0o644 });
+    fs.chmodSync(json, 0o644);
+    expect(await export_()).toBe(1);
+    expect(err.at(-1)).toContain('exists; add --force');
+    expect(fs.readFileSync(json, 'utf8')).toBe('prepared');
+    expect(fs.existsSync(md)).toBe(false);
+
+    // With --force it is replaced by a new file of mode 0600.
+    expect(await export_('--force')).toBe(0);
+    for (const f of [json, md]) expect(fs.lstatSync(f).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(json, 'utf8')).toContain('sanne@school.nl');
+
+    // A link at the name is never followed, not even with --force.
+    const elsewhere = path.join(dir, 'elsewhere.md');
+    fs.writeFileSync(elsewhere, 'not yours', { mode: 0o644 });
+    fs.rmSync(md);
+    fs.symlinkSync(elsewhere, md);
+    expect(await export_('--force')).toBe(1);
+    expect(err.at(-1)).toContain('symbolic link');
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('not yours');
+    expect(fs.lstatSync(md).isSymbolicLink()).toBe(true);
+    // A dangling link too: following it would create the file wherever it points.
+    fs.rmSync(md);
+    fs.symlinkSync(path.join(dir, 'created-through-link.md'), md);
+    expect(await export_('--force')).toBe(1);
+    expect(fs.existsSync(path.join(dir, 'created-through-link.md'))).toBe(false);
+  });
+
   it('sets the retention term, records a leaving date and shows who is due', async () => {
     expect(await cli('role', 'add', '--email', 'tom@school.nl', '--role', 'student', '--school', 't-1')).toBe(0);
     expect(await cli('privacy', 'retention')).toBe(0);

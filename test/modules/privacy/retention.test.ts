@@ -31,6 +31,7 @@ function crashingOnce(inner: DocumentStore, failing: string): DocumentStore & { 
       armed = true;
     },
     ping: () => inner.ping(),
+    purgeErased: () => inner.purgeErased(),
     close: () => inner.close(),
     async collection<T extends Doc>(def: { name: string; indexes: readonly string[] }): Promise<Collection<T>> {
       const c = await inner.collection<T>(def);

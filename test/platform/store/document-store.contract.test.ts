@@ -65,6 +65,13 @@ describe.each(backends)('document store contract: $name', (backend) => {
     expect(await items.get('p', 'a')).toBeUndefined();
   });
 
+  it('purgeErased() finishes on an idle store and leaves the remaining documents as they were', async () => {
+    const kept = await items.create({ id: 'a', pk: 'p', kind: 'x', n: 1 });
+    await items.delete(await items.create({ id: 'b', pk: 'p', kind: 'y', n: 2 }));
+    expect(await store.purgeErased()).toBe(true);
+    expect(await items.find({ pk: 'p' })).toEqual([kept]);
+  });
+
   it('update() retries a lost race and applies both writers', async () => {
     await items.create({ id: 'c', pk: 'p', kind: 'counter', n: 0 });
     await Promise.all(Array.from({ length: 8 }, () => update(items, 'p', 'c', (d) => ({ ...d, n: d.n + 1 }), 50)));

@@ -237,6 +237,10 @@ export class CosmosStore implements DocumentStore {
     await this.database.read({ abortSignal: AbortSignal.timeout(3000) });
   }
 
+  async purgeErased(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.client.dispose();
   }

@@ -1,4 +1,3 @@
-import { features } from '../src/app.ts';
 import {
   type AdaptiveCard,
   messageCard,
@@ -19,6 +18,7 @@ import {
   campaignStatusCard,
   campaignTemplatesCard,
 } from '../src/modules/campaigns/cards.ts';
+import { features } from '../src/modules/index.ts';
 import {
   digestCard,
   handoverCard,

@@ -103,7 +103,7 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
   );
 
   // 16 September, 09:00: the reminder job posts "every student has a fixed mentor" (due 30 September).
-  const run = await bot.deps.jobs.runNow('pdca-reminders');
+  const run = await bot.deps.jobs.runNow('quality-cycle.reminders');
   expect(run.status).toBe('ran');
   const post = await pg.waitForMessage(
     (m) => m.conversationId === channel && m.action === 'createMessage' && cardText(m.card).includes('vaste mentor'),

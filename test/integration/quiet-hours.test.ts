@@ -19,7 +19,7 @@ describe('one school calendar for students and mentors', () => {
   let mentor: { user: TestUser; person: Person };
 
   const followUps = async () => {
-    const outcome = await w.t.bot.deps.jobs.runNow('student-follow-up');
+    const outcome = await w.t.bot.deps.jobs.runNow('reflection.follow-up');
     expect(outcome.status).toBe('ran');
     return (outcome as { result: { sent: number; waiting: number } }).result;
   };

@@ -6,13 +6,11 @@ import { t } from '../../core/i18n.ts';
 import { calendarText } from '../../core/time/card-dates.ts';
 import { parseSchoolYear, type SchoolYear } from '../../core/time/school-year.ts';
 import { normalizeEmail } from '../../core/types.ts';
-import { defaultMilestoneTexts, milestoneProblemText, ownerText, yearLabel } from './cards.ts';
+import { milestoneProblemText, ownerText, yearLabel } from './cards.ts';
 import { buildCheckEvidence, type EvidencePeriodChoice, evidencePeriod, evidencePeriodChoices } from './check-evidence.ts';
 import { createTeam, editTeam, findTeamsTeam, linkTeam, requireTeam, TeamError, type TeamProblem } from './education-teams.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
-import { openEvidenceSource } from './evidence-source.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
-import { openCycleRepositories } from './repositories.ts';
 import {
   type CycleDeps,
   type CycleScope,
@@ -37,15 +35,7 @@ import {
 /** The school the command acts on (--school, or the only one) and the cycle's dependencies on the CLI's store. */
 async function open(ctx: CliContext, values: Record<string, unknown>): Promise<{ school: School; deps: CycleDeps }> {
   const school = await resolveSchool(ctx, str(values, 'school'));
-  const deps: CycleDeps = {
-    repos: ctx.repos,
-    cycles: await openCycleRepositories(ctx.store),
-    clock: ctx.install.clock,
-    newId: ctx.install.newId,
-    defaults: ctx.install.defaults,
-    defaultTexts: defaultMilestoneTexts,
-  };
-  return { school, deps };
+  return { school, deps: ctx.product.qualityCycle.cycle };
 }
 
 /** As `open`, with the school year of --year (default: the current one). */
@@ -416,7 +406,7 @@ export const pdcaEvidenceCommand: CliCommand = {
     if (!team.teamsTeamId) throw new CliError(teamReason({ code: 'not-linked', value: team.id }));
     const clock = await schoolClock(deps, school.id);
     const { year, period: p } = evidencePeriod(period, clock);
-    const evidence = await buildCheckEvidence(await openEvidenceSource(ctx.store, ctx.repos), {
+    const evidence = await buildCheckEvidence(ctx.product.qualityCycle.evidence, {
       schoolId: school.id,
       team,
       schoolYear: year.id,
@@ -454,7 +444,7 @@ export const pdcaSettingsCommand: CliCommand = {
   },
 };
 
-export const pdcaCommands: CliCommand[] = [
+export const qualityCycleCommands: CliCommand[] = [
   pdcaTeamAddCommand,
   pdcaTeamEditCommand,
   pdcaTeamLinkCommand,

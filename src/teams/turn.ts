@@ -13,7 +13,7 @@ import type { Downloads } from '../modules/downloads/downloads.ts';
 import type { Product } from '../modules/index.ts';
 import type { Router } from '../modules/mentoring/routing.ts';
 import type { CheckEvidenceSource } from '../modules/quality-cycle/check-evidence.ts';
-import type { CycleRepositories } from '../modules/quality-cycle/quality-cycle.ts';
+import type { QualityCycleRepositories } from '../modules/quality-cycle/quality-cycle.ts';
 import type { ReflectionService } from '../modules/reflection/reflections.ts';
 import type { StudentFollowUps } from '../modules/reflection/student-follow-up.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -49,7 +49,7 @@ export interface BotDeps {
   /** Short-lived download links served by the bot (exports offered on cards). */
   downloads: Downloads;
   /** Education teams and their yearly quality cycles (issue 6). */
-  cycles: CycleRepositories;
+  cycles: QualityCycleRepositories;
   /** Figures for the Check phase; the campaign ledger and mentor follow-up plug in here (BotOptions.evidence). */
   evidence: CheckEvidenceSource;
   /** Every feature module's services, set up once (src/modules/index.ts). */

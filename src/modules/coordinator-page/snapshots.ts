@@ -3,7 +3,7 @@ import type { Platform } from '../../core/platform.ts';
 import type { Campaigns } from '../campaigns/setup.ts';
 import { type CheckEvidenceSource, evidencePeriod } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
-import { type CycleDeps, phaseCounts, remindDays, schoolClock, visibleCycles } from '../quality-cycle/service.ts';
+import { phaseCounts, type QualityCycleDeps, remindDays, schoolClock, visibleCycles } from '../quality-cycle/service.ts';
 import { buildCoordinatorOverview, type CoordinatorOverview, type OverviewScope } from './overview.ts';
 
 // The coordinator page's figures, computed from the campaign ledger and the quality cycle and kept per
@@ -19,7 +19,7 @@ export interface Granted {
 export interface FiguresDeps {
   platform: Pick<Platform, 'repos' | 'clock' | 'log' | 'config'>;
   campaigns: Pick<Campaigns, 'camp' | 'planner'>;
-  qualityCycle: { cycle: CycleDeps; cycles: Pick<CycleDeps['cycles'], 'teams'>; evidence: CheckEvidenceSource };
+  qualityCycle: { cycle: QualityCycleDeps; cycles: Pick<QualityCycleDeps['cycles'], 'teams'>; evidence: CheckEvidenceSource };
 }
 
 export interface Snapshot {
@@ -37,7 +37,7 @@ async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot>
   const { year, period } = evidencePeriod('year', clock);
   const visible = await visibleCycles(cycle, a.actor, clock.year);
   const days = remindDays(visible.school);
-  const pdca: CoordinatorOverview['pdca'] = [
+  const qualityCycle: CoordinatorOverview['qualityCycle'] = [
     ...(visible.school && a.scope.kind === 'school'
       ? [{ level: 'school' as const, name: '', linked: true, counts: phaseCounts(visible.school.milestones, clock.today, days) }]
       : []),
@@ -57,7 +57,7 @@ async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot>
       upcoming: (campaign) => engine.planner.upcoming(campaign),
       timeZone: clock.timeZone,
     },
-    { schoolId, scope: a.scope, year, period, pdca },
+    { schoolId, scope: a.scope, year, period, qualityCycle },
   );
   const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));
   return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.platform.clock.now() };

@@ -12,8 +12,6 @@ import { createTeam, editTeam, findTeamsTeam, linkTeam, requireTeam, TeamError, 
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
 import {
-  type CycleDeps,
-  type CycleScope,
   ensureSchoolCycle,
   ensureTeamCycle,
   ensureYear,
@@ -21,6 +19,8 @@ import {
   markDone,
   ownersOf,
   phaseCounts,
+  type QualityCycleDeps,
+  type QualityCycleScope,
   remindDays,
   removeMilestone,
   saveMilestone,
@@ -33,7 +33,7 @@ import {
 // the Check evidence, for coordinators and IT. Refusals use the same reasons as the cards in Teams.
 
 /** The school the command acts on (--school, or the only one) and the cycle's dependencies on the CLI's store. */
-async function open(ctx: CliContext, values: Record<string, unknown>): Promise<{ school: School; deps: CycleDeps }> {
+async function open(ctx: CliContext, values: Record<string, unknown>): Promise<{ school: School; deps: QualityCycleDeps }> {
   const school = await resolveSchool(ctx, str(values, 'school'));
   return { school, deps: ctx.product.qualityCycle.cycle };
 }
@@ -72,7 +72,7 @@ async function refusing<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-async function yearOf(deps: CycleDeps, schoolId: string, values: Record<string, unknown>): Promise<SchoolYear> {
+async function yearOf(deps: QualityCycleDeps, schoolId: string, values: Record<string, unknown>): Promise<SchoolYear> {
   const raw = str(values, 'year');
   if (raw === undefined) return (await schoolClock(deps, schoolId)).year;
   const year = parseSchoolYear(raw);
@@ -80,7 +80,7 @@ async function yearOf(deps: CycleDeps, schoolId: string, values: Record<string, 
   return year;
 }
 
-function scopeOf(values: Record<string, unknown>): CycleScope {
+function scopeOf(values: Record<string, unknown>): QualityCycleScope {
   const team = str(values, 'team');
   const level = str(values, 'level');
   if (team && level) throw new CliError('give either --team <code> or --level school|template, not both');
@@ -104,7 +104,7 @@ function kindOf(value: string | undefined): EducationTeam['kind'] | undefined {
   throw new CliError('--kind must be year (jaarlaag) or department (afdeling)');
 }
 
-export const pdcaTeamAddCommand: CliCommand = {
+export const qualityCycleTeamAddCommand: CliCommand = {
   name: 'pdca team add',
   usage:
     'pdca team add --id <code> --name <name> --leader <e-mail>[,<e-mail>] [--mentors <e-mail>,...] [--kind year|department] [--school <tenant-id>]',
@@ -135,7 +135,7 @@ export const pdcaTeamAddCommand: CliCommand = {
   },
 };
 
-export const pdcaTeamEditCommand: CliCommand = {
+export const qualityCycleTeamEditCommand: CliCommand = {
   name: 'pdca team edit',
   usage: 'pdca team edit --id <code> [--name <name>] [--leader <e-mail>,...] [--mentors <e-mail>,...] [--kind year|department]',
   summary: "Change a team's name, team leaders or mentors (a list replaces the current one).",
@@ -161,7 +161,7 @@ export const pdcaTeamEditCommand: CliCommand = {
   },
 };
 
-export const pdcaTeamLinkCommand: CliCommand = {
+export const qualityCycleTeamLinkCommand: CliCommand = {
   name: 'pdca team link',
   usage: 'pdca team link --id <code> --teams-team <name or id> [--school <tenant-id>]',
   summary: 'Link an education team to a Teams team the bot has been added to: its channel gets the reminders.',
@@ -177,7 +177,7 @@ export const pdcaTeamLinkCommand: CliCommand = {
   },
 };
 
-export const pdcaTeamListCommand: CliCommand = {
+export const qualityCycleTeamListCommand: CliCommand = {
   name: 'pdca team list',
   usage: 'pdca team list [--school <tenant-id>]',
   summary: 'List the education teams, their leaders and their Teams team.',
@@ -209,12 +209,23 @@ const milestoneOptions = {
   school: { type: 'string' },
 } as const;
 
-async function scopedCycle(deps: CycleDeps, schoolId: string, year: SchoolYear, scope: CycleScope): Promise<QualityCycle> {
+async function scopedCycle(
+  deps: QualityCycleDeps,
+  schoolId: string,
+  year: SchoolYear,
+  scope: QualityCycleScope,
+): Promise<QualityCycle> {
   if (scope.level !== 'team') return ensureSchoolCycle(deps, schoolId, year);
   return ensureTeamCycle(deps, await refusing(() => requireTeam(deps, schoolId, scope.teamId)), year);
 }
 
-async function printMilestones(ctx: CliContext, deps: CycleDeps, schoolId: string, year: SchoolYear, scope: CycleScope) {
+async function printMilestones(
+  ctx: CliContext,
+  deps: QualityCycleDeps,
+  schoolId: string,
+  year: SchoolYear,
+  scope: QualityCycleScope,
+) {
   const cycle = await scopedCycle(deps, schoolId, year, scope);
   const team = scope.level === 'team' ? await deps.cycles.teams.get(schoolId, scope.teamId) : undefined;
   const items: (TemplateMilestone & Partial<Pick<Milestone, 'done' | 'fromTemplate'>>)[] =
@@ -244,7 +255,7 @@ function milestoneInput(values: Record<string, unknown>): MilestoneInput {
   };
 }
 
-export const pdcaMilestoneListCommand: CliCommand = {
+export const qualityCycleMilestoneListCommand: CliCommand = {
   name: 'pdca milestone list',
   usage: 'pdca milestone list (--team <code> | --level school|template) [--year 2026-2027] [--school <tenant-id>]',
   summary: 'List the milestones of a team, of the school (policy plan) or of the template for every team.',
@@ -256,7 +267,7 @@ export const pdcaMilestoneListCommand: CliCommand = {
   },
 };
 
-export const pdcaMilestoneAddCommand: CliCommand = {
+export const qualityCycleMilestoneAddCommand: CliCommand = {
   name: 'pdca milestone add',
   usage:
     'pdca milestone add (--team <code> | --level school|template) --phase plan|do|check|act --title <text> --due <yyyy-mm-dd> --owner team-leader|coordinator|<e-mail> [--description <text>] [--year 2026-2027]',
@@ -271,7 +282,7 @@ export const pdcaMilestoneAddCommand: CliCommand = {
   },
 };
 
-export const pdcaMilestoneEditCommand: CliCommand = {
+export const qualityCycleMilestoneEditCommand: CliCommand = {
   name: 'pdca milestone edit',
   usage:
     'pdca milestone edit <milestone-id> (--team <code> | --level school|template) [--phase ...] [--title ...] [--due ...] [--owner ...] [--description ...] [--year ...]',
@@ -288,7 +299,7 @@ export const pdcaMilestoneEditCommand: CliCommand = {
   },
 };
 
-export const pdcaMilestoneRemoveCommand: CliCommand = {
+export const qualityCycleMilestoneRemoveCommand: CliCommand = {
   name: 'pdca milestone remove',
   usage: 'pdca milestone remove <milestone-id> (--team <code> | --level school|template) [--year ...]',
   summary: 'Remove a milestone (from the template: from every team that did not change or finish it).',
@@ -304,7 +315,7 @@ export const pdcaMilestoneRemoveCommand: CliCommand = {
   },
 };
 
-export const pdcaDoneCommand: CliCommand = {
+export const qualityCycleDoneCommand: CliCommand = {
   name: 'pdca done',
   usage:
     'pdca done <milestone-id> (--team <code> | --level school) --by <e-mail> (--note <text> | --link <https-url>) [--year ...]',
@@ -348,7 +359,7 @@ export const pdcaDoneCommand: CliCommand = {
   },
 };
 
-export const pdcaStatusCommand: CliCommand = {
+export const qualityCycleStatusCommand: CliCommand = {
   name: 'pdca status',
   usage: 'pdca status [--team <code>] [--year 2026-2027] [--school <tenant-id>]',
   summary: 'The quality cycle at a glance: done, due soon, overdue and later, per phase, for the school and each team.',
@@ -382,7 +393,7 @@ export const pdcaStatusCommand: CliCommand = {
   },
 };
 
-export const pdcaEvidenceCommand: CliCommand = {
+export const qualityCycleEvidenceCommand: CliCommand = {
   name: 'pdca evidence',
   usage: 'pdca evidence --team <code> [--period year|h1|h2|previous] [--format md|csv] [--out <file>] [--school <tenant-id>]',
   summary: "A team's Check evidence (aggregates only; groups under 5 students without figures), as Markdown or CSV.",
@@ -427,7 +438,7 @@ export const pdcaEvidenceCommand: CliCommand = {
   },
 };
 
-export const pdcaSettingsCommand: CliCommand = {
+export const qualityCycleSettingsCommand: CliCommand = {
   name: 'pdca settings',
   usage: 'pdca settings --remind-days <1-60> [--year 2026-2027] [--school <tenant-id>]',
   summary: 'How many days before the due date the team channel and the owner are reminded (default 14).',
@@ -445,16 +456,16 @@ export const pdcaSettingsCommand: CliCommand = {
 };
 
 export const qualityCycleCommands: CliCommand[] = [
-  pdcaTeamAddCommand,
-  pdcaTeamEditCommand,
-  pdcaTeamLinkCommand,
-  pdcaTeamListCommand,
-  pdcaMilestoneListCommand,
-  pdcaMilestoneAddCommand,
-  pdcaMilestoneEditCommand,
-  pdcaMilestoneRemoveCommand,
-  pdcaDoneCommand,
-  pdcaStatusCommand,
-  pdcaEvidenceCommand,
-  pdcaSettingsCommand,
+  qualityCycleTeamAddCommand,
+  qualityCycleTeamEditCommand,
+  qualityCycleTeamLinkCommand,
+  qualityCycleTeamListCommand,
+  qualityCycleMilestoneListCommand,
+  qualityCycleMilestoneAddCommand,
+  qualityCycleMilestoneEditCommand,
+  qualityCycleMilestoneRemoveCommand,
+  qualityCycleDoneCommand,
+  qualityCycleStatusCommand,
+  qualityCycleEvidenceCommand,
+  qualityCycleSettingsCommand,
 ];

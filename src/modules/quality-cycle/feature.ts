@@ -28,13 +28,13 @@ import { linkTeam, TeamError, type TeamProblem, teamIdPattern } from './educatio
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
 import {
-  type CycleScope,
   ensureSchoolCycle,
   ensureTeamCycle,
   type MilestoneInput,
   markDone,
   ownersOf,
   phaseCounts,
+  type QualityCycleScope,
   remindDays,
   removeMilestone,
   saveMilestone,
@@ -74,7 +74,7 @@ const editSchema = z.looseObject({
 });
 
 function invalidCard(turn: Turn, verb: string): CardActionResponse {
-  turn.deps.log.warn({ personId: turn.actor.id, verb }, 'pdca card action with invalid data refused');
+  turn.deps.log.warn({ personId: turn.actor.id, verb }, 'quality cycle card action with invalid data refused');
   return cardResponse(messageCard('core.errors.invalidCard', turn.locale, 'attention'));
 }
 
@@ -168,7 +168,7 @@ async function linkFromChannel(turn: Turn, arg: string): Promise<void> {
   const team = await deps.cycles.teams.get(actor.schoolId, arg);
   if (!team || !mayManageTeam(actor, team)) {
     // Teams someone may not manage are answered as unknown: nobody learns other teams' codes.
-    deps.log.info({ personId: actor.id, teamsTeamId }, 'pdca link refused: unknown team or not theirs');
+    deps.log.info({ personId: actor.id, teamsTeamId }, 'quality cycle link refused: unknown team or not theirs');
     await turn.sendCard(textCard(teamErrorText(locale, { code: 'unknown-team', value: arg.slice(0, 40) }), true));
     return;
   }
@@ -185,7 +185,7 @@ async function linkFromChannel(turn: Turn, arg: string): Promise<void> {
   }
 }
 
-async function pdcaCommand(turn: Turn, args: string): Promise<void> {
+async function qualityCycleCommand(turn: Turn, args: string): Promise<void> {
   const { deps, actor, locale } = turn;
   const [sub = '', ...rest] = args.split(' ').filter(Boolean);
   if (sub === 'koppel' || sub === 'link') {
@@ -228,7 +228,7 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
   const ref = { cycleId: parsed.data.cycleId, milestoneId: parsed.data.milestoneId };
   const result = await markDone(cycle, actor, ref, { note: parsed.data.note, link: parsed.data.link });
   if (result.kind === 'not-found') {
-    deps.log.info({ personId: actor.id, ...ref }, 'pdca done: milestone not found');
+    deps.log.info({ personId: actor.id, ...ref }, 'quality cycle done: milestone not found');
     return cardResponse(messageCard('pdca.milestone.notFound', locale, 'attention'));
   }
   const clock = await schoolClock(cycle, actor.schoolId);
@@ -237,7 +237,7 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
   const view = () => reminders.view(result.cycle, result.milestone, team, purpose, clock);
   switch (result.kind) {
     case 'not-allowed':
-      deps.log.warn({ personId: actor.id, ...ref }, 'pdca done refused: not an owner');
+      deps.log.warn({ personId: actor.id, ...ref }, 'quality cycle done refused: not an owner');
       return cardResponse(
         milestoneCard(await view(), locale, { message: t(locale, 'pdca.milestone.notAllowed'), messageColor: 'Attention' }),
       );
@@ -248,7 +248,7 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
       };
       deps.log.info(
         { personId: actor.id, ...ref, problems: result.problems.map((p) => `${p.field}:${p.code}`) },
-        'pdca done refused',
+        'quality cycle done refused',
       );
       return cardResponse(milestoneCard(await view(), locale, { problems: result.problems, values }));
     }
@@ -335,7 +335,7 @@ async function evidenceVerb(turn: Turn, data: Record<string, unknown>, withDownl
 
 // --- editing milestones --------------------------------------------------------------------------
 
-type Scoped = { scope: ScopeData; cycleScope: CycleScope; team?: EducationTeam };
+type Scoped = { scope: ScopeData; cycleScope: QualityCycleScope; team?: EducationTeam };
 
 /** The scope in card data, checked against the policy: school level and template for coordinators, a team for its leaders too. */
 async function scopeOf(turn: Turn, data: Record<string, unknown>): Promise<Scoped | undefined> {
@@ -384,7 +384,7 @@ async function listCard(turn: Turn, s: Scoped, message?: { text: string; subject
 }
 
 function notAllowed(turn: Turn, verb: string): CardActionResponse {
-  turn.deps.log.warn({ personId: turn.actor.id, verb }, 'pdca edit refused: scope not theirs');
+  turn.deps.log.warn({ personId: turn.actor.id, verb }, 'quality cycle edit refused: scope not theirs');
   return cardResponse(messageCard('pdca.edit.notAllowed', turn.locale, 'attention'));
 }
 
@@ -482,7 +482,7 @@ export const qualityCycleFeature: Feature = {
       action: 'quality-cycle.manage',
       personalOnly: false,
       help: { section: 'quality', words: { nl: 'pdca', en: 'pdca' }, text: 'pdca.help.status', menu: true },
-      run: pdcaCommand,
+      run: qualityCycleCommand,
     },
   ],
   verbs: [

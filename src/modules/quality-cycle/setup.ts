@@ -5,10 +5,10 @@ import type { Feature } from '../../teams/turn.ts';
 import { defaultMilestoneTexts } from './cards.ts';
 import type { CheckEvidenceSource } from './check-evidence.ts';
 import { qualityCycleFeature } from './feature.ts';
-import type { CycleRepositories } from './quality-cycle.ts';
-import { CycleReminders } from './reminders.ts';
-import { openCycleRepositories } from './repositories.ts';
-import type { CycleDeps } from './service.ts';
+import type { QualityCycleRepositories } from './quality-cycle.ts';
+import { QualityCycleReminders } from './reminders.ts';
+import { openQualityCycleRepositories } from './repositories.ts';
+import type { QualityCycleDeps } from './service.ts';
 import { type StoreEvidenceDeps, StoreEvidenceSource } from './store-evidence.ts';
 import { TeamsCycleNotifier } from './teams-notifier.ts';
 
@@ -25,9 +25,9 @@ export { qualityCycleCommands as cli } from './cli.ts';
 export const teams: Feature[] = [qualityCycleFeature];
 
 export interface QualityCycleModule extends ModuleParts {
-  cycles: CycleRepositories;
-  cycle: CycleDeps;
-  reminders: CycleReminders;
+  cycles: QualityCycleRepositories;
+  cycle: QualityCycleDeps;
+  reminders: QualityCycleReminders;
   evidence: CheckEvidenceSource;
 }
 
@@ -37,8 +37,8 @@ export async function setup(
   needs: { evidence: EvidenceParts },
 ): Promise<QualityCycleModule> {
   const { repos, clock, config, log } = platform;
-  const cycles = await openCycleRepositories(platform.store);
-  const cycle: CycleDeps = {
+  const cycles = await openQualityCycleRepositories(platform.store);
+  const cycle: QualityCycleDeps = {
     repos,
     cycles,
     clock,
@@ -52,7 +52,7 @@ export async function setup(
     repos,
     defaultLocale: config.DEFAULT_LOCALE,
   });
-  const reminders = new CycleReminders({
+  const reminders = new QualityCycleReminders({
     ...cycle,
     notifier,
     sendPolicy: platform.sendPolicy,

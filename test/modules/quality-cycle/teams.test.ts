@@ -10,7 +10,7 @@ import {
   startPdcaSchool,
   submittedReflection,
   teamsTeamId,
-} from '../../helpers/pdca.ts';
+} from '../../helpers/quality-cycle.ts';
 
 // The quality cycle over HTTP with real Teams activities: the pdca command in a chat and in a channel,
 // linking a channel, marking done from the channel card (and who may not), the Check evidence card and

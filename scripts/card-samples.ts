@@ -1,4 +1,3 @@
-import { features } from '../src/app.ts';
 import {
   type AdaptiveCard,
   messageCard,
@@ -19,6 +18,7 @@ import {
   campaignStatusCard,
   campaignTemplatesCard,
 } from '../src/modules/campaigns/cards.ts';
+import { features } from '../src/modules/index.ts';
 import {
   digestCard,
   handoverCard,
@@ -43,7 +43,7 @@ import {
 } from '../src/modules/reflection/student-cards.ts';
 import { helpCardFor } from '../src/teams/help.ts';
 import { sampleCampaign, sampleStatus } from './campaign-samples.ts';
-import { editData, evidenceData, milestonesData, milestoneView, statusData } from './pdca-samples.ts';
+import { editData, evidenceData, milestonesData, milestoneView, statusData } from './quality-cycle-samples.ts';
 
 // Every card in cards/ built by its real builder from sample data, for the render test and the PNG
 // gallery (scripts/render-cards.ts). The samples carry hostile text on purpose: Markdown, HTML, a link
@@ -241,7 +241,7 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
 }
 
 /** The quality cycle's cards: a milestone reminder (open and done), the status, the list, the edit form, Check evidence. */
-function pdcaSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSample[] {
+function qualityCycleSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSample[] {
   const activityLabel = (type: string) => flows.all().find((f) => f.activityType === type)?.title[locale] ?? type;
   const done = milestoneView(
     hostile,
@@ -250,36 +250,36 @@ function pdcaSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSa
   );
   return [
     {
-      name: `pdca-milestone${suffix}`,
-      template: 'pdca-milestone',
+      name: `quality-cycle-milestone${suffix}`,
+      template: 'quality-cycle-milestone',
       locale,
       card: milestoneCard(milestoneView(hostile), locale),
       shows: [hostile],
     },
     {
-      name: `pdca-milestone-done${suffix}`,
-      template: 'pdca-milestone',
+      name: `quality-cycle-milestone-done${suffix}`,
+      template: 'quality-cycle-milestone',
       locale,
       card: milestoneCard({ ...done, doneByName: 'Lisa' }, locale),
       shows: [hostile],
     },
     {
-      name: `pdca-status${suffix}`,
-      template: 'pdca-status',
+      name: `quality-cycle-status${suffix}`,
+      template: 'quality-cycle-status',
       locale,
       card: statusCard(locale, statusData(hostile)),
       shows: [hostile],
     },
     {
-      name: `pdca-milestones${suffix}`,
-      template: 'pdca-milestones',
+      name: `quality-cycle-milestones${suffix}`,
+      template: 'quality-cycle-milestones',
       locale,
       card: milestonesCard(locale, milestonesData(hostile)),
     },
-    { name: `pdca-edit${suffix}`, template: 'pdca-edit', locale, card: editCard(locale, editData(hostile)) },
+    { name: `quality-cycle-edit${suffix}`, template: 'quality-cycle-edit', locale, card: editCard(locale, editData(hostile)) },
     {
-      name: `pdca-evidence${suffix}`,
-      template: 'pdca-evidence',
+      name: `quality-cycle-evidence${suffix}`,
+      template: 'quality-cycle-evidence',
       locale,
       card: evidenceCard(locale, evidenceData(hostile), { period: 'year', activityLabel }),
       shows: [hostile],
@@ -558,7 +558,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
       },
       { name: `message${suffix}`, template: 'message', locale, card: messageCard('core.errors.notYours', locale, 'attention') },
       ...mentorSamples(flows, locale, suffix),
-      ...pdcaSamples(flows, locale, suffix),
+      ...qualityCycleSamples(flows, locale, suffix),
       ...campaignSamples(flows, locale, suffix),
     );
   }

@@ -1,18 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { School } from '../core/entities.ts';
-import { ensureSchool, type InstallDeps } from '../core/install.ts';
-import type { Repositories } from '../core/ports.ts';
-import { type Clock, systemClock } from '../platform/clock.ts';
-import type { Config } from '../platform/config.ts';
-import type { Logger } from '../platform/log.ts';
-import type { DocumentStore } from '../platform/store/document-store.ts';
+import { ensureSchool } from '../core/install.ts';
+import type { Platform } from '../core/platform.ts';
+import type { Product } from '../modules/index.ts';
 
-export interface CliContext {
-  config: Config;
-  log: Logger;
-  store: DocumentStore;
-  repos: Repositories;
-  install: InstallDeps;
+/** What a command runs on: the platform and the product, set up as the bot sets them up. */
+export interface CliContext extends Platform {
+  product: Product;
   out(line: string): void;
   err(line: string): void;
 }
@@ -35,13 +28,4 @@ export async function resolveSchool(ctx: CliContext, schoolOption: string | unde
     );
   }
   throw new CliError(`There are ${schools.length} schools; pass --school with one of: ${schools.map((s) => s.id).join(', ')}`);
-}
-
-export function installDeps(repos: Repositories, config: Config, clock: Clock = systemClock): InstallDeps {
-  return {
-    repos,
-    clock,
-    newId: () => randomUUID(),
-    defaults: { locale: config.DEFAULT_LOCALE, timeZone: config.DEFAULT_TIME_ZONE },
-  };
 }

@@ -40,24 +40,28 @@ type Ctx = { activity: unknown };
 /** The invoke names the handlers below answer; every other invoke is refused before the SDK (request-guards.ts). */
 export const handledInvokes = ['adaptiveCard/action'] as const;
 
-export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features: Feature[]): App {
-  const { config, log } = deps;
+/** The SDK app's settings from the configuration: credentials, cloud and logging (also for the CLI's tokens). */
+export function teamsAppOptions(config: BotDeps['config'], log: BotDeps['log']) {
   const cloud =
     config.BOT_OPENID_METADATA_URL && config.BOT_TOKEN_ISSUER
       ? withOverrides(PUBLIC, { openIdMetadataUrl: config.BOT_OPENID_METADATA_URL, tokenIssuer: config.BOT_TOKEN_ISSUER })
       : undefined;
-  const app = new App({
+  return {
     ...(config.CLIENT_ID ? { clientId: config.CLIENT_ID } : {}),
     ...(config.CLIENT_SECRET ? { clientSecret: config.CLIENT_SECRET } : {}),
     ...(config.TENANT_ID ? { tenantId: config.TENANT_ID } : {}),
     ...(config.MANAGED_IDENTITY_CLIENT_ID ? { managedIdentityClientId: config.MANAGED_IDENTITY_CLIENT_ID } : {}),
     ...(cloud ? { cloud } : {}),
     dangerouslyAllowUnauthenticatedRequests: config.devMode,
-    httpServerAdapter: adapter,
     logger: sdkLogger(log),
     serviceUrl: config.SERVICE_URL,
-    telemetry: { agent365: false },
-  });
+    telemetry: { agent365: false as const },
+  };
+}
+
+export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features: Feature[]): App {
+  const { config, log } = deps;
+  const app = new App({ ...teamsAppOptions(config, log), httpServerAdapter: adapter });
 
   const commands = features.flatMap((f) => f.commands ?? []);
   const verbs = new Map(features.flatMap((f) => f.verbs ?? []).map((v) => [v.verb, v]));

@@ -139,7 +139,7 @@ it('takes a student through every flow, the overview, pause, language, export an
   // A week later, on a weekday at 10:00: a follow-up on one of the next steps.
   clock.set('2026-03-16T09:00:00.000Z');
   const from = pg.messages.length;
-  const outcome = await bot.deps.jobs.runNow('student-follow-up');
+  const outcome = await bot.deps.jobs.runNow('reflection.follow-up');
   // One follow-up a day, not one per reflection at once.
   expect(outcome).toMatchObject({ status: 'ran', result: { sent: 1, waiting: done.size - 1 } });
   const followUp = await pg.waitForMessage(

@@ -1,4 +1,3 @@
-import { openOnce } from '../../platform/open-once.ts';
 import {
   type Collection,
   createOrGet,
@@ -41,7 +40,7 @@ class Calendars implements CalendarRepository {
   }
 }
 
-/** The school calendars of a store (opened once per store; a failed open is tried again). */
-export const openCalendars: (store: DocumentStore) => Promise<CalendarRepository> = openOnce((store: DocumentStore) =>
-  store.collection<Stored<SchoolCalendar>>({ name: 'calendars', indexes: [] }).then((c) => new Calendars(c)),
-);
+/** The school calendars of a store (the platform opens them once: src/core/platform.ts). */
+export async function openCalendars(store: DocumentStore): Promise<CalendarRepository> {
+  return new Calendars(await store.collection<Stored<SchoolCalendar>>({ name: 'calendars', indexes: [] }));
+}

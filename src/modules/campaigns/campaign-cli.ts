@@ -13,7 +13,7 @@ import {
   type Schedule,
 } from './campaigns.ts';
 import { reasonText } from './cards.ts';
-import { cliCampaignCore } from './cli-context.ts';
+import { campaignSector, defaultFlowFor } from './default-flow.ts';
 import type { CampaignStatus } from './status.ts';
 
 // Campaigns from the command line: create (checked, refused with reasons), list, status, pause,
@@ -47,7 +47,7 @@ async function campaignArg(ctx: CliContext, values: Record<string, unknown>, pos
   const id = positionals[0];
   if (!id) throw new CliError('give the campaign id (see campaign list)');
   const school = await resolveSchool(ctx, values['school'] as string | undefined);
-  const core = await cliCampaignCore(ctx);
+  const core = ctx.product.campaigns;
   const campaign = await core.camp.campaigns.get(school.id, id);
   if (!campaign) throw new CliError(`no campaign ${id} in this school (see campaign list)`);
   return { school, core, campaign };
@@ -75,7 +75,7 @@ export const campaignCreateCommand: CliCommand = {
   },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const core = await cliCampaignCore(ctx);
+    const core = ctx.product.campaigns;
     const type = values['type'];
     if (typeof type !== 'string' || !isActivityType(type))
       throw new CliError(`--type must be one of the activity types, e.g. shadow-day, open-day, internship`);
@@ -107,9 +107,7 @@ export const campaignCreateCommand: CliCommand = {
       a.startsWith('act-') ? a : ids.activity(school.id, `ext:${a}`),
     );
     const flowId =
-      typeof values['flow'] === 'string'
-        ? values['flow']
-        : (core.flows.all().find((f) => f.activityType === type) ?? core.flows.defaultFlow()).id;
+      typeof values['flow'] === 'string' ? values['flow'] : defaultFlowFor(ctx.flows, [type], campaignSector(school)).id;
     const input: CampaignInput = {
       name: values['name'],
       flowId,
@@ -149,7 +147,7 @@ export const campaignListCommand: CliCommand = {
   options: { school: { type: 'string' } },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const campaigns = await camp.campaigns.list(school.id);
     if (!campaigns.length) ctx.out('No campaigns yet. Create one with: campaign create --help');
     for (const c of campaigns) {

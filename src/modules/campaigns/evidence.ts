@@ -1,7 +1,7 @@
 import type { Delivery } from './campaigns.ts';
 import type { CampaignRepositories } from './ports.ts';
 
-// What other parts read from the campaign ledger. The PDCA Check evidence (issue 6, docs/pdca.md "The
+// What other parts read from the campaign ledger. The PDCA Check evidence (issue 6, docs/quality-cycle.md "The
 // port"): the groups of an education team, and per period the activities held and the prompts sent,
 // answered and reminded; the shapes match EvidenceQuery, EvidenceGroup and CampaignFigures, so this plugs
 // into StoreEvidenceSource as `groups` and `campaigns`. And the mentor side's non-responders (issue 5:

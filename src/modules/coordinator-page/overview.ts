@@ -87,7 +87,7 @@ export interface CoordinatorOverview {
     /** Distinct students of the groups (a student can be in two). */
     students: number;
   };
-  pdca: { level: 'school' | 'team'; teamId?: string; name: string; linked: boolean; counts: PhaseCount[] }[];
+  qualityCycle: { level: 'school' | 'team'; teamId?: string; name: string; linked: boolean; counts: PhaseCount[] }[];
   /** Names only for the whole school (coordinators reach these students); per reason for team leaders. */
   unreachable: { students?: UnreachableRow[]; byReason: Aggregate<{ reason: string; count: number }[]> };
 }
@@ -106,7 +106,7 @@ export interface OverviewInput {
   scope: OverviewScope;
   year: SchoolYear;
   period: EvidencePeriod;
-  pdca: CoordinatorOverview['pdca'];
+  qualityCycle: CoordinatorOverview['qualityCycle'];
 }
 
 async function scopeGroups(deps: OverviewDeps, schoolId: string, scope: OverviewScope): Promise<OverviewGroup[]> {
@@ -320,7 +320,7 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
       total: aggregate(studentIds.length, competencyShares(studentIds, entries)),
       students: studentIds.length,
     },
-    pdca: input.pdca,
+    qualityCycle: input.qualityCycle,
     unreachable: {
       ...(scope.kind === 'school'
         ? { students: [...unreachable.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl')) }

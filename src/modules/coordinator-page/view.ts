@@ -197,16 +197,16 @@ function coverageView(locale: Locale, o: CoordinatorOverview): Html {
 
 // --- PDCA -----------------------------------------------------------------------------------------
 
-function pdcaView(locale: Locale, o: CoordinatorOverview): Html {
+function qualityCycleView(locale: Locale, o: CoordinatorOverview): Html {
   const tx = (k: string) => t(locale, `coordinator.pdca.${k}`);
-  if (!o.pdca.length)
+  if (!o.qualityCycle.length)
     return html`<section class="view" data-view="pdca"><h2>${tx('title')}</h2><p class="empty">${tx('none')}</p></section>`;
   const chip = (n: number, cls: string, label: string) =>
     n ? html`<span class="chip ${cls}" title="${label}">${n} ${label}</span>` : '';
   return html`<section class="view" data-view="pdca">
   <h2>${tx('title')}</h2>
   <table class="pdca"><thead><tr><th></th>${cyclePhases.map((p: CyclePhase) => html`<th>${t(locale, `pdca.phases.${p}`)}</th>`)}</tr></thead>
-  <tbody>${o.pdca.map(
+  <tbody>${o.qualityCycle.map(
     (row) =>
       html`<tr data-team="${row.teamId ?? 'school'}"><th scope="row">${row.level === 'school' ? tx('school') : row.name}${
         row.level === 'team' && !row.linked ? html`<br><span class="muted small">${tx('notLinked')}</span>` : ''
@@ -254,7 +254,7 @@ function previewsView(locale: Locale): Html {
 }
 
 export function overviewHtml(locale: Locale, o: CoordinatorOverview, labels: ViewLabels): Html {
-  return html`${campaignsView(locale, o, labels)}${responseView(locale, o, labels)}${coverageView(locale, o)}${pdcaView(locale, o)}${unreachableView(locale, o)}${previewsView(locale)}`;
+  return html`${campaignsView(locale, o, labels)}${responseView(locale, o, labels)}${coverageView(locale, o)}${qualityCycleView(locale, o)}${unreachableView(locale, o)}${previewsView(locale)}`;
 }
 
 export function noAccessHtml(locale: Locale, reason: 'role' | 'unknown' | 'sign-in' | 'no-teams'): Html {

@@ -1,7 +1,7 @@
 import type { Person, Reflection, Signal } from '../../core/entities.ts';
 import { type FlowCatalog, optionText } from '../../core/flows/flows.ts';
 import { type Competency, competencies, type Locale } from '../../core/types.ts';
-import type { StudentFollowUp } from './entities.ts';
+import type { MentorFollowUp } from './entities.ts';
 import { followUpQuestions } from './questions.ts';
 import type { EntryView, NonResponseView, OpenStep, Priority, StepStatus, StudentSection } from './views.ts';
 
@@ -30,7 +30,7 @@ export function flowTitle(flows: FlowCatalog, flowId: string, locale: Locale): s
   return (flows.get(flowId) ?? flows.defaultFlow()).title[locale];
 }
 
-export function discussedOn(followUp: StudentFollowUp | undefined, reflectionId: string): string | undefined {
+export function discussedOn(followUp: MentorFollowUp | undefined, reflectionId: string): string | undefined {
   return followUp?.discussions.find((d) => d.reflectionIds.includes(reflectionId))?.on;
 }
 
@@ -56,7 +56,7 @@ function answersOf(reflection: Reflection, flows: FlowCatalog, locale: Locale) {
 
 export function entryView(
   reflection: Reflection,
-  ctx: { flows: FlowCatalog; locale: Locale; status?: StepStatus; followUp?: StudentFollowUp; full?: boolean },
+  ctx: { flows: FlowCatalog; locale: Locale; status?: StepStatus; followUp?: MentorFollowUp; full?: boolean },
 ): EntryView {
   const words = wordsOf(reflection, ctx.flows);
   const step = nextStepOf(reflection, ctx.flows);
@@ -88,7 +88,7 @@ export function compareSections(a: StudentSection, b: StudentSection): number {
   return a.student.name.localeCompare(b.student.name);
 }
 
-export function followUpSummary(followUp: StudentFollowUp | undefined): StudentSection['followUp'] {
+export function followUpSummary(followUp: MentorFollowUp | undefined): StudentSection['followUp'] {
   const last = followUp?.discussions[0];
   const plan = followUp?.plan;
   const planOpen = plan && (!last || last.at < plan.at);
@@ -113,7 +113,7 @@ export interface SectionInput {
   show: (r: Reflection) => boolean;
   maxEntries: number;
   statuses: ReadonlyMap<string, StepStatus>;
-  followUp: StudentFollowUp | undefined;
+  followUp: MentorFollowUp | undefined;
   nonResponses?: NonResponseView[];
   /** Show whole answers instead of the short form. */
   full?: boolean;

@@ -1,6 +1,6 @@
 import type { MentorAssignment, Person, Reflection } from '../../core/entities.ts';
 import type { Activity, Delivery, DeliveryState, GroupMembership } from '../campaigns/campaigns.ts';
-import type { Digest, FeedforwardNote, StudentFollowUp } from '../mentoring/entities.ts';
+import type { Digest, FeedforwardNote, MentorFollowUp } from '../mentoring/entities.ts';
 
 // What erasure keeps of a student, record type by record type: the decisions of docs/privacy.md in code.
 //
@@ -78,7 +78,7 @@ export function anonymousNote(n: FeedforwardNote, anonId: string): Omit<Feedforw
 }
 
 /** Kept: the conversations the mentor recorded (follow-up counts). Gone: a planned conversation and its reminder. */
-export function anonymousFollowUp(f: StudentFollowUp, anonId: string): Omit<StudentFollowUp, 'version' | 'id'> {
+export function anonymousFollowUp(f: MentorFollowUp, anonId: string): Omit<MentorFollowUp, 'version' | 'id'> {
   return {
     schoolId: f.schoolId,
     mentorId: f.mentorId,

@@ -3,8 +3,6 @@ import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
 import { makePrivateFolder, writeCliFiles } from '../../cli/files.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import type { Person } from '../../core/entities.ts';
-import { loadLibrary } from '../../core/flows/load-flows.ts';
-import { openPrivacyService } from './open-privacy-service.ts';
 import { personalDataFile, personalDataFormats } from './personal-data-export.ts';
 import { isStudentOnly, type PrivacyService } from './privacy-service.ts';
 import { maxRetentionMonths } from './retention.ts';
@@ -13,14 +11,8 @@ import { maxRetentionMonths } from './retention.ts';
 // export everything about a student to files, erase it, the school's retention term, and the day a
 // student left. Output names people by e-mail and counts records; it never prints answers.
 
-function service(ctx: CliContext): Promise<PrivacyService> {
-  return openPrivacyService(ctx.store, {
-    repos: ctx.repos,
-    clock: ctx.install.clock,
-    newId: ctx.install.newId,
-    log: ctx.log,
-    defaultTimeZone: ctx.config.DEFAULT_TIME_ZONE,
-  });
+function service(ctx: CliContext): PrivacyService {
+  return ctx.product.privacy.service;
 }
 
 async function student(ctx: CliContext, values: Record<string, unknown>): Promise<{ schoolId: string; person: Person }> {
@@ -56,7 +48,7 @@ export const privacyExportCommand: CliCommand = {
     if (!data) throw new CliError(`nothing stored about ${person.email}`);
     const folder = path.resolve(typeof values['out'] === 'string' ? values['out'] : '.');
     makePrivateFolder(folder);
-    const flows = loadLibrary({ schoolDir: ctx.config.SCHOOL_FLOWS_DIR });
+    const flows = ctx.flows;
     const now = ctx.install.clock.now();
     const timeZone = data.school?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE;
     const who = (person.email ?? person.id).split('@')[0]!.replace(/[^A-Za-z0-9._-]/g, '_');

@@ -1,5 +1,4 @@
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection } from '../../core/entities.ts';
-import { openOnce } from '../../platform/open-once.ts';
 import {
   type Collection,
   ConflictError,
@@ -11,7 +10,7 @@ import {
   update,
 } from '../../platform/store/document-store.ts';
 import { type Activity, type Campaign, type Delivery, type Group, type GroupMembership, ids } from '../campaigns/campaigns.ts';
-import type { Digest, FeedforwardNote, OutboxEntry, StudentFollowUp } from '../mentoring/entities.ts';
+import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
 import {
   anonymousActivity,
   anonymousAssignment,
@@ -66,7 +65,7 @@ interface Collections {
   reflections: Collection<Stored<Reflection>>;
   mentorItems: Collection<Stored<MentorItem>>;
   notes: Collection<Stored<FeedforwardNote>>;
-  followUps: Collection<Stored<StudentFollowUp>>;
+  followUps: Collection<Stored<MentorFollowUp>>;
   outbox: Collection<Stored<OutboxEntry>>;
   digests: Collection<Stored<Digest>>;
   groups: Collection<Stored<Group>>;
@@ -207,7 +206,7 @@ class PersonalDataStore implements PersonalDataPort {
       reflections: reflections.map(unstored) as Reflection[],
       mentorItems: mine(mentorItems).map(unstored) as MentorItem[],
       notes: mine(notes).map(unstored) as FeedforwardNote[],
-      followUps: mine(followUps).map(unstored) as StudentFollowUp[],
+      followUps: mine(followUps).map(unstored) as MentorFollowUp[],
       outbox: mine([...outbox.values()]).map(unstored) as OutboxEntry[],
       // Only the student's own place in a digest: the other students in it are not theirs to see.
       digests: mine(digests).map((d) => {
@@ -366,9 +365,10 @@ const collectionNames: Record<keyof Collections, string> = {
   downloads: 'downloads',
 };
 
-/** The personal-data adapter of a store (opened once per store; a failed open is tried again). */
-export const openPersonalDataStore: (store: DocumentStore) => Promise<PersonalDataPort> = openOnce((store: DocumentStore) =>
-  Promise.all(
+/** The personal-data adapter of a store (the privacy module's setup opens it once). */
+export async function openPersonalDataStore(store: DocumentStore): Promise<PersonalDataPort> {
+  const opened = await Promise.all(
     Object.entries(collectionNames).map(async ([key, name]) => [key, await store.collection({ name, indexes: [] })] as const),
-  ).then((opened) => new PersonalDataStore(Object.fromEntries(opened) as unknown as Collections)),
-);
+  );
+  return new PersonalDataStore(Object.fromEntries(opened) as unknown as Collections);
+}

@@ -13,7 +13,7 @@ import type { SchoolClock } from './service.ts';
 // The figures come through one port, CheckEvidenceSource. On main, StoreEvidenceSource answers the parts
 // held in our own store (groups from mentor assignments, competencies from reflections, reachability from
 // people) and asks two narrower ports for the rest: the campaign delivery ledger (issue 4) and mentor
-// follow-up (issue 5). docs/pdca.md describes exactly what each must return.
+// follow-up (issue 5). docs/quality-cycle.md describes exactly what each must return.
 
 /** A group of students in the team (a class, or a mentor's group). */
 export interface EvidenceGroup {

@@ -67,8 +67,8 @@ async function summaryOf(turn: Turn, flow: Flow, reflection: Reflection): Promis
   return cardResponse(summaryCard(flow, reflection, { mentorCount: mentors.length, alreadyAnswered: true }));
 }
 
-export const coreFeature: Feature = {
-  name: 'core',
+export const reflectionFeature: Feature = {
+  name: 'reflection',
   commands: [
     {
       names: ['reflecteer', 'reflect', 'reflectie', 'reflection'],

@@ -20,7 +20,7 @@ export type FollowUpAnswer =
   | { kind: 'not-found' }
   | { kind: 'not-yours'; ownerId: string };
 
-export class FollowUps {
+export class StudentFollowUps {
   private readonly deps: { repos: Repositories; clock: Clock; flows: FlowCatalog; days: number };
   constructor(deps: { repos: Repositories; clock: Clock; flows: FlowCatalog; days: number }) {
     this.deps = deps;

@@ -1,6 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignEngine } from '../../../src/modules/campaigns/engine.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { tenantId } from '../../helpers/activities.ts';
 import { seedCoordinatorWorld, type World } from '../../helpers/coordinator-world.ts';
@@ -157,7 +156,7 @@ describe('coordinator page: Teams SSO', () => {
       expect(page.includes(`data-group="${g}"`), g).toBe(world.leaderTeam.groupIds.includes(g));
     }
     // Campaign figures count the prompts to the team's classes only.
-    const { camp } = await campaignEngine(t.bot.deps);
+    const { camp } = t.bot.deps.modules.campaigns;
     const mine = new Set(world.leaderTeam.groupIds);
     for (const c of world.campaigns) {
       const rows = (await camp.deliveries.find(tenantId, { campaignId: c.id })).filter((d) => mine.has(d.groupId!));

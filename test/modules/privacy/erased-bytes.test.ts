@@ -5,7 +5,6 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../../src/core/ports.ts';
 import { openRepositories } from '../../../src/core/repositories.ts';
-import { privacyOf } from '../../../src/modules/privacy/feature.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { cliOn } from '../../helpers/cli.ts';
@@ -91,7 +90,7 @@ describe('an erased student in the SQLite files', () => {
       const { schoolId, sanneId } = await seed(t.bot.repos);
       // Her data has reached the files (the WAL at least) before the erasure.
       expect(filesMentioning([marker]).length).toBeGreaterThan(0);
-      const outcome = await (await privacyOf(t.bot.deps)).erase(schoolId, sanneId, 'student');
+      const outcome = await t.bot.deps.modules.privacy.service.erase(schoolId, sanneId, 'student');
       expect(outcome.kind).toBe('erased');
       expect(filesMentioning([marker])).toEqual([]);
     } finally {

@@ -295,7 +295,7 @@ describe('the student side over HTTP', () => {
       'next-step': 'Mijn mentor vragen naar proefstuderen.',
     });
     const run = async () => {
-      const outcome = await t.bot.deps.jobs.runNow('student-follow-up');
+      const outcome = await t.bot.deps.jobs.runNow('reflection.follow-up');
       expect(outcome.status).toBe('ran');
       return (outcome as { result: { sent: number; waiting: number } }).result;
     };
@@ -340,10 +340,10 @@ describe('the student side over HTTP', () => {
     await reflect(sanne, 'free', 'good', { happened: 'Iets.', 'good-at': 'Iets.', 'next-step': 'Een stap.' });
     await press(sanne, 'pause.set', { until: '2026-03-25' });
     clock.set('2026-03-18T09:00:00.000Z');
-    expect((await t.bot.deps.jobs.runNow('student-follow-up')) as unknown).toMatchObject({ result: { sent: 0, waiting: 1 } });
+    expect((await t.bot.deps.jobs.runNow('reflection.follow-up')) as unknown).toMatchObject({ result: { sent: 0, waiting: 1 } });
     const stored = (await t.bot.repos.reflections.listByStudent((await person(sanne)).id))[0]!;
     expect(stored.followUpDueAt).toBe('2026-03-25T23:00:00.000Z');
     clock.set('2026-03-26T09:00:00.000Z');
-    expect((await t.bot.deps.jobs.runNow('student-follow-up')) as unknown).toMatchObject({ result: { sent: 1 } });
+    expect((await t.bot.deps.jobs.runNow('reflection.follow-up')) as unknown).toMatchObject({ result: { sent: 1 } });
   });
 });

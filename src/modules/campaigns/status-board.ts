@@ -1,53 +1,50 @@
 import type { AdaptiveCard } from '../../core/cards/cards.ts';
-import type { Reflection } from '../../core/entities.ts';
+import type { Platform } from '../../core/platform.ts';
 import type { Locale } from '../../core/types.ts';
-import { openOnce } from '../../platform/open-once.ts';
-import type { BotDeps } from '../../teams/turn.ts';
-import { buildCampaignCore, type CampaignCore } from './campaign-core.ts';
+import type { Reach } from '../../teams/reach.ts';
 import type { Campaign } from './campaigns.ts';
 import { campaignStatusCard } from './cards.ts';
-import { answeredListener } from './delivery-ledger.ts';
-import { CampaignSender } from './sender.ts';
+import type { CampaignRepositories } from './ports.ts';
+import type { CampaignService } from './service.ts';
 
-// The campaign engine as the bot runs it: the core (planner, service, repositories), the sender that
-// works the outbox, and the status cards that update in place while a campaign sends.
+// The coordinators' campaign status cards, updated in place while a campaign sends: debounced, because a
+// sending run changes the numbers many times a second.
 
-export interface CampaignEngine extends CampaignCore {
-  sender: CampaignSender;
-  board: StatusBoard;
-  onAnswered(reflection: Reflection): Promise<Reflection | undefined>;
+export interface StatusBoardDeps {
+  platform: Pick<Platform, 'flows' | 'clock' | 'log' | 'sendPolicy'>;
+  reach: Pick<Reach, 'updateCard'>;
+  camp: CampaignRepositories;
+  service: Pick<CampaignService, 'status'>;
 }
 
 /** Keeps coordinators' status cards current: at most one update per campaign per interval. */
 export class StatusBoard {
   private readonly pending = new Map<string, { schoolId: string; timer: NodeJS.Timeout }>();
   private readonly last = new Map<string, number>();
-  private readonly deps: BotDeps;
-  private readonly core: CampaignCore;
+  private readonly deps: StatusBoardDeps;
   private readonly minIntervalMs: number;
-  constructor(deps: BotDeps, core: CampaignCore, minIntervalMs = 2000) {
+  constructor(deps: StatusBoardDeps, minIntervalMs = 2000) {
     this.deps = deps;
-    this.core = core;
     this.minIntervalMs = minIntervalMs;
   }
 
   /** The status card of a campaign, in a coordinator's language. */
   async card(campaign: Campaign, locale: Locale): Promise<AdaptiveCard> {
-    const { camp, service, policyFor } = this.core;
+    const { camp, service, platform } = this.deps;
     const [status, policy, groups, activity] = await Promise.all([
       service.status(campaign),
-      policyFor(campaign.schoolId),
+      platform.sendPolicy(campaign.schoolId),
       Promise.all(campaign.groupIds.map((id) => camp.groups.get(campaign.schoolId, id))),
       campaign.activityIds?.length === 1 ? camp.activities.get(campaign.schoolId, campaign.activityIds[0]!) : undefined,
     ]);
     return campaignStatusCard({
       locale,
       status,
-      flowTitle: this.deps.flows.get(campaign.flowId)?.title[locale] ?? campaign.flowId,
+      flowTitle: platform.flows.get(campaign.flowId)?.title[locale] ?? campaign.flowId,
       groupNames: groups.map((g, i) => g?.name ?? campaign.groupIds[i]!),
       ...(activity ? { activity } : {}),
       timeZone: policy.timeZone,
-      now: this.deps.clock.now(),
+      now: platform.clock.now(),
     });
   }
 
@@ -74,9 +71,10 @@ export class StatusBoard {
   private async update(schoolId: string, campaignId: string): Promise<void> {
     this.pending.delete(campaignId);
     this.last.set(campaignId, Date.now());
-    const { log, reach } = this.deps;
+    const { platform, reach, camp } = this.deps;
+    const { log } = platform;
     try {
-      const campaign = await this.core.camp.campaigns.get(schoolId, campaignId);
+      const campaign = await camp.campaigns.get(schoolId, campaignId);
       if (!campaign?.statusCards.length) return;
       const cards = new Map<Locale, AdaptiveCard>();
       for (const ref of campaign.statusCards) {
@@ -94,50 +92,3 @@ export class StatusBoard {
     }
   }
 }
-
-/** The bot's campaign engine, built once per bot (a failed build is tried again on the next call). */
-export const campaignEngine: (deps: BotDeps) => Promise<CampaignEngine> = openOnce(async (deps: BotDeps) => {
-  const { config, clock, log } = deps;
-  const core = await buildCampaignCore({
-    store: deps.store,
-    repos: deps.repos,
-    flows: deps.flows,
-    clock,
-    leases: deps.leases,
-    owner: deps.jobs.owner,
-    sendPolicy: deps.sendPolicy,
-    log,
-  });
-  const board = new StatusBoard(deps, core);
-  const claimMs = config.CAMPAIGN_CLAIM_SECONDS * 1000;
-  const sender = new CampaignSender(
-    {
-      repos: deps.repos,
-      camp: core.camp,
-      flows: deps.flows,
-      reflections: deps.reflections,
-      reach: deps.reach,
-      clock,
-      log: log.child({ component: 'campaign-sender' }),
-      owner: deps.jobs.owner,
-      leases: deps.leases,
-      policyFor: core.policyFor,
-      onChange: (schoolId, campaignId) => board.touch(schoolId, campaignId),
-    },
-    {
-      claimMs,
-      leaseMs: config.CAMPAIGN_LEASE_SECONDS * 1000,
-      batchSize: Math.max(50, config.CAMPAIGN_SEND_CONCURRENCY * 4),
-      concurrency: config.CAMPAIGN_SEND_CONCURRENCY,
-      maxRunMs: config.CAMPAIGN_RUN_SECONDS * 1000,
-      retry: { attempts: 6, baseMs: 500, maxDelayMs: 8000, budgetMs: Math.min(30_000, claimMs / 2) },
-    },
-  );
-  const ledger = answeredListener({
-    repos: deps.repos,
-    camp: core.camp,
-    clock,
-    onChange: (schoolId, campaignId) => board.touch(schoolId, campaignId),
-  });
-  return { ...core, sender, board, onAnswered: ledger };
-});

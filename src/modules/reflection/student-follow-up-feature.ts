@@ -13,7 +13,7 @@ import { followUpCard } from './student-cards.ts';
 // quiet-hours rule for student follow-ups (docs/quiet-hours.md): not in quiet hours, at weekends, in
 // school holidays or during the student's pause.
 
-async function nextFlows(deps: BotDeps, student: Person, flow: Flow): Promise<Flow[]> {
+async function nextFlows(deps: Pick<BotDeps, 'repos' | 'flows'>, student: Person, flow: Flow): Promise<Flow[]> {
   const sector = await sectorOf(deps.repos, student);
   return flow.next.map((type) => deps.flows.forActivity(type, sector)).filter((f): f is Flow => Boolean(f));
 }
@@ -22,8 +22,14 @@ function thanksKey(outcome: FollowUpOutcome, last: boolean): string {
   return `student.followUp.thanks.${outcome === 'not-yet' && last ? 'not-yet-last' : outcome}`;
 }
 
-export async function runFollowUps(deps: BotDeps, now: Date): Promise<{ sent: number; waiting: number; skipped: number }> {
-  const { followUps, repos, log } = deps;
+/** What the follow-up job needs: the platform's parts, the outbound side, and the follow-ups themselves. */
+export type FollowUpJobDeps = Pick<BotDeps, 'repos' | 'flows' | 'log' | 'sendPolicy' | 'reach' | 'studentFollowUps'>;
+
+export async function runFollowUps(
+  deps: FollowUpJobDeps,
+  now: Date,
+): Promise<{ sent: number; waiting: number; skipped: number }> {
+  const { studentFollowUps: followUps, repos, log } = deps;
   const policies = new Map<string, Promise<SendPolicy>>();
   let sent = 0;
   let waiting = 0;
@@ -78,9 +84,8 @@ export async function runFollowUps(deps: BotDeps, now: Date): Promise<{ sent: nu
   return { sent, waiting, skipped };
 }
 
-export const followUpFeature: Feature = {
-  name: 'follow-up',
-  jobs: (deps) => [{ name: 'student-follow-up', schedule: '*/10 * * * *', run: (now) => runFollowUps(deps, now) }],
+export const studentFollowUpFeature: Feature = {
+  name: 'student-follow-up',
   verbs: [
     {
       verb: 'follow-up.answer',
@@ -90,7 +95,7 @@ export const followUpFeature: Feature = {
         if (typeof reflectionId !== 'string' || reflectionId.length > 64) {
           return cardResponse(messageCard('core.errors.invalidCard', turn.locale, 'attention'));
         }
-        const result = await turn.deps.followUps.answer(turn.actor, reflectionId, outcome);
+        const result = await turn.deps.studentFollowUps.answer(turn.actor, reflectionId, outcome);
         if (result.kind === 'not-yours') {
           turn.deps.log.warn(
             { personId: turn.actor.id, reflectionId, ownerId: result.ownerId },
@@ -111,7 +116,7 @@ export const followUpFeature: Feature = {
           followUpCard({
             flow,
             reflection,
-            step: turn.deps.followUps.stepOf(reflection) ?? '',
+            step: turn.deps.studentFollowUps.stepOf(reflection) ?? '',
             locale: turn.locale,
             outcome: result.outcome,
             thanksKey: thanksKey(result.outcome, result.last),

@@ -293,6 +293,10 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
         log.warn({ personId: actor.id, verb }, 'card action refused: role');
         return cardResponse(messageCard('core.errors.unknownAction', locale, 'attention'));
       }
+      if ((handler.personalOnly ?? true) && !isPersonal(a)) {
+        log.info({ personId: actor.id, verb }, 'card action refused: not in the 1:1 chat');
+        return cardResponse(messageCard('core.errors.personalOnlyButton', locale));
+      }
       return await handler.run(turnFor(a, actor), data ?? {});
     } catch (err) {
       log.error({ err: String(err), stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') }, 'card action failed');

@@ -55,13 +55,15 @@ describe('e-mail addresses', () => {
     const rows = Object.values(variants).map((email, i) => `René;;Dubois;${email};K${i}`);
     const file = path.join(dir, 'leerlingen.csv');
     fs.writeFileSync(file, ['Roepnaam;Tussenvoegsel;Achternaam;E-mailadres;Klas', ...rows].join('\r\n'));
-    expect(await cli.run('import', 'students', file, '--school', tenantId)).toBe(0);
+    expect(await cli.run('import', 'students', file, '--school', tenantId, '--create')).toBe(0);
     const all = await people();
     expect(all.map((p) => p.email)).toEqual(['rené@school.nl']);
   });
 
   it('one person from CLI options and an assignments import', async () => {
-    expect(await cli.run('role', 'add', '--email', variants.plain, '--role', 'student', '--school', tenantId)).toBe(0);
+    expect(await cli.run('role', 'add', '--email', variants.plain, '--role', 'student', '--school', tenantId, '--create')).toBe(
+      0,
+    );
     expect(await cli.run('role', 'add', '--email', variants.fullWidth, '--role', 'mentor')).toBe(0);
     expect(cli.out.join('\n')).toContain('rené@school.nl now has the role mentor');
     expect(await cli.run('assign-mentor', '--student', 'sanne@school.nl', '--mentor', variants.decomposed)).toBe(0);

@@ -72,7 +72,7 @@ afterEach(() => {
 describe('imports from the school’s SIS', () => {
   it('imports students with their class, reports every rejected row, and changes nothing the second time', async () => {
     const file = write('leerlingen.csv', students);
-    expect(await cli('import', 'students', file, '--school', tenantId)).toBe(2);
+    expect(await cli('import', 'students', file, '--school', tenantId, '--create')).toBe(2);
     expect(out.at(-1)).toBe(
       'leerlingen.csv (utf-8, delimiter ";"): 4 students imported, 0 updated, 0 unchanged, 2 rejected.'.replace(
         'leerlingen.csv',
@@ -92,7 +92,7 @@ describe('imports from the school’s SIS', () => {
   });
 
   it('reads Windows-1252 and UTF-8 with BOM and English headers, and moves students between classes with --sync-groups', async () => {
-    await cli('import', 'students', write('a.csv', students), '--school', tenantId);
+    await cli('import', 'students', write('a.csv', students), '--school', tenantId, '--create');
     const ansi = write(
       'ansi.csv',
       iconv.encode(
@@ -118,7 +118,7 @@ describe('imports from the school’s SIS', () => {
   });
 
   it('says which columns are missing, and hints at the delimiter', async () => {
-    expect(await cli('import', 'students', write('x.csv', 'Naam|Klas\nSanne|4H\n'), '--school', tenantId)).toBe(1);
+    expect(await cli('import', 'students', write('x.csv', 'Naam|Klas\nSanne|4H\n'), '--school', tenantId, '--create')).toBe(1);
     expect(err.at(-1)).toMatch(
       /missing column\(s\): email.*the header has "Naam\|Klas"\. Is the delimiter a comma or a semicolon\?/,
     );
@@ -127,7 +127,7 @@ describe('imports from the school’s SIS', () => {
   });
 
   it('imports mentors of a class or a student, groups with their Teams team, and activities, each row checked', async () => {
-    await cli('import', 'students', write('s.csv', students), '--school', tenantId);
+    await cli('import', 'students', write('s.csv', students), '--school', tenantId, '--create');
     const mentors = write(
       'mentoren.csv',
       [
@@ -193,7 +193,7 @@ describe('imports from the school’s SIS', () => {
 
 describe('the school calendar', () => {
   it('shows and changes region, quiet hours and the school’s own days off', async () => {
-    await cli('import', 'students', write('s.csv', students), '--school', tenantId);
+    await cli('import', 'students', write('s.csv', students), '--school', tenantId, '--create');
     expect(await cli('calendar', 'show')).toBe(0);
     expect(out.join('\n')).toContain('region: midden (not set');
     expect(out.join('\n')).toContain('prompts are sent from 08:00 until 20:00, not at weekends');
@@ -219,7 +219,7 @@ describe('the school calendar', () => {
 
 describe('campaigns from the command line', () => {
   async function prepare() {
-    await cli('import', 'students', write('s.csv', students), '--school', tenantId);
+    await cli('import', 'students', write('s.csv', students), '--school', tenantId, '--create');
     await cli(
       'import',
       'activities',

@@ -45,7 +45,9 @@ afterEach(() => {
 
 describe('npm run cli -- privacy', () => {
   it('exports a student to files, erases them only with --confirm, and keeps a record without their name', async () => {
-    expect(await cli('assign-mentor', '--student', 'sanne@school.nl', '--mentor', 'jansen@school.nl', '--school', 't-1')).toBe(0);
+    expect(
+      await cli('assign-mentor', '--student', 'sanne@school.nl', '--mentor', 'jansen@school.nl', '--school', 't-1', '--create'),
+    ).toBe(0);
     const sanneId = await withStore(async (store) => {
       const repos = await openRepositories(store);
       const [school] = await repos.schools.list();
@@ -96,7 +98,7 @@ describe('npm run cli -- privacy', () => {
   });
 
   it('sets the retention term, records a leaving date and shows who is due', async () => {
-    expect(await cli('role', 'add', '--email', 'tom@school.nl', '--role', 'student', '--school', 't-1')).toBe(0);
+    expect(await cli('role', 'add', '--email', 'tom@school.nl', '--role', 'student', '--school', 't-1', '--create')).toBe(0);
     expect(await cli('privacy', 'retention')).toBe(0);
     expect(out.at(-1)).toMatch(/erased 12 months after a student left \(the default\)/);
     expect(await cli('privacy', 'retention', 'set', '0')).toBe(1);

@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.ts';
 import { openRepositories } from '../../../src/core/repositories.ts';
-import { newGroup } from '../../../src/modules/campaigns/campaigns.ts';
+import { ids, newGroup } from '../../../src/modules/campaigns/campaigns.ts';
 import { openCampaignRepositories } from '../../../src/modules/campaigns/repositories.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
@@ -283,6 +283,25 @@ describe('campaigns from the command line', () => {
     expect(await cli('campaign', 'create', '--name', 'X', '--type', 'shadow-day', '--group', '4H', '--offset', 'soon')).toBe(1);
     expect(await cli('campaign', 'list')).toBe(0);
     expect(out).toEqual(['No campaigns yet. Create one with: campaign create --help']);
+  });
+
+  it('finds an activity by the school’s own id, also one that starts with act- like ours, and by ours', async () => {
+    await prepare();
+    const sis = write('b.csv', 'Kenmerk;Soort;Datum;Starttijd;Eindtijd;Klas\nact-2026-12;Meeloopdag;25-11-2026;09:00;13:59;4H\n');
+    expect(await cli('import', 'activities', sis)).toBe(0);
+    expect(await cli('activity', 'list')).toBe(0);
+    const internal = (id: string) => ids.activity(tenantId, `ext:${id}`);
+    expect(out.join('\n')).toContain(internal('act-2026-12'));
+    const create = (name: string, activity: string) =>
+      cli('campaign', 'create', '--name', name, '--type', 'shadow-day', '--group', '4H', '--activity', activity);
+    expect(await create('Van het SIS', 'act-2026-12'), err.join('\n')).toBe(0);
+    expect(await create('Met ons id', internal('MLD-1')), err.join('\n')).toBe(0);
+    expect(await create('Onbekend', 'act-9999')).toBe(1);
+    const made = await withStore(({ camp }) => camp.campaigns.list(tenantId));
+    expect(Object.fromEntries(made.map((c) => [c.name, c.activityIds]))).toEqual({
+      'Van het SIS': [internal('act-2026-12')],
+      'Met ons id': [internal('MLD-1')],
+    });
   });
 
   it('creates a campaign for a shadow day that ended a minute ago; the bot sends it; status shows who blocked the bot', async () => {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.ts';
 import { openRepositories } from '../../../src/core/repositories.ts';
+import { openPrivacyService } from '../../../src/modules/privacy/open-privacy-service.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { docsMentioning } from '../../helpers/store-scan.ts';
@@ -114,5 +116,57 @@ describe('npm run cli -- privacy', () => {
     expect(await cli('privacy', 'retention', 'run')).toBe(0);
     expect(out.at(-1)).toBe('0 student(s) erased by the retention term.');
     expect(await withStore((s) => docsMentioning(s, ['tom@school.nl']))).toHaveLength(1);
+  });
+
+  it('retention run finishes an erasure a crash interrupted, as the nightly job does', async () => {
+    expect(await cli('role', 'add', '--email', 'mila@school.nl', '--role', 'student', '--school', 't-1', '--create')).toBe(0);
+    // An erasure that died halfway (the process was killed while deleting her answers).
+    await withStore(async (store) => {
+      const repos = await openRepositories(store);
+      const mila = (await repos.people.findByEmail('t-1', 'mila@school.nl'))!;
+      for (const i of [1, 2]) {
+        const at = clock.now().toISOString();
+        await repos.reflections.create({
+          ...{ id: `r-mila-${i}`, schoolId: 't-1', studentId: mila.id, flowId: 'free', locale: 'nl', status: 'submitted' },
+          ...{ createdAt: at, submittedAt: at, answers: { happened: `mila-geheim-${i}` }, competencies: [], routing: 'none' },
+        });
+      }
+      let dies = true;
+      const dying: typeof store = Object.assign(Object.create(store) as typeof store, {
+        collection: async (def: { name: string; indexes: readonly string[] }) => {
+          const c = await store.collection(def);
+          if (def.name !== 'reflections') return c;
+          return Object.assign(Object.create(c) as typeof c, {
+            delete: async (doc: never) => {
+              if (dies) {
+                dies = false;
+                throw new Error('killed');
+              }
+              return c.delete(doc);
+            },
+          });
+        },
+      });
+      const log = { info: () => {}, warn: () => {} };
+      const privacy = await openPrivacyService(dying, {
+        repos,
+        clock,
+        newId: randomUUID,
+        log,
+        defaultTimeZone: 'Europe/Amsterdam',
+      });
+      await expect(privacy.erase('t-1', mila.id, 'operator')).rejects.toThrow('killed');
+    });
+    expect(await withStore((s) => docsMentioning(s, ['mila-geheim']))).not.toEqual([]);
+    clock.advance(11 * 60_000);
+
+    expect(await cli('privacy', 'retention', 'run', '--dry-run')).toBe(0);
+    expect(out.join('\n')).toContain('1 interrupted erasure(s) to finish.');
+    expect(await withStore((s) => docsMentioning(s, ['mila-geheim']))).not.toEqual([]);
+    expect(await cli('privacy', 'retention', 'run')).toBe(0);
+    expect(out.slice(-2)).toEqual(['1 interrupted erasure(s) finished.', '0 student(s) erased by the retention term.']);
+    expect(await withStore((s) => docsMentioning(s, ['mila-geheim', 'mila@school.nl']))).toEqual([]);
+    expect(await cli('privacy', 'erasures')).toBe(0);
+    expect(out.join('\n')).not.toContain('running');
   });
 });

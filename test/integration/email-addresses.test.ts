@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensurePersonByEmail } from '../../src/core/assignments.ts';
+import { ensureSchool } from '../../src/core/install.ts';
 import { openRepositories } from '../../src/core/repositories.ts';
 import { normalizeEmail } from '../../src/core/types.ts';
 import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../helpers/activities.ts';
 import { type Cli, cliOn } from '../helpers/cli.ts';
+import { startTestBot } from '../helpers/test-bot.ts';
 
 // One address, one person: what a SIS export, a spreadsheet or a pasted web page adds to an address
 // (a zero-width space, a soft hyphen, full-width letters, an accent stored as two characters) must not
@@ -79,5 +82,20 @@ describe('e-mail addresses', () => {
     expect(await cli.run('import', 'assignments', file)).not.toBe(0);
     expect(cli.err.join('\n')).toContain('row 3: duplicate of row 2');
     expect((await people()).map((p) => p.email).sort()).toEqual(['daan@school.nl', 'rené@school.nl', 'sanne@school.nl']);
+  });
+
+  it('one person behind the development login of the coordinator page', async () => {
+    const t = await startTestBot({ env: { DEV_PAGE_LOGIN: 'true' } });
+    try {
+      await ensureSchool(t.bot.deps.install, tenantId);
+      await ensurePersonByEmail(t.bot.deps.install, tenantId, variants.plain, 'coordinator');
+      // Headers carry Latin-1 only: a soft hyphen and capitals are what can arrive here.
+      for (const login of [variants.softHyphen, 'RENÉ@School.NL']) {
+        const res = await fetch(`${t.bot.url}/coordinator/api/view?lang=nl`, { headers: { 'x-dev-login': login } });
+        expect(res.status, login).toBe(200);
+      }
+    } finally {
+      await t.stop();
+    }
   });
 });

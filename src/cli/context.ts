@@ -6,6 +6,8 @@ import type { Product } from '../modules/index.ts';
 /** What a command runs on: the platform and the product, set up as the bot sets them up. */
 export interface CliContext extends Platform {
   product: Product;
+  /** `--create` was given: resolveSchool may make the school `--school` names. */
+  createSchool?: boolean;
   out(line: string): void;
   err(line: string): void;
 }
@@ -14,11 +16,22 @@ export class CliError extends Error {}
 
 /**
  * The school a command acts on: --school, else the only school in the store. A school is a Microsoft 365
- * tenant and is created when the app is first used there, or by passing --school <tenant-id>.
+ * tenant and is created when the app is first used there, or by --school <tenant-id> --create. Without
+ * --create an unknown --school is refused: a typo would otherwise start a second, empty school that the
+ * bot never uses.
  */
 export async function resolveSchool(ctx: CliContext, schoolOption: string | undefined): Promise<School> {
   if (schoolOption) {
-    return (await ctx.repos.schools.get(schoolOption)) ?? ensureSchool(ctx.install, schoolOption);
+    const known = await ctx.repos.schools.get(schoolOption);
+    if (known) return known;
+    if (ctx.createSchool) return ensureSchool(ctx.install, schoolOption);
+    const schools = await ctx.repos.schools.list();
+    const list = schools.map((s) => (s.name && s.name !== s.id ? `${s.id} (${s.name})` : s.id)).join(', ');
+    throw new CliError(
+      `there is no school "${schoolOption.slice(0, 80)}". ${
+        schools.length ? `Known schools: ${list}.` : 'The store has no school yet.'
+      } Check the tenant id, or add --create to make a new school with it.`,
+    );
   }
   const schools = await ctx.repos.schools.list();
   if (schools.length === 1) return schools[0]!;

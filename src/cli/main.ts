@@ -25,7 +25,7 @@ function program(): string {
 
 function help(): string {
   const lines = commands.map((c) => `  ${c.usage}\n      ${c.summary}`);
-  return `Usage: ${program()} <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+  return `Usage: ${program()} <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n--school <tenant-id> names a school the store knows; add --create to make a new one.\n`;
 }
 
 export async function runCli(
@@ -42,9 +42,11 @@ export async function runCli(
     return command ? 0 : 1;
   }
   const rest = argv.slice(command.name.split(' ').length);
+  // Every command that takes --school also takes --create (see resolveSchool).
+  const optionSpec = command.options?.['school'] ? { ...command.options, create: { type: 'boolean' as const } } : command.options;
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options: optionSpec ?? {}, allowPositionals: true, strict: true });
   } catch (err) {
     io.err(`${(err as Error).message}\nUsage: npm run cli -- ${command.usage}`);
     return 1;
@@ -70,7 +72,10 @@ export async function runCli(
     const outbound = openOutbound({ ...platform, token: appTokenSource(config, log) });
     close = () => outbound.connector.close();
     const product = await setupModules(platform, outbound);
-    return await command.run({ ...platform, product, out: io.out, err: io.err }, parsed);
+    return await command.run(
+      { ...platform, product, createSchool: parsed.values['create'] === true, out: io.out, err: io.err },
+      parsed,
+    );
   } catch (err) {
     if (err instanceof CliError) {
       io.err(`Error: ${err.message}`);

@@ -143,6 +143,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.DEV_PAGE_LOGIN && env.WEBSITE_SITE_NAME) {
     throw new ConfigError('Configuration error: DEV_PAGE_LOGIN must not be set on Azure App Service.');
   }
+  // Production credentials mean a real bot that real users reach, wherever it runs (App Service, a VM, a
+  // container): no development shortcut may sit beside them, whichever host it is on.
+  const developmentFlags = (['DEV_ALLOW_UNAUTHENTICATED', 'DEV_PAGE_LOGIN', 'COSMOS_ALLOW_SELF_SIGNED'] as const).filter(
+    (key) => c[key],
+  );
+  const production = (['CLIENT_ID', 'CLIENT_SECRET', 'MANAGED_IDENTITY_CLIENT_ID'] as const).filter((key) => c[key]);
+  if (developmentFlags.length && production.length) {
+    throw new ConfigError(
+      `Configuration error: ${developmentFlags.join(', ')} must not be set together with production credentials (${production.join(', ')}). Remove the development setting. See env.sample.`,
+    );
+  }
   const publicUrl = (c.PUBLIC_URL ?? (env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}` : undefined))?.replace(/\/+$/, '');
   if (c.TAB_SSO_CLIENT_ID && !c.TAB_SSO_APP_ID_URI && !publicUrl) {
     throw new ConfigError(

@@ -3,12 +3,12 @@ import { App } from '@microsoft/teams.apps';
 import { mayUse } from '../core/authorization.ts';
 import { messageCard, welcomeCard } from '../core/cards/cards.ts';
 import type { Person } from '../core/entities.ts';
+import { IdentityConflict, matchPerson } from '../core/identity.ts';
 import {
   capturePersonalInstall,
   capturePersonalUninstall,
   captureTeamInstall,
   captureTeamUninstall,
-  findPerson,
   identify,
   refreshPerson,
   type TeamsIdentity,
@@ -117,7 +117,7 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     if (!isPersonal(a)) return identify(deps.install, await identity(a, false));
     const school = await deps.repos.schools.get(tenantOf(a)!);
     const known = school
-      ? await findPerson(deps.repos, school.id, { entraObjectId: a.from.aadObjectId, teamsUserId: a.from.id })
+      ? await matchPerson(deps.repos, school.id, { entraObjectId: a.from.aadObjectId, teamsUserId: a.from.id })
       : undefined;
     const ref = known ? await deps.repos.conversations.personal(known.schoolId, known.id) : undefined;
     if (known && ref?.installed && ref.conversationId === a.conversation.id) {
@@ -170,7 +170,7 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     } catch (err) {
       log.warn({ err: String(err) }, 'could not read the team roster');
     }
-    const { matched } = await captureTeamInstall(
+    const { matched, conflicts } = await captureTeamInstall(
       deps.install,
       {
         tenantId: tenantOf(a)!,
@@ -185,7 +185,8 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
         ...(m.name ? { name: m.name } : {}),
       })),
     );
-    log.info({ teamId, members: roster.length, matched }, 'added to a team');
+    for (const conflict of conflicts) logConflict(conflict, { teamId });
+    log.info({ teamId, members: roster.length, matched, conflicts: conflicts.length }, 'added to a team');
     void deps.router.sweep().catch((err) => log.warn({ err: String(err) }, 'sweep after team install failed'));
   };
 
@@ -200,12 +201,31 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     log.info({ teamId }, 'removed from a team');
   };
 
+  /** For IT: which record the newcomer collided with, and the newcomer's ids to look up in Entra. */
+  const logConflict = (conflict: IdentityConflict, ids: Record<string, string | undefined>) =>
+    log.warn(
+      { personId: conflict.personId, recorded: conflict.recorded, via: conflict.via, ...ids },
+      'identity conflict: refused (another account has this e-mail address or Teams id); IT must check the roster',
+    );
+
+  const refuseConflict = async (a: Envelope, conflict: IdentityConflict, answer: boolean) => {
+    logConflict(conflict, { teamsUserId: a.from.id, entraObjectId: a.from.aadObjectId });
+    if (answer) await sendPlain(a, conflictCard(a));
+  };
+  const conflictCard = (a: Envelope) =>
+    messageCard('core.errors.identityConflict', localeFrom(a.locale, config.DEFAULT_LOCALE), 'attention');
+
   const guarded = async (what: string, ctx: Ctx, run: (a: Envelope) => Promise<void>) => {
     const a = parse(ctx);
     if (!a) return;
     try {
       await run(a);
     } catch (err) {
+      if (err instanceof IdentityConflict) {
+        // A message or a personal install gets the reason; a channel's own events are only logged.
+        await refuseConflict(a, err, what === 'message' || isPersonal(a));
+        return;
+      }
       log.error({ err: String(err), stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | '), what }, 'handler failed');
       if (what === 'message') await sendPlain(a, messageCard('core.errors.generic', undefined, 'attention'));
     }
@@ -297,8 +317,16 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
         log.warn({ personId: actor.id, verb }, 'card action refused: role');
         return cardResponse(messageCard('core.errors.unknownAction', locale, 'attention'));
       }
+      if ((handler.personalOnly ?? true) && !isPersonal(a)) {
+        log.info({ personId: actor.id, verb }, 'card action refused: not in the 1:1 chat');
+        return cardResponse(messageCard('core.errors.personalOnlyButton', locale));
+      }
       return await handler.run(turnFor(a, actor), data ?? {});
     } catch (err) {
+      if (err instanceof IdentityConflict) {
+        logConflict(err, { teamsUserId: a.from.id, entraObjectId: a.from.aadObjectId });
+        return cardResponse(conflictCard(a));
+      }
       log.error({ err: String(err), stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') }, 'card action failed');
       return cardResponse(messageCard('core.errors.generic', locale, 'attention'));
     }

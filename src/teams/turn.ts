@@ -116,6 +116,11 @@ export interface CardVerb {
   /** As for TextCommand: the policy action, or plain roles. Resource checks (whose reflection) are the verb's own. */
   action?: Action;
   roles?: readonly Role[];
+  /**
+   * Only in the 1:1 chat, as for TextCommand. Default true: a card pressed in a channel answers in the
+   * channel (the replacement card and anything sent), so only verbs that show nothing personal opt out.
+   */
+  personalOnly?: boolean;
   run(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse>;
 }
 

@@ -103,9 +103,14 @@ export const campaignCreateCommand: CliCommand = {
       .filter(Boolean);
     const groupIds: string[] = [];
     for (const name of groupNames) groupIds.push((await core.camp.groups.findByName(school.id, name))?.id ?? name);
-    const activityIds = ((values['activity'] as string[] | undefined) ?? []).map((a) =>
-      a.startsWith('act-') ? a : ids.activity(school.id, `ext:${a}`),
-    );
+    // --activity is the school's own id (the import's id column) or ours (act-…, as `activity list` shows).
+    // A school's ids may look like ours ("act-2026-07"), so the id is looked up, never guessed from its form.
+    const activityIds: string[] = [];
+    for (const a of (values['activity'] as string[] | undefined) ?? []) {
+      const external = ids.activity(school.id, `ext:${a}`);
+      const ours = !(await core.camp.activities.get(school.id, external)) && (await core.camp.activities.get(school.id, a));
+      activityIds.push(ours ? a : external);
+    }
     const flowId =
       typeof values['flow'] === 'string' ? values['flow'] : defaultFlowFor(ctx.flows, [type], campaignSector(school)).id;
     const input: CampaignInput = {

@@ -10,6 +10,7 @@ import { decide } from '../../core/authorization.ts';
 import { preparationCard, reflectionCard } from '../../core/cards/cards.ts';
 import type { Person, Reflection } from '../../core/entities.ts';
 import { t, texts } from '../../core/i18n.ts';
+import { IdentityConflict, matchPerson } from '../../core/identity.ts';
 import { type Locale, normalizeEmail } from '../../core/types.ts';
 import { html } from '../../platform/html.ts';
 import { TabTokenVerifier } from '../../teams/tab-auth.ts';
@@ -120,7 +121,7 @@ function localeOf(value: unknown, fallback: Locale): Locale {
 
 // --- who is asking ---------------------------------------------------------------------------------
 
-type Denied = 'sign-in' | 'unknown' | 'role' | 'no-teams';
+type Denied = 'sign-in' | 'unknown' | 'role' | 'no-teams' | 'conflict';
 type Access = { ok: true; actor: Person; scope: OverviewScope; teams: EducationTeam[] } | { ok: false; reason: Denied };
 
 const devLogin = z
@@ -153,10 +154,26 @@ async function identify(deps: BotDeps, req: Request, verifier: TabTokenVerifier 
   }
   const { tenantId, objectId, email } = verified.user;
   if (!(await repos.schools.get(tenantId))) return 'unknown';
-  const person =
-    (await repos.people.findByEntraObjectId(tenantId, objectId)) ??
-    (email ? await repos.people.findByEmail(tenantId, email) : undefined);
-  return person ?? 'unknown';
+  let person: Person | undefined;
+  try {
+    person = await matchPerson(repos, tenantId, { entraObjectId: objectId, email });
+  } catch (err) {
+    if (!(err instanceof IdentityConflict)) throw err;
+    log.warn(
+      { personId: err.personId, recorded: err.recorded, via: err.via, entraObjectId: objectId },
+      'coordinator page: identity conflict refused (the sign-in name belongs to a person with another Entra id); IT must check',
+    );
+    return 'conflict';
+  }
+  if (!person) return 'unknown';
+  if (person.entraObjectId) return person;
+  // Found by sign-in name, not linked yet: from now on this Entra id is who they are.
+  const now = deps.clock.now().toISOString();
+  const linked = await repos.people.update(tenantId, person.id, (p) =>
+    p.entraObjectId ? undefined : { ...p, entraObjectId: objectId, updatedAt: now },
+  );
+  // Another sign-in linked another Entra id at the same moment: that one is who they are.
+  return linked.entraObjectId === objectId ? linked : 'conflict';
 }
 
 async function access(deps: BotDeps, req: Request, verifier: TabTokenVerifier | undefined): Promise<Access> {

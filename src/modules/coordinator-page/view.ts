@@ -257,7 +257,7 @@ export function overviewHtml(locale: Locale, o: CoordinatorOverview, labels: Vie
   return html`${campaignsView(locale, o, labels)}${responseView(locale, o, labels)}${coverageView(locale, o)}${qualityCycleView(locale, o)}${unreachableView(locale, o)}${previewsView(locale)}`;
 }
 
-export function noAccessHtml(locale: Locale, reason: 'role' | 'unknown' | 'sign-in' | 'no-teams'): Html {
-  const key = { role: 'text', unknown: 'unknown', 'sign-in': 'signIn', 'no-teams': 'noTeams' }[reason];
+export function noAccessHtml(locale: Locale, reason: 'role' | 'unknown' | 'sign-in' | 'no-teams' | 'conflict'): Html {
+  const key = { role: 'text', unknown: 'unknown', 'sign-in': 'signIn', 'no-teams': 'noTeams', conflict: 'conflict' }[reason];
   return html`<section class="no-access" data-no-access="${reason}"><h2>${t(locale, 'coordinator.noAccess.title')}</h2><p>${t(locale, `coordinator.noAccess.${key}`)}</p></section>`;
 }

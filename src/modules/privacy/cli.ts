@@ -120,14 +120,19 @@ export const privacyRetentionCommand: CliCommand = {
     }
     if (action === 'run') {
       const now = ctx.install.clock.now();
-      const due = await privacy.dueForErasure(school.id, now);
       if (values['dry-run']) {
+        const interrupted = await privacy.interruptedErasures(now, school.id);
+        for (const r of interrupted) ctx.out(`interrupted since ${r.startedAt.slice(0, 16)}: erasure ${r.id} (${r.reason})`);
+        const due = await privacy.dueForErasure(school.id, now);
         for (const d of due) ctx.out(`due since ${d.dueAt.slice(0, 10)}: ${d.person.email ?? d.person.id}`);
+        if (interrupted.length) ctx.out(`${interrupted.length} interrupted erasure(s) to finish.`);
         ctx.out(`${due.length} student(s) due for erasure; nothing erased (dry run).`);
         return 0;
       }
-      let erased = 0;
-      for (const d of due) if ((await privacy.erase(school.id, d.person.id, 'retention')).kind === 'erased') erased++;
+      // The nightly job's own run, for this school: an erasure a crash interrupted is finished here too.
+      const { resumed, erased, relationsEnded } = await privacy.runRetention(now, { schoolId: school.id });
+      if (resumed) ctx.out(`${resumed} interrupted erasure(s) finished.`);
+      if (relationsEnded) ctx.out(`${relationsEnded} class membership(s) and mentor assignment(s) of erased students ended.`);
       ctx.out(`${erased} student(s) erased by the retention term.`);
       return 0;
     }

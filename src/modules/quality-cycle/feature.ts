@@ -7,7 +7,7 @@ import type { SchoolYear } from '../../core/time/school-year.ts';
 import type { LocalDate } from '../../core/time/zoned-time.ts';
 import type { Locale } from '../../core/types.ts';
 import { isPersonal } from '../../teams/activity.ts';
-import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
+import { type BotDeps, type CardActionResponse, type CardVerb, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import {
   editCard,
   evidenceCard,
@@ -485,21 +485,25 @@ export const qualityCycleFeature: Feature = {
       run: qualityCycleCommand,
     },
   ],
-  verbs: [
-    { verb: 'pdca.status', action: 'quality-cycle.manage', run: async (turn) => cardResponse(await statusFor(turn)) },
-    { verb: 'pdca.done', action: 'quality-cycle.complete', run: done },
-    { verb: 'pdca.evidence', action: 'aggregates.read', run: (turn, data) => evidenceVerb(turn, data, false) },
-    { verb: 'pdca.export', action: 'aggregates.read', run: (turn, data) => evidenceVerb(turn, data, true) },
-    {
-      verb: 'pdca.milestones',
-      action: 'quality-cycle.manage',
-      run: async (turn, data) => {
-        const s = await scopeOf(turn, data);
-        return s ? cardResponse(await listCard(turn, s)) : notAllowed(turn, 'pdca.milestones');
+  // The quality cycle is team work: its cards live in the team's channel and show milestones and
+  // suppressed aggregates, never one student's data, so its buttons work there too.
+  verbs: (
+    [
+      { verb: 'pdca.status', action: 'quality-cycle.manage', run: async (turn) => cardResponse(await statusFor(turn)) },
+      { verb: 'pdca.done', action: 'quality-cycle.complete', run: done },
+      { verb: 'pdca.evidence', action: 'aggregates.read', run: (turn, data) => evidenceVerb(turn, data, false) },
+      { verb: 'pdca.export', action: 'aggregates.read', run: (turn, data) => evidenceVerb(turn, data, true) },
+      {
+        verb: 'pdca.milestones',
+        action: 'quality-cycle.manage',
+        run: async (turn, data) => {
+          const s = await scopeOf(turn, data);
+          return s ? cardResponse(await listCard(turn, s)) : notAllowed(turn, 'pdca.milestones');
+        },
       },
-    },
-    { verb: 'pdca.edit', action: 'quality-cycle.manage', run: editVerb },
-    { verb: 'pdca.save', action: 'quality-cycle.manage', run: saveVerb },
-    { verb: 'pdca.remove', action: 'quality-cycle.manage', run: removeVerb },
-  ],
+      { verb: 'pdca.edit', action: 'quality-cycle.manage', run: editVerb },
+      { verb: 'pdca.save', action: 'quality-cycle.manage', run: saveVerb },
+      { verb: 'pdca.remove', action: 'quality-cycle.manage', run: removeVerb },
+    ] satisfies CardVerb[]
+  ).map((v) => ({ ...v, personalOnly: false })),
 };

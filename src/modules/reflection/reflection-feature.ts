@@ -118,6 +118,8 @@ export const reflectionFeature: Feature = {
     },
     {
       verb: 'help',
+      // The help card lists only what works in the conversation it is in.
+      personalOnly: false,
       run: async (turn) => {
         await turn.sendCard(turn.helpCard());
         return cardResponse(welcomeCard(turn.locale, turn.actor.name));

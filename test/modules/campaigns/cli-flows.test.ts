@@ -20,7 +20,7 @@ function write(name: string, content: string): string {
 
 async function prepare(cli: Cli): Promise<void> {
   const students = 'Roepnaam;Achternaam;E-mailadres;Klas\nSanne;Vries;sanne@school.nl;4H\nDaan;Smit;daan@school.nl;4H\n';
-  expect(await cli.run('import', 'students', write('s.csv', students), '--school', tenantId)).toBe(0);
+  expect(await cli.run('import', 'students', write('s.csv', students), '--school', tenantId, '--create')).toBe(0);
   const activities = 'Kenmerk;Soort;Datum;Starttijd;Eindtijd;Klas\nMLD-1;Meeloopdag;25-11-2026;09:00;13:59;4H\n';
   expect(await cli.run('import', 'activities', write('a.csv', activities))).toBe(0);
 }

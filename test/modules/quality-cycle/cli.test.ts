@@ -51,7 +51,7 @@ beforeEach(async () => {
     ['piet@school.nl', 'mentor'],
     ['sanne@school.nl', 'student'],
   ]) {
-    expect(await cli('role', 'add', '--email', email!, '--role', role!, '--school', school)).toBe(0);
+    expect(await cli('role', 'add', '--email', email!, '--role', role!, '--school', school, '--create')).toBe(0);
   }
 });
 afterEach(() => {

@@ -47,7 +47,7 @@ describe('npm run cli: the student side', () => {
   });
 
   it('sets the sector of the school and of one student', async () => {
-    expect(await cli('sector', 'set', 'mbo', '--school', 'tenant-1')).toBe(0);
+    expect(await cli('sector', 'set', 'mbo', '--school', 'tenant-1', '--create')).toBe(0);
     expect(await cli('role', 'add', '--email', 'sam@school.nl', '--role', 'student')).toBe(0);
     expect(await cli('sector', 'set', 'hbo', '--student', 'sam@school.nl')).toBe(0);
     expect(await cli('sector', 'set', 'wo')).toBe(1);

@@ -12,6 +12,11 @@ export function mayShowAggregate(respondents: number): boolean {
   return Number.isFinite(respondents) && respondents >= minRespondents;
 }
 
+/** Figures about this many students (1 to 4) point at persons; about nobody they say only "nothing". */
+export function isSmallGroup(respondents: number): boolean {
+  return respondents > 0 && !mayShowAggregate(respondents);
+}
+
 /** One group's figures, or hidden when the group is too small. */
 export function aggregate<T>(respondents: number, value: T): Aggregate<T> {
   return mayShowAggregate(respondents) ? { hidden: false, respondents, value } : { hidden: true, reason: 'too-few-respondents' };
@@ -117,13 +122,13 @@ export function derivableFigures<K>(figures: readonly Figure<K>[], sums: readonl
  * figures about 1 to 4 students are hidden (primary suppression), and then, as long as any hidden figure
  * can still be computed from shown ones through the sums (rows, columns, totals, the same total over
  * two halves), the smallest shown figure in a sum that gives one away is hidden too (complementary
- * suppression). Figures about nobody (0) say "nothing" and are shown. Returns the hidden keys.
+ * suppression; the choice is greedy, so it may hide more than the fewest possible, never less than enough). Figures about nobody (0) say "nothing" and are shown. Returns the hidden keys.
  */
 export function suppressFigures<K>(figures: readonly Figure<K>[], sums: readonly FigureSum<K>[]): Set<K> {
   const hidden = new Set<K>();
   for (const f of figures) {
     if (f.virtual) continue;
-    if (f.fixed ? f.fixed === 'hidden' : f.respondents > 0 && !mayShowAggregate(f.respondents)) hidden.add(f.key);
+    if (f.fixed ? f.fixed === 'hidden' : isSmallGroup(f.respondents)) hidden.add(f.key);
   }
   const byKey = new Map(figures.map((f) => [f.key, f]));
   const choosable = (k: K) => {
@@ -141,7 +146,18 @@ export function suppressFigures<K>(figures: readonly Figure<K>[], sums: readonly
     // Nothing left to hide next to it: widen to every sum the unknowns touch, then to anything shown.
     if (candidates.size === 0) for (const f of figures) if (choosable(f.key)) candidates.add(f.key);
     if (candidates.size === 0) return hidden;
-    const next = [...candidates].sort((a, b) => byKey.get(a)!.respondents - byKey.get(b)!.respondents)[0]!;
+    // Of the smallest few, the one that leaves the fewest figures given away (hiding a figure its own
+    // row still gives away helps nobody); then the one about the fewest students.
+    const bySize = [...candidates].sort((a, b) => byKey.get(a)!.respondents - byKey.get(b)!.respondents);
+    let next: K = bySize[0] as K;
+    let best = Number.POSITIVE_INFINITY;
+    for (const k of bySize.slice(0, 8)) {
+      const left = derivableFigures(figures, sums, new Set([...hidden, k])).length;
+      if (left < best) {
+        best = left;
+        next = k;
+      }
+    }
     hidden.add(next);
   }
 }

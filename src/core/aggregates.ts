@@ -76,9 +76,9 @@ const eps = 1e-9;
 export function derivableFigures<K>(figures: readonly Figure<K>[], sums: readonly FigureSum<K>[], hidden: ReadonlySet<K>): K[] {
   const unknown = figures.filter((f) => hidden.has(f.key) || f.virtual).map((f) => f.key);
   const col = new Map(unknown.map((k, i) => [k, i]));
-  const rows: number[][] = [];
+  const rows: Float64Array[] = [];
   for (const s of sums) {
-    const row = new Array<number>(unknown.length).fill(0);
+    const row = new Float64Array(unknown.length);
     let any = false;
     for (const [k, sign] of [[s.total, 1] as const, ...s.parts.map((p) => [p, -1] as const)]) {
       const i = col.get(k);
@@ -96,12 +96,15 @@ export function derivableFigures<K>(figures: readonly Figure<K>[], sums: readonl
     while (p < rows.length && Math.abs(rows[p]![c]!) < eps) p++;
     if (p === rows.length) continue;
     [rows[r], rows[p]] = [rows[p]!, rows[r]!];
-    const lead = rows[r]![c]!;
-    for (let j = 0; j < unknown.length; j++) rows[r]![j]! /= lead;
+    const pivot = rows[r]!;
+    const lead = pivot[c]!;
+    for (let j = c; j < unknown.length; j++) pivot[j]! /= lead;
     for (let i = 0; i < rows.length; i++) {
-      const f = rows[i]![c]!;
+      const row = rows[i]!;
+      const f = row[c]!;
       if (i === r || Math.abs(f) < eps) continue;
-      for (let j = 0; j < unknown.length; j++) rows[i]![j]! -= f * rows[r]![j]!;
+      // Columns left of c are zero in the pivot row (earlier pivots cleared them, free ones stayed zero below).
+      for (let j = c; j < unknown.length; j++) row[j]! -= f * pivot[j]!;
     }
     pivotOf[c] = r;
     r++;
@@ -130,13 +133,17 @@ export function suppressFigures<K>(figures: readonly Figure<K>[], sums: readonly
     if (f.virtual) continue;
     if (f.fixed ? f.fixed === 'hidden' : isSmallGroup(f.respondents)) hidden.add(f.key);
   }
+  // What must not be given away: the figures hidden for their own sake. A figure hidden only to protect
+  // them may still follow from others (it is about a big group); then it did not help, and another is hidden.
+  const sensitive = new Set(hidden);
+  const givenAway = (h: ReadonlySet<K>) => derivableFigures(figures, sums, h).filter((k) => sensitive.has(k));
   const byKey = new Map(figures.map((f) => [f.key, f]));
   const choosable = (k: K) => {
     const f = byKey.get(k);
     return f !== undefined && !f.virtual && !f.fixed && !hidden.has(k) && f.respondents > 0;
   };
   for (;;) {
-    const given = new Set(derivableFigures(figures, sums, hidden));
+    const given = new Set(givenAway(hidden));
     if (given.size === 0) return hidden;
     const candidates = new Set<K>();
     for (const s of sums) {
@@ -146,13 +153,13 @@ export function suppressFigures<K>(figures: readonly Figure<K>[], sums: readonly
     // Nothing left to hide next to it: widen to every sum the unknowns touch, then to anything shown.
     if (candidates.size === 0) for (const f of figures) if (choosable(f.key)) candidates.add(f.key);
     if (candidates.size === 0) return hidden;
-    // Of the smallest few, the one that leaves the fewest figures given away (hiding a figure its own
+    // Of the smallest (up to 6), the one that leaves the fewest figures given away (hiding a figure its own
     // row still gives away helps nobody); then the one about the fewest students.
     const bySize = [...candidates].sort((a, b) => byKey.get(a)!.respondents - byKey.get(b)!.respondents);
     let next: K = bySize[0] as K;
     let best = Number.POSITIVE_INFINITY;
-    for (const k of bySize.slice(0, 8)) {
-      const left = derivableFigures(figures, sums, new Set([...hidden, k])).length;
+    for (const k of bySize.slice(0, 6)) {
+      const left = givenAway(new Set([...hidden, k])).length;
       if (left < best) {
         best = left;
         next = k;

@@ -28,10 +28,7 @@ export interface CampaignStatus {
   superseded: number;
   /** Share of the work done: everything no longer waiting to be sent, of everything planned or expected. */
   progress: number;
-  /**
-   * The students these counts are about: those prompted, or, before anyone was, those in the ledger.
-   * Under 5 (and more than none) every count is hidden (aggregates.ts).
-   */
+  /** The students these counts are about (studentsCounted). Under 5 (and more than none) every count is hidden (aggregates.ts). */
   students: number;
   unreachableStudents: { studentId: string; name: string; email?: string; reason: string }[];
 }
@@ -108,10 +105,9 @@ export function statusOf(
   };
 }
 
-/** The students a campaign's counts are about: those prompted, or, before anyone was, those in the ledger. */
-function studentsCounted(rows: readonly Pick<Delivery, 'sentAt' | 'studentId'>[]): number {
-  const prompted = new Set(rows.filter((d) => d.sentAt).map((d) => d.studentId)).size;
-  return prompted || new Set(rows.map((d) => d.studentId)).size;
+/** The students a campaign's counts are about: every student in its ledger (prompted, planned or not reached). */
+export function studentsCounted(rows: readonly Pick<Delivery, 'studentId'>[]): number {
+  return new Set(rows.map((d) => d.studentId)).size;
 }
 
 /**

@@ -15,7 +15,7 @@ import { html } from '../../platform/html.ts';
 import { TabTokenVerifier } from '../../teams/tab-auth.ts';
 import type { BotDeps, Feature } from '../../teams/turn.ts';
 import { campaignEngine } from '../campaigns/engine.ts';
-import { evidencePeriod } from '../quality-cycle/check-evidence.ts';
+import { evidencePeriod, relatedPeriods } from '../quality-cycle/check-evidence.ts';
 import { pdcaServices } from '../quality-cycle/feature.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import { phaseCounts, remindDays, schoolClock, visibleCycles } from '../quality-cycle/service.ts';
@@ -216,7 +216,7 @@ async function computeSnapshot(deps: BotDeps, a: Extract<Access, { ok: true }>):
       upcoming: (campaign) => engine.planner.upcoming(campaign),
       timeZone: clock.timeZone,
     },
-    { schoolId, scope: a.scope, year, period, pdca },
+    { schoolId, scope: a.scope, year, period, pdca, evidence: { teams: a.teams, periods: relatedPeriods('year', clock)! } },
   );
   const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));
   return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.clock.now() };

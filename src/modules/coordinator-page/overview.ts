@@ -11,10 +11,11 @@ import {
   type CompetencyShares,
   competencyShares,
   type EvidencePeriod,
+  type RelatedPeriods,
 } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import type { PhaseCount } from '../quality-cycle/service.ts';
-import { type Counted, type RawSeries, suppressPage } from './figures.ts';
+import { type Counted, evidenceFigures, type RawSeries, suppressPage } from './figures.ts';
 
 // What the coordinator page shows, computed from the store with the rules the rest of the product uses:
 // a campaign's figures are its status (campaign-status.ts, as on the status card), response counts follow
@@ -112,6 +113,8 @@ export interface OverviewInput {
   year: SchoolYear;
   period: EvidencePeriod;
   pdca: CoordinatorOverview['pdca'];
+  /** The teams whose Check evidence this viewer can open, and the periods it offers this year. */
+  evidence?: { teams: readonly EducationTeam[]; periods: RelatedPeriods };
 }
 
 async function scopeGroups(deps: OverviewDeps, schoolId: string, scope: OverviewScope): Promise<OverviewGroup[]> {
@@ -276,6 +279,7 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
   const typeSeries = rateSeries(types, months, byType);
   // One decision for every count on the page. The whole school's campaign rows are the status cards'
   // figures, so they keep the status card's decision and the rest of the page makes up for them.
+  const evidence = input.evidence ? await evidenceFigures(deps, input.evidence, { ledger, months, scope, groups, month }) : [];
   const shown = suppressPage({
     campaigns: campaignRows.map((c) => ({
       key: c.id,
@@ -286,6 +290,7 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
     byGroup: groupSeries.series,
     byActivity: typeSeries.series,
     total: typeSeries.total,
+    evidence,
   });
 
   // Competency coverage per group, with the team's (school's) total: Check evidence's shares and rule.

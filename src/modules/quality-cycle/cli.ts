@@ -7,7 +7,13 @@ import { calendarText } from '../../core/time/card-dates.ts';
 import { parseSchoolYear, type SchoolYear } from '../../core/time/school-year.ts';
 import { normalizeEmail } from '../../core/types.ts';
 import { defaultMilestoneTexts, milestoneProblemText, ownerText, yearLabel } from './cards.ts';
-import { buildCheckEvidence, type EvidencePeriodChoice, evidencePeriod, evidencePeriodChoices } from './check-evidence.ts';
+import {
+  buildCheckEvidence,
+  type EvidencePeriodChoice,
+  evidencePeriod,
+  evidencePeriodChoices,
+  relatedPeriods,
+} from './check-evidence.ts';
 import { createTeam, editTeam, findTeamsTeam, linkTeam, requireTeam, TeamError, type TeamProblem } from './education-teams.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
 import { openEvidenceSource } from './evidence-source.ts';
@@ -422,6 +428,7 @@ export const pdcaEvidenceCommand: CliCommand = {
       schoolYear: year.id,
       period: p,
       now: deps.clock.now(),
+      related: relatedPeriods(period, clock),
     });
     const locale = school.defaultLocale;
     const label = (type: string) => type;

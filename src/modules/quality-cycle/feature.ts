@@ -24,6 +24,7 @@ import {
   type EvidencePeriodChoice,
   evidencePeriod,
   evidencePeriodChoices,
+  relatedPeriods,
 } from './check-evidence.ts';
 import { linkTeam, TeamError, type TeamProblem, teamIdPattern } from './education-teams.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
@@ -341,6 +342,7 @@ async function teamEvidence(
     schoolYear: year.id,
     period,
     now: deps.clock.now(),
+    related: relatedPeriods(choice, clock),
   });
   deps.log.info({ personId: actor.id, teamId: team.id, from: period.from, to: period.to }, 'check evidence shown');
   return { evidence, choice };

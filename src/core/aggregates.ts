@@ -122,10 +122,12 @@ export function derivableFigures<K>(figures: readonly Figure<K>[], sums: readonl
 
 /**
  * The one rule for a set of figures shown together (a page with its exports, a team's Check evidence):
- * figures about 1 to 4 students are hidden (primary suppression), and then, as long as any hidden figure
- * can still be computed from shown ones through the sums (rows, columns, totals, the same total over
- * two halves), the smallest shown figure in a sum that gives one away is hidden too (complementary
- * suppression; the choice is greedy, so it may hide more than the fewest possible, never less than enough). Figures about nobody (0) say "nothing" and are shown. Returns the hidden keys.
+ * figures about 1 to 4 students are hidden (primary suppression), and then, as long as any of them can
+ * still be computed from shown ones through the sums (rows, columns, totals, the same total over two
+ * halves), a shown figure in a sum that gives one away is hidden too (complementary suppression). The
+ * choice is greedy: it may hide more than the fewest possible. Only figures fixed elsewhere can leave
+ * one given away (nothing here can hide them); every caller fixes figures whose rule agrees with this one.
+ * Figures about nobody (0) say "nothing" and are shown. Returns the hidden keys.
  */
 export function suppressFigures<K>(figures: readonly Figure<K>[], sums: readonly FigureSum<K>[]): Set<K> {
   const hidden = new Set<K>();
@@ -150,7 +152,7 @@ export function suppressFigures<K>(figures: readonly Figure<K>[], sums: readonly
       const members = [s.total, ...s.parts];
       if (members.some((k) => given.has(k))) for (const k of members) if (choosable(k)) candidates.add(k);
     }
-    // Nothing left to hide next to it: widen to every sum the unknowns touch, then to anything shown.
+    // Nothing left to hide in those sums (the chain runs through hidden ones): anything shown may help.
     if (candidates.size === 0) for (const f of figures) if (choosable(f.key)) candidates.add(f.key);
     if (candidates.size === 0) return hidden;
     // Of the smallest (up to 6), the one that leaves the fewest figures given away (hiding a figure its own

@@ -135,7 +135,11 @@ export async function evidenceFigures(
   },
 ) {
   const byCampaign = new Map<string, Delivery[]>();
-  for (const d of page.ledger) byCampaign.set(d.campaignId, [...(byCampaign.get(d.campaignId) ?? []), d]);
+  for (const d of page.ledger) {
+    const list = byCampaign.get(d.campaignId);
+    if (list) list.push(d);
+    else byCampaign.set(d.campaignId, [d]);
+  }
   const small = new Set([...byCampaign].filter(([, rows]) => isSmallGroup(studentsCounted(rows))).map(([id]) => id));
   const scopeStudents = new Set(page.groups.flatMap((g) => g.studentIds));
   const out = [];

@@ -325,7 +325,7 @@ function campaignSamples(flows: FlowCatalog, locale: Locale, suffix: string): Ca
       name: `campaign-list${suffix}`,
       template: 'campaign-list',
       locale,
-      card: campaignListCard(locale, [{ campaign: sampleCampaign(hostile), total: 300, sent: 170, answered: 90 }]),
+      card: campaignListCard(locale, [{ campaign: sampleCampaign(hostile), counts: { total: 300, sent: 170, answered: 90 } }]),
     },
     {
       name: `campaign-prompt${suffix}`,

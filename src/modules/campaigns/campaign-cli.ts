@@ -1,6 +1,7 @@
 import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
 import { normalTime } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
+import { isSmallGroup, minRespondents } from '../../core/aggregates.ts';
 import { t } from '../../core/i18n.ts';
 import {
   type Campaign,
@@ -14,7 +15,7 @@ import {
 } from './campaigns.ts';
 import { reasonText } from './cards.ts';
 import { campaignSector, defaultFlowFor } from './default-flow.ts';
-import type { CampaignStatus } from './status.ts';
+import { type CampaignStatus, listCounts } from './status.ts';
 
 // Campaigns from the command line: create (checked, refused with reasons), list, status, pause,
 // resume, cancel. The running bot plans and sends; `campaign create` also plans what is due right away.
@@ -156,9 +157,9 @@ export const campaignListCommand: CliCommand = {
     const campaigns = await camp.campaigns.list(school.id);
     if (!campaigns.length) ctx.out('No campaigns yet. Create one with: campaign create --help');
     for (const c of campaigns) {
-      const count = (f: object) => camp.deliveries.count(school.id, { campaignId: c.id, ...f });
-      const [total, sent, answered] = await Promise.all([count({}), count({ sent: true }), count({ states: ['answered'] })]);
-      ctx.out(`${c.id}  ${c.state.padEnd(9)}  ${sent}/${total} sent, ${answered} answered  ${c.name}`);
+      const n = listCounts(await camp.deliveries.find(school.id, { campaignId: c.id }));
+      const counts = n ? `${n.sent}/${n.total} sent, ${n.answered} answered` : `counts hidden (< ${minRespondents} students)`;
+      ctx.out(`${c.id}  ${c.state.padEnd(9)}  ${counts}  ${c.name}`);
     }
     return 0;
   },
@@ -166,13 +167,17 @@ export const campaignListCommand: CliCommand = {
 
 export function statusLines(s: CampaignStatus, timeZone: string): string[] {
   const c = s.campaign;
-  const lines = [
-    `${c.id}  ${c.name}  [${c.state}]`,
-    `  flow ${c.flowId}, ${c.activityType}; ${scheduleText(c)}`,
-    `  planned (not sent yet): ${s.toSend + s.upcoming}   sent: ${s.sent}   answered: ${s.answered}   reminded: ${s.reminded}   unreachable: ${s.unreachable}`,
-    `  closed without answer: ${s.closed}   cancelled: ${s.cancelled}   late answers: ${s.late}   progress: ${Math.round(s.progress * 100)}%`,
-  ];
-  if (s.sent >= 5) lines.push(`  response: ${Math.round((100 * s.answered) / s.sent)}%`);
+  const lines = [`${c.id}  ${c.name}  [${c.state}]`, `  flow ${c.flowId}, ${c.activityType}; ${scheduleText(c)}`];
+  // The status card's rule (aggregates.ts): no count about 1 to 4 students.
+  if (isSmallGroup(s.students))
+    lines.push(`  counts hidden: fewer than ${minRespondents} students   progress: ${Math.round(s.progress * 100)}%`);
+  else {
+    lines.push(
+      `  planned (not sent yet): ${s.toSend + s.upcoming}   sent: ${s.sent}   answered: ${s.answered}   reminded: ${s.reminded}   unreachable: ${s.unreachable}`,
+      `  closed without answer: ${s.closed}   cancelled: ${s.cancelled}   late answers: ${s.late}   progress: ${Math.round(s.progress * 100)}%`,
+    );
+    if (s.sent > 0) lines.push(`  response: ${Math.round((100 * s.answered) / s.sent)}%`);
+  }
   if (s.superseded)
     lines.push(`  ${s.superseded} weekly moment(s) superseded by a later one that was due at the same time (after downtime)`);
   if (s.nextAt) lines.push(`  next moment: ${when(s.nextAt, timeZone)} (${s.upcoming} students)`);

@@ -9,6 +9,7 @@ import { campaignFormCard, campaignListCard, campaignTemplatesCard } from './car
 import { campaignSector, defaultFlowFor } from './default-flow.ts';
 import { formDefaults, formSchema, parseForm, valuesOf } from './form.ts';
 import type { Campaigns } from './setup.ts';
+import { listCounts } from './status.ts';
 
 // Campaigns in Teams, for coordinators: start one from a template, see the list, and watch a status
 // card that updates in place while the campaign sends. The jobs that plan and send run on every
@@ -56,9 +57,8 @@ async function listCard(turn: Turn) {
   const campaigns = (await engine.camp.campaigns.list(turn.actor.schoolId)).slice(0, 15);
   const items = await Promise.all(
     campaigns.map(async (campaign) => {
-      const count = (f: object) => engine.camp.deliveries.count(campaign.schoolId, { campaignId: campaign.id, ...f });
-      const [total, sent, answered] = await Promise.all([count({}), count({ sent: true }), count({ states: ['answered'] })]);
-      return { campaign, total, sent, answered };
+      const rows = await engine.camp.deliveries.find(campaign.schoolId, { campaignId: campaign.id });
+      return { campaign, counts: listCounts(rows) };
     }),
   );
   return campaignListCard(turn.locale, items);

@@ -1,7 +1,7 @@
 import type { Person } from '../../core/entities.ts';
 import type { Platform } from '../../core/platform.ts';
 import type { Campaigns } from '../campaigns/setup.ts';
-import { type CheckEvidenceSource, evidencePeriod } from '../quality-cycle/check-evidence.ts';
+import { type CheckEvidenceSource, evidencePeriod, relatedPeriods } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import { phaseCounts, type QualityCycleDeps, remindDays, schoolClock, visibleCycles } from '../quality-cycle/service.ts';
 import { buildCoordinatorOverview, type CoordinatorOverview, type OverviewScope } from './overview.ts';
@@ -57,7 +57,14 @@ async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot>
       upcoming: (campaign) => engine.planner.upcoming(campaign),
       timeZone: clock.timeZone,
     },
-    { schoolId, scope: a.scope, year, period, qualityCycle },
+    {
+      schoolId,
+      scope: a.scope,
+      year,
+      period,
+      qualityCycle,
+      evidence: { teams: a.teams, periods: relatedPeriods('year', clock)! },
+    },
   );
   const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));
   return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.platform.clock.now() };

@@ -7,7 +7,13 @@ import { calendarText } from '../../core/time/card-dates.ts';
 import { parseSchoolYear, type SchoolYear } from '../../core/time/school-year.ts';
 import { normalizeEmail } from '../../core/types.ts';
 import { milestoneProblemText, ownerText, yearLabel } from './cards.ts';
-import { buildCheckEvidence, type EvidencePeriodChoice, evidencePeriod, evidencePeriodChoices } from './check-evidence.ts';
+import {
+  buildCheckEvidence,
+  type EvidencePeriodChoice,
+  evidencePeriod,
+  evidencePeriodChoices,
+  relatedPeriods,
+} from './check-evidence.ts';
 import { createTeam, editTeam, findTeamsTeam, linkTeam, requireTeam, TeamError, type TeamProblem } from './education-teams.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
@@ -425,6 +431,7 @@ export const qualityCycleEvidenceCommand: CliCommand = {
       schoolYear: year.id,
       period: p,
       now: deps.clock.now(),
+      related: relatedPeriods(period, clock),
     });
     const locale = school.defaultLocale;
     const label = (type: string) => type;

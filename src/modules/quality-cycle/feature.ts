@@ -23,6 +23,7 @@ import {
   type EvidencePeriodChoice,
   evidencePeriod,
   evidencePeriodChoices,
+  relatedPeriods,
 } from './check-evidence.ts';
 import { linkTeam, TeamError, type TeamProblem, teamIdPattern } from './education-teams.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
@@ -299,6 +300,7 @@ async function teamEvidence(
     schoolYear: year.id,
     period,
     now: deps.clock.now(),
+    related: relatedPeriods(choice, clock),
   });
   deps.log.info({ personId: actor.id, teamId: team.id, from: period.from, to: period.to }, 'check evidence shown');
   return { evidence, choice };

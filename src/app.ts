@@ -22,6 +22,7 @@ import { dossierFeature } from './modules/reflection/dossier-feature.ts';
 import { followUpFeature } from './modules/reflection/follow-up-feature.ts';
 import { coreFeature } from './modules/reflection/reflection-feature.ts';
 import { ReflectionService } from './modules/reflection/reflections.ts';
+import { retagReflections } from './modules/reflection/retag.ts';
 import { studentFeature } from './modules/reflection/student-feature.ts';
 import { FollowUps } from './modules/reflection/student-follow-up.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -89,6 +90,9 @@ export async function buildBot(options: BotOptions) {
   const clock = options.clock ?? systemClock;
   const repos = await openRepositories(store);
   const flows = options.flows ?? loadLibrary({ schoolDir: config.SCHOOL_FLOWS_DIR });
+  // Coverage figures must read the current competency rule before anything serves them.
+  const retag = await retagReflections(repos, flows);
+  if (retag.retagged || retag.unknownFlow) log.info({ ...retag }, 'reflections re-tagged with the current competency rule');
   const newId = () => randomUUID();
 
   let app: App | undefined;

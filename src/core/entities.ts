@@ -104,6 +104,8 @@ export interface Reflection extends Versioned {
   /** Starter options the student chose, per question id (option ids). */
   choices?: Record<string, string[]>;
   competencies: Competency[];
+  /** The version of the tagging rule `competencies` was computed with (src/core/flows/tagging.ts). */
+  taggingRule?: number;
   /** The answer to the flow's preparation prompt, given before the activity. */
   preparation?: { answer: string; answeredAt: string };
   /** The student asked to talk about this with their mentor ("I'd like to talk about this"). */

@@ -12,6 +12,7 @@ import {
   type Valence,
   valenceOf,
 } from '../types.ts';
+import { creditedCompetencies } from './tagging.ts';
 
 // A reflection flow is data (prompts/*.yaml): the questions a student answers after an experience,
 // each tagged with its phase of the careers conversation and its career competencies. A flow opens with
@@ -205,10 +206,8 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
   const answers: Record<string, string> = {};
   const choices: Record<string, string[]> = {};
   const signals = new Set<Signal>();
-  const tags = new Set<Competency>();
   if (emotion && eq) {
     answers[eq.id] = emotion;
-    for (const c of eq.competencies) tags.add(c);
     if (emotion === 'awful') signals.add('very-negative');
   }
   for (const q of path) {
@@ -224,10 +223,8 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
       for (const o of q.options ?? []) {
         if (!chosen.ids.includes(o.id)) continue;
         if (o.signal) signals.add(o.signal);
-        for (const c of o.competencies ?? []) tags.add(c);
       }
     }
-    if (text.text || chosen.ids.length) for (const c of q.competencies) tags.add(c);
   }
   if (errors.length) return { ok: false, errors };
   return {
@@ -235,7 +232,7 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
     answers,
     choices,
     ...(emotion ? { emotion } : {}),
-    competencies: competencies.filter((c) => tags.has(c)),
+    competencies: creditedCompetencies(flow, { emotion, answers, choices }),
     wantsToTalk: talk === 'true' || talk === true,
     signals: [...signals],
   };

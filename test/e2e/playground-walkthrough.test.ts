@@ -143,7 +143,7 @@ it('walks a student and a mentor through the loop in the Playground', async () =
   const second = await reflect(student, welcome, {
     feeling: 'mixed',
     happened: 'A customer was angry and I did not know what to say.',
-    important: 'Being able to help people who are upset.',
+    'both-sides': 'I liked helping, but I did not know how to calm someone who is upset.',
     'next-step': 'Ask my supervisor how she handles that.',
     'wants-to-talk': 'true',
   });

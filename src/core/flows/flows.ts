@@ -47,10 +47,23 @@ export const questionSchema = z.strictObject({
   competencies: z.array(z.enum(competencies)).min(1),
   /** Ask this question only after these emotions; omitted means always. */
   when: z.array(z.enum(valences)).min(1).optional(),
-  /** Starters shown above the own-words field: a start, never a replacement for the student's words. */
+  /**
+   * Words offered as help to name what the student wrote (a quality, a motive, a kind of work), or "who
+   * could help" on the activate step. Never the answer: a chosen word counts only with own words.
+   */
   options: z.array(optionSchema).min(2).max(8).optional(),
-  /** The label above the starters ("Pick what fits, if you like"); required with options. */
+  /** The label of the options ("Hard to name? Pick a word that fits"); required with options. */
   optionsLabel: localized.optional(),
+  /**
+   * Where the card shows the options. Own words come first, so the lint accepts only `after-own-words`;
+   * the default keeps an older school flow loadable so the lint can name the problem.
+   */
+  optionsShown: z.enum(['before-own-words', 'after-own-words']).default('before-own-words'),
+  /**
+   * The question's part in the bigger story: `deepen` deepens or broadens the moment ("when else did you
+   * notice this?"); `kernwoord` asks for the key word, stored as the reflection's own field.
+   */
+  role: z.enum(['deepen', 'kernwoord']).optional(),
   /** Whether more than one starter may be chosen. */
   multiple: z.boolean().default(true),
 });
@@ -135,6 +148,8 @@ export type AnswerCheck =
       answers: Record<string, string>;
       choices: Record<string, string[]>;
       emotion?: Emotion;
+      /** The answer to the kernwoord question (role: kernwoord), when the student named one. */
+      kernwoord?: string;
       competencies: Competency[];
       wantsToTalk: boolean;
       signals: Signal[];
@@ -227,11 +242,14 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
     }
   }
   if (errors.length) return { ok: false, errors };
+  const kernwoordQuestion = path.find((q) => q.role === 'kernwoord');
+  const kernwoord = kernwoordQuestion ? answers[kernwoordQuestion.id] : undefined;
   return {
     ok: true,
     answers,
     choices,
     ...(emotion ? { emotion } : {}),
+    ...(kernwoord ? { kernwoord } : {}),
     competencies: creditedCompetencies(flow, { emotion, answers, choices }),
     wantsToTalk: talk === 'true' || talk === true,
     signals: [...signals],

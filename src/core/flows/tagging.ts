@@ -10,7 +10,7 @@ import { pathFor } from './flows.ts';
 //
 // A competency counts when the student answered a question that targets it in their own words, with
 // substance. The emotion tap alone counts for nothing; a starter or word chosen from a list counts only
-// together with own words in the same question.
+// together with own words in the same question; the kernwoord (one word) names, it does not count.
 
 /**
  * The version of the rule. Stored on each reflection (`taggingRule`) when it is tagged; the start-up
@@ -96,6 +96,7 @@ export function creditedCompetencies(flow: Flow, given: TaggableAnswers): Compet
   const tags = new Set<Competency>();
   for (const q of path) {
     if (q.input === 'emotion') continue; // the tap alone counts for nothing
+    if (q.role === 'kernwoord') continue; // one word names what the other answers said; it adds no competency
     if (!hasSubstance(q, given.answers[q.id])) continue; // a chosen word never counts on its own
     for (const c of q.competencies) tags.add(c);
     const chosen = given.choices?.[q.id] ?? [];

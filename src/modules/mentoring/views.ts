@@ -18,7 +18,7 @@ export interface EntryView {
   words?: string;
   nextStep?: { text: string; status: StepStatus };
   /** Every text answer with its question, when the whole reflection is shown (the at-once card). */
-  answers?: { question: string; answer: string; chosen?: string }[];
+  answers?: { question: string; answer: string; chosen?: string; chosenLabel?: string }[];
   competencies: Competency[];
   wantsToTalk: boolean;
   signals: Signal[];

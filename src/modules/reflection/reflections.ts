@@ -144,6 +144,7 @@ export class ReflectionService {
         answers: check.answers,
         choices: check.choices,
         ...(check.emotion ? { emotion: check.emotion } : {}),
+        ...(check.kernwoord ? { kernwoord: check.kernwoord } : {}),
         competencies: check.competencies,
         taggingRule,
         wantsToTalk: check.wantsToTalk,

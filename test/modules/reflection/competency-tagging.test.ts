@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assignMentor } from '../../../src/core/assignments.ts';
 import type { Reflection } from '../../../src/core/entities.ts';
+import { t as translate } from '../../../src/core/i18n.ts';
 import { startOfDay } from '../../../src/core/time/zoned-time.ts';
 import { type Competency, competencies } from '../../../src/core/types.ts';
 import { buildCheckEvidence } from '../../../src/modules/quality-cycle/check-evidence.ts';
@@ -110,6 +111,8 @@ describe.each(backends)('the start-up migration re-tags stored reflections: $nam
     });
     expect(res.status).toBe(200);
     const html = String(((await res.json()) as { html: string }).html);
+    // The rule is shown with the figures, in words a coordinator reads.
+    expect(html).toContain(`data-field="coverage-rule">${translate('nl', 'coordinator.coverage.rule')}<`);
     return Object.fromEntries(
       competencies.map((c) => {
         const cell = html.match(new RegExp(`data-coverage="${groupId}:${c}"[^>]*>([^<]*)<`));

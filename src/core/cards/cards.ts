@@ -256,7 +256,13 @@ export function preparationCard(
 export function summaryCard(
   flow: Flow,
   reflection: Reflection,
-  opts: { mentorCount: number; alreadyAnswered?: boolean; followUpDays?: number },
+  opts: {
+    mentorCount: number;
+    alreadyAnswered?: boolean;
+    followUpDays?: number;
+    /** The student's earlier reflections with the same kernwoord (oldest first): the thread shown back. */
+    thread?: { reflection: Reflection; flow: Flow | undefined }[];
+  },
 ): AdaptiveCard {
   const locale = reflection.locale;
   const tx = texts(locale, 'core.summary') as Record<string, string>;
@@ -268,6 +274,18 @@ export function summaryCard(
         : undefined,
     title: flow.title[locale],
     answers: answerRows(flow, reflection, locale),
+    ...(opts.thread?.length && reflection.kernwoord
+      ? {
+          thread: {
+            before: t(locale, 'student.summary.threadBefore'),
+            word: reflection.kernwoord,
+            after: t(locale, 'student.summary.threadAfter', {
+              count: opts.thread.length + 1,
+              list: opts.thread.map((e) => (e.flow ?? flow).title[locale]).join(', '),
+            }),
+          },
+        }
+      : {}),
     competencies: competencyLine(locale, reflection.competencies),
     routingText: opts.mentorCount > 0 ? tx['sentToMentor'] : tx['noMentor'],
   });

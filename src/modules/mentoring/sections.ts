@@ -2,6 +2,7 @@ import { chosenKind } from '../../core/cards/cards.ts';
 import type { Person, Reflection, Signal } from '../../core/entities.ts';
 import { type FlowCatalog, optionText } from '../../core/flows/flows.ts';
 import { t } from '../../core/i18n.ts';
+import { recurringKernwoorden } from '../../core/kernwoord-thread.ts';
 import { type Competency, competencies, type Locale } from '../../core/types.ts';
 import type { StudentFollowUp } from './entities.ts';
 import { followUpQuestions } from './questions.ts';
@@ -163,6 +164,7 @@ export function buildSection(input: SectionInput, ctx: { flows: FlowCatalog; loc
     moreEntries: period.length - shown.length,
     openSteps,
     nonResponses: input.nonResponses ?? [],
+    recurring: recurringKernwoorden(input.reflections),
     questions: followUpQuestions(shown[0] ?? latestOf(input.reflections)),
     followUp: followUpSummary(input.followUp),
   };

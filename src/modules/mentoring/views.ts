@@ -59,6 +59,8 @@ export interface StudentSection {
   /** Earlier next steps that are not done yet, newest first. */
   openSteps: OpenStep[];
   nonResponses: NonResponseView[];
+  /** The student's kernwoorden that recur across all their reflections, most often first. */
+  recurring: { word: string; count: number }[];
   questions: QuestionView[];
   followUp: { lastDiscussedOn?: string; plannedAt?: string; remindAt?: string; notesSent: number };
 }

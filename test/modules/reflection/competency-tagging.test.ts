@@ -172,6 +172,21 @@ describe.each(backends)('the start-up migration re-tags stored reflections: $nam
         routing: 'routed',
       });
     }
+    // An anonymised reflection (answers removed by retention, figures kept) cannot be recomputed: it keeps its tags.
+    await first.bot.repos.reflections.create({
+      id: 'anonymised',
+      schoolId: tenantId,
+      studentId: 's-0-0',
+      flowId: 'free',
+      activityType: 'free',
+      locale: 'nl',
+      status: 'submitted',
+      createdAt: '2026-10-01T10:00:00.000Z',
+      submittedAt: '2026-10-01T10:00:00.000Z',
+      answers: {},
+      competencies: ['qualities', 'networking'],
+      routing: 'routed',
+    });
     // Before the migration the page shows what the old rule stored: everyone, everywhere.
     expect(Object.values(await heatMap(first, year5))).toEqual(['100%', '100%', '100%', '100%', '100%']);
     expect(Object.values(await checkEvidence(first))).toEqual([1, 1, 1, 1, 1]);
@@ -194,6 +209,10 @@ describe.each(backends)('the start-up migration re-tags stored reflections: $nam
     });
     const stored = await t.bot.repos.reflections.get('s-1-0', 'legacy-s-1-0');
     expect(stored).toMatchObject({ competencies: ['work-exploration'], taggingRule: 2 });
+    expect(await t.bot.repos.reflections.get('s-0-0', 'anonymised')).toMatchObject({
+      competencies: ['qualities', 'networking'],
+      taggingRule: 2,
+    });
     // Idempotent: a second run finds nothing left to do and changes no version.
     expect(await retagReflections(t.bot.repos, t.bot.deps.flows)).toEqual({ retagged: 0, unchanged: 0, unknownFlow: 0 });
     expect((await t.bot.repos.reflections.get('s-1-0', 'legacy-s-1-0'))?.version).toBe(stored!.version);

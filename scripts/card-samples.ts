@@ -106,8 +106,11 @@ function submitted(locale: Locale, over: Partial<Reflection> = {}): Reflection {
       feeling: 'good',
       happened: `Ik hielp een klant met een retour. ${hostile}`,
       'good-at': 'Rustig blijven en goed luisteren.',
+      broaden: 'Thuis help ik mijn opa ook vaak met zijn telefoon.',
+      kernwoord: 'helpen',
       'next-step': 'Vragen of ik de kassa mag afsluiten.',
     },
+    kernwoord: 'helpen',
     choices: { 'good-at': ['customer', 'calm'], 'next-step': ['supervisor'] },
     competencies: ['qualities', 'motives', 'work-exploration', 'career-steering', 'networking'],
     preparation: { answer: 'Hoe een werkdag in de winkel eruitziet.', answeredAt: '2026-03-01T09:00:00.000Z' },
@@ -134,7 +137,25 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
   const calm = sectionOf(
     flows,
     locale,
-    [submitted(locale, { id: 'r-2', studentId: 'student-2', emotion: 'mixed', signals: ['doubt-about-fit'] })],
+    [
+      submitted(locale, {
+        id: 'r-2',
+        studentId: 'student-2',
+        emotion: 'mixed',
+        // Mixed feelings take their own question about both sides.
+        answers: {
+          feeling: 'mixed',
+          happened: 'Ik moest zelf de kassa doen terwijl het heel druk was.',
+          'both-sides': 'Het lukte me om rustig te blijven, maar ik wist niet wat ik moest doen bij een fout.',
+          kernwoord: 'rust',
+          'next-step': 'Aan mijn praktijkopleider vragen hoe ik een fout herstel.',
+        },
+        kernwoord: 'rust',
+        choices: { 'next-step': ['supervisor'] },
+        competencies: ['qualities', 'motives', 'work-exploration', 'career-steering', 'networking'],
+        signals: ['doubt-about-fit'],
+      }),
+    ],
     false,
     {
       ...student(locale),

@@ -6,6 +6,7 @@ import { RoleResolver } from './core/roles.ts';
 import { features, type Product, setupModules } from './modules/index.ts';
 import type { Router } from './modules/mentoring/routing.ts';
 import type { EvidenceParts } from './modules/quality-cycle/setup.ts';
+import { retagReflections } from './modules/reflection/retag.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Logger } from './platform/log.ts';
@@ -60,6 +61,9 @@ export async function buildBot(options: BotOptions) {
   const { config, log, store } = options;
   const platform = await openPlatform({ ...options, owner: options.instanceId });
   const { clock, repos } = platform;
+  // Coverage figures must read the current competency rule before anything serves them.
+  const retag = await retagReflections(repos, platform.flows);
+  if (retag.retagged || retag.unknownFlow) log.info({ ...retag }, 'reflections re-tagged with the current competency rule');
 
   let app: App | undefined;
   const token: TokenSource =

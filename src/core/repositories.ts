@@ -190,6 +190,14 @@ class Reflections implements ReflectionRepository {
   listFollowUpsDue(until: string) {
     return this.c.find({ where: { followUpDueAt: { lte: until } }, orderBy: { field: 'followUpDueAt' }, limit: 500 });
   }
+  async listTaggedBefore(rule: number) {
+    // A missing field matches neither a range nor `ne` on both backends: ask for the unversioned ones apart.
+    const [unversioned, older] = await Promise.all([
+      this.c.find({ where: { status: 'submitted', taggingRule: null } }),
+      this.c.find({ where: { status: 'submitted', taggingRule: { lt: rule } } }),
+    ]);
+    return [...unversioned, ...older];
+  }
 }
 
 class MentorItems implements MentorItemRepository {

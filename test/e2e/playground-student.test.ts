@@ -70,7 +70,8 @@ async function press(messageId: string, verb: string, data: Record<string, unkno
 function answersFor(flow: Flow, emotion: 'great' | 'bad'): Record<string, string> {
   const values: Record<string, string> = { feeling: emotion };
   for (const q of answerQuestions(flow, emotion)) {
-    values[q.id] = `My answer to ${q.id} in ${flow.id}.`;
+    // The kernwoord is one or two words (at most 40 characters).
+    values[q.id] = q.role === 'kernwoord' ? 'teamwork' : `My answer to ${q.id} in ${flow.id}.`;
     if (q.options) values[`${q.id}.choices`] = q.options[0]!.id;
   }
   return values;

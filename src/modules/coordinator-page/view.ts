@@ -199,6 +199,7 @@ function coverageView(locale: Locale, o: CoordinatorOverview): Html {
   return html`<section class="view" data-view="coverage">
   <h2>${tx('title')}</h2>
   <p class="muted">${tx('explain')}</p>
+  <p class="muted" data-field="coverage-rule">${tx('rule')}</p>
   <table class="heat"><thead><tr><th>${tx('group')}</th><th>${tx('students')}</th>${competencies.map((c) => html`<th>${t(locale, `core.competencies.${c}`)}</th>`)}</tr></thead>
   <tbody>${o.coverage.groups.map(
     (g) =>

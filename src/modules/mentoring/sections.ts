@@ -1,5 +1,8 @@
+import { chosenKind } from '../../core/cards/cards.ts';
 import type { Person, Reflection, Signal } from '../../core/entities.ts';
 import { type FlowCatalog, optionText } from '../../core/flows/flows.ts';
+import { t } from '../../core/i18n.ts';
+import { recurringKernwoorden } from '../../core/kernwoord-thread.ts';
 import { type Competency, competencies, type Locale } from '../../core/types.ts';
 import type { MentorFollowUp } from './entities.ts';
 import { followUpQuestions } from './questions.ts';
@@ -40,7 +43,7 @@ export function discussedOn(followUp: MentorFollowUp | undefined, reflectionId: 
  */
 function answersOf(reflection: Reflection, flows: FlowCatalog, locale: Locale) {
   const flow = flows.get(reflection.flowId);
-  const rows: { question: string; answer: string; chosen?: string }[] = [];
+  const rows: { question: string; answer: string; chosen?: string; chosenLabel?: string }[] = [];
   if (flow?.preparation && reflection.preparation) {
     rows.push({ question: flow.preparation.text[locale], answer: reflection.preparation.answer });
   }
@@ -49,7 +52,12 @@ function answersOf(reflection: Reflection, flows: FlowCatalog, locale: Locale) {
     const answer = reflection.answers[q.id];
     const chosen = (reflection.choices?.[q.id] ?? []).map((id) => optionText(q, id, locale));
     if (!answer && chosen.length === 0) continue;
-    rows.push({ question: q.text[locale], answer: answer ?? '', ...(chosen.length ? { chosen: chosen.join(', ') } : {}) });
+    rows.push({
+      question: q.text[locale],
+      answer: answer ?? '',
+      // The student's words first; a picked word is shown as named with help, never as their answer.
+      ...(chosen.length ? { chosen: chosen.join(', '), chosenLabel: t(locale, `mentors.student.${chosenKind(q)}`) } : {}),
+    });
   }
   return rows;
 }
@@ -156,6 +164,7 @@ export function buildSection(input: SectionInput, ctx: { flows: FlowCatalog; loc
     moreEntries: period.length - shown.length,
     openSteps,
     nonResponses: input.nonResponses ?? [],
+    recurring: recurringKernwoorden(input.reflections),
     questions: followUpQuestions(shown[0] ?? latestOf(input.reflections)),
     followUp: followUpSummary(input.followUp),
   };

@@ -18,7 +18,7 @@ export interface EntryView {
   words?: string;
   nextStep?: { text: string; status: StepStatus };
   /** Every text answer with its question, when the whole reflection is shown (the at-once card). */
-  answers?: { question: string; answer: string; chosen?: string }[];
+  answers?: { question: string; answer: string; chosen?: string; chosenLabel?: string }[];
   competencies: Competency[];
   wantsToTalk: boolean;
   signals: Signal[];
@@ -59,6 +59,8 @@ export interface StudentSection {
   /** Earlier next steps that are not done yet, newest first. */
   openSteps: OpenStep[];
   nonResponses: NonResponseView[];
+  /** The student's kernwoorden that recur across all their reflections, most often first. */
+  recurring: { word: string; count: number }[];
   questions: QuestionView[];
   followUp: { lastDiscussedOn?: string; plannedAt?: string; remindAt?: string; notesSent: number };
 }

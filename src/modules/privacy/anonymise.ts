@@ -57,6 +57,8 @@ export function anonymousReflection(r: Reflection, anonId: string): Omit<Reflect
     ...(r.emotion ? { emotion: r.emotion } : {}),
     answers: {},
     competencies: [...r.competencies],
+    // Marked as tagged under its rule, so the start-up re-tagging never recomputes it from the removed answers.
+    ...(r.taggingRule ? { taggingRule: r.taggingRule } : {}),
     ...(r.late ? { late: true } : {}),
     // Nothing may route or follow up an erased student's reflection any more.
     routing: r.routing === 'routed' ? 'routed' : 'none',

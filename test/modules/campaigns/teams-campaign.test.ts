@@ -106,7 +106,7 @@ describe('a campaign in Teams', () => {
       const prompts = promptsTo(t, u);
       expect(prompts, u.name).toHaveLength(1);
       expect(cardText(prompts[0])).toContain('Meeloopdag hbo Verpleegkunde');
-      expect(cardText(prompts[0])).toContain('Hoe voelde het?');
+      expect(cardText(prompts[0])).toContain('Hoe voelde dat?');
     }
     expect(promptsTo(t, blocked)).toHaveLength(0);
     expect((await personOf(t, blocked)).reachability).toMatchObject({ state: 'unreachable', reason: 'blocked' });

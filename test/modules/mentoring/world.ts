@@ -140,7 +140,8 @@ export class World {
     const open = (await this.repos.reflections.listByStudent(person!.id)).find((r) => r.status === 'open');
     expect(open).toBeDefined();
     const reflectionId = open!.id;
-    const branch = answers['feeling'] === 'great' || answers['feeling'] === 'good' ? 'good-at' : 'important';
+    const feeling = answers['feeling'];
+    const branch = feeling === 'great' || feeling === 'good' ? 'good-at' : feeling === 'mixed' ? 'both-sides' : 'important';
     const res = await this.t.send('card-action-execute', student, {
       verb: 'reflection.submit',
       data: { reflectionId, [branch]: 'Rustig blijven en goed luisteren.', ...answers },

@@ -63,27 +63,27 @@ describe('the student side over HTTP', () => {
     expect(cardText(picker)).not.toContain('Minorkeuze');
 
     const first = await press(sanne, 'reflection.start', { flowId: 'shadow-day-vo' });
-    expect(cardText(first)).toContain('Hoe was je meeloopdag?');
+    expect(cardText(first)).toContain('Denk aan één moment van je meeloopdag dat je bijbleef. Hoe voelde dat?');
     const feel = actions(first).filter((a) => a['verb'] === 'reflection.feel');
     expect(feel.map((a) => (a['data'] as { emotion: string }).emotion)).toEqual(['great', 'good', 'mixed', 'bad', 'awful']);
     const reflectionId = (feel[0]!['data'] as { reflectionId: string }).reflectionId;
 
     const positive = await press(sanne, 'reflection.feel', { reflectionId, emotion: 'great' });
     expect(cardText(positive)).toContain('Wat kon jij daar al goed, denk je?');
-    expect(cardText(positive)).not.toContain('Wat miste je');
+    expect(cardText(positive)).not.toContain('Wat had je op dat moment graag anders gezien?');
     // Back to the emotion: what was typed comes along, and shows again under the other branch.
     const back = await press(sanne, 'reflection.feel', {
       reflectionId,
       happened: 'We bouwden een robot.',
       'wants-to-talk': 'true',
     });
-    expect(cardText(back)).toContain('Hoe was je meeloopdag?');
+    expect(cardText(back)).toContain('Denk aan één moment van je meeloopdag dat je bijbleef. Hoe voelde dat?');
     const negative = await press(sanne, 'reflection.feel', {
       reflectionId,
       emotion: 'bad',
       draft: (actions(back).find((a) => a['verb'] === 'reflection.feel')!['data'] as { draft: unknown }).draft,
     });
-    expect(cardText(negative)).toContain('Wat miste je, dat jij belangrijk vindt?');
+    expect(cardText(negative)).toContain('Wat had je op dat moment graag anders gezien?');
     expect(JSON.stringify(negative)).toContain('We bouwden een robot.');
 
     const refused = await press(sanne, 'reflection.submit', {
@@ -125,7 +125,7 @@ describe('the student side over HTTP', () => {
 
   it('starts a flow from words after the command, and refuses an unknown flow id', async () => {
     const card = await say(sanne, 'reflecteer open dag');
-    expect(cardText(card)).toContain('Hoe vond je de open dag?');
+    expect(cardText(card)).toContain('Denk aan één moment van de open dag dat je bijbleef. Hoe voelde dat?');
     const unknown = await press(sanne, 'reflection.start', { flowId: 'no-such-flow' });
     expect(cardText(unknown)).toContain('Die keuze ken ik niet');
   });

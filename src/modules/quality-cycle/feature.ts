@@ -71,7 +71,6 @@ export function pdcaServices(deps: BotDeps): Services {
     };
     const notifier = new TeamsCycleNotifier({
       reach: deps.reach,
-      connector: deps.connector,
       repos: deps.repos,
       defaultLocale: deps.config.DEFAULT_LOCALE,
     });

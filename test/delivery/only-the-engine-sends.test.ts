@@ -20,7 +20,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Lines that call a sending method of the connector, as `file:line: text`. */
-export function directSends(file: string, text: string): string[] {
+function directSends(file: string, text: string): string[] {
   return text.split('\n').flatMap((line, i) => (line.match(sending) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
 }
 

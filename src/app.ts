@@ -6,6 +6,7 @@ import type { Repositories } from './core/ports.ts';
 import { openRepositories } from './core/repositories.ts';
 import { RoleResolver } from './core/roles.ts';
 import { openSendPolicies } from './core/send-policy/send-policies.ts';
+import { DeliveryEngine } from './delivery/engine.ts';
 import { campaignsFeature } from './modules/campaigns/feature.ts';
 import { coordinatorPageFeature } from './modules/coordinator-page/feature.ts';
 import { Downloads } from './modules/downloads/downloads.ts';
@@ -168,6 +169,7 @@ export async function buildBot(options: BotOptions) {
     cycles,
     evidence,
     sendPolicy,
+    delivery: new DeliveryEngine({ sender: reach, sendPolicy, log: log.child({ component: 'delivery' }) }),
   };
   for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
   // Every request is verified unless development mode is on (config refuses that on App Service).

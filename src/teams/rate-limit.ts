@@ -22,12 +22,19 @@ export interface SlidingWindow {
   ms: number;
 }
 
-/** Teams' per-conversation windows beyond the first second. */
-export const conversationWindowsAfterOneSecond: readonly SlidingWindow[] = [
-  { limit: 8, ms: 2_000 },
-  { limit: 60, ms: 30_000 },
-  { limit: 1_800, ms: 3_600_000 },
-];
+/**
+ * Teams' per-conversation windows for a rate of 7 per second: 7/1 s, 8/2 s, 60/30 s, 1,800/h. Another
+ * configured rate scales them all alike (a test bot against a connector that enforces nothing).
+ */
+export function conversationWindows(perSecond: number): SlidingWindow[] {
+  const scale = perSecond / 7;
+  return [
+    { limit: perSecond, ms: 1_000 },
+    { limit: Math.floor(8 * scale), ms: 2_000 },
+    { limit: Math.floor(60 * scale), ms: 30_000 },
+    { limit: Math.floor(1_800 * scale), ms: 3_600_000 },
+  ].map((w) => ({ ...w, limit: Math.max(1, w.limit) }));
+}
 
 export interface Throttle {
   /** Runs one request in this tenant (and conversation, when known) as soon as every window has room. */
@@ -108,7 +115,7 @@ export class TeamsSendThrottle implements Throttle {
   constructor(limits: RateLimits, options: { now?: () => number; setTimer?: SetTimer; marginMs?: number } = {}) {
     if (!(limits.tenantPerSecond > 0) || !(limits.conversationPerSecond > 0)) throw new Error('rate limits must be positive');
     this.tenantWindows = [{ limit: limits.tenantPerSecond, ms: 1000 }];
-    this.conversationWindows = [{ limit: limits.conversationPerSecond, ms: 1000 }, ...conversationWindowsAfterOneSecond];
+    this.conversationWindows = conversationWindows(limits.conversationPerSecond);
     this.now = options.now ?? (() => performance.now());
     this.setTimer =
       options.setTimer ??

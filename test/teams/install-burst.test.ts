@@ -30,7 +30,7 @@ describe(`a burst of installs against a connector that enforces ${limit} request
       limits: { tenantPerSecond: limit, conversationPerSecond: 7, window: 'sliding' },
       keepActivities: true,
     });
-    world = await startTestBot({ connector, env: { TEAMS_TENANT_RPS: String(limit) } });
+    world = await startTestBot({ connector, env: { TEAMS_TENANT_RPS: String(limit), TEAMS_CONVERSATION_RPS: '7' } });
     const users = Array.from({ length: installs }, (_, i) => testUser(`Leerling ${i}`, `leerling${i}@school.example`));
     for (const user of users) world.join(user);
 

@@ -123,6 +123,7 @@ export async function buildBot(options: BotOptions) {
     evidence: modules.qualityCycle.evidence,
     sendPolicy: platform.sendPolicy,
     modules,
+    delivery: outbound.delivery,
   };
   // Every request is verified unless development mode is on (config refuses that on App Service).
   const verifier = config.devMode

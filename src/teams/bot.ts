@@ -26,7 +26,6 @@ import {
   messageSchema,
   tenantOf,
 } from './activity.ts';
-import { cardActivity } from './connector.ts';
 import { helpCardFor } from './help.ts';
 import type { BotHttpAdapter } from './http-adapter.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from './turn.ts';
@@ -127,24 +126,21 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     return person;
   };
 
+  const replyTarget = (a: Envelope) => ({ serviceUrl: a.serviceUrl, conversationId: a.conversation.id, botId: a.recipient.id });
+
   const turnFor = (a: Envelope, actor: Person): Turn => ({
     deps,
     activity: a,
     actor,
     locale: actor.locale,
-    sendCard: async (card, summary) => {
-      const sent = await deps.connector.sendActivity(a.serviceUrl, a.conversation.id, {
-        ...cardActivity(card, summary),
-        from: { id: a.recipient.id },
-      });
-      return { activityId: sent.id };
-    },
+    // Through the tenant's send windows with retries, like every proactive send (an install wave is a burst).
+    sendCard: (card, summary) => deps.reach.sendToConversation(tenantOf(a)!, replyTarget(a), card, summary),
     helpCard: (notUnderstood) => helpCardFor(commands, actor, { personal: isPersonal(a), notUnderstood: notUnderstood ?? false }),
   });
 
   const sendPlain = async (a: Envelope, card: unknown) => {
     try {
-      await deps.connector.sendActivity(a.serviceUrl, a.conversation.id, { ...cardActivity(card), from: { id: a.recipient.id } });
+      await deps.reach.sendToConversation(tenantOf(a)!, replyTarget(a), card);
     } catch (err) {
       log.warn({ err: String(err) }, 'could not send an error message');
     }

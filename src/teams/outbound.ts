@@ -1,5 +1,7 @@
 import { App } from '@microsoft/teams.apps';
 import type { Repositories } from '../core/ports.ts';
+import type { SendPolicies } from '../core/send-policy/quiet-hours.ts';
+import { DeliveryEngine } from '../delivery/engine.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
@@ -14,12 +16,16 @@ import { Reach } from './reach.ts';
 export interface Outbound {
   connector: ConnectorClient;
   reach: Reach;
+  /** Sends scheduled messages: send policy, claim with a lease, throttled send, outcome (docs/delivery.md). */
+  delivery: DeliveryEngine;
 }
 
 export function openOutbound(input: {
   config: Config;
   repos: Repositories;
   clock: Clock;
+  log: Logger;
+  sendPolicy: SendPolicies;
   token: TokenSource;
   transport?: Transport | undefined;
   /** The send budget to use (several worker processes share the primary's); default one of its own. */
@@ -40,7 +46,12 @@ export function openOutbound(input: {
         conversationPerSecond: config.TEAMS_CONVERSATION_RPS,
       }),
   });
-  return { connector, reach };
+  const delivery = new DeliveryEngine({
+    sender: reach,
+    sendPolicy: input.sendPolicy,
+    log: input.log.child({ component: 'delivery' }),
+  });
+  return { connector, reach, delivery };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Repositories } from '../core/ports.ts';
 import type { RoleResolver } from '../core/roles.ts';
 import type { SendPolicies } from '../core/send-policy/quiet-hours.ts';
 import type { Locale, Role } from '../core/types.ts';
+import type { DeliveryEngine } from '../delivery/engine.ts';
 import type { Downloads } from '../modules/downloads/downloads.ts';
 import type { Product } from '../modules/index.ts';
 import type { Router } from '../modules/mentoring/routing.ts';
@@ -56,6 +57,8 @@ export interface BotDeps {
   modules: Product;
   /** When the bot may message people of a school on its own initiative (src/core/send-policy/quiet-hours.ts). */
   sendPolicy: SendPolicies;
+  /** Sends scheduled messages: send policy, claim with a lease, throttled send, outcome (docs/delivery.md). */
+  delivery: DeliveryEngine;
 }
 
 /** One inbound activity from an identified person. */

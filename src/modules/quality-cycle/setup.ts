@@ -48,7 +48,6 @@ export async function setup(
   };
   const notifier = new TeamsCycleNotifier({
     reach: outbound.reach,
-    connector: outbound.connector,
     repos,
     defaultLocale: config.DEFAULT_LOCALE,
   });

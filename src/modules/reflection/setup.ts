@@ -30,7 +30,7 @@ export function setup(platform: Platform, outbound: Outbound, needs: { router: R
   const studentFollowUps = new StudentFollowUps({ repos, clock, flows, days: config.FOLLOW_UP_DAYS });
   // The follow-up is planned first: the listeners other modules add see the reflection with it.
   reflections.onSubmitted(studentFollowUps.schedule);
-  const jobDeps = { ...platform, reach: outbound.reach, studentFollowUps };
+  const jobDeps = { ...platform, delivery: outbound.delivery, studentFollowUps };
   return {
     reflections,
     studentFollowUps,

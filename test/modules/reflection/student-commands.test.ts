@@ -1,6 +1,7 @@
 import { marked } from 'marked';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignMentor } from '../../../src/core/assignments.ts';
+import { defaultLeaseMs } from '../../../src/delivery/engine.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { type TestUser, tenantId, testUser } from '../../helpers/activities.ts';
 import { cardActions, cardText } from '../../helpers/playground.ts';
@@ -334,6 +335,26 @@ describe('the student side over HTTP', () => {
       'kon ik niet verwerken',
     );
     expect(cardText(await press(mentor, 'follow-up.answer', { reflectionId, outcome: 'done' }))).toContain('iemand anders');
+  });
+
+  it('takes over a follow-up claimed by an instance that died, once its lease has ended, and sends it once', async () => {
+    await reflect(sanne, 'free', 'good', { happened: 'Iets.', 'good-at': 'Iets.', 'next-step': 'Een stap.' });
+    clock.set('2026-03-18T09:00:00.000Z');
+    const followUps = t.bot.deps.studentFollowUps;
+    const [due] = await followUps.due(clock.now());
+    // Another instance claimed it for the engine's lease and was killed before it sent anything.
+    const lease = new Date(clock.now().getTime() + defaultLeaseMs);
+    expect(await followUps.claim(due!, clock.now(), lease)).toBeDefined();
+    const run = async () =>
+      ((await t.bot.deps.jobs.runNow('reflection.follow-up')) as unknown as { result: { sent: number } }).result;
+    expect(await run()).toMatchObject({ sent: 0 });
+    clock.set(new Date(lease.getTime() - 1000));
+    expect(await run()).toMatchObject({ sent: 0 });
+    clock.set(new Date(lease.getTime() + 1000));
+    expect(await run()).toMatchObject({ sent: 1 });
+    expect(await run()).toMatchObject({ sent: 0 });
+    const asked = t.connector.cardsIn(sanne.conversationId).filter((c) => cardText(c).includes('Hoe ging je stap?'));
+    expect(asked).toHaveLength(1);
   });
 
   it('asks a paused student after the pause, not during it', async () => {

@@ -52,7 +52,11 @@ describe.each(backends)('student side on the store: $name', (backend) => {
 
     const due = await followUps.due(clock.now());
     expect(due.map((r) => r.id)).toEqual(['a', 'b']);
-    const claims = await Promise.all([followUps.claim(due[0]!, clock.now()), followUps.claim(due[0]!, clock.now())]);
+    const until = new Date(clock.now().getTime() + 120_000);
+    const claims = await Promise.all([
+      followUps.claim(due[0]!, clock.now(), until),
+      followUps.claim(due[0]!, clock.now(), until),
+    ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     await followUps.sent(claims.find(Boolean)!, { conversationId: 'c', activityId: 'm' });
     expect((await followUps.due(clock.now())).map((r) => r.id)).toEqual(['b']);

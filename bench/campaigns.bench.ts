@@ -9,14 +9,16 @@ import { startCosmosEmulator } from '../test/helpers/cosmos-emulator.ts';
 import { benchSchool, seedSchool } from './campaigns/seed.ts';
 
 // Campaign delivery at scale (docs/campaigns.md, bench/README.md). Three scenarios, each against a
-// loopback connector in its own process that enforces Teams' limits and injects 429s and 5xx:
+// loopback connector in its own process that enforces Teams' limits as strict sliding windows and
+// injects 429s and 5xx:
 //   steady  one instance sends a campaign to BENCH_STUDENTS students: rate as a share of the limit,
 //           lost, duplicates, CPU ms per delivered prompt, peak RSS;
 //   kill    the same, the instance SIGKILLed mid-send and a new one started: lost, duplicates against
 //           the prompts in flight at the kill;
 //   cosmos  two instances sending at the same time against the Cosmos DB emulator: duplicates.
 // Settings: BENCH_STUDENTS (10000), BENCH_RPS (50, Teams' tenant limit), BENCH_COSMOS_STUDENTS (2000),
-// BENCH_INJECT_429 / BENCH_INJECT_5XX (0.005 each), BENCH_LATENCY_MS (20), BENCH_SCENARIOS (steady,kill,cosmos).
+// BENCH_INJECT_429 / BENCH_INJECT_5XX (0.005 each), BENCH_LATENCY_MS (20), BENCH_SCENARIOS (steady,kill,cosmos),
+// BENCH_WINDOW (sliding; 'bucket' for the lenient one-second bucket the bench used before).
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -70,6 +72,7 @@ async function startConnector() {
   const c = child('connector.ts', {
     LIMIT_RPS: String(rps),
     LATENCY_MS: env['BENCH_LATENCY_MS'] ?? '20',
+    LIMIT_WINDOW: env['BENCH_WINDOW'] ?? 'sliding',
     ...inject,
   });
   const ready = await next(c, 'ready');

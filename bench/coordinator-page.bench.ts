@@ -93,9 +93,7 @@ const exportRes = await fetch(`${bot.url}/coordinator/api/exports`, {
 });
 if (exportRes.status !== 200) throw new Error(`export ${exportRes.status}`);
 const exportMs = ms(t0);
-const deliveries = await (await import('../src/modules/campaigns/engine.ts'))
-  .campaignEngine(bot.deps)
-  .then((e) => e.camp.deliveries.count(world.student.schoolId, {}));
+const deliveries = await bot.modules.campaigns.camp.deliveries.count(world.student.schoolId, {});
 
 const f = (x: number) => x.toFixed(0);
 process.stdout.write(

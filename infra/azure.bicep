@@ -23,6 +23,10 @@ param botServiceSku string = 'F0'
 @description('Cosmos DB database name (COSMOS_DATABASE).')
 param cosmosDatabaseName string = 'lob-reflectie'
 
+@allowed(['Continuous7Days', 'Continuous30Days'])
+@description('Cosmos DB continuous backup: how far back a point-in-time restore reaches (7 days is free).')
+param cosmosBackupTier string = 'Continuous7Days'
+
 @allowed(['nl', 'en'])
 @description('Language for people whose Teams language is neither Dutch nor English (DEFAULT_LOCALE).')
 param defaultLocale string = 'nl'
@@ -52,6 +56,7 @@ module cosmos './modules/cosmos.bicep' = {
     // items but not create a container. This list must hold every collection the app opens (a test checks).
     containerNames: loadJsonContent('cosmos-containers.json')
     dataContributorPrincipalId: identity.properties.principalId
+    backupTier: cosmosBackupTier
   }
 }
 

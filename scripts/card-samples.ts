@@ -1,4 +1,3 @@
-import { features } from '../src/app.ts';
 import {
   type AdaptiveCard,
   messageCard,
@@ -19,6 +18,7 @@ import {
   campaignStatusCard,
   campaignTemplatesCard,
 } from '../src/modules/campaigns/cards.ts';
+import { features } from '../src/modules/index.ts';
 import {
   digestCard,
   handoverCard,
@@ -47,7 +47,7 @@ import {
 } from '../src/modules/reflection/student-cards.ts';
 import { helpCardFor } from '../src/teams/help.ts';
 import { sampleCampaign, sampleStatus } from './campaign-samples.ts';
-import { editData, evidenceData, milestonesData, milestoneView, statusData } from './pdca-samples.ts';
+import { editData, evidenceData, milestonesData, milestoneView, statusData } from './quality-cycle-samples.ts';
 import { talentSamples } from './talent-samples.ts';
 
 // Every card in cards/ built by its real builder from sample data, for the render test and the PNG
@@ -111,8 +111,11 @@ function submitted(locale: Locale, over: Partial<Reflection> = {}): Reflection {
       feeling: 'good',
       happened: `Ik hielp een klant met een retour. ${hostile}`,
       'good-at': 'Rustig blijven en goed luisteren.',
+      broaden: 'Thuis help ik mijn opa ook vaak met zijn telefoon.',
+      kernwoord: 'helpen',
       'next-step': 'Vragen of ik de kassa mag afsluiten.',
     },
+    kernwoord: 'helpen',
     choices: { 'good-at': ['customer', 'calm'], 'next-step': ['supervisor'] },
     competencies: ['qualities', 'motives', 'work-exploration', 'career-steering', 'networking'],
     preparation: { answer: 'Hoe een werkdag in de winkel eruitziet.', answeredAt: '2026-03-01T09:00:00.000Z' },
@@ -139,7 +142,25 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
   const calm = sectionOf(
     flows,
     locale,
-    [submitted(locale, { id: 'r-2', studentId: 'student-2', emotion: 'mixed', signals: ['doubt-about-fit'] })],
+    [
+      submitted(locale, {
+        id: 'r-2',
+        studentId: 'student-2',
+        emotion: 'mixed',
+        // Mixed feelings take their own question about both sides.
+        answers: {
+          feeling: 'mixed',
+          happened: 'Ik moest zelf de kassa doen terwijl het heel druk was.',
+          'both-sides': 'Het lukte me om rustig te blijven, maar ik wist niet wat ik moest doen bij een fout.',
+          kernwoord: 'rust',
+          'next-step': 'Aan mijn praktijkopleider vragen hoe ik een fout herstel.',
+        },
+        kernwoord: 'rust',
+        choices: { 'next-step': ['supervisor'] },
+        competencies: ['qualities', 'motives', 'work-exploration', 'career-steering', 'networking'],
+        signals: ['doubt-about-fit'],
+      }),
+    ],
     false,
     {
       ...student(locale),
@@ -329,7 +350,7 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
 }
 
 /** The quality cycle's cards: a milestone reminder (open and done), the status, the list, the edit form, Check evidence. */
-function pdcaSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSample[] {
+function qualityCycleSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSample[] {
   const activityLabel = (type: string) => flows.all().find((f) => f.activityType === type)?.title[locale] ?? type;
   const done = milestoneView(
     hostile,
@@ -338,36 +359,36 @@ function pdcaSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSa
   );
   return [
     {
-      name: `pdca-milestone${suffix}`,
-      template: 'pdca-milestone',
+      name: `quality-cycle-milestone${suffix}`,
+      template: 'quality-cycle-milestone',
       locale,
       card: milestoneCard(milestoneView(hostile), locale),
       shows: [hostile],
     },
     {
-      name: `pdca-milestone-done${suffix}`,
-      template: 'pdca-milestone',
+      name: `quality-cycle-milestone-done${suffix}`,
+      template: 'quality-cycle-milestone',
       locale,
       card: milestoneCard({ ...done, doneByName: 'Lisa' }, locale),
       shows: [hostile],
     },
     {
-      name: `pdca-status${suffix}`,
-      template: 'pdca-status',
+      name: `quality-cycle-status${suffix}`,
+      template: 'quality-cycle-status',
       locale,
       card: statusCard(locale, statusData(hostile)),
       shows: [hostile],
     },
     {
-      name: `pdca-milestones${suffix}`,
-      template: 'pdca-milestones',
+      name: `quality-cycle-milestones${suffix}`,
+      template: 'quality-cycle-milestones',
       locale,
       card: milestonesCard(locale, milestonesData(hostile)),
     },
-    { name: `pdca-edit${suffix}`, template: 'pdca-edit', locale, card: editCard(locale, editData(hostile)) },
+    { name: `quality-cycle-edit${suffix}`, template: 'quality-cycle-edit', locale, card: editCard(locale, editData(hostile)) },
     {
-      name: `pdca-evidence${suffix}`,
-      template: 'pdca-evidence',
+      name: `quality-cycle-evidence${suffix}`,
+      template: 'quality-cycle-evidence',
       locale,
       card: evidenceCard(locale, evidenceData(hostile), { period: 'year', activityLabel }),
       shows: [hostile],
@@ -413,7 +434,7 @@ function campaignSamples(flows: FlowCatalog, locale: Locale, suffix: string): Ca
       name: `campaign-list${suffix}`,
       template: 'campaign-list',
       locale,
-      card: campaignListCard(locale, [{ campaign: sampleCampaign(hostile), total: 300, sent: 170, answered: 90 }]),
+      card: campaignListCard(locale, [{ campaign: sampleCampaign(hostile), counts: { total: 300, sent: 170, answered: 90 } }]),
     },
     {
       name: `campaign-prompt${suffix}`,
@@ -667,7 +688,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
       },
       ...mentorSamples(flows, locale, suffix),
       ...talentSamples(locale, suffix, hostile),
-      ...pdcaSamples(flows, locale, suffix),
+      ...qualityCycleSamples(flows, locale, suffix),
       ...campaignSamples(flows, locale, suffix),
     );
   }

@@ -1,61 +1,26 @@
-import { randomUUID } from 'node:crypto';
 import type { App } from '@microsoft/teams.apps';
 import type { FlowCatalog } from './core/flows/flows.ts';
-import { loadLibrary } from './core/flows/load-flows.ts';
+import { openPlatform } from './core/platform.ts';
 import type { Repositories } from './core/ports.ts';
-import { openRepositories } from './core/repositories.ts';
 import { RoleResolver } from './core/roles.ts';
-import { openSendPolicies } from './core/send-policy/send-policies.ts';
-import { campaignsFeature } from './modules/campaigns/feature.ts';
-import { coordinatorPageFeature } from './modules/coordinator-page/feature.ts';
-import { Downloads } from './modules/downloads/downloads.ts';
-import { downloadsFeature } from './modules/downloads/feature.ts';
-import { conversationFeature } from './modules/mentoring/conversation-feature.ts';
-import { mentorsFeature } from './modules/mentoring/feature.ts';
-import { Router } from './modules/mentoring/routing.ts';
-import { TeamsNotifier } from './modules/mentoring/teams-notifier.ts';
-import { privacyFeature } from './modules/privacy/feature.ts';
-import { openEvidenceSource } from './modules/quality-cycle/evidence-source.ts';
-import { pdcaFeature } from './modules/quality-cycle/feature.ts';
-import { openCycleRepositories } from './modules/quality-cycle/repositories.ts';
-import type { StoreEvidenceDeps } from './modules/quality-cycle/store-evidence.ts';
-import { dossierFeature } from './modules/reflection/dossier-feature.ts';
-import { followUpFeature } from './modules/reflection/follow-up-feature.ts';
-import { coreFeature } from './modules/reflection/reflection-feature.ts';
-import { ReflectionService } from './modules/reflection/reflections.ts';
-import { studentFeature } from './modules/reflection/student-feature.ts';
-import { FollowUps } from './modules/reflection/student-follow-up.ts';
-import { talentFeature } from './modules/talent/feature.ts';
-import { type Clock, systemClock } from './platform/clock.ts';
+import { features, type Product, setupModules } from './modules/index.ts';
+import type { Router } from './modules/mentoring/routing.ts';
+import type { EvidenceParts } from './modules/quality-cycle/setup.ts';
+import { retagReflections } from './modules/reflection/retag.ts';
+import type { Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Logger } from './platform/log.ts';
 import { JobRunner } from './platform/scheduler/jobs.ts';
-import { Leases } from './platform/scheduler/leases.ts';
 import type { DocumentStore } from './platform/store/document-store.ts';
 import { createTeamsApp, handledInvokes } from './teams/bot.ts';
-import { ConnectorClient, type TokenSource, type Transport } from './teams/connector.ts';
+import type { TokenSource, Transport } from './teams/connector.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { BotTokenVerifier } from './teams/inbound-auth.ts';
-import { TeamsSendThrottle } from './teams/rate-limit.ts';
-import { Reach } from './teams/reach.ts';
+import { openOutbound } from './teams/outbound.ts';
+import type { Throttle } from './teams/rate-limit.ts';
 import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
-import type { BotDeps, Feature } from './teams/turn.ts';
-
-export const features: Feature[] = [
-  coreFeature,
-  studentFeature,
-  dossierFeature,
-  followUpFeature,
-  mentorsFeature,
-  pdcaFeature,
-  campaignsFeature,
-  coordinatorPageFeature,
-  downloadsFeature,
-  privacyFeature,
-  talentFeature,
-  conversationFeature,
-];
+import type { BotDeps } from './teams/turn.ts';
 
 export interface BotOptions {
   config: Config;
@@ -67,14 +32,16 @@ export interface BotOptions {
   token?: TokenSource;
   /** How outbound calls reach the connector (tests route them); default keep-alive node:http. */
   transport?: Transport;
+  /** The Teams send budget; with several worker processes, the primary's (src/teams/shared-throttle.ts). */
+  throttle?: Throttle;
   /** Overrides the app token for Microsoft Graph in a tenant (tests). Default: the SDK's, none in dev mode. */
   graphToken?: (tenantId: string) => Promise<string | undefined>;
   /** Start the cron schedule of the jobs (default true). Tests leave it off and call jobs.runNow(). */
   scheduler?: boolean;
   /** Identifies this instance in leases (default: a random id). */
   instanceId?: string;
-  /** The campaign ledger's and mentor follow-up's side of the Check evidence (issue 6; see docs/pdca.md). */
-  evidence?: Pick<StoreEvidenceDeps, 'campaigns' | 'followUp' | 'groups'>;
+  /** The campaign ledger's and mentor follow-up's side of the Check evidence (issue 6; see docs/quality-cycle.md). */
+  evidence?: EvidenceParts;
 }
 
 export interface RunningBot {
@@ -82,18 +49,21 @@ export interface RunningBot {
   deps: BotDeps;
   repos: Repositories;
   router: Router;
+  /** Every feature module, set up (src/modules/index.ts). */
+  modules: Product;
   /** http://host:port of the running server. */
   url: string;
   stop(): Promise<void>;
 }
 
-/** Builds the whole bot (store → domain → Teams adapter → HTTP) without starting timers. */
+/** Builds the whole bot (store → modules → Teams adapter → HTTP) without starting timers. */
 export async function buildBot(options: BotOptions) {
   const { config, log, store } = options;
-  const clock = options.clock ?? systemClock;
-  const repos = await openRepositories(store);
-  const flows = options.flows ?? loadLibrary({ schoolDir: config.SCHOOL_FLOWS_DIR });
-  const newId = () => randomUUID();
+  const platform = await openPlatform({ ...options, owner: options.instanceId });
+  const { clock, repos } = platform;
+  // Coverage figures must read the current competency rule before anything serves them.
+  const retag = await retagReflections(repos, platform.flows);
+  if (retag.retagged || retag.unknownFlow) log.info({ ...retag }, 'reflections re-tagged with the current competency rule');
 
   let app: App | undefined;
   const token: TokenSource =
@@ -103,21 +73,10 @@ export async function buildBot(options: BotOptions) {
       const t = await app?.tokenProvider.getAppToken();
       return t ? t.toString() : undefined;
     });
-  const connector = new ConnectorClient({ token, ...(options.transport ? { transport: options.transport } : {}) });
-  const reach = new Reach({
-    repos,
-    connector,
-    clock,
-    defaultServiceUrl: config.SERVICE_URL,
-    ...(config.CLIENT_ID ? { botId: config.CLIENT_ID } : {}),
-    throttle: new TeamsSendThrottle({
-      tenantPerSecond: config.TEAMS_TENANT_RPS,
-      conversationPerSecond: config.TEAMS_CONVERSATION_RPS,
-    }),
-  });
-  const notifier = new TeamsNotifier({ reach, repos, flows, clock, defaultTimeZone: config.DEFAULT_TIME_ZONE });
-  const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });
-  const reflections = new ReflectionService({ repos, flows, clock, router, newId });
+  const outbound = openOutbound({ ...platform, token, transport: options.transport, throttle: options.throttle });
+  const { connector, reach } = outbound;
+  const modules = await setupModules(platform, outbound, { evidence: options.evidence });
+  const router = modules.mentoring.router;
   const graphScope = `${new URL(config.GRAPH_BASE_URL).origin}/.default`;
   const graphToken =
     options.graphToken ??
@@ -140,40 +99,32 @@ export async function buildBot(options: BotOptions) {
         }
       : {}),
   });
-  const followUps = new FollowUps({ repos, clock, flows, days: config.FOLLOW_UP_DAYS });
-  reflections.onSubmitted(followUps.schedule);
-  const leases = await Leases.open(store);
-  const cycles = await openCycleRepositories(store);
-  const downloads = await Downloads.open(store, {
-    clock,
-    baseUrl: config.publicUrl ?? `http://${config.HOST}:${config.PORT}`,
-  });
-  const evidence = await openEvidenceSource(store, repos, options.evidence);
-  const sendPolicy = await openSendPolicies(store, repos, config.DEFAULT_TIME_ZONE);
-  const jobs = new JobRunner({ leases, clock, log, ...(options.instanceId ? { owner: options.instanceId } : {}) });
+  const jobs = new JobRunner({ leases: platform.leases, clock, log, owner: platform.owner });
+  for (const job of modules.jobs) jobs.add(job);
   const deps: BotDeps = {
     config,
     log,
     clock,
     repos,
-    flows,
-    reflections,
+    flows: platform.flows,
+    reflections: modules.reflection.reflections,
     router,
     connector,
     reach,
-    install: { repos, clock, newId, defaults: { locale: config.DEFAULT_LOCALE, timeZone: config.DEFAULT_TIME_ZONE } },
+    install: platform.install,
     store,
-    leases,
+    leases: platform.leases,
     jobs,
     roles,
-    followUps,
+    studentFollowUps: modules.reflection.studentFollowUps,
     publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.PORT}`,
-    downloads,
-    cycles,
-    evidence,
-    sendPolicy,
+    downloads: modules.downloads.downloads,
+    cycles: modules.qualityCycle.cycles,
+    evidence: modules.qualityCycle.evidence,
+    sendPolicy: platform.sendPolicy,
+    modules,
+    delivery: outbound.delivery,
   };
-  for (const feature of features) for (const job of feature.jobs?.(deps) ?? []) jobs.add(job);
   // Every request is verified unless development mode is on (config refuses that on App Service).
   const verifier = config.devMode
     ? undefined
@@ -201,12 +152,20 @@ export async function buildBot(options: BotOptions) {
       log: guardLog,
     }),
   );
-  adapter.express.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', store: store.kind });
+  // An operator's probe (App Service health check): 503 while the store does not answer, so the platform
+  // can take the instance out of rotation and the operator sees why; the bot itself keeps running.
+  adapter.express.get('/healthz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ok', store: store.kind });
+    } catch (err) {
+      log.warn({ err: String(err) }, 'health check: the store does not answer');
+      res.status(503).json({ status: 'degraded', store: 'unavailable' });
+    }
   });
   for (const feature of features) feature.http?.(deps, adapter.express);
   app = createTeamsApp(deps, adapter, features);
-  return { app, adapter, deps, repos, router };
+  return { app, adapter, deps, repos, router, modules };
 }
 
 /** Builds and starts the bot: HTTP server and the router's sweep. */

@@ -1,11 +1,16 @@
+import cluster from 'node:cluster';
 import { startBot } from './app.ts';
 import { FlowLoadError } from './core/flows/load-flows.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { createLogger } from './platform/log.ts';
 import { openStore } from './platform/store/open-store.ts';
+import { superviseWorkers } from './platform/workers.ts';
+import { TeamsSendThrottle } from './teams/rate-limit.ts';
+import { serveThrottle, WorkerThrottle } from './teams/shared-throttle.ts';
 
 // The bot's entry point: `npm start` (local development, see env.development) or
-// `npm run start:production` (App Service).
+// `npm run start:production` (App Service). With WORKERS > 1 this process becomes the primary: it starts
+// that many worker processes, each a whole bot on the same port, and keeps the tenants' send budget.
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -19,7 +24,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
-  if (config.devMode) {
+  if (config.devMode && cluster.isPrimary) {
     const banner = '!'.repeat(78);
     log.warn(banner);
     log.warn('DEVELOPMENT MODE: DEV_ALLOW_UNAUTHENTICATED=true. Requests to /api/messages are NOT verified.');
@@ -28,10 +33,25 @@ async function main(): Promise<void> {
   }
   process.on('unhandledRejection', (reason) => log.error({ err: String(reason) }, 'unhandled rejection'));
 
+  if (cluster.isPrimary && config.workers > 1) {
+    serveThrottle(
+      new TeamsSendThrottle({ tenantPerSecond: config.TEAMS_TENANT_RPS, conversationPerSecond: config.TEAMS_CONVERSATION_RPS }),
+    );
+    const supervisor = superviseWorkers({ count: config.workers, log });
+    log.info({ workers: config.workers }, 'LOB Reflectie primary: workers share the port and the send budget');
+    const stopAll = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'stopping the workers');
+      void supervisor.stop('SIGTERM').then(() => process.exit(0));
+    };
+    process.on('SIGINT', () => stopAll('SIGINT'));
+    process.on('SIGTERM', () => stopAll('SIGTERM'));
+    return;
+  }
+
   const store = await openStore(config, log);
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
-    bot = await startBot({ config, log, store });
+    bot = await startBot({ config, log, store, ...(cluster.isWorker ? { throttle: new WorkerThrottle() } : {}) });
   } catch (err) {
     if (err instanceof FlowLoadError) {
       process.stderr.write(`Prompt library error: ${err.message}\n`);
@@ -45,7 +65,14 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  log.info({ url: `${bot.url}/api/messages`, store: store.kind }, 'LOB Reflectie is listening');
+  log.info(
+    {
+      url: `${bot.url}/api/messages`,
+      store: store.kind,
+      ...(cluster.isWorker ? { worker: cluster.worker?.id, pid: process.pid } : {}),
+    },
+    'LOB Reflectie is listening',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

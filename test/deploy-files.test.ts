@@ -235,6 +235,26 @@ describe('Bicep (infra/)', () => {
     expect(cosmos).toContain("paths: ['/pk']");
   });
 
+  it('turns on Cosmos DB continuous backup (point-in-time restore), 7 days unless the school chooses 30', () => {
+    const cosmos = bicep['infra/modules/cosmos.bicep']!;
+    const account = block(cosmos, cosmos.indexOf('{', cosmos.indexOf("'Microsoft.DocumentDB/databaseAccounts@")));
+    const properties = block(account, account.indexOf('{', account.indexOf('properties:')));
+    expect(topLevelKeys(properties)).toContain('backupPolicy');
+    const policy = block(properties, properties.indexOf('{', properties.indexOf('backupPolicy:')));
+    expect(policy).toMatch(/type:\s*'Continuous'/);
+    expect(policy).toMatch(/continuousModeProperties:\s*\{\s*tier:\s*backupTier\s*\}/);
+    expect(cosmos).toMatch(
+      /@allowed\(\['Continuous7Days', 'Continuous30Days'\]\)\s*(@description\('[^\n]*'\)\s*)?param backupTier string = 'Continuous7Days'/,
+    );
+    // The school's choice reaches the module from the main template.
+    expect(mainBicep).toMatch(/param cosmosBackupTier string = 'Continuous7Days'/);
+    expect(modules().find((m) => m.path.endsWith('cosmos.bicep'))?.params).toContain('backupTier');
+    // And the restore of either backend is written down.
+    const deploy = readText('docs/deploy.md');
+    expect(deploy).toContain('Point-in-time restore');
+    expect(deploy).toContain('lob-reflectie restore');
+  });
+
   it('creates every Cosmos container the app opens (the identity cannot create them itself)', async () => {
     const containers = readJson<string[]>('infra/cosmos-containers.json');
     expect(mainBicep).toContain("loadJsonContent('cosmos-containers.json')");
@@ -247,6 +267,8 @@ describe('Bicep (infra/)', () => {
         opened.add(def.name);
         return real.collection(def);
       },
+      ping: () => real.ping(),
+      purgeErased: () => real.purgeErased(),
       close: () => real.close(),
     };
     const config = loadConfig({ DEV_ALLOW_UNAUTHENTICATED: 'true', PORT: '0' });

@@ -1,14 +1,19 @@
 import { LoopbackConnector, type Recorded } from '../../test/helpers/loopback-connector.ts';
 
 // The bench's Teams: a loopback connector in its own process (so its work is not counted as the bot's),
-// enforcing the tenant and conversation limits and injecting 429s (with Retry-After) and 5xx. It counts
+// enforcing the tenant and conversation limits (strict sliding windows, as Teams counts them, unless
+// LIMIT_WINDOW=bucket asks for the lenient one-second bucket) and injecting 429s (with Retry-After) and 5xx. It counts
 // every prompt it accepted by reflection id, which is fixed per delivery: a second one is a duplicate.
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 const connector = await LoopbackConnector.start(
   {
-    limits: { tenantPerSecond: num('LIMIT_RPS', 50), conversationPerSecond: num('LIMIT_CONVERSATION_RPS', 7) },
+    limits: {
+      tenantPerSecond: num('LIMIT_RPS', 50),
+      conversationPerSecond: num('LIMIT_CONVERSATION_RPS', 7),
+      window: process.env['LIMIT_WINDOW'] === 'bucket' ? 'bucket' : 'sliding',
+    },
     inject: { rate429: num('INJECT_429', 0.005), rate5xx: num('INJECT_5XX', 0.005), retryAfterSeconds: num('RETRY_AFTER', 1) },
     latencyMs: num('LATENCY_MS', 20),
     keepActivities: false,

@@ -2,8 +2,10 @@ import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../../src/c
 import { openRepositories } from '../../src/core/repositories.ts';
 import { shippedHolidays } from '../../src/core/send-policy/load-holidays.ts';
 import { openSendPolicies } from '../../src/core/send-policy/send-policies.ts';
-import { buildCampaignCore } from '../../src/modules/campaigns/campaign-core.ts';
 import { ids, newGroup } from '../../src/modules/campaigns/campaigns.ts';
+import { CampaignPlanner } from '../../src/modules/campaigns/planner.ts';
+import { openCampaignRepositories } from '../../src/modules/campaigns/repositories.ts';
+import { CampaignService } from '../../src/modules/campaigns/service.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/log.ts';
 import { mapLimit } from '../../src/platform/pool.ts';
@@ -29,16 +31,30 @@ export async function seedSchool(store: DocumentStore, students: number, service
     botId: '28:bench-bot',
     createdAt: now,
   });
-  const core = await buildCampaignCore({
-    store,
+  // The campaign module's planner and service (src/modules/campaigns/setup.ts) without the sender: the
+  // seed only creates the campaign and plans it.
+  const camp = await openCampaignRepositories(store);
+  const policyFor = await openSendPolicies(store, repos, 'Europe/Amsterdam');
+  const flows = createFlowCatalog(loadFlowFiles(shippedPromptsDir));
+  const planner = new CampaignPlanner({
     repos,
-    flows: createFlowCatalog(loadFlowFiles(shippedPromptsDir)),
+    camp,
     clock: systemClock,
     leases: await Leases.open(store),
     owner: 'bench-seed',
-    sendPolicy: await openSendPolicies(store, repos, 'Europe/Amsterdam'),
+    policyFor,
     log: createLogger('error'),
   });
+  const service = new CampaignService({
+    repos,
+    camp,
+    flows,
+    clock: systemClock,
+    planner,
+    policyFor,
+    hasPreparation: (flow) => flow.preparation !== undefined,
+  });
+  const core = { camp, service };
   await core.camp.calendars.ensure(benchSchool, now);
   await core.camp.calendars.update(benchSchool, (c) => ({
     ...c,

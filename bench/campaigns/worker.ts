@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { buildBot } from '../../src/app.ts';
-import { campaignEngine } from '../../src/modules/campaigns/engine.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/log.ts';
 import { openStore } from '../../src/platform/store/open-store.ts';
@@ -15,7 +14,7 @@ const log = createLogger('error');
 const config = loadConfig(env);
 const store = await openStore(config, log);
 const { deps } = await buildBot({ config, log, store, instanceId: `bench-${randomUUID().slice(0, 8)}` });
-const engine = await campaignEngine(deps);
+const engine = deps.modules.campaigns;
 const school = env['SCHOOL_ID']!;
 const bypass = env['BYPASS_LEASES'] === '1';
 process.send?.({ type: 'ready' });

@@ -10,6 +10,10 @@ param containerNames array
 @description('Principal (object) id that gets the built-in Cosmos DB Data Contributor role on the account.')
 param dataContributorPrincipalId string
 
+@allowed(['Continuous7Days', 'Continuous30Days'])
+@description('How far back a point-in-time restore reaches. 7 days is free; erased data stays in the backup this long (docs/security.md).')
+param backupTier string = 'Continuous7Days'
+
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   name: accountName
   location: location
@@ -34,6 +38,12 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
     disableLocalAuth: true
     disableKeyBasedMetadataWriteAccess: true
     minimalTlsVersion: 'Tls12'
+    // Continuous backup: any second of the last 7 (or 30) days can be restored to a new account
+    // (docs/deploy.md). Once on, an account cannot go back to periodic backup.
+    backupPolicy: {
+      type: 'Continuous'
+      continuousModeProperties: { tier: backupTier }
+    }
   }
 }
 

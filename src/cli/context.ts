@@ -1,18 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { School } from '../core/entities.ts';
-import { ensureSchool, type InstallDeps } from '../core/install.ts';
-import type { Repositories } from '../core/ports.ts';
-import { type Clock, systemClock } from '../platform/clock.ts';
-import type { Config } from '../platform/config.ts';
-import type { Logger } from '../platform/log.ts';
-import type { DocumentStore } from '../platform/store/document-store.ts';
+import { ensureSchool } from '../core/install.ts';
+import type { Platform } from '../core/platform.ts';
+import type { Product } from '../modules/index.ts';
 
-export interface CliContext {
-  config: Config;
-  log: Logger;
-  store: DocumentStore;
-  repos: Repositories;
-  install: InstallDeps;
+/** What a command runs on: the platform and the product, set up as the bot sets them up. */
+export interface CliContext extends Platform {
+  product: Product;
+  /** `--create` was given: resolveSchool may make the school `--school` names. */
+  createSchool?: boolean;
   out(line: string): void;
   err(line: string): void;
 }
@@ -21,11 +16,22 @@ export class CliError extends Error {}
 
 /**
  * The school a command acts on: --school, else the only school in the store. A school is a Microsoft 365
- * tenant and is created when the app is first used there, or by passing --school <tenant-id>.
+ * tenant and is created when the app is first used there, or by --school <tenant-id> --create. Without
+ * --create an unknown --school is refused: a typo would otherwise start a second, empty school that the
+ * bot never uses.
  */
 export async function resolveSchool(ctx: CliContext, schoolOption: string | undefined): Promise<School> {
   if (schoolOption) {
-    return (await ctx.repos.schools.get(schoolOption)) ?? ensureSchool(ctx.install, schoolOption);
+    const known = await ctx.repos.schools.get(schoolOption);
+    if (known) return known;
+    if (ctx.createSchool) return ensureSchool(ctx.install, schoolOption);
+    const schools = await ctx.repos.schools.list();
+    const list = schools.map((s) => (s.name && s.name !== s.id ? `${s.id} (${s.name})` : s.id)).join(', ');
+    throw new CliError(
+      `there is no school "${schoolOption.slice(0, 80)}". ${
+        schools.length ? `Known schools: ${list}.` : 'The store has no school yet.'
+      } Check the tenant id, or add --create to make a new school with it.`,
+    );
   }
   const schools = await ctx.repos.schools.list();
   if (schools.length === 1) return schools[0]!;
@@ -35,13 +41,4 @@ export async function resolveSchool(ctx: CliContext, schoolOption: string | unde
     );
   }
   throw new CliError(`There are ${schools.length} schools; pass --school with one of: ${schools.map((s) => s.id).join(', ')}`);
-}
-
-export function installDeps(repos: Repositories, config: Config, clock: Clock = systemClock): InstallDeps {
-  return {
-    repos,
-    clock,
-    newId: () => randomUUID(),
-    defaults: { locale: config.DEFAULT_LOCALE, timeZone: config.DEFAULT_TIME_ZONE },
-  };
 }

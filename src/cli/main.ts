@@ -1,37 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { openRepositories } from '../core/repositories.ts';
-import { campaignCommands } from '../modules/campaigns/cli.ts';
-import { assignMentorCommand, importAssignmentsCommand } from '../modules/mentoring/assignment-cli.ts';
-import { changeMentorCommand, digestRunCommand } from '../modules/mentoring/cli.ts';
-import { roleAddCommand, roleRemoveCommand } from '../modules/people/role-cli.ts';
-import { privacyCommands } from '../modules/privacy/cli.ts';
-import { pdcaCommands } from '../modules/quality-cycle/cli.ts';
-import { flowsLintCommand, sectorSetCommand } from '../modules/reflection/cli.ts';
-import { talentCommands } from '../modules/talent/cli.ts';
+import { FlowLoadError } from '../core/flows/load-flows.ts';
+import { openPlatform } from '../core/platform.ts';
+import { cliCommands, setupModules } from '../modules/index.ts';
 import type { Clock } from '../platform/clock.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/log.ts';
 import { openStore } from '../platform/store/open-store.ts';
-import { type CliContext, CliError, installDeps } from './context.ts';
-import type { CliCommand } from './registry.ts';
+import { appTokenSource, openOutbound } from '../teams/outbound.ts';
+import { backupCommand, restoreCommand } from './backup-cli.ts';
+import { CliError } from './context.ts';
+import type { AnyCliCommand } from './registry.ts';
 
 // `npm run cli -- <command>`: the coordinator's and IT's tool. It works on the same store as the bot
 // (the SQLite file under data/, or Cosmos DB when COSMOS_ENDPOINT is set).
 
-export const commands: CliCommand[] = [
-  assignMentorCommand,
-  importAssignmentsCommand,
-  roleAddCommand,
-  roleRemoveCommand,
-  flowsLintCommand,
-  sectorSetCommand,
-  digestRunCommand,
-  changeMentorCommand,
-  ...pdcaCommands,
-  ...campaignCommands,
-  ...talentCommands,
-  ...privacyCommands,
-];
+// The modules' commands, and the store's own: backup and restore of the embedded store.
+export const commands: AnyCliCommand[] = [...cliCommands, backupCommand, restoreCommand];
 
 /** How the user started the CLI: the installed program says its own name (bin/lob-reflectie.js). */
 function program(): string {
@@ -40,7 +25,7 @@ function program(): string {
 
 function help(): string {
   const lines = commands.map((c) => `  ${c.usage}\n      ${c.summary}`);
-  return `Usage: ${program()} <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+  return `Usage: ${program()} <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n--school <tenant-id> names a school the store knows; add --create to make a new one.\n`;
 }
 
 export async function runCli(
@@ -57,9 +42,11 @@ export async function runCli(
     return command ? 0 : 1;
   }
   const rest = argv.slice(command.name.split(' ').length);
+  // Every command that takes --school also takes --create (see resolveSchool).
+  const optionSpec = command.options?.['school'] ? { ...command.options, create: { type: 'boolean' as const } } : command.options;
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options: optionSpec ?? {}, allowPositionals: true, strict: true });
   } catch (err) {
     io.err(`${(err as Error).message}\nUsage: npm run cli -- ${command.usage}`);
     return 1;
@@ -75,26 +62,32 @@ export async function runCli(
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr as never);
+  if (command.configOnly) return command.run({ config, out: io.out, err: io.err }, parsed);
   const store = await openStore(config, log);
+  let close = () => {};
   try {
-    const repos = await openRepositories(store);
-    const ctx: CliContext = {
-      config,
-      log,
-      store,
-      repos,
-      install: installDeps(repos, config, options.clock),
-      out: io.out,
-      err: io.err,
-    };
-    return await command.run(ctx, parsed);
+    // The platform and the product as the bot builds them (src/app.ts): the same prompt library, the
+    // same send policy, the same module set-up; only the HTTP server and the schedule are the bot's own.
+    const platform = await openPlatform({ config, log, store, clock: options.clock, owner: `cli-${randomUUID()}` });
+    const outbound = openOutbound({ ...platform, token: appTokenSource(config, log) });
+    close = () => outbound.connector.close();
+    const product = await setupModules(platform, outbound);
+    return await command.run(
+      { ...platform, product, createSchool: parsed.values['create'] === true, out: io.out, err: io.err },
+      parsed,
+    );
   } catch (err) {
     if (err instanceof CliError) {
       io.err(`Error: ${err.message}`);
       return 1;
     }
+    if (err instanceof FlowLoadError) {
+      io.err(`Prompt library error: ${err.message}`);
+      return 1;
+    }
     throw err;
   } finally {
+    close();
     await store.close();
   }
 }

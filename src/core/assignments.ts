@@ -5,7 +5,8 @@ import { normalizeEmail, type Role } from './types.ts';
 const emailPattern = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
 
 export function isEmail(value: string): boolean {
-  return value.length <= 254 && emailPattern.test(value.trim());
+  const email = normalizeEmail(value);
+  return email.length <= 254 && emailPattern.test(email);
 }
 
 /** Finds a person by e-mail in a school, or creates them (as imports do); adds the role if missing. */

@@ -105,9 +105,13 @@ export interface Reflection extends Versioned {
   submittedAt?: string;
   emotion?: Emotion;
   answers: ReflectionAnswers;
-  /** Starter options the student chose, per question id (option ids). */
+  /** The student's key word for this reflection (the kernwoord question's answer), as typed. */
+  kernwoord?: string;
+  /** Options the student chose, per question id (option ids): words named with help, or who could help. */
   choices?: Record<string, string[]>;
   competencies: Competency[];
+  /** The version of the tagging rule `competencies` was computed with (src/core/flows/tagging.ts). */
+  taggingRule?: number;
   /** The answer to the flow's preparation prompt, given before the activity. */
   preparation?: { answer: string; answeredAt: string };
   /** What the reflection is about when it did not start from an activity: a teacher's talent signal. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../platform/clock.ts';
 import type { ConversationRef, Person, School } from './entities.ts';
+import { IdentityConflict, matchPerson } from './identity.ts';
 import type { Repositories } from './ports.ts';
 import { type Locale, localeFrom, normalizeEmail } from './types.ts';
 
@@ -40,29 +41,16 @@ export async function ensureSchool(deps: InstallDeps, tenantId: string): Promise
   });
 }
 
-/** The person behind any of the ids Teams and imports know, most reliable first: Entra id, Teams id, e-mail. */
-export async function findPerson(
-  repos: Repositories,
-  schoolId: string,
-  ids: { entraObjectId?: string | undefined; teamsUserId?: string | undefined; email?: string | undefined },
-): Promise<Person | undefined> {
-  return (
-    (ids.entraObjectId && (await repos.people.findByEntraObjectId(schoolId, ids.entraObjectId))) ||
-    (ids.teamsUserId && (await repos.people.findByTeamsUserId(schoolId, ids.teamsUserId))) ||
-    (ids.email && (await repos.people.findByEmail(schoolId, normalizeEmail(ids.email)))) ||
-    undefined
-  );
-}
-
 /**
  * Finds the person behind a Teams identity (Entra object id, then Teams id, then e-mail, the key imports
- * use), fills in the ids Teams knows, or creates them as a student: most people who install the app are.
+ * use; see identity.ts), fills in the ids Teams knows, or creates them as a student: most people who
+ * install the app are. Throws IdentityConflict when the ids lead to someone known under another id.
  */
 export async function identify(deps: InstallDeps, who: TeamsIdentity): Promise<Person> {
   const { people } = deps.repos;
   const school = await ensureSchool(deps, who.tenantId);
   const email = who.email ? normalizeEmail(who.email) : undefined;
-  const found = await findPerson(deps.repos, school.id, {
+  const found = await matchPerson(deps.repos, school.id, {
     entraObjectId: who.entraObjectId,
     teamsUserId: who.teamsUserId,
     email,
@@ -102,8 +90,10 @@ export async function refreshPerson(deps: InstallDeps, found: Person, who: Teams
   const name = who.name?.trim();
   const wanted: Partial<Person> = {};
   if (who.teamsUserId !== found.teamsUserId) wanted.teamsUserId = who.teamsUserId;
-  if (who.entraObjectId && who.entraObjectId !== found.entraObjectId) wanted.entraObjectId = who.entraObjectId;
-  if (!found.email && email) wanted.email = email;
+  // A recorded Entra id is never replaced (matchPerson refuses such a newcomer); a missing one is linked.
+  if (who.entraObjectId && !found.entraObjectId) wanted.entraObjectId = who.entraObjectId;
+  // An address someone else has stays theirs.
+  if (!found.email && email && !(await deps.repos.people.findByEmail(found.schoolId, email))) wanted.email = email;
   if (name && name !== found.name && (found.name === found.email || found.name === 'Onbekend')) wanted.name = name;
   if (teamsLocale && found.localeSource !== 'chosen' && (teamsLocale !== found.locale || found.localeSource !== 'teams')) {
     wanted.locale = teamsLocale;
@@ -160,7 +150,7 @@ async function rememberServiceUrl(deps: InstallDeps, schoolId: string, conversat
 export async function capturePersonalUninstall(deps: InstallDeps, who: TeamsIdentity): Promise<Person | undefined> {
   const school = await deps.repos.schools.get(who.tenantId);
   if (!school) return undefined;
-  const person = await findPerson(deps.repos, school.id, { entraObjectId: who.entraObjectId, teamsUserId: who.teamsUserId });
+  const person = await matchPerson(deps.repos, school.id, { entraObjectId: who.entraObjectId, teamsUserId: who.teamsUserId });
   if (!person) return undefined;
   const now = deps.clock.now().toISOString();
   const ref = await deps.repos.conversations.personal(school.id, person.id);
@@ -195,7 +185,7 @@ export async function captureTeamInstall(
   deps: InstallDeps,
   team: { tenantId: string; teamId: string; teamName?: string } & ConversationInfo,
   roster: RosterMember[],
-): Promise<{ ref: ConversationRef; matched: number }> {
+): Promise<{ ref: ConversationRef; matched: number; conflicts: IdentityConflict[] }> {
   const school = await ensureSchool(deps, team.tenantId);
   const now = deps.clock.now().toISOString();
   const ref = await deps.repos.conversations.save({
@@ -212,20 +202,33 @@ export async function captureTeamInstall(
   });
   await rememberServiceUrl(deps, school.id, team);
   let matched = 0;
+  const conflicts: IdentityConflict[] = [];
   for (const member of roster) {
-    const person = await findPerson(deps.repos, school.id, { entraObjectId: member.entraObjectId, email: member.email });
+    let person: Person | undefined;
+    try {
+      person = await matchPerson(deps.repos, school.id, {
+        entraObjectId: member.entraObjectId,
+        teamsUserId: member.teamsUserId,
+        email: member.email,
+      });
+    } catch (err) {
+      // One member who is someone else by e-mail does not stop the others; the caller logs it for IT.
+      if (!(err instanceof IdentityConflict)) throw err;
+      conflicts.push(err);
+      continue;
+    }
     if (!person) continue;
     matched++;
-    if (person.teamsUserId === member.teamsUserId && person.entraObjectId === (member.entraObjectId ?? person.entraObjectId))
-      continue;
+    const linkEntra = member.entraObjectId && !person.entraObjectId;
+    if (person.teamsUserId === member.teamsUserId && !linkEntra) continue;
     await deps.repos.people.update(school.id, person.id, (p) => ({
       ...p,
       teamsUserId: member.teamsUserId,
-      ...(member.entraObjectId ? { entraObjectId: member.entraObjectId } : {}),
+      ...(member.entraObjectId && !p.entraObjectId ? { entraObjectId: member.entraObjectId } : {}),
       updatedAt: now,
     }));
   }
-  return { ref, matched };
+  return { ref, matched, conflicts };
 }
 
 export async function captureTeamUninstall(deps: InstallDeps, tenantId: string, teamId: string): Promise<void> {

@@ -60,6 +60,8 @@ export interface ReflectionRepository {
   listByRouting(routing: Reflection['routing'][]): Promise<Reflection[]>;
   /** Reflections whose follow-up is due at or before this moment (ISO), across students. */
   listFollowUpsDue(until: string): Promise<Reflection[]>;
+  /** Submitted reflections whose competencies were computed under an older tagging rule (or none), across students. */
+  listTaggedBefore(rule: number): Promise<Reflection[]>;
 }
 
 export interface MentorItemRepository {

@@ -10,7 +10,7 @@ import type {
   Repositories,
   SchoolRepository,
 } from './ports.ts';
-import type { Role } from './types.ts';
+import { normalizeEmail, type Role } from './types.ts';
 
 // Repositories are written once over the DocumentStore contract; the partition key of each collection
 // follows its main access path: per school (people, assignments, conversations), per student
@@ -67,7 +67,7 @@ class People implements PersonRepository {
     return found;
   }
   findByEmail(schoolId: string, email: string) {
-    return this.one(schoolId, 'email', email.trim().toLowerCase());
+    return this.one(schoolId, 'email', normalizeEmail(email));
   }
   findByEntraObjectId(schoolId: string, entraObjectId: string) {
     return this.one(schoolId, 'entraObjectId', entraObjectId);
@@ -79,7 +79,9 @@ class People implements PersonRepository {
     return (await this.c.find({ pk: schoolId })).filter((p) => p.roles.includes(role));
   }
   create(person: Omit<Person, 'version'>) {
-    return this.c.create(withPk(person, person.schoolId));
+    // Whoever creates a person, the address is stored in the one form lookups use.
+    const email = person.email === undefined ? {} : { email: normalizeEmail(person.email) };
+    return this.c.create(withPk({ ...person, ...email }, person.schoolId));
   }
   update(schoolId: string, id: string, mutate: Mutate<Person>) {
     return update(this.c, schoolId, id, stored(mutate));
@@ -187,6 +189,14 @@ class Reflections implements ReflectionRepository {
   }
   listFollowUpsDue(until: string) {
     return this.c.find({ where: { followUpDueAt: { lte: until } }, orderBy: { field: 'followUpDueAt' }, limit: 500 });
+  }
+  async listTaggedBefore(rule: number) {
+    // A missing field matches neither a range nor `ne` on both backends: ask for the unversioned ones apart.
+    const [unversioned, older] = await Promise.all([
+      this.c.find({ where: { status: 'submitted', taggingRule: null } }),
+      this.c.find({ where: { status: 'submitted', taggingRule: { lt: rule } } }),
+    ]);
+    return [...unversioned, ...older];
   }
 }
 

@@ -35,6 +35,16 @@ export function localeFrom(tag: string | undefined, fallback: Locale): Locale {
   return lang === 'en' ? 'en' : lang === 'nl' ? 'nl' : fallback;
 }
 
+// Characters that show as nothing but make two strings differ: format characters (zero-width space and
+// joiners, soft hyphen, byte order mark, direction marks), other default-ignorables and control characters.
+// They arrive with addresses pasted from web pages, spreadsheets and mail clients.
+const invisible = /[\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * The one form of an e-mail address the product compares and stores, wherever it is read (imports, CLI
+ * options, rosters, tokens): invisible characters removed, NFKC (full-width letters become ASCII, a
+ * decomposed accent one character), trimmed, lower-cased. Without it one person becomes two.
+ */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.replace(invisible, '').normalize('NFKC').toLowerCase().normalize('NFC').trim();
 }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { RoleGroups } from '../core/roles.ts';
@@ -50,6 +51,8 @@ export const configSchema = z.object({
   BOT_OPENID_METADATA_URL: url.optional(),
   BOT_TOKEN_ISSUER: z.string().min(1).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(102_400),
+  /** Worker processes on this instance (src/platform/workers.ts); default: 1 in development, else one per core. */
+  WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   ROUTER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
   DEFAULT_TIME_ZONE: z.string().min(1).default('Europe/Amsterdam'),
@@ -66,7 +69,7 @@ export const configSchema = z.object({
   FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(60).default(5),
   PUBLIC_URL: url.optional(),
   TEAMS_TENANT_RPS: z.coerce.number().min(1).max(1000).default(50),
-  TEAMS_CONVERSATION_RPS: z.coerce.number().min(1).max(50).default(7),
+  TEAMS_CONVERSATION_RPS: z.coerce.number().min(1).max(1000).default(7),
   CAMPAIGN_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   CAMPAIGN_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   CAMPAIGN_RUN_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
@@ -92,6 +95,8 @@ export type Config = z.infer<typeof configSchema> & {
   sqlitePath: string;
   /** True when the bot may receive and send without Bot Framework credentials. */
   devMode: boolean;
+  /** Worker processes to run: WORKERS, else 1 in development and one per core otherwise. */
+  workers: number;
   /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
   roleGroups: RoleGroups;
   /** Where people reach the bot's own pages (download links): PUBLIC_URL, else the App Service host name. */
@@ -138,6 +143,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.DEV_PAGE_LOGIN && env.WEBSITE_SITE_NAME) {
     throw new ConfigError('Configuration error: DEV_PAGE_LOGIN must not be set on Azure App Service.');
   }
+  // Production credentials mean a real bot that real users reach, wherever it runs (App Service, a VM, a
+  // container): no development shortcut may sit beside them, whichever host it is on.
+  const developmentFlags = (['DEV_ALLOW_UNAUTHENTICATED', 'DEV_PAGE_LOGIN', 'COSMOS_ALLOW_SELF_SIGNED'] as const).filter(
+    (key) => c[key],
+  );
+  const production = (['CLIENT_ID', 'CLIENT_SECRET', 'MANAGED_IDENTITY_CLIENT_ID'] as const).filter((key) => c[key]);
+  if (developmentFlags.length && production.length) {
+    throw new ConfigError(
+      `Configuration error: ${developmentFlags.join(', ')} must not be set together with production credentials (${production.join(', ')}). Remove the development setting. See env.sample.`,
+    );
+  }
   const publicUrl = (c.PUBLIC_URL ?? (env.WEBSITE_HOSTNAME ? `https://${env.WEBSITE_HOSTNAME}` : undefined))?.replace(/\/+$/, '');
   if (c.TAB_SSO_CLIENT_ID && !c.TAB_SSO_APP_ID_URI && !publicUrl) {
     throw new ConfigError(
@@ -163,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
+    workers: c.WORKERS ?? (c.DEV_ALLOW_UNAUTHENTICATED ? 1 : os.availableParallelism()),
     roleGroups: Object.fromEntries(
       (
         [

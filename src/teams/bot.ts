@@ -3,12 +3,12 @@ import { App } from '@microsoft/teams.apps';
 import { mayUse } from '../core/authorization.ts';
 import { messageCard, welcomeCard } from '../core/cards/cards.ts';
 import type { Person } from '../core/entities.ts';
+import { IdentityConflict, matchPerson } from '../core/identity.ts';
 import {
   capturePersonalInstall,
   capturePersonalUninstall,
   captureTeamInstall,
   captureTeamUninstall,
-  findPerson,
   identify,
   refreshPerson,
   type TeamsIdentity,
@@ -26,7 +26,6 @@ import {
   messageSchema,
   tenantOf,
 } from './activity.ts';
-import { cardActivity } from './connector.ts';
 import { helpCardFor } from './help.ts';
 import type { BotHttpAdapter } from './http-adapter.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from './turn.ts';
@@ -40,24 +39,28 @@ type Ctx = { activity: unknown };
 /** The invoke names the handlers below answer; every other invoke is refused before the SDK (request-guards.ts). */
 export const handledInvokes = ['adaptiveCard/action'] as const;
 
-export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features: Feature[]): App {
-  const { config, log } = deps;
+/** The SDK app's settings from the configuration: credentials, cloud and logging (also for the CLI's tokens). */
+export function teamsAppOptions(config: BotDeps['config'], log: BotDeps['log']) {
   const cloud =
     config.BOT_OPENID_METADATA_URL && config.BOT_TOKEN_ISSUER
       ? withOverrides(PUBLIC, { openIdMetadataUrl: config.BOT_OPENID_METADATA_URL, tokenIssuer: config.BOT_TOKEN_ISSUER })
       : undefined;
-  const app = new App({
+  return {
     ...(config.CLIENT_ID ? { clientId: config.CLIENT_ID } : {}),
     ...(config.CLIENT_SECRET ? { clientSecret: config.CLIENT_SECRET } : {}),
     ...(config.TENANT_ID ? { tenantId: config.TENANT_ID } : {}),
     ...(config.MANAGED_IDENTITY_CLIENT_ID ? { managedIdentityClientId: config.MANAGED_IDENTITY_CLIENT_ID } : {}),
     ...(cloud ? { cloud } : {}),
     dangerouslyAllowUnauthenticatedRequests: config.devMode,
-    httpServerAdapter: adapter,
     logger: sdkLogger(log),
     serviceUrl: config.SERVICE_URL,
-    telemetry: { agent365: false },
-  });
+    telemetry: { agent365: false as const },
+  };
+}
+
+export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features: Feature[]): App {
+  const { config, log } = deps;
+  const app = new App({ ...teamsAppOptions(config, log), httpServerAdapter: adapter });
 
   const commands = features.flatMap((f) => f.commands ?? []);
   const verbs = new Map(features.flatMap((f) => f.verbs ?? []).map((v) => [v.verb, v]));
@@ -113,7 +116,7 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     if (!isPersonal(a)) return identify(deps.install, await identity(a, false));
     const school = await deps.repos.schools.get(tenantOf(a)!);
     const known = school
-      ? await findPerson(deps.repos, school.id, { entraObjectId: a.from.aadObjectId, teamsUserId: a.from.id })
+      ? await matchPerson(deps.repos, school.id, { entraObjectId: a.from.aadObjectId, teamsUserId: a.from.id })
       : undefined;
     const ref = known ? await deps.repos.conversations.personal(known.schoolId, known.id) : undefined;
     if (known && ref?.installed && ref.conversationId === a.conversation.id) {
@@ -123,24 +126,21 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     return person;
   };
 
+  const replyTarget = (a: Envelope) => ({ serviceUrl: a.serviceUrl, conversationId: a.conversation.id, botId: a.recipient.id });
+
   const turnFor = (a: Envelope, actor: Person): Turn => ({
     deps,
     activity: a,
     actor,
     locale: actor.locale,
-    sendCard: async (card, summary) => {
-      const sent = await deps.connector.sendActivity(a.serviceUrl, a.conversation.id, {
-        ...cardActivity(card, summary),
-        from: { id: a.recipient.id },
-      });
-      return { activityId: sent.id };
-    },
+    // Through the tenant's send windows with retries, like every proactive send (an install wave is a burst).
+    sendCard: (card, summary) => deps.reach.sendToConversation(tenantOf(a)!, replyTarget(a), card, summary),
     helpCard: (notUnderstood) => helpCardFor(commands, actor, { personal: isPersonal(a), notUnderstood: notUnderstood ?? false }),
   });
 
   const sendPlain = async (a: Envelope, card: unknown) => {
     try {
-      await deps.connector.sendActivity(a.serviceUrl, a.conversation.id, { ...cardActivity(card), from: { id: a.recipient.id } });
+      await deps.reach.sendToConversation(tenantOf(a)!, replyTarget(a), card);
     } catch (err) {
       log.warn({ err: String(err) }, 'could not send an error message');
     }
@@ -166,7 +166,7 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     } catch (err) {
       log.warn({ err: String(err) }, 'could not read the team roster');
     }
-    const { matched } = await captureTeamInstall(
+    const { matched, conflicts } = await captureTeamInstall(
       deps.install,
       {
         tenantId: tenantOf(a)!,
@@ -181,7 +181,8 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
         ...(m.name ? { name: m.name } : {}),
       })),
     );
-    log.info({ teamId, members: roster.length, matched }, 'added to a team');
+    for (const conflict of conflicts) logConflict(conflict, { teamId });
+    log.info({ teamId, members: roster.length, matched, conflicts: conflicts.length }, 'added to a team');
     void deps.router.sweep().catch((err) => log.warn({ err: String(err) }, 'sweep after team install failed'));
   };
 
@@ -196,12 +197,31 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     log.info({ teamId }, 'removed from a team');
   };
 
+  /** For IT: which record the newcomer collided with, and the newcomer's ids to look up in Entra. */
+  const logConflict = (conflict: IdentityConflict, ids: Record<string, string | undefined>) =>
+    log.warn(
+      { personId: conflict.personId, recorded: conflict.recorded, via: conflict.via, ...ids },
+      'identity conflict: refused (another account has this e-mail address or Teams id); IT must check the roster',
+    );
+
+  const refuseConflict = async (a: Envelope, conflict: IdentityConflict, answer: boolean) => {
+    logConflict(conflict, { teamsUserId: a.from.id, entraObjectId: a.from.aadObjectId });
+    if (answer) await sendPlain(a, conflictCard(a));
+  };
+  const conflictCard = (a: Envelope) =>
+    messageCard('core.errors.identityConflict', localeFrom(a.locale, config.DEFAULT_LOCALE), 'attention');
+
   const guarded = async (what: string, ctx: Ctx, run: (a: Envelope) => Promise<void>) => {
     const a = parse(ctx);
     if (!a) return;
     try {
       await run(a);
     } catch (err) {
+      if (err instanceof IdentityConflict) {
+        // A message or a personal install gets the reason; a channel's own events are only logged.
+        await refuseConflict(a, err, what === 'message' || isPersonal(a));
+        return;
+      }
       log.error({ err: String(err), stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | '), what }, 'handler failed');
       if (what === 'message') await sendPlain(a, messageCard('core.errors.generic', undefined, 'attention'));
     }
@@ -293,8 +313,16 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
         log.warn({ personId: actor.id, verb }, 'card action refused: role');
         return cardResponse(messageCard('core.errors.unknownAction', locale, 'attention'));
       }
+      if ((handler.personalOnly ?? true) && !isPersonal(a)) {
+        log.info({ personId: actor.id, verb }, 'card action refused: not in the 1:1 chat');
+        return cardResponse(messageCard('core.errors.personalOnlyButton', locale));
+      }
       return await handler.run(turnFor(a, actor), data ?? {});
     } catch (err) {
+      if (err instanceof IdentityConflict) {
+        logConflict(err, { teamsUserId: a.from.id, entraObjectId: a.from.aadObjectId });
+        return cardResponse(conflictCard(a));
+      }
       log.error({ err: String(err), stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') }, 'card action failed');
       return cardResponse(messageCard('core.errors.generic', locale, 'attention'));
     }

@@ -1,99 +1,238 @@
-// Teams limits what a bot may send: about 50 requests per second per tenant, and about 7 per second to
-// one conversation (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit). Every
-// proactive request (open a chat, send, update a card) takes a slot here first, so a campaign to
+// Teams limits what a bot may send (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit):
+// 50 requests per second per tenant, and per conversation 7 per second, 8 per 2 s, 60 per 30 s and
+// 1,800 per hour. The service counts them in strict sliding windows: any window of that length, wherever
+// it starts, holds at most that many. Every outbound request takes a place here first, so a campaign to
 // thousands of students goes out at the limit instead of into a wall of 429s.
 //
-// Slots are handed out on a schedule (one every 1/rate seconds), not counted per window: the schedule
-// does not drift when a timer fires late, and a short idle moment may be caught up (a small credit)
-// without ever exceeding what a one-second token bucket on the service side allows.
+// Why requests count until they are answered: the service sees a request at some moment between the
+// time we send it and the time its answer arrives, and we cannot know which. A request therefore
+// occupies its windows from its start until its answer plus the window length; the next request may
+// start only when that is over. This holds whatever the network and the timers do (a late timer only
+// delays, it never crowds a window), at the cost of one round trip per window (about 2% at 20 ms).
+// Requests that find room are released together at one wake-up, so pacing costs a timer per window,
+// not per message.
 
 export interface RateLimits {
   tenantPerSecond: number;
   conversationPerSecond: number;
 }
 
+export interface SlidingWindow {
+  limit: number;
+  ms: number;
+}
+
+/**
+ * Teams' per-conversation windows for a rate of 7 per second: 7/1 s, 8/2 s, 60/30 s, 1,800/h. Another
+ * configured rate scales them all alike (a test bot against a connector that enforces nothing).
+ */
+export function conversationWindows(perSecond: number): SlidingWindow[] {
+  const scale = perSecond / 7;
+  return [
+    { limit: perSecond, ms: 1_000 },
+    { limit: Math.floor(8 * scale), ms: 2_000 },
+    { limit: Math.floor(60 * scale), ms: 30_000 },
+    { limit: Math.floor(1_800 * scale), ms: 3_600_000 },
+  ].map((w) => ({ ...w, limit: Math.max(1, w.limit) }));
+}
+
 export interface Throttle {
-  /** Waits for a slot for one request in this tenant (and conversation, when known). */
-  take(tenantId: string, conversationId?: string): Promise<void>;
+  /** Runs one request in this tenant (and conversation, when known) as soon as every window has room. */
+  run<T>(tenantId: string, conversationId: string | undefined, request: () => Promise<T>): Promise<T>;
   /** The service answered 429: hold the conversation back; repeated 429s hold the whole tenant. */
   throttled(tenantId: string, conversationId: string | undefined, retryAfterMs: number): void;
 }
 
-interface Lane {
-  next: number;
+export type SetTimer = (run: () => void, ms: number) => () => void;
+
+/** One key's windows: requests in flight count as "now" until answered; answered ones by their end time. */
+class Lane {
+  inFlight = 0;
+  /** End times of answered requests, ascending; only as many as the largest window can hold. */
+  readonly ended: number[] = [];
+  heldUntil = 0;
+  private readonly windows: readonly SlidingWindow[];
+  private readonly keep: number;
+  constructor(windows: readonly SlidingWindow[]) {
+    this.windows = windows;
+    this.keep = Math.max(...windows.map((w) => w.limit));
+  }
+
+  /** The earliest moment a new request may start (Infinity: only an answer can make room). */
+  earliest(marginMs: number): number {
+    let at = this.heldUntil;
+    for (const w of this.windows) {
+      const room = w.limit - this.inFlight;
+      if (room <= 0) return Number.POSITIVE_INFINITY;
+      // The room-th most recent end must have left the window.
+      const end = this.ended[this.ended.length - room];
+      if (end !== undefined) at = Math.max(at, end + w.ms + marginMs);
+    }
+    return at;
+  }
+
+  finish(at: number): void {
+    this.inFlight--;
+    let i = this.ended.length;
+    while (i > 0 && this.ended[i - 1]! > at) i--;
+    this.ended.splice(i, 0, at);
+    if (this.ended.length > this.keep * 2) this.ended.splice(0, this.ended.length - this.keep);
+  }
+
+  idleSince(now: number, longestMs: number): boolean {
+    return this.inFlight === 0 && this.heldUntil < now && (this.ended.at(-1) ?? 0) < now - longestMs;
+  }
 }
 
-const creditMs = 200;
+interface Waiter {
+  conversation: Lane | undefined;
+  release: () => void;
+}
+
+interface TenantQueue {
+  lane: Lane;
+  waiting: Waiter[];
+  wakeAt: number;
+  cancel: (() => void) | undefined;
+}
+
 /** This many 429s within a second mean the tenant as a whole is over its limit, not one conversation. */
 const tenantThrottleBurst = 3;
 
 export class TeamsSendThrottle implements Throttle {
-  private readonly tenantGap: number;
-  private readonly conversationGap: number;
-  private readonly tenants = new Map<string, Lane>();
+  private readonly tenantWindows: readonly SlidingWindow[];
+  private readonly conversationWindows: readonly SlidingWindow[];
+  private readonly tenants = new Map<string, TenantQueue>();
   private readonly conversations = new Map<string, Lane>();
   private readonly recent429 = new Map<string, number[]>();
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private takes = 0;
-  /** Requests that had to wait for a slot, and the total wait (for the bench and logs). */
+  private readonly setTimer: SetTimer;
+  private readonly marginMs: number;
+  private released = 0;
+  /** Requests released, and the total time they waited for room (for the bench and logs). */
   readonly stats = { requests: 0, waitedMs: 0, tenantHolds: 0 };
 
-  constructor(limits: RateLimits, options: { now?: () => number; sleep?: (ms: number) => Promise<void> } = {}) {
+  constructor(limits: RateLimits, options: { now?: () => number; setTimer?: SetTimer; marginMs?: number } = {}) {
     if (!(limits.tenantPerSecond > 0) || !(limits.conversationPerSecond > 0)) throw new Error('rate limits must be positive');
-    this.tenantGap = 1000 / limits.tenantPerSecond;
-    this.conversationGap = 1000 / limits.conversationPerSecond;
+    this.tenantWindows = [{ limit: limits.tenantPerSecond, ms: 1000 }];
+    this.conversationWindows = conversationWindows(limits.conversationPerSecond);
     this.now = options.now ?? (() => performance.now());
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.setTimer =
+      options.setTimer ??
+      ((run, ms) => {
+        const timer = setTimeout(run, ms);
+        return () => clearTimeout(timer);
+      });
+    // Clocks on both sides round to the millisecond; one more keeps "after the window" strictly after.
+    this.marginMs = options.marginMs ?? 1;
   }
 
-  private lane(map: Map<string, Lane>, key: string): Lane {
-    let lane = map.get(key);
-    if (!lane) {
-      lane = { next: 0 };
-      map.set(key, lane);
-    }
-    return lane;
-  }
-
-  private async wait(lane: Lane, gap: number, credit: number): Promise<void> {
-    const now = this.now();
-    const slot = Math.max(now - credit, lane.next);
-    lane.next = slot + gap;
-    if (slot > now) {
-      this.stats.waitedMs += slot - now;
-      await this.sleep(slot - now);
-    }
-  }
-
-  async take(tenantId: string, conversationId?: string): Promise<void> {
+  async run<T>(tenantId: string, conversationId: string | undefined, request: () => Promise<T>): Promise<T> {
+    const tenant = this.tenant(tenantId);
+    const conversation = conversationId ? this.conversation(conversationId) : undefined;
+    const asked = this.now();
+    await new Promise<void>((release) => {
+      tenant.waiting.push({ conversation, release });
+      this.pump(tenant);
+    });
     this.stats.requests++;
-    if (++this.takes % 5000 === 0) this.prune();
-    // The conversation first: a request waiting for its own chat must not hold a tenant slot meanwhile.
-    if (conversationId) await this.wait(this.lane(this.conversations, conversationId), this.conversationGap, 0);
-    await this.wait(this.lane(this.tenants, tenantId), this.tenantGap, creditMs);
+    this.stats.waitedMs += this.now() - asked;
+    try {
+      return await request();
+    } finally {
+      const end = this.now();
+      tenant.lane.finish(end);
+      conversation?.finish(end);
+      this.pump(tenant);
+    }
+  }
+
+  /** Waits for room and counts a request that is over at once (tests, and callers without an answer to wait for). */
+  take(tenantId: string, conversationId?: string): Promise<void> {
+    return this.run(tenantId, conversationId, async () => undefined);
   }
 
   throttled(tenantId: string, conversationId: string | undefined, retryAfterMs: number): void {
     const now = this.now();
     const until = now + Math.max(0, retryAfterMs);
     if (conversationId) {
-      const lane = this.lane(this.conversations, conversationId);
-      lane.next = Math.max(lane.next, until);
+      const lane = this.conversation(conversationId);
+      lane.heldUntil = Math.max(lane.heldUntil, until);
     }
     const recent = (this.recent429.get(tenantId) ?? []).filter((t) => t > now - 1000);
     recent.push(now);
     this.recent429.set(tenantId, recent);
     if (recent.length >= tenantThrottleBurst || !conversationId) {
-      const lane = this.lane(this.tenants, tenantId);
-      lane.next = Math.max(lane.next, until);
+      const tenant = this.tenant(tenantId);
+      tenant.lane.heldUntil = Math.max(tenant.lane.heldUntil, until);
       this.stats.tenantHolds++;
     }
   }
 
-  /** Forgets conversations that have been quiet for a while (a campaign touches thousands once). */
-  private prune(): void {
-    const old = this.now() - 10_000;
-    for (const [key, lane] of this.conversations) if (lane.next < old) this.conversations.delete(key);
+  private tenant(id: string): TenantQueue {
+    let tenant = this.tenants.get(id);
+    if (!tenant) {
+      tenant = { lane: new Lane(this.tenantWindows), waiting: [], wakeAt: Number.POSITIVE_INFINITY, cancel: undefined };
+      this.tenants.set(id, tenant);
+    }
+    return tenant;
+  }
+
+  private conversation(id: string): Lane {
+    let lane = this.conversations.get(id);
+    if (!lane) {
+      lane = new Lane(this.conversationWindows);
+      this.conversations.set(id, lane);
+    }
+    return lane;
+  }
+
+  /** Releases, in order, every waiter that has room now; a waiter held by its own chat does not hold the others. */
+  private pump(tenant: TenantQueue): void {
+    const now = this.now();
+    let wake = Number.POSITIVE_INFINITY;
+    const still: Waiter[] = [];
+    let i = 0;
+    for (; i < tenant.waiting.length; i++) {
+      const waiter = tenant.waiting[i]!;
+      const tenantAt = tenant.lane.earliest(this.marginMs);
+      if (tenantAt > now) {
+        wake = tenantAt;
+        break;
+      }
+      const conversationAt = waiter.conversation?.earliest(this.marginMs) ?? now;
+      if (conversationAt > now) {
+        wake = Math.min(wake, conversationAt);
+        still.push(waiter);
+        continue;
+      }
+      tenant.lane.inFlight++;
+      if (waiter.conversation) waiter.conversation.inFlight++;
+      waiter.release();
+      if (++this.released % 5000 === 0) this.prune(now);
+    }
+    tenant.waiting = i < tenant.waiting.length ? still.concat(tenant.waiting.slice(i)) : still;
+    // Infinity means only an answer can make room, and every answer pumps again.
+    if (tenant.waiting.length > 0 && Number.isFinite(wake)) this.wakeAt(tenant, wake, now);
+  }
+
+  private wakeAt(tenant: TenantQueue, at: number, now: number): void {
+    if (tenant.cancel && tenant.wakeAt <= at) return;
+    tenant.cancel?.();
+    tenant.wakeAt = at;
+    tenant.cancel = this.setTimer(
+      () => {
+        tenant.cancel = undefined;
+        tenant.wakeAt = Number.POSITIVE_INFINITY;
+        this.pump(tenant);
+      },
+      Math.max(0, Math.ceil(at - now)),
+    );
+  }
+
+  /** Forgets conversations quiet for longer than their longest window (a campaign touches thousands once). */
+  private prune(now: number): void {
+    const longest = Math.max(...this.conversationWindows.map((w) => w.ms));
+    for (const [key, lane] of this.conversations) if (lane.idleSince(now, longest)) this.conversations.delete(key);
   }
 }

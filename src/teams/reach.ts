@@ -44,22 +44,16 @@ export class Reach {
     this.deps = deps;
   }
 
-  /** One connector call: a rate-limit slot before every attempt, retried on throttling and passing faults. */
+  /** One connector call: it waits for room in Teams' windows before every attempt, retried on throttling and passing faults. */
   private call<T>(tenantId: string, conversationId: string | undefined, op: () => Promise<T>, options: ReachOptions = {}) {
     const throttle = this.deps.throttle;
-    return withRetry(
-      async () => {
-        await throttle?.take(tenantId, conversationId);
-        return op();
+    return withRetry(() => (throttle ? throttle.run(tenantId, conversationId, op) : op()), {
+      ...options.retry,
+      onRetry: (err, attempt, delayMs) => {
+        if (err.status === 429) throttle?.throttled(tenantId, conversationId, err.retryAfterMs ?? delayMs);
+        options.retry?.onRetry?.(err, attempt, delayMs);
       },
-      {
-        ...options.retry,
-        onRetry: (err, attempt, delayMs) => {
-          if (err.status === 429) throttle?.throttled(tenantId, conversationId, err.retryAfterMs ?? delayMs);
-          options.retry?.onRetry?.(err, attempt, delayMs);
-        },
-      },
-    );
+    });
   }
 
   async personalConversation(person: Person, options: ReachOptions = {}): Promise<ConversationRef> {
@@ -127,18 +121,52 @@ export class Reach {
     }
   }
 
+  /**
+   * Sends a card into a conversation the bot already knows (a reply inside a turn, a channel post): the
+   * same windows, Retry-After and retries as every proactive send, so a reply is not lost to a 429.
+   */
+  async sendToConversation(
+    tenantId: string,
+    target: { serviceUrl: string; conversationId: string; botId: string },
+    card: unknown,
+    summary?: string,
+    options: ReachOptions = {},
+  ): Promise<{ activityId: string }> {
+    try {
+      const sent = await this.call(
+        tenantId,
+        target.conversationId,
+        () =>
+          this.deps.connector.sendActivity(target.serviceUrl, target.conversationId, {
+            ...cardActivity(card, summary),
+            from: { id: target.botId },
+          }),
+        options,
+      );
+      return { activityId: sent.id };
+    } catch (err) {
+      throw deliveryErrorFrom(err);
+    }
+  }
+
   /** Replaces a card the bot sent earlier (a status card that updates in place). */
   async updateCard(
     tenantId: string,
     target: { serviceUrl: string; conversationId: string; activityId: string },
     card: unknown,
-    options: ReachOptions = {},
+    options: ReachOptions & { summary?: string } = {},
   ): Promise<void> {
     try {
       await this.call(
         tenantId,
         target.conversationId,
-        () => this.deps.connector.updateActivity(target.serviceUrl, target.conversationId, target.activityId, cardActivity(card)),
+        () =>
+          this.deps.connector.updateActivity(
+            target.serviceUrl,
+            target.conversationId,
+            target.activityId,
+            cardActivity(card, options.summary),
+          ),
         options,
       );
     } catch (err) {

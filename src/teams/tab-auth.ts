@@ -1,3 +1,4 @@
+import { normalizeEmail } from '../core/types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/log.ts';
 import { lifetimeProblem, OpenIdKeySet, readSignedBearer } from './openid-keys.ts';
@@ -89,7 +90,7 @@ export class TabTokenVerifier {
       user: {
         tenantId: tid,
         objectId: oid,
-        ...(login ? { email: login.trim().toLowerCase() } : {}),
+        ...(login ? { email: normalizeEmail(login) } : {}),
         ...(typeof p['name'] === 'string' ? { name: p['name'] } : {}),
       },
     };

@@ -9,23 +9,25 @@ import type { Repositories } from '../core/ports.ts';
 import type { RoleResolver } from '../core/roles.ts';
 import type { SendPolicies } from '../core/send-policy/quiet-hours.ts';
 import type { Locale, Role } from '../core/types.ts';
+import type { DeliveryEngine } from '../delivery/engine.ts';
 import type { Downloads } from '../modules/downloads/downloads.ts';
+import type { Product } from '../modules/index.ts';
 import type { Router } from '../modules/mentoring/routing.ts';
 import type { CheckEvidenceSource } from '../modules/quality-cycle/check-evidence.ts';
-import type { CycleRepositories } from '../modules/quality-cycle/quality-cycle.ts';
+import type { QualityCycleRepositories } from '../modules/quality-cycle/quality-cycle.ts';
 import type { ReflectionService } from '../modules/reflection/reflections.ts';
-import type { FollowUps } from '../modules/reflection/student-follow-up.ts';
+import type { StudentFollowUps } from '../modules/reflection/student-follow-up.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
-import type { Job, JobRunner } from '../platform/scheduler/jobs.ts';
+import type { JobRunner } from '../platform/scheduler/jobs.ts';
 import type { Leases } from '../platform/scheduler/leases.ts';
 import type { DocumentStore } from '../platform/store/document-store.ts';
 import type { Envelope } from './activity.ts';
 import type { ConnectorClient } from './connector.ts';
 import type { Reach } from './reach.ts';
 
-/** Everything a feature handler may use. Built once in src/app.ts. */
+/** Everything a feature handler may use: the platform, the set-up modules, the Teams transport. Built once in src/app.ts. */
 export interface BotDeps {
   config: Config;
   log: Logger;
@@ -42,17 +44,21 @@ export interface BotDeps {
   jobs: JobRunner;
   /** Effective roles: stored roles plus configured Entra group roles. */
   roles: RoleResolver;
-  followUps: FollowUps;
+  studentFollowUps: StudentFollowUps;
   /** Where people's browsers reach this server (download links); set once the server listens. */
   publicUrl: string;
   /** Short-lived download links served by the bot (exports offered on cards). */
   downloads: Downloads;
   /** Education teams and their yearly quality cycles (issue 6). */
-  cycles: CycleRepositories;
+  cycles: QualityCycleRepositories;
   /** Figures for the Check phase; the campaign ledger and mentor follow-up plug in here (BotOptions.evidence). */
   evidence: CheckEvidenceSource;
+  /** Every feature module's services, set up once (src/modules/index.ts). */
+  modules: Product;
   /** When the bot may message people of a school on its own initiative (src/core/send-policy/quiet-hours.ts). */
   sendPolicy: SendPolicies;
+  /** Sends scheduled messages: send policy, claim with a lease, throttled send, outcome (docs/delivery.md). */
+  delivery: DeliveryEngine;
 }
 
 /** One inbound activity from an identified person. */
@@ -113,16 +119,22 @@ export interface CardVerb {
   /** As for TextCommand: the policy action, or plain roles. Resource checks (whose reflection) are the verb's own. */
   action?: Action;
   roles?: readonly Role[];
+  /**
+   * Only in the 1:1 chat, as for TextCommand. Default true: a card pressed in a channel answers in the
+   * channel (the replacement card and anything sent), so only verbs that show nothing personal opt out.
+   */
+  personalOnly?: boolean;
   run(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse>;
 }
 
-/** A feature contributes commands and card verbs; src/teams/bot.ts dispatches to them. */
+/**
+ * A module's Teams side: commands and card verbs (src/teams/bot.ts dispatches to them) and routes. Its
+ * jobs and services come from the module's setup (src/modules/<feature>/setup.ts).
+ */
 export interface Feature {
   name: string;
   commands?: TextCommand[];
   verbs?: CardVerb[];
-  /** Scheduled jobs (see src/platform/scheduler/jobs.ts), given the bot's dependencies. */
-  jobs?: (deps: BotDeps) => Job[];
   /** Routes on the bot's own HTTP server (e.g. a download), given the bot's dependencies. */
   http?: (deps: BotDeps, app: Express) => void;
 }

@@ -63,6 +63,7 @@ for (const [name, node] of [
       'p.jansen@school.nl',
       '--school',
       school,
+      '--create',
     );
     expect(done.status, done.stderr).toBe(0);
     expect(await mentorsOf('sanne@school.nl')).toEqual(['p.jansen@school.nl']);

@@ -53,10 +53,39 @@ describe('npm run cli', () => {
     expect(err.join('\n')).toMatch(/No school yet/);
   });
 
-  it('assigns a mentor, idempotently, and refuses bad e-mail addresses', async () => {
-    expect(await cli('assign-mentor', '--student', 'Sanne@School.nl', '--mentor', 'p.jansen@school.nl', '--school', school)).toBe(
-      0,
+  it('refuses a --school it does not know, naming the known ones; --create makes it', async () => {
+    const add = (...more: string[]) => cli('role', 'add', '--email', 'decaan@school.nl', '--role', 'coordinator', ...more);
+    expect(await add('--school', school)).toBe(1);
+    expect(err.join('\n')).toContain(`there is no school "${school}". The store has no school yet.`);
+    expect(err.join('\n')).toContain('--create');
+    expect(await add('--school', school, '--create')).toBe(0);
+    err.length = 0;
+    // A typo in the tenant id: refused, nothing made, the known school named.
+    expect(await add('--school', 'tenant-cli-tset')).toBe(1);
+    expect(err.join('\n')).toContain(`there is no school "tenant-cli-tset". Known schools: ${school}.`);
+    expect(await cli('import', 'students', write('s.csv', 'Naam;E-mail;Klas\nSanne;sanne@school.nl;4H\n'), '--school', 'x')).toBe(
+      1,
     );
+    expect((await withRepos((repos) => repos.schools.list())).map((s) => s.id)).toEqual([school]);
+    // The known school without --create, and with it (nothing new).
+    expect(await add('--school', school)).toBe(0);
+    expect(await add('--school', school, '--create')).toBe(0);
+    expect((await withRepos((repos) => repos.schools.list())).map((s) => s.id)).toEqual([school]);
+  });
+
+  it('assigns a mentor, idempotently, and refuses bad e-mail addresses', async () => {
+    expect(
+      await cli(
+        'assign-mentor',
+        '--student',
+        'Sanne@School.nl',
+        '--mentor',
+        'p.jansen@school.nl',
+        '--school',
+        school,
+        '--create',
+      ),
+    ).toBe(0);
     expect(out.at(-1)).toBe('Assigned: p.jansen@school.nl is now a mentor of sanne@school.nl.');
     expect(await cli('assign-mentor', '--student', 'sanne@school.nl', '--mentor', 'p.jansen@school.nl')).toBe(0);
     expect(out.at(-1)).toMatch(/^Unchanged/);
@@ -85,7 +114,7 @@ describe('npm run cli', () => {
         '"quoted;name@school.nl";"Q";p.jansen@school.nl;"Piet ""PJ"" Jansen"',
       ].join('\r\n'),
     );
-    expect(await cli('import', 'assignments', file, '--school', school)).toBe(2);
+    expect(await cli('import', 'assignments', file, '--school', school, '--create')).toBe(2);
     expect(out.at(-1)).toMatch(/2 imported, 0 unchanged, 5 rejected/);
     expect(err).toEqual([
       '  row 4: student e-mail is missing or not an e-mail address',
@@ -116,7 +145,7 @@ describe('npm run cli', () => {
         Buffer.from(`${header}anouk@school.nl,Anouk,j.bakker@school.nl,Jürgen Bakker\n`),
       ]),
     );
-    expect(await cli('import', 'assignments', ansi, '--school', school)).toBe(0);
+    expect(await cli('import', 'assignments', ansi, '--school', school, '--create')).toBe(0);
     expect(out.at(-1)).toMatch(/windows-1252, delimiter ","\): 1 imported/);
     expect(await cli('import', 'assignments', bom)).toBe(0);
     expect(out.at(-1)).toMatch(/utf-8.*1 imported/);
@@ -128,7 +157,7 @@ describe('npm run cli', () => {
 
   it('refuses a file whose header lacks a column, naming what it found', async () => {
     const file = write('wrong.csv', 'naam,klas\nSanne,4H\n');
-    expect(await cli('import', 'assignments', file, '--school', school)).toBe(1);
+    expect(await cli('import', 'assignments', file, '--school', school, '--create')).toBe(1);
     expect(err.at(-1)).toMatch(/missing column\(s\): studentEmail.*mentorEmail.*the header has "naam", "klas"/);
     const missing = path.join(dir, 'nope.csv');
     expect(await cli('import', 'assignments', missing)).toBe(1);
@@ -136,7 +165,9 @@ describe('npm run cli', () => {
   });
 
   it('gives and takes roles', async () => {
-    expect(await cli('role', 'add', '--email', 'decaan@school.nl', '--role', 'coordinator', '--school', school)).toBe(0);
+    expect(await cli('role', 'add', '--email', 'decaan@school.nl', '--role', 'coordinator', '--school', school, '--create')).toBe(
+      0,
+    );
     expect(out.at(-1)).toMatch(/now has the role coordinator/);
     expect(await cli('role', 'add', '--email', 'decaan@school.nl', '--role', 'wizard')).toBe(1);
     expect(await cli('role', 'remove', '--email', 'decaan@school.nl', '--role', 'coordinator')).toBe(0);

@@ -63,6 +63,7 @@ beforeAll(async () => {
         'Patti Fernandez',
         '--school',
         '00000000-0000-0000-0000-0000000000001',
+        '--create',
       )
     ).code,
   ).toBe(0);

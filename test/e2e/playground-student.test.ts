@@ -70,7 +70,8 @@ async function press(messageId: string, verb: string, data: Record<string, unkno
 function answersFor(flow: Flow, emotion: 'great' | 'bad'): Record<string, string> {
   const values: Record<string, string> = { feeling: emotion };
   for (const q of answerQuestions(flow, emotion)) {
-    values[q.id] = `My answer to ${q.id} in ${flow.id}.`;
+    // The kernwoord is one or two words (at most 40 characters).
+    values[q.id] = q.role === 'kernwoord' ? 'teamwork' : `My answer to ${q.id} in ${flow.id}.`;
     if (q.options) values[`${q.id}.choices`] = q.options[0]!.id;
   }
   return values;
@@ -139,7 +140,7 @@ it('takes a student through every flow, the overview, pause, language, export an
   // A week later, on a weekday at 10:00: a follow-up on one of the next steps.
   clock.set('2026-03-16T09:00:00.000Z');
   const from = pg.messages.length;
-  const outcome = await bot.deps.jobs.runNow('student-follow-up');
+  const outcome = await bot.deps.jobs.runNow('reflection.follow-up');
   // One follow-up a day, not one per reflection at once.
   expect(outcome).toMatchObject({ status: 'ran', result: { sent: 1, waiting: done.size - 1 } });
   const followUp = await pg.waitForMessage(

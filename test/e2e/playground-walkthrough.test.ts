@@ -68,14 +68,14 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
  */
 async function reflect(pg: Playground, from: PlaygroundMessage, answers: Record<string, string>) {
   const first = await pg.execute(from.messageId, 'reflection.start', { flowId: 'free' });
-  expect(cardText(first.value)).toContain('How did it feel?');
+  expect(cardText(first.value)).toContain('Think of one moment of what you experienced that stayed with you. How did it feel?');
   const reflectionId = JSON.stringify(first.value).match(/"reflectionId":"([^"]+)"/)?.[1];
   expect(reflectionId).toBeDefined();
   const questions = await pg.execute(from.messageId, 'reflection.feel', {
     reflectionId: reflectionId!,
     emotion: answers['feeling']!,
   });
-  expect(cardText(questions.value)).toContain('Describe one moment');
+  expect(cardText(questions.value)).toContain('What happened at that moment? Tell it in your own words.');
   return pg.execute(from.messageId, 'reflection.submit', { reflectionId: reflectionId!, ...answers });
 }
 
@@ -143,7 +143,7 @@ it('walks a student and a mentor through the loop in the Playground', async () =
   const second = await reflect(student, welcome, {
     feeling: 'mixed',
     happened: 'A customer was angry and I did not know what to say.',
-    important: 'Being able to help people who are upset.',
+    'both-sides': 'I liked helping, but I did not know how to calm someone who is upset.',
     'next-step': 'Ask my supervisor how she handles that.',
     'wants-to-talk': 'true',
   });

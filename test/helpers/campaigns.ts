@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Role } from '../../src/core/types.ts';
 import { newGroup } from '../../src/modules/campaigns/campaigns.ts';
-import { type CampaignEngine, campaignEngine } from '../../src/modules/campaigns/engine.ts';
+import type { Campaigns } from '../../src/modules/campaigns/setup.ts';
 import { type TestUser, tenantId, testUser } from './activities.ts';
 import { cardText } from './playground.ts';
 import type { TestBot } from './test-bot.ts';
@@ -13,8 +13,8 @@ export type Card = { body: Record<string, unknown>[]; actions?: Record<string, u
 
 export { cardText };
 
-export async function engineOf(t: TestBot): Promise<CampaignEngine> {
-  return campaignEngine(t.bot.deps);
+export async function engineOf(t: TestBot): Promise<Campaigns> {
+  return t.bot.deps.modules.campaigns;
 }
 
 export async function install(t: TestBot, user: TestUser): Promise<void> {

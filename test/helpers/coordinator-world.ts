@@ -2,7 +2,6 @@ import type { Person } from '../../src/core/entities.ts';
 import { type Competency, competencies, type Role } from '../../src/core/types.ts';
 import type { ActivityType, Campaign, DeliveryState } from '../../src/modules/campaigns/campaigns.ts';
 import { ids, newGroup } from '../../src/modules/campaigns/campaigns.ts';
-import { campaignEngine } from '../../src/modules/campaigns/engine.ts';
 import { mapLimit } from '../../src/platform/pool.ts';
 import type { BotDeps } from '../../src/teams/turn.ts';
 import { tenantId } from './activities.ts';
@@ -53,7 +52,7 @@ const kinds: { type: ActivityType; flowId: string; months: string[]; name: strin
 
 export async function seedCoordinatorWorld(deps: BotDeps, options: WorldOptions): Promise<World> {
   const rnd = random(options.seed ?? 7);
-  const engine = await campaignEngine(deps);
+  const engine = deps.modules.campaigns;
   const { camp } = engine;
   const { repos } = deps;
   const now = deps.clock.now().toISOString();

@@ -9,7 +9,7 @@ import type { EducationTeam } from '../../src/modules/quality-cycle/quality-cycl
 import type { CampaignLedgerEvidence, MentorFollowUpEvidence } from '../../src/modules/quality-cycle/store-evidence.ts';
 
 // In-memory stand-ins for the campaign delivery ledger (issue 4) and mentor follow-up (issue 5), holding
-// rows the way those engines do and counting them exactly as docs/pdca.md specifies the ports. They are
+// rows the way those engines do and counting them exactly as docs/quality-cycle.md specifies the ports. They are
 // the executable form of that contract until the real ledger and follow-up are wired in at merge.
 
 export interface LedgerGroup {

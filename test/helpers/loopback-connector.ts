@@ -4,8 +4,9 @@ import express from 'express';
 
 // A Bot Connector on loopback: what Teams' service URL does for the bot (send, update, open a 1:1
 // chat, read members), recording everything, with hooks to inject failures (403, 404, 429, 5xx).
-// Optionally it enforces Teams' rate limits (a token bucket per tenant and per conversation, answered
-// with 429 and Retry-After), injects 429s and 5xx at a given rate, adds latency, or stands in front of
+// Optionally it enforces Teams' rate limits per tenant and per conversation, answered with 429 and
+// Retry-After: as strict sliding windows (what Teams does: no window of that length, wherever it starts,
+// holds more) or as a lenient token bucket that allows a one-second burst on top of the rate, injects 429s and 5xx at a given rate, adds latency, or stands in front of
 // another connector (the Playground's) and forwards what it does not fail.
 
 export interface Member {
@@ -29,7 +30,16 @@ export type Failure = { status: number; retryAfterSeconds?: number; code?: strin
 
 export interface LoopbackOptions {
   /** Teams' limits: requests per second for the whole connector (one tenant) and per conversation. */
-  limits?: { tenantPerSecond?: number; conversationPerSecond?: number };
+  limits?: {
+    tenantPerSecond?: number;
+    conversationPerSecond?: number;
+    /**
+     * 'sliding' (strict, as Teams): at most tenantPerSecond in any 1 s; per conversation at most
+     * conversationPerSecond in any 1 s, 8 in 2 s, 60 in 30 s, 1,800 in an hour. 'bucket' (default, lenient):
+     * token buckets of one second, which let a sender that is a little over the rate through.
+     */
+    window?: 'sliding' | 'bucket';
+  };
   /** Random failures: a share of requests answered 429 (with Retry-After) or 5xx (412, 502, 503, 504). */
   inject?: { rate429?: number; rate5xx?: number; retryAfterSeconds?: number; random?: () => number };
   /** Delay before each answer, like a real service's latency. */
@@ -40,7 +50,36 @@ export interface LoopbackOptions {
   keepActivities?: boolean;
 }
 
-class Bucket {
+interface Limiter {
+  /** Counts a request, or tells how many seconds until there is room. */
+  take(): number;
+}
+
+/** Strict sliding windows on this connector's clock: a request is refused when any window is full. */
+class SlidingWindows implements Limiter {
+  private readonly accepted: number[] = [];
+  private readonly windows: { limit: number; ms: number }[];
+  private readonly keep: number;
+  constructor(windows: { limit: number; ms: number }[]) {
+    this.windows = windows;
+    this.keep = Math.max(...windows.map((w) => w.limit));
+  }
+  take(): number {
+    const now = performance.now();
+    let wait = 0;
+    for (const w of this.windows) {
+      const oldest = this.accepted[this.accepted.length - w.limit];
+      // The window (now - ms, now] already holds `limit` requests.
+      if (oldest !== undefined && oldest > now - w.ms) wait = Math.max(wait, oldest + w.ms - now);
+    }
+    if (wait > 0) return Math.max(1, Math.ceil(wait / 1000));
+    this.accepted.push(now);
+    if (this.accepted.length > this.keep * 2) this.accepted.splice(0, this.accepted.length - this.keep);
+    return 0;
+  }
+}
+
+class Bucket implements Limiter {
   private tokens: number;
   private at = performance.now();
   private readonly rate: number;
@@ -75,13 +114,18 @@ export class LoopbackConnector {
   private server!: http.Server;
   private nextId = 1;
   private readonly options: LoopbackOptions;
-  private readonly tenantBucket: Bucket | undefined;
-  private readonly conversationBuckets = new Map<string, Bucket>();
+  private readonly tenantBucket: Limiter | undefined;
+  private readonly conversationBuckets = new Map<string, Limiter>();
   url = '';
 
   constructor(options: LoopbackOptions = {}) {
     this.options = options;
-    this.tenantBucket = options.limits?.tenantPerSecond ? new Bucket(options.limits.tenantPerSecond) : undefined;
+    const tenantRate = options.limits?.tenantPerSecond;
+    this.tenantBucket = tenantRate ? this.limiter([{ limit: tenantRate, ms: 1000 }]) : undefined;
+  }
+
+  private limiter(windows: { limit: number; ms: number }[]): Limiter {
+    return this.options.limits?.window === 'sliding' ? new SlidingWindows(windows) : new Bucket(windows[0]!.limit);
   }
 
   static async start(options: LoopbackOptions = {}, port = 0): Promise<LoopbackConnector> {
@@ -101,7 +145,12 @@ export class LoopbackConnector {
     if (conversationId && limits?.conversationPerSecond) {
       let bucket = this.conversationBuckets.get(conversationId);
       if (!bucket) {
-        bucket = new Bucket(limits.conversationPerSecond);
+        bucket = this.limiter([
+          { limit: limits.conversationPerSecond, ms: 1000 },
+          { limit: 8, ms: 2000 },
+          { limit: 60, ms: 30_000 },
+          { limit: 1800, ms: 3_600_000 },
+        ]);
         this.conversationBuckets.set(conversationId, bucket);
       }
       const wait = bucket.take();

@@ -44,6 +44,10 @@ export async function startTestBot(
     SERVICE_URL: connector.url,
     LOG_LEVEL: 'debug',
     ROUTER_SWEEP_SECONDS: '3600',
+    // The loopback connector enforces no limit unless a test asks it to, and then that test sets the
+    // bot's limits to match; a fuzz run of 1,500 messages in one chat must not wait for Teams' pace.
+    TEAMS_TENANT_RPS: '1000',
+    TEAMS_CONVERSATION_RPS: '1000',
     ...options.env,
   });
   const logLines: string[] = [];

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignMentor } from '../../src/core/assignments.ts';
 import { parseSchoolYear } from '../../src/core/time/school-year.ts';
-import { mentorsFeature } from '../../src/modules/mentoring/feature.ts';
 import { buildCheckEvidence } from '../../src/modules/quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../../src/modules/quality-cycle/quality-cycle.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
@@ -79,7 +78,7 @@ describe('campaign data downstream', () => {
     await t.bot.router.sweep();
 
     // The mentor discussed one of the two answers and sent a note about it.
-    const mentoring = await mentorsFeature.mentoring(t.bot.deps);
+    const mentoring = t.bot.deps.modules.mentoring;
     const answered = await Promise.all(users.slice(0, 5).map(async (u) => (await personOf(t, u)).id));
     const [first] = await t.bot.repos.reflections.listByStudent(answered[0]!);
     await mentoring.repos.followUps.upsert({ schoolId: tenantId, mentorId: mentorPerson.id, studentId: answered[0]! }, (f) => ({
@@ -138,7 +137,7 @@ describe('campaign data downstream', () => {
     await t.bot.router.sweep();
     // Friday 15:05: the weekly digest.
     clock.set('2026-11-27T14:05:00Z');
-    const mentoring = await mentorsFeature.mentoring(t.bot.deps);
+    const mentoring = t.bot.deps.modules.mentoring;
     await mentoring.digests.runDue(clock.now());
     const digest = t.connector.cardsIn(mentor.conversationId).at(-1);
     const text = cardText(digest);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Person } from '../../src/core/entities.ts';
 import type { TestUser } from '../helpers/activities.ts';
 import { type Cli, cliOn } from '../helpers/cli.ts';
-import { at, type PdcaSchool, startPdcaSchool } from '../helpers/pdca.ts';
+import { at, type PdcaSchool, startPdcaSchool } from '../helpers/quality-cycle.ts';
 import { tempStore } from '../helpers/store-snapshot.ts';
 import { cardText, digestsIn, nov, plain, World } from '../modules/mentoring/world.ts';
 
@@ -19,7 +19,7 @@ describe('one school calendar for students and mentors', () => {
   let mentor: { user: TestUser; person: Person };
 
   const followUps = async () => {
-    const outcome = await w.t.bot.deps.jobs.runNow('student-follow-up');
+    const outcome = await w.t.bot.deps.jobs.runNow('reflection.follow-up');
     expect(outcome.status).toBe('ran');
     return (outcome as { result: { sent: number; waiting: number } }).result;
   };

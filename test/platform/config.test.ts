@@ -55,6 +55,31 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses every development flag next to production credentials, wherever it runs', () => {
+    const credentials = [
+      { CLIENT_ID: 'app', CLIENT_SECRET: 's' },
+      { CLIENT_ID: 'app', MANAGED_IDENTITY_CLIENT_ID: 'app' },
+    ];
+    // With Teams SSO on, as the coordinator page is in production; no WEBSITE_SITE_NAME (not on App Service).
+    const sso = { TAB_SSO_CLIENT_ID: '11111111-2222-4333-8444-555555555555', PUBLIC_URL: 'https://lob.example' };
+    for (const production of credentials) {
+      expect(loadConfig({ ...production, ...sso }).devMode).toBe(false);
+      for (const flag of ['DEV_ALLOW_UNAUTHENTICATED', 'DEV_PAGE_LOGIN', 'COSMOS_ALLOW_SELF_SIGNED']) {
+        for (const on of ['true', '1', 'yes']) {
+          expect(() => loadConfig({ ...production, ...sso, [flag]: on }), `${flag}=${on}`).toThrow(ConfigError);
+          expect(() => loadConfig({ ...production, ...sso, [flag]: on })).toThrow(
+            new RegExp(`${flag} must not be set together with production credentials`),
+          );
+        }
+        expect(loadConfig({ ...production, ...sso, [flag]: 'false' }).devMode).toBe(false);
+      }
+    }
+    // A managed identity alone (the store's) is a production credential too.
+    expect(() => loadConfig({ ...dev, MANAGED_IDENTITY_CLIENT_ID: 'mi' })).toThrow(/production credentials/);
+    // Development without credentials keeps working.
+    expect(loadConfig({ ...dev, DEV_PAGE_LOGIN: 'true', COSMOS_ALLOW_SELF_SIGNED: 'true' }).DEV_PAGE_LOGIN).toBe(true);
+  });
+
   it('refuses the development flag on App Service', () => {
     expect(() => loadConfig({ ...dev, WEBSITE_SITE_NAME: 'lob-prod' })).toThrow(/App Service/);
   });

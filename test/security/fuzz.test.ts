@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { features } from '../../src/app.ts';
 import { assignMentor } from '../../src/core/assignments.ts';
 import { mayUse } from '../../src/core/authorization.ts';
 import type { Person } from '../../src/core/entities.ts';
 import type { Role } from '../../src/core/types.ts';
 import { newGroup } from '../../src/modules/campaigns/campaigns.ts';
-import { mentorsFeature } from '../../src/modules/mentoring/feature.ts';
+import { features } from '../../src/modules/index.ts';
 import { createTeam } from '../../src/modules/quality-cycle/education-teams.ts';
-import { pdcaServices } from '../../src/modules/quality-cycle/feature.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { activity, type TestUser, tenantId, testUser } from '../helpers/activities.ts';
 import { createShadowDayCampaign, engineOf, tick } from '../helpers/campaigns.ts';
@@ -303,7 +301,7 @@ describe('fuzzing /api/messages', () => {
     };
     await grant('coordinator', 'coordinator');
     await grant('leader', 'team-leader');
-    await createTeam(pdcaServices(t.bot.deps).cycle, tenantId, {
+    await createTeam(t.bot.deps.modules.qualityCycle.cycle, tenantId, {
       id: 'havo-4',
       name: 'Havo 4',
       leaders: [users.leader.email],
@@ -322,7 +320,7 @@ describe('fuzzing /api/messages', () => {
     });
     await tick(t);
     await t.bot.router.sweep();
-    await (await mentorsFeature.mentoring(t.bot.deps)).digests.runNow({ schoolId: tenantId });
+    await t.bot.deps.modules.mentoring.digests.runNow({ schoolId: tenantId });
     // Every command once by everyone (what a first use creates, such as this year's cycle, exists before
     // the snapshot), and every read verb from the cards that came back.
     for (const key of userKeys) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { features } from '../../src/app.ts';
 import { ensurePersonByEmail } from '../../src/core/assignments.ts';
 import type { Role } from '../../src/core/types.ts';
+import { features } from '../../src/modules/index.ts';
 import type { TextCommand } from '../../src/teams/turn.ts';
 import { type TestUser, tenantId, testUser } from '../helpers/activities.ts';
 import { readJson } from '../helpers/deploy-files.ts';

@@ -11,6 +11,7 @@ import {
   type Flow,
   isEmotion,
   optionText,
+  type Question,
   questionOf,
   wantsToTalkField,
 } from '../flows/flows.ts';
@@ -75,7 +76,7 @@ export function competencyLine(locale: Locale, tags: readonly Competency[]): str
 
 /** What the student answered, question by question (the preparation first), for summaries and mentors. */
 export function answerRows(flow: Flow, reflection: Reflection, locale: Locale) {
-  const rows: { question: string; answer: string; chosen?: string }[] = [];
+  const rows: { question: string; answer: string; chosen?: string; chosenLabel?: string }[] = [];
   if (flow.preparation && reflection.preparation) {
     rows.push({ question: flow.preparation.text[locale], answer: reflection.preparation.answer });
   }
@@ -86,10 +87,23 @@ export function answerRows(flow: Flow, reflection: Reflection, locale: Locale) {
     rows.push({
       question: q.text[locale],
       answer: q.input === 'emotion' && answer ? t(locale, `core.emotions.${answer}`) : (answer ?? ''),
-      ...(chosen.length ? { chosen: chosen.map((id) => optionText(q, id, locale)).join(', ') } : {}),
+      ...(chosen.length
+        ? {
+            chosen: chosen.map((id) => optionText(q, id, locale)).join(', '),
+            chosenLabel: t(locale, `student.summary.${chosenKind(q)}`),
+          }
+        : {}),
     });
   }
   return rows;
+}
+
+/**
+ * How a chosen option is shown, after the student's own words: on the activate step it names who could
+ * help; anywhere else it is a word the student picked to name what they wrote ("named with help").
+ */
+export function chosenKind(q: Question): 'helpers' | 'namedWithHelp' {
+  return q.phase === 'activate' ? 'helpers' : 'namedWithHelp';
 }
 
 export function welcomeCard(locale: Locale, name: string): AdaptiveCard {
@@ -178,6 +192,8 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
   return render('reflection', {
     ...base,
     emotionTitle: emotion ? t(locale, `core.emotions.${emotion}`) : '',
+    // One short line that acknowledges the feeling, without analysing it.
+    ack: emotion ? t(locale, `student.reflection.ack.${emotion}`) : '',
     submitData: { reflectionId: reflection.id, ...(eq && emotion ? { [eq.id]: emotion } : {}) },
     questions: questions.map((q) => ({
       id: q.id,
@@ -242,18 +258,36 @@ export function preparationCard(
 export function summaryCard(
   flow: Flow,
   reflection: Reflection,
-  opts: { mentorCount: number; alreadyAnswered?: boolean; followUpDays?: number },
+  opts: {
+    mentorCount: number;
+    alreadyAnswered?: boolean;
+    followUpDays?: number;
+    /** The student's earlier reflections with the same kernwoord (oldest first): the thread shown back. */
+    thread?: { reflection: Reflection; flow: Flow | undefined }[];
+  },
 ): AdaptiveCard {
   const locale = reflection.locale;
   const tx = texts(locale, 'core.summary') as Record<string, string>;
   return render('reflection-summary', {
-    t: { thanks: opts.alreadyAnswered ? tx['alreadyAnswered'] : tx['thanks'], chosen: t(locale, 'student.summary.chosen') },
+    t: { thanks: opts.alreadyAnswered ? tx['alreadyAnswered'] : tx['thanks'] },
     followUpText:
       reflection.followUpDueAt && opts.followUpDays
         ? t(locale, 'student.summary.followUp', { days: opts.followUpDays })
         : undefined,
     title: flow.title[locale],
     answers: answerRows(flow, reflection, locale),
+    ...(opts.thread?.length && reflection.kernwoord
+      ? {
+          thread: {
+            before: t(locale, 'student.summary.threadBefore'),
+            word: reflection.kernwoord,
+            after: t(locale, 'student.summary.threadAfter', {
+              count: opts.thread.length + 1,
+              list: opts.thread.map((e) => (e.flow ?? flow).title[locale]).join(', '),
+            }),
+          },
+        }
+      : {}),
     competencies: competencyLine(locale, reflection.competencies),
     routingText: opts.mentorCount > 0 ? tx['sentToMentor'] : tx['noMentor'],
   });

@@ -1,5 +1,6 @@
 import { competencies, type Emotion, locales, phases, sectors } from '../types.ts';
 import { answerQuestions, type Flow, pathFor } from './flows.ts';
+import { lintWording } from './lint-wording.ts';
 
 // The prompt library's lint: the rules that make a flow faithful to the careers conversation (see
 // ../shared/domain.md, "How a good reflection is built"). It runs at start-up (a bad library stops the
@@ -16,7 +17,15 @@ export function formatProblem(p: LintProblem): string {
   return `${p.file}: ${p.question ? `question "${p.question}": ` : ''}${p.message}`;
 }
 
+/** Required text inputs besides the one-tap emotion. */
 export const maxInputs = 4;
+/**
+ * Optional inputs on top, which a student may skip: the deepening question, the kernwoord (a student who
+ * cannot name it yet leaves it for the conversation with the mentor) and what to explore.
+ */
+export const maxOptionalInputs = 3;
+/** A kernwoord is one word or two. */
+export const maxKernwoordLength = 40;
 export const maxQuestionLength = 140;
 
 /** One emotion per valence is enough to walk every path a flow has. */
@@ -26,7 +35,6 @@ const pathEmotions: { emotion: Emotion; label: string }[] = [
   { emotion: 'bad', label: 'a negative' },
 ];
 
-const whyWord = /\b(waarom|why)\b/i;
 // Flow texts end up in input labels and choice titles, which some clients read as Markdown: no markup.
 const markup = /[<>[\]*_`~\\]|https?:\/\/|www\./i;
 
@@ -64,18 +72,22 @@ export function lintFlow(flow: Flow, file: string): LintProblem[] {
         add('missing-language', `${text.where}: missing language ${locale}`, text.question);
         continue;
       }
-      if (whyWord.test(value)) {
-        add(
-          'why-question',
-          `${text.where} (${locale}) is a why-question ("${value.match(whyWord)?.[0]}"): ask what happened, not why`,
-          text.question,
-        );
-      }
       if (markup.test(value))
         add('markup', `${text.where} (${locale}) contains markup or a link; write plain text`, text.question);
     }
   }
+  for (const p of lintWording(flow)) add(p.rule, p.message, p.question);
   for (const q of flow.questions) {
+    if (q.options && q.optionsShown !== 'after-own-words') {
+      add(
+        'options-before-own-words',
+        "the options are offered before the student's own words; set optionsShown: after-own-words and label them as help to name it",
+        q.id,
+      );
+    }
+    if (q.role === 'kernwoord' && (q.input !== 'text' || q.maxLength > maxKernwoordLength || q.options)) {
+      add('kernwoord', `the kernwoord question is a text of at most ${maxKernwoordLength} characters, in own words`, q.id);
+    }
     for (const locale of locales) {
       if ((q.text[locale].match(/\?/g) ?? []).length > 1)
         add('one-question', `text (${locale}) asks more than one question`, q.id);
@@ -114,11 +126,23 @@ export function lintFlow(flow: Flow, file: string): LintProblem[] {
   for (const { emotion, label } of pathEmotions) {
     const path = pathFor(flow, emotion);
     const inputs = answerQuestions(flow, emotion);
-    if (inputs.length > maxInputs) {
+    const required = inputs.filter((q) => q.required);
+    const optional = inputs.filter((q) => !q.required);
+    if (required.length > maxInputs || optional.length > maxOptionalInputs) {
       add(
         'too-many-inputs',
-        `after ${label} emotion the student gets ${inputs.length} inputs (${inputs.map((q) => q.id).join(', ')}); at most ${maxInputs} besides the emotion`,
+        `after ${label} emotion the student gets ${required.length} required and ${optional.length} optional inputs (${inputs.map((q) => q.id).join(', ')}); at most ${maxInputs} required and ${maxOptionalInputs} optional besides the emotion`,
       );
+    }
+    const kernwoord = inputs.filter((q) => q.role === 'kernwoord');
+    if (kernwoord.length !== 1) {
+      add(
+        'no-kernwoord',
+        `after ${label} emotion there is ${kernwoord.length ? 'more than one' : 'no'} kernwoord question (role: kernwoord)`,
+      );
+    }
+    if (!inputs.some((q) => q.role === 'deepen')) {
+      add('no-deepen', `after ${label} emotion there is no deepening or broadening question (role: deepen)`);
     }
     const last = path.at(-1);
     if (last?.phase !== 'activate') {
@@ -134,11 +158,16 @@ export function lintFlow(flow: Flow, file: string): LintProblem[] {
     if (missing.length) add('missing-phase', `after ${label} emotion the phase ${missing.join(', ')} is missing`);
   }
   const reflects = (emotion: Emotion, tag: 'qualities' | 'motives') =>
-    pathFor(flow, emotion).some((q) => q.phase === 'reflect' && q.competencies.includes(tag));
+    // The branch's own question: the deepening and kernwoord questions follow whatever it was about.
+    pathFor(flow, emotion).some((q) => q.phase === 'reflect' && !q.role && q.competencies.includes(tag));
   if (!reflects('good', 'qualities')) {
     add('no-branch', 'after a positive emotion there is no reflect question about qualities');
   }
   if (!reflects('bad', 'motives')) add('no-branch', 'after a negative emotion there is no reflect question about motives');
+  // Mixed feelings are not a negative moment: they get a question of their own about both sides.
+  const mixedOwn = pathFor(flow, 'mixed').some((q) => q.phase === 'reflect' && q.when?.length === 1 && q.when[0] === 'neutral');
+  if (!mixedOwn)
+    add('no-mixed-path', 'after a mixed emotion there is no reflect question of its own (when: [neutral]) about both sides');
   return problems;
 }
 

@@ -12,6 +12,7 @@ import {
   type Valence,
   valenceOf,
 } from '../types.ts';
+import { creditedCompetencies } from './tagging.ts';
 
 // A reflection flow is data (prompts/*.yaml): the questions a student answers after an experience,
 // each tagged with its phase of the careers conversation and its career competencies. A flow opens with
@@ -46,10 +47,23 @@ export const questionSchema = z.strictObject({
   competencies: z.array(z.enum(competencies)).min(1),
   /** Ask this question only after these emotions; omitted means always. */
   when: z.array(z.enum(valences)).min(1).optional(),
-  /** Starters shown above the own-words field: a start, never a replacement for the student's words. */
+  /**
+   * Words offered as help to name what the student wrote (a quality, a motive, a kind of work), or "who
+   * could help" on the activate step. Never the answer: a chosen word counts only with own words.
+   */
   options: z.array(optionSchema).min(2).max(8).optional(),
-  /** The label above the starters ("Pick what fits, if you like"); required with options. */
+  /** The label of the options ("Hard to name? Pick a word that fits"); required with options. */
   optionsLabel: localized.optional(),
+  /**
+   * Where the card shows the options. Own words come first, so the lint accepts only `after-own-words`;
+   * the default keeps an older school flow loadable so the lint can name the problem.
+   */
+  optionsShown: z.enum(['before-own-words', 'after-own-words']).default('before-own-words'),
+  /**
+   * The question's part in the bigger story: `deepen` deepens or broadens the moment ("when else did you
+   * notice this?"); `kernwoord` asks for the key word, stored as the reflection's own field.
+   */
+  role: z.enum(['deepen', 'kernwoord']).optional(),
   /** Whether more than one starter may be chosen. */
   multiple: z.boolean().default(true),
 });
@@ -134,6 +148,8 @@ export type AnswerCheck =
       answers: Record<string, string>;
       choices: Record<string, string[]>;
       emotion?: Emotion;
+      /** The answer to the kernwoord question (role: kernwoord), when the student named one. */
+      kernwoord?: string;
       competencies: Competency[];
       wantsToTalk: boolean;
       signals: Signal[];
@@ -205,10 +221,8 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
   const answers: Record<string, string> = {};
   const choices: Record<string, string[]> = {};
   const signals = new Set<Signal>();
-  const tags = new Set<Competency>();
   if (emotion && eq) {
     answers[eq.id] = emotion;
-    for (const c of eq.competencies) tags.add(c);
     if (emotion === 'awful') signals.add('very-negative');
   }
   for (const q of path) {
@@ -224,18 +238,19 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
       for (const o of q.options ?? []) {
         if (!chosen.ids.includes(o.id)) continue;
         if (o.signal) signals.add(o.signal);
-        for (const c of o.competencies ?? []) tags.add(c);
       }
     }
-    if (text.text || chosen.ids.length) for (const c of q.competencies) tags.add(c);
   }
   if (errors.length) return { ok: false, errors };
+  const kernwoordQuestion = path.find((q) => q.role === 'kernwoord');
+  const kernwoord = kernwoordQuestion ? answers[kernwoordQuestion.id] : undefined;
   return {
     ok: true,
     answers,
     choices,
     ...(emotion ? { emotion } : {}),
-    competencies: competencies.filter((c) => tags.has(c)),
+    ...(kernwoord ? { kernwoord } : {}),
+    competencies: creditedCompetencies(flow, { emotion, answers, choices }),
     wantsToTalk: talk === 'true' || talk === true,
     signals: [...signals],
   };

@@ -40,14 +40,7 @@ class Calendars implements CalendarRepository {
   }
 }
 
-const cache = new WeakMap<DocumentStore, Promise<CalendarRepository>>();
-
-/** The school calendars of a store (opened once per store). */
-export function openCalendars(store: DocumentStore): Promise<CalendarRepository> {
-  let pending = cache.get(store);
-  if (!pending) {
-    pending = store.collection<Stored<SchoolCalendar>>({ name: 'calendars', indexes: [] }).then((c) => new Calendars(c));
-    cache.set(store, pending);
-  }
-  return pending;
+/** The school calendars of a store (the platform opens them once: src/core/platform.ts). */
+export async function openCalendars(store: DocumentStore): Promise<CalendarRepository> {
+  return new Calendars(await store.collection<Stored<SchoolCalendar>>({ name: 'calendars', indexes: [] }));
 }

@@ -33,7 +33,7 @@ export type MessageKind =
   /** The summary a new mentor gets of a student handed over to them. */
   | 'mentor-handover'
   /** Quality-cycle milestone reminders and escalations, in the team's channel and the owners' chats. */
-  | 'pdca-reminder';
+  | 'quality-cycle-reminder';
 
 export interface MessageRule {
   /** Held in school holidays and on the school's own days off. */
@@ -55,7 +55,7 @@ export const messageRules: Record<MessageKind, MessageRule> = {
   'mentor-digest': { holidays: false, pause: false },
   'mentor-reminder': { holidays: false, pause: false },
   'mentor-handover': { holidays: false, pause: false },
-  'pdca-reminder': { holidays: false, pause: false },
+  'quality-cycle-reminder': { holidays: false, pause: false },
 };
 
 /** A school's calendar as far as sending goes. */

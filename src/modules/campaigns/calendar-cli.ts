@@ -6,7 +6,6 @@ import { shippedHolidays } from '../../core/send-policy/load-holidays.ts';
 import { checkQuietHours, type QuietHours } from '../../core/send-policy/quiet-hours.ts';
 import { parseSchoolYear, schoolYearOf } from '../../core/time/school-year.ts';
 import { isTimeZone, localDate } from '../../core/time/zoned-time.ts';
-import { cliCampaignCore } from './cli-context.ts';
 
 // The school calendar: region (for school holidays), time zone, quiet hours, and the school's own days
 // off. The quiet hours hold every message the bot sends of its own accord; holidays and days off hold
@@ -27,7 +26,7 @@ export const calendarShowCommand: CliCommand = {
   options: { year: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const calendar = await camp.calendars.ensure(school.id, ctx.install.clock.now().toISOString());
     const year =
       typeof values['year'] === 'string'
@@ -61,7 +60,7 @@ export const calendarSetCommand: CliCommand = {
   },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const now = ctx.install.clock.now().toISOString();
     const calendar = await camp.calendars.ensure(school.id, now);
     const region = values['region'];
@@ -103,7 +102,7 @@ export const calendarHolidayAddCommand: CliCommand = {
   options: { name: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const name = typeof values['name'] === 'string' ? values['name'].trim() : '';
     const from = typeof values['from'] === 'string' ? values['from'] : '';
     const to = typeof values['to'] === 'string' ? values['to'] : from;
@@ -134,7 +133,7 @@ export const calendarHolidayRemoveCommand: CliCommand = {
   options: { key: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const key = values['key'];
     if (typeof key !== 'string' || !key) throw new CliError('--key is required (see calendar show)');
     const now = ctx.install.clock.now().toISOString();

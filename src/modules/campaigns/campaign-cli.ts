@@ -1,6 +1,7 @@
 import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
 import { normalTime } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
+import { isSmallGroup, minRespondents } from '../../core/aggregates.ts';
 import { t } from '../../core/i18n.ts';
 import {
   type Campaign,
@@ -13,8 +14,8 @@ import {
   type Schedule,
 } from './campaigns.ts';
 import { reasonText } from './cards.ts';
-import { cliCampaignCore } from './cli-context.ts';
-import type { CampaignStatus } from './status.ts';
+import { campaignSector, defaultFlowFor } from './default-flow.ts';
+import { type CampaignStatus, listCounts } from './status.ts';
 
 // Campaigns from the command line: create (checked, refused with reasons), list, status, pause,
 // resume, cancel. The running bot plans and sends; `campaign create` also plans what is due right away.
@@ -47,7 +48,7 @@ async function campaignArg(ctx: CliContext, values: Record<string, unknown>, pos
   const id = positionals[0];
   if (!id) throw new CliError('give the campaign id (see campaign list)');
   const school = await resolveSchool(ctx, values['school'] as string | undefined);
-  const core = await cliCampaignCore(ctx);
+  const core = ctx.product.campaigns;
   const campaign = await core.camp.campaigns.get(school.id, id);
   if (!campaign) throw new CliError(`no campaign ${id} in this school (see campaign list)`);
   return { school, core, campaign };
@@ -75,7 +76,7 @@ export const campaignCreateCommand: CliCommand = {
   },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const core = await cliCampaignCore(ctx);
+    const core = ctx.product.campaigns;
     const type = values['type'];
     if (typeof type !== 'string' || !isActivityType(type))
       throw new CliError(`--type must be one of the activity types, e.g. shadow-day, open-day, internship`);
@@ -103,13 +104,16 @@ export const campaignCreateCommand: CliCommand = {
       .filter(Boolean);
     const groupIds: string[] = [];
     for (const name of groupNames) groupIds.push((await core.camp.groups.findByName(school.id, name))?.id ?? name);
-    const activityIds = ((values['activity'] as string[] | undefined) ?? []).map((a) =>
-      a.startsWith('act-') ? a : ids.activity(school.id, `ext:${a}`),
-    );
+    // --activity is the school's own id (the import's id column) or ours (act-…, as `activity list` shows).
+    // A school's ids may look like ours ("act-2026-07"), so the id is looked up, never guessed from its form.
+    const activityIds: string[] = [];
+    for (const a of (values['activity'] as string[] | undefined) ?? []) {
+      const external = ids.activity(school.id, `ext:${a}`);
+      const ours = !(await core.camp.activities.get(school.id, external)) && (await core.camp.activities.get(school.id, a));
+      activityIds.push(ours ? a : external);
+    }
     const flowId =
-      typeof values['flow'] === 'string'
-        ? values['flow']
-        : (core.flows.all().find((f) => f.activityType === type) ?? core.flows.defaultFlow()).id;
+      typeof values['flow'] === 'string' ? values['flow'] : defaultFlowFor(ctx.flows, [type], campaignSector(school)).id;
     const input: CampaignInput = {
       name: values['name'],
       flowId,
@@ -149,13 +153,13 @@ export const campaignListCommand: CliCommand = {
   options: { school: { type: 'string' } },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const campaigns = await camp.campaigns.list(school.id);
     if (!campaigns.length) ctx.out('No campaigns yet. Create one with: campaign create --help');
     for (const c of campaigns) {
-      const count = (f: object) => camp.deliveries.count(school.id, { campaignId: c.id, ...f });
-      const [total, sent, answered] = await Promise.all([count({}), count({ sent: true }), count({ states: ['answered'] })]);
-      ctx.out(`${c.id}  ${c.state.padEnd(9)}  ${sent}/${total} sent, ${answered} answered  ${c.name}`);
+      const n = listCounts(await camp.deliveries.find(school.id, { campaignId: c.id }));
+      const counts = n ? `${n.sent}/${n.total} sent, ${n.answered} answered` : `counts hidden (< ${minRespondents} students)`;
+      ctx.out(`${c.id}  ${c.state.padEnd(9)}  ${counts}  ${c.name}`);
     }
     return 0;
   },
@@ -163,13 +167,17 @@ export const campaignListCommand: CliCommand = {
 
 export function statusLines(s: CampaignStatus, timeZone: string): string[] {
   const c = s.campaign;
-  const lines = [
-    `${c.id}  ${c.name}  [${c.state}]`,
-    `  flow ${c.flowId}, ${c.activityType}; ${scheduleText(c)}`,
-    `  planned (not sent yet): ${s.toSend + s.upcoming}   sent: ${s.sent}   answered: ${s.answered}   reminded: ${s.reminded}   unreachable: ${s.unreachable}`,
-    `  closed without answer: ${s.closed}   cancelled: ${s.cancelled}   late answers: ${s.late}   progress: ${Math.round(s.progress * 100)}%`,
-  ];
-  if (s.sent >= 5) lines.push(`  response: ${Math.round((100 * s.answered) / s.sent)}%`);
+  const lines = [`${c.id}  ${c.name}  [${c.state}]`, `  flow ${c.flowId}, ${c.activityType}; ${scheduleText(c)}`];
+  // The status card's rule (aggregates.ts): no count about 1 to 4 students.
+  if (isSmallGroup(s.students))
+    lines.push(`  counts hidden: fewer than ${minRespondents} students   progress: ${Math.round(s.progress * 100)}%`);
+  else {
+    lines.push(
+      `  planned (not sent yet): ${s.toSend + s.upcoming}   sent: ${s.sent}   answered: ${s.answered}   reminded: ${s.reminded}   unreachable: ${s.unreachable}`,
+      `  closed without answer: ${s.closed}   cancelled: ${s.cancelled}   late answers: ${s.late}   progress: ${Math.round(s.progress * 100)}%`,
+    );
+    if (s.sent > 0) lines.push(`  response: ${Math.round((100 * s.answered) / s.sent)}%`);
+  }
   if (s.superseded)
     lines.push(`  ${s.superseded} weekly moment(s) superseded by a later one that was due at the same time (after downtime)`);
   if (s.nextAt) lines.push(`  next moment: ${when(s.nextAt, timeZone)} (${s.upcoming} students)`);

@@ -1,3 +1,4 @@
+import { isSmallGroup } from '../../core/aggregates.ts';
 import { type AdaptiveCard, reflectionCard, render } from '../../core/cards/cards.ts';
 import type { Reflection } from '../../core/entities.ts';
 import type { Flow } from '../../core/flows/flows.ts';
@@ -108,17 +109,16 @@ export function campaignStatusCard(input: {
   const tx = texts(locale, 'campaigns.status') as Record<string, string>;
   const label = (key: string, params?: Record<string, string | number>) => t(locale, `campaigns.status.${key}`, params);
   const done = Math.round(s.progress * 100);
+  // About 1 to 4 students every count says something about a person: the card shows none (aggregates.ts).
+  const hidden = isSmallGroup(s.students);
   const notes: string[] = [];
-  if (s.sent > 0) {
-    notes.push(
-      s.sent >= 5
-        ? label('response', { percent: Math.round((100 * s.answered) / s.sent), answered: s.answered, sent: s.sent })
-        : label('responseSmall', { answered: s.answered, sent: s.sent }),
-    );
+  if (hidden) notes.push(label('hidden'));
+  else {
+    if (s.sent > 0)
+      notes.push(label('response', { percent: Math.round((100 * s.answered) / s.sent), answered: s.answered, sent: s.sent }));
+    if (s.late) notes.push(label('late', { count: s.late }));
+    if (s.closed) notes.push(label('closed', { count: s.closed }));
   }
-  if (s.late) notes.push(label('late', { count: s.late }));
-  if (s.closed) notes.push(label('closed', { count: s.closed }));
-  if (s.superseded) notes.push(label('superseded', { count: s.superseded }));
   const groups = input.groupNames.join(', ');
   const when = input.activity ? momentText(input.activity.endsAt, locale, timeZone, 'weekdayDay') : undefined;
   const stateColor = { active: 'Good', paused: 'Warning', cancelled: 'Attention', completed: 'Accent' }[c.state];
@@ -130,12 +130,12 @@ export function campaignStatusCard(input: {
     stateText: t(locale, `campaigns.status.states.${c.state}`),
     stateColor,
     numbers: [
-      { value: String(s.toSend + s.upcoming), label: tx['planned'], color: 'Default' },
-      { value: String(s.sent), label: tx['sent'], color: 'Default' },
-      { value: String(s.answered), label: tx['answered'], color: 'Good' },
-      { value: String(s.reminded), label: tx['reminded'], color: 'Default' },
-      { value: String(s.unreachable), label: tx['unreachable'], color: s.unreachable ? 'Attention' : 'Default' },
-    ],
+      { value: s.toSend + s.upcoming, label: tx['planned'], color: 'Default' },
+      { value: s.sent, label: tx['sent'], color: 'Default' },
+      { value: s.answered, label: tx['answered'], color: 'Good' },
+      { value: s.reminded, label: tx['reminded'], color: 'Default' },
+      { value: s.unreachable, label: tx['unreachable'], color: s.unreachable && !hidden ? 'Attention' : 'Default' },
+    ].map((n) => ({ ...n, value: hidden ? '–' : String(n.value) })),
     progress: { done, rest: 100 - done, hasDone: done > 0, hasRest: done < 100 },
     progressText: [
       label('progress', { percent: done }),
@@ -166,20 +166,18 @@ export function reasonText(locale: Locale, reason: string): string {
 
 export function campaignListCard(
   locale: Locale,
-  items: { campaign: Campaign; total: number; sent: number; answered: number }[],
+  items: { campaign: Campaign; counts: { total: number; sent: number; answered: number } | undefined }[],
 ): AdaptiveCard {
   return render('campaign-list', {
     t: texts(locale, 'campaigns.list'),
-    campaigns: items.map(({ campaign, total, sent, answered }) => ({
-      id: campaign.id,
-      name: campaign.name,
-      line: t(locale, 'campaigns.list.line', {
-        state: t(locale, `campaigns.status.states.${campaign.state}`),
-        sent,
-        total,
-        answered,
-      }),
-    })),
+    campaigns: items.map(({ campaign, counts }) => {
+      const state = t(locale, `campaigns.status.states.${campaign.state}`);
+      return {
+        id: campaign.id,
+        name: campaign.name,
+        line: counts ? t(locale, 'campaigns.list.line', { state, ...counts }) : t(locale, 'campaigns.list.lineHidden', { state }),
+      };
+    }),
   });
 }
 

@@ -1,7 +1,9 @@
+import { isSmallGroup } from '../../core/aggregates.ts';
 import type { Delivery } from './campaigns.ts';
 import type { CampaignRepositories } from './ports.ts';
+import { studentsCounted } from './status.ts';
 
-// What other parts read from the campaign ledger. The PDCA Check evidence (issue 6, docs/pdca.md "The
+// What other parts read from the campaign ledger. The PDCA Check evidence (issue 6, docs/quality-cycle.md "The
 // port"): the groups of an education team, and per period the activities held and the prompts sent,
 // answered and reminded; the shapes match EvidenceQuery, EvidenceGroup and CampaignFigures, so this plugs
 // into StoreEvidenceSource as `groups` and `campaigns`. And the mentor side's non-responders (issue 5:
@@ -20,6 +22,8 @@ export interface LedgerFigures {
   answered: number;
   reminded: number;
   studentsPrompted: number;
+  /** Campaigns among these prompts whose own counts are hidden (about 1 to 4 students; see status.ts). */
+  smallCampaigns: number;
 }
 
 /**
@@ -68,9 +72,29 @@ export function campaignLedgerEvidence(camp: CampaignRepositories) {
       const sent = (await camp.deliveries.find(q.schoolId, { sentFrom: start, sentTo: end })).filter((d) =>
         students.has(d.studentId),
       );
-      return { activitiesHeld: [...held].map(([activityType, count]) => ({ activityType, count })), ...countSent(sent) };
+      return {
+        activitiesHeld: [...held].map(([activityType, count]) => ({ activityType, count })),
+        ...countSent(sent),
+        smallCampaigns: await smallCampaigns(camp, q.schoolId, sent),
+      };
     },
   };
+}
+
+/**
+ * How many of the campaigns behind these prompts have their counts hidden on the status card: a team's
+ * total minus the other campaigns' shown counts would give such a campaign away.
+ */
+export async function smallCampaigns(
+  camp: CampaignRepositories,
+  schoolId: string,
+  rows: readonly Pick<Delivery, 'campaignId'>[],
+): Promise<number> {
+  let small = 0;
+  for (const campaignId of new Set(rows.map((d) => d.campaignId))) {
+    if (isSmallGroup(studentsCounted(await camp.deliveries.find(schoolId, { campaignId })))) small++;
+  }
+  return small;
 }
 
 /** Prompts a student got and did not answer (the mentor side's NonResponders port). */

@@ -6,8 +6,10 @@ import { type CardActionResponse, cardResponse, type Feature, type Turn } from '
 import type { Campaign } from './campaigns.ts';
 import { campaignTemplates } from './campaigns.ts';
 import { campaignFormCard, campaignListCard, campaignTemplatesCard } from './cards.ts';
-import { type CampaignEngine, campaignEngine } from './engine.ts';
-import { defaultFlowFor, formDefaults, formSchema, parseForm, valuesOf } from './form.ts';
+import { campaignSector, defaultFlowFor } from './default-flow.ts';
+import { formDefaults, formSchema, parseForm, valuesOf } from './form.ts';
+import type { Campaigns } from './setup.ts';
+import { listCounts } from './status.ts';
 
 // Campaigns in Teams, for coordinators: start one from a template, see the list, and watch a status
 // card that updates in place while the campaign sends. The jobs that plan and send run on every
@@ -20,7 +22,7 @@ function kick(turn: Turn): void {
   void turn.deps.jobs.runNow('campaigns.send');
 }
 
-async function groupChoices(engine: CampaignEngine, schoolId: string) {
+async function groupChoices(engine: Campaigns, schoolId: string) {
   const groups = await engine.camp.groups.list(schoolId);
   return Promise.all(
     groups.map(async (g) => ({ id: g.id, name: g.name, members: (await engine.camp.groups.members(schoolId, g.id)).length })),
@@ -28,7 +30,7 @@ async function groupChoices(engine: CampaignEngine, schoolId: string) {
 }
 
 /** The status card, answered to the button and kept up to date in the message the button was on. */
-async function statusResponse(turn: Turn, engine: CampaignEngine, campaign: Campaign): Promise<CardActionResponse> {
+async function statusResponse(turn: Turn, engine: Campaigns, campaign: Campaign): Promise<CardActionResponse> {
   const replyToId = (turn.activity as { replyToId?: unknown }).replyToId;
   let current = campaign;
   if (typeof replyToId === 'string' && replyToId.length > 0 && replyToId.length <= 512) {
@@ -43,7 +45,7 @@ async function statusResponse(turn: Turn, engine: CampaignEngine, campaign: Camp
   return cardResponse(await engine.board.card(current, turn.locale));
 }
 
-async function findCampaign(turn: Turn, engine: CampaignEngine, data: Record<string, unknown>) {
+async function findCampaign(turn: Turn, engine: Campaigns, data: Record<string, unknown>) {
   const id = data['campaignId'];
   if (typeof id !== 'string' || id.length > 64) return undefined;
   // A coordinator sees the campaigns of their own school only.
@@ -51,13 +53,12 @@ async function findCampaign(turn: Turn, engine: CampaignEngine, data: Record<str
 }
 
 async function listCard(turn: Turn) {
-  const engine = await campaignEngine(turn.deps);
+  const engine = turn.deps.modules.campaigns;
   const campaigns = (await engine.camp.campaigns.list(turn.actor.schoolId)).slice(0, 15);
   const items = await Promise.all(
     campaigns.map(async (campaign) => {
-      const count = (f: object) => engine.camp.deliveries.count(campaign.schoolId, { campaignId: campaign.id, ...f });
-      const [total, sent, answered] = await Promise.all([count({}), count({ sent: true }), count({ states: ['answered'] })]);
-      return { campaign, total, sent, answered };
+      const rows = await engine.camp.deliveries.find(campaign.schoolId, { campaignId: campaign.id });
+      return { campaign, counts: listCounts(rows) };
     }),
   );
   return campaignListCard(turn.locale, items);
@@ -67,12 +68,12 @@ async function formFor(turn: Turn, templateId: string) {
   const { deps, locale, actor } = turn;
   const template = campaignTemplates.find((x) => x.id === templateId);
   if (!template) return messageCard('campaigns.errors.expiredForm', locale, 'attention');
-  const engine = await campaignEngine(deps);
+  const engine = deps.modules.campaigns;
   const groups = await groupChoices(engine, actor.schoolId);
   if (groups.length === 0) return messageCard('campaigns.errors.noGroups', locale, 'attention');
   const [school, policy] = await Promise.all([deps.repos.schools.get(actor.schoolId), engine.policyFor(actor.schoolId)]);
   const kinds = template.flowType ? [template.flowType, template.activityType] : [template.activityType];
-  const flow = defaultFlowFor(deps.flows, kinds, actor.sector ?? school?.sector ?? 'vo');
+  const flow = defaultFlowFor(deps.flows, kinds, campaignSector(school, actor));
   const firstGroup = groups.find((g) => g.members > 0) ?? groups[0]!;
   return campaignFormCard({
     locale,
@@ -131,7 +132,7 @@ export const campaignsFeature: Feature = {
           deps.log.warn({ personId: actor.id, problem: parsed.error?.issues[0]?.path.join('.') }, 'campaign form refused');
           return cardResponse(messageCard('campaigns.errors.expiredForm', locale, 'attention'));
         }
-        const engine = await campaignEngine(deps);
+        const engine = deps.modules.campaigns;
         const policy = await engine.policyFor(actor.schoolId);
         const form = parseForm(parsed.data, template, {
           schoolId: actor.schoolId,
@@ -173,7 +174,7 @@ export const campaignsFeature: Feature = {
       verb: `campaign.${action}`,
       roles: coordinator,
       run: async (turn: Turn, data: Record<string, unknown>) => {
-        const engine = await campaignEngine(turn.deps);
+        const engine = turn.deps.modules.campaigns;
         const found = await findCampaign(turn, engine, data);
         if (!found) return cardResponse(messageCard('campaigns.errors.notFound', turn.locale, 'attention'));
         let campaign: Campaign | undefined = found;
@@ -186,33 +187,4 @@ export const campaignsFeature: Feature = {
       },
     })),
   ],
-  jobs: (deps) => {
-    // The ledger hears about answers from the start, also before the first job run.
-    deps.reflections.onSubmitted(async (reflection) => (await campaignEngine(deps)).onAnswered(reflection));
-    return [
-      {
-        name: 'campaigns.plan',
-        schedule: '* * * * *',
-        leaseMs: 5 * 60_000,
-        run: async () => {
-          const r = await (await campaignEngine(deps)).planner.planAll();
-          return r.occurrences || r.superseded || r.completed ? r : undefined;
-        },
-      },
-      {
-        // Every 5 seconds (an idle tick costs a lease and one read per school); a run goes on while
-        // there is work, and creating or changing a campaign starts one at once. Which instance sends
-        // for which school is decided by the schools' sending leases.
-        name: 'campaigns.send',
-        schedule: '*/5 * * * * *',
-        leaseMs: deps.config.CAMPAIGN_LEASE_SECONDS * 1000,
-        run: async () => {
-          const engine = await campaignEngine(deps);
-          const r = await engine.sender.run();
-          await engine.board.flush();
-          return Object.values(r).some((n) => n > 0) ? r : undefined;
-        },
-      },
-    ];
-  },
 };

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
 import { addDays, isDate, isTime, localTime, zonedInstant } from '../../core/time/zoned-time.ts';
-import type { Sector } from '../../core/types.ts';
 import {
   type Activity,
   type CampaignInput,
@@ -40,16 +38,6 @@ export const formSchema = z.object({
   prepare: text(8),
 });
 export type FormData = z.infer<typeof formSchema>;
-
-/** The flow a template starts with: one made for its kind (and the school's sector), else the default. */
-export function defaultFlowFor(flows: FlowCatalog, kinds: string[], sector: Sector): Flow {
-  for (const kind of kinds) {
-    const matching = flows.all().filter((f) => f.activityType === kind);
-    const found = matching.find((f) => f.sectors.includes(sector)) ?? matching[0];
-    if (found) return found;
-  }
-  return flows.defaultFlow();
-}
 
 export function formDefaults(input: {
   template: CampaignTemplate;

@@ -2,7 +2,6 @@ import { CliError, resolveSchool } from '../../cli/context.ts';
 import { parseMoment } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { type ActivityType, activityTypes, ids, isActivityType, newGroup } from './campaigns.ts';
-import { cliCampaignCore } from './cli-context.ts';
 
 // Groups and activities by hand, next to the imports: list them, link a group to its Teams team, add
 // one activity.
@@ -14,7 +13,7 @@ export const groupListCommand: CliCommand = {
   options: { school: { type: 'string' } },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const groups = await camp.groups.list(school.id);
     if (!groups.length) ctx.out('No groups yet. Import students with their class: import students <file.csv>');
     for (const g of groups) {
@@ -34,7 +33,7 @@ export const groupLinkCommand: CliCommand = {
   options: { group: { type: 'string' }, team: { type: 'string' }, 'team-name': { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const name = typeof values['group'] === 'string' ? values['group'].trim() : '';
     const teamId = typeof values['team'] === 'string' ? values['team'].trim() : '';
     if (!name) throw new CliError('--group is required');
@@ -68,7 +67,7 @@ export const activityAddCommand: CliCommand = {
   },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp, policyFor } = await cliCampaignCore(ctx);
+    const { camp, policyFor } = ctx.product.campaigns;
     const { timeZone } = await policyFor(school.id);
     const type = values['type'];
     if (typeof type !== 'string' || !isActivityType(type))
@@ -114,7 +113,7 @@ export const activityListCommand: CliCommand = {
   options: { type: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const type = values['type'];
     if (type !== undefined && (typeof type !== 'string' || !isActivityType(type)))
       throw new CliError(`--type must be one of: ${activityTypes.join(', ')}`);

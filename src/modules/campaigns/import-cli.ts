@@ -7,7 +7,6 @@ import { t } from '../../core/i18n.ts';
 import { normalizeEmail } from '../../core/types.ts';
 import { readCsvFile } from '../mentoring/assignment-cli.ts';
 import { type Activity, type ActivityType, activityTypes, groupKey, ids, newGroup } from './campaigns.ts';
-import { cliCampaignCore } from './cli-context.ts';
 
 // Imports from the school's student information system (Magister, SOMtoday, Eduarte, Osiris, ...):
 // students with their class, mentors, groups and activities. Header names are matched in Dutch and
@@ -125,7 +124,7 @@ export const importStudentsCommand: CliCommand = {
   async run(ctx, { values, positionals }) {
     const file = fileArg(positionals, this.usage);
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const now = () => ctx.install.clock.now().toISOString();
     const groupsOf = new Map<string, Set<string>>();
     const columns = [
@@ -194,7 +193,7 @@ export const importMentorsCommand: CliCommand = {
   async run(ctx, { values, positionals }) {
     const file = fileArg(positionals, this.usage);
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const columns = [
       col(
         'email',
@@ -270,7 +269,7 @@ export const importGroupsCommand: CliCommand = {
   async run(ctx, { values, positionals }) {
     const file = fileArg(positionals, this.usage);
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp } = await cliCampaignCore(ctx);
+    const { camp } = ctx.product.campaigns;
     const columns = [
       col('name', true, 'groepsnaam', 'klasnaam', 'naam', 'name', 'group name', ...groupAliases, 'code'),
       col('teamId', false, 'team id', 'teams team id', 'teamid', 'teams id', 'team'),
@@ -345,7 +344,7 @@ export const importActivitiesCommand: CliCommand = {
   async run(ctx, { values, positionals }) {
     const file = fileArg(positionals, this.usage);
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const { camp, policyFor } = await cliCampaignCore(ctx);
+    const { camp, policyFor } = ctx.product.campaigns;
     const { timeZone } = await policyFor(school.id);
     const table = readTable(readCsvFile(file), [
       col('type', true, 'soort activiteit', 'soort', 'type', 'activity type', 'activiteit', 'activity', 'categorie'),

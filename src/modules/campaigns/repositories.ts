@@ -1,4 +1,5 @@
 import type { Mutate } from '../../core/ports.ts';
+import type { CalendarRepository } from '../../core/send-policy/calendar.ts';
 import { openCalendars } from '../../core/send-policy/calendar-repository.ts';
 import {
   type Collection,
@@ -253,33 +254,27 @@ class Deliveries implements DeliveryRepository {
   }
 }
 
-const cache = new WeakMap<DocumentStore, Promise<CampaignRepositories>>();
-
-/** The campaign repositories of a store (opened once per store). */
-export function openCampaignRepositories(store: DocumentStore): Promise<CampaignRepositories> {
-  let pending = cache.get(store);
-  if (!pending) {
-    pending = (async () => {
-      const [calendars, groups, members, activities, campaigns, occurrences, deliveries] = await Promise.all([
-        openCalendars(store),
-        store.collection<Stored<Group>>({ name: 'groups', indexes: [] }),
-        store.collection<Stored<GroupMembership>>({ name: 'group_members', indexes: ['groupId', 'personId'] }),
-        store.collection<Stored<Activity>>({ name: 'activities', indexes: ['type', 'endsAt'] }),
-        store.collection<Stored<Campaign>>({ name: 'campaigns', indexes: ['state', 'createdAt'] }),
-        store.collection<Stored<Occurrence>>({ name: 'occurrences', indexes: ['campaignId'] }),
-        // Few indexes: every index is rewritten on each of the two writes a prompt takes (claim, outcome).
-        store.collection<Stored<Delivery>>({ name: 'deliveries', indexes: ['dueAt', 'campaignId'] }),
-      ]);
-      return {
-        calendars,
-        groups: new Groups(groups, members),
-        activities: new Activities(activities),
-        campaigns: new Campaigns(campaigns),
-        occurrences: new Occurrences(occurrences),
-        deliveries: new Deliveries(deliveries, store.kind === 'sqlite'),
-      };
-    })();
-    cache.set(store, pending);
-  }
-  return pending;
+/** The campaign repositories of a store; the school calendars are the platform's when it has them open. */
+export async function openCampaignRepositories(
+  store: DocumentStore,
+  calendars?: CalendarRepository,
+): Promise<CampaignRepositories> {
+  const [opened, groups, members, activities, campaigns, occurrences, deliveries] = await Promise.all([
+    calendars ?? openCalendars(store),
+    store.collection<Stored<Group>>({ name: 'groups', indexes: [] }),
+    store.collection<Stored<GroupMembership>>({ name: 'group_members', indexes: ['groupId', 'personId'] }),
+    store.collection<Stored<Activity>>({ name: 'activities', indexes: ['type', 'endsAt'] }),
+    store.collection<Stored<Campaign>>({ name: 'campaigns', indexes: ['state', 'createdAt'] }),
+    store.collection<Stored<Occurrence>>({ name: 'occurrences', indexes: ['campaignId'] }),
+    // Few indexes: every index is rewritten on each of the two writes a prompt takes (claim, outcome).
+    store.collection<Stored<Delivery>>({ name: 'deliveries', indexes: ['dueAt', 'campaignId'] }),
+  ]);
+  return {
+    calendars: opened,
+    groups: new Groups(groups, members),
+    activities: new Activities(activities),
+    campaigns: new Campaigns(campaigns),
+    occurrences: new Occurrences(occurrences),
+    deliveries: new Deliveries(deliveries, store.kind === 'sqlite'),
+  };
 }

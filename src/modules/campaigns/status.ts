@@ -1,3 +1,4 @@
+import { isSmallGroup } from '../../core/aggregates.ts';
 import type { Person } from '../../core/entities.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Campaign, Delivery, Occurrence } from './campaigns.ts';
@@ -27,6 +28,8 @@ export interface CampaignStatus {
   superseded: number;
   /** Share of the work done: everything no longer waiting to be sent, of everything planned or expected. */
   progress: number;
+  /** The students these counts are about (studentsCounted). Under 5 (and more than none) every count is hidden (aggregates.ts). */
+  students: number;
   unreachableStudents: { studentId: string; name: string; email?: string; reason: string }[];
 }
 
@@ -78,6 +81,7 @@ export function statusOf(
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name, 'nl') || a.studentId.localeCompare(b.studentId));
+  const students = studentsCounted(rows);
   const expected = upcoming.reduce((n, u) => n + u.students, 0);
   const total = rows.length;
   const all = total + expected;
@@ -96,7 +100,26 @@ export function statusOf(
     cancelled,
     superseded: occurrences.filter((o) => o.state === 'superseded').length,
     progress: all === 0 ? 0 : (total - toSend) / all,
+    students,
     unreachableStudents,
+  };
+}
+
+/** The students a campaign's counts are about: every student in its ledger (prompted, planned or not reached). */
+export function studentsCounted(rows: readonly Pick<Delivery, 'studentId'>[]): number {
+  return new Set(rows.map((d) => d.studentId)).size;
+}
+
+/**
+ * A campaign's line in a list (the Teams list card, `campaign list`): its counts, or undefined when they
+ * are about 1 to 4 students (the status card's rule).
+ */
+export function listCounts(rows: readonly Pick<Delivery, 'sentAt' | 'state' | 'studentId'>[]) {
+  if (isSmallGroup(studentsCounted(rows))) return undefined;
+  return {
+    total: rows.length,
+    sent: rows.filter((d) => d.sentAt).length,
+    answered: rows.filter((d) => d.state === 'answered').length,
   };
 }
 

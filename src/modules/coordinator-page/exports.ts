@@ -39,12 +39,16 @@ export function campaignTable(locale: Locale, o: CoordinatorOverview, labels: Ex
       c.groupIds.map(labels.groupName).join(', '),
       c.from.slice(0, 10),
       c.to.slice(0, 10),
-      c.planned,
-      c.sent,
-      c.answered,
-      c.reminded,
-      c.unreachable,
-      c.response.hidden ? tx('hidden') : Math.round(c.response.value * 100),
+      ...(c.figures.hidden
+        ? Array.from({ length: 6 }, () => tx('hidden'))
+        : [
+            c.figures.value.planned,
+            c.figures.value.sent,
+            c.figures.value.answered,
+            c.figures.value.reminded,
+            c.figures.value.unreachable,
+            c.figures.value.sent > 0 ? Math.round(c.figures.value.response * 100) : '',
+          ]),
     ]),
   ];
 }

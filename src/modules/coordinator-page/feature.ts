@@ -10,17 +10,15 @@ import { decide } from '../../core/authorization.ts';
 import { preparationCard, reflectionCard } from '../../core/cards/cards.ts';
 import type { Person, Reflection } from '../../core/entities.ts';
 import { t, texts } from '../../core/i18n.ts';
+import { IdentityConflict, matchPerson } from '../../core/identity.ts';
 import { type Locale, normalizeEmail } from '../../core/types.ts';
 import { html } from '../../platform/html.ts';
 import { TabTokenVerifier } from '../../teams/tab-auth.ts';
 import type { BotDeps, Feature } from '../../teams/turn.ts';
-import { campaignEngine } from '../campaigns/engine.ts';
-import { evidencePeriod } from '../quality-cycle/check-evidence.ts';
-import { pdcaServices } from '../quality-cycle/feature.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
-import { phaseCounts, remindDays, schoolClock, visibleCycles } from '../quality-cycle/service.ts';
 import { campaignTable, coverageTable, overviewWorkbook, tableCsv } from './exports.ts';
-import { buildCoordinatorOverview, type CoordinatorOverview, type OverviewScope } from './overview.ts';
+import type { OverviewScope } from './overview.ts';
+import type { Snapshot } from './snapshots.ts';
 import { chartData, noAccessHtml, overviewHtml, type ViewLabels } from './view.ts';
 
 // The coordinator page: campaigns, response and competency coverage at a glance, for coordinators (the
@@ -123,7 +121,7 @@ function localeOf(value: unknown, fallback: Locale): Locale {
 
 // --- who is asking ---------------------------------------------------------------------------------
 
-type Denied = 'sign-in' | 'unknown' | 'role' | 'no-teams';
+type Denied = 'sign-in' | 'unknown' | 'role' | 'no-teams' | 'conflict';
 type Access = { ok: true; actor: Person; scope: OverviewScope; teams: EducationTeam[] } | { ok: false; reason: Denied };
 
 const devLogin = z
@@ -156,10 +154,26 @@ async function identify(deps: BotDeps, req: Request, verifier: TabTokenVerifier 
   }
   const { tenantId, objectId, email } = verified.user;
   if (!(await repos.schools.get(tenantId))) return 'unknown';
-  const person =
-    (await repos.people.findByEntraObjectId(tenantId, objectId)) ??
-    (email ? await repos.people.findByEmail(tenantId, email) : undefined);
-  return person ?? 'unknown';
+  let person: Person | undefined;
+  try {
+    person = await matchPerson(repos, tenantId, { entraObjectId: objectId, email });
+  } catch (err) {
+    if (!(err instanceof IdentityConflict)) throw err;
+    log.warn(
+      { personId: err.personId, recorded: err.recorded, via: err.via, entraObjectId: objectId },
+      'coordinator page: identity conflict refused (the sign-in name belongs to a person with another Entra id); IT must check',
+    );
+    return 'conflict';
+  }
+  if (!person) return 'unknown';
+  if (person.entraObjectId) return person;
+  // Found by sign-in name, not linked yet: from now on this Entra id is who they are.
+  const now = deps.clock.now().toISOString();
+  const linked = await repos.people.update(tenantId, person.id, (p) =>
+    p.entraObjectId ? undefined : { ...p, entraObjectId: objectId, updatedAt: now },
+  );
+  // Another sign-in linked another Entra id at the same moment: that one is who they are.
+  return linked.entraObjectId === objectId ? linked : 'conflict';
 }
 
 async function access(deps: BotDeps, req: Request, verifier: TabTokenVerifier | undefined): Promise<Access> {
@@ -180,124 +194,6 @@ async function access(deps: BotDeps, req: Request, verifier: TabTokenVerifier | 
 }
 
 // --- the figures ------------------------------------------------------------------------------------
-
-interface Snapshot {
-  overview: CoordinatorOverview;
-  groupNames: Map<string, string>;
-  timeZone: string;
-  computedAt: Date;
-}
-
-async function computeSnapshot(deps: BotDeps, a: Extract<Access, { ok: true }>): Promise<Snapshot> {
-  const engine = await campaignEngine(deps);
-  const { cycle } = pdcaServices(deps);
-  const schoolId = a.actor.schoolId;
-  const clock = await schoolClock(cycle, schoolId);
-  const { year, period } = evidencePeriod('year', clock);
-  const visible = await visibleCycles(cycle, a.actor, clock.year);
-  const days = remindDays(visible.school);
-  const pdca: CoordinatorOverview['pdca'] = [
-    ...(visible.school && a.scope.kind === 'school'
-      ? [{ level: 'school' as const, name: '', linked: true, counts: phaseCounts(visible.school.milestones, clock.today, days) }]
-      : []),
-    ...visible.teams.map(({ team, cycle: c }) => ({
-      level: 'team' as const,
-      teamId: team.id,
-      name: team.name,
-      linked: Boolean(team.teamsTeamId),
-      counts: phaseCounts(c.milestones, clock.today, days),
-    })),
-  ];
-  const overview = await buildCoordinatorOverview(
-    {
-      camp: engine.camp,
-      repos: deps.repos,
-      evidence: deps.evidence,
-      upcoming: (campaign) => engine.planner.upcoming(campaign),
-      timeZone: clock.timeZone,
-    },
-    { schoolId, scope: a.scope, year, period, pdca },
-  );
-  const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));
-  return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.clock.now() };
-}
-
-/**
- * The figures per school and scope, kept for a short while: a large school's ledger (tens of thousands of
- * prompts) takes seconds to read and count, a page must open in well under one. A snapshot younger than
- * `freshMs` is shown as it is; an older one is shown at once and recomputed in the background (the page
- * says when its figures were computed); the first view of a scope computes it.
- */
-export class Snapshots {
-  private readonly entries = new Map<string, { value?: Snapshot; pending?: Promise<Snapshot> }>();
-  private readonly freshMs: number;
-  private readonly maxEntries: number;
-  constructor(freshMs: number, maxEntries = 500) {
-    this.freshMs = freshMs;
-    this.maxEntries = maxEntries;
-  }
-
-  /** Computes the snapshot now (or joins a computation under way) and keeps it. */
-  refresh(key: string, compute: () => Promise<Snapshot>): Promise<Snapshot> {
-    const entry = this.entry(key);
-    entry.pending ??= compute()
-      .then((value) => {
-        entry.value = value;
-        return value;
-      })
-      .finally(() => {
-        entry.pending = undefined;
-      });
-    return entry.pending;
-  }
-
-  private entry(key: string): { value?: Snapshot; pending?: Promise<Snapshot> } {
-    const entry = this.entries.get(key) ?? {};
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return entry;
-  }
-
-  async get(key: string, now: Date, compute: () => Promise<Snapshot>, onError: (err: unknown) => void): Promise<Snapshot> {
-    const entry = this.entry(key);
-    const refresh = () => this.refresh(key, compute);
-    if (!entry.value) return refresh();
-    // After this view is answered: the store is synchronous, so a recomputation holds the event loop.
-    if (now.getTime() - entry.value.computedAt.getTime() >= this.freshMs && !entry.pending) {
-      setImmediate(() => refresh().catch(onError));
-    }
-    return entry.value;
-  }
-}
-
-const snapshotsOf = new WeakMap<BotDeps, Snapshots>();
-
-function snapshot(
-  deps: BotDeps,
-  a: Extract<Access, { ok: true }>,
-  log: BotDeps['log'],
-  options: { refresh?: boolean } = {},
-): Promise<Snapshot> {
-  let snapshots = snapshotsOf.get(deps);
-  if (!snapshots) {
-    snapshots = new Snapshots(deps.config.COORDINATOR_PAGE_FRESH_SECONDS * 1000);
-    snapshotsOf.set(deps, snapshots);
-  }
-  const key = `${a.actor.schoolId}|${
-    a.scope.kind === 'school'
-      ? 'school'
-      : a.scope.teams
-          .map((t) => t.id)
-          .sort()
-          .join(',')
-  }`;
-  const compute = () => computeSnapshot(deps, a);
-  if (options.refresh) return snapshots.refresh(key, compute);
-  return snapshots.get(key, deps.clock.now(), compute, (err) =>
-    log.warn({ err: String(err) }, 'coordinator page: background refresh failed'),
-  );
-}
 
 function labelsOf(deps: BotDeps, s: Snapshot, locale: Locale): ViewLabels {
   return {
@@ -437,7 +333,7 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
     '/coordinator/api/view',
     api(async (req, res, a, locale) => {
       const started = Date.now();
-      const snap = await snapshot(deps, a, pageLog);
+      const snap = await deps.modules.coordinatorPage.figures.of(a, pageLog);
       const { overview } = snap;
       const l = labelsOf(deps, snap, locale);
       const computed = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
@@ -472,7 +368,7 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
   app.post(
     '/coordinator/api/exports',
     api(async (_req, res, a, locale) => {
-      const snap = await snapshot(deps, a, pageLog);
+      const snap = await deps.modules.coordinatorPage.figures.of(a, pageLog);
       const { overview } = snap;
       const l = labelsOf(deps, snap, locale);
       const base = `${t(locale, 'coordinator.title')}-${overview.schoolYear}-${overview.to}`
@@ -506,36 +402,7 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
   );
 }
 
-/**
- * Keeps the whole-school figures of every school with a coordinator computed on this instance, from the
- * start on, so that the page never makes a coordinator wait for the first computation.
- */
-async function warmSnapshots(deps: BotDeps): Promise<number> {
-  let warmed = 0;
-  for (const school of await deps.repos.schools.list()) {
-    const coordinators = [
-      ...(await deps.repos.people.listByRole(school.id, 'coordinator')),
-      ...(await deps.repos.people.listByRole(school.id, 'admin')),
-    ];
-    const actor = coordinators[0];
-    if (!actor) continue;
-    const teams = await deps.cycles.teams.list(school.id);
-    await snapshot(deps, { ok: true, actor, scope: { kind: 'school' }, teams }, deps.log, { refresh: true });
-    warmed++;
-  }
-  return warmed;
-}
-
 export const coordinatorPageFeature: Feature = {
   name: 'coordinator-page',
   http: coordinatorPageRoutes,
-  jobs: (deps) => [
-    {
-      name: 'coordinator-page.warm',
-      schedule: '*/10 * * * *',
-      perInstance: true,
-      runAtStart: true,
-      run: () => warmSnapshots(deps),
-    },
-  ],
 };

@@ -1,4 +1,4 @@
-import { type Aggregate, aggregate, aggregateGroups } from '../../core/aggregates.ts';
+import { type Aggregate, aggregate, aggregateGroups, isSmallGroup } from '../../core/aggregates.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { SchoolYear } from '../../core/time/school-year.ts';
 import { localDate } from '../../core/time/zoned-time.ts';
@@ -11,16 +11,18 @@ import {
   type CompetencyShares,
   competencyShares,
   type EvidencePeriod,
+  type RelatedPeriods,
 } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import type { PhaseCount } from '../quality-cycle/service.ts';
+import { type Counted, evidenceFigures, type RawSeries, suppressPage } from './figures.ts';
 
 // What the coordinator page shows, computed from the store with the rules the rest of the product uses:
 // a campaign's figures are its status (campaign-status.ts, as on the status card), response counts follow
 // the Check evidence's counting rule (countSent), competency coverage its shares and small-group rule
 // (check-evidence.ts, aggregates.ts). Nothing here reads an answer; figures about fewer than 5 students
-// are hidden, and where a total is shown next to its groups a single hidden group takes the next
-// smallest with it.
+// are hidden, and so are as many others as it takes that no hidden one follows from the sums beside it
+// (figures.ts decides for the whole page at once).
 
 /** Whose data: the whole school (coordinators, admins) or the groups of some education teams (team leaders). */
 export type OverviewScope = { kind: 'school' } | { kind: 'teams'; teams: readonly EducationTeam[] };
@@ -41,15 +43,19 @@ export interface CampaignRow {
   /** Timeline: from the first moment to the close of the last answer window (ISO). */
   from: string;
   to: string;
+  /** Every count of the row, hidden together (as on the status card) when it is about 1 to 4 students. */
+  figures: Aggregate<CampaignCounts>;
+}
+
+export interface CampaignCounts {
   planned: number;
   sent: number;
   answered: number;
   reminded: number;
   unreachable: number;
   late: number;
-  progress: number;
-  /** answered / sent, shown from 5 students prompted on (as on the status card). */
-  response: Aggregate<number>;
+  /** answered / sent. */
+  response: number;
 }
 
 export interface RatePoint {
@@ -87,7 +93,7 @@ export interface CoordinatorOverview {
     /** Distinct students of the groups (a student can be in two). */
     students: number;
   };
-  pdca: { level: 'school' | 'team'; teamId?: string; name: string; linked: boolean; counts: PhaseCount[] }[];
+  qualityCycle: { level: 'school' | 'team'; teamId?: string; name: string; linked: boolean; counts: PhaseCount[] }[];
   /** Names only for the whole school (coordinators reach these students); per reason for team leaders. */
   unreachable: { students?: UnreachableRow[]; byReason: Aggregate<{ reason: string; count: number }[]> };
 }
@@ -106,7 +112,9 @@ export interface OverviewInput {
   scope: OverviewScope;
   year: SchoolYear;
   period: EvidencePeriod;
-  pdca: CoordinatorOverview['pdca'];
+  qualityCycle: CoordinatorOverview['qualityCycle'];
+  /** The teams whose Check evidence this viewer can open, and the periods it offers this year. */
+  evidence?: { teams: readonly EducationTeam[]; periods: RelatedPeriods };
 }
 
 async function scopeGroups(deps: OverviewDeps, schoolId: string, scope: OverviewScope): Promise<OverviewGroup[]> {
@@ -141,12 +149,12 @@ function monthsOf(period: EvidencePeriod): string[] {
   }
 }
 
-/** Response per month for keyed buckets of sent prompts; a total line is shown, so small buckets hide a neighbour. */
+/** Response per month for keyed buckets of sent prompts, before the small-group rule. */
 function rateSeries(
   keys: readonly string[],
   months: readonly string[],
   rows: readonly { key: string; month: string; d: Delivery }[],
-): { series: RateSeries[]; total: RateSeries } {
+): { series: RawSeries<RatePoint>[]; total: RawSeries<RatePoint> } {
   const buckets = new Map<string, Delivery[]>();
   const put = (k: string, d: Delivery) => {
     const list = buckets.get(k);
@@ -159,32 +167,21 @@ function rateSeries(
     put(`|${r.month}`, r.d);
     put('|', r.d);
   }
-  const bucket = (key: string, month: string) => buckets.get(`${key}|${month}`) ?? [];
-  const figures = (sent: Delivery[]) => {
+  const counted = (key: string, month: string): Counted<RatePoint> | undefined => {
+    const sent = buckets.get(`${key}|${month}`);
+    if (!sent?.length) return undefined;
     const c = countSent(sent);
     return {
       respondents: c.studentsPrompted,
       value: { sent: c.promptsSent, answered: c.answered, rate: c.answered / c.promptsSent },
     };
   };
-  const shownPer = (month: string) =>
-    new Map(
-      aggregateGroups(
-        keys.filter((key) => bucket(key, month).length > 0).map((key) => ({ key, ...figures(bucket(key, month)) })),
-        { totalShown: true },
-      ).map((s) => [s.key, s.figures]),
-    );
-  const perMonth = months.map(shownPer);
-  const overall = shownPer('');
-  const all = (sent: Delivery[]) => {
-    if (!sent.length) return undefined;
-    const f = figures(sent);
-    return aggregate(f.respondents, f.value);
-  };
-  return {
-    series: keys.map((key) => ({ key, points: perMonth.map((m) => m.get(key)), total: overall.get(key) })),
-    total: { key: 'total', points: months.map((m) => all(bucket('', m))), total: all(bucket('', '')) },
-  };
+  const series = (key: string, bucket: string) => ({
+    key,
+    points: months.map((m) => counted(bucket, m)),
+    total: counted(bucket, ''),
+  });
+  return { series: keys.map((key) => series(key, key)), total: series('total', '') };
 }
 
 export async function buildCoordinatorOverview(deps: OverviewDeps, input: OverviewInput): Promise<CoordinatorOverview> {
@@ -226,33 +223,35 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
   // The same rows the Check evidence counts: prompts first sent in the period.
   const sentRows = ledger.filter((d) => d.sentAt !== undefined && d.sentAt >= start && d.sentAt < end);
 
-  const campaignRows: CampaignRow[] = statuses.map(({ status: s, occurrences }) => {
-    const c = s.campaign;
-    const moments = [...occurrences.map((o) => o.scheduledAt), ...(s.nextAt ? [s.nextAt] : [])].sort();
-    const first = moments[0] ?? c.createdAt;
-    const lastMoment = moments.at(-1) ?? c.createdAt;
-    const to = new Date(Date.parse(lastMoment) + c.closeAfterDays * 86_400_000).toISOString();
-    return {
-      id: c.id,
-      name: c.name,
-      state: c.state,
-      activityType: c.activityType,
-      flowId: c.flowId,
-      groupIds: c.groupIds,
-      from: first,
-      to,
-      planned: s.toSend + s.upcoming,
-      sent: s.sent,
-      answered: s.answered,
-      reminded: s.reminded,
-      unreachable: s.unreachable,
-      late: s.late,
-      progress: s.progress,
-      // The status card's rule: a percentage from 5 prompts sent on.
-      response: aggregate(s.sent, s.sent ? s.answered / s.sent : 0),
-    };
-  });
-  campaignRows.sort((a, b) => a.from.localeCompare(b.from) || a.name.localeCompare(b.name));
+  const campaignRows: (Omit<CampaignRow, 'figures'> & { counts: CampaignCounts; students: number })[] = statuses.map(
+    ({ status: s, occurrences }) => {
+      const c = s.campaign;
+      const moments = [...occurrences.map((o) => o.scheduledAt), ...(s.nextAt ? [s.nextAt] : [])].sort();
+      const first = moments[0] ?? c.createdAt;
+      const lastMoment = moments.at(-1) ?? c.createdAt;
+      const to = new Date(Date.parse(lastMoment) + c.closeAfterDays * 86_400_000).toISOString();
+      return {
+        id: c.id,
+        name: c.name,
+        state: c.state,
+        activityType: c.activityType,
+        flowId: c.flowId,
+        groupIds: c.groupIds,
+        from: first,
+        to,
+        counts: {
+          planned: s.toSend + s.upcoming,
+          sent: s.sent,
+          answered: s.answered,
+          reminded: s.reminded,
+          unreachable: s.unreachable,
+          late: s.late,
+          response: s.sent ? s.answered / s.sent : 0,
+        },
+        students: s.students,
+      };
+    },
+  );
 
   // Response over time, per group (the group a prompt reached the student through) and per kind of activity.
   const months = monthsOf(period);
@@ -278,6 +277,21 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
     byGroupRows,
   );
   const typeSeries = rateSeries(types, months, byType);
+  // One decision for every count on the page. The whole school's campaign rows are the status cards'
+  // figures, so they keep the status card's decision and the rest of the page makes up for them.
+  const evidence = input.evidence ? await evidenceFigures(deps, input.evidence, { ledger, months, scope, groups, month }) : [];
+  const shown = suppressPage({
+    campaigns: campaignRows.map((c) => ({
+      key: c.id,
+      activityType: c.activityType,
+      counted: { respondents: c.students, value: c.counts },
+      ...(scope.kind === 'school' ? { fixed: isSmallGroup(c.students) ? ('hidden' as const) : ('shown' as const) } : {}),
+    })),
+    byGroup: groupSeries.series,
+    byActivity: typeSeries.series,
+    total: typeSeries.total,
+    evidence,
+  });
 
   // Competency coverage per group, with the team's (school's) total: Check evidence's shares and rule.
   const perGroup = aggregateGroups(
@@ -302,12 +316,14 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
     schoolYear: input.year.id,
     from: period.from,
     to: period.to,
-    campaigns: campaignRows,
+    campaigns: campaignRows
+      .map(({ students: _, counts: __, ...c }, i) => ({ ...c, figures: shown.campaigns[i]! }))
+      .sort((a, b) => a.from.localeCompare(b.from) || a.name.localeCompare(b.name)),
     months,
     response: {
-      byGroup: groupSeries.series.filter((s) => s.total !== undefined),
-      byActivity: typeSeries.series,
-      total: typeSeries.total,
+      byGroup: shown.byGroup.filter((s) => s.total !== undefined),
+      byActivity: shown.byActivity,
+      total: shown.total,
     },
     coverage: {
       groups: groups.map((g, i) => ({
@@ -320,7 +336,7 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
       total: aggregate(studentIds.length, competencyShares(studentIds, entries)),
       students: studentIds.length,
     },
-    pdca: input.pdca,
+    qualityCycle: input.qualityCycle,
     unreachable: {
       ...(scope.kind === 'school'
         ? { students: [...unreachable.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl')) }

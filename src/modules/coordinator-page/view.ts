@@ -53,17 +53,31 @@ function campaignRow(locale: Locale, c: CampaignRow, labels: ViewLabels, span: {
   const width = span.end - span.start;
   const left = Math.max(0, Math.min(100, ((Date.parse(c.from) - span.start) / width) * 100));
   const right = Math.max(left + 0.8, Math.min(100, ((Date.parse(c.to) - span.start) / width) * 100));
-  const open = c.sent - c.answered;
   const activity = activityLabel(locale, c.activityType);
   const flow = labels.flowTitle(c.flowId);
-  const all = c.planned + c.sent + c.unreachable;
-  const seg = (n: number, cls: string, label: string) =>
-    n > 0 ? html`<span class="seg ${cls}" style="width:${((100 * n) / all).toFixed(2)}%" title="${label}: ${n}"></span>` : '';
   const num = (field: string, value: number, label: string) =>
     html`<span class="num ${field}"><b data-campaign="${c.id}" data-field="${field}">${value}</b> ${label}</span>`;
-  const response = c.response.hidden
-    ? html`<span class="muted" data-campaign="${c.id}" data-field="response">${tx('responseHidden')}</span>`
-    : html`<span class="response" data-campaign="${c.id}" data-field="response">${tx('response', { percent: Math.round(c.response.value * 100) })}</span>`;
+  let bar: Html;
+  let nums: Html;
+  if (c.figures.hidden) {
+    // A campaign about 1 to 4 students (or hidden to protect one): no count, no bar that shows one.
+    bar = html`<div class="bar" role="img" aria-label="${tx('countsHidden')}"></div>`;
+    nums = html`<div class="nums"><span class="muted" data-campaign="${c.id}" data-field="hidden">${tx('countsHidden')}</span></div>`;
+  } else {
+    const n = c.figures.value;
+    const open = n.sent - n.answered;
+    const all = n.planned + n.sent + n.unreachable;
+    const seg = (count: number, cls: string, label: string) =>
+      count > 0
+        ? html`<span class="seg ${cls}" style="width:${((100 * count) / all).toFixed(2)}%" title="${label}: ${count}"></span>`
+        : '';
+    const response =
+      n.sent > 0
+        ? html`<span class="response" data-campaign="${c.id}" data-field="response">${tx('response', { percent: Math.round(n.response * 100) })}</span>`
+        : '';
+    bar = html`<div class="bar" role="img" aria-label="${tx('answered')} ${n.answered}, ${tx('sent')} ${n.sent}, ${tx('unreachable')} ${n.unreachable}, ${tx('planned')} ${n.planned}">${seg(n.answered, 'answered', tx('answered'))}${seg(open, 'open', tx('open'))}${seg(n.unreachable, 'unreachable', tx('unreachable'))}${seg(n.planned, 'planned', tx('planned'))}</div>`;
+    nums = html`<div class="nums">${num('planned', n.planned, tx('planned'))}${num('sent', n.sent, tx('sent'))}${num('answered', n.answered, tx('answered'))}${num('reminded', n.reminded, tx('reminded'))}${num('unreachable', n.unreachable, tx('unreachable'))}${response}${n.late ? html`<span class="muted">${tx('late', { count: n.late })}</span>` : ''}</div>`;
+  }
   return html`<li class="campaign" data-campaign-row="${c.id}">
   <div class="campaign-head">
     <span class="name">${c.name}</span>
@@ -72,8 +86,8 @@ function campaignRow(locale: Locale, c: CampaignRow, labels: ViewLabels, span: {
   </div>
   <div class="track" aria-hidden="true"><span class="span" style="left:${left.toFixed(2)}%;width:${(right - left).toFixed(2)}%"></span></div>
   <div class="dates muted">${dateLabel(locale, c.from, labels.timeZone)} – ${dateLabel(locale, c.to, labels.timeZone)}</div>
-  <div class="bar" role="img" aria-label="${tx('answered')} ${c.answered}, ${tx('sent')} ${c.sent}, ${tx('unreachable')} ${c.unreachable}, ${tx('planned')} ${c.planned}">${seg(c.answered, 'answered', tx('answered'))}${seg(open, 'open', tx('open'))}${seg(c.unreachable, 'unreachable', tx('unreachable'))}${seg(c.planned, 'planned', tx('planned'))}</div>
-  <div class="nums">${num('planned', c.planned, tx('planned'))}${num('sent', c.sent, tx('sent'))}${num('answered', c.answered, tx('answered'))}${num('reminded', c.reminded, tx('reminded'))}${num('unreachable', c.unreachable, tx('unreachable'))}${response}${c.late ? html`<span class="muted">${tx('late', { count: c.late })}</span>` : ''}</div>
+  ${bar}
+  ${nums}
 </li>`;
 }
 
@@ -185,6 +199,7 @@ function coverageView(locale: Locale, o: CoordinatorOverview): Html {
   return html`<section class="view" data-view="coverage">
   <h2>${tx('title')}</h2>
   <p class="muted">${tx('explain')}</p>
+  <p class="muted" data-field="coverage-rule">${tx('rule')}</p>
   <table class="heat"><thead><tr><th>${tx('group')}</th><th>${tx('students')}</th>${competencies.map((c) => html`<th>${t(locale, `core.competencies.${c}`)}</th>`)}</tr></thead>
   <tbody>${o.coverage.groups.map(
     (g) =>
@@ -197,16 +212,16 @@ function coverageView(locale: Locale, o: CoordinatorOverview): Html {
 
 // --- PDCA -----------------------------------------------------------------------------------------
 
-function pdcaView(locale: Locale, o: CoordinatorOverview): Html {
+function qualityCycleView(locale: Locale, o: CoordinatorOverview): Html {
   const tx = (k: string) => t(locale, `coordinator.pdca.${k}`);
-  if (!o.pdca.length)
+  if (!o.qualityCycle.length)
     return html`<section class="view" data-view="pdca"><h2>${tx('title')}</h2><p class="empty">${tx('none')}</p></section>`;
   const chip = (n: number, cls: string, label: string) =>
     n ? html`<span class="chip ${cls}" title="${label}">${n} ${label}</span>` : '';
   return html`<section class="view" data-view="pdca">
   <h2>${tx('title')}</h2>
   <table class="pdca"><thead><tr><th></th>${cyclePhases.map((p: CyclePhase) => html`<th>${t(locale, `pdca.phases.${p}`)}</th>`)}</tr></thead>
-  <tbody>${o.pdca.map(
+  <tbody>${o.qualityCycle.map(
     (row) =>
       html`<tr data-team="${row.teamId ?? 'school'}"><th scope="row">${row.level === 'school' ? tx('school') : row.name}${
         row.level === 'team' && !row.linked ? html`<br><span class="muted small">${tx('notLinked')}</span>` : ''
@@ -254,10 +269,10 @@ function previewsView(locale: Locale): Html {
 }
 
 export function overviewHtml(locale: Locale, o: CoordinatorOverview, labels: ViewLabels): Html {
-  return html`${campaignsView(locale, o, labels)}${responseView(locale, o, labels)}${coverageView(locale, o)}${pdcaView(locale, o)}${unreachableView(locale, o)}${previewsView(locale)}`;
+  return html`${campaignsView(locale, o, labels)}${responseView(locale, o, labels)}${coverageView(locale, o)}${qualityCycleView(locale, o)}${unreachableView(locale, o)}${previewsView(locale)}`;
 }
 
-export function noAccessHtml(locale: Locale, reason: 'role' | 'unknown' | 'sign-in' | 'no-teams'): Html {
-  const key = { role: 'text', unknown: 'unknown', 'sign-in': 'signIn', 'no-teams': 'noTeams' }[reason];
+export function noAccessHtml(locale: Locale, reason: 'role' | 'unknown' | 'sign-in' | 'no-teams' | 'conflict'): Html {
+  const key = { role: 'text', unknown: 'unknown', 'sign-in': 'signIn', 'no-teams': 'noTeams', conflict: 'conflict' }[reason];
   return html`<section class="no-access" data-no-access="${reason}"><h2>${t(locale, 'coordinator.noAccess.title')}</h2><p>${t(locale, `coordinator.noAccess.${key}`)}</p></section>`;
 }

@@ -17,11 +17,4 @@ export const downloadsFeature: Feature = {
         .catch(next);
     });
   },
-  jobs: (deps) => [
-    {
-      name: 'downloads-purge',
-      schedule: '17 3 * * *',
-      run: (now) => deps.downloads.purge(now),
-    },
-  ],
 };

@@ -3,6 +3,7 @@ import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
 import { readTable } from '../../cli/csv.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { type AssignResult, assignMentor } from '../../core/assignments.ts';
+import { normalizeEmail } from '../../core/types.ts';
 
 export const reasons: Record<Exclude<AssignResult, { ok: true }>['reason'], string> = {
   'invalid-student-email': 'student e-mail is missing or not an e-mail address',
@@ -103,7 +104,7 @@ export const importAssignmentsCommand: CliCommand = {
     const rejected: string[] = [];
     const seen = new Map<string, number>();
     for (const { line, values: row } of table.rows) {
-      const key = `${row['studentEmail']?.toLowerCase()}|${row['mentorEmail']?.toLowerCase()}`;
+      const key = `${normalizeEmail(row['studentEmail'] ?? '')}|${normalizeEmail(row['mentorEmail'] ?? '')}`;
       const first = seen.get(key);
       if (first !== undefined) {
         rejected.push(`row ${line}: duplicate of row ${first}`);

@@ -136,6 +136,7 @@ export function sectionElement(
     badges,
     entries: s.entries.map((e) => entryData(e, locale, timeZone, opts.full === true)),
     more: s.moreEntries ? t(locale, 'mentors.student.moreEntries', { count: s.moreEntries }) : '',
+    recurring: s.recurring.length ? s.recurring.map((r) => `${r.word} (${r.count}×)`).join(' · ') : '',
     openSteps: s.openSteps.map((o) => ({
       text: shorten(o.text, stepMax),
       status: `${t(locale, `mentors.student.stepStatus.${o.status}`)}, ${dayText(o.at, locale, timeZone)}`,

@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { buildBot } from '../../app.ts';
 import { CliError, resolveSchool } from '../../cli/context.ts';
 import type { CliCommand } from '../../cli/registry.ts';
-import { pairOptions, reasons, studentAndMentor } from './assignment-cli.ts';
-import { mentorsFeature } from './feature.ts';
+import { assignMentorCommand, importAssignmentsCommand, pairOptions, reasons, studentAndMentor } from './assignment-cli.ts';
 import { changeMentor } from './handover.ts';
-import { openMentoringRepositories } from './repositories.ts';
+import { mentoringJobs } from './schedule.ts';
 
 // Mentor-side commands for IT and the walk-through. Output names people by e-mail and gives counts:
 // never a student's answers or a mentor's notes.
@@ -26,12 +23,13 @@ export const digestRunCommand: CliCommand = {
       if (!mentor?.roles.includes('mentor')) throw new CliError(`no mentor with e-mail ${mentorEmail} in this school`);
       mentorIds = [mentor.id];
     }
-    // The same sender as the bot (Teams connector, its credentials), on the same store.
-    const bot = await buildBot({ config: ctx.config, log: ctx.log, store: ctx.store, scheduler: false });
-    const mentoring = await mentorsFeature.mentoring(bot.deps);
-    const lease = 'job:mentors.digest';
-    const owner = `cli-${randomUUID()}`;
-    if (!(await bot.deps.leases.acquire(lease, owner, 300_000, bot.deps.clock.now()))) {
+    // The mentoring module as the bot sets it up: the same sender (Teams connector, the app's
+    // credentials) on the same store, and the digest job's lease, so a run here and one in the bot
+    // never overlap.
+    const mentoring = ctx.product.mentoring;
+    const lease = `job:${mentoringJobs.digest}`;
+    const { owner } = ctx;
+    if (!(await ctx.leases.acquire(lease, owner, 300_000, ctx.clock.now()))) {
       throw new CliError('a digest run is in progress (in the bot or another command); try again in a few minutes');
     }
     let summary: Awaited<ReturnType<typeof mentoring.digests.runDue>>;
@@ -40,7 +38,7 @@ export const digestRunCommand: CliCommand = {
         ? await mentoring.digests.runNow({ ...(school ? { schoolId: school.id } : {}), ...(mentorIds ? { mentorIds } : {}) })
         : await mentoring.digests.runDue();
     } finally {
-      await bot.deps.leases.release(lease, owner);
+      await ctx.leases.release(lease, owner);
     }
     for (const run of summary.mentors) {
       if (run.outcome === 'nothing') continue;
@@ -65,8 +63,7 @@ export const changeMentorCommand: CliCommand = {
   options: pairOptions,
   async run(ctx, { values }) {
     const { school, pair } = await studentAndMentor(ctx, values);
-    const mentoring = await openMentoringRepositories(ctx.store, ctx.repos);
-    const result = await changeMentor({ ...ctx.install, mentoring }, school.id, pair);
+    const result = await changeMentor({ ...ctx.install, mentoring: ctx.product.mentoring.repos }, school.id, pair);
     if (!result.ok) throw new CliError(reasons[result.reason]);
     if (!result.changed) {
       ctx.out(`Unchanged: ${result.mentor.email} was already the only mentor of ${result.student.email}.`);
@@ -78,3 +75,11 @@ export const changeMentorCommand: CliCommand = {
     return 0;
   },
 };
+
+/** The mentor-side commands, in the order `npm run cli` lists them. */
+export const mentoringCommands: CliCommand[] = [
+  assignMentorCommand,
+  importAssignmentsCommand,
+  digestRunCommand,
+  changeMentorCommand,
+];

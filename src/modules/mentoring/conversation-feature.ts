@@ -3,7 +3,6 @@ import { t } from '../../core/i18n.ts';
 import { localDate } from '../../core/time/zoned-time.ts';
 import { type CardActionResponse, cardResponse, type Feature, schoolTimeZone, type Turn } from '../../teams/turn.ts';
 import { meetingCard, momentOf, type Notice, noteCard, proposalCard, replyMaxLength } from './cards.ts';
-import { mentorsFeature } from './feature.ts';
 import { calendarDays, calendarLink, calendarRenderer } from './meeting-calendar.ts';
 import { acceptProposal, acceptSuggestion, type MeetingDeps, type MeetingResult, suggestMoment } from './meetings.ts';
 import { type ReplyResult, replyToNote } from './replies.ts';
@@ -21,7 +20,7 @@ const errorKeys: Record<Extract<ReplyResult, { ok: false }>['reason'], string> =
 
 async function reply(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse> {
   const deps = turn.deps;
-  const m = await mentorsFeature.mentoring(deps);
+  const m = deps.modules.mentoring;
   const result = await replyToNote(
     { repos: deps.repos, mentoring: m.repos, outbox: m.outbox, clock: deps.clock, log: deps.log, sendPolicy: deps.sendPolicy },
     turn.actor,
@@ -55,7 +54,7 @@ async function reply(turn: Turn, data: Record<string, unknown>): Promise<CardAct
 
 async function meetingDeps(turn: Turn): Promise<MeetingDeps> {
   const deps = turn.deps;
-  const m = await mentorsFeature.mentoring(deps);
+  const m = deps.modules.mentoring;
   return {
     repos: deps.repos,
     mentoring: m.repos,
@@ -147,5 +146,5 @@ export const conversationFeature: Feature = {
     { verb: 'meeting.suggest', roles: ['student'], run: suggest },
     { verb: 'meeting.take', roles: ['mentor'], run: take },
   ],
-  http: (deps) => deps.downloads.register('meetings', calendarRenderer(deps)),
+  http: (deps) => deps.downloads.register('meetings', calendarRenderer(deps.repos, deps.modules.mentoring.repos)),
 };

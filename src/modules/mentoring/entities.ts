@@ -75,7 +75,7 @@ export interface ConversationPlan {
 }
 
 /** What a mentor did about one student (partition: the mentor). */
-export interface StudentFollowUp extends Versioned {
+export interface MentorFollowUp extends Versioned {
   schoolId: string;
   mentorId: string;
   studentId: string;

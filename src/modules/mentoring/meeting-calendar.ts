@@ -1,9 +1,9 @@
 import type { Person } from '../../core/entities.ts';
 import { t } from '../../core/i18n.ts';
-import type { BotDeps } from '../../teams/turn.ts';
+import type { Repositories } from '../../core/ports.ts';
 import type { DownloadRenderer, Downloads } from '../downloads/downloads.ts';
 import { type CalendarEvent, calendarFile } from './ics.ts';
-import { openMentoringRepositories } from './repositories.ts';
+import type { MentoringRepositories } from './ports.ts';
 
 // The calendar file of agreed conversations, served through the download links (src/modules/downloads).
 // A link names its owner only; the file is made when it is downloaded and holds every upcoming agreed
@@ -22,19 +22,22 @@ export async function calendarLink(downloads: Downloads, person: Pick<Person, 'i
   return urls['ics'];
 }
 
-export function calendarRenderer(deps: Pick<BotDeps, 'store' | 'repos'>): DownloadRenderer {
+export function calendarRenderer(
+  repos: Pick<Repositories, 'people'>,
+  mentoring: Pick<MentoringRepositories, 'followUps'>,
+): DownloadRenderer {
   return async (owner, format, now) => {
     if (format !== 'ics') return undefined;
-    const person = await deps.repos.people.get(owner.schoolId, owner.personId);
+    const person = await repos.people.get(owner.schoolId, owner.personId);
     if (!person || person.erasedAt) return undefined;
-    const { followUps } = await openMentoringRepositories(deps.store, deps.repos);
+    const { followUps } = mentoring;
     const mine = [...(await followUps.listByMentor(person.id)), ...(await followUps.listByStudent(person.id))].filter(
       (f) => f.schoolId === person.schoolId && f.plan?.agreed && Date.parse(f.plan.agreed.at) > now.getTime() - 86_400_000,
     );
     const events: CalendarEvent[] = [];
     for (const f of mine) {
       const otherId = f.mentorId === person.id ? f.studentId : f.mentorId;
-      const other = await deps.repos.people.get(person.schoolId, otherId);
+      const other = await repos.people.get(person.schoolId, otherId);
       if (!other || other.erasedAt) continue;
       events.push({
         uid: `${f.mentorId}.${f.studentId}.${Date.parse(f.plan!.at)}@lob-reflectie`,

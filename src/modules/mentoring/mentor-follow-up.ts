@@ -47,7 +47,7 @@ export interface FollowUpDeps {
   sendPolicy: SendPolicies;
 }
 
-export class FollowUpService {
+export class MentorFollowUpService {
   private readonly deps: FollowUpDeps;
   constructor(deps: FollowUpDeps) {
     this.deps = deps;

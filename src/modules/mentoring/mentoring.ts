@@ -3,7 +3,7 @@ import type { Repositories } from '../../core/ports.ts';
 import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { DigestService, type LogPort } from './digest.ts';
-import { FollowUpService } from './mentor-follow-up.ts';
+import { MentorFollowUpService } from './mentor-follow-up.ts';
 import { OutboxService } from './outbox.ts';
 import {
   type MentoringRepositories,
@@ -20,7 +20,7 @@ export interface Mentoring {
   digests: DigestService;
   views: StudentViews;
   outbox: OutboxService;
-  followUps: FollowUpService;
+  followUps: MentorFollowUpService;
 }
 
 export interface MentoringDeps {
@@ -61,7 +61,7 @@ export function createMentoring(deps: MentoringDeps): Mentoring {
     log: deps.log,
     sendPolicy: deps.sendPolicy,
   });
-  const followUps = new FollowUpService({
+  const followUps = new MentorFollowUpService({
     repos: deps.repos,
     mentoring: deps.mentoring,
     views,

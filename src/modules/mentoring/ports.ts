@@ -1,6 +1,6 @@
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { Mutate } from '../../core/ports.ts';
-import type { ConversationPlan, Digest, FeedforwardNote, MentorSettings, OutboxEntry, StudentFollowUp } from './entities.ts';
+import type { ConversationPlan, Digest, FeedforwardNote, MentorFollowUp, MentorSettings, OutboxEntry } from './entities.ts';
 
 type Sent = { conversationId: string; activityId: string };
 
@@ -40,16 +40,13 @@ export interface DigestRepository {
   update(mentorId: string, id: string, mutate: Mutate<Digest>): Promise<Digest>;
 }
 
-export interface FollowUpRepository {
-  get(mentorId: string, studentId: string): Promise<StudentFollowUp | undefined>;
-  listByMentor(mentorId: string): Promise<StudentFollowUp[]>;
+export interface MentorFollowUpRepository {
+  get(mentorId: string, studentId: string): Promise<MentorFollowUp | undefined>;
+  listByMentor(mentorId: string): Promise<MentorFollowUp[]>;
   /** Every mentor's follow-up of one student (for the student's own calendar file). */
-  listByStudent(studentId: string): Promise<StudentFollowUp[]>;
+  listByStudent(studentId: string): Promise<MentorFollowUp[]>;
   /** Applies the change to the stored follow-up, or to an empty one when there is none yet. */
-  upsert(
-    key: { schoolId: string; mentorId: string; studentId: string },
-    mutate: Mutate<StudentFollowUp>,
-  ): Promise<StudentFollowUp>;
+  upsert(key: { schoolId: string; mentorId: string; studentId: string }, mutate: Mutate<MentorFollowUp>): Promise<MentorFollowUp>;
 }
 
 /** Feedforward notes, stored with the student. The student's overview (`mijn reflecties`) lists them. */
@@ -78,7 +75,7 @@ export interface OutboxRepository {
 export interface MentoringRepositories {
   settings: MentorSettingsRepository;
   digests: DigestRepository;
-  followUps: FollowUpRepository;
+  followUps: MentorFollowUpRepository;
   notes: NoteRepository;
   outbox: OutboxRepository;
   /** A read scope for one mentor (see MentorScope). */

@@ -12,13 +12,13 @@ import {
   type Digest,
   defaultDigestSettings,
   type FeedforwardNote,
+  type MentorFollowUp,
   type MentorSettings,
   type OutboxEntry,
-  type StudentFollowUp,
 } from './entities.ts';
 import type {
   DigestRepository,
-  FollowUpRepository,
+  MentorFollowUpRepository,
   MentoringRepositories,
   MentorScope,
   MentorSettingsRepository,
@@ -70,16 +70,16 @@ class Digests implements DigestRepository {
   }
 }
 
-class FollowUps implements FollowUpRepository {
-  private readonly c: Collection<Stored<StudentFollowUp>>;
-  constructor(c: Collection<Stored<StudentFollowUp>>) {
+class MentorFollowUps implements MentorFollowUpRepository {
+  private readonly c: Collection<Stored<MentorFollowUp>>;
+  constructor(c: Collection<Stored<MentorFollowUp>>) {
     this.c = c;
   }
   private static id(studentId: string) {
     return `student:${studentId}`;
   }
   get(mentorId: string, studentId: string) {
-    return this.c.get(mentorId, FollowUps.id(studentId));
+    return this.c.get(mentorId, MentorFollowUps.id(studentId));
   }
   listByMentor(mentorId: string) {
     return this.c.find({ pk: mentorId });
@@ -87,8 +87,8 @@ class FollowUps implements FollowUpRepository {
   listByStudent(studentId: string) {
     return this.c.find({ where: { studentId } });
   }
-  async upsert(key: { schoolId: string; mentorId: string; studentId: string }, mutate: Mutate<StudentFollowUp>) {
-    const id = FollowUps.id(key.studentId);
+  async upsert(key: { schoolId: string; mentorId: string; studentId: string }, mutate: Mutate<MentorFollowUp>) {
+    const id = MentorFollowUps.id(key.studentId);
     await createOrGet(this.c, {
       id,
       pk: key.mentorId,
@@ -226,14 +226,14 @@ export async function openMentoringRepositories(store: DocumentStore, repos: Rep
   const [settings, digests, followUps, notes, outbox] = await Promise.all([
     store.collection<Stored<MentorSettings>>({ name: 'mentor_settings', indexes: [] }),
     store.collection<Stored<Digest>>({ name: 'mentor_digests', indexes: [] }),
-    store.collection<Stored<StudentFollowUp>>({ name: 'mentor_followups', indexes: [] }),
+    store.collection<Stored<MentorFollowUp>>({ name: 'mentor_followups', indexes: [] }),
     store.collection<Stored<FeedforwardNote>>({ name: 'feedforward_notes', indexes: ['createdAt', 'reflectionId', 'repliedAt'] }),
     store.collection<Stored<OutboxEntry>>({ name: 'mentoring_outbox', indexes: ['state', 'notBefore'] }),
   ]);
   return {
     settings: new Settings(settings),
     digests: new Digests(digests),
-    followUps: new FollowUps(followUps),
+    followUps: new MentorFollowUps(followUps),
     notes: new Notes(notes),
     outbox: new Outbox(outbox),
     scope: (schoolId, mentorId) => new Scope(repos, schoolId, mentorId),

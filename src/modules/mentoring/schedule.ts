@@ -37,3 +37,6 @@ export function nextSlot(at: Date, schedule: DigestSchedule, timeZone: string): 
   for (const slot of slots(at, schedule, timeZone, 1)) if (slot.getTime() > at.getTime()) return slot;
   throw new Error(`no digest slot within two weeks after ${at.toISOString()}`);
 }
+
+/** The jobs that send digests and queued messages; `job:<name>` is their lease (also taken by `digest run`). */
+export const mentoringJobs = { digest: 'mentoring.digest', outbox: 'mentoring.outbox' } as const;

@@ -1,7 +1,10 @@
+import { chosenKind } from '../../core/cards/cards.ts';
 import type { Person, Reflection, Signal } from '../../core/entities.ts';
 import { type FlowCatalog, optionText } from '../../core/flows/flows.ts';
+import { t } from '../../core/i18n.ts';
+import { recurringKernwoorden } from '../../core/kernwoord-thread.ts';
 import { type Competency, competencies, type Locale } from '../../core/types.ts';
-import type { StudentFollowUp } from './entities.ts';
+import type { MentorFollowUp } from './entities.ts';
 import { followUpQuestions } from './questions.ts';
 import type { EntryView, NonResponseView, OpenStep, Priority, StepStatus, StudentSection } from './views.ts';
 
@@ -30,7 +33,7 @@ export function flowTitle(flows: FlowCatalog, flowId: string, locale: Locale): s
   return (flows.get(flowId) ?? flows.defaultFlow()).title[locale];
 }
 
-export function discussedOn(followUp: StudentFollowUp | undefined, reflectionId: string): string | undefined {
+export function discussedOn(followUp: MentorFollowUp | undefined, reflectionId: string): string | undefined {
   return followUp?.discussions.find((d) => d.reflectionIds.includes(reflectionId))?.on;
 }
 
@@ -40,7 +43,7 @@ export function discussedOn(followUp: StudentFollowUp | undefined, reflectionId:
  */
 function answersOf(reflection: Reflection, flows: FlowCatalog, locale: Locale) {
   const flow = flows.get(reflection.flowId);
-  const rows: { question: string; answer: string; chosen?: string }[] = [];
+  const rows: { question: string; answer: string; chosen?: string; chosenLabel?: string }[] = [];
   if (flow?.preparation && reflection.preparation) {
     rows.push({ question: flow.preparation.text[locale], answer: reflection.preparation.answer });
   }
@@ -49,14 +52,19 @@ function answersOf(reflection: Reflection, flows: FlowCatalog, locale: Locale) {
     const answer = reflection.answers[q.id];
     const chosen = (reflection.choices?.[q.id] ?? []).map((id) => optionText(q, id, locale));
     if (!answer && chosen.length === 0) continue;
-    rows.push({ question: q.text[locale], answer: answer ?? '', ...(chosen.length ? { chosen: chosen.join(', ') } : {}) });
+    rows.push({
+      question: q.text[locale],
+      answer: answer ?? '',
+      // The student's words first; a picked word is shown as named with help, never as their answer.
+      ...(chosen.length ? { chosen: chosen.join(', '), chosenLabel: t(locale, `mentors.student.${chosenKind(q)}`) } : {}),
+    });
   }
   return rows;
 }
 
 export function entryView(
   reflection: Reflection,
-  ctx: { flows: FlowCatalog; locale: Locale; status?: StepStatus; followUp?: StudentFollowUp; full?: boolean },
+  ctx: { flows: FlowCatalog; locale: Locale; status?: StepStatus; followUp?: MentorFollowUp; full?: boolean },
 ): EntryView {
   const words = wordsOf(reflection, ctx.flows);
   const step = nextStepOf(reflection, ctx.flows);
@@ -88,7 +96,7 @@ export function compareSections(a: StudentSection, b: StudentSection): number {
   return a.student.name.localeCompare(b.student.name);
 }
 
-export function followUpSummary(followUp: StudentFollowUp | undefined): StudentSection['followUp'] {
+export function followUpSummary(followUp: MentorFollowUp | undefined): StudentSection['followUp'] {
   const last = followUp?.discussions[0];
   const plan = followUp?.plan;
   const planOpen = plan && (!last || last.at < plan.at);
@@ -113,7 +121,7 @@ export interface SectionInput {
   show: (r: Reflection) => boolean;
   maxEntries: number;
   statuses: ReadonlyMap<string, StepStatus>;
-  followUp: StudentFollowUp | undefined;
+  followUp: MentorFollowUp | undefined;
   nonResponses?: NonResponseView[];
   /** Show whole answers instead of the short form. */
   full?: boolean;
@@ -156,6 +164,7 @@ export function buildSection(input: SectionInput, ctx: { flows: FlowCatalog; loc
     moreEntries: period.length - shown.length,
     openSteps,
     nonResponses: input.nonResponses ?? [],
+    recurring: recurringKernwoorden(input.reflections),
     questions: followUpQuestions(shown[0] ?? latestOf(input.reflections)),
     followUp: followUpSummary(input.followUp),
   };

@@ -2,7 +2,7 @@ import type { MentorItem, Person, Reflection } from '../../core/entities.ts';
 import type { FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { assignedStudents, isAssigned } from './access.ts';
-import type { StudentFollowUp } from './entities.ts';
+import type { MentorFollowUp } from './entities.ts';
 import type { MentoringRepositories, MentorScope } from './ports.ts';
 import { buildSection, coverageOf, flowTitle, followUpSummary, stepStatuses } from './sections.ts';
 import type { HandoverView, OpenStep, StudentOverview, StudentSection } from './views.ts';
@@ -146,6 +146,6 @@ export class StudentViews {
   }
 }
 
-function discussedAfter(followUp: StudentFollowUp | undefined, r: Reflection): boolean {
+function discussedAfter(followUp: MentorFollowUp | undefined, r: Reflection): boolean {
   return followUp?.discussions.some((d) => d.reflectionIds.includes(r.id) || d.at >= (r.submittedAt ?? r.createdAt)) ?? false;
 }

@@ -18,7 +18,7 @@ export interface EntryView {
   words?: string;
   nextStep?: { text: string; status: StepStatus };
   /** Every text answer with its question, when the whole reflection is shown (the at-once card). */
-  answers?: { question: string; answer: string; chosen?: string }[];
+  answers?: { question: string; answer: string; chosen?: string; chosenLabel?: string }[];
   competencies: Competency[];
   wantsToTalk: boolean;
   signals: Signal[];
@@ -70,6 +70,8 @@ export interface StudentSection {
   /** Earlier next steps that are not done yet, newest first. */
   openSteps: OpenStep[];
   nonResponses: NonResponseView[];
+  /** The student's kernwoorden that recur across all their reflections, most often first. */
+  recurring: { word: string; count: number }[];
   /** Talent signals and replies in the digest's period (digest cards only). */
   messages?: MessageView[];
   questions: QuestionView[];

@@ -57,3 +57,6 @@ export const roleRemoveCommand: CliCommand = {
     return 0;
   },
 };
+
+/** The people commands, in the order `npm run cli` lists them. */
+export const peopleCommands: CliCommand[] = [roleAddCommand, roleRemoveCommand];

@@ -1,6 +1,6 @@
 import type { MentorAssignment, Person, Reflection } from '../../core/entities.ts';
 import type { Activity, Delivery, DeliveryState, GroupMembership } from '../campaigns/campaigns.ts';
-import type { Digest, FeedforwardNote, StudentFollowUp } from '../mentoring/entities.ts';
+import type { Digest, FeedforwardNote, MentorFollowUp } from '../mentoring/entities.ts';
 
 // What erasure keeps of a student, record type by record type: the decisions of docs/privacy.md in code.
 //
@@ -57,6 +57,8 @@ export function anonymousReflection(r: Reflection, anonId: string): Omit<Reflect
     ...(r.emotion ? { emotion: r.emotion } : {}),
     answers: {},
     competencies: [...r.competencies],
+    // Marked as tagged under its rule, so the start-up re-tagging never recomputes it from the removed answers.
+    ...(r.taggingRule ? { taggingRule: r.taggingRule } : {}),
     ...(r.late ? { late: true } : {}),
     // Nothing may route or follow up an erased student's reflection any more.
     routing: r.routing === 'routed' ? 'routed' : 'none',
@@ -78,7 +80,7 @@ export function anonymousNote(n: FeedforwardNote, anonId: string): Omit<Feedforw
 }
 
 /** Kept: the conversations the mentor recorded (follow-up counts). Gone: a planned conversation and its reminder. */
-export function anonymousFollowUp(f: StudentFollowUp, anonId: string): Omit<StudentFollowUp, 'version' | 'id'> {
+export function anonymousFollowUp(f: MentorFollowUp, anonId: string): Omit<MentorFollowUp, 'version' | 'id'> {
   return {
     schoolId: f.schoolId,
     mentorId: f.mentorId,

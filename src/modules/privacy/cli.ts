@@ -1,10 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import { makePrivateFolder, writeCliFiles } from '../../cli/files.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import type { Person } from '../../core/entities.ts';
-import { loadLibrary } from '../../core/flows/load-flows.ts';
-import { openPrivacyService } from './open-privacy-service.ts';
 import { personalDataFile, personalDataFormats } from './personal-data-export.ts';
 import { isStudentOnly, type PrivacyService } from './privacy-service.ts';
 import { maxRetentionMonths } from './retention.ts';
@@ -13,14 +11,8 @@ import { maxRetentionMonths } from './retention.ts';
 // export everything about a student to files, erase it, the school's retention term, and the day a
 // student left. Output names people by e-mail and counts records; it never prints answers.
 
-function service(ctx: CliContext): Promise<PrivacyService> {
-  return openPrivacyService(ctx.store, {
-    repos: ctx.repos,
-    clock: ctx.install.clock,
-    newId: ctx.install.newId,
-    log: ctx.log,
-    defaultTimeZone: ctx.config.DEFAULT_TIME_ZONE,
-  });
+function service(ctx: CliContext): PrivacyService {
+  return ctx.product.privacy.service;
 }
 
 async function student(ctx: CliContext, values: Record<string, unknown>): Promise<{ schoolId: string; person: Person }> {
@@ -46,26 +38,27 @@ function total(counts: Record<string, { anonymised: number; deleted: number }>):
 
 export const privacyExportCommand: CliCommand = {
   name: 'privacy export',
-  usage: 'privacy export --email <e-mail> [--out <folder>] [--school <tenant-id>]',
-  summary: 'Write everything stored about a student (AVG access request) to two files: JSON and a readable Markdown overview.',
-  options: { email: { type: 'string' }, out: { type: 'string' }, school: { type: 'string' } },
+  usage: 'privacy export --email <e-mail> [--out <folder>] [--force] [--school <tenant-id>]',
+  summary:
+    'Write everything stored about a student (AVG access request) to two new files only you can read: JSON and a readable Markdown overview (--force replaces earlier ones).',
+  options: { email: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, school: { type: 'string' } },
   async run(ctx, { values }) {
     const { schoolId, person } = await student(ctx, values);
     const data = await (await service(ctx)).export(schoolId, person.id);
     if (!data) throw new CliError(`nothing stored about ${person.email}`);
     const folder = path.resolve(typeof values['out'] === 'string' ? values['out'] : '.');
-    fs.mkdirSync(folder, { recursive: true });
-    const flows = loadLibrary({ schoolDir: ctx.config.SCHOOL_FLOWS_DIR });
+    makePrivateFolder(folder);
+    const flows = ctx.flows;
     const now = ctx.install.clock.now();
     const timeZone = data.school?.timeZone ?? ctx.config.DEFAULT_TIME_ZONE;
-    for (const format of personalDataFormats) {
+    const who = (person.email ?? person.id).split('@')[0]!.replace(/[^A-Za-z0-9._-]/g, '_');
+    const files = personalDataFormats.map((format) => {
       const file = personalDataFile(data, format, { flows, now, timeZone })!;
-      const who = (person.email ?? person.id).split('@')[0]!.replace(/[^A-Za-z0-9._-]/g, '_');
-      const target = path.join(folder, file.filename.replace('lob-gegevens', `lob-gegevens-${who}`));
-      // Only the owner of the process may read it: the file holds a student's answers.
-      fs.writeFileSync(target, file.body, { mode: 0o600 });
-      ctx.out(`Wrote ${target}`);
-    }
+      return { target: path.join(folder, file.filename.replace('lob-gegevens', `lob-gegevens-${who}`)), body: file.body };
+    });
+    // Only the owner of the process may read them: the files hold a student's answers.
+    writeCliFiles(files, values['force'] === true);
+    for (const f of files) ctx.out(`Wrote ${f.target}`);
     ctx.out(
       `${person.email}: ${data.reflections.length} reflection(s), ${data.notes.length} note(s), ${data.deliveries.length} campaign prompt(s), ${data.memberships.length} group membership(s), ${data.assignments.length} mentor assignment(s).`,
     );
@@ -127,14 +120,19 @@ export const privacyRetentionCommand: CliCommand = {
     }
     if (action === 'run') {
       const now = ctx.install.clock.now();
-      const due = await privacy.dueForErasure(school.id, now);
       if (values['dry-run']) {
+        const interrupted = await privacy.interruptedErasures(now, school.id);
+        for (const r of interrupted) ctx.out(`interrupted since ${r.startedAt.slice(0, 16)}: erasure ${r.id} (${r.reason})`);
+        const due = await privacy.dueForErasure(school.id, now);
         for (const d of due) ctx.out(`due since ${d.dueAt.slice(0, 10)}: ${d.person.email ?? d.person.id}`);
+        if (interrupted.length) ctx.out(`${interrupted.length} interrupted erasure(s) to finish.`);
         ctx.out(`${due.length} student(s) due for erasure; nothing erased (dry run).`);
         return 0;
       }
-      let erased = 0;
-      for (const d of due) if ((await privacy.erase(school.id, d.person.id, 'retention')).kind === 'erased') erased++;
+      // The nightly job's own run, for this school: an erasure a crash interrupted is finished here too.
+      const { resumed, erased, relationsEnded } = await privacy.runRetention(now, { schoolId: school.id });
+      if (resumed) ctx.out(`${resumed} interrupted erasure(s) finished.`);
+      if (relationsEnded) ctx.out(`${relationsEnded} class membership(s) and mentor assignment(s) of erased students ended.`);
       ctx.out(`${erased} student(s) erased by the retention term.`);
       return 0;
     }

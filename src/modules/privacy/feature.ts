@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { messageCard } from '../../core/cards/cards.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import { eraseConfirmCard, privacyCard } from './cards.ts';
-import { openPrivacyService } from './open-privacy-service.ts';
 import { personalDataFile, personalDataFormats } from './personal-data-export.ts';
 import { isStudentOnly, type PrivacyService } from './privacy-service.ts';
 
@@ -16,25 +14,11 @@ export const exportMinutes = 10;
 /** How long the confirmation button of an erasure works. */
 export const confirmMinutes = 15;
 
-const services = new WeakMap<BotDeps, Promise<PrivacyService>>();
-
-export function privacyOf(deps: BotDeps): Promise<PrivacyService> {
-  let service = services.get(deps);
-  if (!service) {
-    service = openPrivacyService(deps.store, {
-      repos: deps.repos,
-      clock: deps.clock,
-      newId: randomUUID,
-      log: deps.log.child({ component: 'privacy' }),
-      defaultTimeZone: deps.config.DEFAULT_TIME_ZONE,
-    });
-    services.set(deps, service);
-  }
-  return service;
-}
+/** The AVG service as the module's setup built it (src/modules/privacy/setup.ts). */
+const privacyOf = (deps: BotDeps): PrivacyService => deps.modules.privacy.service;
 
 async function homeCard(turn: Turn) {
-  const settings = await (await privacyOf(turn.deps)).retention(turn.actor.schoolId);
+  const settings = await privacyOf(turn.deps).retention(turn.actor.schoolId);
   return privacyCard(turn.locale, { retentionMonths: settings.monthsAfterLeaving });
 }
 
@@ -54,7 +38,7 @@ async function exportLinks(turn: Turn): Promise<CardActionResponse> {
     goneKey: 'privacy.export.linkGone',
   });
   deps.log.info({ personId: actor.id }, 'personal data export links issued');
-  const settings = await (await privacyOf(deps)).retention(actor.schoolId);
+  const settings = await privacyOf(deps).retention(actor.schoolId);
   return cardResponse(
     privacyCard(turn.locale, {
       retentionMonths: settings.monthsAfterLeaving,
@@ -75,7 +59,7 @@ async function erase(turn: Turn, data: Record<string, unknown>): Promise<CardAct
     deps.log.info({ personId: actor.id }, 'erasure confirmation refused: not theirs or expired');
     return cardResponse(messageCard('privacy.erase.expired', locale, 'attention'));
   }
-  const outcome = await (await privacyOf(deps)).erase(actor.schoolId, actor.id, 'student');
+  const outcome = await privacyOf(deps).erase(actor.schoolId, actor.id, 'student');
   if (outcome.kind === 'staff') return cardResponse(messageCard('privacy.staff', locale));
   if (outcome.kind === 'not-found') return cardResponse(messageCard('privacy.erase.gone', locale));
   return cardResponse(messageCard('privacy.erase.done', locale));
@@ -94,7 +78,7 @@ async function send(turn: Turn, make: () => Promise<unknown> | unknown): Promise
 /** The export's files, made for the link's owner when it is opened. */
 function exportRenderer(deps: BotDeps) {
   return async (owner: { schoolId: string; personId: string }, format: string, now: Date) => {
-    const data = await (await privacyOf(deps)).export(owner.schoolId, owner.personId);
+    const data = await privacyOf(deps).export(owner.schoolId, owner.personId);
     if (!data) return undefined;
     const timeZone = data.school?.timeZone ?? deps.config.DEFAULT_TIME_ZONE;
     const file = personalDataFile(data, format, { flows: deps.flows, now, timeZone });
@@ -131,13 +115,4 @@ export const privacyFeature: Feature = {
   ],
   // Not a route of its own: the export is served by the download links (features/downloads.ts).
   http: (deps) => deps.downloads.register('personal-data', exportRenderer(deps)),
-  jobs: (deps) => [
-    {
-      name: 'privacy-retention',
-      // Daily at night; each run works out from the store what is due, so a missed night is caught up.
-      schedule: '30 2 * * *',
-      leaseMs: 30 * 60_000,
-      run: async (now) => (await privacyOf(deps)).runRetention(now),
-    },
-  ],
 };

@@ -10,7 +10,7 @@ import {
   update,
 } from '../../platform/store/document-store.ts';
 import { type Activity, type Campaign, type Delivery, type Group, type GroupMembership, ids } from '../campaigns/campaigns.ts';
-import type { Digest, FeedforwardNote, OutboxEntry, StudentFollowUp } from '../mentoring/entities.ts';
+import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
 import type { TalentSignal } from '../talent/entities.ts';
 import {
   anonymousActivity,
@@ -67,7 +67,7 @@ interface Collections {
   mentorItems: Collection<Stored<MentorItem>>;
   notes: Collection<Stored<FeedforwardNote>>;
   talentSignals: Collection<Stored<TalentSignal>>;
-  followUps: Collection<Stored<StudentFollowUp>>;
+  followUps: Collection<Stored<MentorFollowUp>>;
   outbox: Collection<Stored<OutboxEntry>>;
   digests: Collection<Stored<Digest>>;
   groups: Collection<Stored<Group>>;
@@ -212,7 +212,7 @@ class PersonalDataStore implements PersonalDataPort {
       mentorItems: mine(mentorItems).map(unstored) as MentorItem[],
       notes: mine(notes).map(unstored) as FeedforwardNote[],
       talentSignals: mine(talentSignals).map(unstored) as TalentSignal[],
-      followUps: mine(followUps).map(unstored) as StudentFollowUp[],
+      followUps: mine(followUps).map(unstored) as MentorFollowUp[],
       outbox: mine([...outbox.values()]).map(unstored) as OutboxEntry[],
       // Only the student's own place in a digest: the other students in it are not theirs to see.
       digests: mine(digests).map((d) => {
@@ -376,16 +376,10 @@ const collectionNames: Record<keyof Collections, string> = {
   downloads: 'downloads',
 };
 
-const cache = new WeakMap<DocumentStore, Promise<PersonalDataPort>>();
-
-/** The personal-data adapter of a store (opened once per store). */
-export function openPersonalDataStore(store: DocumentStore): Promise<PersonalDataPort> {
-  let pending = cache.get(store);
-  if (!pending) {
-    pending = Promise.all(
-      Object.entries(collectionNames).map(async ([key, name]) => [key, await store.collection({ name, indexes: [] })] as const),
-    ).then((opened) => new PersonalDataStore(Object.fromEntries(opened) as unknown as Collections));
-    cache.set(store, pending);
-  }
-  return pending;
+/** The personal-data adapter of a store (the privacy module's setup opens it once). */
+export async function openPersonalDataStore(store: DocumentStore): Promise<PersonalDataPort> {
+  const opened = await Promise.all(
+    Object.entries(collectionNames).map(async ([key, name]) => [key, await store.collection({ name, indexes: [] })] as const),
+  );
+  return new PersonalDataStore(Object.fromEntries(opened) as unknown as Collections);
 }

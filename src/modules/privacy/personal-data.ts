@@ -1,6 +1,6 @@
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection, School } from '../../core/entities.ts';
 import type { Activity, Delivery, GroupMembership } from '../campaigns/campaigns.ts';
-import type { Digest, FeedforwardNote, OutboxEntry, StudentFollowUp } from '../mentoring/entities.ts';
+import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
 import type { TalentSignal } from '../talent/entities.ts';
 
 // Everything the store holds that names one student, for the AVG export (right of access) and the
@@ -32,7 +32,7 @@ export interface PersonalData {
   /** Talent signals teachers sent the student. */
   talentSignals: TalentSignal[];
   /** What each mentor recorded about conversations with the student. */
-  followUps: StudentFollowUp[];
+  followUps: MentorFollowUp[];
   /** Messages to the student, or to a mentor about the student, waiting or sent. */
   outbox: OutboxEntry[];
   /** Mentor digests the student was in (only the student's own place in them). */

@@ -52,6 +52,8 @@ export interface PrivacyServiceDeps {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** School time zone when a school has none stored. */
   defaultTimeZone: string;
+  /** Makes what an erasure deleted unreadable in the store's files now (DocumentStore.purgeErased). */
+  purgeErased(): Promise<boolean>;
 }
 
 /** Whether the rights of this page apply: students (and people with no role), never staff. */
@@ -98,6 +100,9 @@ export class PrivacyService {
       }));
     const counts = await data.anonymise({ schoolId, personId, anonId: record.anonId!, at });
     await privacy.finishErasure(schoolId, record.id, counts, clock.now().toISOString());
+    // Erased means unreadable, also for whoever copies the store's files later (docs/security.md).
+    if (!(await this.deps.purgeErased()))
+      log.warn({ erasureId: record.id }, 'erased data stays in the store journal until the other process closes the store');
     const records = Object.values(counts).reduce((n, c) => n + c.anonymised + c.deleted, 0);
     // The erasure's id, never the person's: after this nothing should connect the two.
     log.info({ erasureId: record.id, reason: record.reason, records }, 'student data erased');
@@ -128,21 +133,32 @@ export class PrivacyService {
     return out;
   }
 
+  /** Erasures a crash interrupted (running for longer than one takes), of one school or of all. */
+  async interruptedErasures(now: Date, schoolId?: string): Promise<ErasureRecord[]> {
+    return (await this.deps.privacy.runningErasures()).filter(
+      (r) => r.personId && (!schoolId || r.schoolId === schoolId) && Date.parse(r.startedAt) <= now.getTime() - abandonedAfterMs,
+    );
+  }
+
   /**
-   * The scheduled job: finishes interrupted erasures, erases what each school's retention term makes due
-   * (worked out from the store, so a missed run is caught up by the next), and ends the group memberships
-   * and mentor assignments of students erased before this school year.
+   * The retention run, for the nightly job (every school) and `privacy retention run` (one school): finishes
+   * interrupted erasures, erases what the retention term makes due (worked out from the store, so a missed
+   * run is caught up by the next), and ends the group memberships and mentor assignments of students
+   * erased before this school year.
    */
-  async runRetention(now: Date): Promise<{ resumed: number; erased: number; relationsEnded: number }> {
-    const { privacy, repos, data, log } = this.deps;
+  async runRetention(
+    now: Date,
+    only?: { schoolId: string },
+  ): Promise<{ resumed: number; erased: number; relationsEnded: number }> {
+    const { repos, data, log } = this.deps;
     let resumed = 0;
-    for (const r of await privacy.runningErasures()) {
-      if (!r.personId || Date.parse(r.startedAt) > now.getTime() - abandonedAfterMs) continue;
-      if ((await this.erase(r.schoolId, r.personId, r.reason)).kind === 'erased') resumed++;
+    for (const r of await this.interruptedErasures(now, only?.schoolId)) {
+      if ((await this.erase(r.schoolId, r.personId!, r.reason)).kind === 'erased') resumed++;
     }
     let erased = 0;
     let relationsEnded = 0;
-    for (const school of await repos.schools.list()) {
+    const schools = only ? [await repos.schools.get(only.schoolId)].filter((s) => s !== undefined) : await repos.schools.list();
+    for (const school of schools) {
       for (const { person } of await this.dueForErasure(school.id, now)) {
         try {
           if ((await this.erase(school.id, person.id, 'retention')).kind === 'erased') erased++;

@@ -74,7 +74,7 @@ export function milestoneCard(
       }
     : undefined;
   const problems = (opts.problems ?? []).map((p) => ({ text: doneProblemText(locale, p) }));
-  return render('pdca-milestone', {
+  return render('quality-cycle-milestone', {
     t: texts(locale, 'pdca.milestone'),
     banner,
     bannerColor: view.state === 'overdue' ? 'Attention' : 'Default',
@@ -143,7 +143,7 @@ export function statusCard(
             { title: t(locale, 'pdca.edit.templateScope'), verb: 'pdca.milestones', data: { scope: 'template' } },
           ],
   }));
-  return render('pdca-status', {
+  return render('quality-cycle-status', {
     t: texts(locale, 'pdca.status'),
     title: t(locale, 'pdca.status.title', { year: yearLabel(input.schoolYear) }),
     intro: t(locale, 'pdca.status.intro', { days: input.remindDays }),
@@ -242,7 +242,7 @@ export function evidenceCard(
     })),
     { name: t(locale, 'pdca.evidence.coverageTotal'), ...sharesRows(locale, evidence.coverage.total, false) },
   ];
-  return render('pdca-evidence', {
+  return render('quality-cycle-evidence', {
     t: texts(locale, 'pdca.evidence'),
     teamName: evidence.teamName,
     teamId: evidence.teamId,
@@ -306,7 +306,7 @@ export function milestonesCard(
       .filter(Boolean)
       .map((x) => ` · ${x}`)
       .join('');
-  return render('pdca-milestones', {
+  return render('quality-cycle-milestones', {
     t: texts(locale, 'pdca.edit'),
     ...scopeHeading(locale, input.scope, input.teamName),
     schoolYear: yearLabel(input.schoolYear),
@@ -352,7 +352,7 @@ export function editCard(
 ): AdaptiveCard {
   const { scopeName } = scopeHeading(locale, input.scope, input.teamName);
   const v = input.values;
-  return render('pdca-edit', {
+  return render('quality-cycle-edit', {
     t: texts(locale, 'pdca.edit'),
     heading: `${t(locale, input.milestoneId ? 'pdca.edit.formTitle' : 'pdca.edit.formTitleNew')} · `,
     scopeName,

@@ -1,4 +1,4 @@
-import { type Aggregate, aggregate, aggregateGroups, mayShowAggregate } from '../../core/aggregates.ts';
+import { type Aggregate, aggregate, aggregateGroups, mayShowAggregate, suppressFigures } from '../../core/aggregates.ts';
 import { previousSchoolYear, type SchoolYear } from '../../core/time/school-year.ts';
 import { addDays, type LocalDate, startOfDay } from '../../core/time/zoned-time.ts';
 import { type Competency, competencies } from '../../core/types.ts';
@@ -13,7 +13,7 @@ import type { SchoolClock } from './service.ts';
 // The figures come through one port, CheckEvidenceSource. On main, StoreEvidenceSource answers the parts
 // held in our own store (groups from mentor assignments, competencies from reflections, reachability from
 // people) and asks two narrower ports for the rest: the campaign delivery ledger (issue 4) and mentor
-// follow-up (issue 5). docs/pdca.md describes exactly what each must return.
+// follow-up (issue 5). docs/quality-cycle.md describes exactly what each must return.
 
 /** A group of students in the team (a class, or a mentor's group). */
 export interface EvidenceGroup {
@@ -52,6 +52,8 @@ export interface CampaignFigures {
   reminded: number;
   /** Distinct students those prompts went to: the group size the small-group rule looks at. */
   studentsPrompted: number;
+  /** Campaigns among those prompts whose own counts are hidden on their status card (about 1 to 4 students). */
+  smallCampaigns?: number;
 }
 
 /** From mentor follow-up (issue 5), for the team's students in the period. */
@@ -114,9 +116,72 @@ export function competencyShares(studentIds: readonly string[], entries: Map<str
   return out;
 }
 
+/** The periods a team leader can pick in the current school year, which add up: the year is its halves. */
+export type RelatedPeriods = Record<'year' | 'h1' | 'h2', EvidencePeriod>;
+type PromptPeriod = keyof RelatedPeriods;
+
+/**
+ * Which of a team's prompt figures are hidden, decided for the periods a viewer can put side by side (the
+ * year so far and its halves: hide one half and the year minus the other gives it away). Hidden: about 1 to
+ * 4 students, or with a campaign whose own counts are hidden (its status card shows the others'), and
+ * then by suppressFigures. The coordinator page decides its figures with this too (figures.ts).
+ */
+export function hiddenPromptPeriods(
+  periods: Partial<Record<PromptPeriod, Pick<CampaignFigures, 'studentsPrompted' | 'smallCampaigns'>>>,
+): Set<PromptPeriod> {
+  const keys = Object.keys(periods) as PromptPeriod[];
+  return suppressFigures(
+    keys.map((key) => ({
+      key,
+      respondents: periods[key]!.studentsPrompted,
+      ...(periods[key]!.smallCampaigns ? { fixed: 'hidden' as const } : {}),
+    })),
+    keys.length === 3 ? [{ total: 'year' as const, parts: ['h1' as const, 'h2' as const] }] : [],
+  );
+}
+
+/** The related periods for a choice; none for last year (the page shows this year only). */
+export function relatedPeriods(
+  choice: EvidencePeriodChoice,
+  clock: Pick<SchoolClock, 'today' | 'year' | 'timeZone'>,
+): RelatedPeriods | undefined {
+  if (choice === 'previous') return undefined;
+  return {
+    year: evidencePeriod('year', clock).period,
+    h1: evidencePeriod('h1', clock).period,
+    h2: evidencePeriod('h2', clock).period,
+  };
+}
+
+const samePeriod = (a: EvidencePeriod, b: EvidencePeriod) => a.from === b.from && a.to === b.to;
+
+async function promptsHidden(
+  source: CheckEvidenceSource,
+  query: EvidenceQuery,
+  own: CampaignFigures,
+  related: RelatedPeriods | undefined,
+): Promise<boolean> {
+  const ownKey = related && (Object.keys(related) as PromptPeriod[]).find((k) => samePeriod(related[k], query.period));
+  if (!related || !ownKey) return hiddenPromptPeriods({ year: own }).has('year');
+  const figures: Partial<Record<PromptPeriod, CampaignFigures>> = {};
+  for (const key of Object.keys(related) as PromptPeriod[]) {
+    const f = samePeriod(related[key], query.period) ? own : await source.campaigns({ ...query, period: related[key] });
+    if (f) figures[key] = f;
+  }
+  return hiddenPromptPeriods(figures).has(ownKey);
+}
+
 export async function buildCheckEvidence(
   source: CheckEvidenceSource,
-  input: { schoolId: string; team: EducationTeam; schoolYear: string; period: EvidencePeriod; now: Date },
+  input: {
+    schoolId: string;
+    team: EducationTeam;
+    schoolYear: string;
+    period: EvidencePeriod;
+    now: Date;
+    /** The periods this one is shown beside (relatedPeriods); without them it is judged alone. */
+    related?: RelatedPeriods | undefined;
+  },
 ): Promise<CheckEvidence> {
   const { schoolId, team, period } = input;
   const groups = await source.groups(team);
@@ -128,6 +193,7 @@ export async function buildCheckEvidence(
     source.campaigns(query),
     source.followUp(query),
   ]);
+  const hidePrompts = campaigns ? await promptsHidden(source, query, campaigns, input.related) : false;
   // The team total is shown too, so a single hidden group takes the next smallest with it.
   const perGroup = aggregateGroups(
     groups.map((g) => ({ key: g.id, respondents: g.studentIds.length, value: competencyShares(g.studentIds, entries) })),
@@ -147,13 +213,15 @@ export async function buildCheckEvidence(
           activitiesHeld: [...campaigns.activitiesHeld].sort(
             (a, b) => b.count - a.count || a.activityType.localeCompare(b.activityType),
           ),
-          prompts: aggregate(campaigns.studentsPrompted, {
-            sent: campaigns.promptsSent,
-            answered: campaigns.answered,
-            responseRate: rate(campaigns.answered, campaigns.promptsSent),
-            reminded: campaigns.reminded,
-            reminderRate: rate(campaigns.reminded, campaigns.promptsSent),
-          }),
+          prompts: hidePrompts
+            ? { hidden: true as const, reason: 'too-few-respondents' as const }
+            : aggregate(campaigns.studentsPrompted, {
+                sent: campaigns.promptsSent,
+                answered: campaigns.answered,
+                responseRate: rate(campaigns.answered, campaigns.promptsSent),
+                reminded: campaigns.reminded,
+                reminderRate: rate(campaigns.reminded, campaigns.promptsSent),
+              }),
         }
       : {}),
     unreachable: aggregate(studentIds.length, { count: unreachableCount, share: rate(unreachableCount, studentIds.length) }),

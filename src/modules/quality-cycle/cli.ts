@@ -1,21 +1,23 @@
-import fs from 'node:fs';
 import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import { writeCliFiles } from '../../cli/files.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import type { School } from '../../core/entities.ts';
 import { t } from '../../core/i18n.ts';
 import { calendarText } from '../../core/time/card-dates.ts';
 import { parseSchoolYear, type SchoolYear } from '../../core/time/school-year.ts';
 import { normalizeEmail } from '../../core/types.ts';
-import { defaultMilestoneTexts, milestoneProblemText, ownerText, yearLabel } from './cards.ts';
-import { buildCheckEvidence, type EvidencePeriodChoice, evidencePeriod, evidencePeriodChoices } from './check-evidence.ts';
+import { milestoneProblemText, ownerText, yearLabel } from './cards.ts';
+import {
+  buildCheckEvidence,
+  type EvidencePeriodChoice,
+  evidencePeriod,
+  evidencePeriodChoices,
+  relatedPeriods,
+} from './check-evidence.ts';
 import { createTeam, editTeam, findTeamsTeam, linkTeam, requireTeam, TeamError, type TeamProblem } from './education-teams.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
-import { openEvidenceSource } from './evidence-source.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
-import { openCycleRepositories } from './repositories.ts';
 import {
-  type CycleDeps,
-  type CycleScope,
   ensureSchoolCycle,
   ensureTeamCycle,
   ensureYear,
@@ -23,6 +25,8 @@ import {
   markDone,
   ownersOf,
   phaseCounts,
+  type QualityCycleDeps,
+  type QualityCycleScope,
   remindDays,
   removeMilestone,
   saveMilestone,
@@ -35,17 +39,9 @@ import {
 // the Check evidence, for coordinators and IT. Refusals use the same reasons as the cards in Teams.
 
 /** The school the command acts on (--school, or the only one) and the cycle's dependencies on the CLI's store. */
-async function open(ctx: CliContext, values: Record<string, unknown>): Promise<{ school: School; deps: CycleDeps }> {
+async function open(ctx: CliContext, values: Record<string, unknown>): Promise<{ school: School; deps: QualityCycleDeps }> {
   const school = await resolveSchool(ctx, str(values, 'school'));
-  const deps: CycleDeps = {
-    repos: ctx.repos,
-    cycles: await openCycleRepositories(ctx.store),
-    clock: ctx.install.clock,
-    newId: ctx.install.newId,
-    defaults: ctx.install.defaults,
-    defaultTexts: defaultMilestoneTexts,
-  };
-  return { school, deps };
+  return { school, deps: ctx.product.qualityCycle.cycle };
 }
 
 /** As `open`, with the school year of --year (default: the current one). */
@@ -82,7 +78,7 @@ async function refusing<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-async function yearOf(deps: CycleDeps, schoolId: string, values: Record<string, unknown>): Promise<SchoolYear> {
+async function yearOf(deps: QualityCycleDeps, schoolId: string, values: Record<string, unknown>): Promise<SchoolYear> {
   const raw = str(values, 'year');
   if (raw === undefined) return (await schoolClock(deps, schoolId)).year;
   const year = parseSchoolYear(raw);
@@ -90,7 +86,7 @@ async function yearOf(deps: CycleDeps, schoolId: string, values: Record<string, 
   return year;
 }
 
-function scopeOf(values: Record<string, unknown>): CycleScope {
+function scopeOf(values: Record<string, unknown>): QualityCycleScope {
   const team = str(values, 'team');
   const level = str(values, 'level');
   if (team && level) throw new CliError('give either --team <code> or --level school|template, not both');
@@ -114,7 +110,7 @@ function kindOf(value: string | undefined): EducationTeam['kind'] | undefined {
   throw new CliError('--kind must be year (jaarlaag) or department (afdeling)');
 }
 
-export const pdcaTeamAddCommand: CliCommand = {
+export const qualityCycleTeamAddCommand: CliCommand = {
   name: 'pdca team add',
   usage:
     'pdca team add --id <code> --name <name> --leader <e-mail>[,<e-mail>] [--mentors <e-mail>,...] [--kind year|department] [--school <tenant-id>]',
@@ -145,7 +141,7 @@ export const pdcaTeamAddCommand: CliCommand = {
   },
 };
 
-export const pdcaTeamEditCommand: CliCommand = {
+export const qualityCycleTeamEditCommand: CliCommand = {
   name: 'pdca team edit',
   usage: 'pdca team edit --id <code> [--name <name>] [--leader <e-mail>,...] [--mentors <e-mail>,...] [--kind year|department]',
   summary: "Change a team's name, team leaders or mentors (a list replaces the current one).",
@@ -171,7 +167,7 @@ export const pdcaTeamEditCommand: CliCommand = {
   },
 };
 
-export const pdcaTeamLinkCommand: CliCommand = {
+export const qualityCycleTeamLinkCommand: CliCommand = {
   name: 'pdca team link',
   usage: 'pdca team link --id <code> --teams-team <name or id> [--school <tenant-id>]',
   summary: 'Link an education team to a Teams team the bot has been added to: its channel gets the reminders.',
@@ -187,7 +183,7 @@ export const pdcaTeamLinkCommand: CliCommand = {
   },
 };
 
-export const pdcaTeamListCommand: CliCommand = {
+export const qualityCycleTeamListCommand: CliCommand = {
   name: 'pdca team list',
   usage: 'pdca team list [--school <tenant-id>]',
   summary: 'List the education teams, their leaders and their Teams team.',
@@ -219,12 +215,23 @@ const milestoneOptions = {
   school: { type: 'string' },
 } as const;
 
-async function scopedCycle(deps: CycleDeps, schoolId: string, year: SchoolYear, scope: CycleScope): Promise<QualityCycle> {
+async function scopedCycle(
+  deps: QualityCycleDeps,
+  schoolId: string,
+  year: SchoolYear,
+  scope: QualityCycleScope,
+): Promise<QualityCycle> {
   if (scope.level !== 'team') return ensureSchoolCycle(deps, schoolId, year);
   return ensureTeamCycle(deps, await refusing(() => requireTeam(deps, schoolId, scope.teamId)), year);
 }
 
-async function printMilestones(ctx: CliContext, deps: CycleDeps, schoolId: string, year: SchoolYear, scope: CycleScope) {
+async function printMilestones(
+  ctx: CliContext,
+  deps: QualityCycleDeps,
+  schoolId: string,
+  year: SchoolYear,
+  scope: QualityCycleScope,
+) {
   const cycle = await scopedCycle(deps, schoolId, year, scope);
   const team = scope.level === 'team' ? await deps.cycles.teams.get(schoolId, scope.teamId) : undefined;
   const items: (TemplateMilestone & Partial<Pick<Milestone, 'done' | 'fromTemplate'>>)[] =
@@ -254,7 +261,7 @@ function milestoneInput(values: Record<string, unknown>): MilestoneInput {
   };
 }
 
-export const pdcaMilestoneListCommand: CliCommand = {
+export const qualityCycleMilestoneListCommand: CliCommand = {
   name: 'pdca milestone list',
   usage: 'pdca milestone list (--team <code> | --level school|template) [--year 2026-2027] [--school <tenant-id>]',
   summary: 'List the milestones of a team, of the school (policy plan) or of the template for every team.',
@@ -266,7 +273,7 @@ export const pdcaMilestoneListCommand: CliCommand = {
   },
 };
 
-export const pdcaMilestoneAddCommand: CliCommand = {
+export const qualityCycleMilestoneAddCommand: CliCommand = {
   name: 'pdca milestone add',
   usage:
     'pdca milestone add (--team <code> | --level school|template) --phase plan|do|check|act --title <text> --due <yyyy-mm-dd> --owner team-leader|coordinator|<e-mail> [--description <text>] [--year 2026-2027]',
@@ -281,7 +288,7 @@ export const pdcaMilestoneAddCommand: CliCommand = {
   },
 };
 
-export const pdcaMilestoneEditCommand: CliCommand = {
+export const qualityCycleMilestoneEditCommand: CliCommand = {
   name: 'pdca milestone edit',
   usage:
     'pdca milestone edit <milestone-id> (--team <code> | --level school|template) [--phase ...] [--title ...] [--due ...] [--owner ...] [--description ...] [--year ...]',
@@ -298,7 +305,7 @@ export const pdcaMilestoneEditCommand: CliCommand = {
   },
 };
 
-export const pdcaMilestoneRemoveCommand: CliCommand = {
+export const qualityCycleMilestoneRemoveCommand: CliCommand = {
   name: 'pdca milestone remove',
   usage: 'pdca milestone remove <milestone-id> (--team <code> | --level school|template) [--year ...]',
   summary: 'Remove a milestone (from the template: from every team that did not change or finish it).',
@@ -314,7 +321,7 @@ export const pdcaMilestoneRemoveCommand: CliCommand = {
   },
 };
 
-export const pdcaDoneCommand: CliCommand = {
+export const qualityCycleDoneCommand: CliCommand = {
   name: 'pdca done',
   usage:
     'pdca done <milestone-id> (--team <code> | --level school) --by <e-mail> (--note <text> | --link <https-url>) [--year ...]',
@@ -358,7 +365,7 @@ export const pdcaDoneCommand: CliCommand = {
   },
 };
 
-export const pdcaStatusCommand: CliCommand = {
+export const qualityCycleStatusCommand: CliCommand = {
   name: 'pdca status',
   usage: 'pdca status [--team <code>] [--year 2026-2027] [--school <tenant-id>]',
   summary: 'The quality cycle at a glance: done, due soon, overdue and later, per phase, for the school and each team.',
@@ -392,15 +399,17 @@ export const pdcaStatusCommand: CliCommand = {
   },
 };
 
-export const pdcaEvidenceCommand: CliCommand = {
+export const qualityCycleEvidenceCommand: CliCommand = {
   name: 'pdca evidence',
-  usage: 'pdca evidence --team <code> [--period year|h1|h2|previous] [--format md|csv] [--out <file>] [--school <tenant-id>]',
+  usage:
+    'pdca evidence --team <code> [--period year|h1|h2|previous] [--format md|csv] [--out <file>] [--force] [--school <tenant-id>]',
   summary: "A team's Check evidence (aggregates only; groups under 5 students without figures), as Markdown or CSV.",
   options: {
     team: { type: 'string' },
     period: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
+    force: { type: 'boolean' },
     school: { type: 'string' },
   },
   async run(ctx, { values }) {
@@ -416,19 +425,21 @@ export const pdcaEvidenceCommand: CliCommand = {
     if (!team.teamsTeamId) throw new CliError(teamReason({ code: 'not-linked', value: team.id }));
     const clock = await schoolClock(deps, school.id);
     const { year, period: p } = evidencePeriod(period, clock);
-    const evidence = await buildCheckEvidence(await openEvidenceSource(ctx.store, ctx.repos), {
+    const evidence = await buildCheckEvidence(ctx.product.qualityCycle.evidence, {
       schoolId: school.id,
       team,
       schoolYear: year.id,
       period: p,
       now: deps.clock.now(),
+      related: relatedPeriods(period, clock),
     });
     const locale = school.defaultLocale;
     const label = (type: string) => type;
     const body = format === 'csv' ? evidenceCsv(evidence, locale, label) : evidenceMarkdown(evidence, locale, label);
     const out = str(values, 'out');
     if (out) {
-      fs.writeFileSync(out, body);
+      // Aggregates only, but a team's figures are not for everyone on the machine either.
+      writeCliFiles([{ target: out, body }], values['force'] === true);
       ctx.out(`Wrote ${out} (${format}, ${evidence.students} students, ${evidence.from} to ${evidence.to}).`);
     } else {
       ctx.out(body);
@@ -437,7 +448,7 @@ export const pdcaEvidenceCommand: CliCommand = {
   },
 };
 
-export const pdcaSettingsCommand: CliCommand = {
+export const qualityCycleSettingsCommand: CliCommand = {
   name: 'pdca settings',
   usage: 'pdca settings --remind-days <1-60> [--year 2026-2027] [--school <tenant-id>]',
   summary: 'How many days before the due date the team channel and the owner are reminded (default 14).',
@@ -454,17 +465,17 @@ export const pdcaSettingsCommand: CliCommand = {
   },
 };
 
-export const pdcaCommands: CliCommand[] = [
-  pdcaTeamAddCommand,
-  pdcaTeamEditCommand,
-  pdcaTeamLinkCommand,
-  pdcaTeamListCommand,
-  pdcaMilestoneListCommand,
-  pdcaMilestoneAddCommand,
-  pdcaMilestoneEditCommand,
-  pdcaMilestoneRemoveCommand,
-  pdcaDoneCommand,
-  pdcaStatusCommand,
-  pdcaEvidenceCommand,
-  pdcaSettingsCommand,
+export const qualityCycleCommands: CliCommand[] = [
+  qualityCycleTeamAddCommand,
+  qualityCycleTeamEditCommand,
+  qualityCycleTeamLinkCommand,
+  qualityCycleTeamListCommand,
+  qualityCycleMilestoneListCommand,
+  qualityCycleMilestoneAddCommand,
+  qualityCycleMilestoneEditCommand,
+  qualityCycleMilestoneRemoveCommand,
+  qualityCycleDoneCommand,
+  qualityCycleStatusCommand,
+  qualityCycleEvidenceCommand,
+  qualityCycleSettingsCommand,
 ];

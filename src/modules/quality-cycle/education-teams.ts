@@ -2,7 +2,7 @@ import type { ConversationRef, Person } from '../../core/entities.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { normalizeEmail, type Role } from '../../core/types.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { CycleRepositories, EducationTeam } from './quality-cycle.ts';
+import type { EducationTeam, QualityCycleRepositories } from './quality-cycle.ts';
 
 // Education teams (LOB teams): who leads them, which mentors are in them, and which Teams team they
 // work in. Every refusal carries a reason the CLI and the cards can show.
@@ -34,7 +34,7 @@ export class TeamError extends Error {
 
 export interface TeamDeps {
   repos: Repositories;
-  cycles: CycleRepositories;
+  cycles: QualityCycleRepositories;
   clock: Clock;
 }
 

@@ -7,9 +7,8 @@ import type { SchoolYear } from '../../core/time/school-year.ts';
 import type { LocalDate } from '../../core/time/zoned-time.ts';
 import type { Locale } from '../../core/types.ts';
 import { isPersonal } from '../../teams/activity.ts';
-import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
+import { type BotDeps, type CardActionResponse, type CardVerb, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import {
-  defaultMilestoneTexts,
   editCard,
   evidenceCard,
   milestoneCard,
@@ -24,20 +23,19 @@ import {
   type EvidencePeriodChoice,
   evidencePeriod,
   evidencePeriodChoices,
+  relatedPeriods,
 } from './check-evidence.ts';
 import { linkTeam, TeamError, type TeamProblem, teamIdPattern } from './education-teams.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
-import { CycleReminders } from './reminders.ts';
 import {
-  type CycleDeps,
-  type CycleScope,
   ensureSchoolCycle,
   ensureTeamCycle,
   type MilestoneInput,
   markDone,
   ownersOf,
   phaseCounts,
+  type QualityCycleScope,
   remindDays,
   removeMilestone,
   saveMilestone,
@@ -45,49 +43,10 @@ import {
   stateOf,
   visibleCycles,
 } from './service.ts';
-import { TeamsCycleNotifier } from './teams-notifier.ts';
 
 // The quality cycle in Teams: `pdca` for team leaders and coordinators (status at a glance, Check
 // evidence, milestones to edit), `pdca koppel <team>` in a team's channel to link it, the milestone card
 // owners mark done (in the channel or their chat), and the reminder job.
-
-interface Services {
-  cycle: CycleDeps;
-  reminders: CycleReminders;
-}
-
-const services = new WeakMap<BotDeps, Services>();
-
-export function pdcaServices(deps: BotDeps): Services {
-  let s = services.get(deps);
-  if (!s) {
-    const cycle: CycleDeps = {
-      repos: deps.repos,
-      cycles: deps.cycles,
-      clock: deps.clock,
-      newId: deps.install.newId,
-      defaults: deps.install.defaults,
-      defaultTexts: defaultMilestoneTexts,
-    };
-    const notifier = new TeamsCycleNotifier({
-      reach: deps.reach,
-      connector: deps.connector,
-      repos: deps.repos,
-      defaultLocale: deps.config.DEFAULT_LOCALE,
-    });
-    s = {
-      cycle,
-      reminders: new CycleReminders({
-        ...cycle,
-        notifier,
-        sendPolicy: deps.sendPolicy,
-        log: deps.log.child({ component: 'pdca' }),
-      }),
-    };
-    services.set(deps, s);
-  }
-  return s;
-}
 
 // --- card data ------------------------------------------------------------------------------------
 
@@ -116,7 +75,7 @@ const editSchema = z.looseObject({
 });
 
 function invalidCard(turn: Turn, verb: string): CardActionResponse {
-  turn.deps.log.warn({ personId: turn.actor.id, verb }, 'pdca card action with invalid data refused');
+  turn.deps.log.warn({ personId: turn.actor.id, verb }, 'quality cycle card action with invalid data refused');
   return cardResponse(messageCard('core.errors.invalidCard', turn.locale, 'attention'));
 }
 
@@ -152,7 +111,7 @@ function attentionOf(milestones: readonly Milestone[], today: LocalDate, days: n
 }
 
 async function statusFor(turn: Turn, onlyTeam?: EducationTeam) {
-  const { cycle } = pdcaServices(turn.deps);
+  const { cycle } = turn.deps.modules.qualityCycle;
   const clock = await schoolClock(cycle, turn.actor.schoolId);
   const visible = await visibleCycles(cycle, turn.actor, clock.year);
   const days = remindDays(visible.school ?? (await ensureSchoolCycle(cycle, turn.actor.schoolId, clock.year)));
@@ -210,13 +169,13 @@ async function linkFromChannel(turn: Turn, arg: string): Promise<void> {
   const team = await deps.cycles.teams.get(actor.schoolId, arg);
   if (!team || !mayManageTeam(actor, team)) {
     // Teams someone may not manage are answered as unknown: nobody learns other teams' codes.
-    deps.log.info({ personId: actor.id, teamsTeamId }, 'pdca link refused: unknown team or not theirs');
+    deps.log.info({ personId: actor.id, teamsTeamId }, 'quality cycle link refused: unknown team or not theirs');
     await turn.sendCard(textCard(teamErrorText(locale, { code: 'unknown-team', value: arg.slice(0, 40) }), true));
     return;
   }
   try {
     const before = team.teamsTeamId;
-    const linked = await linkTeam(pdcaServices(deps).cycle, actor.schoolId, team.id, ref);
+    const linked = await linkTeam(deps.modules.qualityCycle.cycle, actor.schoolId, team.id, ref);
     deps.log.info({ personId: actor.id, teamId: team.id, teamsTeamId }, 'education team linked to a Teams team');
     await turn.sendCard(
       textCard(t(locale, before === teamsTeamId ? 'pdca.link.unchanged' : 'pdca.link.done', { team: linked.name })),
@@ -227,7 +186,7 @@ async function linkFromChannel(turn: Turn, arg: string): Promise<void> {
   }
 }
 
-async function pdcaCommand(turn: Turn, args: string): Promise<void> {
+async function qualityCycleCommand(turn: Turn, args: string): Promise<void> {
   const { deps, actor, locale } = turn;
   const [sub = '', ...rest] = args.split(' ').filter(Boolean);
   if (sub === 'koppel' || sub === 'link') {
@@ -266,11 +225,11 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
   const parsed = doneSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'pdca.done');
   const { deps, actor, locale } = turn;
-  const { cycle, reminders } = pdcaServices(deps);
+  const { cycle, reminders } = deps.modules.qualityCycle;
   const ref = { cycleId: parsed.data.cycleId, milestoneId: parsed.data.milestoneId };
   const result = await markDone(cycle, actor, ref, { note: parsed.data.note, link: parsed.data.link });
   if (result.kind === 'not-found') {
-    deps.log.info({ personId: actor.id, ...ref }, 'pdca done: milestone not found');
+    deps.log.info({ personId: actor.id, ...ref }, 'quality cycle done: milestone not found');
     return cardResponse(messageCard('pdca.milestone.notFound', locale, 'attention'));
   }
   const clock = await schoolClock(cycle, actor.schoolId);
@@ -279,7 +238,7 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
   const view = () => reminders.view(result.cycle, result.milestone, team, purpose, clock);
   switch (result.kind) {
     case 'not-allowed':
-      deps.log.warn({ personId: actor.id, ...ref }, 'pdca done refused: not an owner');
+      deps.log.warn({ personId: actor.id, ...ref }, 'quality cycle done refused: not an owner');
       return cardResponse(
         milestoneCard(await view(), locale, { message: t(locale, 'pdca.milestone.notAllowed'), messageColor: 'Attention' }),
       );
@@ -290,7 +249,7 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
       };
       deps.log.info(
         { personId: actor.id, ...ref, problems: result.problems.map((p) => `${p.field}:${p.code}`) },
-        'pdca done refused',
+        'quality cycle done refused',
       );
       return cardResponse(milestoneCard(await view(), locale, { problems: result.problems, values }));
     }
@@ -332,7 +291,7 @@ async function teamEvidence(
     return cardResponse(messageCard('pdca.evidence.notYourTeam', locale, 'attention'));
   }
   if (!team.teamsTeamId) return cardResponse(textCard(t(locale, 'pdca.evidence.notLinked', { team: team.id }), true));
-  const clock = await schoolClock(pdcaServices(deps).cycle, actor.schoolId);
+  const clock = await schoolClock(deps.modules.qualityCycle.cycle, actor.schoolId);
   const choice = parsed.data.period ?? 'year';
   const { year, period } = evidencePeriod(choice, clock);
   const evidence = await buildCheckEvidence(deps.evidence, {
@@ -341,6 +300,7 @@ async function teamEvidence(
     schoolYear: year.id,
     period,
     now: deps.clock.now(),
+    related: relatedPeriods(choice, clock),
   });
   deps.log.info({ personId: actor.id, teamId: team.id, from: period.from, to: period.to }, 'check evidence shown');
   return { evidence, choice };
@@ -377,7 +337,7 @@ async function evidenceVerb(turn: Turn, data: Record<string, unknown>, withDownl
 
 // --- editing milestones --------------------------------------------------------------------------
 
-type Scoped = { scope: ScopeData; cycleScope: CycleScope; team?: EducationTeam };
+type Scoped = { scope: ScopeData; cycleScope: QualityCycleScope; team?: EducationTeam };
 
 /** The scope in card data, checked against the policy: school level and template for coordinators, a team for its leaders too. */
 async function scopeOf(turn: Turn, data: Record<string, unknown>): Promise<Scoped | undefined> {
@@ -394,14 +354,14 @@ async function scopeOf(turn: Turn, data: Record<string, unknown>): Promise<Scope
 }
 
 async function scopedList(turn: Turn, s: Scoped, year: SchoolYear): Promise<(TemplateMilestone & Partial<Milestone>)[]> {
-  const { cycle } = pdcaServices(turn.deps);
+  const { cycle } = turn.deps.modules.qualityCycle;
   if (s.cycleScope.level === 'team') return (await ensureTeamCycle(cycle, s.team!, year)).milestones;
   const school: QualityCycle = await ensureSchoolCycle(cycle, turn.actor.schoolId, year);
   return s.cycleScope.level === 'template' ? (school.teamTemplate ?? []) : school.milestones;
 }
 
 async function listCard(turn: Turn, s: Scoped, message?: { text: string; subject: string }) {
-  const { cycle } = pdcaServices(turn.deps);
+  const { cycle } = turn.deps.modules.qualityCycle;
   const clock = await schoolClock(cycle, turn.actor.schoolId);
   const list = await scopedList(turn, s, clock.year);
   const rows = await Promise.all(
@@ -426,7 +386,7 @@ async function listCard(turn: Turn, s: Scoped, message?: { text: string; subject
 }
 
 function notAllowed(turn: Turn, verb: string): CardActionResponse {
-  turn.deps.log.warn({ personId: turn.actor.id, verb }, 'pdca edit refused: scope not theirs');
+  turn.deps.log.warn({ personId: turn.actor.id, verb }, 'quality cycle edit refused: scope not theirs');
   return cardResponse(messageCard('pdca.edit.notAllowed', turn.locale, 'attention'));
 }
 
@@ -448,7 +408,7 @@ async function editVerb(turn: Turn, data: Record<string, unknown>): Promise<Card
   if (!s) return notAllowed(turn, 'pdca.edit');
   const parsed = editSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'pdca.edit');
-  const clock = await schoolClock(pdcaServices(turn.deps).cycle, turn.actor.schoolId);
+  const clock = await schoolClock(turn.deps.modules.qualityCycle.cycle, turn.actor.schoolId);
   const id = parsed.data.milestoneId;
   const current = id ? (await scopedList(turn, s, clock.year)).find((m) => m.id === id) : undefined;
   if (id && !current) return cardResponse(messageCard('pdca.edit.errors.milestone-not-found', turn.locale, 'attention'));
@@ -469,7 +429,7 @@ async function saveVerb(turn: Turn, data: Record<string, unknown>): Promise<Card
   const parsed = editSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'pdca.save');
   const { deps, actor, locale } = turn;
-  const { cycle } = pdcaServices(deps);
+  const { cycle } = deps.modules.qualityCycle;
   const clock = await schoolClock(cycle, actor.schoolId);
   const v = parsed.data;
   const input: MilestoneInput = {
@@ -498,7 +458,7 @@ async function saveVerb(turn: Turn, data: Record<string, unknown>): Promise<Card
     'milestone saved',
   );
   if (result.changed && 'cards' in result.milestone && result.milestone.cards?.length) {
-    await pdcaServices(deps).reminders.syncCards(actor.schoolId, result.cycle.id, result.milestone.id);
+    await deps.modules.qualityCycle.reminders.syncCards(actor.schoolId, result.cycle.id, result.milestone.id);
   }
   return cardResponse(await listCard(turn, s, { text: t(locale, 'pdca.edit.saved'), subject: ` ${result.milestone.title}` }));
 }
@@ -508,7 +468,7 @@ async function removeVerb(turn: Turn, data: Record<string, unknown>): Promise<Ca
   if (!s) return notAllowed(turn, 'pdca.remove');
   const parsed = editSchema.safeParse(data);
   if (!parsed.success || !parsed.data.milestoneId) return invalidCard(turn, 'pdca.remove');
-  const { cycle } = pdcaServices(turn.deps);
+  const { cycle } = turn.deps.modules.qualityCycle;
   const clock = await schoolClock(cycle, turn.actor.schoolId);
   const result = await removeMilestone(cycle, turn.actor.schoolId, clock.year, s.cycleScope, parsed.data.milestoneId);
   if (!result.ok) return cardResponse(messageCard('pdca.edit.errors.milestone-not-found', turn.locale, 'attention'));
@@ -516,41 +476,36 @@ async function removeVerb(turn: Turn, data: Record<string, unknown>): Promise<Ca
   return cardResponse(await listCard(turn, s, { text: t(turn.locale, 'pdca.edit.removed'), subject: result.removed.title }));
 }
 
-export const pdcaFeature: Feature = {
-  name: 'pdca',
+export const qualityCycleFeature: Feature = {
+  name: 'quality-cycle',
   commands: [
     {
       names: ['pdca', 'kwaliteitscyclus', 'qualitycycle'],
       action: 'quality-cycle.manage',
       personalOnly: false,
       help: { section: 'quality', words: { nl: 'pdca', en: 'pdca' }, text: 'pdca.help.status', menu: true },
-      run: pdcaCommand,
+      run: qualityCycleCommand,
     },
   ],
-  verbs: [
-    { verb: 'pdca.status', action: 'quality-cycle.manage', run: async (turn) => cardResponse(await statusFor(turn)) },
-    { verb: 'pdca.done', action: 'quality-cycle.complete', run: done },
-    { verb: 'pdca.evidence', action: 'aggregates.read', run: (turn, data) => evidenceVerb(turn, data, false) },
-    { verb: 'pdca.export', action: 'aggregates.read', run: (turn, data) => evidenceVerb(turn, data, true) },
-    {
-      verb: 'pdca.milestones',
-      action: 'quality-cycle.manage',
-      run: async (turn, data) => {
-        const s = await scopeOf(turn, data);
-        return s ? cardResponse(await listCard(turn, s)) : notAllowed(turn, 'pdca.milestones');
+  // The quality cycle is team work: its cards live in the team's channel and show milestones and
+  // suppressed aggregates, never one student's data, so its buttons work there too.
+  verbs: (
+    [
+      { verb: 'pdca.status', action: 'quality-cycle.manage', run: async (turn) => cardResponse(await statusFor(turn)) },
+      { verb: 'pdca.done', action: 'quality-cycle.complete', run: done },
+      { verb: 'pdca.evidence', action: 'aggregates.read', run: (turn, data) => evidenceVerb(turn, data, false) },
+      { verb: 'pdca.export', action: 'aggregates.read', run: (turn, data) => evidenceVerb(turn, data, true) },
+      {
+        verb: 'pdca.milestones',
+        action: 'quality-cycle.manage',
+        run: async (turn, data) => {
+          const s = await scopeOf(turn, data);
+          return s ? cardResponse(await listCard(turn, s)) : notAllowed(turn, 'pdca.milestones');
+        },
       },
-    },
-    { verb: 'pdca.edit', action: 'quality-cycle.manage', run: editVerb },
-    { verb: 'pdca.save', action: 'quality-cycle.manage', run: saveVerb },
-    { verb: 'pdca.remove', action: 'quality-cycle.manage', run: removeVerb },
-  ],
-  jobs: (deps) => [
-    {
-      name: 'pdca-reminders',
-      // Every quarter of an hour (a run with nothing due costs a few milliseconds); each run works out what
-      // is due, so a run missed while the bot was down is caught up.
-      schedule: '*/15 * * * *',
-      run: (now) => pdcaServices(deps).reminders.run(now),
-    },
-  ],
+      { verb: 'pdca.edit', action: 'quality-cycle.manage', run: editVerb },
+      { verb: 'pdca.save', action: 'quality-cycle.manage', run: saveVerb },
+      { verb: 'pdca.remove', action: 'quality-cycle.manage', run: removeVerb },
+    ] satisfies CardVerb[]
+  ).map((v) => ({ ...v, personalOnly: false })),
 };

@@ -124,7 +124,7 @@ export interface QualityCycleRepository {
   update(schoolId: string, id: string, mutate: Mutate<QualityCycle>): Promise<QualityCycle>;
 }
 
-export interface CycleRepositories {
+export interface QualityCycleRepositories {
   teams: EducationTeamRepository;
   cycles: QualityCycleRepository;
 }

@@ -11,10 +11,10 @@ import {
   schoolCycleId,
 } from './quality-cycle.ts';
 import {
-  type CycleDeps,
   ensureYear,
   type MilestoneState,
   ownersOf,
+  type QualityCycleDeps,
   remindDays,
   type SchoolClock,
   schoolClock,
@@ -46,7 +46,7 @@ export interface CycleNotifier {
   update(card: PostedCard, view: MilestoneView): Promise<void>;
 }
 
-export interface ReminderDeps extends CycleDeps {
+export interface ReminderDeps extends QualityCycleDeps {
   notifier: CycleNotifier;
   /** The school's quiet hours (./quiet-hours.ts): reminders wait for them; a later run catches up. */
   sendPolicy: SendPolicies;
@@ -67,7 +67,7 @@ export interface ReminderRun {
   failed: number;
 }
 
-export class CycleReminders {
+export class QualityCycleReminders {
   private readonly deps: ReminderDeps;
   private readonly claimMs: number;
   constructor(deps: ReminderDeps) {
@@ -85,7 +85,7 @@ export class CycleReminders {
       result.schools++;
       const year = await ensureYear(this.deps, school.id, clock.year);
       const days = remindDays(year.school);
-      const working = isAllowed(now, await this.deps.sendPolicy(school.id), 'pdca-reminder');
+      const working = isAllowed(now, await this.deps.sendPolicy(school.id), 'quality-cycle-reminder');
       const all: { cycle: QualityCycle; team: EducationTeam | undefined }[] = [
         { cycle: year.school, team: undefined },
         ...year.teams,

@@ -8,10 +8,10 @@ import {
   update,
 } from '../../platform/store/document-store.ts';
 import type {
-  CycleRepositories,
   EducationTeam,
   EducationTeamRepository,
   QualityCycle,
+  QualityCycleRepositories,
   QualityCycleRepository,
 } from './quality-cycle.ts';
 
@@ -60,7 +60,7 @@ class Cycles implements QualityCycleRepository {
   }
 }
 
-export async function openCycleRepositories(store: DocumentStore): Promise<CycleRepositories> {
+export async function openQualityCycleRepositories(store: DocumentStore): Promise<QualityCycleRepositories> {
   const [teams, cycles] = await Promise.all([
     store.collection<Stored<EducationTeam>>({ name: 'education_teams', indexes: ['teamsTeamId'] }),
     store.collection<Stored<QualityCycle>>({ name: 'quality_cycles', indexes: ['schoolYear'] }),

@@ -26,7 +26,7 @@ import { byDue, type DefaultTexts, defaultSchoolCycle, nextSchoolCycle, teamMile
 // school and per team, milestones marked done by their owners. Refusals come back as problems with a
 // code, never as exceptions, so the CLI and the cards can say what to change.
 
-export interface CycleDeps extends TeamDeps {
+export interface QualityCycleDeps extends TeamDeps {
   newId: () => string;
   defaultTexts: (locale: Locale) => DefaultTexts;
   defaults: { locale: Locale; timeZone: string };
@@ -47,7 +47,7 @@ export interface SchoolClock {
   year: SchoolYear;
 }
 
-export async function schoolClock(deps: CycleDeps, schoolId: string, at: Date = deps.clock.now()): Promise<SchoolClock> {
+export async function schoolClock(deps: QualityCycleDeps, schoolId: string, at: Date = deps.clock.now()): Promise<SchoolClock> {
   const school = await deps.repos.schools.get(schoolId);
   const timeZone = school?.timeZone ?? deps.defaults.timeZone;
   const today = localDate(at, timeZone);
@@ -55,7 +55,7 @@ export async function schoolClock(deps: CycleDeps, schoolId: string, at: Date = 
 }
 
 /** The school's cycle for a year: last year's carried over, or the default for a school's first year. */
-export async function ensureSchoolCycle(deps: CycleDeps, schoolId: string, year: SchoolYear): Promise<QualityCycle> {
+export async function ensureSchoolCycle(deps: QualityCycleDeps, schoolId: string, year: SchoolYear): Promise<QualityCycle> {
   const existing = await deps.cycles.cycles.get(schoolId, schoolCycleId(year.id));
   if (existing) return existing;
   const previous = await deps.cycles.cycles.get(schoolId, schoolCycleId(previousSchoolYear(year).id));
@@ -76,7 +76,7 @@ export async function ensureSchoolCycle(deps: CycleDeps, schoolId: string, year:
 }
 
 export async function ensureTeamCycle(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   team: EducationTeam,
   year: SchoolYear,
   schoolCycle?: QualityCycle,
@@ -100,7 +100,7 @@ export async function ensureTeamCycle(
 
 /** Every cycle of a school year: the school's and each team's, created where missing. */
 export async function ensureYear(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   schoolId: string,
   year: SchoolYear,
 ): Promise<{ school: QualityCycle; teams: { team: EducationTeam; cycle: QualityCycle }[] }> {
@@ -153,7 +153,7 @@ export function phaseCounts(milestones: readonly Milestone[], today: LocalDate, 
 
 /** The people a milestone's owner stands for: the person, or the holders of the role (for a team: its leaders). */
 export async function ownersOf(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   schoolId: string,
   owner: MilestoneOwner,
   team: EducationTeam | undefined,
@@ -171,7 +171,7 @@ export async function ownersOf(
 
 // --- editing -------------------------------------------------------------------------------------
 
-export type CycleScope = { level: 'school' } | { level: 'template' } | { level: 'team'; teamId: string };
+export type QualityCycleScope = { level: 'school' } | { level: 'template' } | { level: 'team'; teamId: string };
 
 export interface MilestoneInput {
   phase?: string | undefined;
@@ -212,7 +212,7 @@ function length(value: string): number {
 }
 
 async function resolveOwner(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   schoolId: string,
   raw: string,
 ): Promise<{ owner: MilestoneOwner } | { problem: MilestoneProblem }> {
@@ -228,7 +228,7 @@ async function resolveOwner(
 
 /** Checks the input against the milestone it changes (or an empty one); returns the fields to write. */
 async function checkInput(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   schoolId: string,
   year: SchoolYear,
   current: TemplateMilestone | undefined,
@@ -280,13 +280,18 @@ function applyFields(m: Milestone, fields: Omit<TemplateMilestone, 'id'>): Miles
   return next;
 }
 
-async function cycleFor(deps: CycleDeps, schoolId: string, year: SchoolYear, scope: CycleScope): Promise<QualityCycle> {
+async function cycleFor(
+  deps: QualityCycleDeps,
+  schoolId: string,
+  year: SchoolYear,
+  scope: QualityCycleScope,
+): Promise<QualityCycle> {
   if (scope.level !== 'team') return ensureSchoolCycle(deps, schoolId, year);
   const team = await requireTeam(deps, schoolId, scope.teamId);
   return ensureTeamCycle(deps, team, year);
 }
 
-function listOf(cycle: QualityCycle, scope: CycleScope): readonly TemplateMilestone[] {
+function listOf(cycle: QualityCycle, scope: QualityCycleScope): readonly TemplateMilestone[] {
   return scope.level === 'template' ? (cycle.teamTemplate ?? []) : cycle.milestones;
 }
 
@@ -295,10 +300,10 @@ function listOf(cycle: QualityCycle, scope: CycleScope): readonly TemplateMilest
  * the template reaches every team's milestone that still follows it and is not done yet.
  */
 export async function saveMilestone(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   schoolId: string,
   year: SchoolYear,
-  scope: CycleScope,
+  scope: QualityCycleScope,
   id: string | undefined,
   input: MilestoneInput,
 ): Promise<SaveResult> {
@@ -338,7 +343,7 @@ function withoutTemplateFlag(m: Milestone): Milestone {
 
 /** Brings one template milestone (or its removal) to every team that still follows it. */
 async function propagateTemplate(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   schoolId: string,
   year: SchoolYear,
   change: TemplateMilestone | { id: string; removed: true },
@@ -368,10 +373,10 @@ async function propagateTemplate(
 }
 
 export async function removeMilestone(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   schoolId: string,
   year: SchoolYear,
-  scope: CycleScope,
+  scope: QualityCycleScope,
   id: string,
 ): Promise<{ ok: true; removed: TemplateMilestone } | { ok: false; problems: MilestoneProblem[] }> {
   const cycle = await cycleFor(deps, schoolId, year, scope);
@@ -388,7 +393,12 @@ export async function removeMilestone(
 }
 
 /** Days before the due date that the channel and the owner are reminded (per school). */
-export async function setRemindDays(deps: CycleDeps, schoolId: string, year: SchoolYear, days: number): Promise<QualityCycle> {
+export async function setRemindDays(
+  deps: QualityCycleDeps,
+  schoolId: string,
+  year: SchoolYear,
+  days: number,
+): Promise<QualityCycle> {
   const cycle = await ensureSchoolCycle(deps, schoolId, year);
   return deps.cycles.cycles.update(schoolId, cycle.id, (c) =>
     c.remindDaysBefore === days ? undefined : { ...c, remindDaysBefore: days, updatedAt: deps.clock.now().toISOString() },
@@ -446,7 +456,7 @@ export type DoneResult =
   | { kind: 'not-found' };
 
 export async function findMilestone(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   schoolId: string,
   ref: MilestoneRef,
 ): Promise<{ cycle: QualityCycle; milestone: Milestone; team: EducationTeam | undefined } | undefined> {
@@ -459,7 +469,7 @@ export async function findMilestone(
 
 /** The policy's verdict on this person marking this milestone done. */
 export async function mayComplete(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   actor: Person,
   found: { cycle: QualityCycle; milestone: Milestone; team: EducationTeam | undefined },
 ): Promise<boolean> {
@@ -477,7 +487,7 @@ export async function mayComplete(
  * from another school's card finds nothing. Marking it again changes nothing and says who did it.
  */
 export async function markDone(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   actor: Person,
   ref: MilestoneRef,
   input: { note?: unknown; link?: unknown },
@@ -518,7 +528,7 @@ export async function markDone(
 
 /** All cycles a person may see in the status: coordinators and admins everything, team leaders their teams. */
 export async function visibleCycles(
-  deps: CycleDeps,
+  deps: QualityCycleDeps,
   actor: Person,
   year: SchoolYear,
 ): Promise<{ school?: QualityCycle; teams: { team: EducationTeam; cycle: QualityCycle }[] }> {

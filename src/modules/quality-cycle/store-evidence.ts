@@ -13,12 +13,12 @@ import type { EducationTeam } from './quality-cycle.ts';
 // The Check evidence source over our own store, with the campaign ledger and mentor follow-up plugged in
 // when they exist. Until then their figures are "not connected", never made up.
 
-/** The campaign delivery ledger's side of the evidence (issue 4). See docs/pdca.md for the exact counting rules. */
+/** The campaign delivery ledger's side of the evidence (issue 4). See docs/quality-cycle.md for the exact counting rules. */
 export interface CampaignLedgerEvidence {
   figures(query: EvidenceQuery): Promise<CampaignFigures>;
 }
 
-/** Mentor follow-up's side of the evidence (issue 5). See docs/pdca.md. */
+/** Mentor follow-up's side of the evidence (issue 5). See docs/quality-cycle.md. */
 export interface MentorFollowUpEvidence {
   figures(query: EvidenceQuery): Promise<FollowUpFigures>;
 }

@@ -2,16 +2,18 @@ import type { ConversationRef, Person, School } from '../../core/entities.ts';
 import { t } from '../../core/i18n.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Locale } from '../../core/types.ts';
-import { type ConnectorClient, cardActivity, withRetry } from '../../teams/connector.ts';
-import { deliveryErrorFrom, type Reach } from '../../teams/reach.ts';
+import type { Reach } from '../../teams/reach.ts';
 import { milestoneCard } from './cards.ts';
 import type { PostedCard } from './quality-cycle.ts';
 import type { CycleNotifier, MilestoneView } from './reminders.ts';
 
-/** The quality cycle's reminders, spoken in Teams: channel posts, 1:1 cards, and updates in place. */
+/**
+ * The quality cycle's reminders, spoken in Teams: channel posts, 1:1 cards, and updates in place. All of
+ * them go through Reach, so they count in the tenant's send windows like every other proactive message.
+ */
 export class TeamsCycleNotifier implements CycleNotifier {
-  private readonly deps: { reach: Reach; connector: ConnectorClient; repos: Repositories; defaultLocale: Locale };
-  constructor(deps: { reach: Reach; connector: ConnectorClient; repos: Repositories; defaultLocale: Locale }) {
+  private readonly deps: { reach: Reach; repos: Repositories; defaultLocale: Locale };
+  constructor(deps: { reach: Reach; repos: Repositories; defaultLocale: Locale }) {
     this.deps = deps;
   }
 
@@ -21,17 +23,19 @@ export class TeamsCycleNotifier implements CycleNotifier {
 
   async postToChannel(ref: ConversationRef, view: MilestoneView, school: School | undefined): Promise<PostedCard> {
     const locale = school?.defaultLocale ?? this.deps.defaultLocale;
-    try {
-      const sent = await withRetry(() =>
-        this.deps.connector.sendActivity(ref.serviceUrl, ref.conversationId, {
-          ...cardActivity(milestoneCard(view, locale), this.summary(view, locale)),
-          from: { id: ref.botId },
-        }),
-      );
-      return { kind: 'channel', conversationId: ref.conversationId, activityId: sent.id, serviceUrl: ref.serviceUrl, locale };
-    } catch (err) {
-      throw deliveryErrorFrom(err);
-    }
+    const sent = await this.deps.reach.sendToConversation(
+      ref.tenantId,
+      ref,
+      milestoneCard(view, locale),
+      this.summary(view, locale),
+    );
+    return {
+      kind: 'channel',
+      conversationId: ref.conversationId,
+      activityId: sent.activityId,
+      serviceUrl: ref.serviceUrl,
+      locale,
+    };
   }
 
   async sendToPerson(person: Person, view: MilestoneView): Promise<PostedCard> {
@@ -49,16 +53,10 @@ export class TeamsCycleNotifier implements CycleNotifier {
   }
 
   async update(card: PostedCard, view: MilestoneView): Promise<void> {
-    try {
-      await withRetry(
-        () =>
-          this.deps.connector.updateActivity(card.serviceUrl, card.conversationId, card.activityId, {
-            ...cardActivity(milestoneCard(view, card.locale), this.summary(view, card.locale)),
-          }),
-        { attempts: 2, budgetMs: 5_000 },
-      );
-    } catch (err) {
-      throw deliveryErrorFrom(err);
-    }
+    await this.deps.reach.updateCard(view.cycle.schoolId, card, milestoneCard(view, card.locale), {
+      summary: this.summary(view, card.locale),
+      // An update that fails for now leaves the card stale; the next reminder run tries again.
+      retry: { attempts: 2, budgetMs: 5_000 },
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { CliError, resolveSchool } from '../../cli/context.ts';
-import type { CliCommand } from '../../cli/registry.ts';
+import type { AnyCliCommand, CliCommand, ConfigCommand } from '../../cli/registry.ts';
 import { formatProblem } from '../../core/flows/flow-lint.ts';
 import { checkLibrary } from '../../core/flows/load-flows.ts';
 import { type Sector, sectors } from '../../core/types.ts';
@@ -7,8 +7,9 @@ import { type Sector, sectors } from '../../core/types.ts';
 // The student side's settings from the command line: check a school's own flows before deploying them,
 // and set the sector whose flows a school (or one student, in a combined school) gets.
 
-export const flowsLintCommand: CliCommand = {
+export const flowsLintCommand: ConfigCommand = {
   name: 'flows lint',
+  configOnly: true,
   usage: 'flows lint [<folder>]',
   summary: "Check the shipped prompt library plus a school's own flows folder (default: SCHOOL_FLOWS_DIR); lists every problem.",
   async run(ctx, { positionals }) {
@@ -55,3 +56,6 @@ export const sectorSetCommand: CliCommand = {
     return 0;
   },
 };
+
+/** The student side's commands, in the order `npm run cli` lists them. */
+export const reflectionCommands: AnyCliCommand[] = [flowsLintCommand, sectorSetCommand];

@@ -1,5 +1,6 @@
 import type { FollowUpOutcome, Reflection } from '../../core/entities.ts';
 import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
+import { recurringKernwoorden } from '../../core/kernwoord-thread.ts';
 import { type Competency, competencies, type Emotion } from '../../core/types.ts';
 
 // The student's own overview (`mijn reflecties`): submitted entries newest first, grouped by activity,
@@ -34,6 +35,8 @@ export interface Overview {
   page: number;
   pages: number;
   growth: { competency: Competency; count: number; since?: string }[];
+  /** Kernwoorden named in two or more reflections (the thread), most often first. */
+  recurring: { word: string; count: number }[];
   groups: OverviewGroup[];
 }
 
@@ -89,5 +92,5 @@ export function buildOverview(
       notes: options.notesFor?.(r) ?? [],
     });
   }
-  return { total: done.length, page, pages, growth, groups: [...groups.values()] };
+  return { total: done.length, page, pages, growth, recurring: recurringKernwoorden(done), groups: [...groups.values()] };
 }

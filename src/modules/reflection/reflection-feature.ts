@@ -1,6 +1,7 @@
 import { draftOf, messageCard, reflectionCard, summaryCard, welcomeCard } from '../../core/cards/cards.ts';
 import type { Reflection } from '../../core/entities.ts';
 import { emotionQuestion, type Flow, isEmotion } from '../../core/flows/flows.ts';
+import { earlierWithKernwoord } from '../../core/kernwoord-thread.ts';
 import { findFlowByWords, sectorOf } from '../../core/student-profile.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import type { Lookup } from './reflections.ts';
@@ -62,13 +63,21 @@ export function validReflectionId(turn: Turn, value: unknown): value is string {
   return false;
 }
 
-async function summaryOf(turn: Turn, flow: Flow, reflection: Reflection): Promise<CardActionResponse> {
-  const mentors = await turn.deps.repos.assignments.activeMentorsOf(turn.actor.schoolId, turn.actor.id);
-  return cardResponse(summaryCard(flow, reflection, { mentorCount: mentors.length, alreadyAnswered: true }));
+/** The student's earlier entries with this reflection's kernwoord, for the summary (none without one). */
+async function threadOf(turn: Turn, reflection: Reflection) {
+  if (!reflection.kernwoord) return [];
+  const all = await turn.deps.repos.reflections.listByStudent(reflection.studentId);
+  return earlierWithKernwoord(reflection, all).map((r) => ({ reflection: r, flow: turn.deps.flows.get(r.flowId) }));
 }
 
-export const coreFeature: Feature = {
-  name: 'core',
+async function summaryOf(turn: Turn, flow: Flow, reflection: Reflection): Promise<CardActionResponse> {
+  const mentors = await turn.deps.repos.assignments.activeMentorsOf(turn.actor.schoolId, turn.actor.id);
+  const thread = await threadOf(turn, reflection);
+  return cardResponse(summaryCard(flow, reflection, { mentorCount: mentors.length, alreadyAnswered: true, thread }));
+}
+
+export const reflectionFeature: Feature = {
+  name: 'reflection',
   commands: [
     {
       names: ['reflecteer', 'reflect', 'reflectie', 'reflection'],
@@ -118,6 +127,8 @@ export const coreFeature: Feature = {
     },
     {
       verb: 'help',
+      // The help card lists only what works in the conversation it is in.
+      personalOnly: false,
       run: async (turn) => {
         await turn.sendCard(turn.helpCard());
         return cardResponse(welcomeCard(turn.locale, turn.actor.name));
@@ -170,6 +181,7 @@ export const coreFeature: Feature = {
               summaryCard(result.flow, result.reflection, {
                 mentorCount: result.mentorCount,
                 followUpDays: turn.deps.config.FOLLOW_UP_DAYS,
+                thread: await threadOf(turn, result.reflection),
               }),
             );
           case 'already-submitted':

@@ -1,6 +1,7 @@
 import { decide } from '../../core/authorization.ts';
 import type { Person, Reflection } from '../../core/entities.ts';
 import { type AnswerError, checkAnswers, checkText, type Flow, type FlowCatalog } from '../../core/flows/flows.ts';
+import { taggingRule } from '../../core/flows/tagging.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Router } from '../mentoring/routing.ts';
@@ -144,7 +145,9 @@ export class ReflectionService {
         answers: check.answers,
         choices: check.choices,
         ...(check.emotion ? { emotion: check.emotion } : {}),
+        ...(check.kernwoord ? { kernwoord: check.kernwoord } : {}),
         competencies: check.competencies,
+        taggingRule,
         wantsToTalk: check.wantsToTalk,
         signals: check.signals,
         routing: 'pending',

@@ -64,6 +64,7 @@ export function overviewCard(
       bar: bar(g.count),
       detail: t(locale, 'student.overview.times', { count: g.count, since: momentText(g.since!, locale, timeZone, 'medium') }),
     })),
+    recurring: overview.recurring.length ? overview.recurring.map((r) => `${r.word} (${r.count}×)`).join(' · ') : undefined,
     toDiscover:
       touched.length && untouched.length
         ? t(locale, 'student.overview.toDiscover', {

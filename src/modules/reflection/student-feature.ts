@@ -6,8 +6,6 @@ import { momentText } from '../../core/time/card-dates.ts';
 import { addDays, localDate } from '../../core/time/zoned-time.ts';
 import type { Locale } from '../../core/types.ts';
 import { type CardActionResponse, cardResponse, type Feature, schoolTimeZone, type Turn } from '../../teams/turn.ts';
-import { openMentoringRepositories } from '../mentoring/repositories.ts';
-import { openTalentRepositories } from '../talent/repositories.ts';
 import { buildOverview, type OverviewNote } from './overview.ts';
 import { validReflectionId } from './reflection-feature.ts';
 import { languageCard, type OverviewTalent, overviewCard, pauseCard } from './student-cards.ts';
@@ -17,7 +15,7 @@ import { languageCard, type OverviewTalent, overviewCard, pauseCard } from './st
 
 /** The feedforward notes mentors wrote about the student's reflections (once they reached the student). */
 async function notesByReflection(turn: Turn): Promise<Map<string, OverviewNote[]>> {
-  const { notes } = await openMentoringRepositories(turn.deps.store, turn.deps.repos);
+  const { notes } = turn.deps.modules.mentoring.repos;
   const byReflection = new Map<string, OverviewNote[]>();
   const names = new Map<string, string>();
   for (const note of await notes.listByStudent(turn.actor.id)) {
@@ -34,7 +32,7 @@ async function notesByReflection(turn: Turn): Promise<Map<string, OverviewNote[]
 
 /** The talent signals teachers sent the student (once they reached the student), newest first. */
 async function talentsOf(turn: Turn): Promise<OverviewTalent[]> {
-  const { signals } = await openTalentRepositories(turn.deps.store);
+  const { signals } = turn.deps.modules.talent.repos;
   const delivered = (await signals.listByStudent(turn.actor.id)).filter((s) => s.deliveredAt && s.studentId === turn.actor.id);
   if (delivered.length === 0) return [];
   const teachers = new Map(

@@ -11,7 +11,6 @@ import { answerInPhase } from './overview.ts';
 
 export const maxRounds = 2;
 const dayMs = 86_400_000;
-const claimMs = 120_000;
 
 export type FollowUpAnswer =
   | { kind: 'answered'; reflection: Reflection; outcome: FollowUpOutcome; last: boolean }
@@ -20,7 +19,7 @@ export type FollowUpAnswer =
   | { kind: 'not-found' }
   | { kind: 'not-yours'; ownerId: string };
 
-export class FollowUps {
+export class StudentFollowUps {
   private readonly deps: { repos: Repositories; clock: Clock; flows: FlowCatalog; days: number };
   constructor(deps: { repos: Repositories; clock: Clock; flows: FlowCatalog; days: number }) {
     this.deps = deps;
@@ -53,8 +52,8 @@ export class FollowUps {
     return all.some((r) => r.followUp?.sentAt !== undefined && r.followUp.sentAt > since);
   }
 
-  /** Takes a due follow-up for sending; undefined when another run holds it or it is no longer due. */
-  async claim(reflection: Reflection, now: Date): Promise<Reflection | undefined> {
+  /** Takes a due follow-up for sending until `until`; undefined when another run holds it or it is no longer due. */
+  async claim(reflection: Reflection, now: Date, until: Date): Promise<Reflection | undefined> {
     let claimed = false;
     const stored = await this.deps.repos.reflections.update(reflection.studentId, reflection.id, (r) => {
       claimed = false; // update() re-runs this after a lost race: only the last run counts
@@ -62,7 +61,7 @@ export class FollowUps {
       if (f?.state !== 'scheduled' || !r.followUpDueAt || r.followUpDueAt > now.toISOString()) return undefined;
       if (f.claimedUntil && f.claimedUntil > now.toISOString()) return undefined;
       claimed = true;
-      return { ...r, followUp: { ...f, claimedUntil: new Date(now.getTime() + claimMs).toISOString() } };
+      return { ...r, followUp: { ...f, claimedUntil: until.toISOString() } };
     });
     return claimed ? stored : undefined;
   }

@@ -1,9 +1,7 @@
 import { CliError, resolveSchool } from '../../cli/context.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { isEmail } from '../../core/assignments.ts';
-import { openCampaignRepositories } from '../campaigns/repositories.ts';
 import { linkTeacher } from './classes.ts';
-import { openTalentRepositories } from './repositories.ts';
 
 // `teacher add` / `teacher remove`: which subject teachers teach which classes, for the talent signal.
 
@@ -29,9 +27,9 @@ export const teacherAddCommand: CliCommand = {
     if (typeof email !== 'string' || !isEmail(email)) throw new CliError('--email must be an e-mail address');
     const classNames = classesOption(values['class']);
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
-    const [camp, talent] = await Promise.all([openCampaignRepositories(ctx.store), openTalentRepositories(ctx.store)]);
+    const { groups, repos: talent } = ctx.product.talent;
     const { teacher, added } = await linkTeacher(
-      { install: ctx.install, groups: camp.groups, talent },
+      { install: ctx.install, groups, talent },
       {
         schoolId: school.id,
         email,
@@ -60,11 +58,11 @@ export const teacherRemoveCommand: CliCommand = {
     const school = await resolveSchool(ctx, values['school'] as string | undefined);
     const person = await ctx.repos.people.findByEmail(school.id, email);
     if (!person) throw new CliError(`no person with e-mail ${email} in this school`);
-    const [camp, talent] = await Promise.all([openCampaignRepositories(ctx.store), openTalentRepositories(ctx.store)]);
+    const { groups, repos: talent } = ctx.product.talent;
     const now = ctx.install.clock.now().toISOString();
     let ended = 0;
     for (const name of classNames) {
-      const group = await camp.groups.findByName(school.id, name);
+      const group = await groups.findByName(school.id, name);
       if (group && (await talent.classTeachers.end(school.id, group.id, person.id, now))) ended++;
     }
     ctx.out(`${person.email}: ${ended} class link(s) ended.`);

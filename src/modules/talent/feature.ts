@@ -1,51 +1,15 @@
 import { messageCard, reflectionCard } from '../../core/cards/cards.ts';
 import type { Person } from '../../core/entities.ts';
 import { t } from '../../core/i18n.ts';
-import {
-  type BotDeps,
-  type CardActionResponse,
-  cardResponse,
-  type Feature,
-  schoolTimeZone,
-  type Turn,
-} from '../../teams/turn.ts';
-import { openCampaignRepositories } from '../campaigns/repositories.ts';
+import { type CardActionResponse, cardResponse, type Feature, schoolTimeZone, type Turn } from '../../teams/turn.ts';
 import { type Notice, talentFormCard } from './cards.ts';
-import { deliverPending, deliverSignal, signalCardFor } from './delivery.ts';
+import { signalCardFor } from './delivery.ts';
 import { signalMaxLength } from './entities.ts';
-import type { TalentRepositories } from './ports.ts';
-import { openTalentRepositories } from './repositories.ts';
-import { type SendResult, TalentService } from './talent.ts';
+import type { SendResult } from './talent.ts';
 
 // The talent signal in Teams: a teacher types `talent`, picks a student of their classes and writes
 // what they saw; the student gets a card and can start a free reflection about it. Teachers reach only
 // these; the student's reflections stay closed to them (src/core/authorization.ts).
-
-interface Wired {
-  repos: TalentRepositories;
-  service: TalentService;
-}
-
-const built = new WeakMap<BotDeps, Promise<Wired>>();
-
-export function talentOf(deps: BotDeps): Promise<Wired> {
-  let w = built.get(deps);
-  if (!w) {
-    w = Promise.all([openTalentRepositories(deps.store), openCampaignRepositories(deps.store)]).then(([repos, camp]) => ({
-      repos,
-      service: new TalentService({
-        repos: deps.repos,
-        talent: repos,
-        groups: camp.groups,
-        clock: deps.clock,
-        newId: deps.install.newId,
-        log: deps.log.child({ component: 'talent' }),
-      }),
-    }));
-    built.set(deps, w);
-  }
-  return w;
-}
 
 const good = (text: string): Notice => ({ text, color: 'Good' });
 const attention = (text: string): Notice => ({ text, color: 'Attention' });
@@ -58,7 +22,7 @@ const errorKeys: Record<Extract<SendResult, { ok: false }>['reason'], string> = 
 };
 
 async function form(turn: Turn, notice?: Notice, values?: { studentId?: string; text?: string }) {
-  const { service } = await talentOf(turn.deps);
+  const { service } = turn.deps.modules.talent;
   const students = await service.studentsOf(turn.actor);
   turn.deps.log.info({ personId: turn.actor.id, students: students.length }, 'talent form shown');
   return talentFormCard({
@@ -70,7 +34,7 @@ async function form(turn: Turn, notice?: Notice, values?: { studentId?: string; 
 }
 
 async function send(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse> {
-  const { service, repos } = await talentOf(turn.deps);
+  const { service, deliver } = turn.deps.modules.talent;
   const result = await service.send(turn.actor, data['studentId'], data['text']);
   if (!result.ok) {
     const text = t(turn.locale, errorKeys[result.reason], { max: signalMaxLength });
@@ -83,14 +47,14 @@ async function send(turn: Turn, data: Record<string, unknown>): Promise<CardActi
     };
     return cardResponse(await form(turn, attention(text), values));
   }
-  const outcome = await deliverSignal(turn.deps, repos, result.signal);
+  const outcome = await deliver(result.signal);
   const key = { sent: 'talent.notices.sent', queued: 'talent.notices.queued', failed: 'talent.notices.failed' }[outcome];
   return cardResponse(await form(turn, good(t(turn.locale, key, { name: result.student.name }))));
 }
 
 /** The student presses "reflect on this": a free reflection opens with the signal as its context. */
 async function reflect(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse> {
-  const { repos } = await talentOf(turn.deps);
+  const { repos } = turn.deps.modules.talent;
   const signalId = data['signalId'];
   const actor: Person = turn.actor;
   // Read in the student's own partition: another student's signal id finds nothing here.
@@ -143,12 +107,5 @@ export const talentFeature: Feature = {
   verbs: [
     { verb: 'talent.send', action: 'talent.send', run: send },
     { verb: 'talent.reflect', action: 'reflection.start', run: reflect },
-  ],
-  jobs: (deps) => [
-    {
-      name: 'talent.deliver',
-      schedule: '*/5 * * * *',
-      run: async () => deliverPending(deps, (await talentOf(deps)).repos),
-    },
   ],
 };

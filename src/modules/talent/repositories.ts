@@ -92,17 +92,11 @@ class Signals implements TalentSignalRepository {
   }
 }
 
-const cache = new WeakMap<DocumentStore, Promise<TalentRepositories>>();
-
-/** The talent repositories of a store (opened once per store). */
-export function openTalentRepositories(store: DocumentStore): Promise<TalentRepositories> {
-  let pending = cache.get(store);
-  if (!pending) {
-    pending = Promise.all([
-      store.collection<Stored<ClassTeacher>>({ name: 'class_teachers', indexes: ['teacherId', 'groupId'] }),
-      store.collection<Stored<TalentSignal>>({ name: 'talent_signals', indexes: ['studentId', 'createdAt', 'pending'] }),
-    ]).then(([teachers, signals]) => ({ classTeachers: new ClassTeachers(teachers), signals: new Signals(signals) }));
-    cache.set(store, pending);
-  }
-  return pending;
+/** The talent repositories of a store (the module's setup opens them once). */
+export async function openTalentRepositories(store: DocumentStore): Promise<TalentRepositories> {
+  const [teachers, signals] = await Promise.all([
+    store.collection<Stored<ClassTeacher>>({ name: 'class_teachers', indexes: ['teacherId', 'groupId'] }),
+    store.collection<Stored<TalentSignal>>({ name: 'talent_signals', indexes: ['studentId', 'createdAt', 'pending'] }),
+  ]);
+  return { classTeachers: new ClassTeachers(teachers), signals: new Signals(signals) };
 }

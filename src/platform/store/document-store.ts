@@ -51,6 +51,14 @@ export interface Collection<T extends Doc> {
 export interface DocumentStore {
   readonly kind: 'sqlite' | 'cosmos';
   collection<T extends Doc>(def: CollectionDef): Promise<Collection<T>>;
+  /** One cheap round trip to the store; rejects when it does not answer (the health endpoint asks it). */
+  ping(): Promise<void>;
+  /**
+   * Makes deleted and overwritten documents unreadable in the store's own files now, not only once the
+   * store closes (after an erasure). False when that could not be finished now (another process was
+   * reading); it then happens at the next purge or close. Cosmos DB owns its storage: nothing to do.
+   */
+  purgeErased(): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -56,11 +56,18 @@ describe('the shipped prompt library', () => {
         flow.id,
       ).toBe(true);
       expect(good.map((q) => q.id)).not.toEqual(bad.map((q) => q.id));
+      // Mixed feelings have a path of their own, not the negative one.
+      expect(answerQuestions(flow, 'mixed').map((q) => q.id)).not.toEqual(bad.map((q) => q.id));
       for (const e of emotions) {
         const p = pathFor(flow, e);
         expect(p[0]?.input).toBe('emotion');
         expect(p.at(-1)?.phase).toBe('activate');
-        expect(answerQuestions(flow, e).length).toBeLessThanOrEqual(4);
+        // Short: at most 4 required answers and 3 optional ones besides the tap; one kernwoord, one deepening.
+        const inputs = answerQuestions(flow, e);
+        expect(inputs.filter((q) => q.required).length).toBeLessThanOrEqual(4);
+        expect(inputs.filter((q) => !q.required).length).toBeLessThanOrEqual(3);
+        expect(inputs.filter((q) => q.role === 'kernwoord').length, flow.id).toBe(1);
+        expect(inputs.filter((q) => q.role === 'deepen').length, flow.id).toBe(1);
         expect(new Set(p.map((q) => q.phase))).toEqual(new Set(phases));
       }
     }
@@ -84,6 +91,7 @@ describe('the shipped prompt library', () => {
       happened: 'Ik moest de hele dag dozen vouwen.',
       important: 'Afwisseling.',
       'important.choices': 'not-me,switch',
+      kernwoord: 'afwisseling',
       'next-step': 'Met mijn loopbaanbegeleider praten.',
       'next-step.choices': 'mentor',
     });
@@ -93,6 +101,7 @@ describe('the shipped prompt library', () => {
       feeling: 'awful',
       happened: 'Ik wil stoppen met deze opleiding',
       important: 'x',
+      kernwoord: 'z',
       'next-step': 'y',
     });
     expect(words.ok && words.signals).toEqual(['very-negative']);
@@ -104,11 +113,11 @@ describe('the lint', () => {
 
   it('rejects a why-question, naming file and question', () => {
     const flow = byId('free');
-    flow.questions[1]!.text.nl = 'Waarom ging het zo?';
+    flow.questions[1]!.text.nl = 'Waarom ging het zo? Vertel het in je eigen woorden.';
     expect(problems(flow)).toEqual([
-      'prompts/test.yaml: question "happened": text (nl) is a why-question ("Waarom"): ask what happened, not why',
+      'prompts/test.yaml: question "happened": text (nl) is a why-question in disguise ("Waarom"): ask what happened',
     ]);
-    flow.questions[1]!.text.nl = 'Wat gebeurde er?';
+    flow.questions[1]!.text.nl = 'Wat gebeurde er op dat moment? Vertel het in je eigen woorden.';
     flow.questions[1]!.placeholder!.en = 'Tell us why';
     expect(problems(flow)[0]).toMatch(/question "happened": placeholder \(en\) is a why-question/);
   });
@@ -123,17 +132,18 @@ describe('the lint', () => {
 
   it('rejects more than 4 inputs on a path', () => {
     const flow = byId('free');
-    flow.questions.splice(2, 0, { ...flow.questions[1]!, id: 'more' });
+    flow.questions.splice(2, 0, { ...flow.questions[1]!, id: 'more' }, { ...flow.questions[1]!, id: 'more2' });
     expect(problems(flow).join('\n')).toMatch(
-      /after a positive emotion the student gets 5 inputs \(happened, more, good-at, explore, next-step\)/,
+      /after a positive emotion the student gets 5 required and 3 optional inputs \(happened, more, more2, good-at, broaden, kernwoord, explore, next-step\); at most 4 required and 3 optional/,
     );
   });
 
   it('rejects a question over 140 characters, and one with two questions in it', () => {
     const flow = byId('free');
-    flow.questions[4]!.text.en = `${'Very '.repeat(28)}long?`;
+    const explore = flow.questions.find((q) => q.id === 'explore')!;
+    explore.text.en = `${'Very '.repeat(28)}long?`;
     expect(problems(flow)).toContain('prompts/test.yaml: question "explore": text (en) is over 140 characters');
-    flow.questions[4]!.text.en = 'What next? And then?';
+    explore.text.en = 'What next? And then?';
     expect(problems(flow)).toContain('prompts/test.yaml: question "explore": text (en) asks more than one question');
   });
 
@@ -204,14 +214,14 @@ describe("a school's own flows", () => {
   it('pass the same lint or stop the start with one line naming file and question', () => {
     const bad = byId('shadow-day-vo');
     bad.id = 'school-shadow';
-    bad.questions[1]!.text.en = 'Why did you go there?';
+    bad.questions[1]!.text.en = 'Why did you go there? Tell it in your own words.';
     const dir = folder({ 'shadow.yaml': bad });
     expect(() => loadLibrary({ schoolDir: dir })).toThrow(FlowLoadError);
     try {
       loadLibrary({ schoolDir: dir });
     } catch (err) {
       expect((err as Error).message).toBe(
-        `${path.join(dir, 'shadow.yaml')}: question "happened": text (en) is a why-question ("Why"): ask what happened, not why`,
+        `${path.join(dir, 'shadow.yaml')}: question "happened": text (en) is a why-question in disguise ("Why"): ask what happened`,
       );
     }
   });

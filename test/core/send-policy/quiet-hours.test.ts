@@ -14,7 +14,7 @@ import { schoolPolicy } from '../../helpers/send-policy.ts';
 const iso = (d: Date | undefined) => d?.toISOString();
 const kinds = Object.keys(messageRules) as MessageKind[];
 const toStudents: MessageKind[] = ['campaign-prompt', 'student-follow-up', 'mentor-note'];
-const toStaff: MessageKind[] = ['mentor-digest', 'mentor-reminder', 'mentor-handover', 'pdca-reminder'];
+const toStaff: MessageKind[] = ['mentor-digest', 'mentor-reminder', 'mentor-handover', 'quality-cycle-reminder'];
 
 describe('the next moment a prompt may go out', () => {
   const p = schoolPolicy('midden');

@@ -84,7 +84,7 @@ describe('campaign cards', () => {
           now: new Date(),
         }),
       );
-      check(campaignListCard(locale, [{ campaign, total: 300, sent: 170, answered: 90 }]));
+      check(campaignListCard(locale, [{ campaign, counts: { total: 300, sent: 170, answered: 90 } }]));
     }
   });
 
@@ -106,8 +106,8 @@ describe('campaign cards', () => {
     expect(JSON.stringify(card)).toMatch(/"width":60,"style":"good"/);
   });
 
-  it('hides the response percentage when fewer than five students were reached', () => {
-    const small = { ...status(0), total: 3, toSend: 0, sent: 3, answered: 2, progress: 1 };
+  it('shows no count at all when fewer than five students were reached (not only no percentage)', () => {
+    const small = { ...status(0), total: 3, toSend: 0, sent: 3, answered: 2, reminded: 1, progress: 1, students: 3 };
     const text = check(
       campaignStatusCard({
         locale: 'nl',
@@ -118,8 +118,11 @@ describe('campaign cards', () => {
         now: new Date(),
       }),
     ).textContent;
-    expect(text).toContain('Respons: 2 van 3 (een percentage pas vanaf 5 leerlingen)');
-    expect(text).not.toMatch(/\d+%\s*\(2 van 3\)/);
+    expect(text).toContain('Geen aantallen: deze campagne gaat over minder dan 5 leerlingen.');
+    expect(text).not.toMatch(/2 van 3|Respons/);
+    // Planned, sent, answered, reminded, unreachable: a dash each, never the count.
+    expect(text.match(/–/g)?.length).toBe(5);
+    expect(text).not.toMatch(/\b[123]\b\s*(Verstuurd|Beantwoord|Herinnerd)/);
   });
 
   it('bind names people typed only into TextRuns, never into Markdown', () => {
@@ -133,7 +136,7 @@ describe('campaign cards', () => {
         timeZone: 'Europe/Amsterdam',
         now: new Date(),
       }),
-      campaignListCard('nl', [{ campaign, total: 1, sent: 1, answered: 0 }]),
+      campaignListCard('nl', [{ campaign, counts: undefined }]),
       campaignPromptCard(flows.defaultFlow(), reflection, {
         activity: { title: evil, type: 'shadow-day', endsAt: '2026-11-25T12:59:00Z' },
         timeZone: 'Europe/Amsterdam',

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ids } from '../../../src/modules/campaigns/campaigns.ts';
-import { campaignEngine } from '../../../src/modules/campaigns/engine.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { tenantId } from '../../helpers/activities.ts';
 import { classWith, promptsTo } from '../../helpers/campaigns.ts';
@@ -33,8 +32,8 @@ it('sends each prompt once with two instances on one Cosmos DB, planning and sen
     bots.push(await startTestBot({ clock, connector, store: await openEmulatedCosmosStore(emulator.endpoint, database) }));
   const [a, b] = bots as [TestBot, TestBot];
   const { users, groupId } = await classWith(a, '4H', 12);
-  const engineA = await campaignEngine(a.bot.deps);
-  const engineB = await campaignEngine(b.bot.deps);
+  const engineA = a.bot.deps.modules.campaigns;
+  const engineB = b.bot.deps.modules.campaigns;
   const now = clock.now().toISOString();
   await engineA.camp.activities.save({
     id: 'act-1',

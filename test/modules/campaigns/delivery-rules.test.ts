@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CampaignInput } from '../../../src/modules/campaigns/campaigns.ts';
 import { ids, newGroup } from '../../../src/modules/campaigns/campaigns.ts';
-import { campaignEngine } from '../../../src/modules/campaigns/engine.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../../helpers/activities.ts';
@@ -264,8 +263,8 @@ describe('several instances', () => {
     await campaignFor(a, groupId, { startsAt: '2026-11-25T08:00:00Z', endsAt: '2026-11-25T12:55:00Z' });
 
     // An instance that died mid-send left five prompts claimed.
-    const engineA = await campaignEngine(a.bot.deps);
-    const engineB = await campaignEngine(b.bot.deps);
+    const engineA = a.bot.deps.modules.campaigns;
+    const engineB = b.bot.deps.modules.campaigns;
     const planned = await engineA.camp.deliveries.find(tenantId, { states: ['planned'] });
     expect(planned).toHaveLength(20);
     for (const d of planned.slice(0, 5)) {
@@ -302,8 +301,8 @@ describe('several instances', () => {
     const b = await bot(clock, { store: SqliteStore.open(file), connector });
     const { users, groupId } = await classWith(a, '4H', 10);
     await campaignFor(a, groupId, { startsAt: '2026-11-25T08:00:00Z', endsAt: '2026-11-25T12:55:00Z' });
-    const engineA = await campaignEngine(a.bot.deps);
-    const engineB = await campaignEngine(b.bot.deps);
+    const engineA = a.bot.deps.modules.campaigns;
+    const engineB = b.bot.deps.modules.campaigns;
     // An instance that died while sending for the school still holds its lease.
     expect(await a.bot.deps.leases.acquire(`campaign-sender:${tenantId}`, 'instance-that-died', 30_000, clock.now())).toBe(true);
     const [ra, rb] = await Promise.all([engineA.sender.run(), engineB.sender.run()]);

@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignEngine } from '../../../src/modules/campaigns/engine.ts';
+import { ensurePersonByEmail } from '../../../src/core/assignments.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { tenantId } from '../../helpers/activities.ts';
 import { seedCoordinatorWorld, type World } from '../../helpers/coordinator-world.ts';
@@ -72,13 +72,39 @@ describe('coordinator page: Teams SSO', () => {
     }
   });
 
-  it('also accepts the v1 issuer of the same tenant, and finds a person by sign-in name when the object id is new', async () => {
+  it('also accepts the v1 issuer of the same tenant, and links a person without an Entra id by sign-in name', async () => {
     const v1 = await view({ authorization: `Bearer ${token({ iss: `https://sts.windows.net/${tenantId}/` })}` });
     expect(v1.status).toBe(200);
+    // Imported by e-mail, never seen in Teams: the first sign-in links the Entra id (the name as Entra
+    // writes it, with an invisible character pasted in, is the same address).
+    const { person } = await ensurePersonByEmail(t.bot.deps.install, tenantId, 'nieuwe.coordinator@example.com', 'coordinator');
+    expect(person.entraObjectId).toBeUndefined();
+    const oid = 'a1b2c3d4-0000-4000-8000-0000000000fe';
     const byEmail = await view({
-      authorization: `Bearer ${token({ oid: 'a1b2c3d4-0000-4000-8000-0000000000ff', preferred_username: 'PattiF@example.com' })}`,
+      authorization: `Bearer ${token({ oid, preferred_username: 'Nieuwe.Coordinator\u200b@EXAMPLE.com' })}`,
     });
     expect(byEmail.status).toBe(200);
+    expect((await t.bot.repos.people.get(tenantId, person.id))?.entraObjectId).toBe(oid);
+  });
+
+  it('refuses a sign-in name that belongs to a person with another Entra id (a reused address), and logs it for IT', async () => {
+    const newcomer = 'a1b2c3d4-0000-4000-8000-0000000000ff';
+    for (const username of ['PattiF@example.com', 'nieuwe.coordinator@example.com']) {
+      const res = await view({ authorization: `Bearer ${token({ oid: newcomer, preferred_username: username })}` });
+      expect(res.status, username).toBe(403);
+      expect(res.body['error']).toBe('conflict');
+      expect(String(res.body['html'])).toContain('ICT-beheerder');
+      expect(String(res.body['html'])).not.toContain('data-view');
+    }
+    const en = await view(
+      { authorization: `Bearer ${token({ oid: newcomer, preferred_username: 'pattif@example.com' })}` },
+      '/coordinator/api/view?lang=en',
+    );
+    expect(String(en.body['html'])).toContain('IT administrator');
+    expect((await t.bot.repos.people.get(tenantId, world.coordinator.id))?.entraObjectId).toBe(world.coordinator.entraObjectId);
+    const logged = t.logLines.filter((l) => l.includes('identity conflict'));
+    expect(logged.length).toBeGreaterThanOrEqual(3);
+    expect(logged.every((l) => l.includes(world.coordinator.id) || l.includes(newcomer))).toBe(true);
   });
 
   it('refuses every token that is not ours, signed, current and for this tenant, with 401 and the sign-in text', async () => {
@@ -157,7 +183,7 @@ describe('coordinator page: Teams SSO', () => {
       expect(page.includes(`data-group="${g}"`), g).toBe(world.leaderTeam.groupIds.includes(g));
     }
     // Campaign figures count the prompts to the team's classes only.
-    const { camp } = await campaignEngine(t.bot.deps);
+    const { camp } = t.bot.deps.modules.campaigns;
     const mine = new Set(world.leaderTeam.groupIds);
     for (const c of world.campaigns) {
       const rows = (await camp.deliveries.find(tenantId, { campaignId: c.id })).filter((d) => mine.has(d.groupId!));

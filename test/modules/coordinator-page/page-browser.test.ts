@@ -3,7 +3,6 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumFlags, chromiumPath } from '../../../scripts/chromium.ts';
-import { campaignEngine } from '../../../src/modules/campaigns/engine.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { tenantId } from '../../helpers/activities.ts';
 import { seedCoordinatorWorld, type World } from '../../helpers/coordinator-world.ts';
@@ -60,7 +59,7 @@ describe.skipIf(!hasChromium)('coordinator page in the browser', () => {
     expect(await page.textContent('h1')).toBe('LOB-overzicht');
 
     // Campaigns: every figure against the deliveries in the store.
-    const { camp } = await campaignEngine(t.bot.deps);
+    const { camp } = t.bot.deps.modules.campaigns;
     for (const c of world.campaigns) {
       const rows = await camp.deliveries.find(tenantId, { campaignId: c.id });
       const expected = {

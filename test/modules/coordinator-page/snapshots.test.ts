@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Snapshots } from '../../../src/modules/coordinator-page/feature.ts';
 import type { CoordinatorOverview } from '../../../src/modules/coordinator-page/overview.ts';
+import { Snapshots } from '../../../src/modules/coordinator-page/snapshots.ts';
 
 // The coordinator page's snapshots: computed once for many views at once, shown as they are while
 // fresh, shown stale at once and recomputed behind the scenes when older.

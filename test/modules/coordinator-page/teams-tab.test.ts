@@ -64,7 +64,10 @@ describe('the coordinator page as a Teams tab', () => {
     expect(() => loadConfig({ ...production, DEV_PAGE_LOGIN: 'true', WEBSITE_SITE_NAME: 'lobrefl1a2b3c' })).toThrow(
       /DEV_PAGE_LOGIN must not be set on Azure App Service/,
     );
-    expect(loadConfig({ ...production, DEV_PAGE_LOGIN: 'true' }).DEV_PAGE_LOGIN).toBe(true);
+    // Off App Service too: production credentials and a development login never go together.
+    expect(() => loadConfig({ ...production, DEV_PAGE_LOGIN: 'true', PUBLIC_URL: 'https://lob.example' })).toThrow(
+      /DEV_PAGE_LOGIN must not be set together with production credentials/,
+    );
     expect(() => loadConfig({ ...production, TAB_SSO_CLIENT_ID: samples.AAD_APP_CLIENT_ID })).toThrow(/TAB_SSO_APP_ID_URI/);
     expect(() => loadConfig({ ...production, TAB_SSO_CLIENT_ID: 'not-a-guid', PUBLIC_URL: 'https://x.example' })).toThrow(
       /TAB_SSO_CLIENT_ID/,

@@ -226,7 +226,8 @@ describe('the digest', () => {
         const submitted = await w.t.bot.deps.reflections.submit(person, reflection.id, {
           feeling: i === 33 && k === 0 ? 'awful' : 'mixed',
           happened: `${long} (${k})`,
-          important: 'Dat ik mensen echt kan helpen.',
+          // Mixed feelings have a question of their own (both sides); awful takes the negative branch.
+          [i === 33 && k === 0 ? 'important' : 'both-sides']: 'Dat ik mensen echt kan helpen.',
           'next-step': 'Een volgende stap die ook best lang mag zijn, want studenten schrijven soms veel. '.repeat(3),
           ...(i === 37 && k === 2 ? { 'wants-to-talk': 'true' } : {}),
         });

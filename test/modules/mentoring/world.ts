@@ -2,7 +2,6 @@ import { expect } from 'vitest';
 import { assignMentor, ensurePersonByEmail } from '../../../src/core/assignments.ts';
 import type { Person } from '../../../src/core/entities.ts';
 import type { Role } from '../../../src/core/types.ts';
-import { mentorsFeature } from '../../../src/modules/mentoring/feature.ts';
 import { createMentoring, type Mentoring, type MentoringDeps } from '../../../src/modules/mentoring/mentoring.ts';
 import { TeamsMentorMessenger } from '../../../src/modules/mentoring/teams-messenger.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
@@ -80,7 +79,7 @@ export class World {
     // Mentors press many buttons in these tests; the per-user rate limit has tests of its own.
     const env = { RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_BURST: '10000' };
     const t = await startTestBot({ clock, env, ...(options.store ? { store: options.store } : {}) });
-    return new World(t, clock, await mentorsFeature.mentoring(t.bot.deps));
+    return new World(t, clock, t.bot.deps.modules.mentoring);
   }
 
   get repos() {
@@ -141,7 +140,8 @@ export class World {
     const open = (await this.repos.reflections.listByStudent(person!.id)).find((r) => r.status === 'open');
     expect(open).toBeDefined();
     const reflectionId = open!.id;
-    const branch = answers['feeling'] === 'great' || answers['feeling'] === 'good' ? 'good-at' : 'important';
+    const feeling = answers['feeling'];
+    const branch = feeling === 'great' || feeling === 'good' ? 'good-at' : feeling === 'mixed' ? 'both-sides' : 'important';
     const res = await this.t.send('card-action-execute', student, {
       verb: 'reflection.submit',
       data: { reflectionId, [branch]: 'Rustig blijven en goed luisteren.', ...answers },
@@ -175,13 +175,13 @@ export class World {
 
   /** The digest job, as the scheduler runs it. */
   async runDigest() {
-    const outcome = await this.t.bot.deps.jobs.runNow('mentors.digest');
+    const outcome = await this.t.bot.deps.jobs.runNow('mentoring.digest');
     expect(outcome.status).toBe('ran');
     return (outcome as { result: Awaited<ReturnType<Mentoring['digests']['runDue']>> }).result;
   }
 
   async runOutbox() {
-    const outcome = await this.t.bot.deps.jobs.runNow('mentors.outbox');
+    const outcome = await this.t.bot.deps.jobs.runNow('mentoring.outbox');
     expect(outcome.status).toBe('ran');
     return (outcome as { result: Record<string, number> }).result;
   }

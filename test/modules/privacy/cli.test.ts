@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.ts';
 import { openRepositories } from '../../../src/core/repositories.ts';
+import { openPersonalDataStore } from '../../../src/modules/privacy/personal-data-store.ts';
+import { PrivacyService } from '../../../src/modules/privacy/privacy-service.ts';
+import { openPrivacyRepository } from '../../../src/modules/privacy/repository.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { docsMentioning } from '../../helpers/store-scan.ts';
@@ -45,7 +49,9 @@ afterEach(() => {
 
 describe('npm run cli -- privacy', () => {
   it('exports a student to files, erases them only with --confirm, and keeps a record without their name', async () => {
-    expect(await cli('assign-mentor', '--student', 'sanne@school.nl', '--mentor', 'jansen@school.nl', '--school', 't-1')).toBe(0);
+    expect(
+      await cli('assign-mentor', '--student', 'sanne@school.nl', '--mentor', 'jansen@school.nl', '--school', 't-1', '--create'),
+    ).toBe(0);
     const sanneId = await withStore(async (store) => {
       const repos = await openRepositories(store);
       const [school] = await repos.schools.list();
@@ -95,8 +101,45 @@ describe('npm run cli -- privacy', () => {
     expect(err.at(-1)).toContain('has staff roles (mentor)');
   });
 
+  it('export writes new files only the owner can read: never through a link, an existing file only with --force', async () => {
+    expect(await cli('role', 'add', '--email', 'sanne@school.nl', '--role', 'student', '--school', 't-1', '--create')).toBe(0);
+    const folder = path.join(dir, 'export');
+    fs.mkdirSync(folder);
+    const json = path.join(folder, 'lob-gegevens-sanne-2026-03-12.json');
+    const md = path.join(folder, 'lob-gegevens-sanne-2026-03-12.md');
+    const export_ = (...extra: string[]) => cli('privacy', 'export', '--email', 'sanne@school.nl', '--out', folder, ...extra);
+
+    // A world-readable file someone prepared at the name: refused, left as it was, nothing else written.
+    fs.writeFileSync(json, 'prepared', { mode: 0o644 });
+    fs.chmodSync(json, 0o644);
+    expect(await export_()).toBe(1);
+    expect(err.at(-1)).toContain('exists; add --force');
+    expect(fs.readFileSync(json, 'utf8')).toBe('prepared');
+    expect(fs.existsSync(md)).toBe(false);
+
+    // With --force it is replaced by a new file of mode 0600.
+    expect(await export_('--force')).toBe(0);
+    for (const f of [json, md]) expect(fs.lstatSync(f).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(json, 'utf8')).toContain('sanne@school.nl');
+
+    // A link at the name is never followed, not even with --force.
+    const elsewhere = path.join(dir, 'elsewhere.md');
+    fs.writeFileSync(elsewhere, 'not yours', { mode: 0o644 });
+    fs.rmSync(md);
+    fs.symlinkSync(elsewhere, md);
+    expect(await export_('--force')).toBe(1);
+    expect(err.at(-1)).toContain('symbolic link');
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('not yours');
+    expect(fs.lstatSync(md).isSymbolicLink()).toBe(true);
+    // A dangling link too: following it would create the file wherever it points.
+    fs.rmSync(md);
+    fs.symlinkSync(path.join(dir, 'created-through-link.md'), md);
+    expect(await export_('--force')).toBe(1);
+    expect(fs.existsSync(path.join(dir, 'created-through-link.md'))).toBe(false);
+  });
+
   it('sets the retention term, records a leaving date and shows who is due', async () => {
-    expect(await cli('role', 'add', '--email', 'tom@school.nl', '--role', 'student', '--school', 't-1')).toBe(0);
+    expect(await cli('role', 'add', '--email', 'tom@school.nl', '--role', 'student', '--school', 't-1', '--create')).toBe(0);
     expect(await cli('privacy', 'retention')).toBe(0);
     expect(out.at(-1)).toMatch(/erased 12 months after a student left \(the default\)/);
     expect(await cli('privacy', 'retention', 'set', '0')).toBe(1);
@@ -112,5 +155,61 @@ describe('npm run cli -- privacy', () => {
     expect(await cli('privacy', 'retention', 'run')).toBe(0);
     expect(out.at(-1)).toBe('0 student(s) erased by the retention term.');
     expect(await withStore((s) => docsMentioning(s, ['tom@school.nl']))).toHaveLength(1);
+  });
+
+  it('retention run finishes an erasure a crash interrupted, as the nightly job does', async () => {
+    expect(await cli('role', 'add', '--email', 'mila@school.nl', '--role', 'student', '--school', 't-1', '--create')).toBe(0);
+    // An erasure that died halfway (the process was killed while deleting her answers).
+    await withStore(async (store) => {
+      const repos = await openRepositories(store);
+      const mila = (await repos.people.findByEmail('t-1', 'mila@school.nl'))!;
+      for (const i of [1, 2]) {
+        const at = clock.now().toISOString();
+        await repos.reflections.create({
+          ...{ id: `r-mila-${i}`, schoolId: 't-1', studentId: mila.id, flowId: 'free', locale: 'nl', status: 'submitted' },
+          ...{ createdAt: at, submittedAt: at, answers: { happened: `mila-geheim-${i}` }, competencies: [], routing: 'none' },
+        });
+      }
+      let dies = true;
+      const dying: typeof store = Object.assign(Object.create(store) as typeof store, {
+        collection: async (def: { name: string; indexes: readonly string[] }) => {
+          const c = await store.collection(def);
+          if (def.name !== 'reflections') return c;
+          return Object.assign(Object.create(c) as typeof c, {
+            delete: async (doc: never) => {
+              if (dies) {
+                dies = false;
+                throw new Error('killed');
+              }
+              return c.delete(doc);
+            },
+          });
+        },
+      });
+      const log = { info: () => {}, warn: () => {} };
+      const [data, stored] = await Promise.all([openPersonalDataStore(dying), openPrivacyRepository(dying)]);
+      const privacy = new PrivacyService({
+        repos,
+        clock,
+        newId: randomUUID,
+        log,
+        defaultTimeZone: 'Europe/Amsterdam',
+        data,
+        privacy: stored,
+        purgeErased: () => dying.purgeErased(),
+      });
+      await expect(privacy.erase('t-1', mila.id, 'operator')).rejects.toThrow('killed');
+    });
+    expect(await withStore((s) => docsMentioning(s, ['mila-geheim']))).not.toEqual([]);
+    clock.advance(11 * 60_000);
+
+    expect(await cli('privacy', 'retention', 'run', '--dry-run')).toBe(0);
+    expect(out.join('\n')).toContain('1 interrupted erasure(s) to finish.');
+    expect(await withStore((s) => docsMentioning(s, ['mila-geheim']))).not.toEqual([]);
+    expect(await cli('privacy', 'retention', 'run')).toBe(0);
+    expect(out.slice(-2)).toEqual(['1 interrupted erasure(s) finished.', '0 student(s) erased by the retention term.']);
+    expect(await withStore((s) => docsMentioning(s, ['mila-geheim', 'mila@school.nl']))).toEqual([]);
+    expect(await cli('privacy', 'erasures')).toBe(0);
+    expect(out.join('\n')).not.toContain('running');
   });
 });

@@ -6,8 +6,9 @@ import { ensureSchool, type InstallDeps } from '../../../src/core/install.ts';
 import { openRepositories } from '../../../src/core/repositories.ts';
 import { newGroup } from '../../../src/modules/campaigns/campaigns.ts';
 import { openCampaignRepositories } from '../../../src/modules/campaigns/repositories.ts';
-import { openPrivacyService } from '../../../src/modules/privacy/open-privacy-service.ts';
-import type { PrivacyService } from '../../../src/modules/privacy/privacy-service.ts';
+import { openPersonalDataStore } from '../../../src/modules/privacy/personal-data-store.ts';
+import { PrivacyService } from '../../../src/modules/privacy/privacy-service.ts';
+import { openPrivacyRepository } from '../../../src/modules/privacy/repository.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { createLogger } from '../../../src/platform/log.ts';
 import type { Collection, Doc, DocumentStore } from '../../../src/platform/store/document-store.ts';
@@ -30,6 +31,8 @@ function crashingOnce(inner: DocumentStore, failing: string): DocumentStore & { 
     arm: () => {
       armed = true;
     },
+    ping: () => inner.ping(),
+    purgeErased: () => inner.purgeErased(),
     close: () => inner.close(),
     async collection<T extends Doc>(def: { name: string; indexes: readonly string[] }): Promise<Collection<T>> {
       const c = await inner.collection<T>(def);
@@ -59,7 +62,17 @@ describe.each(backends)('retention on $name', (backend) => {
     const repos = await openRepositories(store);
     install = { repos, clock, newId: randomUUID, defaults: { locale: 'nl', timeZone: 'Europe/Amsterdam' } };
     await ensureSchool(install, school);
-    privacy = await openPrivacyService(store, { repos, clock, newId: randomUUID, log, defaultTimeZone: 'Europe/Amsterdam' });
+    const [data, stored] = await Promise.all([openPersonalDataStore(store), openPrivacyRepository(store)]);
+    privacy = new PrivacyService({
+      repos,
+      clock,
+      newId: randomUUID,
+      log,
+      defaultTimeZone: 'Europe/Amsterdam',
+      data,
+      privacy: stored,
+      purgeErased: () => store.purgeErased(),
+    });
   });
   afterEach(async () => {
     await store.close();

@@ -3,8 +3,6 @@ import { assignMentor } from '../../../src/core/assignments.ts';
 import type { Person } from '../../../src/core/entities.ts';
 import { ids, newGroup } from '../../../src/modules/campaigns/campaigns.ts';
 import { campaignStatus } from '../../../src/modules/campaigns/status.ts';
-import { mentorsFeature } from '../../../src/modules/mentoring/feature.ts';
-import { privacyOf } from '../../../src/modules/privacy/feature.ts';
 import { buildCheckEvidence } from '../../../src/modules/quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../../../src/modules/quality-cycle/quality-cycle.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
@@ -142,7 +140,7 @@ describe.each(backends)('AVG rights on $name', (backend) => {
     });
     // Piet discusses it, plans a conversation and writes her a note.
     const mentorPerson = await personOf(t, mentor);
-    const mentoring = await mentorsFeature.mentoring(t.bot.deps);
+    const mentoring = t.bot.deps.modules.mentoring;
     expect(await mentoring.followUps.discussed(mentorPerson, { kind: 'student' }, sanneId, '2026-11-25')).toMatchObject({
       ok: true,
     });
@@ -307,7 +305,7 @@ describe.each(backends)('AVG rights on $name', (backend) => {
     const reflections = (await scanStore(store)).filter((d) => d.collection === 'reflections');
     expect(reflections.filter((d) => d.text.includes('Goed luisteren'))).toHaveLength(4);
     expect(await aggregates(w)).toEqual(before);
-    const record = (await (await privacyOf(t.bot.deps)).erasures(tenantId))[0]!;
+    const record = (await t.bot.deps.modules.privacy.service.erasures(tenantId))[0]!;
     expect(record).toMatchObject({ reason: 'student', state: 'done' });
     expect(record.personId).toBeUndefined();
 
@@ -315,7 +313,7 @@ describe.each(backends)('AVG rights on $name', (backend) => {
     expect(cardText(await say(w.mentor, 'mijn studenten'))).not.toContain('Sanne');
     await tick(t);
     clock.set('2026-12-04T14:05:00Z');
-    await (await mentorsFeature.mentoring(t.bot.deps)).digests.runDue(clock.now());
+    await t.bot.deps.modules.mentoring.digests.runDue(clock.now());
     await t.bot.router.sweep();
     expect(
       await docsMentioning(

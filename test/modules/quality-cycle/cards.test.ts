@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editData, evidenceData, milestonesData, milestoneView, statusData } from '../../../scripts/pdca-samples.ts';
+import { editData, evidenceData, milestonesData, milestoneView, statusData } from '../../../scripts/quality-cycle-samples.ts';
 import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../../../src/modules/quality-cycle/cards.ts';
 import type { MilestoneView } from '../../../src/modules/quality-cycle/reminders.ts';
 import { renderCard } from '../../helpers/render-card.ts';

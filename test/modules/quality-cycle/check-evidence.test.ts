@@ -14,7 +14,7 @@ import { ManualClock } from '../../../src/platform/clock.ts';
 import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
 import { backends } from '../../helpers/backends.ts';
 import { InMemoryCampaignLedger, InMemoryFollowUp } from '../../helpers/evidence-ledger.ts';
-import { submittedReflection } from '../../helpers/pdca.ts';
+import { submittedReflection } from '../../helpers/quality-cycle.ts';
 
 // The Check evidence over a real store (both backends): groups from mentor assignments, competency coverage
 // from submitted reflections in the period, reachability from people; campaign and follow-up figures from

@@ -51,7 +51,7 @@ beforeEach(async () => {
     ['piet@school.nl', 'mentor'],
     ['sanne@school.nl', 'student'],
   ]) {
-    expect(await cli('role', 'add', '--email', email!, '--role', role!, '--school', school)).toBe(0);
+    expect(await cli('role', 'add', '--email', email!, '--role', role!, '--school', school, '--create')).toBe(0);
   }
 });
 afterEach(() => {
@@ -172,6 +172,16 @@ describe('npm run cli -- pdca', () => {
     expect(await cli('pdca', 'evidence', '--team', 'havo-4', '--format', 'csv', '--out', file)).toBe(0);
     expect(out[0]).toMatch(/^Wrote .*check\.csv \(csv, 0 students, /);
     expect(fs.readFileSync(file, 'utf8')).toContain('Onderdeel;Groep;Aantal;Aandeel');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(await cli('pdca', 'evidence', '--team', 'havo-4', '--format', 'csv', '--out', file)).toBe(1);
+    expect(err.join('\n')).toContain('exists; add --force');
+    fs.chmodSync(file, 0o644);
+    expect(await cli('pdca', 'evidence', '--team', 'havo-4', '--format', 'csv', '--out', file, '--force')).toBe(0);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const link = path.join(dir, 'link.csv');
+    fs.symlinkSync(path.join(dir, 'target.csv'), link);
+    expect(await cli('pdca', 'evidence', '--team', 'havo-4', '--format', 'csv', '--out', link, '--force')).toBe(1);
+    expect(fs.existsSync(path.join(dir, 'target.csv'))).toBe(false);
     expect(await cli('pdca', 'evidence', '--team', 'havo-4', '--period', 'previous')).toBe(0);
     expect(out.join('\n')).toContain('# Check-gegevens: Havo 4');
     expect(out.join('\n')).toContain('schooljaar');

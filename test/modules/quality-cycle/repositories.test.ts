@@ -6,12 +6,12 @@ import { openRepositories } from '../../../src/core/repositories.ts';
 import { parseSchoolYear } from '../../../src/core/time/school-year.ts';
 import { defaultMilestoneTexts } from '../../../src/modules/quality-cycle/cards.ts';
 import { createTeam, editTeam, linkTeam, TeamError } from '../../../src/modules/quality-cycle/education-teams.ts';
-import { openCycleRepositories } from '../../../src/modules/quality-cycle/repositories.ts';
+import { openQualityCycleRepositories } from '../../../src/modules/quality-cycle/repositories.ts';
 import {
-  type CycleDeps,
   ensureTeamCycle,
   ensureYear,
   markDone,
+  type QualityCycleDeps,
   removeMilestone,
   saveMilestone,
 } from '../../../src/modules/quality-cycle/service.ts';
@@ -27,7 +27,7 @@ const year = parseSchoolYear('2026-2027')!;
 
 describe.each(backends)('education teams and quality cycles: $name', (backend) => {
   let store: DocumentStore;
-  let deps: CycleDeps;
+  let deps: QualityCycleDeps;
   let leader: Person;
   let coordinator: Person;
   let n = 0;
@@ -37,7 +37,7 @@ describe.each(backends)('education teams and quality cycles: $name', (backend) =
     const repos = await openRepositories(store);
     deps = {
       repos,
-      cycles: await openCycleRepositories(store),
+      cycles: await openQualityCycleRepositories(store),
       clock: new ManualClock('2026-09-01T08:00:00Z'),
       newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
       defaults: { locale: 'nl', timeZone: 'Europe/Amsterdam' },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, type LocalDate } from '../../../src/core/time/zoned-time.ts';
 import { type TestUser, tenantId } from '../../helpers/activities.ts';
-import { at, type PdcaSchool, startPdcaSchool, teamsTeamId } from '../../helpers/pdca.ts';
+import { at, type PdcaSchool, startPdcaSchool, teamsTeamId } from '../../helpers/quality-cycle.ts';
 
 // A whole school year, day by day, with an injected clock: the reminder job runs at 09:00 and again at
 // 14:00 (which must send nothing new), owners mark milestones done on chosen days (from the channel card
@@ -204,7 +204,7 @@ describe('the quality cycle through a whole school year', () => {
   it('starts the next school year from this one, one year on, nothing done', async () => {
     s.clock.set(at('2027-08-02', 9));
     await s.runReminders();
-    const cycles = pdcaCycles(s);
+    const cycles = qualityCycleCycles(s);
     const next = await cycles.get(tenantId, '2027-2028:team:havo-4');
     expect(next?.milestones.map((m) => `${m.id} ${m.due} ${m.done ? 'done' : 'open'}`)).toEqual([
       'work-plan 2027-08-31 open',
@@ -218,6 +218,6 @@ describe('the quality cycle through a whole school year', () => {
   });
 });
 
-function pdcaCycles(s: PdcaSchool) {
+function qualityCycleCycles(s: PdcaSchool) {
   return s.t.bot.deps.cycles.cycles;
 }

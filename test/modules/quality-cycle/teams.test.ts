@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignMentor } from '../../../src/core/assignments.ts';
 import { createTeam } from '../../../src/modules/quality-cycle/education-teams.ts';
-import { pdcaServices } from '../../../src/modules/quality-cycle/feature.ts';
 import { tenantId, testUser } from '../../helpers/activities.ts';
 import {
   at,
@@ -11,7 +10,7 @@ import {
   startPdcaSchool,
   submittedReflection,
   teamsTeamId,
-} from '../../helpers/pdca.ts';
+} from '../../helpers/quality-cycle.ts';
 
 // The quality cycle over HTTP with real Teams activities: the pdca command in a chat and in a channel,
 // linking a channel, marking done from the channel card (and who may not), the Check evidence card and
@@ -95,7 +94,7 @@ describe('the quality cycle in Teams', () => {
     s.t.join(other);
     await s.t.send('personal-installation-add', other);
     await personWith(s.t, other, 'team-leader');
-    await createTeam(pdcaServices(s.t.bot.deps).cycle, tenantId, { id: 'vwo-5', name: 'Vwo 5', leaders: [other.email] });
+    await createTeam(s.t.bot.deps.modules.qualityCycle.cycle, tenantId, { id: 'vwo-5', name: 'Vwo 5', leaders: [other.email] });
     const reply = async (user: typeof other, text: string, teamId = teamsTeamId) => {
       await s.t.send('channel-message', user, { text, teamId });
       const r = s.t.connector.recorded.filter((x) => x.conversationId.startsWith(`${teamId};messageid=`)).at(-1)!;
@@ -234,12 +233,16 @@ describe('the quality cycle in Teams', () => {
     expect((await fetch(urls[0]!.replace(token, 'A'.repeat(43)))).status).toBe(404);
     s.clock.advance(16 * 60_000);
     expect((await fetch(urls[0]!)).status).toBe(410);
-    expect(await s.t.bot.deps.jobs.runNow('downloads-purge')).toEqual({ status: 'ran', result: 1 });
+    expect(await s.t.bot.deps.jobs.runNow('downloads.purge')).toEqual({ status: 'ran', result: 1 });
     expect((await fetch(urls[0]!)).status).toBe(404);
   });
 
   it('refuses the Check evidence of a team that is not linked, with the reason', async () => {
-    await createTeam(pdcaServices(s.t.bot.deps).cycle, tenantId, { id: 'vwo-5', name: 'Vwo 5', leaders: [s.leader.email] });
+    await createTeam(s.t.bot.deps.modules.qualityCycle.cycle, tenantId, {
+      id: 'vwo-5',
+      name: 'Vwo 5',
+      leaders: [s.leader.email],
+    });
     const refused = invokeCard(
       await s.t.send('card-action-execute', s.leader, { verb: 'pdca.evidence', replyToId: 'x', data: { teamId: 'vwo-5' } }),
     );

@@ -35,19 +35,21 @@ describe('npm run cli: the student side', () => {
     const flow = structuredClone(checkLibrary().entries.find((e) => e.flow.id === 'free')!.flow);
     flow.id = 'school-sport';
     flow.activityType = 'sport';
-    flow.questions[1]!.text.nl = 'Waarom deed je mee?';
-    flow.questions[4]!.text.en = 'What next? And after that?';
+    const byId = (id: string) => flow.questions.find((q) => q.id === id)!;
+    byId('happened').text.nl = 'Waarom deed je mee? Vertel het in je eigen woorden.';
+    byId('explore').text.en = 'What next? And after that?';
     fs.writeFileSync(path.join(own, 'sport.yaml'), stringify(flow));
     expect(await cli('flows', 'lint', own)).toBe(2);
     expect(err).toEqual([
-      `${path.join(own, 'sport.yaml')}: question "happened": text (nl) is a why-question ("Waarom"): ask what happened, not why`,
+      `${path.join(own, 'sport.yaml')}: question "happened": text (nl) is a why-question in disguise ("Waarom"): ask what happened`,
+      `${path.join(own, 'sport.yaml')}: question "explore": text: the Dutch and English texts do not match in shape ("Wat wil je hierna nog ontdekken?" / "What next? And after that?")`,
       `${path.join(own, 'sport.yaml')}: question "explore": text (en) asks more than one question`,
     ]);
-    expect(out.at(-1)).toBe('2 problem(s) found; the bot will not start with this library.');
+    expect(out.at(-1)).toBe('3 problem(s) found; the bot will not start with this library.');
   });
 
   it('sets the sector of the school and of one student', async () => {
-    expect(await cli('sector', 'set', 'mbo', '--school', 'tenant-1')).toBe(0);
+    expect(await cli('sector', 'set', 'mbo', '--school', 'tenant-1', '--create')).toBe(0);
     expect(await cli('role', 'add', '--email', 'sam@school.nl', '--role', 'student')).toBe(0);
     expect(await cli('sector', 'set', 'hbo', '--student', 'sam@school.nl')).toBe(0);
     expect(await cli('sector', 'set', 'wo')).toBe(1);

@@ -1,6 +1,7 @@
 import { marked } from 'marked';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignMentor } from '../../../src/core/assignments.ts';
+import { defaultLeaseMs } from '../../../src/delivery/engine.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { type TestUser, tenantId, testUser } from '../../helpers/activities.ts';
 import { cardActions, cardText } from '../../helpers/playground.ts';
@@ -63,27 +64,27 @@ describe('the student side over HTTP', () => {
     expect(cardText(picker)).not.toContain('Minorkeuze');
 
     const first = await press(sanne, 'reflection.start', { flowId: 'shadow-day-vo' });
-    expect(cardText(first)).toContain('Hoe was je meeloopdag?');
+    expect(cardText(first)).toContain('Denk aan één moment van je meeloopdag dat je bijbleef. Hoe voelde dat?');
     const feel = actions(first).filter((a) => a['verb'] === 'reflection.feel');
     expect(feel.map((a) => (a['data'] as { emotion: string }).emotion)).toEqual(['great', 'good', 'mixed', 'bad', 'awful']);
     const reflectionId = (feel[0]!['data'] as { reflectionId: string }).reflectionId;
 
     const positive = await press(sanne, 'reflection.feel', { reflectionId, emotion: 'great' });
     expect(cardText(positive)).toContain('Wat kon jij daar al goed, denk je?');
-    expect(cardText(positive)).not.toContain('Wat miste je');
+    expect(cardText(positive)).not.toContain('Wat had je op dat moment graag anders gezien?');
     // Back to the emotion: what was typed comes along, and shows again under the other branch.
     const back = await press(sanne, 'reflection.feel', {
       reflectionId,
       happened: 'We bouwden een robot.',
       'wants-to-talk': 'true',
     });
-    expect(cardText(back)).toContain('Hoe was je meeloopdag?');
+    expect(cardText(back)).toContain('Denk aan één moment van je meeloopdag dat je bijbleef. Hoe voelde dat?');
     const negative = await press(sanne, 'reflection.feel', {
       reflectionId,
       emotion: 'bad',
       draft: (actions(back).find((a) => a['verb'] === 'reflection.feel')!['data'] as { draft: unknown }).draft,
     });
-    expect(cardText(negative)).toContain('Wat miste je, dat jij belangrijk vindt?');
+    expect(cardText(negative)).toContain('Wat had je op dat moment graag anders gezien?');
     expect(JSON.stringify(negative)).toContain('We bouwden een robot.');
 
     const refused = await press(sanne, 'reflection.submit', {
@@ -125,7 +126,7 @@ describe('the student side over HTTP', () => {
 
   it('starts a flow from words after the command, and refuses an unknown flow id', async () => {
     const card = await say(sanne, 'reflecteer open dag');
-    expect(cardText(card)).toContain('Hoe vond je de open dag?');
+    expect(cardText(card)).toContain('Denk aan één moment van de open dag dat je bijbleef. Hoe voelde dat?');
     const unknown = await press(sanne, 'reflection.start', { flowId: 'no-such-flow' });
     expect(cardText(unknown)).toContain('Die keuze ken ik niet');
   });
@@ -295,7 +296,7 @@ describe('the student side over HTTP', () => {
       'next-step': 'Mijn mentor vragen naar proefstuderen.',
     });
     const run = async () => {
-      const outcome = await t.bot.deps.jobs.runNow('student-follow-up');
+      const outcome = await t.bot.deps.jobs.runNow('reflection.follow-up');
       expect(outcome.status).toBe('ran');
       return (outcome as { result: { sent: number; waiting: number } }).result;
     };
@@ -336,14 +337,34 @@ describe('the student side over HTTP', () => {
     expect(cardText(await press(mentor, 'follow-up.answer', { reflectionId, outcome: 'done' }))).toContain('iemand anders');
   });
 
+  it('takes over a follow-up claimed by an instance that died, once its lease has ended, and sends it once', async () => {
+    await reflect(sanne, 'free', 'good', { happened: 'Iets.', 'good-at': 'Iets.', 'next-step': 'Een stap.' });
+    clock.set('2026-03-18T09:00:00.000Z');
+    const followUps = t.bot.deps.studentFollowUps;
+    const [due] = await followUps.due(clock.now());
+    // Another instance claimed it for the engine's lease and was killed before it sent anything.
+    const lease = new Date(clock.now().getTime() + defaultLeaseMs);
+    expect(await followUps.claim(due!, clock.now(), lease)).toBeDefined();
+    const run = async () =>
+      ((await t.bot.deps.jobs.runNow('reflection.follow-up')) as unknown as { result: { sent: number } }).result;
+    expect(await run()).toMatchObject({ sent: 0 });
+    clock.set(new Date(lease.getTime() - 1000));
+    expect(await run()).toMatchObject({ sent: 0 });
+    clock.set(new Date(lease.getTime() + 1000));
+    expect(await run()).toMatchObject({ sent: 1 });
+    expect(await run()).toMatchObject({ sent: 0 });
+    const asked = t.connector.cardsIn(sanne.conversationId).filter((c) => cardText(c).includes('Hoe ging je stap?'));
+    expect(asked).toHaveLength(1);
+  });
+
   it('asks a paused student after the pause, not during it', async () => {
     await reflect(sanne, 'free', 'good', { happened: 'Iets.', 'good-at': 'Iets.', 'next-step': 'Een stap.' });
     await press(sanne, 'pause.set', { until: '2026-03-25' });
     clock.set('2026-03-18T09:00:00.000Z');
-    expect((await t.bot.deps.jobs.runNow('student-follow-up')) as unknown).toMatchObject({ result: { sent: 0, waiting: 1 } });
+    expect((await t.bot.deps.jobs.runNow('reflection.follow-up')) as unknown).toMatchObject({ result: { sent: 0, waiting: 1 } });
     const stored = (await t.bot.repos.reflections.listByStudent((await person(sanne)).id))[0]!;
     expect(stored.followUpDueAt).toBe('2026-03-25T23:00:00.000Z');
     clock.set('2026-03-26T09:00:00.000Z');
-    expect((await t.bot.deps.jobs.runNow('student-follow-up')) as unknown).toMatchObject({ result: { sent: 1 } });
+    expect((await t.bot.deps.jobs.runNow('reflection.follow-up')) as unknown).toMatchObject({ result: { sent: 1 } });
   });
 });

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPrivacyService } from '../../../src/modules/privacy/open-privacy-service.ts';
 import { personalDataJson, personalDataMarkdown } from '../../../src/modules/privacy/personal-data-export.ts';
 import { tenantId } from '../../helpers/activities.ts';
 import { docsMentioning } from '../../helpers/store-scan.ts';
@@ -21,13 +20,7 @@ describe('talent signals and the student’s rights', () => {
     const text = 'Jij zag als eerste dat de meting niet klopte.';
     await w.act(teacher.user, 'talent.send', { studentId: sanne.person.id, text });
     const deps = w.t.bot.deps;
-    const privacy = await openPrivacyService(w.t.store, {
-      repos: deps.repos,
-      clock: w.clock,
-      newId: deps.install.newId,
-      log: deps.log,
-      defaultTimeZone: 'Europe/Amsterdam',
-    });
+    const privacy = deps.modules.privacy.service;
 
     const data = (await privacy.export(tenantId, sanne.person.id))!;
     expect(data.talentSignals.map((s) => s.text)).toEqual([text]);

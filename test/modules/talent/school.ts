@@ -1,8 +1,6 @@
 import { expect } from 'vitest';
 import { newGroup } from '../../../src/modules/campaigns/campaigns.ts';
-import { openCampaignRepositories } from '../../../src/modules/campaigns/repositories.ts';
 import { linkTeacher } from '../../../src/modules/talent/classes.ts';
-import { openTalentRepositories } from '../../../src/modules/talent/repositories.ts';
 import { type TestUser, tenantId, testUser } from '../../helpers/activities.ts';
 import { type Card, executes, nov, World } from '../mentoring/world.ts';
 
@@ -12,8 +10,9 @@ import { type Card, executes, nov, World } from '../mentoring/world.ts';
 
 export async function talentSchool(at = nov(2, '10:00')) {
   const w = await World.start({ at });
-  const camp = await openCampaignRepositories(w.t.store);
-  const talent = await openTalentRepositories(w.t.store);
+  // The store parts as the bot's set-up opened them (src/modules/index.ts).
+  const { camp } = w.t.bot.deps.modules.campaigns;
+  const talent = w.t.bot.deps.modules.talent.repos;
   const mentor = await w.person('Piet Jansen', 'jansen@school.nl', 'mentor');
   const sanne = await w.person('Sanne de Vries', 'sanne@school.nl');
   const bram = await w.person('Bram Peters', 'bram@school.nl');

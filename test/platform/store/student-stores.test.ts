@@ -5,7 +5,7 @@ import { openRepositories } from '../../../src/core/repositories.ts';
 import { Downloads } from '../../../src/modules/downloads/downloads.ts';
 import { Router } from '../../../src/modules/mentoring/routing.ts';
 import { ReflectionService } from '../../../src/modules/reflection/reflections.ts';
-import { FollowUps } from '../../../src/modules/reflection/student-follow-up.ts';
+import { StudentFollowUps } from '../../../src/modules/reflection/student-follow-up.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
 import { backends } from '../../helpers/backends.ts';
@@ -27,7 +27,7 @@ describe.each(backends)('student side on the store: $name', (backend) => {
   it('finds the follow-ups due up to now, across students, and claims each once', async () => {
     const repos = await openRepositories(store);
     const clock = new ManualClock('2026-03-12T10:00:00.000Z');
-    const followUps = new FollowUps({ repos, clock, flows, days: 5 });
+    const followUps = new StudentFollowUps({ repos, clock, flows, days: 5 });
     const make = async (id: string, studentId: string, submittedAt: string, step = 'Een stap.') => {
       const r = await repos.reflections.create({
         id,
@@ -52,7 +52,11 @@ describe.each(backends)('student side on the store: $name', (backend) => {
 
     const due = await followUps.due(clock.now());
     expect(due.map((r) => r.id)).toEqual(['a', 'b']);
-    const claims = await Promise.all([followUps.claim(due[0]!, clock.now()), followUps.claim(due[0]!, clock.now())]);
+    const until = new Date(clock.now().getTime() + 120_000);
+    const claims = await Promise.all([
+      followUps.claim(due[0]!, clock.now(), until),
+      followUps.claim(due[0]!, clock.now(), until),
+    ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     await followUps.sent(claims.find(Boolean)!, { conversationId: 'c', activityId: 'm' });
     expect((await followUps.due(clock.now())).map((r) => r.id)).toEqual(['b']);

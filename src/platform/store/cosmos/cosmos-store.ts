@@ -14,17 +14,13 @@ import {
   NotFoundError,
   type Query,
 } from '../document-store.ts';
+import { canonical, retryTransient, statusOf } from './transient.ts';
 
 type Stored = Doc & { _etag?: string; _rid?: string; _self?: string; _ts?: number; _attachments?: string };
 
 function strip<T extends Doc>(raw: Stored): T {
   const { _etag, _rid, _self, _ts, _attachments, ...doc } = raw;
   return doc as unknown as T;
-}
-
-function statusOf(err: unknown): number | undefined {
-  const e = err as { code?: number | string; statusCode?: number };
-  return typeof e?.code === 'number' ? e.code : e?.statusCode;
 }
 
 /** One container per collection, partitioned on /pk. The ETag is the real guard; `version` mirrors it. */
@@ -36,14 +32,22 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     this.name = name;
   }
 
-  private async read(pk: string, id: string): Promise<Stored | undefined> {
-    try {
-      const res = await this.container.item(id, pk).read<Stored>();
-      return res.statusCode === 404 ? undefined : res.resource;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
+  private read(pk: string, id: string): Promise<Stored | undefined> {
+    return retryTransient(async () => {
+      try {
+        const res = await this.container.item(id, pk).read<Stored>();
+        return res.statusCode === 404 ? undefined : res.resource;
+      } catch (err) {
+        if (statusOf(err) === 404) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  /** After an attempt whose answer was lost: is this exact document what the store holds now? */
+  private async holds(doc: Doc): Promise<boolean> {
+    const current = await this.read(doc.pk, doc.id);
+    return current !== undefined && canonical(strip(current)) === canonical(doc);
   }
 
   async get(pk: string, id: string): Promise<T | undefined> {
@@ -53,12 +57,16 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
 
   async create(doc: NewDoc<T>): Promise<T> {
     const stored = { ...doc, version: 1 } as T;
-    try {
-      await this.container.items.create(stored);
-    } catch (err) {
-      if (statusOf(err) === 409) throw new DuplicateError(this.name, doc.id);
-      throw err;
-    }
+    await retryTransient(async (retried) => {
+      try {
+        await this.container.items.create(stored);
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err;
+        // A lost answer to our own create, not somebody else's document: done.
+        if (retried && (await this.holds(stored))) return;
+        throw new DuplicateError(this.name, doc.id);
+      }
+    });
     return stored;
   }
 
@@ -73,34 +81,44 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
   async replace(doc: T): Promise<T> {
     const etag = await this.currentEtag(doc);
     const next = { ...doc, version: doc.version + 1 };
-    try {
-      await this.container.item(doc.id, doc.pk).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
-    } catch (err) {
-      const status = statusOf(err);
-      if (status === 412) throw new ConflictError(this.name, doc.id);
-      if (status === 404) throw new NotFoundError(this.name, doc.id);
-      throw err;
-    }
+    await retryTransient(async (retried) => {
+      try {
+        await this.container.item(doc.id, doc.pk).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
+      } catch (err) {
+        const status = statusOf(err);
+        // The ETag moved: by our own earlier attempt (the store holds exactly what we wrote), or by another.
+        if (status === 412 && retried && (await this.holds(next))) return;
+        if (status === 412) throw new ConflictError(this.name, doc.id);
+        if (status === 404) throw new NotFoundError(this.name, doc.id);
+        throw err;
+      }
+    });
     return next;
   }
 
   async delete(doc: T): Promise<void> {
     const etag = await this.currentEtag(doc);
-    try {
-      await this.container.item(doc.id, doc.pk).delete({ accessCondition: { type: 'IfMatch', condition: etag } });
-    } catch (err) {
-      const status = statusOf(err);
-      if (status === 412) throw new ConflictError(this.name, doc.id);
-      if (status === 404) throw new NotFoundError(this.name, doc.id);
-      throw err;
-    }
+    await retryTransient(async (retried) => {
+      try {
+        await this.container.item(doc.id, doc.pk).delete({ accessCondition: { type: 'IfMatch', condition: etag } });
+      } catch (err) {
+        const status = statusOf(err);
+        if (status === 412) throw new ConflictError(this.name, doc.id);
+        // Gone after an attempt whose answer was lost: that attempt deleted it.
+        if (status === 404 && retried) return;
+        if (status === 404) throw new NotFoundError(this.name, doc.id);
+        throw err;
+      }
+    });
   }
 
   async find(query: Query = {}): Promise<T[]> {
     const { text, parameters } = this.sql('*', query);
-    const res = await this.container.items
-      .query<Stored>({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
-      .fetchAll();
+    const res = await retryTransient(() =>
+      this.container.items
+        .query<Stored>({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
+        .fetchAll(),
+    );
     return res.resources.map((r) => strip<T>(r));
   }
 
@@ -108,9 +126,11 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     // COUNT is done client-side over ids: aggregate queries across partitions need a query plan that the
     // emulator used in tests does not serve, and ids are small.
     const { text, parameters } = this.sql('c.id', { ...query, orderBy: undefined, limit: undefined });
-    const res = await this.container.items
-      .query({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
-      .fetchAll();
+    const res = await retryTransient(() =>
+      this.container.items
+        .query({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
+        .fetchAll(),
+    );
     return res.resources.length;
   }
 
@@ -209,6 +229,16 @@ export class CosmosStore implements DocumentStore {
       this.collections.set(def.name, pending);
     }
     return pending as unknown as Promise<Collection<T>>;
+  }
+
+  async ping(): Promise<void> {
+    // The SDK would retry a throttled or failing read for up to half a minute; a health probe wants the
+    // store's state now, so it asks once with a short deadline.
+    await this.database.read({ abortSignal: AbortSignal.timeout(3000) });
+  }
+
+  async purgeErased(): Promise<boolean> {
+    return true;
   }
 
   async close(): Promise<void> {

@@ -174,6 +174,55 @@ function condition(field: string, cond: Condition, params: Param[]): string {
   return `(${parts.join(' AND ')})`;
 }
 
+/**
+ * The store holds every student's answers: its folder is created for the owner only, and the file is
+ * created (or narrowed to) mode 0600 before SQLite opens it. SQLite gives its WAL and shared-memory files
+ * the database file's mode.
+ */
+function ownerOnly(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    const stat = fs.statSync(f, { throwIfNoEntry: false });
+    // Best effort on a file made by an older version: someone else may own it (then leave it as it is).
+    if (!stat || !(stat.mode & 0o077)) continue;
+    try {
+      fs.chmodSync(f, stat.mode & 0o700);
+    } catch {
+      // Not ours to change.
+    }
+  }
+}
+
+/**
+ * Copies the WAL into the database file and truncates it to zero bytes, so the page images it held (the
+ * versions of documents before they were erased) are gone from disk. False when a reader in another
+ * process kept part of it.
+ */
+function checkpoint(db: DatabaseSync): boolean {
+  const row = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number } | undefined;
+  return !row || row.busy === 0;
+}
+
+/**
+ * Stores written before secure_delete was on keep freed pages and cells with the text of documents that
+ * were erased then. One VACUUM rewrites the file without them; it is recorded so it runs once. When the
+ * file is busy (the bot holds it while the CLI opens it) it is left for a later open.
+ */
+function scrubFreeSpaceOnce(db: DatabaseSync): void {
+  if (db.prepare("SELECT 1 FROM store_meta WHERE key = 'free-space-scrubbed'").get()) return;
+  try {
+    db.exec('VACUUM');
+  } catch {
+    return;
+  }
+  db.prepare("INSERT OR IGNORE INTO store_meta (key, value) VALUES ('free-space-scrubbed', ?)").run(new Date().toISOString());
+}
+
 export class SqliteStore implements DocumentStore {
   readonly kind = 'sqlite' as const;
   private readonly collections = new Map<string, SqliteCollection<Doc>>();
@@ -184,14 +233,17 @@ export class SqliteStore implements DocumentStore {
 
   /** Opens (and creates, on first run) the store file; `:memory:` gives a private in-memory store. */
   static open(file: string): SqliteStore {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') ownerOnly(file);
     const db = new DatabaseSync(file);
     // busy_timeout first: switching to WAL needs a lock, and the bot may hold one while the CLI opens the file.
-    db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    // secure_delete: a deleted or rewritten document's bytes are overwritten with zeros, not left in free
+    // space where anyone copying the file could read an erased student's answers (docs/security.md).
+    db.exec('PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     // Reads straight from the OS page cache instead of copying pages through SQLite's small page cache:
     // digests and evidence read hundreds of thousands of documents (bench/README.md).
     db.exec('PRAGMA mmap_size = 268435456;');
     applyMigrations(db);
+    scrubFreeSpaceOnce(db);
     return new SqliteStore(db);
   }
 
@@ -212,7 +264,24 @@ export class SqliteStore implements DocumentStore {
     return created;
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async purgeErased(): Promise<boolean> {
+    if (!this.db.isOpen) return false;
+    return checkpoint(this.db);
+  }
+
   async close(): Promise<void> {
-    if (this.db.isOpen) this.db.close();
+    if (!this.db.isOpen) return;
+    // SQLite checkpoints when the last connection closes, but not while the bot or the CLI still has
+    // the file open: the WAL would keep old page images (an erased student's) until some later close.
+    try {
+      checkpoint(this.db);
+    } catch {
+      // Closing must not fail on it; the next close or purge truncates the WAL.
+    }
+    this.db.close();
   }
 }

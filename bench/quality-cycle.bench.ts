@@ -9,7 +9,6 @@ import { startOfDay } from '../src/core/time/zoned-time.ts';
 import { competencies } from '../src/core/types.ts';
 import { buildCheckEvidence, evidencePeriod } from '../src/modules/quality-cycle/check-evidence.ts';
 import { createTeam, linkTeam } from '../src/modules/quality-cycle/education-teams.ts';
-import { pdcaServices } from '../src/modules/quality-cycle/feature.ts';
 import { schoolClock } from '../src/modules/quality-cycle/service.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
@@ -37,7 +36,7 @@ const clock = new ManualClock(new Date(startOfDay('2026-09-16', 'Europe/Amsterda
 const config = loadConfig({ DEV_ALLOW_UNAUTHENTICATED: 'true', PORT: '0', SERVICE_URL: connector.url, LOG_LEVEL: 'silent' });
 const bot = await startBot({ config, log: createLogger('silent'), store, clock, scheduler: false });
 const { deps } = bot;
-const cycle = pdcaServices(deps).cycle;
+const cycle = deps.modules.qualityCycle.cycle;
 
 const ms = (from: number) => performance.now() - from;
 const pct = (xs: number[], p: number) =>
@@ -66,12 +65,12 @@ for (let i = 0; i < TEAMS; i++) {
 }
 
 let t0 = performance.now();
-const first = await deps.jobs.runNow('pdca-reminders');
+const first = await deps.jobs.runNow('quality-cycle.reminders');
 const firstMs = ms(t0);
 const quiet: number[] = [];
 for (let i = 0; i < 20; i++) {
   t0 = performance.now();
-  const r = await deps.jobs.runNow('pdca-reminders');
+  const r = await deps.jobs.runNow('quality-cycle.reminders');
   quiet.push(ms(t0));
   if (r.status !== 'ran' || (r.result as { reminded: number }).reminded !== 0) throw new Error('a quiet run sent something');
 }

@@ -10,10 +10,10 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/log.ts';
 import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 import { InMemoryCampaignLedger, InMemoryFollowUp } from '../helpers/evidence-ledger.ts';
-import { at, submittedReflection } from '../helpers/pdca.ts';
 import { cardText, Playground } from '../helpers/playground.ts';
+import { at, submittedReflection } from '../helpers/quality-cycle.ts';
 
-// docs/pdca.md's walk-through, automated in the Agents Playground: Alex Wilber is team leader of Klas 4H
+// docs/quality-cycle.md's walk-through, automated in the Agents Playground: Alex Wilber is team leader of Klas 4H
 // (set up with the CLI), links the team's channel, the reminder job posts the milestone due soon in the
 // channel, Alex marks it done there with a note and the channel card updates in place; `pdca` shows the
 // status and the Check evidence card shows the numbers, the campaign side from the in-memory ledger that
@@ -103,7 +103,7 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
   );
 
   // 16 September, 09:00: the reminder job posts "every student has a fixed mentor" (due 30 September).
-  const run = await bot.deps.jobs.runNow('pdca-reminders');
+  const run = await bot.deps.jobs.runNow('quality-cycle.reminders');
   expect(run.status).toBe('ran');
   const post = await pg.waitForMessage(
     (m) => m.conversationId === channel && m.action === 'createMessage' && cardText(m.card).includes('vaste mentor'),

@@ -4,7 +4,6 @@ import type { Reflection } from '../../src/core/entities.ts';
 import { type LocalDate, startOfDay } from '../../src/core/time/zoned-time.ts';
 import type { Competency, Role } from '../../src/core/types.ts';
 import { createTeam } from '../../src/modules/quality-cycle/education-teams.ts';
-import { pdcaServices } from '../../src/modules/quality-cycle/feature.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { type TestUser, tenantId, testUser } from './activities.ts';
 import { cardText as playgroundCardText } from './playground.ts';
@@ -93,7 +92,7 @@ export async function startPdcaSchool(start: LocalDate, options: { teamId?: stri
   t.connector.teams.set(teamsTeamId, [leader.userId, coordinator.userId, mentor.userId]);
   expect((await t.send('team-installation-add', leader, { teamId: teamsTeamId, teamName: 'Team Havo 4' })).status).toBe(200);
   const id = options.teamId ?? 'havo-4';
-  await createTeam(pdcaServices(t.bot.deps).cycle, tenantId, {
+  await createTeam(t.bot.deps.modules.qualityCycle.cycle, tenantId, {
     id,
     name: 'Havo 4',
     leaders: [leader.email],
@@ -116,7 +115,7 @@ export async function startPdcaSchool(start: LocalDate, options: { teamId?: stri
       t.connector.recorded.filter((r) => r.op === 'update' && r.activityId === activityId).map((r) => text(r.activity)),
     chat: (user) => t.connector.cardsIn(user.conversationId).map((c) => cardText(c)),
     runReminders: async () => {
-      const outcome = await t.bot.deps.jobs.runNow('pdca-reminders');
+      const outcome = await t.bot.deps.jobs.runNow('quality-cycle.reminders');
       expect(outcome.status).toBe('ran');
       return outcome.status === 'ran' ? outcome.result : undefined;
     },

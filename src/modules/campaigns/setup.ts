@@ -1,0 +1,133 @@
+import type { Reflection } from '../../core/entities.ts';
+import type { ModuleParts } from '../../core/module.ts';
+import type { Platform } from '../../core/platform.ts';
+import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
+import type { Outbound } from '../../teams/outbound.ts';
+import type { Feature } from '../../teams/turn.ts';
+import type { NonResponders } from '../mentoring/ports.ts';
+import type { ReflectionService } from '../reflection/reflections.ts';
+import { answeredListener } from './delivery-ledger.ts';
+import { campaignLedgerEvidence, campaignNonResponders } from './evidence.ts';
+import { campaignsFeature } from './feature.ts';
+import { CampaignPlanner } from './planner.ts';
+import type { CampaignRepositories } from './ports.ts';
+import { openCampaignRepositories } from './repositories.ts';
+import { CampaignSender } from './sender.ts';
+import { CampaignService } from './service.ts';
+import { StatusBoard } from './status-board.ts';
+
+// The campaign engine, set up once: the repositories, the planner and the service coordinators use (in
+// Teams and on the command line), the sender that works the outbox, and the status cards that update in
+// place while a campaign sends. When prompts may go out is the schools' send policy.
+
+/** The module's CLI commands. */
+export { campaignCommands as cli } from './cli.ts';
+
+/** The module's Teams side. */
+export const teams: Feature[] = [campaignsFeature];
+
+export interface Campaigns extends ModuleParts {
+  camp: CampaignRepositories;
+  planner: CampaignPlanner;
+  service: CampaignService;
+  policyFor: SendPolicies;
+  sender: CampaignSender;
+  board: StatusBoard;
+  /** The delivery ledger's side of a submitted reflection: the prompt it answered is answered. */
+  onAnswered(reflection: Reflection): Promise<Reflection | undefined>;
+  /** The Check evidence from the ledger (quality cycle). */
+  ledger: ReturnType<typeof campaignLedgerEvidence>;
+  /** Students who did not answer a prompt (the mentors' digest). */
+  nonResponders: NonResponders;
+}
+
+export async function setup(
+  platform: Platform,
+  outbound: Outbound,
+  needs: { reflections: ReflectionService },
+): Promise<Campaigns> {
+  const { config, clock, log, repos, flows, leases, owner } = platform;
+  const camp = await openCampaignRepositories(platform.store, platform.calendars);
+  const policyFor = platform.sendPolicy;
+  const planner = new CampaignPlanner({
+    repos,
+    camp,
+    clock,
+    leases,
+    owner,
+    policyFor,
+    log: log.child({ component: 'campaign-planner' }),
+  });
+  const service = new CampaignService({
+    repos,
+    camp,
+    flows,
+    clock,
+    planner,
+    policyFor,
+    hasPreparation: (flow) => flow.preparation !== undefined,
+  });
+  const board = new StatusBoard({ platform, reach: outbound.reach, camp, service });
+  const touch = (schoolId: string, campaignId: string) => board.touch(schoolId, campaignId);
+  const claimMs = config.CAMPAIGN_CLAIM_SECONDS * 1000;
+  const sender = new CampaignSender(
+    {
+      repos,
+      camp,
+      flows,
+      reflections: needs.reflections,
+      reach: outbound.reach,
+      clock,
+      log: log.child({ component: 'campaign-sender' }),
+      owner,
+      leases,
+      policyFor,
+      onChange: touch,
+    },
+    {
+      claimMs,
+      leaseMs: config.CAMPAIGN_LEASE_SECONDS * 1000,
+      batchSize: Math.max(50, config.CAMPAIGN_SEND_CONCURRENCY * 4),
+      concurrency: config.CAMPAIGN_SEND_CONCURRENCY,
+      maxRunMs: config.CAMPAIGN_RUN_SECONDS * 1000,
+      retry: { attempts: 6, baseMs: 500, maxDelayMs: 8000, budgetMs: Math.min(30_000, claimMs / 2) },
+    },
+  );
+  const onAnswered = answeredListener({ repos, camp, clock, onChange: touch });
+  return {
+    camp,
+    planner,
+    service,
+    policyFor,
+    sender,
+    board,
+    onAnswered,
+    ledger: campaignLedgerEvidence(camp),
+    nonResponders: campaignNonResponders(camp),
+    onReflectionSubmitted: onAnswered,
+    jobs: [
+      {
+        name: 'campaigns.plan',
+        schedule: '* * * * *',
+        leaseMs: 5 * 60_000,
+        run: async () => {
+          const r = await planner.planAll();
+          return r.occurrences || r.superseded || r.completed ? r : undefined;
+        },
+      },
+      {
+        // Every 5 seconds (an idle tick costs a lease and one read per school); a run goes on while
+        // there is work, and creating or changing a campaign starts one at once. Which instance sends
+        // for which school is decided by the schools' sending leases.
+        name: 'campaigns.send',
+        schedule: '*/5 * * * * *',
+        leaseMs: config.CAMPAIGN_LEASE_SECONDS * 1000,
+        run: async () => {
+          const r = await sender.run();
+          await board.flush();
+          return Object.values(r).some((n) => n > 0) ? r : undefined;
+        },
+      },
+    ],
+  };
+}

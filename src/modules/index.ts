@@ -1,0 +1,90 @@
+import type { AnyCliCommand } from '../cli/registry.ts';
+import type { Platform } from '../core/platform.ts';
+import type { Job } from '../platform/scheduler/jobs.ts';
+import type { Outbound } from '../teams/outbound.ts';
+import type { Feature } from '../teams/turn.ts';
+import * as campaigns from './campaigns/setup.ts';
+import * as coordinatorPage from './coordinator-page/setup.ts';
+import * as downloads from './downloads/setup.ts';
+import * as mentoring from './mentoring/setup.ts';
+import * as people from './people/setup.ts';
+import * as privacy from './privacy/setup.ts';
+import * as qualityCycle from './quality-cycle/setup.ts';
+import * as reflection from './reflection/setup.ts';
+import * as talent from './talent/setup.ts';
+
+// The product: every feature module, set up once from the platform. The bot (src/app.ts) and the CLI
+// (src/cli/main.ts) both build it here, so they cannot drift apart: the same flows, the same rules, the
+// same services on the same store.
+
+/** Every module, in the order the bot dispatches to their Teams side and the CLI lists their commands. */
+const modules = [reflection, mentoring, people, qualityCycle, campaigns, coordinatorPage, downloads, privacy, talent];
+
+/** Every module's Teams side: text commands, card verbs, routes (src/teams/bot.ts dispatches to them). */
+export const features: Feature[] = modules.flatMap((m) => m.teams);
+
+/** Every module's CLI commands; they run on the set-up product (CliContext.product). */
+export const cliCommands: AnyCliCommand[] = modules.flatMap((m) => m.cli);
+
+export interface Product {
+  mentoring: mentoring.MentoringModule;
+  reflection: reflection.ReflectionModule;
+  campaigns: campaigns.Campaigns;
+  qualityCycle: qualityCycle.QualityCycleModule;
+  privacy: privacy.PrivacyModule;
+  downloads: downloads.DownloadsModule;
+  coordinatorPage: coordinatorPage.CoordinatorPage;
+  talent: talent.TalentModule;
+  /** Every module's scheduled jobs. */
+  jobs: Job[];
+}
+
+export interface ProductOptions {
+  /** Replaces parts of the quality cycle's Check evidence (tests). */
+  evidence?: qualityCycle.EvidenceParts | undefined;
+}
+
+export async function setupModules(platform: Platform, outbound: Outbound, options: ProductOptions = {}): Promise<Product> {
+  // The digest lists students who did not answer a campaign prompt; the campaign ledger is set up after
+  // the mentor side (its sender starts reflections, which go to the mentors' router), and the digest
+  // only asks once the product runs.
+  // The same for the talent signals in the digest: the talent module needs the campaign engine's groups.
+  const late: { campaigns?: campaigns.Campaigns; talent?: talent.TalentModule } = {};
+  const links = await downloads.setup(platform);
+  const mentor = await mentoring.setup(platform, outbound, {
+    nonResponders: { list: (input) => late.campaigns!.nonResponders.list(input) },
+    messages: { list: (input) => late.talent!.messages.list(input) },
+    downloads: links.downloads,
+  });
+  const student = reflection.setup(platform, outbound, { router: mentor.router });
+  const campaign = await campaigns.setup(platform, outbound, { reflections: student.reflections });
+  late.campaigns = campaign;
+  const signals = await talent.setup(platform, outbound, { groups: campaign.camp.groups });
+  late.talent = signals;
+  const cycle = await qualityCycle.setup(platform, outbound, {
+    evidence: {
+      campaigns: campaign.ledger,
+      followUp: mentor.followUpEvidence,
+      groups: (team) => campaign.ledger.groupsOf(team),
+      ...options.evidence,
+    },
+  });
+  const personalData = await privacy.setup(platform);
+  const page = coordinatorPage.setup(platform, { campaigns: campaign, qualityCycle: cycle });
+  // In module order: the student's follow-up is planned first (reflection's setup), then the ledger.
+  for (const m of [mentor, campaign, cycle, personalData, links, page]) {
+    if (m.onReflectionSubmitted) student.reflections.onSubmitted(m.onReflectionSubmitted);
+  }
+  const all = [student, mentor, cycle, campaign, page, links, personalData, signals];
+  return {
+    mentoring: mentor,
+    reflection: student,
+    campaigns: campaign,
+    qualityCycle: cycle,
+    privacy: personalData,
+    downloads: links,
+    coordinatorPage: page,
+    talent: signals,
+    jobs: all.flatMap((m) => m.jobs),
+  };
+}

@@ -1,0 +1,39 @@
+import type { ModuleParts } from '../../core/module.ts';
+import type { Platform } from '../../core/platform.ts';
+import type { Outbound } from '../../teams/outbound.ts';
+import type { Feature } from '../../teams/turn.ts';
+import type { Router } from '../mentoring/routing.ts';
+import { dossierFeature } from './dossier-feature.ts';
+import { reflectionFeature } from './reflection-feature.ts';
+import { ReflectionService } from './reflections.ts';
+import { studentFeature } from './student-feature.ts';
+import { StudentFollowUps } from './student-follow-up.ts';
+import { runFollowUps, studentFollowUpFeature } from './student-follow-up-feature.ts';
+
+// The student's side, set up once: reflections (answers go to the router, which brings them to the
+// mentors), the student's own commands and dossier, and the follow-up some days after a reflection.
+
+/** The module's CLI commands. */
+export { reflectionCommands as cli } from './cli.ts';
+
+/** The module's Teams side. */
+export const teams: Feature[] = [reflectionFeature, studentFeature, dossierFeature, studentFollowUpFeature];
+
+export interface ReflectionModule extends ModuleParts {
+  reflections: ReflectionService;
+  studentFollowUps: StudentFollowUps;
+}
+
+export function setup(platform: Platform, outbound: Outbound, needs: { router: Router }): ReflectionModule {
+  const { repos, flows, clock, config } = platform;
+  const reflections = new ReflectionService({ repos, flows, clock, router: needs.router, newId: platform.newId });
+  const studentFollowUps = new StudentFollowUps({ repos, clock, flows, days: config.FOLLOW_UP_DAYS });
+  // The follow-up is planned first: the listeners other modules add see the reflection with it.
+  reflections.onSubmitted(studentFollowUps.schedule);
+  const jobDeps = { ...platform, delivery: outbound.delivery, studentFollowUps };
+  return {
+    reflections,
+    studentFollowUps,
+    jobs: [{ name: 'reflection.follow-up', schedule: '*/10 * * * *', run: (now) => runFollowUps(jobDeps, now) }],
+  };
+}

@@ -1,0 +1,56 @@
+import cluster from 'node:cluster';
+import { callShared, serveShared, tellShared } from '../platform/workers.ts';
+import type { Throttle } from './rate-limit.ts';
+
+// Teams counts a tenant's requests across every process of the bot, so with several worker processes
+// the send windows are kept once, in the primary process. A worker asks the primary for its turn, sends,
+// and says when the answer came: the primary counts the request in its windows from the turn it gave
+// until that moment (as rate-limit.ts does for a request in its own process).
+
+let tickets = 0;
+
+export class WorkerThrottle implements Throttle {
+  async run<T>(tenantId: string, conversationId: string | undefined, request: () => Promise<T>): Promise<T> {
+    const ticket = `${process.pid}:${++tickets}`;
+    await callShared<void>('throttle.turn', tenantId, conversationId, ticket);
+    try {
+      return await request();
+    } finally {
+      tellShared('throttle.done', ticket);
+    }
+  }
+  throttled(tenantId: string, conversationId: string | undefined, retryAfterMs: number): void {
+    tellShared('throttle.throttled', tenantId, conversationId, retryAfterMs);
+  }
+}
+
+/** In the primary: the one throttle every worker's WorkerThrottle asks. */
+export function serveThrottle(throttle: Throttle): void {
+  const open = new Map<string, () => void>();
+  serveShared({
+    'throttle.turn': (tenantId: string, conversationId: string | undefined, ticket: string) =>
+      new Promise<void>((granted) => {
+        void throttle.run(tenantId, conversationId, () => {
+          granted();
+          return new Promise<void>((done) => open.set(ticket, done));
+        });
+      }),
+    'throttle.done': (ticket: string) => {
+      open.get(ticket)?.();
+      open.delete(ticket);
+    },
+    'throttle.throttled': (tenantId: string, conversationId: string | undefined, retryAfterMs: number) =>
+      throttle.throttled(tenantId, conversationId, retryAfterMs),
+  });
+  // A worker that dies mid-request never says its request ended: end its requests now, or its
+  // windows would stay full.
+  cluster.on('exit', (worker) => {
+    const prefix = `${worker.process.pid}:`;
+    for (const [ticket, done] of open) {
+      if (ticket.startsWith(prefix)) {
+        done();
+        open.delete(ticket);
+      }
+    }
+  });
+}

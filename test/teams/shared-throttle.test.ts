@@ -1,0 +1,49 @@
+import cluster from 'node:cluster';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TeamsSendThrottle } from '../../src/teams/rate-limit.ts';
+import { serveThrottle } from '../../src/teams/shared-throttle.ts';
+
+// Teams counts a tenant's requests over all of the bot's processes. Two worker processes that each send
+// 60 requests must together stay inside one tenant's 50 per second, as one process would.
+
+function busiestSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+describe('one send budget for several worker processes', () => {
+  it('keeps two workers together inside the tenant limit', async () => {
+    serveThrottle(new TeamsSendThrottle({ tenantPerSecond: 50, conversationPerSecond: 7 }));
+    cluster.setupPrimary({
+      exec: path.resolve(import.meta.dirname, '../helpers/throttle-worker.ts'),
+      execArgv: ['--disable-warning=ExperimentalWarning'],
+      silent: true,
+    });
+    const grants: number[] = [];
+    await Promise.all(
+      [cluster.fork(), cluster.fork()].map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            worker.on('message', (m: { grants?: number[] }) => {
+              if (!m.grants) return;
+              grants.push(...m.grants);
+              worker.kill();
+              resolve();
+            });
+            worker.on('exit', (code) => (code ? reject(new Error(`worker exited ${code}`)) : undefined));
+          }),
+      ),
+    );
+    expect(grants).toHaveLength(120);
+    // Two budgets of 50/s would start about 100 in the first second; one budget starts at most 50 in any
+    // second (a request counts until its worker says it ended) and needs over two seconds for all 120.
+    expect(busiestSecond(grants)).toBeLessThanOrEqual(50);
+    expect(Math.max(...grants) - Math.min(...grants)).toBeGreaterThan(1600);
+  }, 60_000);
+});

@@ -79,12 +79,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    // A stop that hangs (a stuck connection) must not keep the process, or its port, forever.
+    setTimeout(() => process.exit(1), 15_000).unref();
     await bot.stop();
     await store.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A worker whose primary is gone (killed, crashed) stops too: nobody would restart it or share its
+  // send budget, and an orphan would keep serving on the port.
+  if (cluster.isWorker) process.on('disconnect', () => void shutdown('primary gone'));
 }
 
 await main();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire, stripTypeScriptTypes } from 'node:module';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -44,7 +44,7 @@ interface Asset {
   etag: string;
 }
 
-const assetSources: Record<string, { file: () => string; type: string; transform?: (text: string) => string }> = {
+const assetSources: Record<string, { file: () => string; type: string }> = {
   'teams.js': {
     file: () => path.join(packageDir('@microsoft/teams-js'), 'dist/umd/MicrosoftTeams.min.js'),
     type: 'text/javascript',
@@ -54,12 +54,9 @@ const assetSources: Record<string, { file: () => string; type: string; transform
     file: () => path.join(packageDir('adaptivecards'), 'dist/adaptivecards.min.js'),
     type: 'text/javascript',
   },
-  // Our own browser code, written in TypeScript (type-checked with the rest) and served without its types.
-  'page.js': {
-    file: () => path.join(here, 'client.ts'),
-    type: 'text/javascript',
-    transform: (text) => stripTypeScriptTypes(text),
-  },
+  // Our own browser code: plain JavaScript with JSDoc types (tsc checks it), served as it is, so no
+  // experimental run-time type stripping happens in production.
+  'page.js': { file: () => path.join(here, 'client.js'), type: 'text/javascript' },
   'page.css': { file: () => path.join(here, 'coordinator.css'), type: 'text/css' },
 };
 
@@ -70,8 +67,7 @@ function asset(name: string): Asset | undefined {
   if (!source) return undefined;
   let a = assets.get(name);
   if (!a) {
-    const raw = fs.readFileSync(source.file(), 'utf8');
-    const body = Buffer.from(source.transform ? source.transform(raw) : raw, 'utf8');
+    const body = fs.readFileSync(source.file());
     a = {
       body,
       type: `${source.type}; charset=utf-8`,

@@ -48,6 +48,21 @@ describe('npm run cli', () => {
     expect(err.join('\n')).toMatch(/Unknown option '--studnt'/);
   });
 
+  it('prints its commands on --help, -h and help, on stdout with exit code 0', async () => {
+    for (const ask of ['--help', '-h', 'help']) {
+      out = [];
+      err = [];
+      expect(await cli(ask), ask).toBe(0);
+      expect(out.join('\n'), ask).toContain('assign-mentor');
+      expect(err, ask).toEqual([]);
+    }
+    expect(await cli('campaign', 'list', '--help')).toBe(0);
+    expect(out.join('\n')).toContain('campaign list');
+    err = [];
+    expect(await cli('no-such-command')).toBe(1);
+    expect(err.join('\n')).toContain('Unknown command: no-such-command');
+  });
+
   it('asks for a school when there is none yet', async () => {
     expect(await cli('assign-mentor', '--student', 'a@school.nl', '--mentor', 'b@school.nl')).toBe(1);
     expect(err.join('\n')).toMatch(/No school yet/);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '@microsoft/teams.apps';
 import type { FlowCatalog } from './core/flows/flows.ts';
 import { loadLibrary } from './core/flows/load-flows.ts';
+import { t } from './core/i18n.ts';
 import type { Repositories } from './core/ports.ts';
 import { openRepositories } from './core/repositories.ts';
 import { RoleResolver } from './core/roles.ts';
@@ -184,6 +185,9 @@ export async function buildBot(options: BotOptions) {
     host: config.HOST,
     maxBodyBytes: config.MAX_BODY_BYTES,
     log,
+    ...(config.loopbackOnly
+      ? { loopbackOnly: { refusal: `${t('nl', 'security.remoteRefused')}\n${t('en', 'security.remoteRefused')}\n` } }
+      : {}),
     ...(verifier ? { authenticate: (auth, activity) => verifier.verify(auth, activity) } : {}),
   });
   const guardLog = log.child({ component: 'guard' });

@@ -1,7 +1,8 @@
 import { startBot } from './app.ts';
 import { FlowLoadError } from './core/flows/load-flows.ts';
-import { ConfigError, loadConfig } from './platform/config.ts';
+import { ConfigError, developmentWarning, loadConfig } from './platform/config.ts';
 import { createLogger } from './platform/log.ts';
+import { prettyDestination, wantsPrettyLogs } from './platform/log-pretty.ts';
 import { openStore } from './platform/store/open-store.ts';
 
 // The bot's entry point: `npm start` (local development, see env.development) or
@@ -18,14 +19,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.LOG_LEVEL);
-  if (config.devMode) {
-    const banner = '!'.repeat(78);
-    log.warn(banner);
-    log.warn('DEVELOPMENT MODE: DEV_ALLOW_UNAUTHENTICATED=true. Requests to /api/messages are NOT verified.');
-    log.warn('Anyone who can reach this port can act as any Teams user. Never use this outside your own machine.');
-    log.warn(banner);
-  }
+  // Readable lines in a developer's terminal, JSON for log tooling everywhere else.
+  const log = createLogger(
+    config.LOG_LEVEL,
+    wantsPrettyLogs(process.stdout, process.env) ? prettyDestination(process.stdout) : undefined,
+  );
+  const warning = developmentWarning(config);
+  if (warning) log.warn(warning);
   process.on('unhandledRejection', (reason) => log.error({ err: String(reason) }, 'unhandled rejection'));
 
   const store = await openStore(config, log);

@@ -84,6 +84,7 @@ export const configSchema = z.object({
     .optional(),
   TAB_OPENID_METADATA_URL: url.optional(),
   DEV_PAGE_LOGIN: bool.default(false),
+  DEV_ALLOW_REMOTE: bool.default(false),
   COORDINATOR_PAGE_FRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
 });
 
@@ -92,6 +93,11 @@ export type Config = z.infer<typeof configSchema> & {
   sqlitePath: string;
   /** True when the bot may receive and send without Bot Framework credentials. */
   devMode: boolean;
+  /**
+   * Development shortcuts are on (DEV_ALLOW_UNAUTHENTICATED, DEV_PAGE_LOGIN) and DEV_ALLOW_REMOTE is not:
+   * the server answers requests from this machine (loopback) only.
+   */
+  loopbackOnly: boolean;
   /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
   roleGroups: RoleGroups;
   /** Where people reach the bot's own pages (download links): PUBLIC_URL, else the App Service host name. */
@@ -163,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
+    loopbackOnly: (c.DEV_ALLOW_UNAUTHENTICATED || c.DEV_PAGE_LOGIN) && !c.DEV_ALLOW_REMOTE,
     roleGroups: Object.fromEntries(
       (
         [
@@ -175,6 +182,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ).filter(([, ids]) => ids && ids.length > 0),
     ),
   };
+}
+
+/** The one warning a development start prints (src/main.ts), or undefined when no shortcut is on. */
+export function developmentWarning(config: Config): string | undefined {
+  const on = [
+    ...(config.DEV_ALLOW_UNAUTHENTICATED
+      ? [
+          'DEV_ALLOW_UNAUTHENTICATED=true: requests to /api/messages are not verified; whoever reaches the bot can act as any Teams user.',
+        ]
+      : []),
+    ...(config.DEV_PAGE_LOGIN
+      ? ['DEV_PAGE_LOGIN=true: the coordinator page lets anyone sign in as any e-mail (?as=<e-mail>).']
+      : []),
+  ];
+  if (on.length === 0) return undefined;
+  const reach = config.loopbackOnly
+    ? 'Requests from other machines are refused (DEV_ALLOW_REMOTE=true would accept them).'
+    : 'DEV_ALLOW_REMOTE=true: requests from other machines are accepted too.';
+  return ['DEVELOPMENT MODE, for your own machine only:', ...on, reach].map((l, i) => (i ? `  - ${l}` : l)).join('\n');
 }
 
 function describe(message: string | undefined): string {

@@ -370,12 +370,7 @@ function shell(locale: Locale): string {
 export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
   const { config, log } = deps;
   const pageLog = log.child({ component: 'coordinator-page' });
-  if (config.DEV_PAGE_LOGIN) {
-    const banner = '!'.repeat(78);
-    pageLog.warn(banner);
-    pageLog.warn('DEVELOPMENT: DEV_PAGE_LOGIN=true. The coordinator page lets ANYONE log in as any e-mail (?as=<e-mail>).');
-    pageLog.warn(banner);
-  }
+  // DEV_PAGE_LOGIN is announced in the one development warning at start (src/platform/config.ts).
   const verifier = config.tabSso
     ? new TabTokenVerifier({
         clientId: config.tabSso.clientId,

@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { t } from '../core/i18n.ts';
+import { bilingual } from '../core/i18n.ts';
 
 // CSV as schools export it from their student information system: UTF-8 (with or without BOM) or
 // Windows-1252, comma or semicolon separated (Dutch Excel uses ;), quoted fields per RFC 4180 (csv-parse).
@@ -57,10 +57,6 @@ export function parseCsv(text: string, delimiter: string): { line: number; field
     throw new CsvSyntaxError(bilingual('core.csv.invalid', { line, reason: err.message }));
   }
   return records;
-}
-
-function bilingual(key: string, params: Record<string, string | number>): string {
-  return `${t('nl', key, params)}\n${t('en', key, params)}`;
 }
 
 /** The delimiter used in the header line: the one of ; , and tab that occurs most. */

@@ -186,7 +186,7 @@ function wireExports() {
             a.remove();
           }
         }
-        if (status) status.textContent = (texts.campaigns['exportReady'] ?? '').replace('{minutes}', String(body['minutes']));
+        if (status) status.textContent = String(body['message'] ?? '');
       } catch {
         if (status) status.textContent = texts.campaigns['exportFailed'] ?? '';
       }

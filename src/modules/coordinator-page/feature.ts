@@ -492,7 +492,9 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
         },
       });
       pageLog.info({ personId: a.actor.id, scope: a.scope.kind }, 'coordinator page export created');
-      res.json({ urls, minutes: Math.round(deps.downloads.ttlMs / 60_000) });
+      const minutes = Math.round(deps.downloads.ttlMs / 60_000);
+      // Rendered here, where the plural rules are: the browser shows it as it is.
+      res.json({ urls, minutes, message: t(locale, 'coordinator.campaigns.exportReady', { minutes }) });
     }),
   );
 }

@@ -93,6 +93,11 @@ describe('teamsapp.yml', () => {
     expect(projectText).toContain('https://aka.ms/m365-agents-toolkits/v1.11/yaml.schema.json');
   });
 
+  it("creates the tab's Entra app with a service principal (else single sign-on can fail with AADSTS500011)", () => {
+    const create = project.provision.find((a) => a.uses === 'aadApp/create');
+    expect(create?.with?.['generateServicePrincipal']).toBe(true);
+  });
+
   it('rejects a misspelt action (the validation is not vacuous)', () => {
     const validate = schemaValidator('agents-toolkit-yaml-v1.11/yaml.schema.json');
     const broken = parse(projectText) as Project;
@@ -233,6 +238,17 @@ describe('Bicep (infra/)', () => {
     const start = /appCommandLine:\s*'npm run ([\w:-]+)'/.exec(web)?.[1];
     expect(start && packageJson.scripts[start]).toMatch(/^node .*src\/main\.ts$/);
     expect(web).toMatch(/type:\s*'UserAssigned'/);
+  });
+
+  it('turns FTP and SCM basic-authentication publishing off', () => {
+    const web = bicep['infra/modules/web-app.bicep']!;
+    for (const name of ['ftp', 'scm']) {
+      expect(web).toMatch(
+        new RegExp(
+          `'Microsoft\\.Web/sites/basicPublishingCredentialsPolicies@[\\d-]+' = \\{\\s*parent: site\\s*name: '${name}'\\s*properties: \\{\\s*allow: false`,
+        ),
+      );
+    }
   });
 
   it('registers the bot with the managed identity, on the web app, with the Teams channel', () => {

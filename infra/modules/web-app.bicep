@@ -113,5 +113,23 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+// Publishing goes through Entra ID (atk deploy's zip deploy with the signed-in account): no FTP or SCM
+// basic-authentication credentials that could leak and upload code.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
 output resourceId string = site.id
 output hostName string = site.properties.defaultHostName

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   // Readable lines in a developer's terminal, JSON for log tooling everywhere else.
   const log = createLogger(
     config.LOG_LEVEL,
-    wantsPrettyLogs(process.stdout, process.env) ? prettyDestination(process.stdout) : undefined,
+    wantsPrettyLogs(process.stdout, config.production) ? prettyDestination(process.stdout) : undefined,
   );
   const warning = developmentWarning(config);
   if (warning) log.warn(warning);

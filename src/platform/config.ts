@@ -98,6 +98,8 @@ export type Config = z.infer<typeof configSchema> & {
    * the server answers requests from this machine (loopback) only.
    */
   loopbackOnly: boolean;
+  /** NODE_ENV=production or Azure App Service (WEBSITE_SITE_NAME): logs stay JSON there, even in a terminal. */
+  production: boolean;
   /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
   roleGroups: RoleGroups;
   /** Where people reach the bot's own pages (download links): PUBLIC_URL, else the App Service host name. */
@@ -169,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
+    production: env.NODE_ENV === 'production' || Boolean(env.WEBSITE_SITE_NAME),
     loopbackOnly: (c.DEV_ALLOW_UNAUTHENTICATED || c.DEV_PAGE_LOGIN) && !c.DEV_ALLOW_REMOTE,
     roleGroups: Object.fromEntries(
       (

@@ -15,8 +15,8 @@ const levels: Record<number, { name: string; style: Parameters<typeof styleText>
 const shownElsewhere = new Set(['level', 'time', 'msg', 'app', 'component', 'pid', 'hostname']);
 
 /** Whether logs go to a person (a terminal, outside production) rather than to log tooling. */
-export function wantsPrettyLogs(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  return stream.isTTY === true && env.NODE_ENV !== 'production' && !env.WEBSITE_SITE_NAME;
+export function wantsPrettyLogs(stream: { isTTY?: boolean }, production: boolean): boolean {
+  return stream.isTTY === true && !production;
 }
 
 /** One pino JSON line as one readable line (a multi-line message stays multi-line, indented). */
@@ -29,7 +29,8 @@ export function formatLogLine(json: string, color = false): string {
   }
   const level = levels[Number(entry.level)] ?? { name: String(entry.level), style: 'white' as const };
   const paint = (style: Parameters<typeof styleText>[0], text: string) =>
-    color ? styleText(style, text, { validateStream: false }) : text;
+    // styleText drops the colours itself for NO_COLOR, a dumb terminal or a stream that is no terminal.
+    color ? styleText(style, text, { stream: process.stdout }) : text;
   const time = typeof entry.time === 'string' ? new Date(entry.time) : new Date(Number(entry.time));
   const clock = Number.isNaN(time.getTime()) ? '' : `${time.toLocaleTimeString('en-GB')} `;
   const component = typeof entry.component === 'string' ? `${paint('cyan', `[${entry.component}]`)} ` : '';
@@ -46,7 +47,7 @@ export function prettyDestination(out: NodeJS.WritableStream & { isTTY?: boolean
   return {
     write(chunk: string): boolean {
       let text = '';
-      for (const line of chunk.split('\n')) if (line) text += formatLogLine(line, color && !process.env.NO_COLOR);
+      for (const line of chunk.split('\n')) if (line) text += formatLogLine(line, color);
       return out.write(text);
     },
   };

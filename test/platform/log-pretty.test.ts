@@ -1,18 +1,24 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
-import { loadDevEnv } from '../../src/platform/dev-env.ts';
+import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/log.ts';
 import { prettyDestination, wantsPrettyLogs } from '../../src/platform/log-pretty.ts';
 
+const preload = path.resolve(import.meta.dirname, '../../src/platform/load-dev-env.ts');
+
 it('writes readable lines in a terminal and JSON elsewhere and in production', () => {
-  expect(wantsPrettyLogs({ isTTY: true }, {})).toBe(true);
-  expect(wantsPrettyLogs({ isTTY: false }, {})).toBe(false);
-  expect(wantsPrettyLogs({}, {})).toBe(false);
-  expect(wantsPrettyLogs({ isTTY: true }, { NODE_ENV: 'production' })).toBe(false);
-  expect(wantsPrettyLogs({ isTTY: true }, { WEBSITE_SITE_NAME: 'lob' })).toBe(false);
+  expect(wantsPrettyLogs({ isTTY: true }, false)).toBe(true);
+  expect(wantsPrettyLogs({ isTTY: false }, false)).toBe(false);
+  expect(wantsPrettyLogs({}, false)).toBe(false);
+  expect(wantsPrettyLogs({ isTTY: true }, true)).toBe(false);
+  const base = { DEV_ALLOW_UNAUTHENTICATED: 'true' };
+  expect(loadConfig(base).production).toBe(false);
+  expect(loadConfig({ ...base, NODE_ENV: 'production' }).production).toBe(true);
+  expect(loadConfig({ CLIENT_ID: 'x', CLIENT_SECRET: 'y', WEBSITE_SITE_NAME: 'lob' }).production).toBe(true);
 });
 
 it('formats pino records as one readable line each, after redaction', () => {
@@ -36,18 +42,21 @@ it('formats pino records as one readable line each, after redaction', () => {
   expect(out).not.toContain('secret answer');
 });
 
-it('reads env.development, then .env over it; the real environment wins; a missing .env is no error', () => {
+it('reads .env over env.development; the real environment wins; a missing .env is no error', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-dev-env-'));
+  const show = `console.log(JSON.stringify([process.env.SERVICE_URL, process.env.DEV_PAGE_LOGIN, process.env.LOG_LEVEL]))`;
+  const run = () => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], LOG_LEVEL: 'debug' };
+    const r = spawnSync(process.execPath, ['--import', preload, '-e', show], { cwd: dir, env, encoding: 'utf8' });
+    return { out: JSON.parse(r.stdout), stderr: r.stderr };
+  };
   try {
-    const development = path.join(dir, 'env.development');
-    fs.writeFileSync(development, 'A=development\nB=development\nC=development\n');
-    fs.writeFileSync(path.join(dir, '.env'), 'B=own\nC=own\n');
-    const env: NodeJS.ProcessEnv = { C: 'shell' };
-    expect(loadDevEnv(env, [development, path.join(dir, '.env')])).toHaveLength(2);
-    expect(env).toEqual({ A: 'development', B: 'own', C: 'shell' });
-    const without: NodeJS.ProcessEnv = {};
-    expect(loadDevEnv(without, [development, path.join(dir, 'missing', '.env')])).toEqual([development]);
-    expect(without['B']).toBe('development');
+    // No .env: env.development's settings, the environment's LOG_LEVEL, and not a word about .env.
+    const without = run();
+    expect(without.out).toEqual(['http://127.0.0.1:56150/_connector', 'true', 'debug']);
+    expect(without.stderr).toBe('');
+    fs.writeFileSync(path.join(dir, '.env'), 'DEV_PAGE_LOGIN=false\nLOG_LEVEL=warn\n');
+    expect(run().out).toEqual(['http://127.0.0.1:56150/_connector', 'false', 'debug']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

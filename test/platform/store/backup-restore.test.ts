@@ -48,7 +48,16 @@ async function addReflection(store: SqliteStore, email: string, id: string, answ
 describe('npm run cli -- backup / restore', () => {
   it('backs up while the bot holds the store, restores after a change, and everything is as it was', async () => {
     expect(
-      await cli.run('assign-mentor', '--student', 'sanne@school.nl', '--mentor', 'jansen@school.nl', '--school', 't-1'),
+      await cli.run(
+        'assign-mentor',
+        '--student',
+        'sanne@school.nl',
+        '--mentor',
+        'jansen@school.nl',
+        '--school',
+        't-1',
+        '--create',
+      ),
     ).toBe(0);
     // The bot's connection stays open: its latest writes are in the WAL, not yet in the .db file.
     const bot = SqliteStore.open(live);
@@ -93,7 +102,7 @@ describe('npm run cli -- backup / restore', () => {
   });
 
   it('restores only a whole store of a schema this version knows', async () => {
-    expect(await cli.run('role', 'add', '--email', 'tom@school.nl', '--role', 'student', '--school', 't-1')).toBe(0);
+    expect(await cli.run('role', 'add', '--email', 'tom@school.nl', '--role', 'student', '--school', 't-1', '--create')).toBe(0);
     const original = snapshot(live);
 
     const text = path.join(dir, 'notes.txt');

@@ -38,7 +38,6 @@ process.on('exit', () => {
 function child(file: string, extraEnv: Record<string, string>): ChildProcess {
   const c = fork(path.join(here, 'campaigns', file), [], {
     execArgv: [
-      '--disable-warning=ExperimentalWarning',
       // BENCH_PROFILE=<dir>: a CPU profile of each bot instance, to open in Chrome DevTools.
       ...(env['BENCH_PROFILE'] && file === 'worker.ts' ? ['--cpu-prof', `--cpu-prof-dir=${env['BENCH_PROFILE']}`] : []),
     ],

@@ -46,9 +46,7 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 // The browser: a client in its own process (bench/lib/page-client.ts).
-const client = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'page-client.ts'), [], {
-  execArgv: ['--disable-warning=ExperimentalWarning'],
-});
+const client = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'page-client.ts'));
 await new Promise((r) => client.once('message', r)); // ready
 type Result = { ms: number; bytes: number; status: number };
 const fetchAll = (requests: { url: string; headers?: Record<string, string> }[]) =>

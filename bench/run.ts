@@ -16,7 +16,7 @@ const files = fs
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`\n=== ${file} ===\n`);
-  const res = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', path.join(dir, file)], {
+  const res = spawnSync(process.execPath, ['--expose-gc', path.join(dir, file)], {
     stdio: 'inherit',
   });
   if (res.status !== 0) failed++;

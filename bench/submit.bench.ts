@@ -24,9 +24,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 10);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-submit-'));
 const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
-const client = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'submit-client.ts'), [], {
-  execArgv: ['--disable-warning=ExperimentalWarning'],
-});
+const client = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'submit-client.ts'));
 const replies: ((m: Record<string, unknown>) => void)[] = [];
 client.on('message', (m) => replies.shift()?.(m as Record<string, unknown>));
 const ask = <T>(msg: Record<string, unknown>) =>

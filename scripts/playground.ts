@@ -19,8 +19,11 @@ const who = {
 const botPort = process.env.PORT ?? '3978';
 const endpoint = `http://127.0.0.1:${botPort}/api/messages`;
 
-const bin = path.join(root, 'node_modules', '.bin', 'agentsplayground');
-const child = spawn(bin, ['-e', endpoint, '-c', 'msteams', '-p', port, '--dt'], {
+// Run on this Node with a preload that makes it listen on 127.0.0.1 only (scripts/playground/loopback.ts).
+const cli = path.join(root, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');
+const loopback = path.join(root, 'scripts', 'playground', 'loopback.ts');
+const args = ['--import', loopback, cli, '-e', endpoint, '-c', 'msteams', '-p', port, '--dt'];
+const child = spawn(process.execPath, args, {
   stdio: 'inherit',
   env: {
     ...process.env,

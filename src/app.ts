@@ -1,5 +1,6 @@
 import type { App } from '@microsoft/teams.apps';
 import type { FlowCatalog } from './core/flows/flows.ts';
+import { t } from './core/i18n.ts';
 import { openPlatform } from './core/platform.ts';
 import type { Repositories } from './core/ports.ts';
 import { RoleResolver } from './core/roles.ts';
@@ -139,6 +140,9 @@ export async function buildBot(options: BotOptions) {
     host: config.HOST,
     maxBodyBytes: config.MAX_BODY_BYTES,
     log,
+    ...(config.loopbackOnly
+      ? { loopbackOnly: { refusal: `${t('nl', 'security.remoteRefused')}\n${t('en', 'security.remoteRefused')}\n` } }
+      : {}),
     ...(verifier ? { authenticate: (auth, activity) => verifier.verify(auth, activity) } : {}),
   });
   const guardLog = log.child({ component: 'guard' });

@@ -1,8 +1,9 @@
 import cluster from 'node:cluster';
 import { startBot } from './app.ts';
 import { FlowLoadError } from './core/flows/load-flows.ts';
-import { ConfigError, loadConfig } from './platform/config.ts';
+import { ConfigError, developmentWarning, loadConfig } from './platform/config.ts';
 import { createLogger } from './platform/log.ts';
+import { prettyDestination, wantsPrettyLogs } from './platform/log-pretty.ts';
 import { openStore } from './platform/store/open-store.ts';
 import { superviseWorkers } from './platform/workers.ts';
 import { TeamsSendThrottle } from './teams/rate-limit.ts';
@@ -23,14 +24,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.LOG_LEVEL);
-  if (config.devMode && cluster.isPrimary) {
-    const banner = '!'.repeat(78);
-    log.warn(banner);
-    log.warn('DEVELOPMENT MODE: DEV_ALLOW_UNAUTHENTICATED=true. Requests to /api/messages are NOT verified.');
-    log.warn('Anyone who can reach this port can act as any Teams user. Never use this outside your own machine.');
-    log.warn(banner);
-  }
+  // Readable lines in a developer's terminal, JSON for log tooling everywhere else.
+  const log = createLogger(
+    config.LOG_LEVEL,
+    wantsPrettyLogs(process.stdout, config.production) ? prettyDestination(process.stdout) : undefined,
+  );
+  const warning = developmentWarning(config);
+  if (warning && cluster.isPrimary) log.warn(warning);
   process.on('unhandledRejection', (reason) => log.error({ err: String(reason) }, 'unhandled rejection'));
 
   if (cluster.isPrimary && config.workers > 1) {

@@ -23,7 +23,11 @@ const projectText = readText('teamsapp.yml');
 const project = parse(projectText) as Project;
 const stages = { provision: project.provision, deploy: project.deploy };
 const env = readEnvFile('env/.env.dev');
-const packageJson = readJson<{ scripts: Record<string, string> }>('package.json');
+const packageJson = readJson<{
+  scripts: Record<string, string>;
+  engines: { node: string };
+  devDependencies: Record<string, string>;
+}>('package.json');
 
 const mainBicep = readText('infra/azure.bicep');
 const bicepFiles = ['infra/azure.bicep', ...fs.readdirSync(path.join(root, 'infra/modules')).map((f) => `infra/modules/${f}`)];
@@ -87,6 +91,11 @@ describe('teamsapp.yml', () => {
     expect(valid).toBe(true);
     expect(project.version).toBe('v1.11');
     expect(projectText).toContain('https://aka.ms/m365-agents-toolkits/v1.11/yaml.schema.json');
+  });
+
+  it("creates the tab's Entra app with a service principal (else single sign-on can fail with AADSTS500011)", () => {
+    const create = project.provision.find((a) => a.uses === 'aadApp/create');
+    expect(create?.with?.['generateServicePrincipal']).toBe(true);
   });
 
   it('rejects a misspelt action (the validation is not vacuous)', () => {
@@ -211,12 +220,35 @@ describe('Bicep (infra/)', () => {
     expect(() => loadConfig(withoutClientId)).toThrow(ConfigError);
   });
 
-  it('runs Node 22 LTS on Linux with the production start script', () => {
+  it('brings a Node that "engines" accepts, with its types, for machines with an older Node', () => {
+    // npm scripts run on the `node` dev dependency (node_modules/.bin comes first on their PATH).
+    const [major, minor] = packageJson.engines.node.replace(/^>=/, '').split('.').map(Number);
+    const bundled = readJson<{ version: string }>('node_modules/node/package.json').version.split('.').map(Number);
+    expect(bundled[0]).toBe(major);
+    expect(bundled[1]).toBeGreaterThanOrEqual(minor!);
+    expect(packageJson.devDependencies['node']).toBe(`^${bundled.join('.')}`);
+    expect(packageJson.devDependencies['@types/node']).toMatch(new RegExp(`^\\^${major}\\.`));
+  });
+
+  it('runs Node 24 LTS on Linux, the major version "engines" asks for, with the production start script', () => {
     const web = bicep['infra/modules/web-app.bicep']!;
-    expect(web).toContain("linuxFxVersion: 'NODE|22-lts'");
+    const major = /^>=(\d+)\.\d+$/.exec(packageJson.engines.node)?.[1];
+    expect(major).toBe('24');
+    expect(web).toContain(`linuxFxVersion: 'NODE|${major}-lts'`);
     const start = /appCommandLine:\s*'npm run ([\w:-]+)'/.exec(web)?.[1];
     expect(start && packageJson.scripts[start]).toMatch(/^node .*src\/main\.ts$/);
     expect(web).toMatch(/type:\s*'UserAssigned'/);
+  });
+
+  it('turns FTP and SCM basic-authentication publishing off', () => {
+    const web = bicep['infra/modules/web-app.bicep']!;
+    for (const name of ['ftp', 'scm']) {
+      expect(web).toMatch(
+        new RegExp(
+          `'Microsoft\\.Web/sites/basicPublishingCredentialsPolicies@[\\d-]+' = \\{\\s*parent: site\\s*name: '${name}'\\s*properties: \\{\\s*allow: false`,
+        ),
+      );
+    }
   });
 
   it('registers the bot with the managed identity, on the web app, with the Teams channel', () => {

@@ -1,4 +1,4 @@
-// App Service on Linux running the bot on Node 22 LTS, with the user-assigned managed identity.
+// App Service on Linux running the bot on Node 24 LTS (package.json "engines"), with the user-assigned managed identity.
 
 param name string
 param location string
@@ -39,7 +39,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     siteConfig: {
-      linuxFxVersion: 'NODE|22-lts'
+      linuxFxVersion: 'NODE|24-lts'
       appCommandLine: 'npm run start:production'
       // The scheduler (campaigns, reminders, the router's sweep) runs inside the web app: it must not idle out.
       alwaysOn: true
@@ -110,6 +110,24 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
       ]
     }
+  }
+}
+
+// Publishing goes through Entra ID (atk deploy's zip deploy with the signed-in account): no FTP or SCM
+// basic-authentication credentials that could leak and upload code.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
   }
 }
 

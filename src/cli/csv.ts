@@ -1,7 +1,9 @@
+import { CsvError, parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
+import { bilingual } from '../core/i18n.ts';
 
 // CSV as schools export it from their student information system: UTF-8 (with or without BOM) or
-// Windows-1252, comma or semicolon separated (Dutch Excel uses ;), quoted fields per RFC 4180.
+// Windows-1252, comma or semicolon separated (Dutch Excel uses ;), quoted fields per RFC 4180 (csv-parse).
 
 export function decodeCsv(bytes: Buffer): { text: string; encoding: 'utf-8' | 'windows-1252' } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
@@ -13,39 +15,48 @@ export function decodeCsv(bytes: Buffer): { text: string; encoding: 'utf-8' | 'w
   }
 }
 
-/** Splits CSV text into records of fields; quotes may contain the delimiter, quotes ("") and newlines. */
-export function parseCsv(text: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"' && field === '') {
-      quoted = true;
-    } else if (c === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
+/** A CSV file that cannot be read as CSV; message in Dutch, then English (locale texts). */
+export class CsvSyntaxError extends Error {}
+
+/**
+ * Splits CSV text into records with the line each starts on (a quoted field may span lines). Parsing is
+ * csv-parse's (RFC 4180 quotes, "" inside quotes, spaces around quoted fields); an unclosed quote is refused
+ * with the line where it opens, where a hand-written reader swallowed the rest of the file into one field.
+ */
+export function parseCsv(text: string, delimiter: string): { line: number; fields: string[] }[] {
+  const records: { line: number; fields: string[] }[] = [];
+  let lastEnd = 0;
+  try {
+    parse(text, {
+      delimiter,
+      raw: true,
+      trim: true,
+      relax_quotes: true, // a quote inside an unquoted field (Jan "JJ" Jansen) is text, as Excel writes it
+      relax_column_count: true, // short rows are reported per row by readTable's callers
+      skip_empty_lines: true,
+      on_record: (value: unknown, context) => {
+        const { record } = value as { record: string[] }; // with raw, csv-parse hands over { record, raw }
+        lastEnd = context.lines;
+        // raw holds the blank lines skipped before the record; the record spans its own lines only.
+        const own = (context.raw ?? '').replace(/^(?:\r?\n|\r)+/, '').replace(/(?:\r?\n|\r)$/, '');
+        const spanned = own.split(/\r\n|\n|\r/).length - 1;
+        if (record.some((f) => f.trim() !== '')) records.push({ line: context.lines - spanned, fields: record });
+        return null;
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // The record that failed starts on the first non-blank line after the last complete one.
+      const lines = text.split(/\r\n|\n|\r/);
+      let line = lastEnd + 1;
+      while (line < lines.length && lines[line - 1]!.trim() === '') line++;
+      throw new CsvSyntaxError(bilingual('core.csv.quoteNotClosed', { line }));
+    }
+    const line = (err as CsvError & { lines?: number }).lines ?? lastEnd + 1;
+    throw new CsvSyntaxError(bilingual('core.csv.invalid', { line, reason: err.message }));
   }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
+  return records;
 }
 
 /** The delimiter used in the header line: the one of ; , and tab that occurs most. */
@@ -79,9 +90,16 @@ export type CsvTable =
 export function readTable(bytes: Buffer, columns: readonly ColumnSpec[]): CsvTable {
   const { text, encoding } = decodeCsv(bytes);
   const delimiter = sniffDelimiter(text);
-  const records = parseCsv(text, delimiter);
-  const [header, ...body] = records;
-  if (!header) return { ok: false, error: 'the file is empty' };
+  let records: { line: number; fields: string[] }[];
+  try {
+    records = parseCsv(text, delimiter);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) return { ok: false, error: err.message };
+    throw err;
+  }
+  const [first, ...body] = records;
+  if (!first) return { ok: false, error: 'the file is empty' };
+  const header = first.fields;
   const normalized = header.map(normalizeHeader);
   const index: Record<string, number> = {};
   const missing: string[] = [];
@@ -95,8 +113,8 @@ export function readTable(bytes: Buffer, columns: readonly ColumnSpec[]): CsvTab
     const hint = header.length === 1 ? ' Is the delimiter a comma or a semicolon?' : '';
     return { ok: false, error: `missing column(s): ${missing.join(', ')}; the header has ${seen}.${hint}` };
   }
-  const rows = body.map((fields, i) => ({
-    line: i + 2,
+  const rows = body.map(({ line, fields }) => ({
+    line,
     values: Object.fromEntries(Object.entries(index).map(([key, at]) => [key, (fields[at] ?? '').trim()])),
   }));
   return { ok: true, rows, encoding, delimiter: delimiter === '\t' ? 'tab' : delimiter };

@@ -37,9 +37,19 @@ export async function runCli(
   const command = commands
     .filter((c) => c.name.split(' ').every((w, i) => argv[i] === w))
     .sort((a, b) => b.name.length - a.name.length)[0];
-  if (!command || argv.includes('--help') || argv.includes('-h')) {
-    (command ? io.out : io.err)(command ? `Usage: ${program()} ${command.usage}\n${command.summary}` : help());
-    return command ? 0 : 1;
+  const asksHelp = argv.includes('--help') || argv.includes('-h') || argv[0] === 'help';
+  if (command && asksHelp) {
+    io.out(`Usage: ${program()} ${command.usage}\n${command.summary}`);
+    return 0;
+  }
+  if (!command) {
+    // Asked for: the list on stdout, exit 0. No command or an unknown one: a usage error (exit 1).
+    if (asksHelp) {
+      io.out(help());
+      return 0;
+    }
+    io.err(`${argv.length > 0 ? `Unknown command: ${argv.join(' ')}\n\n` : ''}${help()}`);
+    return 1;
   }
   const rest = argv.slice(command.name.split(' ').length);
   // Every command that takes --school also takes --create (see resolveSchool).

@@ -44,16 +44,62 @@ function lookup(tree: Tree, key: string): string | Tree | undefined {
   return node;
 }
 
-function interpolate(text: string, params?: Params): string {
+// Counts use ICU-style plural messages, so no text says "1 leerlingen" or "antwoord(en)":
+//   "{count, plural, one {# leerling} other {# leerlingen}}"
+// An option is =<n> (that exact number) or a CLDR category of the locale (Intl.PluralRules: one, other, ...);
+// # is the number. Options hold plain text and {name} placeholders, no nested plurals.
+const pluralMessage = /\{(\w+),\s*plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*(?:\{\w+\}[^{}]*)*\})+)\s*\}/g;
+const pluralOption = /(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*(?:\{\w+\}[^{}]*)*)\}/g;
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+function plural(locale: Locale, options: string, value: string | number): string {
+  const forms = new Map([...options.matchAll(pluralOption)].map((m) => [m[1]!, m[2]!]));
+  const n = typeof value === 'number' ? value : Number(value);
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  const form = forms.get(`=${n}`) ?? (Number.isFinite(n) ? forms.get(rules.select(n)) : undefined) ?? forms.get('other') ?? '';
+  return form.replaceAll('#', String(value));
+}
+
+function interpolate(text: string, params: Params | undefined, locale: Locale): string {
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return text
+    .replace(pluralMessage, (whole, name: string, options: string) =>
+      name in params ? plural(locale, options, params[name]!) : whole,
+    )
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The parameters a text uses: plain {name}s and the counts of its plural messages. */
+export function placeholderNames(text: string): string[] {
+  const names: string[] = [];
+  const rest = text.replace(pluralMessage, (_whole, name: string, options: string) => {
+    names.push(name);
+    for (const m of options.matchAll(pluralOption)) for (const p of m[2]!.matchAll(/\{(\w+)\}/g)) names.push(p[1]!);
+    return '';
+  });
+  for (const m of rest.matchAll(/\{(\w+)\}/g)) names.push(m[1]!);
+  return [...new Set(names)].sort();
+}
+
+/** Whether a text is well formed: every plural message has an `other` form (test/i18n.test.ts). */
+export function pluralProblems(text: string): string[] {
+  const problems: string[] = [];
+  const matched = [...text.matchAll(pluralMessage)];
+  for (const m of matched) if (!/(^|\s)other\s*\{/.test(m[2]!)) problems.push(`plural of {${m[1]}} has no "other" form`);
+  const rest = text.replace(pluralMessage, '');
+  if (/\{\w+,\s*plural/.test(rest)) problems.push('a plural message does not parse');
+  return problems;
 }
 
 /** Translates a key; a missing key is a bug, so it throws rather than showing a key to a student. */
 export function t(locale: Locale, key: string, params?: Params): string {
   const found = lookup(catalog[locale], key);
   if (typeof found !== 'string') throw new Error(`missing text ${locale}:${key}`);
-  return interpolate(found, params);
+  return interpolate(found, params, locale);
 }
 
 /** A whole namespace subtree (for card templates that bind many strings at once), interpolated. */
@@ -61,7 +107,9 @@ export function texts(locale: Locale, key: string, params?: Params): Record<stri
   const found = lookup(catalog[locale], key);
   if (typeof found !== 'object') throw new Error(`missing text group ${locale}:${key}`);
   const walk = (node: Tree): Record<string, unknown> =>
-    Object.fromEntries(Object.entries(node).map(([k, v]) => [k, typeof v === 'string' ? interpolate(v, params) : walk(v)]));
+    Object.fromEntries(
+      Object.entries(node).map(([k, v]) => [k, typeof v === 'string' ? interpolate(v, params, locale) : walk(v)]),
+    );
   return walk(found);
 }
 

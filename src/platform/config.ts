@@ -87,6 +87,7 @@ export const configSchema = z.object({
     .optional(),
   TAB_OPENID_METADATA_URL: url.optional(),
   DEV_PAGE_LOGIN: bool.default(false),
+  DEV_ALLOW_REMOTE: bool.default(false),
   COORDINATOR_PAGE_FRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
 });
 
@@ -97,6 +98,13 @@ export type Config = z.infer<typeof configSchema> & {
   devMode: boolean;
   /** Worker processes to run: WORKERS, else 1 in development and one per core otherwise. */
   workers: number;
+  /**
+   * Development shortcuts are on (DEV_ALLOW_UNAUTHENTICATED, DEV_PAGE_LOGIN) and DEV_ALLOW_REMOTE is not:
+   * the server answers requests from this machine (loopback) only.
+   */
+  loopbackOnly: boolean;
+  /** NODE_ENV=production or Azure App Service (WEBSITE_SITE_NAME): logs stay JSON there, even in a terminal. */
+  production: boolean;
   /** Entra groups whose members get a role (ROLE_GROUPS_*); empty when none are configured. */
   roleGroups: RoleGroups;
   /** Where people reach the bot's own pages (download links): PUBLIC_URL, else the App Service host name. */
@@ -180,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     devMode: c.DEV_ALLOW_UNAUTHENTICATED,
     workers: c.WORKERS ?? (c.DEV_ALLOW_UNAUTHENTICATED ? 1 : os.availableParallelism()),
+    production: env.NODE_ENV === 'production' || Boolean(env.WEBSITE_SITE_NAME),
+    loopbackOnly: (c.DEV_ALLOW_UNAUTHENTICATED || c.DEV_PAGE_LOGIN) && !c.DEV_ALLOW_REMOTE,
     roleGroups: Object.fromEntries(
       (
         [
@@ -192,6 +202,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ).filter(([, ids]) => ids && ids.length > 0),
     ),
   };
+}
+
+/** The one warning a development start prints (src/main.ts), or undefined when no shortcut is on. */
+export function developmentWarning(config: Config): string | undefined {
+  const on = [
+    ...(config.DEV_ALLOW_UNAUTHENTICATED
+      ? [
+          'DEV_ALLOW_UNAUTHENTICATED=true: requests to /api/messages are not verified; whoever reaches the bot can act as any Teams user.',
+        ]
+      : []),
+    ...(config.DEV_PAGE_LOGIN
+      ? ['DEV_PAGE_LOGIN=true: the coordinator page lets anyone sign in as any e-mail (?as=<e-mail>).']
+      : []),
+  ];
+  if (on.length === 0) return undefined;
+  const reach = config.loopbackOnly
+    ? 'Requests from other machines are refused (DEV_ALLOW_REMOTE=true would accept them).'
+    : 'DEV_ALLOW_REMOTE=true: requests from other machines are accepted too.';
+  return ['DEVELOPMENT MODE, for your own machine only:', ...on, reach].map((l, i) => (i ? `  - ${l}` : l)).join('\n');
 }
 
 function describe(message: string | undefined): string {

@@ -12,6 +12,14 @@ export async function mapLimit<T, R>(
       out[i] = await fn(items[i] as T, i);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  await runWorkers(Math.min(limit, items.length), worker);
   return out;
+}
+
+/**
+ * Runs `count` copies of `worker` at once and waits for all of them: the one concurrency pool of the code
+ * (mapLimit above; the campaign sender's workers, which drain and refill their own queue).
+ */
+export async function runWorkers(count: number, worker: () => Promise<void>): Promise<void> {
+  await Promise.all(Array.from({ length: Math.max(1, count) }, () => worker()));
 }

@@ -28,7 +28,14 @@ export class BotHttpAdapter implements IHttpServerAdapter {
   private readonly authenticate: Authenticate | undefined;
   private readonly guards: Guard[] = [];
 
-  constructor(options: { host: string; maxBodyBytes: number; log: Logger; authenticate?: Authenticate }) {
+  constructor(options: {
+    host: string;
+    maxBodyBytes: number;
+    log: Logger;
+    authenticate?: Authenticate;
+    /** Development: answer requests from this machine only, with this text to everyone else (403). */
+    loopbackOnly?: { refusal: string };
+  }) {
     this.host = options.host;
     this.maxBodyBytes = options.maxBodyBytes;
     this.authenticate = options.authenticate;
@@ -36,6 +43,15 @@ export class BotHttpAdapter implements IHttpServerAdapter {
     this.express = express();
     this.express.disable('x-powered-by');
     this.express.set('etag', false);
+    const loopbackOnly = options.loopbackOnly;
+    if (loopbackOnly) {
+      // Before every route: with development shortcuts on, whoever reaches the port could act as anyone.
+      this.express.use((req: Request, res: Response, next: NextFunction) => {
+        if (isLoopback(req.socket.remoteAddress)) return next();
+        this.log.warn({ remote: req.socket.remoteAddress }, 'development mode: refused a request from another machine');
+        res.status(403).type('text/plain; charset=utf-8').send(loopbackOnly.refusal);
+      });
+    }
     this.server = http.createServer(this.express);
     // Slow-loris and hung clients must not pin the process.
     this.server.requestTimeout = 30_000;
@@ -162,4 +178,11 @@ export class BotHttpAdapter implements IHttpServerAdapter {
       this.server.closeIdleConnections();
     });
   }
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (::ffff:127.0.0.1). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }

@@ -48,6 +48,49 @@ describe('npm run cli', () => {
     expect(err.join('\n')).toMatch(/Unknown option '--studnt'/);
   });
 
+  it('refuses a CSV with an unclosed quote in every import, naming the line where it opens', async () => {
+    // The first import creates the school the others need.
+    // Quoted fields with the delimiter, spaces around the quotes and a field over two lines still read,
+    // and a rejected row names the line it starts on.
+    const ok = write(
+      'quoted.csv',
+      'leerling e-mail;mentor e-mail;naam leerling\n"a@school.nl" ; "m@school.nl";"Jansen; Piet\nde Jong"\nnot-an-email;m@school.nl;x\n',
+    );
+    err = [];
+    out = [];
+    expect(await cli('import', 'assignments', ok, '--school', school, '--create')).toBe(2);
+    expect(err).toEqual(['  row 4: student e-mail is missing or not an e-mail address']);
+    await withRepos(async (repos) => {
+      const student = await repos.people.findByEmail(school, 'a@school.nl');
+      expect(student?.name).toBe('Jansen; Piet\nde Jong');
+    });
+    // A hand-written reader took "Jansen,4H and everything after it as one field.
+    const file = write('unclosed.csv', 'leerling e-mail,klas,mentor e-mail\r\n\r\n"Jansen,4H\nPiet,4V\n');
+    for (const kind of ['assignments', 'students', 'mentors', 'groups', 'activities']) {
+      err = [];
+      expect(await cli('import', kind, file), kind).toBe(1);
+      const message = err.join('\n');
+      expect(message, kind).toContain('Regel 3: een aanhalingsteken (") wordt hier geopend en nergens gesloten');
+      expect(message, kind).toContain('Line 3: a quote (") opens here and is never closed');
+      expect(message.indexOf('Regel 3'), kind).toBeLessThan(message.indexOf('Line 3'));
+    }
+  });
+
+  it('prints its commands on --help, -h and help, on stdout with exit code 0', async () => {
+    for (const ask of ['--help', '-h', 'help']) {
+      out = [];
+      err = [];
+      expect(await cli(ask), ask).toBe(0);
+      expect(out.join('\n'), ask).toContain('assign-mentor');
+      expect(err, ask).toEqual([]);
+    }
+    expect(await cli('campaign', 'list', '--help')).toBe(0);
+    expect(out.join('\n')).toContain('campaign list');
+    err = [];
+    expect(await cli('no-such-command')).toBe(1);
+    expect(err.join('\n')).toContain('Unknown command: no-such-command');
+  });
+
   it('asks for a school when there is none yet', async () => {
     expect(await cli('assign-mentor', '--student', 'a@school.nl', '--mentor', 'b@school.nl')).toBe(1);
     expect(err.join('\n')).toMatch(/No school yet/);

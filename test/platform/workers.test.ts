@@ -41,7 +41,7 @@ describe('several worker processes', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-workers-'));
     connector = await LoopbackConnector.start();
     const port = await freePort();
-    child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'src/main.ts'], {
+    child = spawn(process.execPath, ['src/main.ts'], {
       cwd: root,
       env: {
         PATH: process.env['PATH'],

@@ -22,7 +22,7 @@ describe('one send budget for several worker processes', () => {
     serveThrottle(new TeamsSendThrottle({ tenantPerSecond: 50, conversationPerSecond: 7 }));
     cluster.setupPrimary({
       exec: path.resolve(import.meta.dirname, '../helpers/throttle-worker.ts'),
-      execArgv: ['--disable-warning=ExperimentalWarning'],
+      execArgv: [],
       silent: true,
     });
     const grants: number[] = [];

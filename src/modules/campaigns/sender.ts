@@ -5,6 +5,7 @@ import type { Repositories } from '../../core/ports.ts';
 import { nextAllowed, quietReason, type SendPolicies, type SendPolicy } from '../../core/send-policy/quiet-hours.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/log.ts';
+import { runWorkers } from '../../platform/pool.ts';
 import { DuplicateError } from '../../platform/store/document-store.ts';
 import type { RetryOptions } from '../../teams/connector.ts';
 import { deliveryErrorFrom, type Reach } from '../../teams/reach.ts';
@@ -196,7 +197,7 @@ export class CampaignSender {
         }
       }
     };
-    await Promise.all(Array.from({ length: this.opts.concurrency }, worker));
+    await runWorkers(this.opts.concurrency, worker);
     if (ctx.failuresInARow >= outageAfter)
       log.warn({ schoolId, failuresInARow: ctx.failuresInARow }, 'Teams keeps failing: sending paused until the next run');
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire, stripTypeScriptTypes } from 'node:module';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -42,7 +42,7 @@ interface Asset {
   etag: string;
 }
 
-const assetSources: Record<string, { file: () => string; type: string; transform?: (text: string) => string }> = {
+const assetSources: Record<string, { file: () => string; type: string }> = {
   'teams.js': {
     file: () => path.join(packageDir('@microsoft/teams-js'), 'dist/umd/MicrosoftTeams.min.js'),
     type: 'text/javascript',
@@ -52,12 +52,9 @@ const assetSources: Record<string, { file: () => string; type: string; transform
     file: () => path.join(packageDir('adaptivecards'), 'dist/adaptivecards.min.js'),
     type: 'text/javascript',
   },
-  // Our own browser code, written in TypeScript (type-checked with the rest) and served without its types.
-  'page.js': {
-    file: () => path.join(here, 'client.ts'),
-    type: 'text/javascript',
-    transform: (text) => stripTypeScriptTypes(text),
-  },
+  // Our own browser code: plain JavaScript with JSDoc types (tsc checks it), served as it is, so no
+  // experimental run-time type stripping happens in production.
+  'page.js': { file: () => path.join(here, 'client.js'), type: 'text/javascript' },
   'page.css': { file: () => path.join(here, 'coordinator.css'), type: 'text/css' },
 };
 
@@ -68,8 +65,7 @@ function asset(name: string): Asset | undefined {
   if (!source) return undefined;
   let a = assets.get(name);
   if (!a) {
-    const raw = fs.readFileSync(source.file(), 'utf8');
-    const body = Buffer.from(source.transform ? source.transform(raw) : raw, 'utf8');
+    const body = fs.readFileSync(source.file());
     a = {
       body,
       type: `${source.type}; charset=utf-8`,
@@ -270,12 +266,7 @@ function shell(locale: Locale): string {
 export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
   const { config, log } = deps;
   const pageLog = log.child({ component: 'coordinator-page' });
-  if (config.DEV_PAGE_LOGIN) {
-    const banner = '!'.repeat(78);
-    pageLog.warn(banner);
-    pageLog.warn('DEVELOPMENT: DEV_PAGE_LOGIN=true. The coordinator page lets ANYONE log in as any e-mail (?as=<e-mail>).');
-    pageLog.warn(banner);
-  }
+  // DEV_PAGE_LOGIN is announced in the one development warning at start (src/platform/config.ts).
   const verifier = config.tabSso
     ? new TabTokenVerifier({
         clientId: config.tabSso.clientId,
@@ -397,7 +388,9 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
         },
       });
       pageLog.info({ personId: a.actor.id, scope: a.scope.kind }, 'coordinator page export created');
-      res.json({ urls, minutes: Math.round(deps.downloads.ttlMs / 60_000) });
+      const minutes = Math.round(deps.downloads.ttlMs / 60_000);
+      // Rendered here, where the plural rules are: the browser shows it as it is.
+      res.json({ urls, minutes, message: t(locale, 'coordinator.campaigns.exportReady', { minutes }) });
     }),
   );
 }

@@ -2,8 +2,9 @@ import type { FlowCatalog } from '../../core/flows/flows.ts';
 import { t } from '../../core/i18n.ts';
 import { momentText } from '../../core/time/card-dates.ts';
 import type { Locale } from '../../core/types.ts';
+import { escapeMarkdown } from '../../platform/markdown.ts';
 import { dossierEntries } from '../reflection/dossier.ts';
-import { dossierEntryLines, escapeMarkdown } from '../reflection/dossier-markdown.ts';
+import { dossierEntryLines } from '../reflection/dossier-markdown.ts';
 import type { PersonalData } from './personal-data.ts';
 
 // The AVG/GDPR export of one student (right of access, art. 15, and to data portability, art. 20): every

@@ -2,6 +2,7 @@ import type { Aggregate } from '../../core/aggregates.ts';
 import { t } from '../../core/i18n.ts';
 import { calendarText, formatPercent } from '../../core/time/card-dates.ts';
 import { competencies, type Locale } from '../../core/types.ts';
+import { escapeMarkdownLine } from '../../platform/markdown.ts';
 import { evidenceLines, yearLabel } from './cards.ts';
 import type { CheckEvidence, CompetencyShares } from './check-evidence.ts';
 
@@ -82,17 +83,12 @@ export function evidenceCsv(e: CheckEvidence, locale: Locale, activityLabel: (ty
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
-/** Text typed at the school, safe inside Markdown: every markup character escaped, on one line. */
-export function markdownText(value: string): string {
-  return value.replace(/\s+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
-}
-
 export function evidenceMarkdown(e: CheckEvidence, locale: Locale, activityLabel: (type: string) => string): string {
   const tx = (key: string) => t(locale, `pdca.${key}`);
   const pct = (x: number) => formatPercent(x, locale);
   const lines = evidenceLines(locale, e, activityLabel);
   const out: string[] = [
-    `# ${tx('evidence.title')}: ${markdownText(e.teamName)}`,
+    `# ${tx('evidence.title')}: ${escapeMarkdownLine(e.teamName)}`,
     '',
     lines.periodText,
     '',
@@ -104,7 +100,7 @@ export function evidenceMarkdown(e: CheckEvidence, locale: Locale, activityLabel
   if (lines.activities.note) out.push(lines.activities.note);
   if (lines.activities.rows.length) {
     out.push(`| ${tx('export.metric')} | ${tx('export.count')} |`, '| --- | ---: |');
-    for (const a of lines.activities.rows) out.push(`| ${markdownText(a.label)} | ${a.count} |`);
+    for (const a of lines.activities.rows) out.push(`| ${escapeMarkdownLine(a.label)} | ${a.count} |`);
   }
   out.push('', `## ${tx('evidence.prompts')}`, '', lines.prompts);
   out.push('', `## ${tx('evidence.unreachable')}`, '', lines.unreachable);
@@ -115,11 +111,11 @@ export function evidenceMarkdown(e: CheckEvidence, locale: Locale, activityLabel
   );
   const row = (name: string, figures: Aggregate<CompetencyShares>) =>
     figures.hidden
-      ? `| ${markdownText(name)} | ${tx('export.hidden')} |${competencies
+      ? `| ${escapeMarkdownLine(name)} | ${tx('export.hidden')} |${competencies
           .slice(1)
           .map(() => ' |')
           .join('')}`
-      : `| ${markdownText(name)} | ${competencies.map((c) => pct(figures.value[c])).join(' | ')} |`;
+      : `| ${escapeMarkdownLine(name)} | ${competencies.map((c) => pct(figures.value[c])).join(' | ')} |`;
   for (const g of e.coverage.groups) out.push(row(g.name, g.figures));
   out.push(row(tx('evidence.coverageTotal'), e.coverage.total));
   out.push('', `## ${tx('evidence.followUp')}`, '', lines.followUp, '', `_${tx('evidence.privacy')}_`, '');

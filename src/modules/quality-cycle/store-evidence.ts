@@ -1,5 +1,6 @@
 import type { Repositories } from '../../core/ports.ts';
 import type { Competency } from '../../core/types.ts';
+import { mapLimit } from '../../platform/pool.ts';
 import type {
   CampaignFigures,
   CheckEvidenceSource,
@@ -36,16 +37,6 @@ export interface StoreEvidenceDeps {
   concurrency?: number;
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 export class StoreEvidenceSource implements CheckEvidenceSource {
   private readonly deps: StoreEvidenceDeps;
   constructor(deps: StoreEvidenceDeps) {
@@ -75,7 +66,7 @@ export class StoreEvidenceSource implements CheckEvidenceSource {
     const chunks: string[][] = [];
     for (let i = 0; i < studentIds.length; i += 500) chunks.push(studentIds.slice(i, i + 500));
     const out = new Map<string, Set<Competency>>();
-    for (const list of await mapLimited(chunks, this.deps.concurrency ?? 8, (ids) =>
+    for (const list of await mapLimit(chunks, this.deps.concurrency ?? 8, (ids) =>
       this.deps.repos.reflections.listByStudents(ids),
     )) {
       for (const r of list) {
@@ -90,7 +81,7 @@ export class StoreEvidenceSource implements CheckEvidenceSource {
   }
 
   async unreachableStudents(schoolId: string, studentIds: readonly string[]): Promise<number> {
-    const people = await mapLimited(studentIds, this.deps.concurrency ?? 8, (id) => this.deps.repos.people.get(schoolId, id));
+    const people = await mapLimit(studentIds, this.deps.concurrency ?? 8, (id) => this.deps.repos.people.get(schoolId, id));
     return people.filter((p) => p?.reachability.state === 'unreachable').length;
   }
 

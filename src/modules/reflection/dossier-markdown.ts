@@ -1,28 +1,10 @@
 import { t } from '../../core/i18n.ts';
 import type { Locale } from '../../core/types.ts';
+import { escapeMarkdown } from '../../platform/markdown.ts';
 import type { DossierAnswer, DossierEntry } from './dossier.ts';
 
-// The dossier as a Markdown file. Everything a student or school typed is escaped so that a Markdown
-// viewer shows it as typed: no links, images, emphasis, headings, lists, tables or HTML can come from an
-// answer. The escapes are the few CommonMark and GitHub-flavoured constructs that can start inside text,
-// so the file stays readable as plain text too.
-
-const inline = /[\\`*_[\]<>|~@]/g;
-
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => {
-      let out = line.replace(inline, (c) => `\\${c}`);
-      // Bare links (https://…, www.…) become links in GitHub-flavoured Markdown.
-      out = out.replace(/:\/\//g, '\\:\\/\\/').replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`);
-      // Block markers at the start of a line: heading, quote, list, thematic break, setext underline.
-      out = out.replace(/^(\s*)([#>+=-])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
-      return out;
-    })
-    .join('  \n');
-}
+// The dossier as a Markdown file. Everything a student or school typed goes through the one Markdown
+// escaper (src/platform/markdown.ts), so a Markdown viewer shows it as typed.
 
 function answerLines(answers: DossierAnswer[], locale: Locale): string[] {
   return answers.map((a) => {

@@ -1,91 +1,90 @@
-// The coordinator page in the browser (served as /coordinator/assets/page.js with its types stripped).
+// The coordinator page in the browser (served as /coordinator/assets/page.js exactly as it is here).
 // It signs in (Teams SSO inside Teams, the development login with ?as=<e-mail> elsewhere), asks the
 // server for the views (HTML built and escaped on the server), draws the charts with Chart.js and the
 // prompt previews with the Adaptive Cards renderer. It never builds markup from data itself: values
 // reach the DOM as text or through the libraries' own rendering.
+// Plain JavaScript with JSDoc types, checked by tsc with the rest (checkJs): the server sends the file
+// unchanged, so production needs no build step and no run-time type stripping.
 
-interface TeamsSdk {
-  app: { initialize(): Promise<void>; openLink(url: string): Promise<void> };
-  authentication: { getAuthToken(): Promise<string> };
-}
-interface ChartDataset {
-  label: string;
-  data: (number | null)[];
-  borderColor?: string;
-  backgroundColor?: string;
-  borderDash?: number[];
-  borderWidth?: number;
-  spanGaps?: boolean;
-  pointRadius?: number;
-}
-type ChartCtor = new (canvas: HTMLCanvasElement, config: Record<string, unknown>) => { destroy(): void };
-interface AdaptiveCardsLib {
-  AdaptiveCard: new () => { hostConfig: unknown; parse(card: unknown): void; render(): HTMLElement | undefined };
-  HostConfig: new (config: unknown) => unknown;
-}
-interface ChartData {
-  months: string[];
-  monthLabels: string[];
-  byActivity: { label: string; data: (number | null)[] }[];
-  total: { label: string; data: (number | null)[] };
-  byGroup: { label: string; rate: number | null }[];
-}
-interface Preview {
-  id: string;
-  title: string;
-  sectors: string;
-  cards: { label: string; card: unknown }[];
-}
+/**
+ * @typedef {{ app: { initialize(): Promise<void>; openLink(url: string): Promise<void> }; authentication: { getAuthToken(): Promise<string> } }} TeamsSdk
+ * @typedef {{ label: string; data: (number | null)[]; borderColor?: string; backgroundColor?: string; borderDash?: number[]; borderWidth?: number; spanGaps?: boolean; pointRadius?: number }} ChartDataset
+ * @typedef {new (canvas: HTMLCanvasElement, config: Record<string, unknown>) => { destroy(): void }} ChartCtor
+ * @typedef {{ AdaptiveCard: new () => { hostConfig: unknown; parse(card: unknown): void; render(): HTMLElement | undefined }; HostConfig: new (config: unknown) => unknown }} AdaptiveCardsLib
+ * @typedef {{ months: string[]; monthLabels: string[]; byActivity: { label: string; data: (number | null)[] }[]; total: { label: string; data: (number | null)[] }; byGroup: { label: string; rate: number | null }[] }} ChartData
+ * @typedef {{ id: string; title: string; sectors: string; cards: { label: string; card: unknown }[] }} Preview
+ * @typedef {Record<string, string> | undefined} AuthHeaders
+ */
 
-const w = window as unknown as { microsoftTeams?: TeamsSdk; Chart?: ChartCtor; AdaptiveCards?: AdaptiveCardsLib };
+const w = /** @type {{ microsoftTeams?: TeamsSdk; Chart?: ChartCtor; AdaptiveCards?: AdaptiveCardsLib }} */ (
+  /** @type {unknown} */ (window)
+);
 const params = new URLSearchParams(location.search);
 const lang = document.documentElement.lang === 'en' ? 'en' : 'nl';
-const texts = JSON.parse(document.getElementById('texts')?.textContent ?? '{}') as {
-  campaigns: Record<string, string>;
-  previews: Record<string, string>;
-  noAccess: string;
-};
-const content = document.getElementById('content') as HTMLElement;
+/** @type {{ campaigns: Record<string, string>; previews: Record<string, string>; noAccess: string }} */
+const texts = JSON.parse(document.getElementById('texts')?.textContent ?? '{}');
+const content = /** @type {HTMLElement} */ (document.getElementById('content'));
 const inTeams = window.parent !== window && !params.has('as');
 const palette = ['#1B6B73', '#C4314B', '#5B5FC7', '#E08A00', '#237B4B', '#8A4FBE', '#0F6CBD', '#986F0B', '#6B6B6B', '#B146C2'];
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+/**
+ * @template T
+ * @param {Promise<T>} p
+ * @param {number} ms
+ * @returns {Promise<T>}
+ */
+function withTimeout(p, ms) {
+  /** @type {Promise<T>} */
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), ms));
+  return Promise.race([p, timeout]);
 }
 
-let headers: Promise<Record<string, string> | undefined> | undefined;
-function authHeaders(): Promise<Record<string, string> | undefined> {
-  headers ??= (async (): Promise<Record<string, string> | undefined> => {
+/** @type {Promise<AuthHeaders> | undefined} */
+let headers;
+/** @returns {Promise<AuthHeaders>} */
+function authHeaders() {
+  headers ??= (async () => {
     const as = params.get('as');
-    if (as) return { 'x-dev-login': as };
+    if (as) return /** @type {AuthHeaders} */ ({ 'x-dev-login': as });
     const teams = w.microsoftTeams;
     if (!inTeams || !teams) return undefined;
     try {
       await withTimeout(teams.app.initialize(), 10_000);
-      return { authorization: `Bearer ${await withTimeout(teams.authentication.getAuthToken(), 15_000)}` };
+      return /** @type {AuthHeaders} */ ({
+        authorization: `Bearer ${await withTimeout(teams.authentication.getAuthToken(), 15_000)}`,
+      });
     } catch {
       return undefined;
     }
   })();
-  return headers as Promise<Record<string, string> | undefined>;
+  return /** @type {Promise<AuthHeaders>} */ (headers);
 }
 
-async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+/**
+ * @param {string} path
+ * @param {RequestInit} [init]
+ * @returns {Promise<{ status: number; body: Record<string, unknown> }>}
+ */
+async function call(path, init = {}) {
   const auth = await authHeaders();
   const res = await fetch(`${path}${path.includes('?') ? '&' : '?'}lang=${lang}`, {
     ...init,
     headers: { accept: 'application/json', ...(auth ?? {}) },
   });
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  /** @type {Record<string, unknown>} */
+  const body = await res.json().catch(() => ({}));
+  return { status: res.status, body };
 }
 
 // --- tabs ----------------------------------------------------------------------------------------
 
-const tabs = [...document.querySelectorAll<HTMLButtonElement>('[data-tab]')];
-function show(view: string): void {
+const tabs = [.../** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('[data-tab]'))];
+/** @param {string} view */
+function show(view) {
   const known = tabs.some((b) => b.dataset['tab'] === view) ? view : 'campaigns';
   for (const b of tabs) b.setAttribute('aria-selected', String(b.dataset['tab'] === known));
-  for (const s of document.querySelectorAll<HTMLElement>('.view')) s.hidden = s.dataset['view'] !== known;
+  for (const s of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('.view')))
+    s.hidden = s.dataset['view'] !== known;
   document.body.dataset['view'] = known;
   if (known === 'previews') void loadPreviews();
 }
@@ -98,20 +97,22 @@ for (const b of tabs) {
 
 document.getElementById('lang-switch')?.addEventListener('click', (e) => {
   const next = new URLSearchParams(location.search);
-  next.set('lang', (e.currentTarget as HTMLElement).dataset['lang'] ?? 'nl');
+  next.set('lang', /** @type {HTMLElement} */ (e.currentTarget).dataset['lang'] ?? 'nl');
   location.search = next.toString();
 });
 
 // --- charts ----------------------------------------------------------------------------------------
 
-function drawCharts(data: ChartData): void {
+/** @param {ChartData} data */
+function drawCharts(data) {
   const Chart = w.Chart;
   if (!Chart) return;
-  const percent = { min: 0, max: 100, ticks: { callback: (v: number) => `${v}%` } };
-  const activity = document.getElementById('chart-activity') as HTMLCanvasElement | null;
+  const percent = { min: 0, max: 100, ticks: { callback: (/** @type {number} */ v) => `${v}%` } };
+  const activity = /** @type {HTMLCanvasElement | null} */ (document.getElementById('chart-activity'));
   if (activity) {
     // Bars per kind of activity (most kinds happen in a few months only), the total as a line over them.
-    const datasets: (ChartDataset & { type: string; order: number })[] = data.byActivity.map((s, i) => ({
+    /** @type {(ChartDataset & { type: string; order: number })[]} */
+    const datasets = data.byActivity.map((s, i) => ({
       type: 'bar',
       order: 2,
       label: s.label,
@@ -142,7 +143,7 @@ function drawCharts(data: ChartData): void {
       },
     });
   }
-  const group = document.getElementById('chart-group') as HTMLCanvasElement | null;
+  const group = /** @type {HTMLCanvasElement | null} */ (document.getElementById('chart-group'));
   if (group) {
     new Chart(group, {
       type: 'bar',
@@ -163,15 +164,15 @@ function drawCharts(data: ChartData): void {
 
 // --- exports ---------------------------------------------------------------------------------------
 
-function wireExports(): void {
-  for (const button of document.querySelectorAll<HTMLButtonElement>('button.export')) {
+function wireExports() {
+  for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button.export'))) {
     button.addEventListener('click', async () => {
       const status = document.querySelector('.export-status');
       const format = button.dataset['format'] === 'xlsx' ? ['xlsx'] : ['campaign', 'coverage'];
       try {
         const { status: code, body } = await call('/coordinator/api/exports', { method: 'POST' });
         if (code !== 200) throw new Error(String(code));
-        const urls = body['urls'] as Record<string, string>;
+        const urls = /** @type {Record<string, string>} */ (body['urls']);
         for (const f of format) {
           const url = urls[f];
           if (!url) continue;
@@ -185,7 +186,7 @@ function wireExports(): void {
             a.remove();
           }
         }
-        if (status) status.textContent = (texts.campaigns['exportReady'] ?? '').replace('{minutes}', String(body['minutes']));
+        if (status) status.textContent = String(body['message'] ?? '');
       } catch {
         if (status) status.textContent = texts.campaigns['exportFailed'] ?? '';
       }
@@ -210,7 +211,11 @@ const hostConfig = {
   },
 };
 
-function loadScript(src: string): Promise<void> {
+/**
+ * @param {string} src
+ * @returns {Promise<void>}
+ */
+function loadScript(src) {
   return new Promise((resolve, reject) => {
     const s = document.createElement('script');
     s.src = src;
@@ -220,15 +225,17 @@ function loadScript(src: string): Promise<void> {
   });
 }
 
-let previewsLoaded: Promise<void> | undefined;
-function loadPreviews(): Promise<void> {
+/** @type {Promise<void> | undefined} */
+let previewsLoaded;
+/** @returns {Promise<void>} */
+function loadPreviews() {
   previewsLoaded ??= (async () => {
     const [, { body }] = await Promise.all([
       w.AdaptiveCards ? Promise.resolve() : loadScript('/coordinator/assets/adaptivecards.js'),
       call('/coordinator/api/previews'),
     ]);
-    const flows = (body['flows'] as Preview[] | undefined) ?? [];
-    const select = document.getElementById('flow-select') as HTMLSelectElement | null;
+    const flows = /** @type {Preview[] | undefined} */ (body['flows']) ?? [];
+    const select = /** @type {HTMLSelectElement | null} */ (document.getElementById('flow-select'));
     const box = document.getElementById('previews');
     if (!select || !box || !w.AdaptiveCards) return;
     const AC = w.AdaptiveCards;
@@ -262,7 +269,7 @@ function loadPreviews(): Promise<void> {
 
 // --- start ---------------------------------------------------------------------------------------
 
-async function start(): Promise<void> {
+async function start() {
   const { status, body } = await call('/coordinator/api/view');
   if (status !== 200) {
     content.innerHTML = typeof body['html'] === 'string' ? body['html'] : texts.noAccess;
@@ -273,10 +280,10 @@ async function start(): Promise<void> {
   if (subtitle) subtitle.textContent = String(body['subtitle'] ?? '');
   // Built and escaped on the server (src/modules/coordinator-page/view.ts).
   content.innerHTML = String(body['html']);
-  document.querySelector<HTMLElement>('.tabs')?.removeAttribute('hidden');
-  document.querySelector<HTMLElement>('.privacy')?.removeAttribute('hidden');
+  document.querySelector('.tabs')?.removeAttribute('hidden');
+  document.querySelector('.privacy')?.removeAttribute('hidden');
   show(location.hash.slice(1) || 'campaigns');
-  drawCharts(body['charts'] as ChartData);
+  drawCharts(/** @type {ChartData} */ (body['charts']));
   wireExports();
   document.body.dataset['state'] = 'ready';
 }

@@ -41,7 +41,7 @@ describe('planning a conversation with the student', () => {
       [`p2d-${id}`]: '2026-11-09',
       [`p2t-${id}`]: '09:30',
     });
-    expect(cardText(planned)).toContain('Je voorstel (2 moment(en)) is naar Sanne de Vries gestuurd');
+    expect(cardText(planned)).toContain('Je voorstel (2 momenten) is naar Sanne de Vries gestuurd');
     const proposal = w.cards(student.user).at(-1)!;
     expect(cardText(proposal)).toContain('Je mentor wil een gesprek met je plannen');
     expect(renderCard(proposal).problems).toEqual([]);

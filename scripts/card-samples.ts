@@ -22,12 +22,16 @@ import { features } from '../src/modules/index.ts';
 import {
   digestCard,
   handoverCard,
+  meetingCard,
   mentorItemCard,
   noteCard,
+  proposalCard,
   reminderCard,
+  replyCard,
   sectionElement,
   settingsCard,
   studentsCard,
+  suggestionCard,
 } from '../src/modules/mentoring/cards.ts';
 import { buildSection } from '../src/modules/mentoring/sections.ts';
 import { eraseConfirmCard, privacyCard } from '../src/modules/privacy/cards.ts';
@@ -44,6 +48,7 @@ import {
 import { helpCardFor } from '../src/teams/help.ts';
 import { sampleCampaign, sampleStatus } from './campaign-samples.ts';
 import { editData, evidenceData, milestonesData, milestoneView, statusData } from './quality-cycle-samples.ts';
+import { talentSamples } from './talent-samples.ts';
 
 // Every card in cards/ built by its real builder from sample data, for the render test and the PNG
 // gallery (scripts/render-cards.ts). The samples carry hostile text on purpose: Markdown, HTML, a link
@@ -171,7 +176,17 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
       from: '2026-03-06T14:00:00.000Z',
       to: '2026-03-13T14:00:00.000Z',
       page: 0,
-      sections: [talk, calm],
+      sections: [
+        talk,
+        {
+          ...calm,
+          // A teacher's talent signal and the student's reply to a note, as the digest shows them.
+          messages: [
+            { kind: 'talent', from: 'Mw. Bakker', text: `Sterk samengewerkt bij de proef. ${hostile}`, at },
+            { kind: 'reply', from: 'Daan de Groot', text: `Dank u, ik ga het vragen. ${hostile}`, at },
+          ],
+        },
+      ],
       offset: 0,
       total: 2,
       entryCount: 2,
@@ -179,7 +194,13 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
     { today, fit: true },
   ).card;
   return [
-    { name: `mentor-digest${suffix}`, template: 'mentor-digest', locale, card: digest },
+    {
+      name: `mentor-digest${suffix}`,
+      template: 'mentor-digest',
+      locale,
+      card: digest,
+      shows: [`Sterk samengewerkt bij de proef. ${hostile}`, `Dank u, ik ga het vragen. ${hostile}`],
+    },
     {
       name: `mentor-student${suffix}`,
       template: 'mentor-student',
@@ -229,10 +250,77 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
         locale,
         timeZone: tz,
         mentorName: 'Mw. Bakker',
-        text: `Mooi gedaan! ${hostile}`,
+        text: `Mooi gedaan! Wat zou je de volgende keer anders doen? ${hostile}`,
         about: { flowTitle: flows.get('internship-mbo')!.title[locale], at },
+        noteId: 'note-1',
       }),
-      shows: [`Mooi gedaan! ${hostile}`],
+      shows: [`Mooi gedaan! Wat zou je de volgende keer anders doen? ${hostile}`],
+    },
+    {
+      name: `mentor-note-answered${suffix}`,
+      template: 'mentor-note',
+      locale,
+      card: noteCard({
+        locale,
+        timeZone: tz,
+        mentorName: 'Mw. Bakker',
+        text: 'Mooi gedaan! Wat zou je de volgende keer anders doen?',
+        noteId: 'note-1',
+        reply: `Eerder om hulp vragen. ${hostile}`,
+        notice: { text: locale === 'nl' ? 'Je antwoord is verstuurd.' : 'Your answer has been sent.', color: 'Good' },
+      }),
+      shows: [`Eerder om hulp vragen. ${hostile}`],
+    },
+    {
+      name: `meeting-proposal${suffix}`,
+      template: 'meeting-proposal',
+      locale,
+      card: proposalCard({
+        locale,
+        timeZone: tz,
+        mentor: { id: 'mentor-1', name: 'Mw. Bakker' },
+        plan: { at, proposals: ['2026-03-16T13:00:00.000Z', '2026-03-17T08:30:00.000Z', '2026-03-19T14:15:00.000Z'] },
+        today,
+        open: true,
+      }),
+    },
+    {
+      name: `meeting-suggestion${suffix}`,
+      template: 'meeting-suggestion',
+      locale,
+      card: suggestionCard({
+        locale,
+        timeZone: tz,
+        student: { id: 'student-1', name: `Sanne ${hostile}` },
+        plan: { at, suggested: { at: '2026-03-18T10:00:00.000Z' } },
+        open: true,
+      }),
+      shows: [`Sanne ${hostile}`],
+    },
+    {
+      name: `meeting-confirmed${suffix}`,
+      template: 'meeting-confirmed',
+      locale,
+      card: meetingCard({
+        locale,
+        timeZone: tz,
+        otherName: 'Mw. Bakker',
+        at: '2026-03-16T13:00:00.000Z',
+        days: 7,
+        calendarUrl: 'https://lob.example/downloads/abc/ics',
+      }),
+    },
+    {
+      name: `mentor-reply${suffix}`,
+      template: 'mentor-reply',
+      locale,
+      card: replyCard({
+        locale,
+        studentName: `Sanne ${hostile}`,
+        note: 'Mooi gedaan! Wat zou je de volgende keer anders doen?',
+        reply: `Eerder om hulp vragen. ${hostile}`,
+      }),
+      shows: [`Eerder om hulp vragen. ${hostile}`],
     },
     {
       name: `mentor-reminder${suffix}`,
@@ -470,8 +558,13 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
           ),
           locale,
           'Europe/Amsterdam',
+          [{ from: 'Mw. Bakker', text: `Goed doorgezet bij de presentatie. ${hostile}`, at }],
         ),
-        shows: [`Ik hielp een klant met een retour. ${hostile}`, `Mooi! ${hostile}`],
+        shows: [
+          `Ik hielp een klant met een retour. ${hostile}`,
+          `Mooi! ${hostile}`,
+          `Goed doorgezet bij de presentatie. ${hostile}`,
+        ],
       },
       {
         name: `my-reflections-empty${suffix}`,
@@ -578,7 +671,23 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         ],
       },
       { name: `message${suffix}`, template: 'message', locale, card: messageCard('core.errors.notYours', locale, 'attention') },
+      {
+        name: `reflection-talent${suffix}`,
+        template: 'reflection-emotion',
+        locale,
+        // The free reflection a student starts from a talent signal: the signal is on the card.
+        card: reflectionCard(
+          flows.get('free')!,
+          reflection(locale, {
+            flowId: 'free',
+            source: { kind: 'talent', signalId: 'signal-1' },
+            context: { kind: 'talent', from: 'Mw. Bakker', text: `Sterk samengewerkt bij de proef. ${hostile}` },
+          }),
+        ),
+        shows: [`Sterk samengewerkt bij de proef. ${hostile}`],
+      },
       ...mentorSamples(flows, locale, suffix),
+      ...talentSamples(locale, suffix, hostile),
       ...qualityCycleSamples(flows, locale, suffix),
       ...campaignSamples(flows, locale, suffix),
     );

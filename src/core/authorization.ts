@@ -20,6 +20,11 @@ export const actionRoles = {
   'reflection.read': ['student', 'mentor'],
   /** A student's dossier (their reflections over time): the student, and their active mentors. */
   'dossier.read': ['student', 'mentor'],
+  /**
+   * A subject teacher notices a talent and tells the student (and their mentor): only students of the
+   * teacher's own classes. It gives no read access to anything of the student.
+   */
+  'talent.send': ['teacher'],
   /** A mentor's own digest and follow-up of their students. */
   'mentor.digest': ['mentor'],
   /** Response rates and competency coverage: aggregates only, small groups hidden (see aggregates.ts). */
@@ -42,14 +47,20 @@ export type Action = keyof typeof actionRoles;
 
 export type Resource =
   | { kind: 'reflection'; reflection: Pick<Reflection, 'schoolId' | 'studentId'>; mentorsOfStudent?: MentorAssignment[] }
-  | { kind: 'student'; student: Pick<Person, 'id' | 'schoolId'>; mentorsOfStudent?: MentorAssignment[] }
+  | {
+      kind: 'student';
+      student: Pick<Person, 'id' | 'schoolId'>;
+      mentorsOfStudent?: MentorAssignment[];
+      /** The teachers of the student's classes (for a talent signal); without them a teacher is refused. */
+      teachersOfStudent?: readonly string[];
+    }
   | { kind: 'school'; schoolId: string }
   /** An education team (its cycle, its aggregates): team leaders only their own team. */
   | { kind: 'education-team'; schoolId: string; leaderIds: readonly string[] }
   /** A milestone of the quality cycle: its owners (people, or the holders of the owner role) and the team's leaders. */
   | { kind: 'milestone'; schoolId: string; ownerIds: readonly string[]; leaderIds: readonly string[] };
 
-export type Refusal = 'role' | 'other-school' | 'not-owner' | 'not-their-mentor' | 'not-their-team';
+export type Refusal = 'role' | 'other-school' | 'not-owner' | 'not-their-mentor' | 'not-their-team' | 'not-their-class';
 export type Decision = { allowed: true } | { allowed: false; reason: Refusal };
 
 const allow: Decision = { allowed: true };
@@ -88,6 +99,11 @@ export function decide(actor: Pick<Person, 'id' | 'schoolId' | 'roles'>, action:
   switch (action) {
     case 'reflection.submit':
       return own ? allow : refuse('not-owner');
+    case 'talent.send':
+      // About a student of one of the teacher's classes; a student never signals themselves.
+      return resource.kind === 'student' && studentId !== actor.id && (resource.teachersOfStudent ?? []).includes(actor.id)
+        ? allow
+        : refuse('not-their-class');
     case 'reflection.read':
     case 'dossier.read':
       if (own) return allow;

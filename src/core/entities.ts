@@ -86,7 +86,11 @@ export const signalKinds = ['very-negative', 'doubt-about-fit', 'wants-to-switch
 export type Signal = (typeof signalKinds)[number];
 
 /** Why a reflection exists: the student started it, or a campaign prompted it. */
-export type ReflectionSource = { kind: 'student' } | { kind: 'campaign'; campaignId: string; deliveryId: string };
+export type ReflectionSource =
+  | { kind: 'student' }
+  | { kind: 'campaign'; campaignId: string; deliveryId: string }
+  /** Started from a teacher's talent signal (src/modules/talent). */
+  | { kind: 'talent'; signalId: string };
 
 export interface Reflection extends Versioned {
   schoolId: string;
@@ -110,6 +114,8 @@ export interface Reflection extends Versioned {
   taggingRule?: number;
   /** The answer to the flow's preparation prompt, given before the activity. */
   preparation?: { answer: string; answeredAt: string };
+  /** What the reflection is about when it did not start from an activity: a teacher's talent signal. */
+  context?: { kind: 'talent'; from: string; text: string };
   /** The student asked to talk about this with their mentor ("I'd like to talk about this"). */
   wantsToTalk?: boolean;
   signals?: Signal[];

@@ -3,7 +3,8 @@
 export const locales = ['nl', 'en'] as const;
 export type Locale = (typeof locales)[number];
 
-export const roles = ['student', 'mentor', 'coordinator', 'team-leader', 'admin'] as const;
+/** `teacher` is a subject teacher (vakdocent): they may send a talent signal to students of their classes, nothing more. */
+export const roles = ['student', 'mentor', 'teacher', 'coordinator', 'team-leader', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
 /** The five career competencies (loopbaancompetenties). Every question and answer is tagged with them. */

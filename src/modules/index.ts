@@ -11,13 +11,14 @@ import * as people from './people/setup.ts';
 import * as privacy from './privacy/setup.ts';
 import * as qualityCycle from './quality-cycle/setup.ts';
 import * as reflection from './reflection/setup.ts';
+import * as talent from './talent/setup.ts';
 
 // The product: every feature module, set up once from the platform. The bot (src/app.ts) and the CLI
 // (src/cli/main.ts) both build it here, so they cannot drift apart: the same flows, the same rules, the
 // same services on the same store.
 
 /** Every module, in the order the bot dispatches to their Teams side and the CLI lists their commands. */
-const modules = [reflection, mentoring, people, qualityCycle, campaigns, coordinatorPage, downloads, privacy];
+const modules = [reflection, mentoring, people, qualityCycle, campaigns, coordinatorPage, downloads, privacy, talent];
 
 /** Every module's Teams side: text commands, card verbs, routes (src/teams/bot.ts dispatches to them). */
 export const features: Feature[] = modules.flatMap((m) => m.teams);
@@ -33,6 +34,7 @@ export interface Product {
   privacy: privacy.PrivacyModule;
   downloads: downloads.DownloadsModule;
   coordinatorPage: coordinatorPage.CoordinatorPage;
+  talent: talent.TalentModule;
   /** Every module's scheduled jobs. */
   jobs: Job[];
 }
@@ -46,13 +48,19 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   // The digest lists students who did not answer a campaign prompt; the campaign ledger is set up after
   // the mentor side (its sender starts reflections, which go to the mentors' router), and the digest
   // only asks once the product runs.
-  const late: { campaigns?: campaigns.Campaigns } = {};
+  // The same for the talent signals in the digest: the talent module needs the campaign engine's groups.
+  const late: { campaigns?: campaigns.Campaigns; talent?: talent.TalentModule } = {};
+  const links = await downloads.setup(platform);
   const mentor = await mentoring.setup(platform, outbound, {
     nonResponders: { list: (input) => late.campaigns!.nonResponders.list(input) },
+    messages: { list: (input) => late.talent!.messages.list(input) },
+    downloads: links.downloads,
   });
   const student = reflection.setup(platform, outbound, { router: mentor.router });
   const campaign = await campaigns.setup(platform, outbound, { reflections: student.reflections });
   late.campaigns = campaign;
+  const signals = await talent.setup(platform, outbound, { groups: campaign.camp.groups });
+  late.talent = signals;
   const cycle = await qualityCycle.setup(platform, outbound, {
     evidence: {
       campaigns: campaign.ledger,
@@ -61,13 +69,13 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
       ...options.evidence,
     },
   });
-  const [personalData, links] = await Promise.all([privacy.setup(platform), downloads.setup(platform)]);
+  const personalData = await privacy.setup(platform);
   const page = coordinatorPage.setup(platform, { campaigns: campaign, qualityCycle: cycle });
   // In module order: the student's follow-up is planned first (reflection's setup), then the ledger.
   for (const m of [mentor, campaign, cycle, personalData, links, page]) {
     if (m.onReflectionSubmitted) student.reflections.onSubmitted(m.onReflectionSubmitted);
   }
-  const all = [student, mentor, cycle, campaign, page, links, personalData];
+  const all = [student, mentor, cycle, campaign, page, links, personalData, signals];
   return {
     mentoring: mentor,
     reflection: student,
@@ -76,6 +84,7 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
     privacy: personalData,
     downloads: links,
     coordinatorPage: page,
+    talent: signals,
     jobs: all.flatMap((m) => m.jobs),
   };
 }

@@ -101,7 +101,7 @@ export interface TextCommand {
 }
 
 /** The help card's sections, in order: what the person does with the commands listed under each. */
-export const helpSections = ['student', 'mentor', 'coordinator', 'quality', 'general'] as const;
+export const helpSections = ['student', 'mentor', 'teacher', 'coordinator', 'quality', 'general'] as const;
 export type HelpSection = (typeof helpSections)[number];
 
 export interface CommandHelp {

@@ -110,6 +110,32 @@ describe('the authorization policy', () => {
     expect(mayUse(nobody, {})).toBe(true);
   });
 
+  it('lets a teacher signal a student of their classes, and see nothing of any student', () => {
+    const teacher = person('vos', ['teacher']);
+    const studentOf = (id: string, teachers: string[], schoolId = school) => ({
+      kind: 'student' as const,
+      student: { id, schoolId },
+      teachersOfStudent: teachers,
+    });
+    expect(decide(teacher, 'talent.send', studentOf('sanne', ['vos']))).toEqual({ allowed: true });
+    expect(decide(teacher, 'talent.send', studentOf('daan', ['other']))).toEqual({ allowed: false, reason: 'not-their-class' });
+    expect(decide(teacher, 'talent.send', { kind: 'student', student: { id: 'sanne', schoolId: school } })).toEqual({
+      allowed: false,
+      reason: 'not-their-class',
+    });
+    expect(decide(teacher, 'talent.send', studentOf('sanne', ['vos'], 'tenant-b'))).toEqual({
+      allowed: false,
+      reason: 'other-school',
+    });
+    // A mentor of the student is no teacher of the class.
+    expect(decide(jansen, 'talent.send', studentOf('sanne', ['jansen'])).allowed).toBe(false);
+    // A teacher cannot see a reflection or a dossier, not even of a student of their class.
+    for (const action of ['reflection.read', 'dossier.read', 'mentor.digest', 'aggregates.read', 'reflection.submit'] as const) {
+      expect(decide(teacher, action, reflectionOf('sanne'))).toEqual({ allowed: false, reason: 'role' });
+    }
+    expect(decide(teacher, 'dossier.read', studentOf('sanne', ['vos']))).toEqual({ allowed: false, reason: 'role' });
+  });
+
   it('loads the assignments when the mentor rule needs them', async () => {
     const repos = {
       assignments: {

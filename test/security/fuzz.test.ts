@@ -177,6 +177,12 @@ const writeVerbs = new Set([
   'campaign.cancel',
   'privacy.export',
   'privacy.erase',
+  'talent.send',
+  'talent.reflect',
+  'note.reply',
+  'meeting.accept',
+  'meeting.suggest',
+  'meeting.take',
 ]);
 /** The data keys of each writing verb's card (the values are replaced by hostile ones). */
 const writeKeys: Record<string, string[]> = {
@@ -202,6 +208,12 @@ const writeKeys: Record<string, string[]> = {
   'campaign.cancel': ['campaignId'],
   'privacy.export': [],
   'privacy.erase': ['personId', 'until'],
+  'talent.send': ['studentId', 'text'],
+  'talent.reflect': ['signalId'],
+  'note.reply': ['noteId', 'reply'],
+  'meeting.accept': ['mentorId', 'plan', 'slot'],
+  'meeting.suggest': ['mentorId', 'plan', 'date', 'time'],
+  'meeting.take': ['studentId', 'plan'],
 };
 /** Commands whose plain use makes something by design, and who may not send them in the corpus. */
 const commandMakes: Record<string, (user: string) => boolean> = {

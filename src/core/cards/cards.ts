@@ -169,6 +169,8 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
     title: flow.title[locale],
     reflectionId: reflection.id,
     preparation: reflection.preparation?.answer,
+    context: reflection.context ? t(locale, 'student.reflection.talentContext', { name: reflection.context.from }) : '',
+    contextText: reflection.context?.text ?? '',
     wantsToTalk: opts.values?.[wantsToTalkField] === 'true' ? 'true' : 'false',
     errors: errorMessages(flow, locale, opts.errors),
   };

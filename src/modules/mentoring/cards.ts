@@ -17,6 +17,15 @@ const pageBudget = 24 * 1024;
 /** The student's own words are shortened on cards that list many students. */
 const wordsMax = 180;
 const stepMax = 120;
+/** A talent signal or a reply in full: both are short by their own limit. */
+const messageMax = 500;
+/** A student's answer to a note: as short as a note. */
+export const replyMaxLength = 500;
+
+/** A note that asks something gets its answer at once; any other answer waits for the digest. */
+export function isQuestion(text: string): boolean {
+  return text.includes('?');
+}
 
 export type Notice = { text: string; color: 'Good' | 'Attention' };
 
@@ -135,6 +144,10 @@ export function sectionElement(
     nonResponses: s.nonResponses.map((n) => ({
       text: t(locale, 'mentors.student.noResponse', { flow: n.flowTitle, date: dayText(n.sentAt, locale, timeZone) }),
     })),
+    messages: (s.messages ?? []).map((m) => ({
+      label: t(locale, `mentors.student.${m.kind}`, { name: m.from, date: dayText(m.at, locale, timeZone) }),
+      text: shorten(m.text, messageMax),
+    })),
     questions: s.questions.map((q) => ({ label: label(locale, `mentors.student.${q.kind}`), text: label(locale, q.key) })),
     followUp: followUpText(s.followUp, locale, timeZone),
     ...(opts.context
@@ -143,6 +156,7 @@ export function sectionElement(
             data: { ...opts.context, studentId: s.student.id },
             dateId: `date-${s.student.id}`,
             noteId: `note-${s.student.id}`,
+            studentId: s.student.id,
             ...(opts.today ? { today: opts.today } : {}),
           },
         }
@@ -343,22 +357,125 @@ export function settingsCard(input: {
   });
 }
 
-/** The note as the student receives it, in the student's language. */
+/** The note as the student receives it, in the student's language; with `noteId` the student can answer it. */
 export function noteCard(input: {
   locale: Locale;
   timeZone: string;
   mentorName: string;
   text: string;
   about?: { flowTitle: string; at: string };
+  noteId?: string;
+  /** The student's answer, once given: the card shows it instead of the answer field. */
+  reply?: string;
+  /** What the student typed, kept when the card comes back with a problem. */
+  draft?: string;
+  notice?: Notice;
 }): AdaptiveCard {
   const { locale } = input;
+  const question = isQuestion(input.text);
   return render('mentor-note', {
     t: texts(locale, 'mentors.note'),
+    canReply: Boolean(input.noteId) && input.reply === undefined,
+    noteId: input.noteId ?? '',
+    reply: input.reply ?? '',
+    draft: input.draft ?? '',
+    maxLength: replyMaxLength,
+    replyLabel: t(locale, question ? 'mentors.note.replyQuestion' : 'mentors.note.replyLabel', { name: input.mentorName }),
+    ...(input.notice ? { notice: input.notice } : {}),
     from: t(locale, 'mentors.note.from', { name: input.mentorName }),
     about: input.about
       ? t(locale, 'mentors.note.about', { flow: input.about.flowTitle, date: dayText(input.about.at, locale, input.timeZone) })
       : '',
     text: input.text,
+  });
+}
+
+/** The mentor's card when a student answered their question. */
+export function replyCard(input: { locale: Locale; studentName: string; note: string; reply: string }): AdaptiveCard {
+  const { locale } = input;
+  return render('mentor-reply', {
+    t: texts(locale, 'mentors.reply'),
+    from: t(locale, 'mentors.reply.from', { name: input.studentName }),
+    reply: input.reply,
+    note: shorten(input.note, messageMax),
+  });
+}
+
+/** "8 nov., 14:30": a moment in the school's time zone. */
+export function momentOf(iso: string, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  }).format(new Date(iso));
+}
+
+/** The mentor's proposed moments, as the student receives them. `open` false once a moment is agreed. */
+export function proposalCard(input: {
+  locale: Locale;
+  timeZone: string;
+  mentor: { id: string; name: string };
+  plan: { at: string; proposals: readonly string[] };
+  today: string;
+  open: boolean;
+  notice?: Notice;
+}): AdaptiveCard {
+  const { locale, timeZone } = input;
+  const base = { mentorId: input.mentor.id, plan: input.plan.at };
+  return render('meeting-proposal', {
+    t: texts(locale, 'mentors.meeting'),
+    from: t(locale, 'mentors.meeting.proposalFrom', { name: input.mentor.name }),
+    open: input.open,
+    today: input.today,
+    base,
+    slots: input.plan.proposals.map((at, slot) => ({ title: momentOf(at, locale, timeZone), data: { ...base, slot } })),
+    ...(input.notice ? { notice: input.notice } : {}),
+  });
+}
+
+/** The student's other moment, as the mentor receives it. */
+export function suggestionCard(input: {
+  locale: Locale;
+  timeZone: string;
+  student: { id: string; name: string };
+  plan: { at: string; suggested: { at: string } };
+  open: boolean;
+  notice?: Notice;
+}): AdaptiveCard {
+  const { locale } = input;
+  return render('meeting-suggestion', {
+    t: texts(locale, 'mentors.meeting'),
+    from: t(locale, 'mentors.meeting.suggestionFrom', { name: input.student.name }),
+    moment: momentOf(input.plan.suggested.at, locale, input.timeZone),
+    open: input.open,
+    data: { studentId: input.student.id, plan: input.plan.at },
+    ...(input.notice ? { notice: input.notice } : {}),
+  });
+}
+
+/** The agreed conversation, with the link to its calendar file. */
+export function meetingCard(input: {
+  locale: Locale;
+  timeZone: string;
+  otherName: string;
+  at: string;
+  calendarUrl?: string;
+  days: number;
+  notice?: Notice;
+}): AdaptiveCard {
+  const { locale } = input;
+  return render('meeting-confirmed', {
+    t: texts(locale, 'mentors.meeting'),
+    with: t(locale, 'mentors.meeting.confirmedWith', {
+      name: input.otherName,
+      moment: momentOf(input.at, locale, input.timeZone),
+    }),
+    calendarUrl: input.calendarUrl ?? '',
+    hint: t(locale, 'mentors.meeting.calendarHint', { days: input.days }),
+    ...(input.notice ? { notice: input.notice } : {}),
   });
 }
 

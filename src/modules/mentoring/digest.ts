@@ -5,7 +5,15 @@ import { isAllowed, type SendPolicies } from '../../core/send-policy/quiet-hours
 import type { Clock } from '../../platform/clock.ts';
 import { assignedStudents } from './access.ts';
 import { type Digest, defaultDigestSettings, type MentorSettings } from './entities.ts';
-import type { MentoringRepositories, MentorMessenger, MentorScope, NonResponders, NonResponse } from './ports.ts';
+import type {
+  MentoringRepositories,
+  MentorMessenger,
+  MentorScope,
+  NonResponders,
+  NonResponse,
+  StudentMessage,
+  StudentMessages,
+} from './ports.ts';
 import { latestSlot } from './schedule.ts';
 import { buildSection, compareSections, flowTitle, stepStatuses } from './sections.ts';
 import type { DigestView, StudentSection } from './views.ts';
@@ -27,6 +35,8 @@ export interface DigestDeps {
   clock: Clock;
   messenger: MentorMessenger;
   nonResponders: NonResponders;
+  /** Talent signals and replies to notes (ports.ts); none when not given. */
+  messages?: StudentMessages;
   log: LogPort;
   /** The school's quiet hours and time zone (../quiet-hours.ts). */
   sendPolicy: SendPolicies;
@@ -170,7 +180,9 @@ export class DigestService {
     const dueBy = plan.kind === 'scheduled' ? plan.slot : to;
     const due =
       content !== undefined &&
-      (content.items.some((i) => i.createdAt <= dueBy) || content.nonResponses.some((n) => n.sentAt <= dueBy));
+      (content.items.some((i) => i.createdAt <= dueBy) ||
+        content.nonResponses.some((n) => n.sentAt <= dueBy) ||
+        content.messages.some((m) => m.at <= dueBy));
     if (!due) {
       if (plan.kind === 'scheduled') await this.markHandled(mentor.id, { slot: plan.slot });
       return run('nothing');
@@ -327,7 +339,23 @@ export class DigestService {
         this.deps.log.warn({ mentorId: scope.mentorId, err: String(err) }, 'non-responders unavailable; digest without them');
       }
     }
-    return { items, nonResponses };
+    let messages: StudentMessage[] = [];
+    if (students.size > 0 && this.deps.messages) {
+      try {
+        messages = (
+          await this.deps.messages.list({
+            schoolId: scope.schoolId,
+            mentorId: scope.mentorId,
+            studentIds: [...students],
+            ...(from ? { from } : {}),
+            to,
+          })
+        ).filter((m) => students.has(m.studentId));
+      } catch (err) {
+        this.deps.log.warn({ mentorId: scope.mentorId, err: String(err) }, 'student messages unavailable; digest without them');
+      }
+    }
+    return { items, nonResponses, messages };
   }
 
   /**
@@ -335,7 +363,10 @@ export class DigestService {
    * asked to talk, then a signal, then the rest; the newest answer first; then by name. Students with only
    * unanswered prompts come last.
    */
-  private async rank(scope: MentorScope, content: { items: MentorItem[]; nonResponses: NonResponse[] }): Promise<string[]> {
+  private async rank(
+    scope: MentorScope,
+    content: { items: MentorItem[]; nonResponses: NonResponse[]; messages: StudentMessage[] },
+  ): Promise<string[]> {
     const best = new Map<string, { rank: number; at: string }>();
     for (const i of content.items) {
       const rank = priorityRank[i.priority ?? (i.mode === 'now' ? 'signal' : 'other')];
@@ -343,6 +374,11 @@ export class DigestService {
       const seen = best.get(i.studentId);
       if (!seen) best.set(i.studentId, { rank, at });
       else best.set(i.studentId, { rank: Math.min(seen.rank, rank), at: later(seen.at, at) });
+    }
+    // A reply or a talent signal ranks with the ordinary entries, by when it was written.
+    for (const m of content.messages) {
+      const seen = best.get(m.studentId);
+      best.set(m.studentId, seen ? { rank: seen.rank, at: later(seen.at, m.at) } : { rank: priorityRank.other, at: m.at });
     }
     for (const n of content.nonResponses) if (!best.has(n.studentId)) best.set(n.studentId, { rank: priorityRank.other, at: '' });
     const people = await scope.students([...best.keys()]);
@@ -363,7 +399,7 @@ export class DigestService {
    */
   private async firstCard(
     scope: MentorScope,
-    content: { items: MentorItem[]; nonResponses: NonResponse[] },
+    content: { items: MentorItem[]; nonResponses: NonResponse[]; messages: StudentMessage[] },
     ranked: readonly string[],
     base: DigestView,
   ): Promise<DigestView> {
@@ -384,7 +420,7 @@ export class DigestService {
   /** One section per student with something to report, most important first. */
   private async sections(
     scope: MentorScope,
-    content: { items: { studentId: string; reflectionId: string }[]; nonResponses: NonResponse[] },
+    content: { items: { studentId: string; reflectionId: string }[]; nonResponses: NonResponse[]; messages: StudentMessage[] },
     ctx: { from: string | undefined; to: string; locale: Person['locale'] },
     onlyStudents?: ReadonlySet<string>,
   ): Promise<StudentSection[]> {
@@ -400,8 +436,14 @@ export class DigestService {
       if (onlyStudents && !onlyStudents.has(n.studentId)) continue;
       missed.set(n.studentId, [...(missed.get(n.studentId) ?? []), n]);
     }
+    const written = new Map<string, StudentMessage[]>();
+    for (const m of content.messages) {
+      if (onlyStudents && !onlyStudents.has(m.studentId)) continue;
+      written.set(m.studentId, [...(written.get(m.studentId) ?? []), m]);
+    }
     const followUps = new Map((await mentoring.followUps.listByMentor(scope.mentorId)).map((f) => [f.studentId, f]));
-    const ids = [...new Set([...shown.keys(), ...missed.keys()])];
+    const ids = [...new Set([...shown.keys(), ...missed.keys(), ...written.keys()])];
+    const writers = await this.writerNames(scope.schoolId, [...written.values()].flat());
     const [students, reflectionsOf] = await Promise.all([scope.students(ids), scope.reflectionsOf(ids)]);
     const sections: StudentSection[] = [];
     for (const studentId of ids) {
@@ -424,10 +466,23 @@ export class DigestService {
         },
         { flows, locale: ctx.locale },
       );
-      if (section.entries.length === 0 && section.nonResponses.length === 0) continue;
-      sections.push(section);
+      const messages = (written.get(studentId) ?? []).map((m) => ({
+        kind: m.kind,
+        from: m.kind === 'reply' ? student.name : (writers.get(m.fromId) ?? ''),
+        text: m.text,
+        at: m.at,
+      }));
+      if (section.entries.length === 0 && section.nonResponses.length === 0 && messages.length === 0) continue;
+      sections.push(messages.length ? { ...section, messages } : section);
     }
     return sections.sort(compareSections);
+  }
+
+  /** The names of the people who wrote the messages (teachers), read once. */
+  private async writerNames(schoolId: string, messages: StudentMessage[]): Promise<Map<string, string>> {
+    const ids = [...new Set(messages.filter((m) => m.kind === 'talent').map((m) => m.fromId))];
+    if (ids.length === 0) return new Map();
+    return new Map((await this.deps.repos.people.getMany(schoolId, ids)).map((p) => [p.id, p.name]));
   }
 
   /**

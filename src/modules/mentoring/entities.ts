@@ -60,6 +60,20 @@ export interface Discussion {
   reflectionIds: string[];
 }
 
+/**
+ * A planned conversation. With `proposals` the student was asked to choose one of those times (or to
+ * suggest another: `suggested`); `agreed` is the time both have, with who closed it.
+ */
+export interface ConversationPlan {
+  at: string;
+  remindAt: string;
+  reflectionIds: string[];
+  /** One to three moments (ISO instants) the mentor proposed. */
+  proposals?: string[];
+  suggested?: { at: string; suggestedAt: string };
+  agreed?: { at: string; agreedAt: string; by: 'student' | 'mentor' };
+}
+
 /** What a mentor did about one student (partition: the mentor). */
 export interface MentorFollowUp extends Versioned {
   schoolId: string;
@@ -68,7 +82,7 @@ export interface MentorFollowUp extends Versioned {
   /** Newest first, at most 20. */
   discussions: Discussion[];
   /** A conversation the mentor intends to have; open until a discussion is recorded after it. */
-  plan?: { at: string; remindAt: string; reflectionIds: string[] };
+  plan?: ConversationPlan;
   notesSent: number;
   updatedAt: string;
 }
@@ -84,9 +98,13 @@ export interface FeedforwardNote extends Versioned {
   createdAt: string;
   /** When it reached the student's chat. */
   deliveredAt?: string;
+  /** The student's answer: one per note; the mentor's next note opens the next turn. */
+  reply?: { text: string; at: string };
+  /** When the student answered (top level, so the digest can query the period). */
+  repliedAt?: string;
 }
 
-export const outboxKinds = ['note', 'plan-reminder', 'handover'] as const;
+export const outboxKinds = ['note', 'plan-reminder', 'handover', 'reply', 'proposal', 'suggestion', 'meeting'] as const;
 export type OutboxKind = (typeof outboxKinds)[number];
 
 /** A message that goes out at an allowed time (partition: the recipient). */
@@ -96,7 +114,7 @@ export interface OutboxEntry extends Versioned {
   kind: OutboxKind;
   /** The student the message is about (for a note: the recipient). */
   studentId: string;
-  /** The note's id for a note; the plan's moment for a reminder; unused for a handover. */
+  /** The note's id for a note or a reply to it; the plan's moment for a reminder; unused for a handover. */
   ref?: string;
   /** The mentor who wrote a note, or who is handed the student. */
   mentorId: string;

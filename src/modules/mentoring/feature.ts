@@ -120,6 +120,7 @@ const errorKeys: Record<Extract<ActionResult, { ok: false }>['reason'], string> 
   'invalid-date': 'mentors.errors.invalidDate',
   'empty-note': 'mentors.errors.emptyNote',
   'note-too-long': 'mentors.errors.noteTooLong',
+  'invalid-time': 'mentors.errors.invalidTime',
 };
 
 const successText = async (turn: Turn, result: Extract<ActionResult, { ok: true }>): Promise<string> => {
@@ -127,7 +128,11 @@ const successText = async (turn: Turn, result: Extract<ActionResult, { ok: true 
   const name = result.student.name;
   if (result.kind === 'discussed') return t(locale, 'mentors.notices.discussed', { name, date: calendarText(result.on, locale) });
   if (result.kind === 'planned')
-    return t(locale, 'mentors.notices.planned', { name, date: dayText(result.remindAt, locale, await schoolTimeZone(turn)) });
+    return t(locale, result.proposed ? 'mentors.notices.proposed' : 'mentors.notices.planned', {
+      name,
+      count: result.proposed,
+      date: dayText(result.remindAt, locale, await schoolTimeZone(turn)),
+    });
   const key = { sent: 'noteSent', queued: 'noteQueued', failed: 'noteFailed' }[result.delivery];
   return t(locale, `mentors.notices.${key}`, { name });
 };
@@ -230,7 +235,7 @@ export const mentoringFeature: Feature = {
     {
       verb: 'mentor.plan',
       roles: mentorOnly,
-      run: act((m, actor, ctx, data) => m.followUps.plan(actor, ctx, data.studentId)),
+      run: act((m, actor, ctx, data) => m.followUps.plan(actor, ctx, data.studentId, data)),
     },
     {
       verb: 'mentor.note',

@@ -5,6 +5,7 @@ import { isDate, localDate } from '../../core/time/zoned-time.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAssigned } from './access.ts';
 import type { DigestService, LogPort } from './digest.ts';
+import { proposalsFrom, sendPlanning } from './meetings.ts';
 import { nextAllowedFor, type OutboxService } from './outbox.ts';
 import type { MentoringRepositories } from './ports.ts';
 import type { StudentViews } from './student-views.ts';
@@ -26,9 +27,12 @@ export const noteMaxLength = 500;
 
 export type ActionResult =
   | { ok: true; kind: 'discussed'; student: Person; on: string }
-  | { ok: true; kind: 'planned'; student: Person; remindAt: string }
+  | { ok: true; kind: 'planned'; student: Person; remindAt: string; proposed: number }
   | { ok: true; kind: 'note'; student: Person; delivery: 'sent' | 'queued' | 'failed' }
-  | { ok: false; reason: 'not-your-student' | 'not-your-card' | 'invalid-date' | 'empty-note' | 'note-too-long' };
+  | {
+      ok: false;
+      reason: 'not-your-student' | 'not-your-card' | 'invalid-date' | 'empty-note' | 'note-too-long' | 'invalid-time';
+    };
 
 export interface FollowUpDeps {
   repos: Repositories;
@@ -95,12 +99,15 @@ export class MentorFollowUpService {
     return { ok: true, kind: 'discussed', student: resolved.student, on };
   }
 
-  async plan(mentor: Person, ctx: ActionContext, studentId: string): Promise<ActionResult> {
+  /** Plans a conversation: with proposed moments on the card (meetings.ts) they go to the student. */
+  async plan(mentor: Person, ctx: ActionContext, studentId: string, data: Record<string, unknown> = {}): Promise<ActionResult> {
+    const now = this.deps.clock.now();
+    const policy = await this.deps.sendPolicy(mentor.schoolId);
+    const proposals = proposalsFrom(data, studentId, now, policy.timeZone);
+    if (proposals === 'invalid') return { ok: false, reason: 'invalid-time' };
     const resolved = await this.resolve(mentor, ctx, studentId);
     if ('refused' in resolved) return { ok: false, reason: resolved.refused };
-    const now = this.deps.clock.now();
     const at = now.toISOString();
-    const policy = await this.deps.sendPolicy(mentor.schoolId);
     const settings = await this.deps.mentoring.settings.ensure(mentor.schoolId, mentor.id, at);
     const remindAt = nextAllowedFor(
       'plan-reminder',
@@ -109,7 +116,7 @@ export class MentorFollowUpService {
     ).toISOString();
     await this.deps.mentoring.followUps.upsert({ schoolId: mentor.schoolId, mentorId: mentor.id, studentId }, (f) => ({
       ...f,
-      plan: { at, remindAt, reflectionIds: resolved.reflectionIds },
+      plan: { at, remindAt, reflectionIds: resolved.reflectionIds, ...(proposals ? { proposals } : {}) },
       updatedAt: at,
     }));
     await this.deps.mentoring.outbox.ensure({
@@ -125,8 +132,18 @@ export class MentorFollowUpService {
       attempts: 0,
       createdAt: at,
     });
-    this.deps.log.info({ mentorId: mentor.id, studentId, remindAt }, 'conversation planned');
-    return { ok: true, kind: 'planned', student: resolved.student, remindAt };
+    if (proposals) {
+      await sendPlanning(this.deps, {
+        kind: 'proposal',
+        schoolId: mentor.schoolId,
+        recipientId: studentId,
+        mentorId: mentor.id,
+        studentId,
+        planAt: at,
+      });
+    }
+    this.deps.log.info({ mentorId: mentor.id, studentId, remindAt, proposed: proposals?.length ?? 0 }, 'conversation planned');
+    return { ok: true, kind: 'planned', student: resolved.student, remindAt, proposed: proposals?.length ?? 0 };
   }
 
   async note(mentor: Person, ctx: ActionContext, studentId: string, textInput: unknown): Promise<ActionResult> {

@@ -5,7 +5,13 @@ import type { Clock } from '../../platform/clock.ts';
 import { DigestService, type LogPort } from './digest.ts';
 import { MentorFollowUpService } from './mentor-follow-up.ts';
 import { OutboxService } from './outbox.ts';
-import { type MentoringRepositories, type MentorMessenger, type NonResponders, noNonResponders } from './ports.ts';
+import {
+  type MentoringRepositories,
+  type MentorMessenger,
+  type NonResponders,
+  noNonResponders,
+  type StudentMessages,
+} from './ports.ts';
 import { StudentViews } from './student-views.ts';
 
 /** The mentor side, wired: digests, the mentor's views of students, follow-up actions, and the outbox. */
@@ -28,6 +34,8 @@ export interface MentoringDeps {
   sendPolicy: SendPolicies;
   newId: () => string;
   nonResponders?: NonResponders;
+  /** Talent signals and replies for the digest (DigestDeps.messages). */
+  messages?: StudentMessages;
   /** See DigestDeps.marginMs. */
   marginMs?: number;
 }
@@ -40,6 +48,7 @@ export function createMentoring(deps: MentoringDeps): Mentoring {
     clock: deps.clock,
     messenger: deps.messenger,
     nonResponders: deps.nonResponders ?? noNonResponders,
+    ...(deps.messages ? { messages: deps.messages } : {}),
     log: deps.log,
     sendPolicy: deps.sendPolicy,
     ...(deps.marginMs !== undefined ? { marginMs: deps.marginMs } : {}),

@@ -1,3 +1,4 @@
+import type { Person } from '../../core/entities.ts';
 import type { FlowCatalog } from '../../core/flows/flows.ts';
 import { DeliveryError, type Repositories } from '../../core/ports.ts';
 import {
@@ -42,6 +43,12 @@ const messageKind: Record<OutboxEntry['kind'], MessageKind> = {
   note: 'mentor-note',
   'plan-reminder': 'mentor-reminder',
   handover: 'mentor-handover',
+  // A student's answer to the mentor's question follows the rule of the mentor's own reminders.
+  reply: 'mentor-reminder',
+  // Planning a conversation: to the student like a note, to the mentor like their reminders.
+  proposal: 'mentor-note',
+  suggestion: 'mentor-reminder',
+  meeting: 'mentor-reminder',
 };
 
 /** The next moment an entry may go out; a day later when the calendar allows nothing (it is looked at again then). */
@@ -114,6 +121,26 @@ export class OutboxService {
     }
   }
 
+  /** A step of planning a conversation; undefined when the plan moved on or the student is no longer the mentor's. */
+  private async sendPlanning(entry: OutboxEntry, mentor: Person, timeZone: string) {
+    const { repos, mentoring, messenger, views } = this.deps;
+    if (!(await isAssigned(repos, mentor, entry.studentId))) return undefined;
+    const student = await views.scope(mentor).student(entry.studentId);
+    const plan = (await mentoring.followUps.get(mentor.id, entry.studentId))?.plan;
+    if (!student || !plan || plan.at !== entry.ref) return undefined;
+    if (entry.kind === 'proposal') return plan.agreed ? undefined : messenger.proposal({ student, mentor, plan, timeZone });
+    if (entry.kind === 'suggestion')
+      return plan.suggested && !plan.agreed ? messenger.suggestion({ mentor, student, plan, timeZone }) : undefined;
+    if (!plan.agreed) return undefined;
+    const toMentor = entry.recipientId === mentor.id;
+    return messenger.meeting({
+      recipient: toMentor ? mentor : student,
+      other: toMentor ? student : mentor,
+      at: plan.agreed.at,
+      timeZone,
+    });
+  }
+
   /** Sends the message; undefined when it no longer applies. */
   private async send(entry: OutboxEntry, timeZone: string) {
     const { repos, mentoring, messenger, views, flows } = this.deps;
@@ -152,6 +179,17 @@ export class OutboxService {
         if (!section) return undefined;
         return messenger.planReminder({ mentor, section, timeZone });
       }
+      case 'reply': {
+        if (!(await isAssigned(repos, mentor, entry.studentId))) return undefined;
+        const student = await views.scope(mentor).student(entry.studentId);
+        const note = entry.ref ? await mentoring.notes.get(entry.studentId, entry.ref) : undefined;
+        if (!student || !note?.reply || note.mentorId !== mentor.id) return undefined;
+        return messenger.reply({ mentor, student, note, timeZone });
+      }
+      case 'proposal':
+      case 'suggestion':
+      case 'meeting':
+        return this.sendPlanning(entry, mentor, timeZone);
       case 'handover': {
         const view = await views.handover(mentor, entry.studentId, entry.previousMentorIds ?? []);
         if (!view) return undefined;

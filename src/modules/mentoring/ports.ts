@@ -1,6 +1,9 @@
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { Mutate } from '../../core/ports.ts';
-import type { Digest, FeedforwardNote, MentorFollowUp, MentorSettings, OutboxEntry } from './entities.ts';
+import type { ConversationPlan, Digest, FeedforwardNote, MentorFollowUp, MentorSettings, OutboxEntry } from './entities.ts';
+
+type Sent = { conversationId: string; activityId: string };
+
 import type { DigestView, HandoverView, StudentSection } from './views.ts';
 
 /**
@@ -40,6 +43,8 @@ export interface DigestRepository {
 export interface MentorFollowUpRepository {
   get(mentorId: string, studentId: string): Promise<MentorFollowUp | undefined>;
   listByMentor(mentorId: string): Promise<MentorFollowUp[]>;
+  /** Every mentor's follow-up of one student (for the student's own calendar file). */
+  listByStudent(studentId: string): Promise<MentorFollowUp[]>;
   /** Applies the change to the stored follow-up, or to an empty one when there is none yet. */
   upsert(key: { schoolId: string; mentorId: string; studentId: string }, mutate: Mutate<MentorFollowUp>): Promise<MentorFollowUp>;
 }
@@ -53,6 +58,8 @@ export interface NoteRepository {
   listByStudent(studentId: string): Promise<FeedforwardNote[]>;
   /** The notes about one of the student's reflections, newest first. */
   listByReflection(studentId: string, reflectionId: string): Promise<FeedforwardNote[]>;
+  /** Notes of these students answered after `from` (exclusive, or ever) up to `to`. */
+  listRepliedBetween(studentIds: readonly string[], from: string | undefined, to: string): Promise<FeedforwardNote[]>;
 }
 
 export interface OutboxRepository {
@@ -93,6 +100,30 @@ export interface NonResponders {
 
 export const noNonResponders: NonResponders = { list: async () => [] };
 
+/** A message about a student for the mentor's digest (see MessageView): written in the period, oldest first. */
+export interface StudentMessage {
+  studentId: string;
+  kind: 'talent' | 'reply';
+  /** The writer's person id (a teacher, or the student). */
+  fromId: string;
+  text: string;
+  at: string;
+}
+
+/**
+ * Messages about the mentor's students for the digest, from other parts of the product (the talent
+ * module's signals; the students' replies to notes). Each source answers for the given students only.
+ */
+export interface StudentMessages {
+  list(input: {
+    schoolId: string;
+    mentorId: string;
+    studentIds: readonly string[];
+    from?: string;
+    to: string;
+  }): Promise<StudentMessage[]>;
+}
+
 /** What the mentor side asks the Teams adapter to send. Throws DeliveryError when someone cannot be reached. */
 export interface MentorMessenger {
   /** How many of the view's sections fit on the first card of a digest (nothing is sent). */
@@ -118,6 +149,19 @@ export interface MentorMessenger {
   handover(input: {
     mentor: Person;
     view: HandoverView;
+    timeZone: string;
+  }): Promise<{ conversationId: string; activityId: string }>;
+  /** The mentor's proposed times, to the student. */
+  proposal(input: { student: Person; mentor: Person; plan: ConversationPlan; timeZone: string }): Promise<Sent>;
+  /** The student's other time, to the mentor. */
+  suggestion(input: { mentor: Person; student: Person; plan: ConversationPlan; timeZone: string }): Promise<Sent>;
+  /** The agreed conversation, with a calendar file, to one of the two. */
+  meeting(input: { recipient: Person; other: Person; at: string; timeZone: string }): Promise<Sent>;
+  /** The student's answer to the mentor's question, at once. */
+  reply(input: {
+    mentor: Person;
+    student: Person;
+    note: FeedforwardNote;
     timeZone: string;
   }): Promise<{ conversationId: string; activityId: string }>;
 }

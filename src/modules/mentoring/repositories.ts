@@ -84,6 +84,9 @@ class MentorFollowUps implements MentorFollowUpRepository {
   listByMentor(mentorId: string) {
     return this.c.find({ pk: mentorId });
   }
+  listByStudent(studentId: string) {
+    return this.c.find({ where: { studentId } });
+  }
   async upsert(key: { schoolId: string; mentorId: string; studentId: string }, mutate: Mutate<MentorFollowUp>) {
     const id = MentorFollowUps.id(key.studentId);
     await createOrGet(this.c, {
@@ -117,6 +120,16 @@ class Notes implements NoteRepository {
   }
   listByReflection(studentId: string, reflectionId: string) {
     return this.c.find({ pk: studentId, where: { reflectionId }, orderBy: { field: 'createdAt', direction: 'desc' } });
+  }
+  async listRepliedBetween(studentIds: readonly string[], from: string | undefined, to: string) {
+    const out: FeedforwardNote[] = [];
+    const repliedAt = from ? { gt: from, lte: to } : { lte: to };
+    const ids = [...new Set(studentIds)];
+    // Bounded IN lists: Cosmos DB limits the size of a query.
+    for (let i = 0; i < ids.length; i += 100) {
+      out.push(...(await this.c.find({ where: { studentId: { in: ids.slice(i, i + 100) }, repliedAt } })));
+    }
+    return out;
   }
 }
 
@@ -214,7 +227,7 @@ export async function openMentoringRepositories(store: DocumentStore, repos: Rep
     store.collection<Stored<MentorSettings>>({ name: 'mentor_settings', indexes: [] }),
     store.collection<Stored<Digest>>({ name: 'mentor_digests', indexes: [] }),
     store.collection<Stored<MentorFollowUp>>({ name: 'mentor_followups', indexes: [] }),
-    store.collection<Stored<FeedforwardNote>>({ name: 'feedforward_notes', indexes: ['createdAt', 'reflectionId'] }),
+    store.collection<Stored<FeedforwardNote>>({ name: 'feedforward_notes', indexes: ['createdAt', 'reflectionId', 'repliedAt'] }),
     store.collection<Stored<OutboxEntry>>({ name: 'mentoring_outbox', indexes: ['state', 'notBefore'] }),
   ]);
   return {

@@ -2,10 +2,14 @@ import type { ModuleParts } from '../../core/module.ts';
 import type { Platform } from '../../core/platform.ts';
 import type { Outbound } from '../../teams/outbound.ts';
 import type { Feature } from '../../teams/turn.ts';
+import type { Downloads } from '../downloads/downloads.ts';
+import { conversationFeature } from './conversation-feature.ts';
 import { mentoringFeature } from './feature.ts';
 import { mentorFollowUpEvidence } from './follow-up-evidence.ts';
+import { calendarLink } from './meeting-calendar.ts';
 import { createMentoring, type Mentoring } from './mentoring.ts';
-import type { NonResponders } from './ports.ts';
+import type { NonResponders, StudentMessages } from './ports.ts';
+import { allMessages, replyMessages } from './replies.ts';
 import { openMentoringRepositories } from './repositories.ts';
 import { Router } from './routing.ts';
 import { mentoringJobs } from './schedule.ts';
@@ -20,7 +24,7 @@ import { TeamsNotifier } from './teams-notifier.ts';
 export { mentoringCommands as cli } from './cli.ts';
 
 /** The module's Teams side. */
-export const teams: Feature[] = [mentoringFeature];
+export const teams: Feature[] = [mentoringFeature, conversationFeature];
 
 export interface MentoringModule extends Mentoring, ModuleParts {
   router: Router;
@@ -31,7 +35,13 @@ export interface MentoringModule extends Mentoring, ModuleParts {
 export async function setup(
   platform: Platform,
   outbound: Outbound,
-  needs: { nonResponders: NonResponders },
+  needs: {
+    nonResponders: NonResponders;
+    /** Messages about students from other modules for the digest (the talent signals). */
+    messages?: StudentMessages;
+    /** The download links: the calendar file of an agreed conversation. */
+    downloads: Downloads;
+  },
 ): Promise<MentoringModule> {
   const { repos, flows, clock, log, config } = platform;
   const stored = await openMentoringRepositories(platform.store, repos);
@@ -48,11 +58,17 @@ export async function setup(
     mentoring: stored,
     flows,
     clock,
-    messenger: new TeamsMentorMessenger({ reach: outbound.reach, clock }),
+    messenger: new TeamsMentorMessenger({
+      reach: outbound.reach,
+      clock,
+      calendarLink: (person) => calendarLink(needs.downloads, person),
+    }),
     log: log.child({ component: 'mentoring' }),
     sendPolicy: platform.sendPolicy,
     newId: platform.newId,
     nonResponders: needs.nonResponders,
+    // The students' answers to notes are the mentoring module's own; other sources plug in.
+    messages: allMessages([replyMessages(stored), ...(needs.messages ? [needs.messages] : [])]),
   });
   return {
     ...mentoring,

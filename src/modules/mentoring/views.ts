@@ -45,6 +45,17 @@ export interface QuestionView {
   key: string;
 }
 
+/**
+ * Something written to or by the student since the last digest that is not a reflection: a teacher's
+ * talent signal, the student's reply to the mentor's note. `from` is the writer's name.
+ */
+export interface MessageView {
+  kind: 'talent' | 'reply';
+  from: string;
+  text: string;
+  at: string;
+}
+
 export type Priority = 'talk' | 'signal' | 'other';
 
 export interface StudentSection {
@@ -61,6 +72,8 @@ export interface StudentSection {
   nonResponses: NonResponseView[];
   /** The student's kernwoorden that recur across all their reflections, most often first. */
   recurring: { word: string; count: number }[];
+  /** Talent signals and replies in the digest's period (digest cards only). */
+  messages?: MessageView[];
   questions: QuestionView[];
   followUp: { lastDiscussedOn?: string; plannedAt?: string; remindAt?: string; notesSent: number };
 }

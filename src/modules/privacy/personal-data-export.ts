@@ -30,6 +30,7 @@ export function personalDataJson(data: PersonalData, madeAt: string): string {
     reflections: data.reflections,
     mentorInbox: named(data.mentorItems, 'mentorId', people, 'mentorName'),
     feedforwardNotes: named(data.notes, 'mentorId', people, 'mentorName'),
+    talentSignals: named(data.talentSignals, 'teacherId', people, 'teacherName'),
     mentorFollowUps: named(data.followUps, 'mentorId', people, 'mentorName'),
     messages: data.outbox,
     mentorDigests: named(data.digests, 'mentorId', people, 'mentorName'),
@@ -107,7 +108,16 @@ export function personalDataMarkdown(
 
   section(
     f('notes'),
-    data.notes.map((n) => f('note', { date: formatDate(n.createdAt), name: name(n.mentorId), text: escapeMarkdown(n.text) })),
+    data.notes.flatMap((n) => [
+      f('note', { date: formatDate(n.createdAt), name: name(n.mentorId), text: escapeMarkdown(n.text) }),
+      ...(n.reply ? [f('reply', { date: formatDate(n.reply.at), text: escapeMarkdown(n.reply.text) })] : []),
+    ]),
+  );
+  section(
+    f('talents'),
+    data.talentSignals.map((s) =>
+      f('note', { date: formatDate(s.createdAt), name: name(s.teacherId), text: escapeMarkdown(s.text) }),
+    ),
   );
   section(
     f('followUps'),

@@ -11,6 +11,7 @@ import {
 } from '../../platform/store/document-store.ts';
 import { type Activity, type Campaign, type Delivery, type Group, type GroupMembership, ids } from '../campaigns/campaigns.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
+import type { TalentSignal } from '../talent/entities.ts';
 import {
   anonymousActivity,
   anonymousAssignment,
@@ -65,6 +66,7 @@ interface Collections {
   reflections: Collection<Stored<Reflection>>;
   mentorItems: Collection<Stored<MentorItem>>;
   notes: Collection<Stored<FeedforwardNote>>;
+  talentSignals: Collection<Stored<TalentSignal>>;
   followUps: Collection<Stored<MentorFollowUp>>;
   outbox: Collection<Stored<OutboxEntry>>;
   digests: Collection<Stored<Digest>>;
@@ -144,6 +146,7 @@ class PersonalDataStore implements PersonalDataPort {
       reflections,
       mentorItems,
       notes,
+      talentSignals,
       followUps,
       outboxTo,
       outboxAbout,
@@ -157,6 +160,7 @@ class PersonalDataStore implements PersonalDataPort {
       c.reflections.find({ pk: personId, orderBy: { field: 'createdAt' } }),
       c.mentorItems.find({ where: { studentId: personId } }),
       c.notes.find({ pk: personId, orderBy: { field: 'createdAt' } }),
+      c.talentSignals.find({ pk: personId, orderBy: { field: 'createdAt' } }),
       c.followUps.find({ where: { studentId: personId } }),
       c.outbox.find({ pk: personId }),
       c.outbox.find({ where: { studentId: personId } }),
@@ -173,6 +177,7 @@ class PersonalDataStore implements PersonalDataPort {
       ...assignments.map((a) => a.mentorId),
       ...mentorItems.map((i) => i.mentorId),
       ...notes.map((n) => n.mentorId),
+      ...talentSignals.map((s) => s.teacherId),
       ...followUps.map((f) => f.mentorId),
       ...digests.map((d) => d.mentorId),
     ];
@@ -206,6 +211,7 @@ class PersonalDataStore implements PersonalDataPort {
       reflections: reflections.map(unstored) as Reflection[],
       mentorItems: mine(mentorItems).map(unstored) as MentorItem[],
       notes: mine(notes).map(unstored) as FeedforwardNote[],
+      talentSignals: mine(talentSignals).map(unstored) as TalentSignal[],
       followUps: mine(followUps).map(unstored) as MentorFollowUp[],
       outbox: mine([...outbox.values()]).map(unstored) as OutboxEntry[],
       // Only the student's own place in a digest: the other students in it are not theirs to see.
@@ -286,6 +292,10 @@ class PersonalDataStore implements PersonalDataPort {
         await move(c.notes, n, { ...anonymousNote(n, aid), pk: aid });
         tally('feedforward_notes', 'anonymised');
       }
+      // A talent signal serves no figure: it is deleted with the student.
+      for (const s of await c.talentSignals.find({ pk: sid })) {
+        if (await deleteCurrent(c.talentSignals, s.pk, s.id)) tally('talent_signals', 'deleted');
+      }
     }
     return counts;
   }
@@ -354,6 +364,7 @@ const collectionNames: Record<keyof Collections, string> = {
   reflections: 'reflections',
   mentorItems: 'mentor_items',
   notes: 'feedforward_notes',
+  talentSignals: 'talent_signals',
   followUps: 'mentor_followups',
   outbox: 'mentoring_outbox',
   digests: 'mentor_digests',

@@ -1,6 +1,7 @@
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection, School } from '../../core/entities.ts';
 import type { Activity, Delivery, GroupMembership } from '../campaigns/campaigns.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
+import type { TalentSignal } from '../talent/entities.ts';
 
 // Everything the store holds that names one student, for the AVG export (right of access) and the
 // erasure (right to erasure). The store adapter (src/modules/privacy/personal-data-store.ts) reads it collection by
@@ -28,6 +29,8 @@ export interface PersonalData {
   mentorItems: MentorItem[];
   /** Notes mentors wrote to the student. */
   notes: FeedforwardNote[];
+  /** Talent signals teachers sent the student. */
+  talentSignals: TalentSignal[];
   /** What each mentor recorded about conversations with the student. */
   followUps: MentorFollowUp[];
   /** Messages to the student, or to a mentor about the student, waiting or sent. */

@@ -57,7 +57,7 @@ export class ReflectionService {
   async start(
     student: Person,
     flowId?: string,
-    options: { id?: string; source?: Reflection['source'] } = {},
+    options: { id?: string; source?: Reflection['source']; context?: Reflection['context'] } = {},
   ): Promise<{ reflection: Reflection; flow: Flow }> {
     const flow = (flowId && this.deps.flows.get(flowId)) || this.deps.flows.defaultFlow();
     const reflection = await this.deps.repos.reflections.create({
@@ -67,6 +67,7 @@ export class ReflectionService {
       flowId: flow.id,
       activityType: flow.activityType,
       source: options.source ?? { kind: 'student' },
+      ...(options.context ? { context: options.context } : {}),
       locale: student.locale,
       status: 'open',
       createdAt: this.deps.clock.now().toISOString(),

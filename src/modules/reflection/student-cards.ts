@@ -35,13 +35,30 @@ function bar(count: number): string {
   return '●'.repeat(Math.min(count, 10));
 }
 
-export function overviewCard(overview: Overview, locale: Locale, timeZone: string): AdaptiveCard {
+/** A talent signal as the student's overview lists it: who noticed it, when, and what they wrote. */
+export interface OverviewTalent {
+  from: string;
+  text: string;
+  at: string;
+}
+
+export function overviewCard(
+  overview: Overview,
+  locale: Locale,
+  timeZone: string,
+  talents: readonly OverviewTalent[] = [],
+): AdaptiveCard {
   const tx = texts(locale, 'student.overview');
   const touched = overview.growth.filter((g) => g.count > 0);
   const untouched = overview.growth.filter((g) => g.count === 0);
   return render('my-reflections', {
     t: { ...tx, noteFrom: tx['noteFrom'] },
-    empty: overview.total === 0,
+    empty: overview.total === 0 && talents.length === 0,
+    // Newest first, a few: the overview is about the student's own entries.
+    talents: talents.slice(0, 5).map((s) => ({
+      from: t(locale, 'student.overview.talentFrom', { name: s.from, date: momentText(s.at, locale, timeZone, 'medium') }),
+      text: snippet(s.text),
+    })),
     growth: touched.map((g) => ({
       name: t(locale, `core.competencies.${g.competency}`),
       bar: bar(g.count),

@@ -8,7 +8,7 @@ import type { Locale } from '../../core/types.ts';
 import { type CardActionResponse, cardResponse, type Feature, schoolTimeZone, type Turn } from '../../teams/turn.ts';
 import { buildOverview, type OverviewNote } from './overview.ts';
 import { validReflectionId } from './reflection-feature.ts';
-import { languageCard, overviewCard, pauseCard } from './student-cards.ts';
+import { languageCard, type OverviewTalent, overviewCard, pauseCard } from './student-cards.ts';
 
 // The student's own commands: `mijn reflecties`, `pauze` / `hervat`, `taal`, and the answer to a
 // preparation prompt. Dutch and English command words.
@@ -30,17 +30,32 @@ async function notesByReflection(turn: Turn): Promise<Map<string, OverviewNote[]
   return byReflection;
 }
 
+/** The talent signals teachers sent the student (once they reached the student), newest first. */
+async function talentsOf(turn: Turn): Promise<OverviewTalent[]> {
+  const { signals } = turn.deps.modules.talent.repos;
+  const delivered = (await signals.listByStudent(turn.actor.id)).filter((s) => s.deliveredAt && s.studentId === turn.actor.id);
+  if (delivered.length === 0) return [];
+  const teachers = new Map(
+    (await turn.deps.repos.people.getMany(turn.actor.schoolId, [...new Set(delivered.map((s) => s.teacherId))])).map((p) => [
+      p.id,
+      p.name,
+    ]),
+  );
+  return delivered.map((s) => ({ from: teachers.get(s.teacherId) ?? '', text: s.text, at: s.createdAt }));
+}
+
 async function overview(turn: Turn, page: unknown) {
-  const [reflections, notes] = await Promise.all([
+  const [reflections, notes, talents] = await Promise.all([
     turn.deps.repos.reflections.listByStudent(turn.actor.id),
     notesByReflection(turn),
+    talentsOf(turn),
   ]);
   const built = buildOverview(reflections, turn.deps.flows, {
     page: typeof page === 'number' ? page : Number(page) || 1,
     notesFor: (r) => notes.get(r.id) ?? [],
   });
   turn.deps.log.info({ personId: turn.actor.id, entries: built.total, page: built.page }, 'overview shown');
-  return overviewCard(built, turn.locale, await schoolTimeZone(turn));
+  return overviewCard(built, turn.locale, await schoolTimeZone(turn), talents);
 }
 
 /** The last paused day, for people: the day before prompts resume. */

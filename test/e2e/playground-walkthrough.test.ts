@@ -147,7 +147,8 @@ it('walks a student and a mentor through the loop in the Playground', async () =
     'next-step': 'Ask my supervisor how she handles that.',
     'wants-to-talk': 'true',
   });
-  expect(cardText(second.value)).toContain('Your mentor will see your answers');
+  // ...and the student is told so, not only that the mentor will see it some time.
+  expect(cardText(second.value)).toContain('Your mentor sees this right away, not only with the next overview.');
   const atOnce = await mentor.waitForMessage((m) => cardText(m.card).includes('New reflection from your student'), 15_000);
   expect(cardText(atOnce.card)).toContain('Alex Wilber');
   expect(cardText(atOnce.card)).toContain('A customer was angry and I did not know what to say.');

@@ -16,6 +16,7 @@ import {
   wantsToTalkField,
 } from '../flows/flows.ts';
 import { t, texts } from '../i18n.ts';
+import { mentorMode } from '../mentor-routing.ts';
 import { type Competency, type Emotion, emotions, type Locale } from '../types.ts';
 import { expand } from './template.ts';
 
@@ -289,7 +290,10 @@ export function summaryCard(
         }
       : {}),
     competencies: competencyLine(locale, reflection.competencies),
-    routingText: opts.mentorCount > 0 ? tx['sentToMentor'] : tx['noMentor'],
+    // The student is told when the answer reaches the mentor at once rather than with the next overview
+    // (they asked to talk, or a soft signal): the same rule the router follows.
+    routingText:
+      opts.mentorCount === 0 ? tx['noMentor'] : mentorMode(reflection) === 'now' ? tx['sentAtOnce'] : tx['sentToMentor'],
   });
 }
 

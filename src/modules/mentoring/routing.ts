@@ -1,8 +1,8 @@
 import { decide } from '../../core/authorization.ts';
 import type { MentorItem, Reflection } from '../../core/entities.ts';
+import { mentorMode } from '../../core/mentor-routing.ts';
 import { DeliveryError, type Notifier, type Repositories } from '../../core/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { mentorMode } from './routing-policy.ts';
 
 export interface RouterDeps {
   repos: Repositories;

@@ -109,6 +109,20 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     expect(cardText(t.connector.cardsIn(tom.conversationId)[0])).toContain('Welcome to LOB Reflectie');
   });
 
+  it('tells a student whose answer waits for the mentor’s overview that the mentor will see it, not that it goes at once', async () => {
+    const student = testUser('Daan Smit', 'daan@school.nl');
+    const mentor = testUser('Mr. Jansen', 'jansen@school.nl');
+    await install(t, student);
+    await install(t, mentor);
+    expect(
+      (await assignMentor(t.bot.deps.install, tenantId, { studentEmail: student.email, mentorEmail: mentor.email })).ok,
+    ).toBe(true);
+    const reflectionId = await startReflection(t, student);
+    const summary = cardText(invokeCard(await submit(t, student, { reflectionId, ...goodAnswer })));
+    expect(summary).toContain('Je mentor krijgt je antwoorden te zien, als voorbereiding op jullie volgende gesprek.');
+    expect(summary).not.toContain('meteen');
+  });
+
   it('takes a reflection, replaces the card by a summary, and hands it to the assigned mentor', async () => {
     const student = testUser('Sanne de Vries', 'sanne@school.nl');
     const mentor = testUser('Mr. Jansen', 'jansen@school.nl');
@@ -122,7 +136,8 @@ describe('the student loop over HTTP, with real Teams activities', () => {
     const summary = cardText(card);
     expect(summary).toContain('Dank je wel');
     expect(summary).toContain(goodAnswer.happened);
-    expect(summary).toContain('Je mentor krijgt je antwoorden te zien');
+    // Asked to talk: it reaches the mentor at once, and the student is told so.
+    expect(summary).toContain('Je mentor krijgt dit meteen te zien, niet pas bij het volgende overzicht.');
     expect(card.actions ?? []).toHaveLength(0); // nothing left to answer twice
 
     const mentorCards = t.connector.cardsIn(mentor.conversationId);

@@ -1,4 +1,4 @@
-import type { MentorItem, Reflection } from '../../core/entities.ts';
+import type { MentorItem, Reflection } from './entities.ts';
 
 /**
  * Answers wait for the mentor's digest. Only when the student asked to talk, or on a soft signal (a very

@@ -4,28 +4,13 @@ import type { DocumentStore } from '../../src/platform/store/document-store.ts';
 import { type TestUser, tenantId, testUser } from '../helpers/activities.ts';
 import { openEmulatedCosmosStore, startCosmosEmulator } from '../helpers/cosmos-emulator.ts';
 import { type Fault, type FaultProxy, startFaultProxy } from '../helpers/cosmos-fault-proxy.ts';
-import { cardActions } from '../helpers/playground.ts';
+import { cardActions, cardText } from '../helpers/playground.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 // Cosmos DB throttles (429 with x-ms-retry-after-ms), has bad minutes (503, 408) and loses connections.
 // Students keep answering through all of it, as they would: a student whose press fails presses again.
 // Nothing may be lost or stored twice, the bot stays up, and its health endpoint says when the store is
 // not answering.
-
-function cardText(card: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      for (const [k, v] of Object.entries(n)) {
-        if (typeof v === 'string' && ['text', 'title', 'value'].includes(k)) out.push(v);
-        else walk(v);
-      }
-    }
-  };
-  walk(card);
-  return out.join('\n');
-}
 
 const faults: (Fault & { share: number })[] = [
   { kind: '429', retryAfterMs: 20, share: 0.5 },
@@ -98,7 +83,7 @@ describe('the bot on Cosmos DB while Cosmos DB is unwell', () => {
           });
           // The bot answers every press: a summary, the answers it already has, or "try again".
           expect(res.status).toBe(200);
-          const text = cardText((res.body as { value: unknown }).value);
+          const text = cardText((res.body as { value: unknown }).value, { values: true });
           done = text.includes(answer);
         }
         proxy.fault = undefined;

@@ -6,6 +6,7 @@ import { ManualClock } from '../../../src/platform/clock.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { testUser } from '../../helpers/activities.ts';
 import { cliOn } from '../../helpers/cli.ts';
+import { cardText } from '../../helpers/playground.ts';
 import { startTestBot } from '../../helpers/test-bot.ts';
 
 // A store written by the last released version (0.1.0: two students of mentor Piet Jansen who each
@@ -19,21 +20,6 @@ const fixture = path.resolve(import.meta.dirname, '../../fixtures/store/release-
 const sanne = testUser('Sanne de Vries', 'sanne@school.nl');
 const daan = testUser('Daan Smit', 'daan@school.nl');
 const jansen = testUser('Piet Jansen', 'p.jansen@school.nl');
-
-function cardText(card: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      for (const [k, v] of Object.entries(n)) {
-        if (typeof v === 'string' && ['text', 'title', 'value'].includes(k)) out.push(v);
-        else walk(v);
-      }
-    }
-  };
-  walk(card);
-  return out.join('\n');
-}
 
 describe('upgrading a store written by release 0.1.0', () => {
   let dir: string;
@@ -61,8 +47,8 @@ describe('upgrading a store written by release 0.1.0', () => {
       const before = t.connector.cardsIn(sanne.conversationId).length;
       expect((await t.send('personal-message', sanne, { text: 'mijn reflecties' })).status).toBe(200);
       const overview = await t.connector.waitFor(() => t.connector.cardsIn(sanne.conversationId)[before]);
-      expect(cardText(overview)).toContain('Ik mocht bij de bakker zelf deeg kneden.');
-      expect(cardText(overview)).not.toContain('fiets');
+      expect(cardText(overview, { values: true })).toContain('Ik mocht bij de bakker zelf deeg kneden.');
+      expect(cardText(overview, { values: true })).not.toContain('fiets');
 
       const shown = t.connector.cardsIn(jansen.conversationId).length;
       expect((await t.send('personal-message', jansen, { text: 'mijn studenten' })).status).toBe(200);

@@ -193,6 +193,8 @@ async function steady() {
     duplicates: stats.duplicates,
     cpuMsPerPrompt: (done['cpuMs'] as number) / (done['sent'] as number),
     bareHttpPostCpuMs: bareHttpMs,
+    // Read against this run's floor: the machine's speed varies between runs, the ratio much less.
+    cpuRatioToBarePost: (done['cpuMs'] as number) / (done['sent'] as number) / bareHttpMs,
     peakRssMb: done['maxRssMb'],
     wallSeconds: (done['wallMs'] as number) / 1000,
     connector: stats,
@@ -201,7 +203,7 @@ async function steady() {
   results['steady'] = r;
   process.stdout.write(
     `  delivered ${stats.unique}/${students} in ${fmt(stats.spanMs / 1000)} s: ${fmt(rate, 2)} prompts/s = ${fmt(100 * r.shareOfLimit, 1)}% of the limit (requests ${fmt(r.requestsPerSecond, 2)}/s)\n` +
-      `  lost ${r.lost}, duplicates ${r.duplicates}; CPU ${fmt(r.cpuMsPerPrompt, 3)} ms per delivered prompt; peak RSS ${fmt(done['maxRssMb'] as number, 0)} MB\n` +
+      `  lost ${r.lost}, duplicates ${r.duplicates}; CPU ${fmt(r.cpuMsPerPrompt, 3)} ms per delivered prompt (${fmt(r.cpuRatioToBarePost, 1)}× a bare POST); peak RSS ${fmt(done['maxRssMb'] as number, 0)} MB\n` +
       `  connector: ${stats.limited} over the limit (429), ${stats.injected429} injected 429, ${stats.injected5xx} injected 5xx; ledger ${JSON.stringify(book)}\n`,
   );
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { preparationField } from '../../modules/reflection/reflections.ts';
 import type { Reflection } from '../entities.ts';
 import {
   type AnswerError,
@@ -11,6 +10,7 @@ import {
   type Flow,
   isEmotion,
   optionText,
+  preparationField,
   type Question,
   questionOf,
   wantsToTalkField,

@@ -22,6 +22,9 @@ import { creditedCompetencies } from './tagging.ts';
 const localized = z.strictObject({ nl: z.string().min(1), en: z.string().min(1) });
 const slug = (max: number) => z.string().regex(new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`));
 
+/** The card input that holds the answer to a flow's preparation question (the reflection card and its check). */
+export const preparationField = 'preparation';
+
 export const valences = ['positive', 'neutral', 'negative'] as const satisfies readonly Valence[];
 
 /** Signals a chosen option may carry (the emotion gives `very-negative`). Never guessed from free text. */

@@ -1,6 +1,13 @@
 import { decide } from '../../core/authorization.ts';
 import type { Person, Reflection } from '../../core/entities.ts';
-import { type AnswerError, checkAnswers, checkText, type Flow, type FlowCatalog } from '../../core/flows/flows.ts';
+import {
+  type AnswerError,
+  checkAnswers,
+  checkText,
+  type Flow,
+  type FlowCatalog,
+  preparationField,
+} from '../../core/flows/flows.ts';
 import { taggingRule } from '../../core/flows/tagging.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -29,7 +36,6 @@ export type PreparationResult =
   | { kind: 'not-yours'; ownerId: string };
 
 /** The card field of the preparation answer. */
-export const preparationField = 'preparation';
 
 export type SubmitResult =
   | { kind: 'submitted'; reflection: Reflection; flow: Flow; mentorCount: number }

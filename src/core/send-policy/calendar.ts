@@ -18,6 +18,8 @@ export interface Holiday {
   from: string;
   to: string;
   regions: Region[];
+  /** Shipped dates not yet confirmed by the ministry's overview (calendar/school-holidays.yaml). */
+  provisional?: boolean;
 }
 
 export const defaultRegion: Region = 'midden';

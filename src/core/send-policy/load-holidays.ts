@@ -56,7 +56,7 @@ export function shippedHolidays(file = shippedHolidaysFile): Holiday[] {
       for (const [k, rs] of perRegion) {
         const [from, to] = k.split('/') as [string, string];
         const key = perRegion.size === 1 ? `${year.id}:${h.key}` : `${year.id}:${h.key}:${rs.join('-')}`;
-        const holiday: Holiday = { key, name: h.name, from, to, regions: rs };
+        const holiday: Holiday = { key, name: h.name, from, to, regions: rs, ...(h.provisional ? { provisional: true } : {}) };
         const problem = checkHoliday(holiday);
         if (problem) throw new HolidayFileError(`${path.basename(file)}: ${key}: ${problem}`);
         out.push(holiday);

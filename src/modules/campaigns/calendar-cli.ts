@@ -2,6 +2,7 @@ import { CliError, resolveSchool } from '../../cli/context.ts';
 import { normalTime } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { checkHoliday, defaultRegion, holidaysFor, type Region, regions } from '../../core/send-policy/calendar.ts';
+import { holidayCoverage, holidayWarnings } from '../../core/send-policy/holiday-coverage.ts';
 import { shippedHolidays } from '../../core/send-policy/load-holidays.ts';
 import { checkQuietHours, type QuietHours } from '../../core/send-policy/quiet-hours.ts';
 import { parseSchoolYear, schoolYearOf } from '../../core/time/school-year.ts';
@@ -41,10 +42,22 @@ export const calendarShowCommand: CliCommand = {
     ctx.out('  (these hours hold every message the bot sends itself; holidays hold what goes to students: docs/quiet-hours.md)');
     const list = holidaysFor(calendar, shippedHolidays()).filter((h) => h.to >= year.start && h.from <= year.end);
     ctx.out(`  holidays ${year.id}${list.length ? '' : ': none known (add them with calendar holiday add)'}`);
-    for (const h of list) ctx.out(`    ${h.from} to ${h.to}  ${h.name}  [${h.key}]`);
+    for (const h of list) ctx.out(`    ${h.from} to ${h.to}  ${h.name}${h.provisional ? ' (provisional)' : ''}  [${h.key}]`);
+    const today = localDate(ctx.install.clock.now(), school.timeZone);
+    const warnings = [
+      holidayCoverage(year, shippedHolidays(), calendar.addedHolidays),
+      ...holidayWarnings(today, shippedHolidays(), calendar.addedHolidays),
+    ].filter((c, i, all) => c.status !== 'published' && all.findIndex((o) => o.schoolYear === c.schoolYear) === i);
+    for (const w of warnings) ctx.out(`  warning: ${holidayWarningText(w)}`);
     return 0;
   },
 };
+
+function holidayWarningText(w: ReturnType<typeof holidayCoverage>): string {
+  return w.status === 'missing'
+    ? `this version has no holiday dates for ${w.schoolYear}: prompts would go out in the holidays. Update the app, or add the school's holidays with calendar holiday add.`
+    : `the dates of ${w.provisional.join(', ')} in ${w.schoolYear} are provisional: check them against the school's roster (calendar holiday add|remove).`;
+}
 
 export const calendarSetCommand: CliCommand = {
   name: 'calendar set',

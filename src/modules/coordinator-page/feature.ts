@@ -19,7 +19,7 @@ import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import { campaignTable, coverageTable, overviewWorkbook, tableCsv } from './exports.ts';
 import type { OverviewScope } from './overview.ts';
 import type { Snapshot } from './snapshots.ts';
-import { chartData, noAccessHtml, overviewHtml, type ViewLabels } from './view.ts';
+import { chartData, holidayNoticesHtml, noAccessHtml, overviewHtml, type ViewLabels } from './view.ts';
 
 // The coordinator page: campaigns, response and competency coverage at a glance, for coordinators (the
 // whole school) and team leaders (their own teams), as a Teams static tab and in a browser. In Teams the
@@ -339,7 +339,7 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
       sendJson(req, res, {
         lang: locale,
         subtitle: t(locale, 'coordinator.subtitle', { year: overview.schoolYear, to: overview.to, scope, time: computed }),
-        html: overviewHtml(locale, overview, l).text,
+        html: holidayNoticesHtml(locale, snap.holidays).text + overviewHtml(locale, overview, l).text,
         charts: chartData(locale, overview, l),
       });
       pageLog.info(

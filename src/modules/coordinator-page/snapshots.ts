@@ -1,5 +1,7 @@
 import type { Person } from '../../core/entities.ts';
 import type { Platform } from '../../core/platform.ts';
+import { type HolidayCoverage, holidayWarnings } from '../../core/send-policy/holiday-coverage.ts';
+import { shippedHolidays } from '../../core/send-policy/load-holidays.ts';
 import type { Campaigns } from '../campaigns/setup.ts';
 import { type CheckEvidenceSource, evidencePeriod, relatedPeriods } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
@@ -17,7 +19,7 @@ export interface Granted {
 }
 
 export interface FiguresDeps {
-  platform: Pick<Platform, 'repos' | 'clock' | 'log' | 'config'>;
+  platform: Pick<Platform, 'repos' | 'clock' | 'log' | 'config' | 'calendars'>;
   campaigns: Pick<Campaigns, 'camp' | 'planner'>;
   qualityCycle: { cycle: QualityCycleDeps; cycles: Pick<QualityCycleDeps['cycles'], 'teams'>; evidence: CheckEvidenceSource };
 }
@@ -27,6 +29,8 @@ export interface Snapshot {
   groupNames: Map<string, string>;
   timeZone: string;
   computedAt: Date;
+  /** The current or coming school year without (confirmed) holiday dates: prompts could land in a holiday. */
+  holidays: HolidayCoverage[];
 }
 
 async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot> {
@@ -67,7 +71,9 @@ async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot>
     },
   );
   const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));
-  return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.platform.clock.now() };
+  const calendar = await deps.platform.calendars.get(schoolId);
+  const holidays = holidayWarnings(clock.today, shippedHolidays(), calendar?.addedHolidays ?? []);
+  return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.platform.clock.now(), holidays };
 }
 
 /**

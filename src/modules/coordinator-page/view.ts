@@ -1,5 +1,6 @@
 import type { Aggregate } from '../../core/aggregates.ts';
 import { t } from '../../core/i18n.ts';
+import type { HolidayCoverage } from '../../core/send-policy/holiday-coverage.ts';
 import { type Competency, competencies, type Locale } from '../../core/types.ts';
 import { type Html, html } from '../../platform/html.ts';
 import { reasonText } from '../campaigns/cards.ts';
@@ -270,6 +271,17 @@ function previewsView(locale: Locale): Html {
 
 export function overviewHtml(locale: Locale, o: CoordinatorOverview, labels: ViewLabels): Html {
   return html`${campaignsView(locale, o, labels)}${responseView(locale, o, labels)}${coverageView(locale, o)}${qualityCycleView(locale, o)}${unreachableView(locale, o)}${previewsView(locale)}`;
+}
+
+/** Shown above the views: the holiday dates the send policy relies on are missing or not confirmed. */
+export function holidayNoticesHtml(locale: Locale, warnings: readonly HolidayCoverage[]): Html {
+  if (!warnings.length) return html``;
+  const items = warnings.map((w) =>
+    w.status === 'missing'
+      ? html`<li data-holidays="${w.schoolYear}" data-status="missing">${t(locale, 'coordinator.holidays.missing', { year: w.schoolYear })}</li>`
+      : html`<li data-holidays="${w.schoolYear}" data-status="provisional">${t(locale, 'coordinator.holidays.provisional', { year: w.schoolYear, names: w.provisional.join(', ') })}</li>`,
+  );
+  return html`<aside class="notice" role="note" aria-label="${t(locale, 'coordinator.holidays.title')}"><h2>${t(locale, 'coordinator.holidays.title')}</h2><ul>${items}</ul></aside>`;
 }
 
 export function noAccessHtml(locale: Locale, reason: 'role' | 'unknown' | 'sign-in' | 'no-teams' | 'conflict'): Html {

@@ -208,6 +208,14 @@ describe('the school calendar', () => {
     expect(shown).toContain('2026-12-02 to 2026-12-02  Studiedag');
     expect(shown).toContain('2027-02-06 to 2027-02-14  Voorjaarsvakantie');
     expect(shown).not.toContain('Goede Vrijdag');
+    // Dates the ministry has not confirmed are marked, and the coordinator is told to check them.
+    expect(shown).toContain('2027-02-06 to 2027-02-14  Voorjaarsvakantie (provisional)');
+    expect(shown).toMatch(/warning: the dates of Herfstvakantie, Voorjaarsvakantie, Zomervakantie in 2026-2027 are provisional/);
+    // A year this version does not know: prompts would land in its holidays.
+    expect(await cli('calendar', 'show', '--year', '2029-2030')).toBe(0);
+    // Only last year's summer holiday reaches into it; nothing of its own.
+    expect(out.join('\n')).not.toContain('Kerstvakantie');
+    expect(out.join('\n')).toMatch(/warning: this version has no holiday dates for 2029-2030/);
     expect(await cli('calendar', 'set', '--region', 'oost')).toBe(1);
     expect(err.at(-1)).toMatch(/--region must be one of noord, midden, zuid/);
     expect(await cli('calendar', 'set', '--quiet-before', '19:30', '--quiet-after', '20:00')).toBe(1);

@@ -72,6 +72,17 @@ describe('coordinator page: Teams SSO', () => {
     }
   });
 
+  it('warns the coordinator when the holiday dates of the current or coming school year are not confirmed', async () => {
+    const nl = await view({ authorization: `Bearer ${token()}` });
+    const html = String(nl.body['html']);
+    expect(html).toContain('data-holidays="2026-2027" data-status="provisional"');
+    expect(html).toContain('Herfstvakantie, Voorjaarsvakantie, Zomervakantie in 2026-2027 zijn nog voorlopig');
+    // The coming year (2027-2028) is the ministry's: no warning about it.
+    expect(html).not.toContain('data-holidays="2027-2028"');
+    const en = await view({ authorization: `Bearer ${token()}` }, '/coordinator/api/view?lang=en');
+    expect(String(en.body['html'])).toContain('are still provisional');
+  });
+
   it('also accepts the v1 issuer of the same tenant, and links a person without an Entra id by sign-in name', async () => {
     const v1 = await view({ authorization: `Bearer ${token({ iss: `https://sts.windows.net/${tenantId}/` })}` });
     expect(v1.status).toBe(200);

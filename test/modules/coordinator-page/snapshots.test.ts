@@ -11,6 +11,7 @@ const snap = (n: number, computedAt: Date) => ({
   groupNames: new Map(),
   timeZone: 'Europe/Amsterdam',
   computedAt,
+  holidays: [],
 });
 
 describe('Snapshots', () => {

@@ -17,11 +17,11 @@ import { errorsOf, placeholdersIn, readEnvFile, readJson, readText, root, schema
 // silently: missing parameters, app settings the app needs in production, Cosmos containers it opens.
 
 type Action = { uses: string; name?: string; with?: Record<string, unknown>; writeToEnvironmentFile?: Record<string, string> };
-type Project = { version: string; environmentFolderPath: string; provision: Action[]; deploy: Action[] };
+type Project = { version: string; environmentFolderPath: string; provision: Action[]; deploy: Action[]; publish: Action[] };
 
 const projectText = readText('teamsapp.yml');
 const project = parse(projectText) as Project;
-const stages = { provision: project.provision, deploy: project.deploy };
+const stages = { provision: project.provision, deploy: project.deploy, publish: project.publish };
 const env = readEnvFile('env/.env.dev');
 const packageJson = readJson<{
   scripts: Record<string, string>;
@@ -152,6 +152,18 @@ describe('teamsapp.yml', () => {
     expect(path.resolve(root, String(zipDeploy.with?.['artifactFolder']))).toBe(path.resolve(root, defaultOutDir));
     expect(placeholdersIn(String(zipDeploy.with?.['resourceId']))).toEqual(['AZURE_APP_SERVICE_RESOURCE_ID']);
     expect(mainBicep).toMatch(/^output AZURE_APP_SERVICE_RESOURCE_ID /m);
+  });
+
+  it("publishes to the school's app catalog: the package is built and validated in the same stage, then submitted", () => {
+    const p = project.publish;
+    const zip = indexOfUse(p, 'teamsApp/zipAppPackage');
+    const submit = indexOfUse(p, 'teamsApp/publishAppPackage');
+    expect(zip).toBeGreaterThan(indexOfUse(p, 'teamsApp/validateManifest'));
+    expect(indexOfUse(p, 'teamsApp/validateAppPackage')).toBeGreaterThan(zip);
+    expect(submit).toBeGreaterThan(indexOfUse(p, 'teamsApp/validateAppPackage'));
+    expect(p[submit]!.with?.['appPackagePath']).toBe(p[zip]!.with?.['outputZipPath']);
+    expect(p[submit]!.writeToEnvironmentFile?.['publishedAppId']).toBe('TEAMS_APP_PUBLISHED_APP_ID');
+    expect(env.has('TEAMS_APP_PUBLISHED_APP_ID')).toBe(true);
   });
 
   it('uses only placeholders that env/.env.dev declares, as do the Bicep parameters', () => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { App } from '@microsoft/teams.apps';
 import type { FlowCatalog } from './core/flows/flows.ts';
 import { t } from './core/i18n.ts';
@@ -13,6 +14,7 @@ import type { Config } from './platform/config.ts';
 import type { Logger } from './platform/log.ts';
 import { JobRunner } from './platform/scheduler/jobs.ts';
 import type { DocumentStore } from './platform/store/document-store.ts';
+import { startTelemetry } from './platform/telemetry.ts';
 import { createTeamsApp, handledInvokes } from './teams/bot.ts';
 import type { TokenSource, Transport } from './teams/connector.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
@@ -174,6 +176,19 @@ export async function buildBot(options: BotOptions) {
 
 /** Builds and starts the bot: HTTP server and the router's sweep. */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const { config } = options;
+  // Before the build, so what the modules and the SDK record goes to the configured destination.
+  const telemetry = await startTelemetry(
+    {
+      connectionString: config.APPLICATIONINSIGHTS_CONNECTION_STRING,
+      otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+      managedIdentityClientId: config.MANAGED_IDENTITY_CLIENT_ID,
+      instanceId: options.instanceId ?? `${process.pid}`,
+      version: appVersion(),
+      exportIntervalMs: config.TELEMETRY_EXPORT_SECONDS * 1000,
+    },
+    options.log,
+  );
   const built = await buildBot(options);
   const { app, adapter, deps, router } = built;
   const { jobs } = deps;
@@ -217,6 +232,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       await adapter.stop();
       await router.idle();
       deps.connector.close();
+      await telemetry?.flush();
+      await telemetry?.shutdown();
     },
   };
+}
+
+function appVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
 }

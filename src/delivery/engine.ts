@@ -2,6 +2,7 @@ import type { Person } from '../core/entities.ts';
 import { DeliveryError } from '../core/ports.ts';
 import { isAllowed, type MessageKind, quietReason, type SendPolicies, type SendPolicy } from '../core/send-policy/quiet-hours.ts';
 import type { Logger } from '../platform/log.ts';
+import { telemetry } from '../platform/telemetry.ts';
 
 // The one way a scheduled message goes out (docs/delivery.md). A feature says what is due and what to
 // send; the engine decides how: the school's quiet hours and holidays, a claim with a lease so two
@@ -84,6 +85,7 @@ export class DeliveryEngine {
       const outcome = await this.one(kind, item, now, await policyOf(kind.schoolOf(item)));
       if (outcome) tally[outcome]++;
     }
+    telemetry.deliveryRun(kind.message, tally);
     return tally;
   }
 

@@ -89,6 +89,11 @@ export const configSchema = z.object({
   DEV_PAGE_LOGIN: bool.default(false),
   DEV_ALLOW_REMOTE: bool.default(false),
   COORDINATOR_PAGE_FRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  /** Application Insights: traces, metrics and logs go there (src/platform/telemetry.ts). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).max(2000).optional(),
+  /** Any OpenTelemetry collector over OTLP/HTTP, instead of or beside Application Insights. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+  TELEMETRY_EXPORT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type Config = z.infer<typeof configSchema> & {

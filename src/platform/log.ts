@@ -30,9 +30,19 @@ const redactPaths = [
   '*.CLIENT_SECRET',
   'COSMOS_KEY',
   '*.COSMOS_KEY',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  '*.APPLICATIONINSIGHTS_CONNECTION_STRING',
 ];
 
+/** Receives every finished log line as well (the telemetry export, when it is on). */
+let tap: ((line: string) => void) | undefined;
+
+export function setLogTap(fn: ((line: string) => void) | undefined): void {
+  tap = fn;
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const out = destination ?? pino.destination({ dest: 1 });
   return pino(
     {
       level,
@@ -40,7 +50,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: redactPaths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    {
+      write(line: string) {
+        out.write(line);
+        tap?.(line);
+      },
+    },
   );
 }
 

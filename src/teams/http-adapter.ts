@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from '../platform/log.ts';
 import { type Envelope, envelopeSchema } from './activity.ts';
 import type { Verification } from './inbound-auth.ts';
+import { describeActivity, requestSpans } from './request-telemetry.ts';
 
 /** Checks who sent a request (src/teams/inbound-auth.ts); absent only in development mode. */
 export type Authenticate = (authorization: string | undefined, activity: Envelope) => Promise<Verification>;
@@ -43,6 +44,7 @@ export class BotHttpAdapter implements IHttpServerAdapter {
     this.express = express();
     this.express.disable('x-powered-by');
     this.express.set('etag', false);
+    this.express.use(requestSpans());
     const loopbackOnly = options.loopbackOnly;
     if (loopbackOnly) {
       // Before every route: with development shortcuts on, whoever reaches the port could act as anyone.
@@ -80,6 +82,7 @@ export class BotHttpAdapter implements IHttpServerAdapter {
           return;
         }
         const activity = envelope.data;
+        describeActivity(activity);
         let token: IToken | undefined;
         if (this.authenticate) {
           const auth = req.headers.authorization;

@@ -1,6 +1,7 @@
 import type { ConversationRef, Person } from '../core/entities.ts';
 import { DeliveryError, type Repositories } from '../core/ports.ts';
 import type { Clock } from '../platform/clock.ts';
+import { telemetry } from '../platform/telemetry.ts';
 import { type ConnectorClient, ConnectorError, cardActivity, type RetryOptions, withRetry } from './connector.ts';
 import type { Throttle } from './rate-limit.ts';
 
@@ -45,15 +46,31 @@ export class Reach {
   }
 
   /** One connector call: it waits for room in Teams' windows before every attempt, retried on throttling and passing faults. */
-  private call<T>(tenantId: string, conversationId: string | undefined, op: () => Promise<T>, options: ReachOptions = {}) {
+  private async call<T>(
+    tenantId: string,
+    conversationId: string | undefined,
+    op: () => Promise<T>,
+    options: ReachOptions = {},
+    operation: 'send' | 'update' | 'open-chat' = 'send',
+  ) {
     const throttle = this.deps.throttle;
-    return withRetry(() => (throttle ? throttle.run(tenantId, conversationId, op) : op()), {
-      ...options.retry,
-      onRetry: (err, attempt, delayMs) => {
-        if (err.status === 429) throttle?.throttled(tenantId, conversationId, err.retryAfterMs ?? delayMs);
-        options.retry?.onRetry?.(err, attempt, delayMs);
-      },
-    });
+    try {
+      const result = await withRetry(() => (throttle ? throttle.run(tenantId, conversationId, op) : op()), {
+        ...options.retry,
+        onRetry: (err, attempt, delayMs) => {
+          if (err.status === 429) {
+            throttle?.throttled(tenantId, conversationId, err.retryAfterMs ?? delayMs);
+            telemetry.throttled(conversationId ? 'conversation' : 'tenant');
+          }
+          options.retry?.onRetry?.(err, attempt, delayMs);
+        },
+      });
+      telemetry.teamsCall(operation, 'ok');
+      return result;
+    } catch (err) {
+      telemetry.teamsCall(operation, 'failed');
+      throw err;
+    }
   }
 
   async personalConversation(person: Person, options: ReachOptions = {}): Promise<ConversationRef> {
@@ -77,6 +94,7 @@ export class Reach {
             teamsUserId: person.teamsUserId!,
           }),
         options,
+        'open-chat',
       );
     } catch (err) {
       throw await this.markIfGone(person, deliveryErrorFrom(err));
@@ -168,6 +186,7 @@ export class Reach {
             cardActivity(card, options.summary),
           ),
         options,
+        'update',
       );
     } catch (err) {
       throw deliveryErrorFrom(err);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import { inSpan, markSpan, telemetry } from '../telemetry.ts';
 import type { Leases } from './leases.ts';
 
 // Scheduled jobs. A job must work out what is due from the store and the clock ("everything due up to
@@ -62,6 +63,18 @@ export class JobRunner {
     const job = this.jobs.get(name);
     if (!job) return { status: 'failed', error: `no job named ${name}` };
     if (this.running.has(name)) return { status: 'busy' };
+    const started = performance.now();
+    const outcome = await inSpan(`job ${name}`, { 'lob.job': name }, async () => {
+      const o = await this.runOnce(job);
+      markSpan({ 'lob.job.outcome': o.status }, o.status === 'failed');
+      return o;
+    });
+    telemetry.jobRun(name, outcome.status, performance.now() - started);
+    return outcome;
+  }
+
+  private async runOnce(job: Job): Promise<RunOutcome> {
+    const name = job.name;
     this.running.add(name);
     const lease = job.perInstance ? `job:${name}:${this.owner}` : `job:${name}`;
     try {

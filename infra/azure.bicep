@@ -37,6 +37,11 @@ param defaultTimeZone string = 'Europe/Amsterdam'
 @description('Client id of the Entra app registration the coordinator page\'s Teams tab signs in with (TAB_SSO_CLIENT_ID); empty: no Teams SSO.')
 param tabSsoClientId string = ''
 
+@minValue(30)
+@maxValue(730)
+@description('Days Application Insights keeps the telemetry (request traces, metrics, log lines; never an answer).')
+param telemetryRetentionDays int = 30
+
 var baseName = toLower(resourceBaseName)
 
 // The bot's identity: Azure Bot Service knows the bot by this identity's client id (msaAppType UserAssignedMSI),
@@ -60,6 +65,16 @@ module cosmos './modules/cosmos.bicep' = {
   }
 }
 
+module monitoring './modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    name: baseName
+    location: location
+    publisherPrincipalId: identity.properties.principalId
+    retentionInDays: telemetryRetentionDays
+  }
+}
+
 module webApp './modules/web-app.bicep' = {
   name: 'web-app'
   params: {
@@ -74,6 +89,7 @@ module webApp './modules/web-app.bicep' = {
     defaultLocale: defaultLocale
     defaultTimeZone: defaultTimeZone
     tabSsoClientId: tabSsoClientId
+    appInsightsConnectionString: monitoring.outputs.connectionString
   }
 }
 
@@ -97,3 +113,4 @@ output BOT_ENDPOINT string = 'https://${webApp.outputs.hostName}'
 output BOT_ID string = identity.properties.clientId
 output BOT_TENANT_ID string = identity.properties.tenantId
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output APPLICATION_INSIGHTS_RESOURCE_ID string = monitoring.outputs.resourceId

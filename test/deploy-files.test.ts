@@ -187,7 +187,8 @@ describe('Bicep (infra/)', () => {
 
   it('passes every module the parameters it declares, and no others', () => {
     const mods = modules();
-    expect(mods.length).toBe(3);
+    // Every module file is used, each once.
+    expect(mods.map((m) => path.basename(m.path)).sort()).toEqual(fs.readdirSync(path.join(root, 'infra/modules')).sort());
     for (const mod of mods) {
       const file = path.join('infra', mod.path);
       expect(exists(file), file).toBe(true);
@@ -207,6 +208,8 @@ describe('Bicep (infra/)', () => {
       COSMOS_ENDPOINT: 'https://lobrefl1a2b3c-cosmos.documents.azure.com:443/',
       DEFAULT_LOCALE: 'nl',
       TAB_SSO_CLIENT_ID: '5f0c2d3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
     };
     const envFromBicep: Record<string, string> = {
       WEBSITE_SITE_NAME: 'lobrefl1a2b3c',
@@ -277,6 +280,18 @@ describe('Bicep (infra/)', () => {
     expect(cosmos).toContain("'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@");
     expect(cosmos).toContain("'00000000-0000-0000-0000-000000000002'");
     expect(cosmos).toContain("paths: ['/pk']");
+  });
+
+  it('sends telemetry to a workspace-based Application Insights that only the managed identity can write to', () => {
+    const monitoring = bicep['infra/modules/monitoring.bicep']!;
+    expect(monitoring).toContain("'Microsoft.Insights/components@");
+    expect(monitoring).toMatch(/WorkspaceResourceId:\s*workspace\.id/);
+    expect(monitoring).toMatch(/DisableLocalAuth:\s*true/);
+    // Monitoring Metrics Publisher for the bot's identity, on the Application Insights resource.
+    expect(monitoring).toContain("'3913510d-42f4-4e42-8a64-420c390055eb'");
+    expect(mainBicep).toMatch(/publisherPrincipalId:\s*identity\.properties\.principalId/);
+    expect(appSettings().get('APPLICATIONINSIGHTS_CONNECTION_STRING')).toBe('appInsightsConnectionString');
+    expect(mainBicep).toMatch(/appInsightsConnectionString:\s*monitoring\.outputs\.connectionString/);
   });
 
   it('turns on Cosmos DB continuous backup (point-in-time restore), 7 days unless the school chooses 30', () => {

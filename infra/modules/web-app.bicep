@@ -11,6 +11,8 @@ param cosmosDatabaseName string
 param defaultLocale string
 param defaultTimeZone string
 param tabSsoClientId string
+@description('Application Insights connection string; the bot sends with its managed identity (local auth is off).')
+param appInsightsConnectionString string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan'
@@ -97,6 +99,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'LOG_LEVEL'
           value: 'info'
+        }
+        {
+          // Traces, metrics and log lines for the operator (src/platform/telemetry.ts), signed in as the identity.
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsightsConnectionString
         }
         {
           // The upload already holds node_modules (npm ci --omit=dev in the deploy stage): no build on the server.

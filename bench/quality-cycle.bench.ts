@@ -9,7 +9,7 @@ import { startOfDay } from '../src/core/time/zoned-time.ts';
 import { competencies } from '../src/core/types.ts';
 import { buildCheckEvidence, evidencePeriod } from '../src/modules/quality-cycle/check-evidence.ts';
 import { createTeam, linkTeam } from '../src/modules/quality-cycle/education-teams.ts';
-import { schoolClock } from '../src/modules/quality-cycle/service.ts';
+import { schoolClock } from '../src/modules/quality-cycle/year-cycle.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/log.ts';

@@ -6,11 +6,12 @@ import type { SchoolYear } from '../../core/time/school-year.ts';
 import type { LocalDate } from '../../core/time/zoned-time.ts';
 import { competencies, type Locale } from '../../core/types.ts';
 import { type CheckEvidence, type CompetencyShares, type EvidencePeriodChoice, evidencePeriodChoices } from './check-evidence.ts';
+import { type DoneProblem, maxLink, maxNote } from './milestone-done.ts';
+import { type MilestoneProblem, maxDescription, maxTitle } from './milestone-edits.ts';
 import { type CyclePhase, cyclePhases, type MilestoneOwner, maxMilestones, ownerRoles } from './quality-cycle.ts';
 import type { MilestoneView } from './reminders.ts';
-import type { DoneProblem, MilestoneProblem, MilestoneState, PhaseCount } from './service.ts';
-import { maxDescription, maxLink, maxNote, maxTitle } from './service.ts';
 import type { DefaultTexts } from './template.ts';
+import type { MilestoneState, PhaseCount } from './year-cycle.ts';
 
 // Cards of the quality cycle. Names, titles, descriptions, notes and links were typed by someone at the
 // school: they are bound only into TextRun elements (or input values), never into Markdown.

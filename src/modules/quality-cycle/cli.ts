@@ -16,24 +16,20 @@ import {
 } from './check-evidence.ts';
 import { createTeam, editTeam, findTeamsTeam, linkTeam, requireTeam, TeamError, type TeamProblem } from './education-teams.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
+import { markDone } from './milestone-done.ts';
+import { type MilestoneInput, type QualityCycleScope, removeMilestone, saveMilestone, setRemindDays } from './milestone-edits.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
 import {
   ensureSchoolCycle,
   ensureTeamCycle,
   ensureYear,
-  type MilestoneInput,
-  markDone,
   ownersOf,
   phaseCounts,
   type QualityCycleDeps,
-  type QualityCycleScope,
   remindDays,
-  removeMilestone,
-  saveMilestone,
   schoolClock,
-  setRemindDays,
   stateOf,
-} from './service.ts';
+} from './year-cycle.ts';
 
 // `npm run cli -- pdca ...`: education teams, the milestones of the yearly quality cycle, its status and
 // the Check evidence, for coordinators and IT. Refusals use the same reasons as the cards in Teams.

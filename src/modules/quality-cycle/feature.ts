@@ -27,22 +27,19 @@ import {
 } from './check-evidence.ts';
 import { linkTeam, TeamError, type TeamProblem, teamIdPattern } from './education-teams.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
+import { markDone } from './milestone-done.ts';
+import { type MilestoneInput, type QualityCycleScope, removeMilestone, saveMilestone } from './milestone-edits.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
 import {
   ensureSchoolCycle,
   ensureTeamCycle,
-  type MilestoneInput,
-  markDone,
   ownersOf,
   phaseCounts,
-  type QualityCycleScope,
   remindDays,
-  removeMilestone,
-  saveMilestone,
   schoolClock,
   stateOf,
   visibleCycles,
-} from './service.ts';
+} from './year-cycle.ts';
 
 // The quality cycle in Teams: `pdca` for team leaders and coordinators (status at a glance, Check
 // evidence, milestones to edit), `pdca koppel <team>` in a team's channel to link it, the milestone card

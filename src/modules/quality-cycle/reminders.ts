@@ -19,7 +19,7 @@ import {
   type SchoolClock,
   schoolClock,
   stateOf,
-} from './service.ts';
+} from './year-cycle.ts';
 
 // Reminders for the quality cycle, worked out from the store and the clock on every run: a milestone is
 // posted in its team's channel and sent to its owners N days before it is due, and escalated to the team

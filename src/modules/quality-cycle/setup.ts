@@ -8,9 +8,9 @@ import { qualityCycleFeature } from './feature.ts';
 import type { QualityCycleRepositories } from './quality-cycle.ts';
 import { QualityCycleReminders } from './reminders.ts';
 import { openQualityCycleRepositories } from './repositories.ts';
-import type { QualityCycleDeps } from './service.ts';
 import { type StoreEvidenceDeps, StoreEvidenceSource } from './store-evidence.ts';
 import { TeamsCycleNotifier } from './teams-notifier.ts';
+import type { QualityCycleDeps } from './year-cycle.ts';
 
 // The yearly quality cycle (PDCA), set up once: education teams and their cycles, the milestone reminders
 // in Teams, and the Check evidence over everything the product records (reflections and competencies,

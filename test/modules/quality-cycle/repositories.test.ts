@@ -6,15 +6,10 @@ import { openRepositories } from '../../../src/core/repositories.ts';
 import { parseSchoolYear } from '../../../src/core/time/school-year.ts';
 import { defaultMilestoneTexts } from '../../../src/modules/quality-cycle/cards.ts';
 import { createTeam, editTeam, linkTeam, TeamError } from '../../../src/modules/quality-cycle/education-teams.ts';
+import { markDone } from '../../../src/modules/quality-cycle/milestone-done.ts';
+import { removeMilestone, saveMilestone } from '../../../src/modules/quality-cycle/milestone-edits.ts';
 import { openQualityCycleRepositories } from '../../../src/modules/quality-cycle/repositories.ts';
-import {
-  ensureTeamCycle,
-  ensureYear,
-  markDone,
-  type QualityCycleDeps,
-  removeMilestone,
-  saveMilestone,
-} from '../../../src/modules/quality-cycle/service.ts';
+import { ensureTeamCycle, ensureYear, type QualityCycleDeps } from '../../../src/modules/quality-cycle/year-cycle.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { type DocumentStore, DuplicateError } from '../../../src/platform/store/document-store.ts';
 import { backends } from '../../helpers/backends.ts';

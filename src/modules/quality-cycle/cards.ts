@@ -6,10 +6,10 @@ import type { SchoolYear } from '../../core/time/school-year.ts';
 import type { LocalDate } from '../../core/time/zoned-time.ts';
 import { competencies, type Locale } from '../../core/types.ts';
 import { type CheckEvidence, type CompetencyShares, type EvidencePeriodChoice, evidencePeriodChoices } from './check-evidence.ts';
+import type { MilestoneView } from './milestone-cards.ts';
 import { type DoneProblem, maxLink, maxNote } from './milestone-done.ts';
 import { type MilestoneProblem, maxDescription, maxTitle } from './milestone-edits.ts';
 import { type CyclePhase, cyclePhases, type MilestoneOwner, maxMilestones, ownerRoles } from './quality-cycle.ts';
-import type { MilestoneView } from './reminders.ts';
 import type { DefaultTexts } from './template.ts';
 import type { MilestoneState, PhaseCount } from './year-cycle.ts';
 

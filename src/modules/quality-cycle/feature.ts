@@ -222,7 +222,7 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
   const parsed = doneSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'pdca.done');
   const { deps, actor, locale } = turn;
-  const { cycle, reminders } = deps.modules.qualityCycle;
+  const { cycle, milestoneCards } = deps.modules.qualityCycle;
   const ref = { cycleId: parsed.data.cycleId, milestoneId: parsed.data.milestoneId };
   const result = await markDone(cycle, actor, ref, { note: parsed.data.note, link: parsed.data.link });
   if (result.kind === 'not-found') {
@@ -232,7 +232,7 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
   const clock = await schoolClock(cycle, actor.schoolId);
   const team = result.cycle.teamId ? await deps.cycles.teams.get(actor.schoolId, result.cycle.teamId) : undefined;
   const purpose = isPersonal(turn.activity) ? 'owner' : 'channel';
-  const view = () => reminders.view(result.cycle, result.milestone, team, purpose, clock);
+  const view = () => milestoneCards.view(result.cycle, result.milestone, team, purpose, clock);
   switch (result.kind) {
     case 'not-allowed':
       deps.log.warn({ personId: actor.id, ...ref }, 'quality cycle done refused: not an owner');
@@ -256,7 +256,7 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
       deps.log.info({ personId: actor.id, ...ref, withLink: Boolean(result.milestone.done?.link) }, 'milestone done');
       // Every card of this milestone (the channel's, owners', escalations) now shows it done; what fails
       // here stays marked stale and the reminder job updates it later.
-      await reminders.syncCards(actor.schoolId, ref.cycleId, ref.milestoneId);
+      await milestoneCards.sync(actor.schoolId, ref.cycleId, ref.milestoneId);
       return cardResponse(
         milestoneCard(await view(), locale, { message: t(locale, 'pdca.milestone.doneThanks'), messageColor: 'Good' }),
       );
@@ -455,7 +455,7 @@ async function saveVerb(turn: Turn, data: Record<string, unknown>): Promise<Card
     'milestone saved',
   );
   if (result.changed && 'cards' in result.milestone && result.milestone.cards?.length) {
-    await deps.modules.qualityCycle.reminders.syncCards(actor.schoolId, result.cycle.id, result.milestone.id);
+    await deps.modules.qualityCycle.milestoneCards.sync(actor.schoolId, result.cycle.id, result.milestone.id);
   }
   return cardResponse(await listCard(turn, s, { text: t(locale, 'pdca.edit.saved'), subject: ` ${result.milestone.title}` }));
 }

@@ -3,7 +3,7 @@ import { messageCard } from '../../core/cards/cards.ts';
 import { t } from '../../core/i18n.ts';
 import type { SchoolYear } from '../../core/time/school-year.ts';
 import { type CardActionResponse, cardResponse, type Turn } from '../../teams/turn.ts';
-import { editCard, milestonesCard, type ScopeData } from './cards.ts';
+import { editCard, milestonesCard, type ScopeData } from './edit-cards.ts';
 import { type MilestoneInput, type QualityCycleScope, removeMilestone, saveMilestone } from './milestone-edits.ts';
 import type { EducationTeam, Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
 import { editSchema, invalidCard, scopeSchema } from './teams-card-data.ts';

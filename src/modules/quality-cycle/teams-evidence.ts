@@ -3,7 +3,6 @@ import { messageCard } from '../../core/cards/cards.ts';
 import { t } from '../../core/i18n.ts';
 import type { Locale } from '../../core/types.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Turn } from '../../teams/turn.ts';
-import { evidenceCard } from './cards.ts';
 import {
   buildCheckEvidence,
   type CheckEvidence,
@@ -11,6 +10,7 @@ import {
   evidencePeriod,
   relatedPeriods,
 } from './check-evidence.ts';
+import { evidenceCard } from './evidence-cards.ts';
 import { evidenceCsv, evidenceMarkdown } from './evidence-export.ts';
 import { evidenceSchema, invalidCard, textCard } from './teams-card-data.ts';
 import { schoolClock } from './year-cycle.ts';

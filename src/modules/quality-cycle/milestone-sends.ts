@@ -49,22 +49,29 @@ function personOf(send: MilestoneSend): Person | undefined {
   return isConversation(send.to) ? undefined : send.to;
 }
 
-/** Changes one milestone of the send's cycle (a compare-and-swap; nothing written when `change` returns undefined). */
-async function updateMilestone(
-  deps: MilestoneSendDeps,
-  send: MilestoneSend,
+/**
+ * Changes one milestone of a cycle (a compare-and-swap on the cycle; nothing is written when `change`
+ * returns undefined). Returns the milestone as written, or undefined.
+ */
+export async function changeMilestone(
+  deps: Pick<QualityCycleDeps, 'cycles'>,
+  ref: { schoolId: string; cycleId: string; milestoneId: string },
   change: (m: Milestone) => Milestone | undefined,
 ): Promise<Milestone | undefined> {
   let changed: Milestone | undefined;
-  await deps.cycles.cycles.update(send.cycle.schoolId, send.cycle.id, (c) => {
+  await deps.cycles.cycles.update(ref.schoolId, ref.cycleId, (c) => {
     changed = undefined;
-    const m = c.milestones.find((x) => x.id === send.milestoneId);
+    const m = c.milestones.find((x) => x.id === ref.milestoneId);
     const next = m && change(m);
     if (!next) return undefined;
     changed = next;
-    return { ...c, milestones: c.milestones.map((x) => (x.id === send.milestoneId ? next : x)) };
+    return { ...c, milestones: c.milestones.map((x) => (x.id === ref.milestoneId ? next : x)) };
   });
   return changed;
+}
+
+function updateMilestone(deps: MilestoneSendDeps, send: MilestoneSend, change: (m: Milestone) => Milestone | undefined) {
+  return changeMilestone(deps, { schoolId: send.cycle.schoolId, cycleId: send.cycle.id, milestoneId: send.milestoneId }, change);
 }
 
 /** Gives this run's lease back (only its own: another run may hold the milestone by now). */

@@ -1,7 +1,14 @@
 import type { ConversationRef, Person } from '../../core/entities.ts';
 import { type DeliveryEngine, isConversation } from '../../delivery/engine.ts';
 import type { MilestoneCards } from './milestone-cards.ts';
-import { type ChannelTarget, channelTarget, type MilestoneSend, milestoneSends, type SendOutcome } from './milestone-sends.ts';
+import {
+  type ChannelTarget,
+  changeMilestone,
+  channelTarget,
+  type MilestoneSend,
+  milestoneSends,
+  type SendOutcome,
+} from './milestone-sends.ts';
 import type { EducationTeam, Milestone, QualityCycle } from './quality-cycle.ts';
 import { escalationDue, ofThisRound, type ReminderStep, reached, reminderDue } from './reminder-schedule.ts';
 import { ensureYear, ownersOf, type QualityCycleDeps, remindDays, schoolClock } from './year-cycle.ts';
@@ -131,26 +138,18 @@ export class QualityCycleReminders {
 
   /** Records the step on the milestone: the reminder went out, or this escalation round is over. */
   private async finish(s: OpenStep): Promise<void> {
-    await this.deps.cycles.cycles.update(s.cycle.schoolId, s.cycle.id, (c) => {
-      const m = c.milestones.find((x) => x.id === s.milestoneId);
-      if (!m) return undefined;
-      let next: Milestone;
-      if (s.step === 'reminder') {
-        if (m.remindedOn) return undefined;
-        next = { ...m, remindedOn: s.today };
-      } else {
-        if (m.escalatedOn === s.today) return undefined;
-        const cards = m.cards ?? [];
-        next = {
-          ...m,
-          // Earlier rounds' escalation cards make way for this round's; the channel and owner cards stay.
-          cards: cards.filter((card) => card.kind !== 'escalation' || ofThisRound(m, card)),
-          escalatedOn: s.today,
-          // The channel and owner cards now show it is overdue.
-          ...(cards.length ? { cardsStale: true } : {}),
-        };
-      }
-      return { ...c, milestones: c.milestones.map((x) => (x.id === s.milestoneId ? next : x)) };
+    await changeMilestone(this.deps, { schoolId: s.cycle.schoolId, cycleId: s.cycle.id, milestoneId: s.milestoneId }, (m) => {
+      if (s.step === 'reminder') return m.remindedOn ? undefined : { ...m, remindedOn: s.today };
+      if (m.escalatedOn === s.today) return undefined;
+      const cards = m.cards ?? [];
+      return {
+        ...m,
+        // Earlier rounds' escalation cards make way for this round's; the channel and owner cards stay.
+        cards: cards.filter((card) => card.kind !== 'escalation' || ofThisRound(m, card)),
+        escalatedOn: s.today,
+        // The channel and owner cards now show it is overdue.
+        ...(cards.length ? { cardsStale: true } : {}),
+      };
     });
   }
 }

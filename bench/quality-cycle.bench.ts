@@ -9,7 +9,8 @@ import { startOfDay } from '../src/core/time/zoned-time.ts';
 import { competencies } from '../src/core/types.ts';
 import { buildCheckEvidence, evidencePeriod } from '../src/modules/quality-cycle/check-evidence.ts';
 import { createTeam, linkTeam } from '../src/modules/quality-cycle/education-teams.ts';
-import { schoolClock } from '../src/modules/quality-cycle/service.ts';
+import { defaultSchoolMilestones, defaultTeamMilestones } from '../src/modules/quality-cycle/template.ts';
+import { schoolClock } from '../src/modules/quality-cycle/year-cycle.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/log.ts';
@@ -18,7 +19,7 @@ import { tenantId } from '../test/helpers/activities.ts';
 import { LoopbackConnector } from '../test/helpers/loopback-connector.ts';
 
 // The quality cycle at the size of a large school, on the embedded store (a file):
-// - the reminder job (every 15 minutes) for 40 linked teams (6 milestones each, plus the school's 4): a run when
+// - the reminder job (every 15 minutes) for 40 linked teams (the shipped template's milestones each, plus the school's): a run when
 //   everything is due at once (40 channel posts, owner cards), and the steady state: a run with nothing
 //   to send, which is what almost every run is. Target: quiet run < 250 ms.
 // - the Check evidence of a 300-student team with 20 reflections per student (6,000 reflections read,
@@ -121,7 +122,7 @@ for (let i = 0; i < 10; i++) {
 const f = (x: number) => x.toFixed(1);
 process.stdout.write(
   [
-    `reminder job, ${TEAMS} linked teams (${TEAMS * 6 + 4} milestones):`,
+    `reminder job, ${TEAMS} linked teams (${TEAMS * defaultTeamMilestones.length + defaultSchoolMilestones.length} milestones):`,
     `  everything due at once: ${f(firstMs)} ms (${first.status}; ${posted} cards posted, ${firstRequests} requests to the connector, held by the bot to the tenant limit of ${config.TEAMS_TENANT_RPS} per second)`,
     `  quiet run (nothing due), 20 runs: p50 ${f(pct(quiet, 50))} ms, max ${f(Math.max(...quiet))} ms  [target < 250 ms]`,
     `check evidence, ${STUDENTS} students x ${REFLECTIONS} reflections, 10 runs:`,

@@ -35,7 +35,9 @@ import {
 } from '../src/modules/mentoring/cards.ts';
 import { buildSection } from '../src/modules/mentoring/sections.ts';
 import { eraseConfirmCard, privacyCard } from '../src/modules/privacy/cards.ts';
-import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../src/modules/quality-cycle/cards.ts';
+import { milestoneCard, statusCard } from '../src/modules/quality-cycle/cards.ts';
+import { editCard, milestonesCard } from '../src/modules/quality-cycle/edit-cards.ts';
+import { evidenceCard } from '../src/modules/quality-cycle/evidence-cards.ts';
 import { buildOverview } from '../src/modules/reflection/overview.ts';
 import {
   exportCard,

@@ -1,6 +1,6 @@
 import { parseSchoolYear } from '../src/core/time/school-year.ts';
 import type { CheckEvidence } from '../src/modules/quality-cycle/check-evidence.ts';
-import type { MilestoneView } from '../src/modules/quality-cycle/reminders.ts';
+import type { MilestoneView } from '../src/modules/quality-cycle/milestone-cards.ts';
 
 // Sample data for the quality cycle's cards: used by the card tests (test/modules/quality-cycle/cards.test.ts) and by
 // the gallery (scripts/card-samples.ts). `typed` stands for whatever someone at the school typed.

@@ -9,41 +9,65 @@ import { telemetry } from '../platform/telemetry.ts';
 // instances never send the same item at once (and a dead instance's claim is taken over when its lease
 // ends), the send itself (through Reach: the tenant's and the conversation's windows, Retry-After and
 // retries), and what a failure means (passing: due again; permanent: given up with the reason).
+// A message goes to a person (their 1:1 chat, opened when needed) or into a conversation the bot is
+// already in, such as a team channel.
 
 /** How a message reaches a person; Reach in the bot, anything with the same contract in a test. */
 export interface PersonalSender {
   sendCard(person: Person, card: unknown, summary?: string): Promise<{ conversationId: string; activityId: string }>;
 }
 
-export interface Message {
-  to: Person;
+/** A conversation the bot is already in (a team's channel): no person, so no pause and no chat to open. */
+export interface ConversationTarget {
+  conversation: { tenantId: string; serviceUrl: string; conversationId: string; botId: string };
+}
+
+/** Whom a scheduled message is for. */
+export type Recipient = Person | ConversationTarget;
+
+/** How a message reaches a conversation; Reach in the bot. */
+export interface ConversationSender {
+  sendToConversation(
+    tenantId: string,
+    target: ConversationTarget['conversation'],
+    card: unknown,
+    summary?: string,
+  ): Promise<{ activityId: string }>;
+}
+
+export function isConversation(to: Recipient): to is ConversationTarget {
+  return 'conversation' in to;
+}
+
+export interface Message<To extends Recipient = Person> {
+  to: To;
   card: unknown;
   summary?: string;
 }
 
 /** What the feature's own rules say about a due item before it is claimed. */
-export type Prepared<Context> =
-  | { kind: 'send'; to: Person; context: Context }
+export type Prepared<Context, To extends Recipient = Person> =
+  | { kind: 'send'; to: To; context: Context }
   /** Not now (the feature's own reason, such as "asked yesterday"); stays due. */
   | { kind: 'wait' }
   /** Never: the recipient or what it was about is gone. */
   | { kind: 'skip'; reason: string };
 
 /** One kind of scheduled message, as a feature describes it. Every method that writes is a compare-and-swap on the item. */
-export interface DeliveryKind<Item, Context> {
+export interface DeliveryKind<Item, Context, To extends Recipient = Person> {
   /** The send-policy rule that applies (src/core/send-policy/quiet-hours.ts). */
   message: MessageKind;
   schoolOf(item: Item): string;
-  prepare(item: Item, now: Date): Promise<Prepared<Context>>;
+  prepare(item: Item, now: Date): Promise<Prepared<Context, To>>;
   /** Takes the item until `until`, or undefined when another run holds it or it is no longer due. */
   claim(item: Item, now: Date, until: Date): Promise<Item | undefined>;
-  compose(claimed: Item, to: Person, context: Context): Message;
+  compose(claimed: Item, to: To, context: Context): Message<To>;
   sent(claimed: Item, delivered: { conversationId: string; activityId: string }): Promise<void>;
   /** A passing failure: free the claim, the item stays due. */
   retryLater(claimed: Item, error: DeliveryError): Promise<void>;
   /** Not sent and never retried. Also for items whose recipient or subject is gone (not claimed then). */
   gaveUp(item: Item, reason: string): Promise<void>;
-  /** The recipient paused messages of this kind: due again when the pause ends. */
+  /** The recipient (a person) paused messages of this kind: due again when the pause ends. */
   postpone(item: Item, until: string): Promise<void>;
 }
 
@@ -55,6 +79,8 @@ export interface Tally {
 
 export interface DeliveryEngineDeps {
   sender: PersonalSender;
+  /** For messages into a conversation (a channel); without it such a message is given up. */
+  conversations?: ConversationSender;
   sendPolicy: SendPolicies;
   log: Logger;
   /** How long a claim holds: longer than one send with its retries may take. */
@@ -70,7 +96,11 @@ export class DeliveryEngine {
   }
 
   /** Sends what is due now, one item after another; the throttle paces them, so a run is never a burst past the limit. */
-  async deliver<Item, Context>(kind: DeliveryKind<Item, Context>, due: Iterable<Item>, now: Date): Promise<Tally> {
+  async deliver<Item, Context, To extends Recipient = Person>(
+    kind: DeliveryKind<Item, Context, To>,
+    due: Iterable<Item>,
+    now: Date,
+  ): Promise<Tally> {
     const tally: Tally = { sent: 0, waiting: 0, skipped: 0 };
     const policies = new Map<string, Promise<SendPolicy>>();
     const policyOf = (schoolId: string) => {
@@ -89,8 +119,8 @@ export class DeliveryEngine {
     return tally;
   }
 
-  private async one<Item, Context>(
-    kind: DeliveryKind<Item, Context>,
+  private async one<Item, Context, To extends Recipient>(
+    kind: DeliveryKind<Item, Context, To>,
     item: Item,
     now: Date,
     policy: SendPolicy,
@@ -104,8 +134,9 @@ export class DeliveryEngine {
     }
     if (prepared.kind === 'wait') return 'waiting';
     const { to, context } = prepared;
-    if (quietReason(now, policy, kind.message, to.pause) === 'paused') {
-      await kind.postpone(item, to.pause!.until);
+    const person: Person | undefined = isConversation(to) ? undefined : (to as Person);
+    if (person && quietReason(now, policy, kind.message, person.pause) === 'paused') {
+      await kind.postpone(item, person.pause!.until);
       return 'waiting';
     }
     const claimed = await kind.claim(item, now, new Date(now.getTime() + (this.deps.leaseMs ?? defaultLeaseMs)));
@@ -113,11 +144,12 @@ export class DeliveryEngine {
     if (!claimed) return undefined;
     const message = kind.compose(claimed, to, context);
     try {
-      await kind.sent(claimed, await this.deps.sender.sendCard(message.to, message.card, message.summary));
+      await kind.sent(claimed, await this.send(message));
       return 'sent';
     } catch (err) {
       const failure = err instanceof DeliveryError ? err : new DeliveryError('error', true, (err as Error)?.message);
-      this.deps.log.warn({ personId: to.id, message: kind.message, reason: failure.reason }, 'scheduled message not sent');
+      const whom = person ? { personId: person.id } : { conversationId: (to as ConversationTarget).conversation.conversationId };
+      this.deps.log.warn({ ...whom, message: kind.message, reason: failure.reason }, 'scheduled message not sent');
       if (failure.transient) {
         await kind.retryLater(claimed, failure);
         return 'waiting';
@@ -125,5 +157,19 @@ export class DeliveryEngine {
       await kind.gaveUp(claimed, failure.reason);
       return 'skipped';
     }
+  }
+
+  private async send(message: Message<Recipient>): Promise<{ conversationId: string; activityId: string }> {
+    const { to } = message;
+    if (!isConversation(to)) return this.deps.sender.sendCard(to, message.card, message.summary);
+    if (!this.deps.conversations) throw new DeliveryError('no-conversation', false, 'no sender for conversations');
+    const { conversation } = to;
+    const sent = await this.deps.conversations.sendToConversation(
+      conversation.tenantId,
+      conversation,
+      message.card,
+      message.summary,
+    );
+    return { conversationId: conversation.conversationId, activityId: sent.activityId };
   }
 }

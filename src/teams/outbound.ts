@@ -48,6 +48,7 @@ export function openOutbound(input: {
   });
   const delivery = new DeliveryEngine({
     sender: reach,
+    conversations: reach,
     sendPolicy: input.sendPolicy,
     log: input.log.child({ component: 'delivery' }),
   });

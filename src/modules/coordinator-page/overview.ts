@@ -14,7 +14,7 @@ import {
   type RelatedPeriods,
 } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
-import type { PhaseCount } from '../quality-cycle/service.ts';
+import type { PhaseCount } from '../quality-cycle/year-cycle.ts';
 import { type Counted, evidenceFigures, type RawSeries, suppressPage } from './figures.ts';
 
 // What the coordinator page shows, computed from the store with the rules the rest of the product uses:

@@ -5,7 +5,7 @@ import { shippedHolidays } from '../../core/send-policy/load-holidays.ts';
 import type { Campaigns } from '../campaigns/setup.ts';
 import { type CheckEvidenceSource, evidencePeriod, relatedPeriods } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
-import { phaseCounts, type QualityCycleDeps, remindDays, schoolClock, visibleCycles } from '../quality-cycle/service.ts';
+import { phaseCounts, type QualityCycleDeps, remindDays, schoolClock, visibleCycles } from '../quality-cycle/year-cycle.ts';
 import { buildCoordinatorOverview, type CoordinatorOverview, type OverviewScope } from './overview.ts';
 
 // The coordinator page's figures, computed from the campaign ledger and the quality cycle and kept per

@@ -3,7 +3,7 @@ import { previousSchoolYear, type SchoolYear } from '../../core/time/school-year
 import { addDays, type LocalDate, startOfDay } from '../../core/time/zoned-time.ts';
 import { type Competency, competencies } from '../../core/types.ts';
 import type { EducationTeam } from './quality-cycle.ts';
-import type { SchoolClock } from './service.ts';
+import type { SchoolClock } from './year-cycle.ts';
 
 // Evidence for the Check phase, from the product's own data: what the team did (activities, prompts,
 // reminders), whether students were reached and answered, which career competencies their reflections

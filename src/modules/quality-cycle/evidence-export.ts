@@ -3,8 +3,9 @@ import { t } from '../../core/i18n.ts';
 import { calendarText, formatPercent } from '../../core/time/card-dates.ts';
 import { competencies, type Locale } from '../../core/types.ts';
 import { escapeMarkdownLine } from '../../platform/markdown.ts';
-import { evidenceLines, yearLabel } from './cards.ts';
+import { yearLabel } from './cards.ts';
 import type { CheckEvidence, CompetencyShares } from './check-evidence.ts';
+import { evidenceLines } from './evidence-cards.ts';
 
 // The Check evidence as files for the team's evaluation and the inspection: CSV for Excel (semicolons
 // and a BOM for Dutch Excel, commas for English) and Markdown for a report. Team and group names were

@@ -42,6 +42,8 @@ export interface PostedCard {
   serviceUrl: string;
   locale: Locale;
   personId?: string;
+  /** The school day it was sent (cards stored before this field have none). */
+  sentOn?: LocalDate;
 }
 
 export interface MilestoneDone {
@@ -69,7 +71,7 @@ export interface Milestone {
   cards?: PostedCard[];
   /** Cards that still show an older state (an update failed); the reminder job brings them up to date. */
   cardsStale?: boolean;
-  /** A reminder run is sending for this milestone until then (ISO). */
+  /** A reminder run holds this milestone while it sends one card, until then (ISO): the delivery engine's lease. */
   claimedUntil?: string;
 }
 

@@ -5,12 +5,13 @@ import type { Feature } from '../../teams/turn.ts';
 import { defaultMilestoneTexts } from './cards.ts';
 import type { CheckEvidenceSource } from './check-evidence.ts';
 import { qualityCycleFeature } from './feature.ts';
+import { MilestoneCards } from './milestone-cards.ts';
 import type { QualityCycleRepositories } from './quality-cycle.ts';
 import { QualityCycleReminders } from './reminders.ts';
 import { openQualityCycleRepositories } from './repositories.ts';
-import type { QualityCycleDeps } from './service.ts';
 import { type StoreEvidenceDeps, StoreEvidenceSource } from './store-evidence.ts';
 import { TeamsCycleNotifier } from './teams-notifier.ts';
+import type { QualityCycleDeps } from './year-cycle.ts';
 
 // The yearly quality cycle (PDCA), set up once: education teams and their cycles, the milestone reminders
 // in Teams, and the Check evidence over everything the product records (reflections and competencies,
@@ -28,6 +29,8 @@ export interface QualityCycleModule extends ModuleParts {
   cycles: QualityCycleRepositories;
   cycle: QualityCycleDeps;
   reminders: QualityCycleReminders;
+  /** A milestone's cards: what they show, and redrawing them in place. */
+  milestoneCards: MilestoneCards;
   evidence: CheckEvidenceSource;
 }
 
@@ -36,7 +39,7 @@ export async function setup(
   outbound: Outbound,
   needs: { evidence: EvidenceParts },
 ): Promise<QualityCycleModule> {
-  const { repos, clock, config, log } = platform;
+  const { repos, clock, log } = platform;
   const cycles = await openQualityCycleRepositories(platform.store);
   const cycle: QualityCycleDeps = {
     repos,
@@ -46,21 +49,18 @@ export async function setup(
     defaults: platform.install.defaults,
     defaultTexts: defaultMilestoneTexts,
   };
-  const notifier = new TeamsCycleNotifier({
-    reach: outbound.reach,
-    repos,
-    defaultLocale: config.DEFAULT_LOCALE,
-  });
-  const reminders = new QualityCycleReminders({
+  const moduleLog = log.child({ component: 'quality-cycle' });
+  const milestoneCards = new MilestoneCards({
     ...cycle,
-    notifier,
-    sendPolicy: platform.sendPolicy,
-    log: log.child({ component: 'quality-cycle' }),
+    updater: new TeamsCycleNotifier({ reach: outbound.reach }),
+    log: moduleLog,
   });
+  const reminders = new QualityCycleReminders({ ...cycle, delivery: outbound.delivery, cards: milestoneCards, log: moduleLog });
   return {
     cycles,
     cycle,
     reminders,
+    milestoneCards,
     evidence: new StoreEvidenceSource({ repos, ...needs.evidence }),
     jobs: [
       {

@@ -17,7 +17,13 @@ interface DefaultMilestone {
 
 export const defaultSchoolMilestones: readonly DefaultMilestone[] = [
   { key: 'policy-plan', phase: 'plan', due: { month: 8, day: 31 }, owner: 'coordinator' },
+  // The policy says which professional development its mentors need; planning it is a step of its own.
+  { key: 'mentor-development', phase: 'plan', due: { month: 9, day: 30 }, owner: 'coordinator' },
   { key: 'policy-in-practice', phase: 'do', due: { month: 1, day: 31 }, owner: 'coordinator' },
+  // The yearly instrument milestone: the LOB scan's outcome feeds the evaluation in June.
+  { key: 'lob-scan', phase: 'check', due: { month: 3, day: 31 }, owner: 'coordinator' },
+  // The students' own view (the pulse, shown only in groups of 5 or more), discussed before the evaluation.
+  { key: 'student-voice', phase: 'check', due: { month: 5, day: 31 }, owner: 'coordinator' },
   { key: 'policy-evaluation', phase: 'check', due: { month: 6, day: 15 }, owner: 'coordinator' },
   { key: 'policy-adjustment', phase: 'act', due: { month: 7, day: 10 }, owner: 'coordinator' },
 ];
@@ -25,6 +31,8 @@ export const defaultSchoolMilestones: readonly DefaultMilestone[] = [
 export const defaultTeamMilestones: readonly DefaultMilestone[] = [
   { key: 'work-plan', phase: 'plan', due: { month: 8, day: 31 }, owner: 'team-leader' },
   { key: 'fixed-mentor', phase: 'do', due: { month: 9, day: 30 }, owner: 'team-leader' },
+  // Internships are arranged per team: the agreements with the workplace supervisors are the team's.
+  { key: 'supervisor-coordination', phase: 'do', due: { month: 10, day: 31 }, owner: 'team-leader' },
   { key: 'activities-recorded', phase: 'do', due: { month: 1, day: 31 }, owner: 'team-leader' },
   { key: 'mid-year-check', phase: 'check', due: { month: 2, day: 15 }, owner: 'team-leader' },
   { key: 'year-evaluation', phase: 'check', due: { month: 6, day: 15 }, owner: 'team-leader' },

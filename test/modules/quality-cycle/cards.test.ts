@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { editData, evidenceData, milestonesData, milestoneView, statusData } from '../../../scripts/quality-cycle-samples.ts';
-import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../../../src/modules/quality-cycle/cards.ts';
-import type { MilestoneView } from '../../../src/modules/quality-cycle/reminders.ts';
+import { milestoneCard, statusCard } from '../../../src/modules/quality-cycle/cards.ts';
+import { editCard, milestonesCard } from '../../../src/modules/quality-cycle/edit-cards.ts';
+import { evidenceCard } from '../../../src/modules/quality-cycle/evidence-cards.ts';
+import type { MilestoneView } from '../../../src/modules/quality-cycle/milestone-cards.ts';
 import { renderCard } from '../../helpers/render-card.ts';
 
 // The quality cycle's cards through the real Adaptive Cards renderer: they parse without problems, and

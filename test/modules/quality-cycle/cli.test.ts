@@ -102,7 +102,7 @@ describe('npm run cli -- pdca', () => {
     expect(await add('--due', '2026-11-30', '--owner', 'piet@school.nl')).toBe(0);
     const id = /Added milestone (m-[a-z0-9]+)/.exec(out[0]!)![1]!;
     expect(await cli('pdca', 'milestone', 'list', '--team', 'havo-4', '--year', '2026-2027')).toBe(0);
-    expect(out).toHaveLength(7);
+    expect(out).toHaveLength(8);
     expect(out.find((l) => l.startsWith(id))).toContain('2026-11-30\tLoopbaangesprekken ronde 1\towner: piet@school.nl');
     expect(out[0]).toMatch(
       /^work-plan\tplan\t2026-08-31\tWerkplan vastgesteld.*\towner: team leader \(lisa@school.nl\)\t\(template\)/,
@@ -137,7 +137,10 @@ describe('npm run cli -- pdca', () => {
     expect(await cli('pdca', 'milestone', 'list', '--level', 'school', '--year', '2026-2027')).toBe(0);
     expect(out.map((l) => l.split('\t')[0])).toEqual([
       'policy-plan',
+      'mentor-development',
       'policy-in-practice',
+      'lob-scan',
+      'student-voice',
       'policy-evaluation',
       'policy-adjustment',
     ]);

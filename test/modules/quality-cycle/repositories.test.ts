@@ -6,15 +6,10 @@ import { openRepositories } from '../../../src/core/repositories.ts';
 import { parseSchoolYear } from '../../../src/core/time/school-year.ts';
 import { defaultMilestoneTexts } from '../../../src/modules/quality-cycle/cards.ts';
 import { createTeam, editTeam, linkTeam, TeamError } from '../../../src/modules/quality-cycle/education-teams.ts';
+import { markDone } from '../../../src/modules/quality-cycle/milestone-done.ts';
+import { removeMilestone, saveMilestone } from '../../../src/modules/quality-cycle/milestone-edits.ts';
 import { openQualityCycleRepositories } from '../../../src/modules/quality-cycle/repositories.ts';
-import {
-  ensureTeamCycle,
-  ensureYear,
-  markDone,
-  type QualityCycleDeps,
-  removeMilestone,
-  saveMilestone,
-} from '../../../src/modules/quality-cycle/service.ts';
+import { ensureTeamCycle, ensureYear, type QualityCycleDeps } from '../../../src/modules/quality-cycle/year-cycle.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { type DocumentStore, DuplicateError } from '../../../src/platform/store/document-store.ts';
 import { backends } from '../../helpers/backends.ts';
@@ -149,8 +144,8 @@ describe.each(backends)('education teams and quality cycles: $name', (backend) =
     await createTeam(deps, schoolId, { id: 'havo-4', name: 'Havo 4', leaders: ['lisa@school.nl'] });
     await createTeam(deps, schoolId, { id: 'vwo-5', name: 'Vwo 5', leaders: ['lisa@school.nl'] });
     const first = await ensureYear(deps, schoolId, year);
-    expect(first.school.milestones.map((m) => m.phase)).toEqual(['plan', 'do', 'check', 'act']);
-    expect(first.teams.map(({ cycle }) => cycle.milestones.length)).toEqual([6, 6]);
+    expect(first.school.milestones.map((m) => m.phase)).toEqual(['plan', 'plan', 'do', 'check', 'check', 'check', 'act']);
+    expect(first.teams.map(({ cycle }) => cycle.milestones.length)).toEqual([7, 7]);
 
     // Havo 4 changes its own mid-year check; the school then moves the template's one: Vwo 5 follows, Havo 4 keeps its own.
     const own = await saveMilestone(deps, schoolId, year, { level: 'team', teamId: 'havo-4' }, 'mid-year-check', {

@@ -28,6 +28,7 @@ function doneData(card: unknown): { cycleId: string; milestoneId: string } {
 const team = {
   'work-plan': 'Werkplan vastgesteld',
   'fixed-mentor': 'Elke leerling heeft een vaste mentor',
+  'supervisor-coordination': 'Afspraken met de praktijkbegeleiders gemaakt',
   'activities-recorded': 'Activiteiten van de eerste helft',
   'mid-year-check': 'Halfjaarcheck',
   'year-evaluation': 'Werkplan geëvalueerd',
@@ -35,7 +36,10 @@ const team = {
 } as const;
 const school = {
   'policy-plan': 'LOB-beleidsplan vastgesteld',
+  'mentor-development': 'Professionalisering van de mentoren gepland',
   'policy-in-practice': 'Halfjaarronde',
+  'lob-scan': 'Jaarlijkse LOB-scan ingevuld',
+  'student-voice': 'Stem van de leerlingen besproken',
   'policy-evaluation': 'LOB-beleid geëvalueerd',
   'policy-adjustment': 'Beleid bijgesteld',
 } as const;
@@ -44,10 +48,14 @@ const school = {
 const doneOn: Record<string, LocalDate> = {
   'work-plan': '2026-08-20',
   'fixed-mentor': '2026-10-16',
+  'supervisor-coordination': '2026-10-30',
   'activities-recorded': '2027-01-29',
   'mid-year-check': '2027-02-15',
   'year-evaluation': '2027-06-15',
   'policy-plan': '2026-09-18',
+  'mentor-development': '2026-09-25',
+  'lob-scan': '2027-03-26',
+  'student-voice': '2027-05-28',
   'policy-in-practice': '2027-01-29',
   'policy-evaluation': '2027-06-10',
   'policy-adjustment': '2027-07-09',
@@ -133,6 +141,8 @@ describe('the quality cycle through a whole school year', () => {
     expect(posted).toEqual([
       ['work-plan', '2026-08-17'],
       ['fixed-mentor', '2026-09-16'],
+      // due Saturday 31 October: the window opens on Saturday 17 October, the first working day is Monday
+      ['supervisor-coordination', '2026-10-19'],
       // due Sunday 31 January: the window opens on Sunday 17 January, the first working day is Monday
       ['activities-recorded', '2027-01-18'],
       // the bot was down on 1-3 February: caught up on the 4th
@@ -148,6 +158,7 @@ describe('the quality cycle through a whole school year', () => {
     expect(leaderReminders.map((l) => l.slice(0, 10))).toEqual([
       '2026-08-17',
       '2026-09-16',
+      '2026-10-19',
       '2027-01-18',
       '2027-02-04',
       '2027-06-01',
@@ -168,7 +179,10 @@ describe('the quality cycle through a whole school year', () => {
     const coordinator = chatSeen.get('coordinator') ?? [];
     expect(coordinator.filter((l) => l.includes('Jij bent eigenaar')).map((l) => l.slice(0, 10))).toEqual([
       '2026-08-17',
+      '2026-09-16',
       '2027-01-18',
+      '2027-03-17',
+      '2027-05-17',
       '2027-06-01',
       '2027-06-28',
     ]);
@@ -177,7 +191,7 @@ describe('the quality cycle through a whole school year', () => {
       '2026-09-08',
       '2026-09-15',
     ]);
-    expect(lines('leader').length).toBe(1 + 6 + 6); // welcome, reminders, escalations
+    expect(lines('leader').length).toBe(1 + 7 + 6); // welcome, reminders, escalations
   });
 
   it('updated the channel cards in place: overdue, then done with the note', () => {
@@ -209,12 +223,21 @@ describe('the quality cycle through a whole school year', () => {
     expect(next?.milestones.map((m) => `${m.id} ${m.due} ${m.done ? 'done' : 'open'}`)).toEqual([
       'work-plan 2027-08-31 open',
       'fixed-mentor 2027-09-30 open',
+      'supervisor-coordination 2027-10-31 open',
       'activities-recorded 2028-01-31 open',
       'mid-year-check 2028-02-15 open',
       'year-evaluation 2028-06-15 open',
       'adjustments 2028-07-10 open',
     ]);
-    expect((await cycles.get(tenantId, '2027-2028:school'))?.milestones).toHaveLength(4);
+    expect((await cycles.get(tenantId, '2027-2028:school'))?.milestones.map((m) => `${m.id} ${m.due}`)).toEqual([
+      'policy-plan 2027-08-31',
+      'mentor-development 2027-09-30',
+      'policy-in-practice 2028-01-31',
+      'lob-scan 2028-03-31',
+      'student-voice 2028-05-31',
+      'policy-evaluation 2028-06-15',
+      'policy-adjustment 2028-07-10',
+    ]);
   });
 });
 

@@ -67,9 +67,10 @@ describe('the quality cycle in Teams', () => {
     expect(status).toContain('Kwaliteitscyclus LOB 2026–2027');
     expect(status).toContain('Havo 4');
     expect(status).toContain('Team Havo 4'); // the linked Teams team
-    // 16 September: the work plan (31 August) is overdue, the fixed mentor (30 September) due soon.
+    // 16 September: the work plan (31 August) is overdue, the fixed mentor (30 September) due soon, the
+    // first-half activities and the agreements with the workplace supervisors (31 October) later.
     expect(status).toContain('0 afgerond · 0 binnenkort · 1 te laat · 0 later');
-    expect(status).toContain('0 afgerond · 1 binnenkort · 0 te laat · 1 later');
+    expect(status).toContain('0 afgerond · 1 binnenkort · 0 te laat · 2 later');
     expect(status).not.toContain('LOB-beleidsplan van de school'); // the school level is the coordinators'
 
     const coordinator = await say(s.coordinator, 'pdca');

@@ -89,6 +89,8 @@ export const configSchema = z.object({
   DEV_PAGE_LOGIN: bool.default(false),
   DEV_ALLOW_REMOTE: bool.default(false),
   COORDINATOR_PAGE_FRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  /** How many days a link a student shares (with a supervisor or a parent) works. */
+  SHARE_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(14),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -468,7 +468,7 @@ export class DigestService {
       );
       const messages = (written.get(studentId) ?? []).map((m) => ({
         kind: m.kind,
-        from: m.kind === 'reply' ? student.name : (writers.get(m.fromId) ?? ''),
+        from: m.fromName ?? (m.kind === 'reply' ? student.name : (writers.get(m.fromId) ?? '')),
         text: m.text,
         at: m.at,
       }));

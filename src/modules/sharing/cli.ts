@@ -91,7 +91,6 @@ export const importPlacementsCommand: CliCommand = {
         rejected.push(`row ${line}: a second placement for ${studentEmail} (row ${first}); one supervisor per student`);
         continue;
       }
-      seen.set(studentEmail, line);
       const student = await ctx.repos.people.findByEmail(school.id, studentEmail);
       if (!student || student.erasedAt || !student.roles.includes('student')) {
         rejected.push(`row ${line}: no student with e-mail ${studentEmail} in this school (import students first)`);
@@ -102,8 +101,13 @@ export const importPlacementsCommand: CliCommand = {
         { name: row['name'], email: row['email'], company: row['company'] },
         'import',
       );
-      if (!result.ok) rejected.push(`row ${line}: ${reasons[result.reason]}`);
-      else counts[result.changed ? 'set' : 'unchanged']++;
+      if (!result.ok) {
+        rejected.push(`row ${line}: ${reasons[result.reason]}`);
+        continue;
+      }
+      // A later row for the same student would silently replace this one: it is reported instead.
+      seen.set(studentEmail, line);
+      counts[result.changed ? 'set' : 'unchanged']++;
     }
     ctx.out(
       `${file} (${table.encoding}, delimiter "${table.delimiter}"): ${counts.set} placements imported, ${counts.unchanged} unchanged, ${rejected.length} rejected.`,

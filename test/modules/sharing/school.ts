@@ -71,7 +71,7 @@ export async function askSupervisor(w: World, user: Parameters<World['say']>[0],
   const form = await w.say(user, 'stagebegeleider');
   expect(cardText(form)).toContain('Je stagebegeleider');
   const saved = await w.act(user, 'sharing.supervisor', { ...kees });
-  expect(cardText(saved)).toContain('Opgeslagen: Kees Bos van Bakkerij Bos');
+  expect(cardText(saved)).toMatch(/Opgeslagen: Kees Bos van Bakkerij Bos|Dit stond er al zo in/);
   const ask = executes(saved).find((a) => a.verb === 'sharing.ask');
   expect(ask).toBeDefined();
   const card = await w.act(user, 'sharing.ask', { ...ask!.data, reflectionId });

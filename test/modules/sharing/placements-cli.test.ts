@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../../helpers/activities.ts';
 import { type Cli, cliOn } from '../../helpers/cli.ts';
-import { cardText, executes, nov } from './school.ts';
 import { World } from '../mentoring/world.ts';
+import { cardText, executes, nov } from './school.ts';
 
 // `import placements`: the coordinator's CSV of internship placements sets each student's supervisor;
 // bad rows are reported with their line number, the rest is imported, and the student can ask at once.
@@ -54,7 +54,12 @@ describe('npm run cli: import placements', () => {
     expect(errors).toContain('row 6: student e-mail "" is missing');
     expect(errors).toContain('row 7: the company is missing or too long');
     const supervisor = await w.t.bot.deps.modules.sharing.service.supervisorOf(sanne.person);
-    expect(supervisor).toMatchObject({ name: 'Kees Bos', email: 'kees@bakkerij-bos.nl', company: 'Bakkerij Bos', source: 'import' });
+    expect(supervisor).toMatchObject({
+      name: 'Kees Bos',
+      email: 'kees@bakkerij-bos.nl',
+      company: 'Bakkerij Bos',
+      source: 'import',
+    });
 
     expect(await cli.run('import', 'placements', file, '--school', tenantId)).toBe(2);
     expect(cli.out.join('\n')).toContain('0 placements imported, 1 unchanged, 5 rejected');

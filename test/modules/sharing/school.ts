@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
 import { type Card, cardText, executes, nov, World } from '../mentoring/world.ts';
 
 // A school for sharing: Sanne (student, mentor Jansen) reflected on her work placement; her supervisor
@@ -13,8 +14,8 @@ export const placement = {
   'next-step': 'Vragen of ik vaker de kassa mag doen.',
 };
 
-export async function sharingSchool(at = nov(2, '10:00')) {
-  const w = await World.start({ at });
+export async function sharingSchool(at = nov(2, '10:00'), store?: DocumentStore) {
+  const w = await World.start({ at, ...(store ? { store } : {}) });
   const mentor = await w.person('Piet Jansen', 'jansen@school.nl', 'mentor');
   const sanne = await w.person('Sanne de Vries', 'sanne@school.nl');
   const bram = await w.person('Bram Peters', 'bram@school.nl');

@@ -39,6 +39,7 @@ import {
 import { helpCardFor } from '../src/teams/help.ts';
 import { sampleCampaign, sampleStatus } from './campaign-samples.ts';
 import { editData, evidenceData, milestonesData, milestoneView, statusData } from './quality-cycle-samples.ts';
+import { sharingSamples } from './sharing-samples.ts';
 import { talentSamples } from './talent-samples.ts';
 
 // Every card in cards/ built by its real builder from sample data, for the render test and the PNG
@@ -175,6 +176,7 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
           messages: [
             { kind: 'talent', from: 'Mw. Bakker', text: `Sterk samengewerkt bij de proef. ${hostile}`, at },
             { kind: 'reply', from: 'Daan de Groot', text: `Dank u, ik ga het vragen. ${hostile}`, at },
+            { kind: 'trialoog', from: 'Kees Bos (Bakkerij Bos)', text: `Rustig gebleven bij de klacht. ${hostile}`, at },
           ],
         },
       ],
@@ -679,6 +681,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
       },
       ...mentorSamples(flows, locale, suffix),
       ...talentSamples(locale, suffix, hostile),
+      ...sharingSamples(flows, locale, suffix, hostile),
       ...qualityCycleSamples(flows, locale, suffix),
       ...campaignSamples(flows, locale, suffix),
     );

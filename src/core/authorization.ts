@@ -25,6 +25,12 @@ export const actionRoles = {
    * teacher's own classes. It gives no read access to anything of the student.
    */
   'talent.send': ['teacher'],
+  /**
+   * A student shares their own reflection (or dossier summary) through a link: with their internship
+   * supervisor, who may answer once, or with a parent, read-only. Links are made, listed and revoked by
+   * the student only; whoever holds a link sees what it names and nothing else (src/modules/sharing).
+   */
+  'reflection.share': ['student'],
   /** A mentor's own digest and follow-up of their students. */
   'mentor.digest': ['mentor'],
   /** Response rates and competency coverage: aggregates only, small groups hidden (see aggregates.ts). */

@@ -11,6 +11,7 @@ import * as people from './people/setup.ts';
 import * as privacy from './privacy/setup.ts';
 import * as qualityCycle from './quality-cycle/setup.ts';
 import * as reflection from './reflection/setup.ts';
+import * as sharing from './sharing/setup.ts';
 import * as talent from './talent/setup.ts';
 
 // The product: every feature module, set up once from the platform. The bot (src/app.ts) and the CLI
@@ -18,7 +19,7 @@ import * as talent from './talent/setup.ts';
 // same services on the same store.
 
 /** Every module, in the order the bot dispatches to their Teams side and the CLI lists their commands. */
-const modules = [reflection, mentoring, people, qualityCycle, campaigns, coordinatorPage, downloads, privacy, talent];
+const modules = [reflection, mentoring, people, qualityCycle, campaigns, coordinatorPage, downloads, privacy, talent, sharing];
 
 /** Every module's Teams side: text commands, card verbs, routes (src/teams/bot.ts dispatches to them). */
 export const features: Feature[] = modules.flatMap((m) => m.teams);
@@ -35,6 +36,7 @@ export interface Product {
   downloads: downloads.DownloadsModule;
   coordinatorPage: coordinatorPage.CoordinatorPage;
   talent: talent.TalentModule;
+  sharing: sharing.SharingModule;
   /** Every module's scheduled jobs. */
   jobs: Job[];
 }
@@ -49,11 +51,14 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   // the mentor side (its sender starts reflections, which go to the mentors' router), and the digest
   // only asks once the product runs.
   // The same for the talent signals in the digest: the talent module needs the campaign engine's groups.
-  const late: { campaigns?: campaigns.Campaigns; talent?: talent.TalentModule } = {};
+  // And the trialoog: supervisors' answers the student agreed to share (the sharing module).
+  const late: { campaigns?: campaigns.Campaigns; talent?: talent.TalentModule; sharing?: sharing.SharingModule } = {};
   const links = await downloads.setup(platform);
   const mentor = await mentoring.setup(platform, outbound, {
     nonResponders: { list: (input) => late.campaigns!.nonResponders.list(input) },
-    messages: { list: (input) => late.talent!.messages.list(input) },
+    messages: {
+      list: async (input) => [...(await late.talent!.messages.list(input)), ...(await late.sharing!.messages.list(input))],
+    },
     downloads: links.downloads,
   });
   const student = reflection.setup(platform, outbound, { router: mentor.router });
@@ -61,6 +66,8 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   late.campaigns = campaign;
   const signals = await talent.setup(platform, outbound, { groups: campaign.camp.groups });
   late.talent = signals;
+  const shares = await sharing.setup(platform, outbound);
+  late.sharing = shares;
   const cycle = await qualityCycle.setup(platform, outbound, {
     evidence: {
       campaigns: campaign.ledger,
@@ -75,7 +82,7 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   for (const m of [mentor, campaign, cycle, personalData, links, page]) {
     if (m.onReflectionSubmitted) student.reflections.onSubmitted(m.onReflectionSubmitted);
   }
-  const all = [student, mentor, cycle, campaign, page, links, personalData, signals];
+  const all = [student, mentor, cycle, campaign, page, links, personalData, signals, shares];
   return {
     mentoring: mentor,
     reflection: student,
@@ -85,6 +92,7 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
     downloads: links,
     coordinatorPage: page,
     talent: signals,
+    sharing: shares,
     jobs: all.flatMap((m) => m.jobs),
   };
 }

@@ -94,6 +94,8 @@ export const configSchema = z.object({
   /** Any OpenTelemetry collector over OTLP/HTTP, instead of or beside Application Insights. */
   OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
   TELEMETRY_EXPORT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** How many days a link a student shares (with a supervisor or a parent) works. */
+  SHARE_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(14),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -153,6 +153,7 @@ const readVerbs = new Set([
   'campaign.template',
   'privacy.erase.ask',
   'privacy.erase.cancel',
+  'sharing.supervisor.form',
 ]);
 const writeVerbs = new Set([
   'reflection.start',
@@ -183,6 +184,11 @@ const writeVerbs = new Set([
   'meeting.accept',
   'meeting.suggest',
   'meeting.take',
+  'sharing.supervisor',
+  'sharing.ask',
+  'sharing.parent',
+  'sharing.revoke',
+  'sharing.decide',
 ]);
 /** The data keys of each writing verb's card (the values are replaced by hostile ones). */
 const writeKeys: Record<string, string[]> = {
@@ -214,6 +220,11 @@ const writeKeys: Record<string, string[]> = {
   'meeting.accept': ['mentorId', 'plan', 'slot'],
   'meeting.suggest': ['mentorId', 'plan', 'date', 'time'],
   'meeting.take': ['studentId', 'plan'],
+  'sharing.supervisor': ['name', 'email', 'company'],
+  'sharing.ask': ['reflectionId'],
+  'sharing.parent': ['subject', 'reflectionId'],
+  'sharing.revoke': ['linkId'],
+  'sharing.decide': ['answerId', 'decision'],
 };
 /** Commands whose plain use makes something by design, and who may not send them in the corpus. */
 const commandMakes: Record<string, (user: string) => boolean> = {

@@ -77,7 +77,18 @@ describe('the help card', () => {
     expect(text).toContain('Dit kun je typen');
     expect(text).toContain('Je reflecties');
     expect(text).toContain('mijn reflecties');
-    expect(commands).toEqual(['reflecteer', 'mijn reflecties', 'pauze', 'hervat', 'export', 'mijn gegevens', 'help', 'taal']);
+    expect(commands).toEqual([
+      'reflecteer',
+      'mijn reflecties',
+      'pauze',
+      'hervat',
+      'export',
+      'mijn gegevens',
+      'deel',
+      'stagebegeleider',
+      'help',
+      'taal',
+    ]);
     expect(text).toContain('Start een reflectie');
   });
 
@@ -108,6 +119,8 @@ describe('the help card', () => {
       'hervat',
       'export',
       'mijn gegevens',
+      'deel',
+      'stagebegeleider',
       'mijn studenten',
       'digest',
       'help',

@@ -212,7 +212,7 @@ export class DigestContent {
       );
       const messages = (written.get(studentId) ?? []).map((m) => ({
         kind: m.kind,
-        from: m.kind === 'reply' ? student.name : (writers.get(m.fromId) ?? ''),
+        from: m.fromName ?? (m.kind === 'reply' ? student.name : (writers.get(m.fromId) ?? '')),
         text: m.text,
         at: m.at,
       }));

@@ -99,9 +99,11 @@ export const noNonResponders: NonResponders = { list: async () => [] };
 /** A message about a student for the mentor's digest (see MessageView): written in the period, oldest first. */
 export interface StudentMessage {
   studentId: string;
-  kind: 'talent' | 'reply';
+  kind: 'talent' | 'reply' | 'trialoog';
   /** The writer's person id (a teacher, or the student). */
   fromId: string;
+  /** The writer's name when they have no person record here (an internship supervisor). */
+  fromName?: string;
   text: string;
   at: string;
 }

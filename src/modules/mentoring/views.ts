@@ -47,10 +47,10 @@ export interface QuestionView {
 
 /**
  * Something written to or by the student since the last digest that is not a reflection: a teacher's
- * talent signal, the student's reply to the mentor's note. `from` is the writer's name.
+ * talent signal, the student's reply to the mentor's note, a supervisor's answer the student agreed to share. `from` is the writer's name.
  */
 export interface MessageView {
-  kind: 'talent' | 'reply';
+  kind: 'talent' | 'reply' | 'trialoog';
   from: string;
   text: string;
   at: string;

@@ -38,6 +38,9 @@ export function personalDataJson(data: PersonalData, madeAt: string): string {
     campaignPrompts: named(data.deliveries, 'campaignId', campaigns, 'campaignName'),
     activities: data.activities,
     downloadLinks: data.downloads,
+    supervisors: data.supervisors,
+    shareLinks: data.shareLinks,
+    supervisorAnswers: data.trialoogAnswers,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -119,6 +122,18 @@ export function personalDataMarkdown(
       f('note', { date: formatDate(s.createdAt), name: name(s.teacherId), text: escapeMarkdown(s.text) }),
     ),
   );
+  section(f('supervisor'), [
+    ...data.supervisors.map((s) =>
+      f('supervisorLine', { name: escapeMarkdown(s.name), email: escapeMarkdown(s.email), company: escapeMarkdown(s.company) }),
+    ),
+    ...data.trialoogAnswers.map((a) =>
+      f('note', {
+        date: formatDate(a.submittedAt),
+        name: escapeMarkdown(a.supervisorName),
+        text: escapeMarkdown([a.seen, a.next, a.more].filter(Boolean).join(' / ')),
+      }),
+    ),
+  ]);
   section(
     f('followUps'),
     data.followUps.flatMap((fu) => [
@@ -156,6 +171,7 @@ export function personalDataMarkdown(
     f('digests', { count: data.digests.length }),
     f('outbox', { count: data.outbox.length }),
     f('downloads', { count: data.downloads.length }),
+    f('shareLinks', { count: data.shareLinks.length }),
   ]);
   lines.push(`## ${f('rights')}`, '', f('rightsText'), '');
   return `${lines.join('\n').trimEnd()}\n`;

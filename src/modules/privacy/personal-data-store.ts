@@ -11,6 +11,7 @@ import {
 } from '../../platform/store/document-store.ts';
 import { type Activity, type Campaign, type Delivery, type Group, type GroupMembership, ids } from '../campaigns/campaigns.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
+import type { ShareLink, Supervisor, TrialoogAnswer } from '../sharing/entities.ts';
 import type { TalentSignal } from '../talent/entities.ts';
 import {
   anonymousActivity,
@@ -76,6 +77,9 @@ interface Collections {
   deliveries: Collection<Stored<Delivery>>;
   activities: Collection<Stored<Activity>>;
   downloads: Collection<DownloadDoc>;
+  supervisors: Collection<Stored<Supervisor>>;
+  shareLinks: Collection<Stored<ShareLink>>;
+  trialoogAnswers: Collection<Stored<TrialoogAnswer>>;
 }
 
 /** Deletes the current version of a document, whatever happened to it meanwhile; false when it is gone. */
@@ -154,6 +158,9 @@ class PersonalDataStore implements PersonalDataPort {
       deliveries,
       activities,
       downloads,
+      supervisors,
+      shareLinks,
+      trialoogAnswers,
     ] = await Promise.all([
       c.assignments.find({ pk: schoolId, where: { studentId: personId } }),
       c.conversations.get(schoolId, personalConversationId(personId)),
@@ -168,6 +175,9 @@ class PersonalDataStore implements PersonalDataPort {
       c.deliveries.find({ pk: schoolId, where: { studentId: personId } }),
       c.activities.find({ pk: schoolId }),
       c.downloads.find({ where: { personId } }),
+      c.supervisors.find({ pk: personId }),
+      c.shareLinks.find({ where: { studentId: personId } }),
+      c.trialoogAnswers.find({ pk: personId }),
     ]);
     const mine = <T extends { schoolId: string }>(list: T[]) => list.filter((x) => x.schoolId === schoolId);
     const outbox = new Map([...outboxTo, ...outboxAbout].map((e) => [`${e.pk}|${e.id}`, e]));
@@ -223,6 +233,9 @@ class PersonalDataStore implements PersonalDataPort {
       deliveries: deliveries.map(unstored) as Delivery[],
       activities: naming.map((a) => ({ ...(unstored(a) as Activity), studentIds: [personId] })),
       downloads: mine(downloads).map(toInfo),
+      supervisors: mine(supervisors).map(unstored) as Supervisor[],
+      shareLinks: mine(shareLinks).map(unstored) as ShareLink[],
+      trialoogAnswers: mine(trialoogAnswers).map(unstored) as TrialoogAnswer[],
       names: { people, groups, campaigns },
     };
   }
@@ -246,6 +259,10 @@ class PersonalDataStore implements PersonalDataPort {
     if (await deleteCurrent(c.conversations, schoolId, personalConversationId(sid))) tally('conversations', 'deleted');
     for (const d of await c.downloads.find({ where: { personId: sid } })) {
       if (d.schoolId === schoolId && (await deleteCurrent(c.downloads, d.pk, d.id))) tally('downloads', 'deleted');
+    }
+    // Links to what the student shared stop working with the rest of the ways in.
+    for (const l of await c.shareLinks.find({ where: { studentId: sid } })) {
+      if (l.schoolId === schoolId && (await deleteCurrent(c.shareLinks, l.pk, l.id))) tally('share_links', 'deleted');
     }
     for (const item of await c.mentorItems.find({ where: { studentId: sid } })) {
       if (item.schoolId === schoolId && (await deleteCurrent(c.mentorItems, item.pk, item.id))) tally('mentor_items', 'deleted');
@@ -295,6 +312,13 @@ class PersonalDataStore implements PersonalDataPort {
       // A talent signal serves no figure: it is deleted with the student.
       for (const s of await c.talentSignals.find({ pk: sid })) {
         if (await deleteCurrent(c.talentSignals, s.pk, s.id)) tally('talent_signals', 'deleted');
+      }
+      // The supervisor and their answers serve no figure either.
+      for (const s of await c.supervisors.find({ pk: sid })) {
+        if (await deleteCurrent(c.supervisors, s.pk, s.id)) tally('supervisors', 'deleted');
+      }
+      for (const a of await c.trialoogAnswers.find({ pk: sid })) {
+        if (await deleteCurrent(c.trialoogAnswers, a.pk, a.id)) tally('trialoog_answers', 'deleted');
       }
     }
     return counts;
@@ -374,6 +398,9 @@ const collectionNames: Record<keyof Collections, string> = {
   deliveries: 'deliveries',
   activities: 'activities',
   downloads: 'downloads',
+  supervisors: 'supervisors',
+  shareLinks: 'share_links',
+  trialoogAnswers: 'trialoog_answers',
 };
 
 /** The personal-data adapter of a store (the privacy module's setup opens it once). */

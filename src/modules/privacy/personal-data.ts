@@ -1,6 +1,7 @@
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection, School } from '../../core/entities.ts';
 import type { Activity, Delivery, GroupMembership } from '../campaigns/campaigns.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
+import type { ShareLink, Supervisor, TrialoogAnswer } from '../sharing/entities.ts';
 import type { TalentSignal } from '../talent/entities.ts';
 
 // Everything the store holds that names one student, for the AVG export (right of access) and the
@@ -44,6 +45,12 @@ export interface PersonalData {
   /** Activities that name the student individually. */
   activities: Activity[];
   downloads: DownloadLinkInfo[];
+  /** The student's internship supervisor (entered by the student or imported by the school). */
+  supervisors: Supervisor[];
+  /** Links the student made to share a reflection or their dossier summary (the id is the token's hash). */
+  shareLinks: ShareLink[];
+  /** Supervisors' answers to the student, with the student's decision. */
+  trialoogAnswers: TrialoogAnswer[];
   /** Names of the people, groups and campaigns these records refer to (never other students'). */
   names: { people: Record<string, string>; groups: Record<string, string>; campaigns: Record<string, string> };
 }

@@ -175,7 +175,9 @@ export const studentFeature: Feature = {
       names: ['taal', 'language', 'lang'],
       help: { section: 'general', words: { nl: 'taal', en: 'language' }, text: 'core.help.commands.language', menu: true },
       run: async (turn, words) => {
-        const locale = languageWords[words.trim()];
+        // Own keys only: `taal constructor` must not find Object's constructor and store it as the locale.
+        const word = words.trim();
+        const locale = Object.hasOwn(languageWords, word) ? languageWords[word] : undefined;
         if (locale) await turn.sendCard(await setLanguage(turn, locale));
         else await turn.sendCard(languageCard(turn.locale, t(turn.locale, 'student.language.choose'), false));
       },

@@ -201,6 +201,11 @@ describe('the student side over HTTP', () => {
     expect(cardText(await press(sanne, 'language.set', { locale: 'fr' }))).toContain('I do not know that language');
     await say(sanne, 'taal nederlands');
     expect((await person(sanne)).locale).toBe('nl');
+    // Words that are names of every object's properties are no language (the fuzzer stored one as the locale).
+    for (const word of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      await say(sanne, `taal ${word}`);
+      expect(await person(sanne)).toMatchObject({ locale: 'nl' });
+    }
   });
 
   it('exports the dossier through a single-use, expiring link that only serves its own student', async () => {

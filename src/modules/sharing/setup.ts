@@ -1,0 +1,68 @@
+import type { ModuleParts } from '../../core/module.ts';
+import type { Platform } from '../../core/platform.ts';
+import type { Tally } from '../../delivery/engine.ts';
+import type { Outbound } from '../../teams/outbound.ts';
+import type { Feature } from '../../teams/turn.ts';
+import type { StudentMessages } from '../mentoring/ports.ts';
+import { deliverAnswers } from './delivery.ts';
+import { trialoogMessages } from './digest-messages.ts';
+import type { TrialoogAnswer } from './entities.ts';
+import { sharingFeature } from './feature.ts';
+import { openSharingRepositories, type SharingRepositories } from './repositories.ts';
+import { SharingService } from './sharing.ts';
+
+// Sharing, set up once: the student's internship supervisor, links to one reflection (or the dossier
+// summary) for a supervisor or a parent, the pages those links open, the supervisor's answer on its way
+// to the student (delivery engine), and the agreed answers for the mentor's digest (the trialoog).
+
+/** The module's CLI commands. */
+export { sharingCommands as cli } from './cli.ts';
+
+/** The module's Teams side. */
+export const teams: Feature[] = [sharingFeature];
+
+export interface SharingModule extends ModuleParts {
+  repos: SharingRepositories;
+  service: SharingService;
+  /** Sends a supervisor's answer to the student now (when the school's hours allow). */
+  deliverNow(answer: TrialoogAnswer): Promise<Tally>;
+  /** The answers students agreed to share, for the mentors' digest. */
+  messages: StudentMessages;
+}
+
+const dayMs = 24 * 60 * 60_000;
+
+export async function setup(platform: Platform, outbound: Outbound): Promise<SharingModule> {
+  const { config, clock, repos, flows, sendPolicy } = platform;
+  const sharing = await openSharingRepositories(platform.store);
+  const service = new SharingService({
+    repos,
+    sharing,
+    clock,
+    newId: platform.newId,
+    linkTtlMs: config.SHARE_LINK_DAYS * dayMs,
+  });
+  const log = platform.log.child({ component: 'sharing' });
+  const delivering = { repos, sharing, flows, delivery: outbound.delivery, sendPolicy, log, clock };
+  return {
+    repos: sharing,
+    service,
+    deliverNow: (answer) => deliverAnswers(delivering, clock.now(), [answer]),
+    messages: trialoogMessages(sharing.answers),
+    jobs: [
+      { name: 'sharing.deliver', schedule: '*/5 * * * *', run: (now) => deliverAnswers(delivering, now) },
+      {
+        name: 'sharing.purge',
+        schedule: '23 3 * * *',
+        // Links are kept a month after they stopped working, so the student can still see they existed.
+        run: async (now) => {
+          let removed = 0;
+          for (const link of await sharing.links.listExpired(new Date(now.getTime() - 30 * dayMs).toISOString())) {
+            if (await sharing.links.delete(link)) removed++;
+          }
+          return removed;
+        },
+      },
+    ],
+  };
+}

@@ -11,6 +11,7 @@ import * as people from './people/setup.ts';
 import * as privacy from './privacy/setup.ts';
 import * as qualityCycle from './quality-cycle/setup.ts';
 import * as reflection from './reflection/setup.ts';
+import * as studentVoice from './student-voice/setup.ts';
 import * as talent from './talent/setup.ts';
 
 // The product: every feature module, set up once from the platform. The bot (src/app.ts) and the CLI
@@ -18,7 +19,18 @@ import * as talent from './talent/setup.ts';
 // same services on the same store.
 
 /** Every module, in the order the bot dispatches to their Teams side and the CLI lists their commands. */
-const modules = [reflection, mentoring, people, qualityCycle, campaigns, coordinatorPage, downloads, privacy, talent];
+const modules = [
+  reflection,
+  mentoring,
+  people,
+  qualityCycle,
+  campaigns,
+  coordinatorPage,
+  downloads,
+  privacy,
+  talent,
+  studentVoice,
+];
 
 /** Every module's Teams side: text commands, card verbs, routes (src/teams/bot.ts dispatches to them). */
 export const features: Feature[] = modules.flatMap((m) => m.teams);
@@ -35,6 +47,7 @@ export interface Product {
   downloads: downloads.DownloadsModule;
   coordinatorPage: coordinatorPage.CoordinatorPage;
   talent: talent.TalentModule;
+  studentVoice: studentVoice.StudentVoiceModule;
   /** Every module's scheduled jobs. */
   jobs: Job[];
 }
@@ -49,7 +62,8 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   // the mentor side (its sender starts reflections, which go to the mentors' router), and the digest
   // only asks once the product runs.
   // The same for the talent signals in the digest: the talent module needs the campaign engine's groups.
-  const late: { campaigns?: campaigns.Campaigns; talent?: talent.TalentModule } = {};
+  // The student pulse asks the quality cycle for an education team's students, once the product runs.
+  const late: { campaigns?: campaigns.Campaigns; talent?: talent.TalentModule; cycle?: qualityCycle.QualityCycleModule } = {};
   const links = await downloads.setup(platform);
   const mentor = await mentoring.setup(platform, outbound, {
     nonResponders: { list: (input) => late.campaigns!.nonResponders.list(input) },
@@ -61,21 +75,31 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   late.campaigns = campaign;
   const signals = await talent.setup(platform, outbound, { groups: campaign.camp.groups });
   late.talent = signals;
+  const voice = await studentVoice.setup(platform, outbound, {
+    teamStudents: async (schoolId, teamId) => {
+      const team = await late.cycle!.cycles.teams.get(schoolId, teamId);
+      if (!team) return undefined;
+      const groups = await late.cycle!.evidence.groups(team);
+      return { name: team.name, studentIds: [...new Set(groups.flatMap((g) => g.studentIds))] };
+    },
+  });
   const cycle = await qualityCycle.setup(platform, outbound, {
     evidence: {
       campaigns: campaign.ledger,
       followUp: mentor.followUpEvidence,
       groups: (team) => campaign.ledger.groupsOf(team),
+      studentVoice: voice.evidence,
       ...options.evidence,
     },
   });
+  late.cycle = cycle;
   const personalData = await privacy.setup(platform);
-  const page = coordinatorPage.setup(platform, { campaigns: campaign, qualityCycle: cycle });
+  const page = coordinatorPage.setup(platform, { campaigns: campaign, qualityCycle: cycle, studentVoice: voice });
   // In module order: the student's follow-up is planned first (reflection's setup), then the ledger.
   for (const m of [mentor, campaign, cycle, personalData, links, page]) {
     if (m.onReflectionSubmitted) student.reflections.onSubmitted(m.onReflectionSubmitted);
   }
-  const all = [student, mentor, cycle, campaign, page, links, personalData, signals];
+  const all = [student, mentor, cycle, campaign, page, links, personalData, signals, voice];
   return {
     mentoring: mentor,
     reflection: student,
@@ -85,6 +109,7 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
     downloads: links,
     coordinatorPage: page,
     talent: signals,
+    studentVoice: voice,
     jobs: all.flatMap((m) => m.jobs),
   };
 }

@@ -4,6 +4,7 @@ import type { Campaigns } from '../campaigns/setup.ts';
 import { type CheckEvidenceSource, evidencePeriod, relatedPeriods } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import { phaseCounts, type QualityCycleDeps, remindDays, schoolClock, visibleCycles } from '../quality-cycle/service.ts';
+import type { StudentVoiceModule } from '../student-voice/setup.ts';
 import { buildCoordinatorOverview, type CoordinatorOverview, type OverviewScope } from './overview.ts';
 
 // The coordinator page's figures, computed from the campaign ledger and the quality cycle and kept per
@@ -20,6 +21,8 @@ export interface FiguresDeps {
   platform: Pick<Platform, 'repos' | 'clock' | 'log' | 'config'>;
   campaigns: Pick<Campaigns, 'camp' | 'planner'>;
   qualityCycle: { cycle: QualityCycleDeps; cycles: Pick<QualityCycleDeps['cycles'], 'teams'>; evidence: CheckEvidenceSource };
+  /** The student pulses (their own section of the page). */
+  studentVoice?: Pick<StudentVoiceModule, 'repos' | 'pulses'>;
 }
 
 export interface Snapshot {

@@ -11,6 +11,7 @@ import {
 } from '../../platform/store/document-store.ts';
 import { type Activity, type Campaign, type Delivery, type Group, type GroupMembership, ids } from '../campaigns/campaigns.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
+import type { PulseMark } from '../student-voice/entities.ts';
 import type { TalentSignal } from '../talent/entities.ts';
 import {
   anonymousActivity,
@@ -67,6 +68,7 @@ interface Collections {
   mentorItems: Collection<Stored<MentorItem>>;
   notes: Collection<Stored<FeedforwardNote>>;
   talentSignals: Collection<Stored<TalentSignal>>;
+  voiceMarks: Collection<Stored<PulseMark>>;
   followUps: Collection<Stored<MentorFollowUp>>;
   outbox: Collection<Stored<OutboxEntry>>;
   digests: Collection<Stored<Digest>>;
@@ -296,6 +298,11 @@ class PersonalDataStore implements PersonalDataPort {
       for (const s of await c.talentSignals.find({ pk: sid })) {
         if (await deleteCurrent(c.talentSignals, s.pk, s.id)) tally('talent_signals', 'deleted');
       }
+      // The student pulse's marks (invited, answered) go with the student; their answers were never theirs
+      // to take back: the tallies hold no link to anyone.
+      for (const m of await c.voiceMarks.find({ pk: sid })) {
+        if (await deleteCurrent(c.voiceMarks, m.pk, m.id)) tally('voice_marks', 'deleted');
+      }
     }
     return counts;
   }
@@ -365,6 +372,7 @@ const collectionNames: Record<keyof Collections, string> = {
   mentorItems: 'mentor_items',
   notes: 'feedforward_notes',
   talentSignals: 'talent_signals',
+  voiceMarks: 'voice_marks',
   followUps: 'mentor_followups',
   outbox: 'mentoring_outbox',
   digests: 'mentor_digests',

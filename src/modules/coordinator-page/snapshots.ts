@@ -4,6 +4,8 @@ import type { Campaigns } from '../campaigns/setup.ts';
 import { type CheckEvidenceSource, evidencePeriod, relatedPeriods } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import { phaseCounts, type QualityCycleDeps, remindDays, schoolClock, visibleCycles } from '../quality-cycle/service.ts';
+import { pulsesFor } from '../student-voice/evidence.ts';
+import { type PulseResult, pulseResults } from '../student-voice/results.ts';
 import type { StudentVoiceModule } from '../student-voice/setup.ts';
 import { buildCoordinatorOverview, type CoordinatorOverview, type OverviewScope } from './overview.ts';
 
@@ -30,6 +32,8 @@ export interface Snapshot {
   groupNames: Map<string, string>;
   timeZone: string;
   computedAt: Date;
+  /** The student pulses this viewer sees (the student-voice module decides what of them is shown). */
+  studentVoice?: PulseResult[];
 }
 
 async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot> {
@@ -70,7 +74,19 @@ async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot>
     },
   );
   const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));
-  return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.platform.clock.now() };
+  const voice = deps.studentVoice;
+  const studentVoice = voice
+    ? await pulseResults(
+        voice.repos,
+        pulsesFor(
+          await voice.repos.pulses.listBySchool(schoolId),
+          a.scope.kind === 'school' ? undefined : a.teams.map((x) => x.id),
+        ),
+        clock.today,
+        a.scope.kind === 'school' ? 'school' : 'team',
+      )
+    : [];
+  return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.platform.clock.now(), studentVoice };
 }
 
 /**

@@ -340,7 +340,9 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
       sendJson(req, res, {
         lang: locale,
         subtitle: t(locale, 'coordinator.subtitle', { year: overview.schoolYear, to: overview.to, scope, time: computed }),
-        html: overviewHtml(locale, overview, l).text + studentVoiceView(locale, snap.studentVoice ?? []).text,
+        html:
+          overviewHtml(locale, overview, l).text +
+          studentVoiceView(locale, snap.studentVoice ?? [], a.scope.kind === 'school' ? 'school' : 'team').text,
         charts: chartData(locale, overview, l),
       });
       pageLog.info(

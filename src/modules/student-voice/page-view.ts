@@ -2,7 +2,7 @@ import { t } from '../../core/i18n.ts';
 import type { Locale } from '../../core/types.ts';
 import { type Html, html } from '../../platform/html.ts';
 import { pulseQuestions } from './entities.ts';
-import type { PulseResult } from './results.ts';
+import type { PulseResult, Viewer } from './results.ts';
 
 // The student's voice on the coordinator page: per pulse, its state, and once closed with 5 or more
 // answers the shares satisfied and dissatisfied per question beside the JOB-monitor 2014 line, with
@@ -19,7 +19,7 @@ function dayLabel(locale: Locale, date: string): string {
   }).format(new Date(`${date}T12:00:00Z`));
 }
 
-function pulseBlock(locale: Locale, r: PulseResult): Html {
+function pulseBlock(locale: Locale, r: PulseResult, viewer: Viewer): Html {
   const tx = (k: string, p?: Record<string, string | number>) => t(locale, `voice.results.${k}`, p);
   const who = r.pulse.audience.kind === 'team' ? tx('team', { team: r.pulse.audience.teamName }) : tx('school');
   const head = html`<h3>${who} · ${tx('period', { from: dayLabel(locale, r.pulse.opensOn), to: dayLabel(locale, r.pulse.closesOn) })}</h3>`;
@@ -38,7 +38,7 @@ function pulseBlock(locale: Locale, r: PulseResult): Html {
   };
   const remarks = r.remarks
     ? html`<h4>${tx('remarks')}</h4><ul class="remarks">${r.remarks.map((text) => html`<li>${text}</li>`)}</ul>`
-    : html`<p class="muted small">${tx('noRemarks')}</p>`;
+    : html`<p class="muted small">${tx(viewer === 'school' ? 'noRemarks' : 'remarksSchoolOnly')}</p>`;
   return html`<div class="pulse" data-pulse="${r.pulse.id}" data-state="shown">${head}
   <p>${tx('respondents', { respondents: f.respondents, invited: f.invited, response: pct(f.response) })}</p>
   <table class="voice"><thead><tr><th>${tx('question')}</th><th>${tx('satisfied')}</th><th>${tx('dissatisfied')}</th><th>${tx('mean')}</th><th>${tx('reference')}</th></tr></thead>
@@ -50,13 +50,13 @@ function pulseBlock(locale: Locale, r: PulseResult): Html {
 </div>`;
 }
 
-export function studentVoiceView(locale: Locale, results: readonly PulseResult[]): Html {
+export function studentVoiceView(locale: Locale, results: readonly PulseResult[], viewer: Viewer): Html {
   const tx = (k: string) => t(locale, `voice.results.${k}`);
   const newest = [...results].sort((a, b) => b.pulse.opensOn.localeCompare(a.pulse.opensOn));
   return html`<section class="view" data-view="voice">
   <h2>${tx('title')}</h2>
   <p class="muted">${tx('intro')}</p>
-  ${newest.length ? newest.map((r) => pulseBlock(locale, r)) : html`<p class="empty">${tx('none')}</p>`}
+  ${newest.length ? newest.map((r) => pulseBlock(locale, r, viewer)) : html`<p class="empty">${tx('none')}</p>`}
   <p class="muted small source">${tx('source')}</p>
 </section>`;
 }

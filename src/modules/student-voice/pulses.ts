@@ -64,7 +64,9 @@ export class StudentVoice {
   }
 
   private async audienceStudents(schoolId: string, audience: PulseAudience): Promise<string[]> {
-    const current = (p: Person | undefined) => p && !p.erasedAt && !p.leftAt && p.roles.includes('student');
+    // Students only: staff who also hold the student role (a test account, say) are not asked about their guidance.
+    const current = (p: Person | undefined) =>
+      p && !p.erasedAt && !p.leftAt && p.roles.length > 0 && p.roles.every((r) => r === 'student');
     if (audience.kind === 'school') {
       return (await this.deps.repos.people.listByRole(schoolId, 'student')).filter(current).map((p) => p.id);
     }

@@ -8,8 +8,8 @@ import { type Card, cardText, executes, nov, World } from '../mentoring/world.ts
 
 export type Student = { user: TestUser; person: Person };
 
-export async function voiceSchool(count: number, at = nov(16, '08:00')) {
-  const w = await World.start({ at });
+export async function voiceSchool(count: number, at = nov(16, '08:00'), env: Record<string, string> = {}) {
+  const w = await World.start({ at, env });
   const voice = w.t.bot.deps.modules.studentVoice;
   const students: Student[] = [];
   for (let i = 1; i <= count; i++) {

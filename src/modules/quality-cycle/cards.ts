@@ -5,6 +5,7 @@ import { calendarText, formatPercent, momentText } from '../../core/time/card-da
 import type { SchoolYear } from '../../core/time/school-year.ts';
 import type { LocalDate } from '../../core/time/zoned-time.ts';
 import { competencies, type Locale } from '../../core/types.ts';
+import { studentVoiceLines } from '../student-voice/evidence-text.ts';
 import { type CheckEvidence, type CompetencyShares, type EvidencePeriodChoice, evidencePeriodChoices } from './check-evidence.ts';
 import { type CyclePhase, cyclePhases, type MilestoneOwner, maxMilestones, ownerRoles } from './quality-cycle.ts';
 import type { MilestoneView } from './reminders.ts';
@@ -255,6 +256,7 @@ export function evidenceCard(
     coverage,
     followUp,
     followUpSubtle: !evidence.followUp || evidence.followUp.hidden,
+    voice: studentVoiceLines(locale, evidence),
     period: opts.period,
     periods: evidencePeriodChoices.map((p) => ({ value: p, title: t(locale, `pdca.evidence.periods.${p}`) })),
     downloads: opts.downloads

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { evidenceCard } from '../../../src/modules/quality-cycle/cards.ts';
 import { buildCheckEvidence, evidencePeriod } from '../../../src/modules/quality-cycle/check-evidence.ts';
 import { createTeam } from '../../../src/modules/quality-cycle/education-teams.ts';
 import { schoolClock } from '../../../src/modules/quality-cycle/service.ts';
+import { renderCard } from '../../helpers/render-card.ts';
 import { answer, nov, runSend, voiceSchool } from './school.ts';
 
 // What coordinators and team leaders see of the pulse: the coordinator page (over HTTP, as the page's
@@ -104,5 +106,15 @@ describe('student pulse for coordinators and team leaders', () => {
       value: { respondents: 6, satisfied: { guidance: 1, choice: 0, internship: 1 } },
     });
     expect(JSON.stringify(evidence)).not.toContain('Opmerking');
+    // On the team's evidence card, through the real renderer.
+    const card = evidenceCard('nl', evidence, { period: 'year', activityLabel: (x) => x });
+    const rendered = renderCard(card);
+    expect(rendered.problems).toEqual([]);
+    expect(rendered.text).toContain('De stem van de student');
+    expect(rendered.text).toContain(
+      'Peiling hele school tot 22 november 2026: 6 van 9 antwoordden; tevreden over de loopbaanbegeleiding 100%',
+    );
+    expect(rendered.text).toContain('(JOB-monitor 2014: 46%, 41%, 49%)');
+    expect(rendered.text).toContain('Peiling van het team tot 22 november 2026: minder dan 5 antwoorden, geen uitkomsten.');
   });
 });

@@ -38,6 +38,7 @@ export function personalDataJson(data: PersonalData, madeAt: string): string {
     campaignPrompts: named(data.deliveries, 'campaignId', campaigns, 'campaignName'),
     activities: data.activities,
     downloadLinks: data.downloads,
+    studentPulses: data.pulseMarks.map((m) => ({ pulseId: m.pulseId, state: m.state })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

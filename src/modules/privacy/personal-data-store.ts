@@ -156,6 +156,7 @@ class PersonalDataStore implements PersonalDataPort {
       deliveries,
       activities,
       downloads,
+      voiceMarks,
     ] = await Promise.all([
       c.assignments.find({ pk: schoolId, where: { studentId: personId } }),
       c.conversations.get(schoolId, personalConversationId(personId)),
@@ -170,6 +171,7 @@ class PersonalDataStore implements PersonalDataPort {
       c.deliveries.find({ pk: schoolId, where: { studentId: personId } }),
       c.activities.find({ pk: schoolId }),
       c.downloads.find({ where: { personId } }),
+      c.voiceMarks.find({ pk: personId }),
     ]);
     const mine = <T extends { schoolId: string }>(list: T[]) => list.filter((x) => x.schoolId === schoolId);
     const outbox = new Map([...outboxTo, ...outboxAbout].map((e) => [`${e.pk}|${e.id}`, e]));
@@ -225,6 +227,7 @@ class PersonalDataStore implements PersonalDataPort {
       deliveries: deliveries.map(unstored) as Delivery[],
       activities: naming.map((a) => ({ ...(unstored(a) as Activity), studentIds: [personId] })),
       downloads: mine(downloads).map(toInfo),
+      pulseMarks: mine(voiceMarks).map(unstored) as PulseMark[],
       names: { people, groups, campaigns },
     };
   }

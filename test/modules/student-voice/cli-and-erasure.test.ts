@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ensurePersonByEmail } from '../../../src/core/assignments.ts';
 import { ensureSchool } from '../../../src/core/install.ts';
 import { openRepositories } from '../../../src/core/repositories.ts';
+import { personalDataJson } from '../../../src/modules/privacy/personal-data-export.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../../helpers/activities.ts';
@@ -82,6 +83,11 @@ describe('student pulse: erasure', () => {
     const [sanne] = students;
     await w.act(sanne!.user, 'student-voice.answer', { pulseId: scheduled.pulse.id, ...answer, remark: 'Fijne mentor.' });
     expect(await voice.repos.marks.listByStudent(sanne!.person.id)).toHaveLength(1);
+    // The AVG export names the pulse and that she answered, never what.
+    const data = (await w.t.bot.deps.modules.privacy.service.export(tenantId, sanne!.person.id))!;
+    const json = JSON.parse(personalDataJson(data, w.clock.now().toISOString()));
+    expect(json.studentPulses).toEqual([{ pulseId: scheduled.pulse.id, state: 'answered' }]);
+    expect(JSON.stringify(json)).not.toContain('Fijne mentor.');
     const outcome = await w.t.bot.deps.modules.privacy.service.erase(tenantId, sanne!.person.id, 'student');
     expect(outcome.kind).toBe('erased');
     expect(await voice.repos.marks.listByStudent(sanne!.person.id)).toEqual([]);

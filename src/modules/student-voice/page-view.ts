@@ -9,6 +9,8 @@ import type { PulseResult, Viewer } from './results.ts';
 // the source named. Remarks only where results.ts allows them. Everything is escaped by `html`.
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
+const mean = (locale: Locale, v: number) =>
+  new Intl.NumberFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
 
 function dayLabel(locale: Locale, date: string): string {
   return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
@@ -44,7 +46,7 @@ function pulseBlock(locale: Locale, r: PulseResult, viewer: Viewer): Html {
   <table class="voice"><thead><tr><th>${tx('question')}</th><th>${tx('satisfied')}</th><th>${tx('dissatisfied')}</th><th>${tx('mean')}</th><th>${tx('reference')}</th></tr></thead>
   <tbody>${pulseQuestions.map(
     (q) =>
-      html`<tr data-question="${q}"><th scope="row">${t(locale, `voice.short.${q}`)}</th><td data-field="satisfied">${pct(f.questions[q].satisfied)}</td><td data-field="dissatisfied">${pct(f.questions[q].dissatisfied)}</td><td>${f.questions[q].mean.toFixed(1)}</td><td class="reference">${reference(q)}</td></tr>`,
+      html`<tr data-question="${q}"><th scope="row">${t(locale, `voice.short.${q}`)}</th><td data-field="satisfied">${pct(f.questions[q].satisfied)}</td><td data-field="dissatisfied">${pct(f.questions[q].dissatisfied)}</td><td>${mean(locale, f.questions[q].mean)}</td><td class="reference">${reference(q)}</td></tr>`,
   )}</tbody></table>
   ${remarks}
 </div>`;

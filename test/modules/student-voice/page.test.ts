@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chromiumFlags, chromiumPath } from '../../../scripts/chromium.ts';
 import { evidenceCard } from '../../../src/modules/quality-cycle/cards.ts';
 import { buildCheckEvidence, evidencePeriod } from '../../../src/modules/quality-cycle/check-evidence.ts';
 import { createTeam } from '../../../src/modules/quality-cycle/education-teams.ts';
@@ -11,6 +15,7 @@ import { answer, nov, runSend, voiceSchool } from './school.ts';
 // the school level and escaped, and nothing about fewer than 5 answers.
 
 const hostile = '<script>alert(1)</script> **vet**';
+const artifacts = path.resolve('test-artifacts/student-voice');
 
 describe('student pulse for coordinators and team leaders', () => {
   let school: Awaited<ReturnType<typeof voiceSchool>> | undefined;
@@ -19,7 +24,9 @@ describe('student pulse for coordinators and team leaders', () => {
     school = undefined;
   });
 
-  it('shows aggregates of 5 or more beside the JOB monitor 2014, remarks to the coordinator only, and counts in the Check evidence', async () => {
+  it('shows aggregates of 5 or more beside the JOB monitor 2014, remarks to the coordinator only, and counts in the Check evidence', {
+    timeout: 180_000,
+  }, async () => {
     school = await voiceSchool(9, nov(16, '10:00'), { DEV_PAGE_LOGIN: 'true' });
     const { w, voice, students } = school;
     const schoolId = students[0]!.person.schoolId;
@@ -79,6 +86,26 @@ describe('student pulse for coordinators and team leaders', () => {
     // The team's pulse had 4 answers: nothing of it, not even its remarks.
     expect(html).toContain(`data-pulse="${team.pulse.id}" data-state="hidden"`);
     expect(html).not.toContain('Alleen voor het team');
+
+    // In the browser, as the coordinator opens the page: the tab shows the figures and the source.
+    if (fs.existsSync(chromiumPath)) {
+      const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags, headless: true });
+      try {
+        const tab = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
+        await tab.goto(`${w.t.bot.url}/coordinator?as=${encodeURIComponent(coordinator.user.email)}&lang=nl#voice`);
+        await tab.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+        await tab.click('[data-tab="voice"]');
+        const shown = (await tab.locator('section[data-view="voice"]').textContent()) ?? '';
+        expect(shown).toContain('De stem van de student');
+        expect(shown).toContain('41% tevreden, 21% ontevreden');
+        expect(shown).toContain('Opmerking 0 <script>alert(1)</script> **vet**');
+        expect(await tab.locator('section[data-view="campaigns"]').isHidden()).toBe(true);
+        fs.mkdirSync(artifacts, { recursive: true });
+        await tab.screenshot({ path: path.join(artifacts, 'voice.png'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
+    }
 
     // The team leader: the school's figures and their own team's pulse, never a remark.
     const leaderHtml = await page(leader.user.email);

@@ -183,6 +183,7 @@ const writeVerbs = new Set([
   'meeting.accept',
   'meeting.suggest',
   'meeting.take',
+  'student-voice.answer',
 ]);
 /** The data keys of each writing verb's card (the values are replaced by hostile ones). */
 const writeKeys: Record<string, string[]> = {
@@ -214,6 +215,7 @@ const writeKeys: Record<string, string[]> = {
   'meeting.accept': ['mentorId', 'plan', 'slot'],
   'meeting.suggest': ['mentorId', 'plan', 'date', 'time'],
   'meeting.take': ['studentId', 'plan'],
+  'student-voice.answer': ['pulseId', 'guidance', 'choice', 'internship', 'remark'],
 };
 /** Commands whose plain use makes something by design, and who may not send them in the corpus. */
 const commandMakes: Record<string, (user: string) => boolean> = {

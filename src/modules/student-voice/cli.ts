@@ -10,7 +10,7 @@ import { pulseResults } from './results.ts';
 // what a coordinator may see (figures of closed pulses with 5 or more answers), never who answered.
 
 const problems: Record<ScheduleProblem, string> = {
-  'bad-date': '--opens must be a date (YYYY-MM-DD)',
+  'bad-date': '--opens must be a date (YYYY-MM-DD), and the pulse must not have closed already',
   'bad-days': '--days must be a whole number from 1 to 42',
   'unknown-team': 'no education team with that id in this school (see `pdca team list`)',
   'no-students': 'nobody to ask: no current students in that group',

@@ -92,6 +92,8 @@ export class StudentVoice {
     const days = input.days ?? defaultOpenDays;
     if (!isDate(opensOn)) return { ok: false, problem: 'bad-date' };
     if (!Number.isInteger(days) || days < 1 || days > maxOpenDays) return { ok: false, problem: 'bad-days' };
+    // A pulse that has already closed would reach nobody.
+    if (addDays(opensOn, days - 1) < (await this.today(schoolId))) return { ok: false, problem: 'bad-date' };
     let audience: PulseAudience = { kind: 'school' };
     if (input.teamId !== undefined) {
       const team = await this.deps.teamStudents(schoolId, input.teamId);

@@ -91,7 +91,7 @@ class Marks implements MarkRepository {
   update(studentId: string, pulseId: string, mutate: Mutate<PulseMark>) {
     return update(this.c, studentId, pulseId, stored(mutate));
   }
-  listDue(now: string, limit = 500) {
+  listDue(now: string, limit = 2000) {
     return this.c.find({ where: { dueAt: { lte: now } }, orderBy: { field: 'dueAt', direction: 'asc' }, limit });
   }
   listByPulse(pulseId: string) {

@@ -45,6 +45,7 @@ describe('student pulse: the command line', () => {
     expect(cli.out.join('\n')).toMatch(/for the whole school: open 2026-11-16 to 2026-11-29, 3 student\(s\) invited\./);
     for (const [args, message] of [
       [['--opens', '2026-13-01'], '--opens must be a date'],
+      [['--opens', '2026-10-01', '--days', '14'], 'must not have closed already'],
       [['--opens', '2026-11-16', '--days', '0'], '--days must be a whole number'],
       [['--opens', '2026-11-16', '--days', '1e3'], '--days must be a whole number'],
       [['--opens', '2026-11-16', '--team', 'nope'], 'no education team with that id'],

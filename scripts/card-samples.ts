@@ -40,6 +40,7 @@ import { helpCardFor } from '../src/teams/help.ts';
 import { sampleCampaign, sampleStatus } from './campaign-samples.ts';
 import { editData, evidenceData, milestonesData, milestoneView, statusData } from './quality-cycle-samples.ts';
 import { sharingSamples } from './sharing-samples.ts';
+import { studentVoiceSamples } from './student-voice-samples.ts';
 import { talentSamples } from './talent-samples.ts';
 
 // Every card in cards/ built by its real builder from sample data, for the render test and the PNG
@@ -682,6 +683,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
       ...mentorSamples(flows, locale, suffix),
       ...talentSamples(locale, suffix, hostile),
       ...sharingSamples(flows, locale, suffix, hostile),
+      ...studentVoiceSamples(locale, suffix),
       ...qualityCycleSamples(flows, locale, suffix),
       ...campaignSamples(flows, locale, suffix),
     );

@@ -12,6 +12,7 @@ import * as privacy from './privacy/setup.ts';
 import * as qualityCycle from './quality-cycle/setup.ts';
 import * as reflection from './reflection/setup.ts';
 import * as sharing from './sharing/setup.ts';
+import * as studentVoice from './student-voice/setup.ts';
 import * as talent from './talent/setup.ts';
 
 // The product: every feature module, set up once from the platform. The bot (src/app.ts) and the CLI
@@ -19,7 +20,19 @@ import * as talent from './talent/setup.ts';
 // same services on the same store.
 
 /** Every module, in the order the bot dispatches to their Teams side and the CLI lists their commands. */
-const modules = [reflection, mentoring, people, qualityCycle, campaigns, coordinatorPage, downloads, privacy, talent, sharing];
+const modules = [
+  reflection,
+  mentoring,
+  people,
+  qualityCycle,
+  campaigns,
+  coordinatorPage,
+  downloads,
+  privacy,
+  talent,
+  sharing,
+  studentVoice,
+];
 
 /** Every module's Teams side: text commands, card verbs, routes (src/teams/bot.ts dispatches to them). */
 export const features: Feature[] = modules.flatMap((m) => m.teams);
@@ -37,6 +50,7 @@ export interface Product {
   coordinatorPage: coordinatorPage.CoordinatorPage;
   talent: talent.TalentModule;
   sharing: sharing.SharingModule;
+  studentVoice: studentVoice.StudentVoiceModule;
   /** Every module's scheduled jobs. */
   jobs: Job[];
 }
@@ -52,7 +66,13 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   // only asks once the product runs.
   // The same for the talent signals in the digest: the talent module needs the campaign engine's groups.
   // And the trialoog: supervisors' answers the student agreed to share (the sharing module).
-  const late: { campaigns?: campaigns.Campaigns; talent?: talent.TalentModule; sharing?: sharing.SharingModule } = {};
+  // The student pulse asks the quality cycle for an education team's students, once the product runs.
+  const late: {
+    campaigns?: campaigns.Campaigns;
+    talent?: talent.TalentModule;
+    sharing?: sharing.SharingModule;
+    cycle?: qualityCycle.QualityCycleModule;
+  } = {};
   const links = await downloads.setup(platform);
   const mentor = await mentoring.setup(platform, outbound, {
     nonResponders: { list: (input) => late.campaigns!.nonResponders.list(input) },
@@ -68,21 +88,31 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   late.talent = signals;
   const shares = await sharing.setup(platform, outbound);
   late.sharing = shares;
+  const voice = await studentVoice.setup(platform, outbound, {
+    teamStudents: async (schoolId, teamId) => {
+      const team = await late.cycle!.cycles.teams.get(schoolId, teamId);
+      if (!team) return undefined;
+      const groups = await late.cycle!.evidence.groups(team);
+      return { name: team.name, studentIds: [...new Set(groups.flatMap((g) => g.studentIds))] };
+    },
+  });
   const cycle = await qualityCycle.setup(platform, outbound, {
     evidence: {
       campaigns: campaign.ledger,
       followUp: mentor.followUpEvidence,
       groups: (team) => campaign.ledger.groupsOf(team),
+      studentVoice: voice.evidence,
       ...options.evidence,
     },
   });
+  late.cycle = cycle;
   const personalData = await privacy.setup(platform);
-  const page = coordinatorPage.setup(platform, { campaigns: campaign, qualityCycle: cycle });
+  const page = coordinatorPage.setup(platform, { campaigns: campaign, qualityCycle: cycle, studentVoice: voice });
   // In module order: the student's follow-up is planned first (reflection's setup), then the ledger.
   for (const m of [mentor, campaign, cycle, personalData, links, page]) {
     if (m.onReflectionSubmitted) student.reflections.onSubmitted(m.onReflectionSubmitted);
   }
-  const all = [student, mentor, cycle, campaign, page, links, personalData, signals, shares];
+  const all = [student, mentor, cycle, campaign, page, links, personalData, signals, shares, voice];
   return {
     mentoring: mentor,
     reflection: student,
@@ -93,6 +123,7 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
     coordinatorPage: page,
     talent: signals,
     sharing: shares,
+    studentVoice: voice,
     jobs: all.flatMap((m) => m.jobs),
   };
 }

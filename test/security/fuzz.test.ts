@@ -189,6 +189,7 @@ const writeVerbs = new Set([
   'sharing.parent',
   'sharing.revoke',
   'sharing.decide',
+  'student-voice.answer',
 ]);
 /** The data keys of each writing verb's card (the values are replaced by hostile ones). */
 const writeKeys: Record<string, string[]> = {
@@ -225,6 +226,7 @@ const writeKeys: Record<string, string[]> = {
   'sharing.parent': ['subject', 'reflectionId'],
   'sharing.revoke': ['linkId'],
   'sharing.decide': ['answerId', 'decision'],
+  'student-voice.answer': ['pulseId', 'guidance', 'choice', 'internship', 'remark'],
 };
 /** Commands whose plain use makes something by design, and who may not send them in the corpus. */
 const commandMakes: Record<string, (user: string) => boolean> = {

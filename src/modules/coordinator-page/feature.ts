@@ -16,6 +16,7 @@ import { html } from '../../platform/html.ts';
 import { TabTokenVerifier } from '../../teams/tab-auth.ts';
 import type { BotDeps, Feature } from '../../teams/turn.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
+import { studentVoiceView } from '../student-voice/page-view.ts';
 import { campaignTable, coverageTable, overviewWorkbook, tableCsv } from './exports.ts';
 import type { OverviewScope } from './overview.ts';
 import type { Snapshot } from './snapshots.ts';
@@ -239,7 +240,7 @@ function previews(deps: BotDeps, locale: Locale) {
 
 // --- the shell page -------------------------------------------------------------------------------------
 
-const views = ['campaigns', 'response', 'coverage', 'pdca', 'unreachable', 'previews'] as const;
+const views = ['campaigns', 'response', 'coverage', 'pdca', 'voice', 'unreachable', 'previews'] as const;
 
 function shell(locale: Locale): string {
   const tx = (k: string) => t(locale, `coordinator.${k}`);
@@ -339,7 +340,10 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
       sendJson(req, res, {
         lang: locale,
         subtitle: t(locale, 'coordinator.subtitle', { year: overview.schoolYear, to: overview.to, scope, time: computed }),
-        html: holidayNoticesHtml(locale, snap.holidays).text + overviewHtml(locale, overview, l).text,
+        html:
+          holidayNoticesHtml(locale, snap.holidays).text +
+          overviewHtml(locale, overview, l).text +
+          studentVoiceView(locale, snap.studentVoice ?? [], a.scope.kind === 'school' ? 'school' : 'team').text,
         charts: chartData(locale, overview, l),
       });
       pageLog.info(

@@ -6,6 +6,9 @@ import type { Campaigns } from '../campaigns/setup.ts';
 import { type CheckEvidenceSource, evidencePeriod, relatedPeriods } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import { phaseCounts, type QualityCycleDeps, remindDays, schoolClock, visibleCycles } from '../quality-cycle/year-cycle.ts';
+import { pulsesFor } from '../student-voice/evidence.ts';
+import { type PulseResult, pulseResults } from '../student-voice/results.ts';
+import type { StudentVoiceModule } from '../student-voice/setup.ts';
 import { buildCoordinatorOverview, type CoordinatorOverview, type OverviewScope } from './overview.ts';
 
 // The coordinator page's figures, computed from the campaign ledger and the quality cycle and kept per
@@ -22,6 +25,8 @@ export interface FiguresDeps {
   platform: Pick<Platform, 'repos' | 'clock' | 'log' | 'config' | 'calendars'>;
   campaigns: Pick<Campaigns, 'camp' | 'planner'>;
   qualityCycle: { cycle: QualityCycleDeps; cycles: Pick<QualityCycleDeps['cycles'], 'teams'>; evidence: CheckEvidenceSource };
+  /** The student pulses (their own section of the page). */
+  studentVoice?: Pick<StudentVoiceModule, 'repos' | 'pulses'>;
 }
 
 export interface Snapshot {
@@ -31,6 +36,8 @@ export interface Snapshot {
   computedAt: Date;
   /** The current or coming school year without (confirmed) holiday dates: prompts could land in a holiday. */
   holidays: HolidayCoverage[];
+  /** The student pulses this viewer sees (the student-voice module decides what of them is shown). */
+  studentVoice?: PulseResult[];
 }
 
 async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot> {
@@ -71,9 +78,21 @@ async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot>
     },
   );
   const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));
+  const voice = deps.studentVoice;
+  const studentVoice = voice
+    ? await pulseResults(
+        voice.repos,
+        pulsesFor(
+          await voice.repos.pulses.listBySchool(schoolId),
+          a.scope.kind === 'school' ? undefined : a.teams.map((x) => x.id),
+        ),
+        clock.today,
+        a.scope.kind === 'school' ? 'school' : 'team',
+      )
+    : [];
   const calendar = await deps.platform.calendars.get(schoolId);
   const holidays = holidayWarnings(clock.today, shippedHolidays(), calendar?.addedHolidays ?? []);
-  return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.platform.clock.now(), holidays };
+  return { overview, groupNames, timeZone: clock.timeZone, computedAt: deps.platform.clock.now(), holidays, studentVoice };
 }
 
 /**

@@ -41,6 +41,7 @@ export function personalDataJson(data: PersonalData, madeAt: string): string {
     supervisors: data.supervisors,
     shareLinks: data.shareLinks,
     supervisorAnswers: data.trialoogAnswers,
+    studentPulses: data.pulseMarks.map((m) => ({ pulseId: m.pulseId, state: m.state })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -12,6 +12,7 @@ import {
 import { type Activity, type Campaign, type Delivery, type Group, type GroupMembership, ids } from '../campaigns/campaigns.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
 import type { ShareLink, Supervisor, TrialoogAnswer } from '../sharing/entities.ts';
+import type { PulseMark } from '../student-voice/entities.ts';
 import type { TalentSignal } from '../talent/entities.ts';
 import {
   anonymousActivity,
@@ -68,6 +69,7 @@ interface Collections {
   mentorItems: Collection<Stored<MentorItem>>;
   notes: Collection<Stored<FeedforwardNote>>;
   talentSignals: Collection<Stored<TalentSignal>>;
+  voiceMarks: Collection<Stored<PulseMark>>;
   followUps: Collection<Stored<MentorFollowUp>>;
   outbox: Collection<Stored<OutboxEntry>>;
   digests: Collection<Stored<Digest>>;
@@ -161,6 +163,7 @@ class PersonalDataStore implements PersonalDataPort {
       supervisors,
       shareLinks,
       trialoogAnswers,
+      voiceMarks,
     ] = await Promise.all([
       c.assignments.find({ pk: schoolId, where: { studentId: personId } }),
       c.conversations.get(schoolId, personalConversationId(personId)),
@@ -178,6 +181,7 @@ class PersonalDataStore implements PersonalDataPort {
       c.supervisors.find({ pk: personId }),
       c.shareLinks.find({ where: { studentId: personId } }),
       c.trialoogAnswers.find({ pk: personId }),
+      c.voiceMarks.find({ pk: personId }),
     ]);
     const mine = <T extends { schoolId: string }>(list: T[]) => list.filter((x) => x.schoolId === schoolId);
     const outbox = new Map([...outboxTo, ...outboxAbout].map((e) => [`${e.pk}|${e.id}`, e]));
@@ -236,6 +240,7 @@ class PersonalDataStore implements PersonalDataPort {
       supervisors: mine(supervisors).map(unstored) as Supervisor[],
       shareLinks: mine(shareLinks).map(unstored) as ShareLink[],
       trialoogAnswers: mine(trialoogAnswers).map(unstored) as TrialoogAnswer[],
+      pulseMarks: mine(voiceMarks).map(unstored) as PulseMark[],
       names: { people, groups, campaigns },
     };
   }
@@ -320,6 +325,11 @@ class PersonalDataStore implements PersonalDataPort {
       for (const a of await c.trialoogAnswers.find({ pk: sid })) {
         if (await deleteCurrent(c.trialoogAnswers, a.pk, a.id)) tally('trialoog_answers', 'deleted');
       }
+      // The student pulse's marks (invited, answered) go with the student; their answers were never theirs
+      // to take back: the tallies hold no link to anyone.
+      for (const m of await c.voiceMarks.find({ pk: sid })) {
+        if (await deleteCurrent(c.voiceMarks, m.pk, m.id)) tally('voice_marks', 'deleted');
+      }
     }
     return counts;
   }
@@ -389,6 +399,7 @@ const collectionNames: Record<keyof Collections, string> = {
   mentorItems: 'mentor_items',
   notes: 'feedforward_notes',
   talentSignals: 'talent_signals',
+  voiceMarks: 'voice_marks',
   followUps: 'mentor_followups',
   outbox: 'mentoring_outbox',
   digests: 'mentor_digests',

@@ -2,6 +2,7 @@ import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection,
 import type { Activity, Delivery, GroupMembership } from '../campaigns/campaigns.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
 import type { ShareLink, Supervisor, TrialoogAnswer } from '../sharing/entities.ts';
+import type { PulseMark } from '../student-voice/entities.ts';
 import type { TalentSignal } from '../talent/entities.ts';
 
 // Everything the store holds that names one student, for the AVG export (right of access) and the
@@ -51,6 +52,11 @@ export interface PersonalData {
   shareLinks: ShareLink[];
   /** Supervisors' answers to the student, with the student's decision. */
   trialoogAnswers: TrialoogAnswer[];
+  /**
+   * The student pulses the student was invited to, and whether they answered (until a pulse closes). Their
+   * answers are not here: they were never stored as theirs.
+   */
+  pulseMarks: PulseMark[];
   /** Names of the people, groups and campaigns these records refer to (never other students'). */
   names: { people: Record<string, string>; groups: Record<string, string>; campaigns: Record<string, string> };
 }

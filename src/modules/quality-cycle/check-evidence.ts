@@ -68,6 +68,19 @@ export interface FollowUpFigures {
   students: number;
 }
 
+/** From the student pulse (student-voice module): the pulses to the team or the whole school that closed in the period. */
+export interface StudentVoiceFigures {
+  pulses: {
+    id: string;
+    scope: 'school' | 'team';
+    opensOn: LocalDate;
+    closesOn: LocalDate;
+    invited: number;
+    /** Hidden under 5 answers; shares of students satisfied (4 or 5 on the scale). */
+    figures: Aggregate<{ respondents: number; satisfied: Record<'guidance' | 'choice' | 'internship', number> }>;
+  }[];
+}
+
 export interface CheckEvidenceSource {
   /** The team's groups with their current students. */
   groups(team: EducationTeam): Promise<EvidenceGroup[]>;
@@ -79,6 +92,8 @@ export interface CheckEvidenceSource {
   campaigns(query: EvidenceQuery): Promise<CampaignFigures | undefined>;
   /** Undefined while no mentor follow-up is connected. */
   followUp(query: EvidenceQuery): Promise<FollowUpFigures | undefined>;
+  /** Undefined (or absent) while no student pulse is connected. */
+  studentVoice?(query: EvidenceQuery): Promise<StudentVoiceFigures | undefined>;
 }
 
 export type CompetencyShares = Record<Competency, number>;
@@ -103,6 +118,8 @@ export interface CheckEvidence {
     total: Aggregate<CompetencyShares>;
   };
   followUp?: Aggregate<{ reflections: number; discussed: number; discussedRate: number; withNote: number; noteRate: number }>;
+  /** The student's voice: each pulse on its own (no sums between them), figures hidden under 5 answers. */
+  studentVoice?: StudentVoiceFigures['pulses'];
 }
 
 function rate(part: number, whole: number): number {
@@ -187,11 +204,12 @@ export async function buildCheckEvidence(
   const groups = await source.groups(team);
   const studentIds = [...new Set(groups.flatMap((g) => g.studentIds))];
   const query: EvidenceQuery = { schoolId, team, period, groups, studentIds };
-  const [entries, unreachableCount, campaigns, followUp] = await Promise.all([
+  const [entries, unreachableCount, campaigns, followUp, voice] = await Promise.all([
     source.competencies(studentIds, period),
     source.unreachableStudents(schoolId, studentIds),
     source.campaigns(query),
     source.followUp(query),
+    source.studentVoice?.(query),
   ]);
   const hidePrompts = campaigns ? await promptsHidden(source, query, campaigns, input.related) : false;
   // The team total is shown too, so a single hidden group takes the next smallest with it.
@@ -245,6 +263,7 @@ export async function buildCheckEvidence(
           }),
         }
       : {}),
+    ...(voice ? { studentVoice: voice.pulses } : {}),
   };
 }
 

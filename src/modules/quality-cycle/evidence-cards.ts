@@ -3,6 +3,7 @@ import { type AdaptiveCard, render } from '../../core/cards/cards.ts';
 import { t, texts } from '../../core/i18n.ts';
 import { calendarText, formatPercent } from '../../core/time/card-dates.ts';
 import { competencies, type Locale } from '../../core/types.ts';
+import { studentVoiceLines } from '../student-voice/evidence-text.ts';
 import { yearLabel } from './cards.ts';
 import { type CheckEvidence, type CompetencyShares, type EvidencePeriodChoice, evidencePeriodChoices } from './check-evidence.ts';
 
@@ -109,6 +110,7 @@ export function evidenceCard(
     coverage,
     followUp,
     followUpSubtle: !evidence.followUp || evidence.followUp.hidden,
+    voice: studentVoiceLines(locale, evidence),
     period: opts.period,
     periods: evidencePeriodChoices.map((p) => ({ value: p, title: t(locale, `pdca.evidence.periods.${p}`) })),
     downloads: opts.downloads

@@ -17,7 +17,7 @@ import type { QualityCycleDeps } from './year-cycle.ts';
 // in Teams, and the Check evidence over everything the product records (reflections and competencies,
 // the campaign ledger, the mentors' follow-up), so the bot and the CLI show the same figures.
 
-export type EvidenceParts = Pick<StoreEvidenceDeps, 'campaigns' | 'followUp' | 'groups'>;
+export type EvidenceParts = Pick<StoreEvidenceDeps, 'campaigns' | 'followUp' | 'groups' | 'studentVoice'>;
 
 /** The module's CLI commands. */
 export { qualityCycleCommands as cli } from './cli.ts';

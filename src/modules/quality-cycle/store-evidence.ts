@@ -8,6 +8,7 @@ import type {
   EvidencePeriod,
   EvidenceQuery,
   FollowUpFigures,
+  StudentVoiceFigures,
 } from './check-evidence.ts';
 import type { EducationTeam } from './quality-cycle.ts';
 
@@ -28,6 +29,8 @@ export interface StoreEvidenceDeps {
   repos: Pick<Repositories, 'assignments' | 'people' | 'reflections'>;
   campaigns?: CampaignLedgerEvidence | undefined;
   followUp?: MentorFollowUpEvidence | undefined;
+  /** The student pulse's side (the student-voice module). */
+  studentVoice?: ((query: EvidenceQuery) => Promise<StudentVoiceFigures>) | undefined;
   /**
    * The team's groups (e.g. the classes linked to its Teams team). When there are none: one group per
    * mentor of the team, with that mentor's active students.
@@ -91,5 +94,9 @@ export class StoreEvidenceSource implements CheckEvidenceSource {
 
   async followUp(query: EvidenceQuery): Promise<FollowUpFigures | undefined> {
     return this.deps.followUp?.figures(query);
+  }
+
+  async studentVoice(query: EvidenceQuery): Promise<StudentVoiceFigures | undefined> {
+    return this.deps.studentVoice?.(query);
   }
 }

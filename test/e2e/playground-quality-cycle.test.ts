@@ -190,7 +190,9 @@ it('reminds a team channel, takes the owner’s note, updates the card, and show
   const statusText = cardText(status.card);
   expect(statusText).toContain('Klas 4H');
   expect(statusText).toContain('Linked to the Teams team: ');
-  expect(statusText).toContain('1 done · 0 due soon · 0 overdue · 1 later'); // Do: the fixed mentor is done
+  // Do: the fixed mentor is done; the first-half activities and the agreements with the workplace
+  // supervisors (31 October) come later.
+  expect(statusText).toContain('1 done · 0 due soon · 0 overdue · 2 later');
   expect(statusText).toContain('0 done · 0 due soon · 1 overdue · 0 later'); // Plan: the work plan is overdue
 
   // The Check evidence card, from the status card's button.

@@ -7,10 +7,11 @@ import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../src/core
 import { mentorMode } from '../src/core/mentor-routing.ts';
 import { openRepositories } from '../src/core/repositories.ts';
 import { openSendPolicies } from '../src/core/send-policy/send-policies.ts';
+import { DeliveryEngine } from '../src/delivery/engine.ts';
 import { cardByteLimit, cardBytes, digestCard } from '../src/modules/mentoring/cards.ts';
 import { createMentoring } from '../src/modules/mentoring/mentoring.ts';
+import { MentorMessages } from '../src/modules/mentoring/messages.ts';
 import { openMentoringRepositories } from '../src/modules/mentoring/repositories.ts';
-import { TeamsMentorMessenger } from '../src/modules/mentoring/teams-messenger.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
@@ -170,14 +171,16 @@ const connector = new ConnectorClient({
   },
 });
 const reach = new Reach({ repos, connector, clock, defaultServiceUrl: 'https://connector.bench' });
+const sendPolicy = await openSendPolicies(store, repos, tz);
 const mentoring = createMentoring({
   repos,
   mentoring: mentoringRepos,
   flows,
   clock,
-  messenger: new TeamsMentorMessenger({ reach, clock }),
+  compose: new MentorMessages({ clock, flows }),
+  delivery: new DeliveryEngine({ sender: reach, sendPolicy, log: createLogger('warn') }),
   log: createLogger('warn'),
-  sendPolicy: await openSendPolicies(store, repos, tz),
+  sendPolicy,
   newId: () => String(Math.random()),
 });
 clock.set('2026-11-06T14:05:00Z');

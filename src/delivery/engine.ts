@@ -99,7 +99,16 @@ export class DeliveryEngine {
   }
 
   /** Sends what is due now, one item after another; the throttle paces them, so a run is never a burst past the limit. */
-  async deliver<Item, Context>(kind: DeliveryKind<Item, Context>, due: Iterable<Item>, now: Date): Promise<Tally> {
+  /**
+   * With `onError`, a failure of one item (a store read in the feature's own code) is handed to it and
+   * the run goes on with the next item; without, it ends the run.
+   */
+  async deliver<Item, Context>(
+    kind: DeliveryKind<Item, Context>,
+    due: Iterable<Item>,
+    now: Date,
+    onError?: (item: Item, err: unknown) => void,
+  ): Promise<Tally> {
     const tally: Tally = { sent: 0, waiting: 0, skipped: 0 };
     const policies = new Map<string, Promise<SendPolicy>>();
     const policyOf = (schoolId: string) => {
@@ -111,8 +120,13 @@ export class DeliveryEngine {
       return policy;
     };
     for (const item of due) {
-      const outcome = await this.one(kind, item, now, await policyOf(kind.schoolOf(item)));
-      if (outcome !== 'held') tally[outcome]++;
+      try {
+        const outcome = await this.one(kind, item, now, await policyOf(kind.schoolOf(item)));
+        if (outcome !== 'held') tally[outcome]++;
+      } catch (err) {
+        if (!onError) throw err;
+        onError(item, err);
+      }
     }
     telemetry.deliveryRun(kind.message, tally);
     return tally;

@@ -149,3 +149,18 @@ describe('the delivery engine', () => {
     expect([1, 2, 3, 4, 7, 8, 20].map(at)).toEqual([1, 2, 4, 8, 60, 60, 60]);
   });
 });
+
+describe('a run of several items', () => {
+  it("goes on after one item's failure when the feature takes the errors, and stops without", async () => {
+    const { sender, cards } = recordingSender();
+    const { kind, add } = memoryKind('at-once');
+    const broken = { ...add('b1'), id: 'missing' };
+    const items = [add('x1'), broken, add('x2')];
+    const errors: string[] = [];
+    const tally = await engine(sender).deliver(kind, items, monday, (item) => errors.push(item.id));
+    expect(tally).toEqual({ sent: 2, waiting: 0, skipped: 0 });
+    expect(errors).toEqual(['missing']);
+    expect(cards).toHaveLength(2);
+    await expect(engine(sender).deliver(kind, [add('y1'), broken], monday)).rejects.toThrow();
+  });
+});

@@ -1,17 +1,13 @@
 import type { FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
+import type { DeliveryEngine } from '../../delivery/engine.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { DigestService, type LogPort } from './digest.ts';
 import { MentorFollowUpService } from './mentor-follow-up.ts';
+import type { MentorMessages } from './messages.ts';
 import { OutboxService } from './outbox.ts';
-import {
-  type MentoringRepositories,
-  type MentorMessenger,
-  type NonResponders,
-  noNonResponders,
-  type StudentMessages,
-} from './ports.ts';
+import { type MentoringRepositories, type NonResponders, noNonResponders, type StudentMessages } from './ports.ts';
 import { StudentViews } from './student-views.ts';
 
 /** The mentor side, wired: digests, the mentor's views of students, follow-up actions, and the outbox. */
@@ -28,7 +24,10 @@ export interface MentoringDeps {
   mentoring: MentoringRepositories;
   flows: FlowCatalog;
   clock: Clock;
-  messenger: MentorMessenger;
+  /** What the mentor side's messages say (the cards); nothing there sends. */
+  compose: MentorMessages;
+  /** Sends them: the school's calendar, a claim, Reach, the outcome. */
+  delivery: Pick<DeliveryEngine, 'deliver' | 'deliverOne' | 'allows'>;
   log: LogPort;
   /** The school's quiet hours and time zone (../quiet-hours.ts). */
   sendPolicy: SendPolicies;
@@ -46,7 +45,8 @@ export function createMentoring(deps: MentoringDeps): Mentoring {
   const digests = new DigestService({
     ...common,
     clock: deps.clock,
-    messenger: deps.messenger,
+    compose: deps.compose,
+    delivery: deps.delivery,
     nonResponders: deps.nonResponders ?? noNonResponders,
     ...(deps.messages ? { messages: deps.messages } : {}),
     log: deps.log,
@@ -55,7 +55,8 @@ export function createMentoring(deps: MentoringDeps): Mentoring {
   });
   const outbox = new OutboxService({
     ...common,
-    messenger: deps.messenger,
+    compose: deps.compose,
+    delivery: deps.delivery,
     views,
     clock: deps.clock,
     log: deps.log,

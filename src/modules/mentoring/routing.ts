@@ -1,16 +1,20 @@
-import { decide } from '../../core/authorization.ts';
 import type { MentorItem, Reflection } from '../../core/entities.ts';
 import { mentorMode } from '../../core/mentor-routing.ts';
-import { DeliveryError, type Notifier, type Repositories } from '../../core/ports.ts';
+import type { Repositories } from '../../core/ports.ts';
+import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
+import type { DeliveryEngine, DeliveryKind } from '../../delivery/engine.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { type AtOnceMessage, atOnceDelivery, type RouterLog } from './at-once.ts';
 
 export interface RouterDeps {
   repos: Repositories;
-  notifier: Notifier;
+  /** Sends the at-once card: claim, send, outcome (src/delivery/engine.ts). */
+  delivery: Pick<DeliveryEngine, 'deliverOne'>;
+  /** What the at-once card says (MentorMessages.atOnce in the bot). */
+  message: AtOnceMessage;
+  sendPolicy: SendPolicies;
   clock: Clock;
-  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
-  /** How long a claimed item may stay 'sending' before another run may take it over (a crash mid-send). */
-  claimMs?: number;
+  log: RouterLog;
 }
 
 export interface RouteOutcome {
@@ -20,15 +24,16 @@ export interface RouteOutcome {
 
 /**
  * answer → store → router → mentor. Every submitted reflection becomes one item per active mentor in
- * that mentor's inbox; items for 'now' are sent as a card. The state lives in the store, so a crash at
- * any point is picked up by the next sweep, and a claim keeps two runs from sending the same item.
+ * that mentor's inbox; items for 'now' are sent as a card through the delivery engine. The state lives in
+ * the store, so a crash at any point is picked up by the next sweep, and the engine's claim keeps two runs
+ * from sending the same item.
  */
 export class Router {
   private readonly deps: RouterDeps;
-  private readonly claimMs: number;
+  private readonly atOnce: DeliveryKind<MentorItem, unknown>;
   constructor(deps: RouterDeps) {
     this.deps = deps;
-    this.claimMs = deps.claimMs ?? 120_000;
+    this.atOnce = atOnceDelivery(deps) as DeliveryKind<MentorItem, unknown>;
   }
 
   /**
@@ -97,55 +102,13 @@ export class Router {
     return mentorMode(reflection);
   }
 
-  /** Sends one 'now' item, unless another run holds it. Never throws for delivery problems. */
+  /** Sends one 'now' item through the delivery engine, unless another run holds it. Never throws for delivery problems. */
   async deliver(item: MentorItem): Promise<'sent' | 'held' | 'failed'> {
-    const { repos, notifier, clock, log } = this.deps;
-    const now = clock.now();
-    let claimed = false;
-    const claim = await repos.mentorItems.update(item.mentorId, item.id, (c) => {
-      // update() may call this again after losing a race: only the attempt that is written counts.
-      claimed = false;
-      if (c.state === 'sent') return undefined;
-      if (c.claimedUntil && c.claimedUntil > now.toISOString()) return undefined;
-      claimed = true;
-      return { ...c, claimedUntil: new Date(now.getTime() + this.claimMs).toISOString(), attempts: c.attempts + 1 };
-    });
-    if (!claimed) return claim.state === 'sent' ? 'sent' : 'held';
-
-    const release = (patch: Partial<MentorItem>) =>
-      repos.mentorItems.update(item.mentorId, item.id, (c) => ({ ...c, ...patch, claimedUntil: undefined }));
     try {
-      const [mentor, student, reflection] = await Promise.all([
-        repos.people.get(item.schoolId, item.mentorId),
-        repos.people.get(item.schoolId, item.studentId),
-        repos.reflections.get(item.studentId, item.reflectionId),
-      ]);
-      const stillAssigned = await repos.assignments.get(item.schoolId, item.studentId, item.mentorId);
-      const mayRead =
-        mentor &&
-        reflection &&
-        decide(mentor, 'reflection.read', {
-          kind: 'reflection',
-          reflection,
-          mentorsOfStudent: stillAssigned ? [stillAssigned] : [],
-        }).allowed;
-      if (!mentor || !student || !reflection || !mayRead) {
-        // The mentor no longer has this student: their inbox item stays, but nothing is sent.
-        await release({ lastError: 'not-assigned' });
-        return 'failed';
-      }
-      const message = await notifier.reflectionToMentor({ mentor, student, reflection, itemId: item.id });
-      await release({ state: 'sent', sentAt: clock.now().toISOString(), message, lastError: undefined });
-      log.info({ mentorId: mentor.id, studentId: student.id, reflectionId: reflection.id }, 'reflection sent to mentor');
-      return 'sent';
+      const outcome = await this.deps.delivery.deliverOne(this.atOnce, item, this.deps.clock.now());
+      return outcome === 'sent' || outcome === 'held' ? outcome : 'failed';
     } catch (err) {
-      const reason = err instanceof DeliveryError ? err.reason : 'error';
-      await release({ lastError: reason });
-      const level = err instanceof DeliveryError && err.reason === 'no-conversation' ? 'debug' : 'warn';
-      log[level](
-        { mentorId: item.mentorId, itemId: item.id, reason, err: err instanceof DeliveryError ? undefined : String(err) },
-        'mentor card not sent yet',
-      );
+      this.deps.log.warn({ mentorId: item.mentorId, itemId: item.id, err: String(err) }, 'mentor card not sent yet');
       return 'failed';
     }
   }

@@ -8,13 +8,12 @@ import { mentoringFeature } from './feature.ts';
 import { mentorFollowUpEvidence } from './follow-up-evidence.ts';
 import { calendarLink } from './meeting-calendar.ts';
 import { createMentoring, type Mentoring } from './mentoring.ts';
+import { MentorMessages } from './messages.ts';
 import type { NonResponders, StudentMessages } from './ports.ts';
 import { allMessages, replyMessages } from './replies.ts';
 import { openMentoringRepositories } from './repositories.ts';
 import { Router } from './routing.ts';
 import { mentoringJobs } from './schedule.ts';
-import { TeamsMentorMessenger } from './teams-messenger.ts';
-import { TeamsNotifier } from './teams-notifier.ts';
 
 // The mentor side, set up once: the router that brings answers to mentors, the digests, the mentor's
 // views and follow-up actions, and the outbox. The bot and `digest run` on the command line use this
@@ -43,26 +42,24 @@ export async function setup(
     downloads: Downloads;
   },
 ): Promise<MentoringModule> {
-  const { repos, flows, clock, log, config } = platform;
+  const { repos, flows, clock, log } = platform;
   const stored = await openMentoringRepositories(platform.store, repos);
-  const notifier = new TeamsNotifier({
-    reach: outbound.reach,
+  const compose = new MentorMessages({ clock, flows, calendarLink: (person) => calendarLink(needs.downloads, person) });
+  const router = new Router({
     repos,
-    flows,
+    delivery: outbound.delivery,
+    message: (input) => compose.atOnce(input),
+    sendPolicy: platform.sendPolicy,
     clock,
-    defaultTimeZone: config.DEFAULT_TIME_ZONE,
+    log: log.child({ component: 'router' }),
   });
-  const router = new Router({ repos, notifier, clock, log: log.child({ component: 'router' }) });
   const mentoring = createMentoring({
     repos,
     mentoring: stored,
     flows,
     clock,
-    messenger: new TeamsMentorMessenger({
-      reach: outbound.reach,
-      clock,
-      calendarLink: (person) => calendarLink(needs.downloads, person),
-    }),
+    compose,
+    delivery: outbound.delivery,
     log: log.child({ component: 'mentoring' }),
     sendPolicy: platform.sendPolicy,
     newId: platform.newId,

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MentorItem, Person, Reflection } from '../../../src/core/entities.ts';
-import type { Notifier, Repositories } from '../../../src/core/ports.ts';
+import type { Repositories } from '../../../src/core/ports.ts';
 import { openRepositories } from '../../../src/core/repositories.ts';
+import { sendPolicy } from '../../../src/core/send-policy/quiet-hours.ts';
+import { DeliveryEngine, type PersonalSender } from '../../../src/delivery/engine.ts';
 import { Router } from '../../../src/modules/mentoring/routing.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { createLogger } from '../../../src/platform/log.ts';
@@ -30,14 +32,24 @@ describe.each(backends)('router: $name', (backend) => {
   let store: DocumentStore;
   let repos: Repositories;
   const sent: string[] = [];
-  const notifier: Notifier = {
-    // A notifier that takes a moment, like a real send, so that concurrent runs overlap.
-    reflectionToMentor: async ({ reflection }) => {
+  const sender: PersonalSender = {
+    // A sender that takes a moment, like a real send, so that concurrent runs overlap.
+    sendCard: async (_to, card) => {
       await new Promise((r) => setTimeout(r, 10));
-      sent.push(reflection.id);
+      sent.push((card as { reflectionId: string }).reflectionId);
       return { conversationId: 'c', activityId: `a${sent.length}` };
     },
   };
+  const policies = async () => sendPolicy(undefined, 'Europe/Amsterdam', []);
+  const routerOf = (clock: ManualClock) =>
+    new Router({
+      repos,
+      delivery: new DeliveryEngine({ sender, sendPolicy: policies, log: createLogger('silent') }),
+      message: ({ mentor, reflection }) => ({ to: mentor, card: { reflectionId: reflection.id } }),
+      sendPolicy: policies,
+      clock,
+      log: createLogger('silent'),
+    });
 
   beforeEach(async () => {
     sent.length = 0;
@@ -71,7 +83,7 @@ describe.each(backends)('router: $name', (backend) => {
 
   it('sends an item once when two runs deliver it at the same time', async () => {
     const clock = new ManualClock(now);
-    const router = new Router({ repos, notifier, clock, log: createLogger('silent') });
+    const router = routerOf(clock);
     await submittedReflection();
     const { item } = await repos.mentorItems.ensure({
       id: 'r1:mentor',
@@ -91,7 +103,7 @@ describe.each(backends)('router: $name', (backend) => {
   });
 
   it('routes a reflection to the inbox once, however many sweeps run at once', async () => {
-    const router = new Router({ repos, notifier, clock: new ManualClock(now), log: createLogger('silent') });
+    const router = routerOf(new ManualClock(now));
     await submittedReflection();
     await Promise.all([router.sweep(), router.sweep(), router.sweep()]);
     await router.idle();

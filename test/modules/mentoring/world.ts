@@ -3,7 +3,7 @@ import { assignMentor, ensurePersonByEmail } from '../../../src/core/assignments
 import type { Person } from '../../../src/core/entities.ts';
 import type { Role } from '../../../src/core/types.ts';
 import { createMentoring, type Mentoring, type MentoringDeps } from '../../../src/modules/mentoring/mentoring.ts';
-import { TeamsMentorMessenger } from '../../../src/modules/mentoring/teams-messenger.ts';
+import { MentorMessages } from '../../../src/modules/mentoring/messages.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
 import { type TestUser, tenantId, testUser } from '../../helpers/activities.ts';
@@ -94,7 +94,8 @@ export class World {
       mentoring: this.mentoring.repos,
       flows: deps.flows,
       clock: this.clock,
-      messenger: new TeamsMentorMessenger({ reach: deps.reach, clock: this.clock }),
+      compose: new MentorMessages({ clock: this.clock, flows: deps.flows }),
+      delivery: deps.delivery,
       log: deps.log,
       sendPolicy: deps.sendPolicy,
       newId: deps.install.newId,

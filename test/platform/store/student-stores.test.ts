@@ -2,11 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Reflection } from '../../../src/core/entities.ts';
 import { loadLibrary } from '../../../src/core/flows/load-flows.ts';
 import { openRepositories } from '../../../src/core/repositories.ts';
+import { sendPolicy } from '../../../src/core/send-policy/quiet-hours.ts';
+import { DeliveryEngine } from '../../../src/delivery/engine.ts';
 import { Downloads } from '../../../src/modules/downloads/downloads.ts';
 import { Router } from '../../../src/modules/mentoring/routing.ts';
 import { ReflectionService } from '../../../src/modules/reflection/reflections.ts';
 import { StudentFollowUps } from '../../../src/modules/reflection/student-follow-up.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
+import { createLogger } from '../../../src/platform/log.ts';
 import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
 import { backends } from '../../helpers/backends.ts';
 
@@ -68,11 +71,18 @@ describe.each(backends)('student side on the store: $name', (backend) => {
     const repos = await openRepositories(store);
     const clock = new ManualClock('2026-03-12T10:00:00.000Z');
     const quiet = { info() {}, warn() {}, debug() {} };
+    const policies = async () => sendPolicy(undefined, 'Europe/Amsterdam', []);
     const router = new Router({
       repos,
       clock,
       log: quiet,
-      notifier: { reflectionToMentor: async () => ({ conversationId: 'c', activityId: 'a' }) },
+      delivery: new DeliveryEngine({
+        sender: { sendCard: async () => ({ conversationId: 'c', activityId: 'a' }) },
+        sendPolicy: policies,
+        log: createLogger('silent'),
+      }),
+      message: ({ mentor }) => ({ to: mentor, card: {} }),
+      sendPolicy: policies,
     });
     let n = 0;
     const reflections = new ReflectionService({ repos, flows, clock, router, newId: () => `r${++n}` });

@@ -98,15 +98,3 @@ export class DeliveryError extends Error {
     this.transient = transient;
   }
 }
-
-/**
- * What the domain asks the Teams adapter to do. Semantic, not Teams-shaped: the adapter builds the cards.
- * Methods throw DeliveryError when the person cannot be reached.
- */
-export interface Notifier {
-  /** A student's reflection, sent to one of their mentors right away. */
-  reflectionToMentor(input: { mentor: Person; student: Person; reflection: Reflection; itemId?: string }): Promise<{
-    conversationId: string;
-    activityId: string;
-  }>;
-}

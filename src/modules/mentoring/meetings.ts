@@ -1,12 +1,12 @@
 import type { Person } from '../../core/entities.ts';
 import type { Repositories } from '../../core/ports.ts';
-import { isAllowed, type SendPolicies } from '../../core/send-policy/quiet-hours.ts';
+import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import { isDate, isTime, zonedInstant } from '../../core/time/zoned-time.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAssigned } from './access.ts';
 import type { LogPort } from './digest.ts';
-import type { ConversationPlan, OutboxEntry } from './entities.ts';
-import { nextAllowedFor, type OutboxService } from './outbox.ts';
+import type { ConversationPlan } from './entities.ts';
+import type { OutboxService } from './outbox.ts';
 import type { MentoringRepositories } from './ports.ts';
 
 // Planning a conversation together. The mentor proposes one to three moments ("plan a conversation"
@@ -75,8 +75,7 @@ export async function sendPlanning(
   },
 ): Promise<'sent' | 'queued'> {
   const now = deps.clock.now();
-  const policy = await deps.sendPolicy(input.schoolId);
-  const { entry } = await deps.mentoring.outbox.ensure({
+  const outcome = await deps.outbox.queue({
     id: `${input.kind}:${input.recipientId}:${input.studentId}:${input.planAt}:${now.toISOString()}`,
     schoolId: input.schoolId,
     recipientId: input.recipientId,
@@ -84,14 +83,8 @@ export async function sendPlanning(
     studentId: input.studentId,
     ref: input.planAt,
     mentorId: input.mentorId,
-    notBefore: nextAllowedFor(input.kind, now, policy).toISOString(),
-    state: 'pending',
-    attempts: 0,
-    createdAt: now.toISOString(),
-  } satisfies Omit<OutboxEntry, 'version'>);
-  const kind = input.kind === 'proposal' ? 'mentor-note' : 'mentor-reminder';
-  if (!isAllowed(now, policy, kind)) return 'queued';
-  return (await deps.outbox.deliver(entry)) === 'sent' ? 'sent' : 'queued';
+  });
+  return outcome === 'sent' ? 'sent' : 'queued';
 }
 
 /** The plan a student is asked about: by the mentor named in the card and the student pressing. */

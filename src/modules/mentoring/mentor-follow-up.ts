@@ -1,6 +1,6 @@
 import type { Person } from '../../core/entities.ts';
 import type { Repositories } from '../../core/ports.ts';
-import { isAllowed, type SendPolicies } from '../../core/send-policy/quiet-hours.ts';
+import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import { isDate, localDate } from '../../core/time/zoned-time.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAssigned } from './access.ts';
@@ -171,8 +171,7 @@ export class MentorFollowUpService {
       notesSent: f.notesSent + 1,
       updatedAt: at,
     }));
-    const policy = await this.deps.sendPolicy(mentor.schoolId);
-    const { entry } = await this.deps.mentoring.outbox.ensure({
+    const outcome = await this.deps.outbox.queue({
       id: `note:${note.id}`,
       schoolId: mentor.schoolId,
       recipientId: studentId,
@@ -180,15 +179,8 @@ export class MentorFollowUpService {
       studentId,
       ref: note.id,
       mentorId: mentor.id,
-      notBefore: nextAllowedFor('note', now, policy).toISOString(),
-      state: 'pending',
-      attempts: 0,
-      createdAt: at,
     });
     this.deps.log.info({ mentorId: mentor.id, studentId, noteId: note.id, chars: [...text].length }, 'feedforward note written');
-    // In quiet hours (or a school holiday) it waits; otherwise it goes out now.
-    if (!isAllowed(now, policy, 'mentor-note')) return { ok: true, kind: 'note', student: resolved.student, delivery: 'queued' };
-    const outcome = await this.deps.outbox.deliver(entry);
     const delivery = outcome === 'sent' ? 'sent' : outcome === 'failed' ? 'failed' : 'queued';
     return { ok: true, kind: 'note', student: resolved.student, delivery };
   }

@@ -69,6 +69,23 @@ export class OutboxService {
     return counts;
   }
 
+  /**
+   * Queues a message for the first moment its rule allows and, when that is now, sends it at once
+   * (the engine holds it otherwise: 'waiting'). Queuing the same id again queues nothing new.
+   */
+  async queue(input: Omit<OutboxEntry, 'version' | 'notBefore' | 'state' | 'attempts' | 'createdAt'>): Promise<OutboxOutcome> {
+    const now = this.deps.clock.now();
+    const policy = await this.deps.sendPolicy(input.schoolId);
+    const { entry } = await this.deps.mentoring.outbox.ensure({
+      ...input,
+      notBefore: nextAllowedFor(input.kind, now, policy).toISOString(),
+      state: 'pending',
+      attempts: 0,
+      createdAt: now.toISOString(),
+    });
+    return this.deliver(entry);
+  }
+
   async deliver(entry: OutboxEntry): Promise<OutboxOutcome> {
     const outcome = await this.deps.delivery.deliverOne(this.kindOf(entry.kind), entry, this.deps.clock.now());
     if (outcome !== 'skipped') return outcome;

@@ -1,12 +1,12 @@
 import type { Person } from '../../core/entities.ts';
 import type { Repositories } from '../../core/ports.ts';
-import { isAllowed, type SendPolicies } from '../../core/send-policy/quiet-hours.ts';
+import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAssigned } from './access.ts';
 import { isQuestion, replyMaxLength } from './cards.ts';
 import type { LogPort } from './digest.ts';
 import type { FeedforwardNote } from './entities.ts';
-import { nextAllowedFor, type OutboxService } from './outbox.ts';
+import type { OutboxService } from './outbox.ts';
 import type { MentoringRepositories, StudentMessages } from './ports.ts';
 
 // The student's side of the conversation with the mentor: one answer to each note. The note is read in
@@ -57,8 +57,7 @@ export async function replyToNote(
   // A mentor who no longer has the student gets nothing; the answer stays the student's.
   if (!mentor || !isQuestion(note.text) || !(await isAssigned(deps.repos, mentor, student.id)))
     return { ok: true, note: saved, mentor, delivery: 'digest' };
-  const policy = await deps.sendPolicy(student.schoolId);
-  const { entry } = await deps.mentoring.outbox.ensure({
+  const outcome = await deps.outbox.queue({
     id: `reply:${note.id}`,
     schoolId: student.schoolId,
     recipientId: mentor.id,
@@ -66,13 +65,7 @@ export async function replyToNote(
     studentId: student.id,
     ref: note.id,
     mentorId: mentor.id,
-    notBefore: nextAllowedFor('reply', now, policy).toISOString(),
-    state: 'pending',
-    attempts: 0,
-    createdAt: at,
   });
-  if (!isAllowed(now, policy, 'mentor-reminder')) return { ok: true, note: saved, mentor, delivery: 'queued' };
-  const outcome = await deps.outbox.deliver(entry);
   return { ok: true, note: saved, mentor, delivery: outcome === 'sent' ? 'sent' : 'queued' };
 }
 

@@ -19,20 +19,9 @@ import {
   campaignTemplatesCard,
 } from '../src/modules/campaigns/cards.ts';
 import { features } from '../src/modules/index.ts';
-import {
-  digestCard,
-  handoverCard,
-  meetingCard,
-  mentorItemCard,
-  noteCard,
-  proposalCard,
-  reminderCard,
-  replyCard,
-  sectionElement,
-  settingsCard,
-  studentsCard,
-  suggestionCard,
-} from '../src/modules/mentoring/cards.ts';
+import { digestCard, mentorItemCard, sectionElement } from '../src/modules/mentoring/cards.ts';
+import { meetingCard, noteCard, proposalCard, replyCard, suggestionCard } from '../src/modules/mentoring/conversation-cards.ts';
+import { handoverCard, reminderCard, settingsCard, studentsCard } from '../src/modules/mentoring/overview-cards.ts';
 import { buildSection } from '../src/modules/mentoring/sections.ts';
 import { eraseConfirmCard, privacyCard } from '../src/modules/privacy/cards.ts';
 import { editCard, evidenceCard, milestoneCard, milestonesCard, statusCard } from '../src/modules/quality-cycle/cards.ts';

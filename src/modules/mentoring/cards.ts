@@ -1,24 +1,25 @@
 import { type AdaptiveCard, competencyLine, render } from '../../core/cards/cards.ts';
 import { t, texts } from '../../core/i18n.ts';
-import { calendarText, dateFormat, momentText } from '../../core/time/card-dates.ts';
-import { type Competency, competencies, type Locale } from '../../core/types.ts';
-import type { DigestSchedule } from './schedule.ts';
-import type { DigestView, EntryView, HandoverView, StudentOverview, StudentSection } from './views.ts';
+import { calendarText, dateFormat } from '../../core/time/card-dates.ts';
+import type { Locale } from '../../core/types.ts';
+import type { DigestView, EntryView, StudentSection } from './views.ts';
 
-// The mentor's cards: the digest, the at-once card, `mijn studenten`, settings, the plan reminder, the
-// handover, and the note a student receives. A student is always drawn by the same section template, so
-// the actions (discussed, plan a conversation, send a note) look and work the same on every card.
-// Everything a student, mentor or school typed (answers, notes, names, flow titles) goes into TextRuns.
+// The mentor's cards: the digest and the at-once card here, with the parts every mentor card shares;
+// `mijn studenten`, settings, the plan reminder and the handover in overview-cards.ts; the note, the
+// reply and planning a conversation in conversation-cards.ts. A student is always drawn by the same
+// section template, so the actions (discussed, plan a conversation, send a note) look and work the same
+// on every card. Everything a student, mentor or school typed (answers, notes, names, flow titles) goes
+// into TextRuns.
 
 /** Teams refuses cards over 28 KB. */
 export const cardByteLimit = 28 * 1024;
 /** Students are packed onto a card up to this size; the rest leaves room for state drawn later. */
-const pageBudget = 24 * 1024;
+export const pageBudget = 24 * 1024;
 /** The student's own words are shortened on cards that list many students. */
 const wordsMax = 180;
-const stepMax = 120;
+export const stepMax = 120;
 /** A talent signal or a reply in full: both are short by their own limit. */
-const messageMax = 500;
+export const messageMax = 500;
 /** A student's answer to a note: as short as a note. */
 export const replyMaxLength = 500;
 
@@ -107,7 +108,7 @@ function entryData(e: EntryView, locale: Locale, timeZone: string, full: boolean
   };
 }
 
-function followUpText(f: StudentSection['followUp'], locale: Locale, timeZone: string): string {
+export function followUpText(f: StudentSection['followUp'], locale: Locale, timeZone: string): string {
   return [
     f.lastDiscussedOn ? t(locale, 'mentors.student.lastDiscussed', { date: calendarText(f.lastDiscussedOn, locale) }) : undefined,
     f.remindAt ? t(locale, 'mentors.student.planned', { date: dayText(f.remindAt, locale, timeZone) }) : undefined,
@@ -259,283 +260,5 @@ export function mentorItemCard(input: {
       }),
     ],
     hint: t(locale, 'core.mentor.hint'),
-  });
-}
-
-function coverageTexts(locale: Locale, coverage: Record<Competency, number>) {
-  const covered = competencies.filter((c) => coverage[c] > 0);
-  const missing = competencies.filter((c) => coverage[c] === 0);
-  return {
-    coverage: t(locale, 'mentors.students.coverage', {
-      list: covered.length ? covered.map((c) => `${t(locale, `core.competencies.${c}`)} ${coverage[c]}`).join(' · ') : '–',
-    }),
-    notYet: missing.length
-      ? t(locale, 'mentors.students.notYet', { list: missing.map((c) => t(locale, `core.competencies.${c}`)).join(', ') })
-      : '',
-  };
-}
-
-/** `mijn studenten`, one page of it. */
-export function studentsCard(input: { locale: Locale; timeZone: string; students: StudentOverview[]; page: number }): {
-  card: AdaptiveCard;
-  pageCount: number;
-} {
-  const { locale, timeZone } = input;
-  const rows = input.students.map((s) => ({
-    name: s.student.name,
-    talk: s.wantsToTalk ? t(locale, 'mentors.students.wantsToTalk') : '',
-    last: s.lastEntry
-      ? `${t(locale, 'mentors.students.lastEntry', { flow: s.lastEntry.flowTitle, date: dayText(s.lastEntry.at, locale, timeZone) })} · ${t(locale, 'mentors.students.entries', { count: s.entryCount })}`
-      : t(locale, 'mentors.students.noEntries'),
-    ...coverageTexts(locale, s.coverage),
-    openSteps: s.openSteps.map((o) => ({
-      text: shorten(o.text, stepMax),
-      status: `${t(locale, `mentors.student.stepStatus.${o.status}`)}, ${dayText(o.at, locale, timeZone)}`,
-    })),
-    followUp: followUpText({ ...s.followUp, notesSent: 0 }, locale, timeZone),
-  }));
-  const frame = (list: typeof rows, page: number, pageCount: number) =>
-    render('mentor-students', {
-      t: texts(locale, 'mentors.students'),
-      count: t(locale, 'mentors.students.count', { count: input.students.length }),
-      none: input.students.length === 0,
-      students: list,
-      pageText: pageCount > 1 ? t(locale, 'mentors.students.page', { page: page + 1, pages: pageCount }) : '',
-      more: page + 1 < pageCount ? { page: page + 1 } : undefined,
-    });
-  const base = cardBytes(frame([], 0, 99));
-  const pages: (typeof rows)[] = [[]];
-  let size = base;
-  for (const row of rows) {
-    const bytes = cardBytes(row) * 2 + 1; // the drawn row is about twice its data
-    if (pages.at(-1)!.length > 0 && size + bytes > pageBudget) {
-      pages.push([]);
-      size = base;
-    }
-    pages.at(-1)!.push(row);
-    size += bytes;
-  }
-  const page = Math.min(Math.max(0, input.page), pages.length - 1);
-  return { card: frame(pages[page]!, page, pages.length), pageCount: pages.length };
-}
-
-export function settingsCard(input: {
-  locale: Locale;
-  schedule: DigestSchedule;
-  reminderDays: number;
-  next: string;
-  timeZone: string;
-  notice?: Notice;
-}): AdaptiveCard {
-  const { locale, schedule } = input;
-  const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
-  const scheduleText =
-    schedule.frequency === 'daily'
-      ? t(locale, 'mentors.settings.scheduleDaily', { hour: hour(schedule.hour) })
-      : t(locale, 'mentors.settings.scheduleWeekly', {
-          day: t(locale, `mentors.settings.weekdays.${schedule.weekday}`),
-          hour: hour(schedule.hour),
-        });
-  return render('mentor-settings', {
-    t: texts(locale, 'mentors.settings'),
-    ...(input.notice ? { notice: input.notice } : {}),
-    current: t(locale, 'mentors.settings.current', {
-      schedule: scheduleText,
-      next: momentText(input.next, locale, input.timeZone),
-    }),
-    frequency: schedule.frequency,
-    frequencies: [
-      { title: t(locale, 'mentors.settings.weekly'), value: 'weekly' },
-      { title: t(locale, 'mentors.settings.daily'), value: 'daily' },
-    ],
-    weekday: String(schedule.weekday),
-    weekdays: [1, 2, 3, 4, 5].map((d) => ({ title: t(locale, `mentors.settings.weekdays.${d}`), value: String(d) })),
-    hour: String(schedule.hour),
-    hours: Array.from({ length: 12 }, (_, i) => ({ title: hour(i + 8), value: String(i + 8) })),
-    reminderDays: String(input.reminderDays),
-    reminderChoices: [3, 5, 7, 14].map((d) => ({ title: t(locale, 'mentors.settings.days', { count: d }), value: String(d) })),
-  });
-}
-
-/** The note as the student receives it, in the student's language; with `noteId` the student can answer it. */
-export function noteCard(input: {
-  locale: Locale;
-  timeZone: string;
-  mentorName: string;
-  text: string;
-  about?: { flowTitle: string; at: string };
-  noteId?: string;
-  /** The student's answer, once given: the card shows it instead of the answer field. */
-  reply?: string;
-  /** What the student typed, kept when the card comes back with a problem. */
-  draft?: string;
-  notice?: Notice;
-}): AdaptiveCard {
-  const { locale } = input;
-  const question = isQuestion(input.text);
-  return render('mentor-note', {
-    t: texts(locale, 'mentors.note'),
-    canReply: Boolean(input.noteId) && input.reply === undefined,
-    noteId: input.noteId ?? '',
-    reply: input.reply ?? '',
-    draft: input.draft ?? '',
-    maxLength: replyMaxLength,
-    replyLabel: t(locale, question ? 'mentors.note.replyQuestion' : 'mentors.note.replyLabel', { name: input.mentorName }),
-    ...(input.notice ? { notice: input.notice } : {}),
-    from: t(locale, 'mentors.note.from', { name: input.mentorName }),
-    about: input.about
-      ? t(locale, 'mentors.note.about', { flow: input.about.flowTitle, date: dayText(input.about.at, locale, input.timeZone) })
-      : '',
-    text: input.text,
-  });
-}
-
-/** The mentor's card when a student answered their question. */
-export function replyCard(input: { locale: Locale; studentName: string; note: string; reply: string }): AdaptiveCard {
-  const { locale } = input;
-  return render('mentor-reply', {
-    t: texts(locale, 'mentors.reply'),
-    from: t(locale, 'mentors.reply.from', { name: input.studentName }),
-    reply: input.reply,
-    note: shorten(input.note, messageMax),
-  });
-}
-
-/** "8 nov., 14:30": a moment in the school's time zone. */
-export function momentOf(iso: string, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-  }).format(new Date(iso));
-}
-
-/** The mentor's proposed moments, as the student receives them. `open` false once a moment is agreed. */
-export function proposalCard(input: {
-  locale: Locale;
-  timeZone: string;
-  mentor: { id: string; name: string };
-  plan: { at: string; proposals: readonly string[] };
-  today: string;
-  open: boolean;
-  notice?: Notice;
-}): AdaptiveCard {
-  const { locale, timeZone } = input;
-  const base = { mentorId: input.mentor.id, plan: input.plan.at };
-  return render('meeting-proposal', {
-    t: texts(locale, 'mentors.meeting'),
-    from: t(locale, 'mentors.meeting.proposalFrom', { name: input.mentor.name }),
-    open: input.open,
-    today: input.today,
-    base,
-    slots: input.plan.proposals.map((at, slot) => ({ title: momentOf(at, locale, timeZone), data: { ...base, slot } })),
-    ...(input.notice ? { notice: input.notice } : {}),
-  });
-}
-
-/** The student's other moment, as the mentor receives it. */
-export function suggestionCard(input: {
-  locale: Locale;
-  timeZone: string;
-  student: { id: string; name: string };
-  plan: { at: string; suggested: { at: string } };
-  open: boolean;
-  notice?: Notice;
-}): AdaptiveCard {
-  const { locale } = input;
-  return render('meeting-suggestion', {
-    t: texts(locale, 'mentors.meeting'),
-    from: t(locale, 'mentors.meeting.suggestionFrom', { name: input.student.name }),
-    moment: momentOf(input.plan.suggested.at, locale, input.timeZone),
-    open: input.open,
-    data: { studentId: input.student.id, plan: input.plan.at },
-    ...(input.notice ? { notice: input.notice } : {}),
-  });
-}
-
-/** The agreed conversation, with the link to its calendar file. */
-export function meetingCard(input: {
-  locale: Locale;
-  timeZone: string;
-  otherName: string;
-  at: string;
-  calendarUrl?: string;
-  days: number;
-  notice?: Notice;
-}): AdaptiveCard {
-  const { locale } = input;
-  return render('meeting-confirmed', {
-    t: texts(locale, 'mentors.meeting'),
-    with: t(locale, 'mentors.meeting.confirmedWith', {
-      name: input.otherName,
-      moment: momentOf(input.at, locale, input.timeZone),
-    }),
-    calendarUrl: input.calendarUrl ?? '',
-    hint: t(locale, 'mentors.meeting.calendarHint', { days: input.days }),
-    ...(input.notice ? { notice: input.notice } : {}),
-  });
-}
-
-export function reminderCard(input: {
-  locale: Locale;
-  timeZone: string;
-  section: StudentSection;
-  today: string;
-  notice?: Notice;
-}): AdaptiveCard {
-  const { locale, section } = input;
-  return render('mentor-reminder', {
-    t: texts(locale, 'mentors.reminder'),
-    text: t(locale, 'mentors.reminder.text', {
-      name: section.student.name,
-      date: section.followUp.plannedAt ? dayText(section.followUp.plannedAt, locale, input.timeZone) : '',
-    }),
-    sections: [
-      sectionElement(section, {
-        locale,
-        timeZone: input.timeZone,
-        context: { ctx: 'student', card: 'reminder' },
-        today: input.today,
-        ...(input.notice ? { notice: input.notice } : {}),
-      }),
-    ],
-  });
-}
-
-export function handoverCard(input: {
-  locale: Locale;
-  timeZone: string;
-  view: HandoverView;
-  today: string;
-  notice?: Notice;
-}): AdaptiveCard {
-  const { locale, view, timeZone } = input;
-  const name = view.section.student.name;
-  const facts = [
-    view.previousMentors.length ? t(locale, 'mentors.handover.previous', { names: view.previousMentors.join(', ') }) : undefined,
-    view.previousDiscussedOn
-      ? t(locale, 'mentors.handover.previousDiscussed', { date: calendarText(view.previousDiscussedOn, locale) })
-      : undefined,
-    view.firstEntryAt
-      ? t(locale, 'mentors.handover.entries', { count: view.entryCount, date: dayText(view.firstEntryAt, locale, timeZone) })
-      : undefined,
-    coverageTexts(locale, view.coverage).coverage,
-  ].filter((x): x is string => Boolean(x));
-  return render('mentor-handover', {
-    t: texts(locale, 'mentors.handover'),
-    intro: t(locale, 'mentors.handover.intro', { name }),
-    facts: facts.map((text) => ({ text })),
-    sections: [
-      sectionElement(view.section, {
-        locale,
-        timeZone,
-        context: { ctx: 'student', card: 'handover' },
-        today: input.today,
-        ...(input.notice ? { notice: input.notice } : {}),
-      }),
-    ],
   });
 }

@@ -13,19 +13,11 @@ import {
   schoolTimeZone,
   type Turn,
 } from '../../teams/turn.ts';
-import {
-  dayText,
-  digestCard,
-  handoverCard,
-  mentorItemCard,
-  type Notice,
-  reminderCard,
-  settingsCard,
-  studentsCard,
-} from './cards.ts';
+import { dayText, digestCard, mentorItemCard, type Notice } from './cards.ts';
 import { defaultDigestSettings, digestFrequencies } from './entities.ts';
 import type { ActionContext, ActionResult } from './mentor-follow-up.ts';
 import type { Mentoring } from './mentoring.ts';
+import { handoverCard, reminderCard, settingsCard, studentsCard } from './overview-cards.ts';
 import { nextSlot } from './schedule.ts';
 
 // The mentor's side in Teams: `mijn studenten`, the digest settings, the actions on the digest and on

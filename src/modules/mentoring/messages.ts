@@ -4,19 +4,11 @@ import { t } from '../../core/i18n.ts';
 import { localDate } from '../../core/time/zoned-time.ts';
 import type { Message } from '../../delivery/engine.ts';
 import type { Clock } from '../../platform/clock.ts';
-import {
-  digestCard,
-  handoverCard,
-  meetingCard,
-  mentorItemCard,
-  noteCard,
-  proposalCard,
-  reminderCard,
-  replyCard,
-  suggestionCard,
-} from './cards.ts';
+import { digestCard, mentorItemCard } from './cards.ts';
+import { meetingCard, noteCard, proposalCard, replyCard, suggestionCard } from './conversation-cards.ts';
 import type { ConversationPlan, FeedforwardNote } from './entities.ts';
 import { calendarDays } from './meeting-calendar.ts';
+import { handoverCard, reminderCard } from './overview-cards.ts';
 import { buildSection } from './sections.ts';
 import type { DigestView, HandoverView, StudentSection } from './views.ts';
 

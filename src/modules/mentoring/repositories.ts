@@ -1,13 +1,7 @@
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { Mutate, Repositories } from '../../core/ports.ts';
-import {
-  type Collection,
-  createOrGet,
-  type DocumentStore,
-  type Stored,
-  stored,
-  update,
-} from '../../platform/store/document-store.ts';
+import type { Collection, DocumentStore, Stored } from '../../platform/store/document-store.ts';
+import { Partitioned } from '../../platform/store/partitioned.ts';
 import {
   type Digest,
   defaultDigestSettings,
@@ -30,90 +24,78 @@ import type {
 // digests, follow-ups), the student (feedforward notes: they are the student's), the recipient (outbox).
 
 class Settings implements MentorSettingsRepository {
-  private readonly c: Collection<Stored<MentorSettings>>;
+  private readonly docs: Partitioned<MentorSettings>;
   constructor(c: Collection<Stored<MentorSettings>>) {
-    this.c = c;
+    this.docs = new Partitioned(c, (s) => s.mentorId);
   }
   get(mentorId: string) {
-    return this.c.get(mentorId, 'settings');
+    return this.docs.get(mentorId, 'settings');
   }
   async ensure(schoolId: string, mentorId: string, now: string) {
-    const { doc } = await createOrGet(this.c, {
-      id: 'settings',
-      pk: mentorId,
-      schoolId,
-      mentorId,
-      ...defaultDigestSettings,
-      updatedAt: now,
-    });
+    const { doc } = await this.docs.ensure({ id: 'settings', schoolId, mentorId, ...defaultDigestSettings, updatedAt: now });
     return doc;
   }
   update(mentorId: string, mutate: Mutate<MentorSettings>) {
-    return update(this.c, mentorId, 'settings', stored(mutate));
+    return this.docs.update(mentorId, 'settings', mutate);
   }
 }
 
 class Digests implements DigestRepository {
-  private readonly c: Collection<Stored<Digest>>;
+  private readonly docs: Partitioned<Digest>;
   constructor(c: Collection<Stored<Digest>>) {
-    this.c = c;
+    this.docs = new Partitioned(c, (d) => d.mentorId);
   }
   async ensure(digest: Omit<Digest, 'version'>) {
-    const { doc, created } = await createOrGet(this.c, { ...digest, pk: digest.mentorId });
+    const { doc, created } = await this.docs.ensure(digest);
     return { digest: doc, created };
   }
   get(mentorId: string, id: string) {
-    return this.c.get(mentorId, id);
+    return this.docs.get(mentorId, id);
   }
   update(mentorId: string, id: string, mutate: Mutate<Digest>) {
-    return update(this.c, mentorId, id, stored(mutate));
+    return this.docs.update(mentorId, id, mutate);
   }
 }
 
 class MentorFollowUps implements MentorFollowUpRepository {
-  private readonly c: Collection<Stored<MentorFollowUp>>;
+  private readonly docs: Partitioned<MentorFollowUp>;
   constructor(c: Collection<Stored<MentorFollowUp>>) {
-    this.c = c;
+    this.docs = new Partitioned(c, (f) => f.mentorId);
   }
   private static id(studentId: string) {
     return `student:${studentId}`;
   }
   get(mentorId: string, studentId: string) {
-    return this.c.get(mentorId, MentorFollowUps.id(studentId));
+    return this.docs.get(mentorId, MentorFollowUps.id(studentId));
   }
   listByMentor(mentorId: string) {
-    return this.c.find({ pk: mentorId });
+    return this.docs.collection.find({ pk: mentorId });
   }
   listByStudent(studentId: string) {
-    return this.c.find({ where: { studentId } });
+    return this.docs.collection.find({ where: { studentId } });
   }
   async upsert(key: { schoolId: string; mentorId: string; studentId: string }, mutate: Mutate<MentorFollowUp>) {
     const id = MentorFollowUps.id(key.studentId);
-    await createOrGet(this.c, {
-      id,
-      pk: key.mentorId,
-      ...key,
-      discussions: [],
-      notesSent: 0,
-      updatedAt: new Date(0).toISOString(),
-    });
-    return update(this.c, key.mentorId, id, stored(mutate));
+    await this.docs.ensure({ id, ...key, discussions: [], notesSent: 0, updatedAt: new Date(0).toISOString() });
+    return this.docs.update(key.mentorId, id, mutate);
   }
 }
 
 class Notes implements NoteRepository {
+  private readonly docs: Partitioned<FeedforwardNote>;
   private readonly c: Collection<Stored<FeedforwardNote>>;
   constructor(c: Collection<Stored<FeedforwardNote>>) {
     this.c = c;
+    this.docs = new Partitioned(c, (n) => n.studentId);
   }
   create(note: Omit<FeedforwardNote, 'version'>) {
-    return this.c.create({ ...note, pk: note.studentId });
+    return this.docs.create(note);
   }
   get(studentId: string, id: string) {
-    return this.c.get(studentId, id);
+    return this.docs.get(studentId, id);
   }
   update(studentId: string, id: string, mutate: Mutate<FeedforwardNote>) {
-    return update(this.c, studentId, id, stored(mutate));
+    return this.docs.update(studentId, id, mutate);
   }
   listByStudent(studentId: string) {
     return this.c.find({ pk: studentId, orderBy: { field: 'createdAt', direction: 'desc' } });
@@ -134,19 +116,21 @@ class Notes implements NoteRepository {
 }
 
 class Outbox implements OutboxRepository {
+  private readonly docs: Partitioned<OutboxEntry>;
   private readonly c: Collection<Stored<OutboxEntry>>;
   constructor(c: Collection<Stored<OutboxEntry>>) {
     this.c = c;
+    this.docs = new Partitioned(c, (e) => e.recipientId);
   }
   async ensure(entry: Omit<OutboxEntry, 'version'>) {
-    const { doc, created } = await createOrGet(this.c, { ...entry, pk: entry.recipientId });
+    const { doc, created } = await this.docs.ensure(entry);
     return { entry: doc, created };
   }
   get(recipientId: string, id: string) {
-    return this.c.get(recipientId, id);
+    return this.docs.get(recipientId, id);
   }
   update(recipientId: string, id: string, mutate: Mutate<OutboxEntry>) {
-    return update(this.c, recipientId, id, stored(mutate));
+    return this.docs.update(recipientId, id, mutate);
   }
   listAbout(recipientId: string, kind: OutboxEntry['kind'], studentId: string) {
     return this.c.find({ pk: recipientId, where: { kind, studentId }, orderBy: { field: 'createdAt', direction: 'desc' } });

@@ -2,6 +2,7 @@ import type { MentorItem, Person } from '../../core/entities.ts';
 import type { FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { assignedStudents } from './access.ts';
+import type { MentorFollowUp } from './entities.ts';
 import type { MentoringRepositories, MentorScope, NonResponders, NonResponse, StudentMessage, StudentMessages } from './ports.ts';
 import { buildSection, compareSections, flowTitle, stepStatuses } from './sections.ts';
 import type { DigestView, StudentSection } from './views.ts';
@@ -47,8 +48,21 @@ function later(a: string, b: string): string {
 
 export class DigestContent {
   private readonly deps: DigestContentDeps;
+  /** The mentor's follow-ups, read once per scope (a first card is filled in several steps). */
+  private readonly followUps = new WeakMap<MentorScope, Promise<Map<string, MentorFollowUp>>>();
   constructor(deps: DigestContentDeps) {
     this.deps = deps;
+  }
+
+  private followUpsOf(scope: MentorScope): Promise<Map<string, MentorFollowUp>> {
+    let known = this.followUps.get(scope);
+    if (!known) {
+      known = this.deps.mentoring.followUps
+        .listByMentor(scope.mentorId)
+        .then((list) => new Map(list.map((f) => [f.studentId, f])));
+      this.followUps.set(scope, known);
+    }
+    return known;
   }
 
   /** The mentor's new items and unanswered prompts in the window, for their own students only. */
@@ -154,7 +168,7 @@ export class DigestContent {
     ctx: { from: string | undefined; to: string; locale: Person['locale'] },
     onlyStudents?: ReadonlySet<string>,
   ): Promise<StudentSection[]> {
-    const { flows, mentoring } = this.deps;
+    const { flows } = this.deps;
     const shown = new Map<string, Set<string>>();
     for (const i of content.items) {
       if (onlyStudents && !onlyStudents.has(i.studentId)) continue;
@@ -171,7 +185,7 @@ export class DigestContent {
       if (onlyStudents && !onlyStudents.has(m.studentId)) continue;
       written.set(m.studentId, [...(written.get(m.studentId) ?? []), m]);
     }
-    const followUps = new Map((await mentoring.followUps.listByMentor(scope.mentorId)).map((f) => [f.studentId, f]));
+    const followUps = await this.followUpsOf(scope);
     const ids = [...new Set([...shown.keys(), ...missed.keys(), ...written.keys()])];
     const writers = await this.writerNames(scope.schoolId, [...written.values()].flat());
     const [students, reflectionsOf] = await Promise.all([scope.students(ids), scope.reflectionsOf(ids)]);

@@ -153,6 +153,8 @@ class Scope implements MentorScope {
   readonly mentorId: string;
   private readonly repos: Repositories;
   private assigned: Promise<ReadonlySet<string>> | undefined;
+  /** Students read through this scope (undefined: asked for, not found). Only the mentor's own get here. */
+  private readonly people = new Map<string, Person | undefined>();
   constructor(repos: Repositories, schoolId: string, mentorId: string) {
     this.repos = repos;
     this.schoolId = schoolId;
@@ -184,9 +186,16 @@ class Scope implements MentorScope {
     return chunks;
   }
   async students(studentIds: readonly string[]): Promise<Map<string, Person>> {
+    // A scope lives for one view or one digest: a student read once (to rank them) is not read again.
+    const missing = studentIds.filter((id) => !this.people.has(id));
+    for (const chunk of await this.own(missing)) {
+      const found = new Map((await this.repos.people.getMany(this.schoolId, chunk)).map((p) => [p.id, p]));
+      for (const id of chunk) this.people.set(id, found.get(id));
+    }
     const out = new Map<string, Person>();
-    for (const chunk of await this.own(studentIds)) {
-      for (const p of await this.repos.people.getMany(this.schoolId, chunk)) if (!p.erasedAt) out.set(p.id, p);
+    for (const id of studentIds) {
+      const p = this.people.get(id);
+      if (p && !p.erasedAt) out.set(id, p);
     }
     return out;
   }

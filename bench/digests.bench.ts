@@ -14,6 +14,7 @@ import { MentorMessages } from '../src/modules/mentoring/messages.ts';
 import { openMentoringRepositories } from '../src/modules/mentoring/repositories.ts';
 import { ManualClock } from '../src/platform/clock.ts';
 import { createLogger } from '../src/platform/log.ts';
+import type { CollectionDef, Doc, DocumentStore, NewDoc, Query } from '../src/platform/store/document-store.ts';
 import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { ConnectorClient } from '../src/teams/connector.ts';
 import { Reach } from '../src/teams/reach.ts';
@@ -47,8 +48,34 @@ const emotions = ['great', 'good', 'mixed', 'bad', 'awful'] as const;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-digests-'));
 const file = path.join(dir, 'store.db');
 const store = SqliteStore.open(file);
-const repos = await openRepositories(store);
-const mentoringRepos = await openMentoringRepositories(store, repos);
+// Documents the run reads (every document a get or a query returns), counted while `counting` is on.
+let counting = false;
+let docsRead = 0;
+const countedStore: DocumentStore = {
+  kind: store.kind,
+  ping: () => store.ping(),
+  purgeErased: () => store.purgeErased(),
+  close: () => store.close(),
+  collection: async <T extends Doc>(def: CollectionDef) => {
+    const c = await store.collection<T>(def);
+    const seen = <R>(read: Promise<R>) =>
+      read.then((r) => {
+        if (counting) docsRead += Array.isArray(r) ? r.length : r ? 1 : 0;
+        return r;
+      });
+    return {
+      name: c.name,
+      get: (pk: string, id: string) => seen(c.get(pk, id)),
+      create: (doc: NewDoc<T>) => c.create(doc),
+      replace: (doc: T) => c.replace(doc),
+      delete: (doc: T) => c.delete(doc),
+      find: (query?: Query) => seen(c.find(query)),
+      count: (query?: Query) => c.count(query),
+    };
+  },
+};
+const repos = await openRepositories(countedStore);
+const mentoringRepos = await openMentoringRepositories(countedStore, repos);
 const flows = createFlowCatalog(loadFlowFiles(shippedPromptsDir));
 const clock = new ManualClock('2026-11-02T07:00:00Z');
 
@@ -188,7 +215,9 @@ clock.set('2026-11-06T14:05:00Z');
 const rssBefore = process.memoryUsage().rss;
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
+counting = true;
 const summary = await mentoring.digests.runDue();
+counting = false;
 const runMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -236,6 +265,7 @@ const result = {
   cpuMs: Math.round(cpuMs),
   storeReadsAloneMs: Math.round(readsMs),
   perMentorMs: Number((runMs / mentors).toFixed(2)),
+  docsReadPerMentor: Math.round(docsRead / mentors),
   studentsOnFirstCard: Number(onFirstCard.toFixed(1)),
   peakRss: mb(peakRss),
   rssBeforeRun: mb(rssBefore),
@@ -252,6 +282,7 @@ console.log(
 console.log(
   `reading every document the digests could show (all pages) takes about ${(readsMs / 1000).toFixed(2)} s on its own (the run reads only the first cards' answers)`,
 );
+console.log(`documents read per mentor: ${Math.round(docsRead / mentors)} (every get and query result, settings to sent)`);
 console.log(`peak RSS ${mb(peakRss)} (before the run ${mb(rssBefore)}, with ${n} entries seeded)`);
 console.log(
   `largest card ${largest} bytes of ${cards} cards (limit ${cardByteLimit}); largest activity sent ${largestSent} bytes`,

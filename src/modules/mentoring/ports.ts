@@ -1,10 +1,6 @@
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { Mutate } from '../../core/ports.ts';
-import type { ConversationPlan, Digest, FeedforwardNote, MentorFollowUp, MentorSettings, OutboxEntry } from './entities.ts';
-
-type Sent = { conversationId: string; activityId: string };
-
-import type { DigestView, HandoverView, StudentSection } from './views.ts';
+import type { Digest, FeedforwardNote, MentorFollowUp, MentorSettings, OutboxEntry } from './entities.ts';
 
 /**
  * A mentor's view of the store: every read is limited to the mentor's own partition or to students the
@@ -122,46 +118,4 @@ export interface StudentMessages {
     from?: string;
     to: string;
   }): Promise<StudentMessage[]>;
-}
-
-/** What the mentor side asks the Teams adapter to send. Throws DeliveryError when someone cannot be reached. */
-export interface MentorMessenger {
-  /** How many of the view's sections fit on the first card of a digest (nothing is sent). */
-  fitDigest(view: DigestView): number;
-  /** Sends the first card of a digest; returns the students that fitted on it (the rest come with "show more"). */
-  digest(input: { mentor: Person; view: DigestView }): Promise<{
-    conversationId: string;
-    activityId: string;
-    shown: string[];
-  }>;
-  note(input: {
-    student: Person;
-    mentor: Person;
-    note: FeedforwardNote;
-    about?: { flowTitle: string; at: string };
-    timeZone: string;
-  }): Promise<{ conversationId: string; activityId: string }>;
-  planReminder(input: {
-    mentor: Person;
-    section: StudentSection;
-    timeZone: string;
-  }): Promise<{ conversationId: string; activityId: string }>;
-  handover(input: {
-    mentor: Person;
-    view: HandoverView;
-    timeZone: string;
-  }): Promise<{ conversationId: string; activityId: string }>;
-  /** The mentor's proposed times, to the student. */
-  proposal(input: { student: Person; mentor: Person; plan: ConversationPlan; timeZone: string }): Promise<Sent>;
-  /** The student's other time, to the mentor. */
-  suggestion(input: { mentor: Person; student: Person; plan: ConversationPlan; timeZone: string }): Promise<Sent>;
-  /** The agreed conversation, with a calendar file, to one of the two. */
-  meeting(input: { recipient: Person; other: Person; at: string; timeZone: string }): Promise<Sent>;
-  /** The student's answer to the mentor's question, at once. */
-  reply(input: {
-    mentor: Person;
-    student: Person;
-    note: FeedforwardNote;
-    timeZone: string;
-  }): Promise<{ conversationId: string; activityId: string }>;
 }

@@ -37,6 +37,9 @@ param defaultTimeZone string = 'Europe/Amsterdam'
 @description('Client id of the Entra app registration the coordinator page\'s Teams tab signs in with (TAB_SSO_CLIENT_ID); empty: no Teams SSO.')
 param tabSsoClientId string = ''
 
+@description('The Teams app\'s manifest id (TEAMS_APP_ID): the bot installs itself for students who never opened it; needs Graph permissions granted by hand (docs/deploy.md). Empty: it does not.')
+param teamsAppId string = ''
+
 var baseName = toLower(resourceBaseName)
 
 // The bot's identity: Azure Bot Service knows the bot by this identity's client id (msaAppType UserAssignedMSI),
@@ -74,6 +77,7 @@ module webApp './modules/web-app.bicep' = {
     defaultLocale: defaultLocale
     defaultTimeZone: defaultTimeZone
     tabSsoClientId: tabSsoClientId
+    teamsAppId: teamsAppId
   }
 }
 

@@ -11,6 +11,7 @@ param cosmosDatabaseName string
 param defaultLocale string
 param defaultTimeZone string
 param tabSsoClientId string
+param teamsAppId string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan'
@@ -93,6 +94,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           // The coordinator page's Teams SSO: its tokens are for api://<this web app's host>/<this client id>.
           name: 'TAB_SSO_CLIENT_ID'
           value: tabSsoClientId
+        }
+        {
+          // Installing the app for students who never opened it (src/teams/graph-install.ts).
+          name: 'TEAMS_APP_ID'
+          value: teamsAppId
         }
         {
           name: 'LOG_LEVEL'

@@ -75,9 +75,11 @@ export class Reach {
     const serviceUrl = existing?.serviceUrl ?? school?.serviceUrl ?? this.deps.defaultServiceUrl;
     const botId = this.deps.botId ?? existing?.botId ?? school?.botId;
     if (!botId) throw new DeliveryError('no-conversation', true, 'bot id not known yet');
-    // Never opened the app and not known to Teams through a team: the school installs it for them. Someone
-    // who removed the app (an existing, uninstalled conversation) is left alone.
-    const installable = !existing && this.deps.installer && AppInstaller.canInstallFor(person);
+    // A student who never opened the app and is not known to Teams through a team: the school installs it
+    // for them. Someone who removed the app (an existing, uninstalled conversation) is left alone, and so is
+    // staff: their messages wait until they open the app.
+    const installable =
+      !existing && this.deps.installer && person.roles.includes('student') && AppInstaller.canInstallFor(person);
     if (!person.teamsUserId) {
       if (installable) return this.installFor(person, serviceUrl, botId);
       throw new DeliveryError('no-conversation', true, 'no Teams id known yet');

@@ -41,6 +41,8 @@ param tabSsoClientId string = ''
 @maxValue(730)
 @description('Days Application Insights keeps the telemetry (request traces, metrics, log lines; never an answer).')
 param telemetryRetentionDays int = 30
+@description('The Teams app\'s manifest id (TEAMS_APP_ID): the bot installs itself for students who never opened it; needs Graph permissions granted by hand (docs/deploy.md). Empty: it does not.')
+param teamsAppId string = ''
 
 var baseName = toLower(resourceBaseName)
 
@@ -90,6 +92,7 @@ module webApp './modules/web-app.bicep' = {
     defaultTimeZone: defaultTimeZone
     tabSsoClientId: tabSsoClientId
     appInsightsConnectionString: monitoring.outputs.connectionString
+    teamsAppId: teamsAppId
   }
 }
 

@@ -76,10 +76,6 @@ export async function buildBot(options: BotOptions) {
       const t = await app?.tokenProvider.getAppToken();
       return t ? t.toString() : undefined;
     });
-  const outbound = openOutbound({ ...platform, token, transport: options.transport, throttle: options.throttle });
-  const { connector, reach } = outbound;
-  const modules = await setupModules(platform, outbound, { evidence: options.evidence });
-  const router = modules.mentoring.router;
   const graphScope = `${new URL(config.GRAPH_BASE_URL).origin}/.default`;
   const graphToken =
     options.graphToken ??
@@ -88,19 +84,16 @@ export async function buildBot(options: BotOptions) {
       const t = await app?.tokenProvider.getAppToken(graphScope, tenantId);
       return t ? t.toString() : undefined;
     });
+  const outbound = openOutbound({ ...platform, token, graphToken, transport: options.transport, throttle: options.throttle });
+  const { connector, reach } = outbound;
+  const modules = await setupModules(platform, outbound, { evidence: options.evidence });
+  const router = modules.mentoring.router;
   const roles = new RoleResolver({
     groups: config.roleGroups,
     clock,
     cacheMs: config.ROLE_GROUP_CACHE_SECONDS * 1000,
     log: log.child({ component: 'roles' }),
-    ...(Object.keys(config.roleGroups).length > 0
-      ? {
-          directory: new GraphGroupDirectory({
-            baseUrl: config.GRAPH_BASE_URL,
-            token: graphToken,
-          }),
-        }
-      : {}),
+    ...(Object.keys(config.roleGroups).length > 0 ? { directory: new GraphGroupDirectory(outbound.graph) } : {}),
   });
   const jobs = new JobRunner({ leases: platform.leases, clock, log, owner: platform.owner });
   for (const job of modules.jobs) jobs.add(job);

@@ -210,6 +210,7 @@ describe('Bicep (infra/)', () => {
       TAB_SSO_CLIENT_ID: '5f0c2d3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
       APPLICATIONINSIGHTS_CONNECTION_STRING:
         'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+      TEAMS_APP_ID: '0d9a4c1e-7b2f-4e5a-9c3d-2f1e0a9b8c7d',
     };
     const envFromBicep: Record<string, string> = {
       WEBSITE_SITE_NAME: 'lobrefl1a2b3c',

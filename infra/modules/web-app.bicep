@@ -13,6 +13,7 @@ param defaultTimeZone string
 param tabSsoClientId string
 @description('Application Insights connection string; the bot sends with its managed identity (local auth is off).')
 param appInsightsConnectionString string
+param teamsAppId string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan'
@@ -95,6 +96,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           // The coordinator page's Teams SSO: its tokens are for api://<this web app's host>/<this client id>.
           name: 'TAB_SSO_CLIENT_ID'
           value: tabSsoClientId
+        }
+        {
+          // Installing the app for students who never opened it (src/teams/graph-install.ts).
+          name: 'TEAMS_APP_ID'
+          value: teamsAppId
         }
         {
           name: 'LOG_LEVEL'

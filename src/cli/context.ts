@@ -2,10 +2,13 @@ import type { School } from '../core/entities.ts';
 import { ensureSchool } from '../core/install.ts';
 import type { Platform } from '../core/platform.ts';
 import type { Product } from '../modules/index.ts';
+import type { Outbound } from '../teams/outbound.ts';
 
 /** What a command runs on: the platform and the product, set up as the bot sets them up. */
 export interface CliContext extends Platform {
   product: Product;
+  /** How the product reaches people (the bot's own): `install --group` installs the app through it. */
+  outbound: Outbound;
   /** `--create` was given: resolveSchool may make the school `--school` names. */
   createSchool?: boolean;
   out(line: string): void;

@@ -7,7 +7,7 @@ import type { Clock } from '../platform/clock.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/log.ts';
 import { openStore } from '../platform/store/open-store.ts';
-import { appTokenSource, openOutbound } from '../teams/outbound.ts';
+import { appGraphTokenSource, appTokenSource, openOutbound } from '../teams/outbound.ts';
 import { backupCommand, restoreCommand } from './backup-cli.ts';
 import { CliError } from './context.ts';
 import type { AnyCliCommand } from './registry.ts';
@@ -32,7 +32,11 @@ export async function runCli(
   argv: string[],
   io: { out(l: string): void; err(l: string): void },
   env = process.env,
-  options: { clock?: Clock } = {},
+  options: {
+    clock?: Clock;
+    /** Overrides the app token for Microsoft Graph in a tenant (tests); default the app's own. */
+    graphToken?: (tenantId: string) => Promise<string | undefined>;
+  } = {},
 ): Promise<number> {
   const command = commands
     .filter((c) => c.name.split(' ').every((w, i) => argv[i] === w))
@@ -79,11 +83,15 @@ export async function runCli(
     // The platform and the product as the bot builds them (src/app.ts): the same prompt library, the
     // same send policy, the same module set-up; only the HTTP server and the schedule are the bot's own.
     const platform = await openPlatform({ config, log, store, clock: options.clock, owner: `cli-${randomUUID()}` });
-    const outbound = openOutbound({ ...platform, token: appTokenSource(config, log) });
+    const outbound = openOutbound({
+      ...platform,
+      token: appTokenSource(config, log),
+      graphToken: options.graphToken ?? appGraphTokenSource(config, log),
+    });
     close = () => outbound.connector.close();
     const product = await setupModules(platform, outbound);
     return await command.run(
-      { ...platform, product, createSchool: parsed.values['create'] === true, out: io.out, err: io.err },
+      { ...platform, product, outbound, createSchool: parsed.values['create'] === true, out: io.out, err: io.err },
       parsed,
     );
   } catch (err) {

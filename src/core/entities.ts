@@ -75,6 +75,8 @@ export interface ConversationRef extends Versioned {
   teamId?: string;
   teamName?: string;
   installed: boolean;
+  /** 'school': the school installed the app for the person through Microsoft Graph (they never opened it). */
+  installedBy?: 'school';
   updatedAt: string;
   uninstalledAt?: string;
 }

@@ -85,7 +85,17 @@ export interface Repositories {
 }
 
 /** Why a message could not be delivered, in terms the coordinator sees. */
-export type DeliveryFailure = 'blocked' | 'uninstalled' | 'not-found' | 'no-conversation' | 'throttled' | 'error';
+export type DeliveryFailure =
+  | 'blocked'
+  | 'uninstalled'
+  | 'not-found'
+  | 'no-conversation'
+  /** Installing the app for the person failed: they have no Teams (licence). */
+  | 'no-licence'
+  /** Installing the app for the person failed: the school's app policy (or catalog) does not allow it. */
+  | 'app-blocked'
+  | 'throttled'
+  | 'error';
 
 export class DeliveryError extends Error {
   readonly reason: DeliveryFailure;

@@ -63,6 +63,11 @@ export const configSchema = z.object({
   ROLE_GROUPS_ADMIN: groupIds.optional(),
   ROLE_GROUP_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   GRAPH_BASE_URL: url.default('https://graph.microsoft.com'),
+  /** The Teams app's manifest id: with it the bot installs itself for students who never opened it (docs/deploy.md). */
+  TEAMS_APP_ID: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "expected the Teams app's manifest id (a GUID)")
+    .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
   SCHOOL_FLOWS_DIR: z.string().min(1).optional(),

@@ -1,15 +1,17 @@
-import { createPublicKey, type KeyObject, verify as verifySignature } from 'node:crypto';
+import { errors, importJWK, type JWK, type JWTVerifyOptions, jwtVerify } from 'jose';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/log.ts';
 
-// The parts every RS256 token check shares: reading a compact JWT without trusting it, the signing keys
-// an OpenID configuration publishes (fetched through its `jwks_uri`, refetched at most every few minutes
-// for an unknown key id and daily otherwise, the last good set kept when the endpoint fails), and the
-// signature and lifetime checks. The Bot Framework verifier (inbound-auth.ts) and the Teams tab's SSO
-// verifier (tab-auth.ts) add their own claim rules on top.
+// The parts every RS256 token check shares. `jose` checks the compact JWT, the RS256 signature and the
+// standard claims (issuer, audience, lifetime with the allowed skew). The key set stays ours because jose's
+// remote key set reads neither an OpenID configuration's `jwks_uri` nor the Bot Framework's key
+// endorsements, throws once its cache is old and the endpoint is down (we keep using the last good set, so
+// an outage of the key endpoint locks nobody out), and reads the wall clock instead of the injected one.
+// The Bot Framework verifier (inbound-auth.ts) and the Teams tab's SSO verifier (tab-auth.ts) add their
+// own rules on top.
 
 export interface SigningKey {
-  key: KeyObject;
+  key: CryptoKey | Uint8Array;
   endorsements?: string[];
 }
 
@@ -26,61 +28,103 @@ export interface KeySetOptions {
 
 const maxTokenLength = 16_384;
 
-function base64urlJson(part: string): unknown {
-  if (!/^[A-Za-z0-9_-]*$/.test(part)) return undefined;
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export type SignedToken =
-  | { ok: true; payload: Record<string, unknown>; key: SigningKey }
-  | {
-      ok: false;
-      reason: 'missing' | 'not-bearer' | 'too-long' | 'malformed' | 'algorithm' | 'no-key-id' | 'unknown-key' | 'signature';
-    };
+export type TokenProblem =
+  | 'missing'
+  | 'not-bearer'
+  | 'too-long'
+  | 'malformed'
+  | 'algorithm'
+  | 'no-key-id'
+  | 'unknown-key'
+  | 'signature'
+  | 'issuer'
+  | 'audience'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'claims';
 
-/** An `Authorization: Bearer <JWT>` header whose RS256 signature checks out with a published key (claims not checked yet). */
-export async function readSignedBearer(authorization: string | undefined, keys: OpenIdKeySet): Promise<SignedToken> {
+export type SignedToken = { ok: true; payload: Record<string, unknown>; key: SigningKey } | { ok: false; reason: TokenProblem };
+
+export interface ClaimRules {
+  clock: Clock;
+  /** Allowed clock skew between us and the token issuer, in seconds. */
+  clockToleranceSeconds: number;
+  /** Exact issuer(s); omitted when the issuer depends on a claim (the verifier then checks it itself). */
+  issuer?: string | string[];
+  /** At least one of these must be among the token's audiences. */
+  audience: string | string[];
+}
+
+class KeyProblem extends Error {
+  readonly reason: 'no-key-id' | 'unknown-key';
+  constructor(reason: 'no-key-id' | 'unknown-key') {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+/** Why jose refused a token, in the words the verifiers log. */
+function problemOf(err: unknown): TokenProblem {
+  if (err instanceof KeyProblem) return err.reason;
+  if (err instanceof errors.JWTExpired) return 'expired';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'iss') return 'issuer';
+    if (err.claim === 'aud') return 'audience';
+    if (err.claim === 'nbf') return 'not-yet-valid';
+    // A token without `exp` never expires: refused as expired, as the Bot Connector spec asks.
+    if (err.claim === 'exp') return 'expired';
+    return 'claims';
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) return 'algorithm';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'signature';
+  if (err instanceof errors.JOSEError) return 'malformed';
+  throw err;
+}
+
+/**
+ * An `Authorization: Bearer <JWT>` header whose RS256 signature checks out with a published key and whose
+ * issuer, audience and lifetime satisfy the rules. Product-specific claims are left to the caller.
+ */
+export async function verifyBearer(
+  authorization: string | undefined,
+  keys: OpenIdKeySet,
+  rules: ClaimRules,
+): Promise<SignedToken> {
   if (!authorization) return { ok: false, reason: 'missing' };
   const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
   if (!match) return { ok: false, reason: 'not-bearer' };
   const token = match[1]!;
   if (token.length > maxTokenLength) return { ok: false, reason: 'too-long' };
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'malformed' };
-  const [h, p, s] = parts as [string, string, string];
-  const header = base64urlJson(h);
-  const payload = base64urlJson(p);
-  if (!isObject(header) || !isObject(payload) || !/^[A-Za-z0-9_-]+$/.test(s)) return { ok: false, reason: 'malformed' };
-  // Only RS256: `none` and HMAC algorithms (signed with a public key as secret) are refused outright.
-  if (header['alg'] !== 'RS256') return { ok: false, reason: 'algorithm' };
-  const kid = header['kid'];
-  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) return { ok: false, reason: 'no-key-id' };
-  const key = await keys.keyFor(kid);
-  if (!key) return { ok: false, reason: 'unknown-key' };
-  const signed = verifySignature('RSA-SHA256', Buffer.from(`${h}.${p}`), key.key, Buffer.from(s, 'base64url'));
-  if (!signed) return { ok: false, reason: 'signature' };
-  return { ok: true, payload, key };
-}
-
-/** `exp` present and not passed, `nbf` (when present) not in the future, both with the allowed skew. */
-export function lifetimeProblem(
-  payload: Record<string, unknown>,
-  nowSeconds: number,
-  skewSeconds: number,
-): 'expired' | 'not-yet-valid' | undefined {
-  const exp = payload['exp'];
-  if (typeof exp !== 'number' || nowSeconds > exp + skewSeconds) return 'expired';
-  const nbf = payload['nbf'];
-  if (nbf !== undefined && (typeof nbf !== 'number' || nowSeconds < nbf - skewSeconds)) return 'not-yet-valid';
-  return undefined;
+  let used: SigningKey | undefined;
+  const options: JWTVerifyOptions = {
+    // Only RS256: `none` and HMAC algorithms (signed with a public key as secret) are refused before any key is looked up.
+    algorithms: ['RS256'],
+    audience: rules.audience,
+    clockTolerance: rules.clockToleranceSeconds,
+    currentDate: rules.clock.now(),
+    requiredClaims: ['exp'],
+    ...(rules.issuer !== undefined ? { issuer: rules.issuer } : {}),
+  };
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      async (header) => {
+        const kid = header.kid;
+        if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) throw new KeyProblem('no-key-id');
+        used = await keys.keyFor(kid);
+        if (!used) throw new KeyProblem('unknown-key');
+        return used.key;
+      },
+      options,
+    );
+    return { ok: true, payload: payload as Record<string, unknown>, key: used! };
+  } catch (err) {
+    return { ok: false, reason: problemOf(err) };
+  }
 }
 
 export class OpenIdKeySet {
@@ -125,7 +169,7 @@ export class OpenIdKeySet {
           if (!isObject(jwk) || jwk['kty'] !== 'RSA' || typeof jwk['kid'] !== 'string') continue;
           if (jwk['use'] !== undefined && jwk['use'] !== 'sig') continue;
           try {
-            const key = createPublicKey({ key: { kty: 'RSA', n: jwk['n'], e: jwk['e'] } as never, format: 'jwk' });
+            const key = await importJWK({ kty: 'RSA', n: jwk['n'], e: jwk['e'] } as JWK, 'RS256');
             const endorsements = Array.isArray(jwk['endorsements'])
               ? jwk['endorsements'].filter((e): e is string => typeof e === 'string')
               : undefined;

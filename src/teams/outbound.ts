@@ -7,6 +7,8 @@ import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
 import { teamsAppOptions } from './bot.ts';
 import { ConnectorClient, type TokenSource, type Transport } from './connector.ts';
+import { GraphClient } from './graph.ts';
+import { AppInstaller } from './graph-install.ts';
 import { TeamsSendThrottle, type Throttle } from './rate-limit.ts';
 import { Reach } from './reach.ts';
 
@@ -15,6 +17,8 @@ import { Reach } from './reach.ts';
 
 export interface Outbound {
   connector: ConnectorClient;
+  /** Microsoft Graph with the app's own token per tenant (group membership, installing the app). */
+  graph: GraphClient;
   reach: Reach;
   /** Sends scheduled messages: send policy, claim with a lease, throttled send, outcome (docs/delivery.md). */
   delivery: DeliveryEngine;
@@ -27,18 +31,31 @@ export function openOutbound(input: {
   log: Logger;
   sendPolicy: SendPolicies;
   token: TokenSource;
+  /** The app's token for Microsoft Graph in a tenant; none: Graph calls go without one (development). */
+  graphToken?: ((tenantId: string) => Promise<string | undefined>) | undefined;
   transport?: Transport | undefined;
   /** The send budget to use (several worker processes share the primary's); default one of its own. */
   throttle?: Throttle | undefined;
 }): Outbound {
   const { config, repos, clock, token } = input;
   const connector = new ConnectorClient({ token, ...(input.transport ? { transport: input.transport } : {}) });
+  const graph = new GraphClient({
+    baseUrl: config.GRAPH_BASE_URL,
+    token: input.graphToken ?? (async () => undefined),
+    // Graph publishes no fixed figure for app installations; 10 requests/s per tenant stays well inside
+    // what it allows, and a 429 (Retry-After) slows the tenant down further.
+    throttle: new TeamsSendThrottle({ tenantPerSecond: 10, conversationPerSecond: 10 }),
+  });
+  const installer = config.TEAMS_APP_ID
+    ? new AppInstaller({ graph, teamsAppId: config.TEAMS_APP_ID, log: input.log.child({ component: 'install' }) })
+    : undefined;
   const reach = new Reach({
     repos,
     connector,
     clock,
     defaultServiceUrl: config.SERVICE_URL,
     ...(config.CLIENT_ID ? { botId: config.CLIENT_ID } : {}),
+    ...(installer ? { installer } : {}),
     throttle:
       input.throttle ??
       new TeamsSendThrottle({
@@ -52,7 +69,7 @@ export function openOutbound(input: {
     sendPolicy: input.sendPolicy,
     log: input.log.child({ component: 'delivery' }),
   });
-  return { connector, reach, delivery };
+  return { connector, graph, reach, delivery };
 }
 
 /**
@@ -60,11 +77,23 @@ export function openOutbound(input: {
  * without its server. None in development mode without an app id, as in the bot.
  */
 export function appTokenSource(config: Config, log: Logger): TokenSource {
+  const tokens = appTokens(config, log);
+  return () => tokens();
+}
+
+/** The same app's token for Microsoft Graph in a school's tenant (the CLI's `install --group`). */
+export function appGraphTokenSource(config: Config, log: Logger): (tenantId: string) => Promise<string | undefined> {
+  const tokens = appTokens(config, log);
+  const scope = `${new URL(config.GRAPH_BASE_URL).origin}/.default`;
+  return (tenantId) => tokens(scope, tenantId);
+}
+
+function appTokens(config: Config, log: Logger) {
   let app: App | undefined;
-  return async () => {
+  return async (scope?: string, tenantId?: string) => {
     if (config.devMode && !config.CLIENT_ID) return undefined;
     app ??= new App(teamsAppOptions(config, log));
-    const t = await app.tokenProvider.getAppToken();
+    const t = scope ? await app.tokenProvider.getAppToken(scope, tenantId) : await app.tokenProvider.getAppToken();
     return t ? t.toString() : undefined;
   };
 }

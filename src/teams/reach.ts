@@ -3,6 +3,7 @@ import { DeliveryError, type Repositories } from '../core/ports.ts';
 import type { Clock } from '../platform/clock.ts';
 import { telemetry } from '../platform/telemetry.ts';
 import { type ConnectorClient, ConnectorError, cardActivity, type RetryOptions, withRetry } from './connector.ts';
+import { AppInstaller } from './graph-install.ts';
 import type { Throttle } from './rate-limit.ts';
 
 export interface ReachDeps {
@@ -15,12 +16,17 @@ export interface ReachDeps {
   botId?: string;
   /** Teams' rate limits, shared by every proactive request of this instance. */
   throttle?: Throttle;
+  /** Installs the app through Graph for people who never opened it (unset: they stay "never opened it"). */
+  installer?: AppInstaller;
 }
 
 /** How one proactive call is retried (default: withRetry's defaults). */
 export interface ReachOptions {
   retry?: RetryOptions;
 }
+
+/** A conversation to send to; `installedBySchool` when it exists because the school just installed the app. */
+export type Reached = ConversationRef & { installedBySchool?: true };
 
 /** Maps the connector's answer to the reason a coordinator sees. */
 export function deliveryErrorFrom(err: unknown): DeliveryError {
@@ -43,6 +49,11 @@ export class Reach {
   private readonly deps: ReachDeps;
   constructor(deps: ReachDeps) {
     this.deps = deps;
+  }
+
+  /** Whether people who never opened the app get it installed by the school (TEAMS_APP_ID set). */
+  get installsForPeople(): boolean {
+    return this.deps.installer !== undefined;
   }
 
   /** One connector call: it waits for room in Teams' windows before every attempt, retried on throttling and passing faults. */
@@ -73,15 +84,23 @@ export class Reach {
     }
   }
 
-  async personalConversation(person: Person, options: ReachOptions = {}): Promise<ConversationRef> {
+  async personalConversation(person: Person, options: ReachOptions = {}): Promise<Reached> {
     const { repos, connector, clock } = this.deps;
     const existing = await repos.conversations.personal(person.schoolId, person.id);
     if (existing?.installed) return existing;
-    if (!person.teamsUserId) throw new DeliveryError('no-conversation', true, 'no Teams id known yet');
     const school = await repos.schools.get(person.schoolId);
     const serviceUrl = existing?.serviceUrl ?? school?.serviceUrl ?? this.deps.defaultServiceUrl;
     const botId = this.deps.botId ?? existing?.botId ?? school?.botId;
     if (!botId) throw new DeliveryError('no-conversation', true, 'bot id not known yet');
+    // A student who never opened the app and is not known to Teams through a team: the school installs it
+    // for them. Someone who removed the app (an existing, uninstalled conversation) is left alone, and so is
+    // staff: their messages wait until they open the app.
+    const installable =
+      !existing && this.deps.installer && person.roles.includes('student') && AppInstaller.canInstallFor(person);
+    if (!person.teamsUserId) {
+      if (installable) return this.installFor(person, serviceUrl, botId);
+      throw new DeliveryError('no-conversation', true, 'no Teams id known yet');
+    }
     let created: { id: string };
     try {
       created = await this.call(
@@ -97,7 +116,11 @@ export class Reach {
         'open-chat',
       );
     } catch (err) {
-      throw await this.markIfGone(person, deliveryErrorFrom(err));
+      const e = deliveryErrorFrom(err);
+      // The bot is not installed for them (only in a team they are in, or nowhere any more).
+      if (installable && (e.reason === 'not-found' || e.reason === 'uninstalled'))
+        return this.installFor(person, serviceUrl, botId);
+      throw await this.markIfGone(person, e);
     }
     return repos.conversations.save({
       schoolId: person.schoolId,
@@ -114,13 +137,38 @@ export class Reach {
     });
   }
 
+  /** Installs the app for the person through Graph and keeps the installation's chat as their conversation. */
+  async installFor(person: Person, serviceUrl: string, botId: string): Promise<Reached> {
+    const installer = this.deps.installer;
+    if (!installer) throw new DeliveryError('no-conversation', true, 'installing for students is not configured');
+    const { chatId, installedNow } = await installer.installFor(person);
+    // The install's own conversationUpdate may have saved the conversation meanwhile: that one is as good.
+    const meanwhile = await this.deps.repos.conversations.personal(person.schoolId, person.id);
+    if (meanwhile?.installed) return { ...meanwhile, ...(installedNow ? { installedBySchool: true as const } : {}) };
+    const saved = await this.deps.repos.conversations.save({
+      schoolId: person.schoolId,
+      kind: 'personal',
+      tenantId: person.schoolId,
+      conversationId: chatId,
+      serviceUrl,
+      botId,
+      personId: person.id,
+      ...(person.teamsUserId ? { teamsUserId: person.teamsUserId } : {}),
+      ...(person.entraObjectId ? { entraObjectId: person.entraObjectId } : {}),
+      installed: true,
+      ...(installedNow ? { installedBy: 'school' as const } : {}),
+      updatedAt: this.deps.clock.now().toISOString(),
+    });
+    return { ...saved, ...(installedNow ? { installedBySchool: true as const } : {}) };
+  }
+
   /** Sends a card to a person's 1:1 chat; throws DeliveryError (and records unreachable people). */
   async sendCard(
     person: Person,
     card: unknown,
     summary?: string,
     options: ReachOptions = {},
-  ): Promise<{ conversationId: string; activityId: string }> {
+  ): Promise<{ conversationId: string; activityId: string; installedBySchool?: true }> {
     const ref = await this.personalConversation(person, options);
     try {
       const sent = await this.call(
@@ -133,7 +181,11 @@ export class Reach {
           }),
         options,
       );
-      return { conversationId: ref.conversationId, activityId: sent.id };
+      return {
+        conversationId: ref.conversationId,
+        activityId: sent.id,
+        ...(ref.installedBySchool ? { installedBySchool: true } : {}),
+      };
     } catch (err) {
       throw await this.markIfGone(person, deliveryErrorFrom(err));
     }

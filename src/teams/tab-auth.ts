@@ -1,7 +1,7 @@
 import { normalizeEmail } from '../core/types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/log.ts';
-import { lifetimeProblem, OpenIdKeySet, readSignedBearer } from './openid-keys.ts';
+import { OpenIdKeySet, verifyBearer } from './openid-keys.ts';
 
 // Teams tab single sign-on: the tab asks Teams for a token (the Teams JS SDK's getAuthToken), Teams hands
 // it an Entra ID access token for our tab's app registration, and the tab sends it with every request.
@@ -67,7 +67,13 @@ export class TabTokenVerifier {
   }
 
   private async check(authorization: string | undefined): Promise<TabVerification> {
-    const signed = await readSignedBearer(authorization, this.keys);
+    // Signature, audience (our Application ID URI or client id) and lifetime: jose (openid-keys.ts). The issuer
+    // depends on the tenant the token names, so it is checked below, once the signature is known to be good.
+    const signed = await verifyBearer(authorization, this.keys, {
+      clock: this.o.clock,
+      clockToleranceSeconds: this.o.clockToleranceSeconds ?? 300,
+      audience: [this.o.appIdUri, this.o.clientId],
+    });
     if (!signed.ok) return signed;
     const p = signed.payload;
     const tid = p['tid'];
@@ -76,10 +82,6 @@ export class TabTokenVerifier {
     const issuers = [`https://login.microsoftonline.com/${tid}/v2.0`, `https://sts.windows.net/${tid}/`];
     if (typeof p['iss'] !== 'string' || !issuers.includes(p['iss'])) return { ok: false, reason: 'issuer' };
     if (this.o.tenantId && tid.toLowerCase() !== this.o.tenantId.toLowerCase()) return { ok: false, reason: 'tenant' };
-    const audiences = Array.isArray(p['aud']) ? p['aud'] : [p['aud']];
-    if (!audiences.some((a) => a === this.o.appIdUri || a === this.o.clientId)) return { ok: false, reason: 'audience' };
-    const lifetime = lifetimeProblem(p, this.o.clock.now().getTime() / 1000, this.o.clockToleranceSeconds ?? 300);
-    if (lifetime) return { ok: false, reason: lifetime };
     const scopes = typeof p['scp'] === 'string' ? p['scp'].split(' ') : [];
     if (!scopes.includes(ssoScope)) return { ok: false, reason: 'scope' };
     const oid = p['oid'];

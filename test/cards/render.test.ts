@@ -45,6 +45,8 @@ describe('cards', () => {
     const root = path.resolve(import.meta.dirname, '../..');
     const gallery = path.join(root, 'docs', 'card-gallery');
     expect(samples.filter((s) => !fs.existsSync(path.join(gallery, `${s.name}.png`))).map((s) => s.name)).toEqual([]);
+    // And as a phone shows it (320 px).
+    expect(samples.filter((s) => !fs.existsSync(path.join(gallery, `${s.name}-phone.png`))).map((s) => s.name)).toEqual([]);
     expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toContain('docs/card-gallery/index.md');
   });
 

@@ -10,7 +10,10 @@ export interface Cli {
 }
 
 /** The command line on the store in `dataDir`, in development mode, on the real clock unless given one. */
-export function cliOn(dataDir: string, options: { clock?: Clock; env?: Record<string, string> } = {}): Cli {
+export function cliOn(
+  dataDir: string,
+  options: { clock?: Clock; env?: Record<string, string>; graphToken?: (tenantId: string) => Promise<string | undefined> } = {},
+): Cli {
   const cli: Cli = {
     out: [],
     err: [],
@@ -21,7 +24,10 @@ export function cliOn(dataDir: string, options: { clock?: Clock; env?: Record<st
         args,
         { out: (l) => cli.out.push(l), err: (l) => cli.err.push(l) },
         { DEV_ALLOW_UNAUTHENTICATED: 'true', DATA_DIR: dataDir, ...options.env },
-        options.clock ? { clock: options.clock } : {},
+        {
+          ...(options.clock ? { clock: options.clock } : {}),
+          ...(options.graphToken ? { graphToken: options.graphToken } : {}),
+        },
       );
     },
   };

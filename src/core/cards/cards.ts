@@ -39,6 +39,12 @@ export const templateDirs: readonly string[] = [
 let templateIndex: Map<string, string> | undefined;
 
 /** Every card template by name, with the file it is read from. */
+function rowsOf<T>(size: number, items: readonly T[]): { cells: T[] }[] {
+  const rows: { cells: T[] }[] = [];
+  for (let i = 0; i < items.length; i += size) rows.push({ cells: items.slice(i, i + size) });
+  return rows;
+}
+
 export function templateFiles(): ReadonlyMap<string, string> {
   if (!templateIndex) {
     templateIndex = new Map();
@@ -180,13 +186,17 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
     return render('reflection-emotion', {
       ...base,
       question: eq.text[locale],
-      emotions: emotions.map((e) => ({
-        title: t(locale, `core.emotions.${e}`),
-        // "🙂 Good": the face large, the word under it.
-        emoji: t(locale, `core.emotions.${e}`).split(' ')[0],
-        label: t(locale, `core.emotions.${e}`).split(' ').slice(1).join(' '),
-        data: { reflectionId: reflection.id, emotion: e, ...(draft ? { draft } : {}) },
-      })),
+      // Three faces to a row: five side by side break their words on a phone (320 px).
+      emotionRows: rowsOf(
+        3,
+        emotions.map((e) => ({
+          title: t(locale, `core.emotions.${e}`),
+          // "🙂 Good": the face large, the word under it.
+          emoji: t(locale, `core.emotions.${e}`).split(' ')[0],
+          label: t(locale, `core.emotions.${e}`).split(' ').slice(1).join(' '),
+          data: { reflectionId: reflection.id, emotion: e, ...(draft ? { draft } : {}) },
+        })),
+      ),
     });
   }
   const questions = emotion ? answerQuestions(flow, emotion) : flow.questions.filter((q) => q.input !== 'emotion');

@@ -154,7 +154,7 @@ export interface Delivery extends Versioned {
   scheduledAt: string;
   dueAt?: string;
   state: DeliveryState;
-  /** Why it is unreachable, closed or waiting: blocked, uninstalled, not-found, no-conversation, paused, error, ... */
+  /** Why it is unreachable, closed or waiting: blocked, uninstalled, not-found, no-conversation, no-licence, app-blocked, paused, error, ... */
   reason?: string;
   /** What a live claim is for; with `claimedBy`, set while an instance sends. */
   op?: 'send' | 'remind';
@@ -163,6 +163,8 @@ export interface Delivery extends Versioned {
   reflectionId: string;
   sentAt?: string;
   message?: { conversationId: string; activityId: string };
+  /** The student had never opened the app: the school installed it for them to send this prompt. */
+  installedBySchool?: true;
   closesAt?: string;
   reminders: number;
   remindedAt?: string;

@@ -160,7 +160,7 @@ export function campaignStatusCard(input: {
 }
 
 export function reasonText(locale: Locale, reason: string): string {
-  const known = ['blocked', 'uninstalled', 'not-found', 'no-conversation', 'error', 'paused'];
+  const known = ['blocked', 'uninstalled', 'not-found', 'no-conversation', 'no-licence', 'app-blocked', 'error', 'paused'];
   return t(locale, `campaigns.reasons.${known.includes(reason) ? reason : 'unknown'}`);
 }
 

@@ -15,6 +15,7 @@ import {
 } from './campaign-cli.ts';
 import { activityAddCommand, activityListCommand, groupLinkCommand, groupListCommand } from './group-cli.ts';
 import { importActivitiesCommand, importGroupsCommand, importMentorsCommand, importStudentsCommand } from './import-cli.ts';
+import { installCommand } from './install-cli.ts';
 
 /** The campaign engine's commands, in the order `npm run cli` lists them. */
 export const campaignCommands: CliCommand[] = [
@@ -24,6 +25,7 @@ export const campaignCommands: CliCommand[] = [
   importActivitiesCommand,
   groupListCommand,
   groupLinkCommand,
+  installCommand,
   activityAddCommand,
   activityListCommand,
   campaignCreateCommand,

@@ -365,14 +365,14 @@ export class CampaignSender {
       return;
     }
     try {
-      const message = await this.deps.reach.sendCard(student, card, flow.title[reflection.locale], {
+      const { installedBySchool, ...message } = await this.deps.reach.sendCard(student, card, flow.title[reflection.locale], {
         retry: this.retryOptions(ctx),
       });
       ctx.failuresInARow = 0;
       const sentAt = clock.now();
       const closesAt = new Date(sentAt.getTime() + campaign.closeAfterDays * dayMs).toISOString();
       const remindAt = new Date(sentAt.getTime() + campaign.reminders.afterHours * 3_600_000).toISOString();
-      const sentFields = { sentAt: sentAt.toISOString(), message, closesAt };
+      const sentFields = { sentAt: sentAt.toISOString(), message, closesAt, ...(installedBySchool ? { installedBySchool } : {}) };
       const next = await this.write(
         claim,
         {

@@ -178,10 +178,23 @@ function responseView(locale: Locale, o: CoordinatorOverview, labels: ViewLabels
 
 // --- coverage heat map ----------------------------------------------------------------------------
 
+/** WCAG relative luminance of an sRGB colour (0–255 channels). */
+function luminance(rgb: readonly number[]): number {
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
 function heat(share: number): string {
-  // From white to the app's teal (#1B6B73); dark cells get white text.
+  // From white to the app's teal (#1B6B73). The text is black or white, whichever contrasts more with the
+  // cell: one of the two always reaches WCAG's 4.5:1 (a softer dark grey does not for the middle shades).
   const mix = (a: number, b: number) => Math.round(a + (b - a) * share);
-  return `background:rgb(${mix(255, 27)},${mix(255, 107)},${mix(255, 115)});color:${share > 0.55 ? '#fff' : '#1f2d2f'}`;
+  const rgb = [mix(255, 27), mix(255, 107), mix(255, 115)];
+  const l = luminance(rgb);
+  const text = (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+  return `background:rgb(${rgb.join(',')});color:${text}`;
 }
 
 function coverageCells(locale: Locale, key: string, figures: Aggregate<CompetencyShares>, why: string): Html {

@@ -28,7 +28,8 @@ export function yearLabel(schoolYear: string): string {
 const stateColors: Record<MilestoneState, string> = {
   done: 'Good',
   overdue: 'Attention',
-  'due-soon': 'Warning',
+  // Amber text (Warning) is too faint on a white card to read (WCAG contrast); the accent colour is not.
+  'due-soon': 'Accent',
   later: 'Default',
 };
 
@@ -120,7 +121,7 @@ export function statusCard(
     phases: s.counts.map((c) => ({
       label: t(locale, `pdca.phases.${c.phase}`),
       counts: t(locale, 'pdca.status.counts', { done: c.done, dueSoon: c.dueSoon, overdue: c.overdue, later: c.later }),
-      color: c.overdue ? 'Attention' : c.dueSoon ? 'Warning' : 'Default',
+      color: c.overdue ? 'Attention' : c.dueSoon ? 'Accent' : 'Default',
     })),
     attention: s.attention.map((a) => ({
       title: a.title,

@@ -13,6 +13,7 @@ import {
   preparationField,
   type Question,
   questionOf,
+  questionText,
   wantsToTalkField,
 } from '../flows/flows.ts';
 import { t, texts } from '../i18n.ts';
@@ -86,7 +87,7 @@ export function answerRows(flow: Flow, reflection: Reflection, locale: Locale) {
     const chosen = reflection.choices?.[q.id] ?? [];
     if (answer === undefined && chosen.length === 0) continue;
     rows.push({
-      question: q.text[locale],
+      question: questionText(q, locale, reflection.createdAt),
       answer: q.input === 'emotion' && answer ? t(locale, `core.emotions.${answer}`) : (answer ?? ''),
       ...(chosen.length
         ? {
@@ -130,11 +131,12 @@ export function helpCard(
   });
 }
 
-function errorMessages(flow: Flow, locale: Locale, errors: AnswerError[] = []): { message: string }[] {
+function errorMessages(flow: Flow, locale: Locale, errors: AnswerError[] = [], startedAt?: string): { message: string }[] {
   const messages = errors.map((e) => {
     const q = e.field === preparationField ? flow.preparation : questionOf(flow, e.field);
+    const asked = q && 'phase' in q ? questionText(q as Question, locale, startedAt) : q?.text[locale];
     return t(locale, `core.reflection.errors.${e.code}`, {
-      question: q?.text[locale] ?? e.field,
+      question: asked ?? e.field,
       max: q?.maxLength ?? '',
     });
   });
@@ -173,13 +175,13 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
     context: reflection.context ? t(locale, 'student.reflection.talentContext', { name: reflection.context.from }) : '',
     contextText: reflection.context?.text ?? '',
     wantsToTalk: opts.values?.[wantsToTalkField] === 'true' ? 'true' : 'false',
-    errors: errorMessages(flow, locale, opts.errors),
+    errors: errorMessages(flow, locale, opts.errors, reflection.createdAt),
   };
   if (eq && !emotion) {
     const draft = draftOf(flow, opts.values);
     return render('reflection-emotion', {
       ...base,
-      question: eq.text[locale],
+      question: questionText(eq, locale, reflection.createdAt),
       emotions: emotions.map((e) => ({
         title: t(locale, `core.emotions.${e}`),
         // "🙂 Good": the face large, the word under it.
@@ -198,10 +200,10 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
     submitData: { reflectionId: reflection.id, ...(eq && emotion ? { [eq.id]: emotion } : {}) },
     questions: questions.map((q) => ({
       id: q.id,
-      text: q.text[locale],
+      text: questionText(q, locale, reflection.createdAt),
       label: q.options
         ? t(locale, q.required ? 'student.reflection.ownWords' : 'student.reflection.ownWordsOptional')
-        : q.text[locale],
+        : questionText(q, locale, reflection.createdAt),
       placeholder: q.placeholder?.[locale],
       required: q.required,
       maxLength: q.maxLength,

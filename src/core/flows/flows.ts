@@ -5,7 +5,9 @@ import {
   competencies,
   type Emotion,
   emotions,
+  type Level,
   type Locale,
+  levels,
   phases,
   type Sector,
   sectors,
@@ -43,6 +45,11 @@ export const questionSchema = z.strictObject({
   phase: z.enum(phases),
   input: z.enum(['emotion', 'text']),
   text: localized,
+  /**
+   * Other wordings of the same question, taken in turn week by week (questionText), so a check-in that comes
+   * every week does not read the same each time. Each is linted as the text is.
+   */
+  variants: z.array(localized).min(1).max(5).optional(),
   placeholder: localized.optional(),
   /** For text questions: the student's own words are required. Starter options never replace them. */
   required: z.boolean().default(true),
@@ -83,6 +90,11 @@ export const flowSchema = z.strictObject({
   id: slug(64),
   activityType: slug(64),
   sectors: z.array(z.enum(sectors)).min(1),
+  /**
+   * The levels the flow is for (a profielwerkstuk is havo/vwo); omitted means every level of its sectors.
+   * The readability limit is that of the lowest level it reaches (readability.ts).
+   */
+  levels: z.array(z.enum(levels)).min(1).optional(),
   title: localized,
   /** What this activity is for, in the student's words; the dossier's "goal" when there was no preparation. */
   goal: localized,
@@ -265,8 +277,23 @@ export function questionOf(flow: Flow, field: string): Question | undefined {
   return flow.questions.find((q) => q.id === id);
 }
 
-export function questionText(q: Question, locale: Locale): string {
-  return q.text[locale];
+const week = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * The wording a student sees: the text, or with variants the one for the week the reflection was started
+ * (weeks counted from the epoch), so the card and what the mentor reads later show the same question.
+ */
+export function questionText(q: Question, locale: Locale, startedAt?: string): string {
+  if (!q.variants?.length || !startedAt) return q.text[locale];
+  const at = Date.parse(startedAt);
+  if (Number.isNaN(at)) return q.text[locale];
+  const all = [q.text, ...q.variants];
+  return all[Math.floor(at / week) % all.length]![locale];
+}
+
+/** True when a student of this level may get the flow (its sectors hold the level's sector). */
+export function flowFitsLevel(flow: Flow, level: Level): boolean {
+  return flow.levels?.length ? flow.levels.includes(level) : true;
 }
 
 export function optionText(q: Question, optionId: string, locale: Locale): string {

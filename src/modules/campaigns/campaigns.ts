@@ -21,6 +21,13 @@ export const activityTypes = [
   'study-choice',
   'first-100-days',
   'minor-choice',
+  'real-life-assignment',
+  'interview',
+  'profile-paper',
+  'elective-choice',
+  'graduation',
+  'study-progress',
+  'applying',
   'other',
 ] as const;
 export type ActivityType = (typeof activityTypes)[number];
@@ -353,8 +360,11 @@ export function occurrencesOf(
 export interface CampaignTemplate {
   id: string;
   activityType: ActivityType;
-  /** The kind of flow to propose when it differs from the activity's (the prompt library's mid-way and end-of-internship flows). */
-  flowType?: string;
+  /**
+   * The kinds of flow to propose when they differ from the activity's, in order of preference; the first
+   * the school's sector has wins (mbo's weekly BPV check-in, else the mid-way flow).
+   */
+  flowTypes?: string[];
   schedule: Schedule;
   reminders: { afterHours: number; max: number };
   closeAfterDays: number;
@@ -391,7 +401,7 @@ export const campaignTemplates: CampaignTemplate[] = [
   {
     id: 'internship-weekly',
     activityType: 'internship',
-    flowType: 'internship-midway',
+    flowTypes: ['bpv-week', 'internship-midway'],
     schedule: { kind: 'weekly', weekday: 5, time: '15:00' },
     reminders: { afterHours: 48, max: 1 },
     closeAfterDays: 3,
@@ -400,7 +410,7 @@ export const campaignTemplates: CampaignTemplate[] = [
   {
     id: 'internship-end',
     activityType: 'internship',
-    flowType: 'internship-end',
+    flowTypes: ['internship-end'],
     schedule: { kind: 'after-end', offset: { kind: 'day', days: 1, time: '09:00' } },
     reminders: { afterHours: 24, max: 2 },
     closeAfterDays: 14,

@@ -1,5 +1,5 @@
 import type { FollowUpOutcome, Reflection } from '../../core/entities.ts';
-import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
+import { type Flow, type FlowCatalog, questionText } from '../../core/flows/flows.ts';
 import type { Competency, Emotion, Locale } from '../../core/types.ts';
 
 // The student's dossier: every submitted reflection as an entry in the dossier format of
@@ -34,7 +34,11 @@ function answersIn(flow: Flow, r: Reflection, locale: Locale, phases: string[]):
     const answer = r.answers[q.id];
     const chosen = (r.choices?.[q.id] ?? []).map((id) => q.options?.find((o) => o.id === id)?.text[locale] ?? id);
     if (!answer && chosen.length === 0) continue;
-    out.push({ question: q.text[locale], ...(answer ? { answer } : {}), ...(chosen.length ? { chosen } : {}) });
+    out.push({
+      question: questionText(q, locale, r.createdAt),
+      ...(answer ? { answer } : {}),
+      ...(chosen.length ? { chosen } : {}),
+    });
   }
   return out;
 }

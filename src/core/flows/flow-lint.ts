@@ -216,14 +216,16 @@ export function lintLibrary(entries: LibraryEntry[]): LintProblem[] {
     if (other && entries.indexOf(other) < entries.indexOf(e)) {
       problems.push({ file: e.file, rule: 'duplicate-flow', message: `flow id "${e.flow.id}" is also used in ${other.file}` });
     }
-    for (const sector of e.flow.sectors) {
-      const key = `${e.source}:${e.flow.activityType}:${sector}`;
+    // A flow for named levels sits beside the sector's general one; two for the same level are ambiguous.
+    const reaches = e.flow.levels?.length ? e.flow.levels : e.flow.sectors;
+    for (const where of reaches) {
+      const key = `${e.source}:${e.flow.activityType}:${where}:${e.flow.levels?.length ? 'level' : 'sector'}`;
       const first = seen.get(key);
       if (first) {
         problems.push({
           file: e.file,
           rule: 'ambiguous-activity',
-          message: `${first.file} already covers ${e.flow.activityType} for ${sector}`,
+          message: `${first.file} already covers ${e.flow.activityType} for ${where}`,
         });
       } else seen.set(key, e);
     }

@@ -114,10 +114,13 @@ export interface FlowCatalog {
   /** The flow a student gets when they start a reflection themselves without choosing. */
   defaultFlow(): Flow;
   all(): Flow[];
-  /** The flows a student of this sector can choose from, one per activity type (a school's own flow first). */
-  forSector(sector: Sector): Flow[];
-  /** The flow for an activity type in a sector, if the library has one. */
-  forActivity(activityType: string, sector: Sector): Flow | undefined;
+  /**
+   * The flows a student of this sector (and level, when known) can choose from, one per activity type (a
+   * school's own flow first; a flow for the level before one for the whole sector).
+   */
+  forSector(sector: Sector, level?: Level): Flow[];
+  /** The flow for an activity type in a sector (and level), if the library has one. */
+  forActivity(activityType: string, sector: Sector, level?: Level): Flow | undefined;
 }
 
 /** The card field that holds the starters chosen for a question. Question ids cannot contain a dot. */
@@ -291,7 +294,7 @@ export function questionText(q: Question, locale: Locale, startedAt?: string): s
   return all[Math.floor(at / week) % all.length]![locale];
 }
 
-/** True when a student of this level may get the flow (its sectors hold the level's sector). */
+/** True when a student of this level may get the flow: it names no levels, or names this one. */
 export function flowFitsLevel(flow: Flow, level: Level): boolean {
   return flow.levels?.length ? flow.levels.includes(level) : true;
 }

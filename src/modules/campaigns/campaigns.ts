@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Versioned } from '../../core/entities.ts';
 import { addDays, isTime, localTime, weekdayOf, zonedInstant } from '../../core/time/zoned-time.ts';
+import type { Level } from '../../core/types.ts';
 
 // Campaigns: "for activities of type X of group Y, send flow Z at <offset> after the activity ends,
 // remind non-responders after N hours (at most M times), close the window after D days". A campaign
@@ -44,6 +45,8 @@ export interface Group extends Versioned {
   key: string;
   teamId?: string;
   teamName?: string;
+  /** The class's level (4vmbo-b, 5havo-a): a student's own level wins over it, it wins over the school's. */
+  level?: Level;
   createdAt: string;
   updatedAt: string;
 }
@@ -220,7 +223,7 @@ export function newGroup(
   schoolId: string,
   name: string,
   at: string,
-  team?: { teamId?: string; teamName?: string },
+  team?: { teamId?: string; teamName?: string; level?: Level },
 ): Omit<Group, 'version'> {
   const key = groupKey(name);
   return {
@@ -229,6 +232,7 @@ export function newGroup(
     name,
     key,
     ...(team?.teamId ? { teamId: team.teamId } : {}),
+    ...(team?.level ? { level: team.level } : {}),
     ...(team?.teamName ? { teamName: team.teamName } : {}),
     createdAt: at,
     updatedAt: at,

@@ -2,7 +2,7 @@ import { draftOf, messageCard, reflectionCard, summaryCard, welcomeCard } from '
 import type { Reflection } from '../../core/entities.ts';
 import { emotionQuestion, type Flow, isEmotion } from '../../core/flows/flows.ts';
 import { earlierWithKernwoord } from '../../core/kernwoord-thread.ts';
-import { findFlowByWords, sectorOf } from '../../core/student-profile.ts';
+import { findFlowByWords } from '../../core/student-profile.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import type { Lookup } from './reflections.ts';
 import { pickerCard } from './student-cards.ts';
@@ -23,14 +23,13 @@ async function startFlow(turn: Turn, flow: Flow): Promise<Reflection> {
 }
 
 async function pickerFor(turn: Turn, error?: string) {
-  const sector = await sectorOf(turn.deps.repos, turn.actor);
-  return pickerCard(turn.locale, turn.deps.flows.forSector(sector), error);
+  const { sector, level } = await turn.deps.modules.reflection.profileOf(turn.actor);
+  return pickerCard(turn.locale, turn.deps.flows.forSector(sector, level), error);
 }
 
 /** `reflecteer` shows the choice of activities; `reflecteer open dag` starts that flow at once. */
 async function reflectCommand(turn: Turn, words: string): Promise<void> {
-  const sector = await sectorOf(turn.deps.repos, turn.actor);
-  const flow = findFlowByWords(turn.deps.flows, sector, words);
+  const flow = findFlowByWords(turn.deps.flows, await turn.deps.modules.reflection.profileOf(turn.actor), words);
   if (!flow) {
     await turn.sendCard(await pickerFor(turn));
     return;

@@ -108,6 +108,8 @@ export interface Reflection extends Versioned {
   createdAt: string;
   submittedAt?: string;
   emotion?: Emotion;
+  /** The student's own word for the feeling, typed beside the emotion buttons, as typed. */
+  emotionWord?: string;
   answers: ReflectionAnswers;
   /** The student's key word for this reflection (the kernwoord question's answer), as typed. */
   kernwoord?: string;

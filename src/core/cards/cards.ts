@@ -7,8 +7,10 @@ import {
   answerQuestions,
   choicesField,
   emotionQuestion,
+  emotionWordField,
   type Flow,
   isEmotion,
+  maxEmotionWordLength,
   optionText,
   preparationField,
   type Question,
@@ -88,7 +90,10 @@ export function answerRows(flow: Flow, reflection: Reflection, locale: Locale) {
     if (answer === undefined && chosen.length === 0) continue;
     rows.push({
       question: questionText(q, locale, reflection.createdAt),
-      answer: q.input === 'emotion' && answer ? t(locale, `core.emotions.${answer}`) : (answer ?? ''),
+      answer:
+        q.input === 'emotion' && answer
+          ? `${t(locale, `core.emotions.${answer}`)}${reflection.emotionWord ? ` (${reflection.emotionWord})` : ''}`
+          : (answer ?? ''),
       ...(chosen.length
         ? {
             chosen: chosen.map((id) => optionText(q, id, locale)).join(', '),
@@ -155,6 +160,8 @@ export type ReflectionCardOptions = {
   values?: Record<string, unknown>;
   /** The emotion chosen in the first step: shows the questions of its branch. */
   emotion?: Emotion;
+  /** The student's own emotion word, typed beside the buttons (already checked). */
+  emotionWord?: string;
 };
 
 /**
@@ -177,11 +184,14 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
     wantsToTalk: opts.values?.[wantsToTalkField] === 'true' ? 'true' : 'false',
     errors: errorMessages(flow, locale, opts.errors, reflection.createdAt),
   };
+  const wordField = eq ? emotionWordField(eq.id) : undefined;
+  const word = opts.emotionWord ?? (wordField ? shown(opts.values, wordField, maxEmotionWordLength) : undefined);
   if (eq && !emotion) {
     const draft = draftOf(flow, opts.values);
     return render('reflection-emotion', {
       ...base,
       question: questionText(eq, locale, reflection.createdAt),
+      word: { id: wordField, maxLength: maxEmotionWordLength, value: word },
       emotions: emotions.map((e) => ({
         title: t(locale, `core.emotions.${e}`),
         // "🙂 Good": the face large, the word under it.
@@ -195,9 +205,18 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
   return render('reflection', {
     ...base,
     emotionTitle: emotion ? t(locale, `core.emotions.${emotion}`) : '',
-    // One short line that acknowledges the feeling, without analysing it.
-    ack: emotion ? t(locale, `student.reflection.ack.${emotion}`) : '',
-    submitData: { reflectionId: reflection.id, ...(eq && emotion ? { [eq.id]: emotion } : {}) },
+    // One short line that acknowledges the feeling, without analysing it: the student's own word when
+    // they gave one (bound into a TextRun, as all typed text), else the line for the emotion.
+    ack: emotion && !word ? t(locale, `student.reflection.ack.${emotion}`) : '',
+    ackWord: word
+      ? { before: t(locale, 'student.reflection.ackWordBefore'), word, after: t(locale, 'student.reflection.ackWordAfter') }
+      : undefined,
+    changeData: { reflectionId: reflection.id, ...(word && wordField ? { [wordField]: word } : {}) },
+    submitData: {
+      reflectionId: reflection.id,
+      ...(eq && emotion ? { [eq.id]: emotion } : {}),
+      ...(word && wordField ? { [wordField]: word } : {}),
+    },
     questions: questions.map((q) => ({
       id: q.id,
       text: questionText(q, locale, reflection.createdAt),

@@ -128,6 +128,17 @@ export function choicesField(questionId: string): string {
   return `${questionId}.choices`;
 }
 
+/**
+ * The card field for the student's own emotion word, typed beside the emotion buttons ("trots", "zenuwachtig").
+ * The tap still chooses the path; the word is the student's, shown back and to the mentor as typed.
+ */
+export function emotionWordField(emotionQuestionId: string): string {
+  return `${emotionQuestionId}.word`;
+}
+
+/** An emotion word is a word or two. */
+export const maxEmotionWordLength = 40;
+
 /** Card input every reflection card carries: "I'd like to talk about this with my mentor". */
 export const wantsToTalkField = 'wants-to-talk';
 
@@ -166,6 +177,8 @@ export type AnswerCheck =
       answers: Record<string, string>;
       choices: Record<string, string[]>;
       emotion?: Emotion;
+      /** The student's own emotion word, when they typed one beside the buttons. */
+      emotionWord?: string;
       /** The answer to the kernwoord question (role: kernwoord), when the student named one. */
       kernwoord?: string;
       competencies: Competency[];
@@ -228,6 +241,13 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
   const path = emotion ? pathFor(flow, emotion) : flow.questions;
 
   const known = new Set<string>([wantsToTalkField]);
+  let emotionWord: string | undefined;
+  if (eq) {
+    known.add(emotionWordField(eq.id));
+    const word = checkText(values[emotionWordField(eq.id)], { required: false, maxLength: maxEmotionWordLength });
+    if (!word.ok) errors.push({ field: emotionWordField(eq.id), code: word.code });
+    else if (word.text) emotionWord = word.text;
+  }
   for (const q of path) {
     known.add(q.id);
     if (q.options) known.add(choicesField(q.id));
@@ -267,6 +287,7 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
     answers,
     choices,
     ...(emotion ? { emotion } : {}),
+    ...(emotionWord ? { emotionWord } : {}),
     ...(kernwoord ? { kernwoord } : {}),
     competencies: creditedCompetencies(flow, { emotion, answers, choices }),
     wantsToTalk: talk === 'true' || talk === true,
@@ -276,7 +297,7 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
 
 /** The question a card field belongs to (a choices field belongs to its question). */
 export function questionOf(flow: Flow, field: string): Question | undefined {
-  const id = field.endsWith('.choices') ? field.slice(0, -'.choices'.length) : field;
+  const id = field.replace(/\.(choices|word)$/, '');
   return flow.questions.find((q) => q.id === id);
 }
 

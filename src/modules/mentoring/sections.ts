@@ -75,6 +75,7 @@ export function entryView(
     flowTitle: flowTitle(ctx.flows, reflection.flowId, ctx.locale),
     at: reflection.submittedAt ?? reflection.createdAt,
     ...(reflection.emotion ? { emotion: reflection.emotion } : {}),
+    ...(reflection.emotionWord ? { emotionWord: reflection.emotionWord } : {}),
     ...(words ? { words } : {}),
     ...(step ? { nextStep: { text: step, status: ctx.status ?? 'open' } } : {}),
     competencies: reflection.competencies,

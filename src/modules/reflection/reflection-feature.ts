@@ -1,6 +1,13 @@
 import { draftOf, messageCard, reflectionCard, summaryCard, welcomeCard } from '../../core/cards/cards.ts';
 import type { Reflection } from '../../core/entities.ts';
-import { emotionQuestion, type Flow, isEmotion } from '../../core/flows/flows.ts';
+import {
+  checkText,
+  emotionQuestion,
+  emotionWordField,
+  type Flow,
+  isEmotion,
+  maxEmotionWordLength,
+} from '../../core/flows/flows.ts';
 import { earlierWithKernwoord } from '../../core/kernwoord-thread.ts';
 import { findFlowByWords } from '../../core/student-profile.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
@@ -147,13 +154,26 @@ export const reflectionFeature: Feature = {
         if (reflection.status === 'submitted') return summaryOf(turn, flow, reflection);
         const carried = draft && typeof draft === 'object' && !Array.isArray(draft) ? (draft as Record<string, unknown>) : values;
         const kept = { ...draftOf(flow, carried), ...(values['wants-to-talk'] === 'true' ? { 'wants-to-talk': 'true' } : {}) };
-        if (emotion === undefined) return cardResponse(reflectionCard(flow, reflection, { values: kept }));
+        // The student's own emotion word, typed beside the buttons: checked as an answer is.
+        const eq = emotionQuestion(flow);
+        const wordField = eq ? emotionWordField(eq.id) : undefined;
+        const word = wordField ? checkText(values[wordField], { required: false, maxLength: maxEmotionWordLength }) : undefined;
+        const emotionWord = word?.ok && word.text ? word.text : undefined;
+        const own = emotionWord ? { emotionWord } : {};
+        if (emotion === undefined) return cardResponse(reflectionCard(flow, reflection, { values: kept, ...own }));
         if (!isEmotion(emotion)) {
           turn.deps.log.info({ personId: turn.actor.id, reflectionId }, 'unknown emotion refused');
-          const field = emotionQuestion(flow)?.id ?? 'emotion';
-          return cardResponse(reflectionCard(flow, reflection, { values: kept, errors: [{ field, code: 'invalid-choice' }] }));
+          const field = eq?.id ?? 'emotion';
+          return cardResponse(
+            reflectionCard(flow, reflection, { values: kept, errors: [{ field, code: 'invalid-choice' }], ...own }),
+          );
         }
-        return cardResponse(reflectionCard(flow, reflection, { emotion, values: kept }));
+        if (word && !word.ok && wordField) {
+          return cardResponse(
+            reflectionCard(flow, reflection, { values: kept, errors: [{ field: wordField, code: word.code }] }),
+          );
+        }
+        return cardResponse(reflectionCard(flow, reflection, { emotion, values: kept, ...own }));
       },
     },
     {

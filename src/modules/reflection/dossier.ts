@@ -20,6 +20,10 @@ export interface DossierEntry {
   title: string;
   goal: { text: string; own: boolean };
   emotion?: Emotion;
+  /** The student's own emotion word, beside the emotion. */
+  emotionWord?: string;
+  /** The student's key word for this entry: the dossier groups entries by it (the rode draad). */
+  kernwoord?: string;
   did: DossierAnswer[];
   discovered: DossierAnswer[];
   next: DossierAnswer[];
@@ -55,6 +59,8 @@ export function dossierEntries(reflections: Reflection[], flows: FlowCatalog, lo
         title: flow.title[locale],
         goal: r.preparation ? { text: r.preparation.answer, own: true } : { text: flow.goal[locale], own: false },
         ...(r.emotion ? { emotion: r.emotion } : {}),
+        ...(r.emotionWord ? { emotionWord: r.emotionWord } : {}),
+        ...(r.kernwoord ? { kernwoord: r.kernwoord } : {}),
         did: answersIn(flow, r, locale, ['look-back']),
         discovered: answersIn(flow, r, locale, ['reflect']),
         next: answersIn(flow, r, locale, ['look-forward', 'activate']),

@@ -73,9 +73,20 @@ export function render(name: string, data: Record<string, unknown>): AdaptiveCar
   return expand(template(name), data) as AdaptiveCard;
 }
 
-export function competencyLine(locale: Locale, tags: readonly Competency[]): string {
+/**
+ * A competency's name: students read it in plain words ("what I am good at"), staff the term they are
+ * trained in (kwaliteitenreflectie); `both` for what both read (the dossier that moves to a next school).
+ */
+export function competencyName(locale: Locale, c: Competency, audience: 'staff' | 'student' | 'both' = 'staff'): string {
+  const plain = t(locale, `core.competencies.plain.${c}`);
+  const term = t(locale, `core.competencies.${c}`);
+  return audience === 'student' ? plain : audience === 'both' ? `${plain} (${term})` : term;
+}
+
+export function competencyLine(locale: Locale, tags: readonly Competency[], audience: 'staff' | 'student' = 'staff'): string {
   if (tags.length === 0) return '';
-  return t(locale, 'core.competencies.label', { list: tags.map((c) => t(locale, `core.competencies.${c}`)).join(', ') });
+  const list = tags.map((c) => competencyName(locale, c, audience)).join(', ');
+  return t(locale, audience === 'student' ? 'core.competencies.plainLabel' : 'core.competencies.label', { list });
 }
 
 /** What the student answered, question by question (the preparation first), for summaries and mentors. */
@@ -310,7 +321,7 @@ export function summaryCard(
           },
         }
       : {}),
-    competencies: competencyLine(locale, reflection.competencies),
+    competencies: competencyLine(locale, reflection.competencies, 'student'),
     // The student is told when the answer reaches the mentor at once rather than with the next overview
     // (they asked to talk, or a soft signal): the same rule the router follows.
     routingText:

@@ -1,3 +1,4 @@
+import { competencyName } from '../../core/cards/cards.ts';
 import { t } from '../../core/i18n.ts';
 import { kernwoordGroups } from '../../core/kernwoord-thread.ts';
 import type { Locale } from '../../core/types.ts';
@@ -39,7 +40,7 @@ export function dossierEntryLines(
     if (e.kernwoord) lines.push(`**${d('kernwoord')}:** ${escapeMarkdown(e.kernwoord)}`, '');
     if (e.followUp) lines.push(`**${d('followUp')}** ${d(`outcomes.${e.followUp}`)}`, '');
     if (e.competencies.length) {
-      lines.push(`_${d('competencies')}: ${e.competencies.map((c) => t(locale, `core.competencies.${c}`)).join(', ')}_`, '');
+      lines.push(`_${d('competencies')}: ${e.competencies.map((c) => competencyName(locale, c, 'both')).join(', ')}_`, '');
     }
   }
   return lines;

@@ -42,13 +42,18 @@ describe('the student’s own emotion word', () => {
       'next-step': 'Morgen nog een keer bellen.',
     });
     expect(cardText(summary)).toContain('😕 Dubbel (zenuwachtig)');
+    // The student reads the competencies in plain words; the mentor's card keeps the terms.
+    expect(cardText(summary)).toMatch(/Hier werkte je aan: .*wat ik goed kan/);
+    expect(cardText(summary)).not.toContain('kwaliteitenreflectie');
     const stored = (await w.repos.reflections.listByStudent(sanne.person.id)).find((r) => r.status === 'submitted')!;
     expect(stored.emotion).toBe('mixed');
     expect(stored.emotionWord).toBe('zenuwachtig');
 
     w.clock.set(nov(6, '15:05'));
     expect((await w.runDigest()).sent).toBe(1);
-    expect(cardText(digestsIn(w.cards(mentor.user)).at(-1))).toContain('zenuwachtig');
+    const digest = cardText(digestsIn(w.cards(mentor.user)).at(-1));
+    expect(digest).toContain('zenuwachtig');
+    expect(digest).toContain('kwaliteitenreflectie');
   });
 
   it('keeps the word when the student goes back to change the face, and refuses one that is too long', async () => {

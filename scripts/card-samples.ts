@@ -44,10 +44,27 @@ import { studentVoiceSamples } from './student-voice-samples.ts';
 import { talentSamples } from './talent-samples.ts';
 
 // Every card in cards/ built by its real builder from sample data, for the render test and the PNG
-// gallery (scripts/render-cards.ts). The samples carry hostile text on purpose: Markdown, HTML, a link
-// and a mention typed by a student must show as typed.
+// gallery (scripts/render-cards.ts). The gallery shows realistic students and answers, as a school would
+// see them; the render test builds the same samples again with each kind of odd text appended to
+// everything a student or school typed (markup, a very long word, right-to-left text, emoji, a formula),
+// which must show as typed and leave the card intact.
 
-export const hostile = '**vet** [klik hier](https://evil.example) <b>html</b> <at>Mentor</at> _schuin_';
+/** Odd text people type or paste, one of each kind the cards must survive. */
+export const oddTexts = {
+  markup: '**vet** [klik hier](https://evil.example) <b>html</b> <at>Mentor</at> _schuin_',
+  longWord: 'Arbeidsongeschiktheidsverzekeringsmaatschappijmedewerkersvertegenwoordiging',
+  rtl: 'مرحبا بكم في المدرسة \u202Egnitset\u202C עברית',
+  emoji: '👩🏽‍🔧🧑🏿‍🍳 🎉✔️🇳🇱',
+  formula: '=HYPERLINK("https://evil.example";"klik") +31 @SUM(A1) -2+3',
+} as const;
+
+/** The markup kind, which the render test checks would become a link if it were read as Markdown. */
+export const hostile = oddTexts.markup;
+
+// Set only while cardSamples runs: the odd text under test, or nothing for the gallery.
+let odd = '';
+/** Sample text as typed, with the odd text under test after it. */
+const x = (text: string) => (odd ? `${text} ${odd}` : text);
 
 export interface CardSample {
   /** File name in the gallery, without extension. */
@@ -67,7 +84,7 @@ function student(locale: Locale): Person {
     id: 'student-1',
     version: 1,
     schoolId: 'school-1',
-    name: `Sanne ${hostile}`,
+    name: x(`Sanne de Vries`),
     locale,
     localeSource: 'teams',
     roles: ['student'],
@@ -102,7 +119,7 @@ function submitted(locale: Locale, over: Partial<Reflection> = {}): Reflection {
     emotion: 'good',
     answers: {
       feeling: 'good',
-      happened: `Ik hielp een klant met een retour. ${hostile}`,
+      happened: x(`Ik hielp een klant met een retour.`),
       'good-at': 'Rustig blijven en goed luisteren.',
       broaden: 'Thuis help ik mijn opa ook vaak met zijn telefoon.',
       kernwoord: 'helpen',
@@ -175,9 +192,9 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
           ...calm,
           // A teacher's talent signal and the student's reply to a note, as the digest shows them.
           messages: [
-            { kind: 'talent', from: 'Mw. Bakker', text: `Sterk samengewerkt bij de proef. ${hostile}`, at },
-            { kind: 'reply', from: 'Daan de Groot', text: `Dank u, ik ga het vragen. ${hostile}`, at },
-            { kind: 'trialoog', from: 'Kees Bos (Bakkerij Bos)', text: `Rustig gebleven bij de klacht. ${hostile}`, at },
+            { kind: 'talent', from: 'Mw. Bakker', text: x(`Sterk samengewerkt bij de proef.`), at },
+            { kind: 'reply', from: 'Daan de Groot', text: x(`Dank u, ik ga het vragen.`), at },
+            { kind: 'trialoog', from: 'Kees Bos (Bakkerij Bos)', text: x(`Rustig gebleven bij de klacht.`), at },
           ],
         },
       ],
@@ -193,7 +210,7 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
       template: 'mentor-digest',
       locale,
       card: digest,
-      shows: [`Sterk samengewerkt bij de proef. ${hostile}`, `Dank u, ik ga het vragen. ${hostile}`],
+      shows: [x(`Sterk samengewerkt bij de proef.`), x(`Dank u, ik ga het vragen.`)],
     },
     {
       name: `mentor-student${suffix}`,
@@ -212,17 +229,17 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
         page: 0,
         students: [
           {
-            student: { id: 'student-1', name: `Sanne ${hostile}` },
+            student: { id: 'student-1', name: x(`Sanne de Vries`) },
             lastEntry: { flowTitle: flows.get('internship-mbo')!.title[locale], at },
             entryCount: 5,
             coverage: allCompetencies,
-            openSteps: [{ reflectionId: 'r-1', text: `Vragen of ik de kassa mag afsluiten. ${hostile}`, at, status: 'open' }],
+            openSteps: [{ reflectionId: 'r-1', text: x(`Vragen of ik de kassa mag afsluiten.`), at, status: 'open' }],
             wantsToTalk: true,
             followUp: { lastDiscussedOn: '2026-02-20' },
           },
         ],
       }).card,
-      shows: [`Sanne ${hostile}`],
+      shows: [x(`Sanne de Vries`)],
     },
     {
       name: `mentor-settings${suffix}`,
@@ -244,11 +261,11 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
         locale,
         timeZone: tz,
         mentorName: 'Mw. Bakker',
-        text: `Mooi gedaan! Wat zou je de volgende keer anders doen? ${hostile}`,
+        text: x(`Mooi gedaan! Wat zou je de volgende keer anders doen?`),
         about: { flowTitle: flows.get('internship-mbo')!.title[locale], at },
         noteId: 'note-1',
       }),
-      shows: [`Mooi gedaan! Wat zou je de volgende keer anders doen? ${hostile}`],
+      shows: [x(`Mooi gedaan! Wat zou je de volgende keer anders doen?`)],
     },
     {
       name: `mentor-note-answered${suffix}`,
@@ -260,10 +277,10 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
         mentorName: 'Mw. Bakker',
         text: 'Mooi gedaan! Wat zou je de volgende keer anders doen?',
         noteId: 'note-1',
-        reply: `Eerder om hulp vragen. ${hostile}`,
+        reply: x(`Eerder om hulp vragen.`),
         notice: { text: locale === 'nl' ? 'Je antwoord is verstuurd.' : 'Your answer has been sent.', color: 'Good' },
       }),
-      shows: [`Eerder om hulp vragen. ${hostile}`],
+      shows: [x(`Eerder om hulp vragen.`)],
     },
     {
       name: `meeting-proposal${suffix}`,
@@ -285,11 +302,11 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
       card: suggestionCard({
         locale,
         timeZone: tz,
-        student: { id: 'student-1', name: `Sanne ${hostile}` },
+        student: { id: 'student-1', name: x(`Sanne de Vries`) },
         plan: { at, suggested: { at: '2026-03-18T10:00:00.000Z' } },
         open: true,
       }),
-      shows: [`Sanne ${hostile}`],
+      shows: [x(`Sanne de Vries`)],
     },
     {
       name: `meeting-confirmed${suffix}`,
@@ -310,11 +327,11 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
       locale,
       card: replyCard({
         locale,
-        studentName: `Sanne ${hostile}`,
+        studentName: x(`Sanne de Vries`),
         note: 'Mooi gedaan! Wat zou je de volgende keer anders doen?',
-        reply: `Eerder om hulp vragen. ${hostile}`,
+        reply: x(`Eerder om hulp vragen.`),
       }),
-      shows: [`Eerder om hulp vragen. ${hostile}`],
+      shows: [x(`Eerder om hulp vragen.`)],
     },
     {
       name: `mentor-reminder${suffix}`,
@@ -347,8 +364,15 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
 function qualityCycleSamples(flows: FlowCatalog, locale: Locale, suffix: string): CardSample[] {
   const activityLabel = (type: string) => flows.all().find((f) => f.activityType === type)?.title[locale] ?? type;
   const done = milestoneView(
-    hostile,
-    { done: { at: '2026-08-20T13:00:00Z', byPersonId: 'p', note: hostile, link: 'https://school.sharepoint.com/werkplan.docx' } },
+    odd,
+    {
+      done: {
+        at: '2026-08-20T13:00:00Z',
+        byPersonId: 'p',
+        note: x('Besproken in het teamoverleg.'),
+        link: 'https://school.sharepoint.com/werkplan.docx',
+      },
+    },
     'done',
   );
   return [
@@ -356,36 +380,36 @@ function qualityCycleSamples(flows: FlowCatalog, locale: Locale, suffix: string)
       name: `quality-cycle-milestone${suffix}`,
       template: 'quality-cycle-milestone',
       locale,
-      card: milestoneCard(milestoneView(hostile), locale),
-      shows: [hostile],
+      card: milestoneCard(milestoneView(odd), locale),
+      shows: odd ? [odd] : [],
     },
     {
       name: `quality-cycle-milestone-done${suffix}`,
       template: 'quality-cycle-milestone',
       locale,
       card: milestoneCard({ ...done, doneByName: 'Lisa' }, locale),
-      shows: [hostile],
+      shows: odd ? [odd] : [],
     },
     {
       name: `quality-cycle-status${suffix}`,
       template: 'quality-cycle-status',
       locale,
-      card: statusCard(locale, statusData(hostile)),
-      shows: [hostile],
+      card: statusCard(locale, statusData(odd)),
+      shows: odd ? [odd] : [],
     },
     {
       name: `quality-cycle-milestones${suffix}`,
       template: 'quality-cycle-milestones',
       locale,
-      card: milestonesCard(locale, milestonesData(hostile)),
+      card: milestonesCard(locale, milestonesData(odd)),
     },
-    { name: `quality-cycle-edit${suffix}`, template: 'quality-cycle-edit', locale, card: editCard(locale, editData(hostile)) },
+    { name: `quality-cycle-edit${suffix}`, template: 'quality-cycle-edit', locale, card: editCard(locale, editData(odd)) },
     {
       name: `quality-cycle-evidence${suffix}`,
       template: 'quality-cycle-evidence',
       locale,
-      card: evidenceCard(locale, evidenceData(hostile), { period: 'year', activityLabel }),
-      shows: [hostile],
+      card: evidenceCard(locale, evidenceData(odd), { period: 'year', activityLabel }),
+      shows: odd ? [odd] : [],
     },
   ];
 }
@@ -416,19 +440,19 @@ function campaignSamples(flows: FlowCatalog, locale: Locale, suffix: string): Ca
       locale,
       card: campaignStatusCard({
         locale,
-        status: sampleStatus(hostile, 6),
+        status: sampleStatus(odd, 6),
         flowTitle: flow.title[locale],
         groupNames: ['4H'],
         timeZone: 'Europe/Amsterdam',
         now: new Date('2026-11-25T14:00:00Z'),
       }),
-      shows: [`Meeloopdag 4H ${hostile}`, hostile],
+      shows: [x(`Meeloopdag 4H`)],
     },
     {
       name: `campaign-list${suffix}`,
       template: 'campaign-list',
       locale,
-      card: campaignListCard(locale, [{ campaign: sampleCampaign(hostile), counts: { total: 300, sent: 170, answered: 90 } }]),
+      card: campaignListCard(locale, [{ campaign: sampleCampaign(odd), counts: { total: 300, sent: 170, answered: 90 } }]),
     },
     {
       name: `campaign-prompt${suffix}`,
@@ -438,22 +462,31 @@ function campaignSamples(flows: FlowCatalog, locale: Locale, suffix: string): Ca
         flow,
         { ...reflection(locale), flowId: flow.id },
         {
-          activity: { title: `Meeloopdag ${hostile}`, type: 'shadow-day', endsAt: '2026-11-25T12:59:00Z' },
+          activity: { title: x(`Meeloopdag`), type: 'shadow-day', endsAt: '2026-11-25T12:59:00Z' },
           timeZone: 'Europe/Amsterdam',
           reminder: true,
         },
       ),
-      shows: [`Meeloopdag ${hostile}`],
+      shows: [x(`Meeloopdag`)],
     },
   ];
 }
 
-export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
+export function cardSamples(flows: FlowCatalog = loadLibrary(), options: { odd?: string } = {}): CardSample[] {
+  odd = options.odd ?? '';
+  try {
+    return buildSamples(flows);
+  } finally {
+    odd = '';
+  }
+}
+
+function buildSamples(flows: FlowCatalog): CardSample[] {
   const out: CardSample[] = [];
   const commands = features.flatMap((f) => f.commands ?? []);
   for (const locale of ['nl', 'en'] as const) {
     const flow = flows.get('internship-mbo')!;
-    const prepared = reflection(locale, { preparation: { answer: hostile, answeredAt: at } });
+    const prepared = reflection(locale, { preparation: { answer: x('Hoe een werkdag in de zorg eruitziet.'), answeredAt: at } });
     const suffix = locale === 'nl' ? '' : '-en';
     out.push(
       {
@@ -461,7 +494,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         template: 'welcome',
         locale,
         card: welcomeCard(locale, student(locale).name),
-        shows: [hostile],
+        shows: [student(locale).name],
       },
       { name: `help${suffix}`, template: 'help', locale, card: helpCardFor(commands, student(locale), { personal: true }) },
       {
@@ -477,14 +510,14 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         template: 'reflection-emotion',
         locale,
         card: reflectionCard(flow, prepared),
-        shows: [hostile],
+        shows: [x('Hoe een werkdag in de zorg eruitziet.')],
       },
       {
         name: `reflection-2-positive${suffix}`,
         template: 'reflection',
         locale,
-        card: reflectionCard(flow, prepared, { emotion: 'great', values: { happened: hostile } }),
-        shows: [hostile],
+        card: reflectionCard(flow, prepared, { emotion: 'great', values: { happened: x('Ik hielp een bewoner met opstaan.') } }),
+        shows: [x('Hoe een werkdag in de zorg eruitziet.')],
       },
       {
         name: `reflection-2-negative${suffix}`,
@@ -511,7 +544,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         template: 'reflection-summary',
         locale,
         card: summaryCard(flow, submitted(locale, { followUpDueAt: at }), { mentorCount: 1, followUpDays: 5 }),
-        shows: [`Ik hielp een klant met een retour. ${hostile}`],
+        shows: [x(`Ik hielp een klant met een retour.`)],
       },
       {
         name: `preparation${suffix}`,
@@ -525,9 +558,12 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         locale,
         card: preparationCard(
           flows.get('open-day-vo')!,
-          reflection(locale, { flowId: 'open-day-vo', preparation: { answer: hostile, answeredAt: at } }),
+          reflection(locale, {
+            flowId: 'open-day-vo',
+            preparation: { answer: x('Hoe een werkdag in de zorg eruitziet.'), answeredAt: at },
+          }),
         ),
-        shows: [hostile],
+        shows: [x('Hoe een werkdag in de zorg eruitziet.')],
       },
       {
         name: `my-reflections${suffix}`,
@@ -548,17 +584,13 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
               submitted(locale, { id: 'r-0003', flowId: 'free', activityType: 'free', submittedAt: '2026-01-15T10:00:00.000Z' }),
             ],
             flows,
-            { notesFor: (r) => (r.id === 'r-0001' ? [{ from: 'Mw. Bakker', text: `Mooi! ${hostile}` }] : []), pageSize: 2 },
+            { notesFor: (r) => (r.id === 'r-0001' ? [{ from: 'Mw. Bakker', text: x(`Mooi!`) }] : []), pageSize: 2 },
           ),
           locale,
           'Europe/Amsterdam',
-          [{ from: 'Mw. Bakker', text: `Goed doorgezet bij de presentatie. ${hostile}`, at }],
+          [{ from: 'Mw. Bakker', text: x(`Goed doorgezet bij de presentatie.`), at }],
         ),
-        shows: [
-          `Ik hielp een klant met een retour. ${hostile}`,
-          `Mooi! ${hostile}`,
-          `Goed doorgezet bij de presentatie. ${hostile}`,
-        ],
+        shows: [x(`Ik hielp een klant met een retour.`), x(`Mooi!`), x(`Goed doorgezet bij de presentatie.`)],
       },
       {
         name: `my-reflections-empty${suffix}`,
@@ -626,10 +658,10 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         card: followUpCard({
           flow,
           reflection: submitted(locale),
-          step: `Vragen of ik de kassa mag afsluiten. ${hostile}`,
+          step: x(`Vragen of ik de kassa mag afsluiten.`),
           locale,
         }),
-        shows: [`Vragen of ik de kassa mag afsluiten. ${hostile}`],
+        shows: [x(`Vragen of ik de kassa mag afsluiten.`)],
       },
       {
         name: `follow-up-answered${suffix}`,
@@ -659,7 +691,7 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
         }),
         // The whole reflection: the student's words, the options they ticked, their preparation answer.
         shows: [
-          `Ik hielp een klant met een retour. ${hostile}`,
+          x(`Ik hielp een klant met een retour.`),
           optionText(flow.questions.find((q) => q.id === 'good-at')!, 'customer', locale),
           'Hoe een werkdag in de winkel eruitziet.',
         ],
@@ -675,14 +707,14 @@ export function cardSamples(flows: FlowCatalog = loadLibrary()): CardSample[] {
           reflection(locale, {
             flowId: 'free',
             source: { kind: 'talent', signalId: 'signal-1' },
-            context: { kind: 'talent', from: 'Mw. Bakker', text: `Sterk samengewerkt bij de proef. ${hostile}` },
+            context: { kind: 'talent', from: 'Mw. Bakker', text: x(`Sterk samengewerkt bij de proef.`) },
           }),
         ),
-        shows: [`Sterk samengewerkt bij de proef. ${hostile}`],
+        shows: [x(`Sterk samengewerkt bij de proef.`)],
       },
       ...mentorSamples(flows, locale, suffix),
-      ...talentSamples(locale, suffix, hostile),
-      ...sharingSamples(flows, locale, suffix, hostile),
+      ...talentSamples(locale, suffix, odd),
+      ...sharingSamples(flows, locale, suffix, odd),
       ...studentVoiceSamples(locale, suffix),
       ...qualityCycleSamples(flows, locale, suffix),
       ...campaignSamples(flows, locale, suffix),

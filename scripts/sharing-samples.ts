@@ -7,7 +7,7 @@ import type { ShareLink, TrialoogAnswer } from '../src/modules/sharing/entities.
 
 // The sharing cards (src/modules/sharing) for the render test and the gallery: the supervisor form, the
 // share menu with a live link, the link to pass on and the supervisor's answer. Typed text carries the
-// hostile sample text.
+// odd sample text.
 
 interface Sample {
   name: string;
@@ -17,7 +17,9 @@ interface Sample {
   shows?: string[];
 }
 
-export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: string, hostile: string): Sample[] {
+export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: string, odd: string): Sample[] {
+  /** Sample text as typed, with the odd text under test after it (none for the gallery). */
+  const x = (text: string) => (odd ? `${text} ${odd}` : text);
   const timeZone = 'Europe/Amsterdam';
   const at = '2026-03-12T14:05:00.000Z';
   const reflection = {
@@ -31,7 +33,7 @@ export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: strin
     createdAt: at,
     submittedAt: at,
     answers: {},
-    kernwoord: `helpen ${hostile}`,
+    kernwoord: x('helpen'),
     competencies: [],
     routing: 'routed',
   } satisfies Reflection;
@@ -45,7 +47,7 @@ export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: strin
     consentAt: at,
     createdAt: at,
     expiresAt: '2026-03-26T14:05:00.000Z',
-    supervisorName: `Kees Bos ${hostile}`,
+    supervisorName: x('Kees Bos'),
   };
   const answer: TrialoogAnswer = {
     id: 'b'.repeat(64),
@@ -55,8 +57,8 @@ export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: strin
     linkId: link.id,
     reflectionId: 'r-1',
     supervisorName: 'Kees Bos',
-    company: `Bakkerij Bos ${hostile}`,
-    seen: `Je bleef rustig bij de klacht. ${hostile}`,
+    company: x('Bakkerij Bos'),
+    seen: x('Je bleef rustig bij de klacht.'),
     next: 'Vat de klacht samen voor je een oplossing noemt.',
     more: 'Goed gedaan deze week.',
     submittedAt: at,
@@ -69,7 +71,7 @@ export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: strin
       locale,
       card: supervisorFormCard({
         locale,
-        values: { name: `Kees ${hostile}`, email: 'kees@bakkerij-bos.nl', company: 'Bakkerij Bos' },
+        values: { name: x('Kees'), email: 'kees@bakkerij-bos.nl', company: 'Bakkerij Bos' },
       }),
     },
     {
@@ -86,7 +88,7 @@ export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: strin
           version: 1,
           schoolId: 'school',
           studentId: 's-1',
-          name: `Kees Bos ${hostile}`,
+          name: x('Kees Bos'),
           email: 'kees@bakkerij-bos.nl',
           company: 'Bakkerij Bos',
           source: 'student',
@@ -101,7 +103,7 @@ export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: strin
       name: `share-link${suffix}`,
       template: 'share-link',
       locale,
-      card: shareLinkCard({ locale, timeZone, link, url, what: `Vrije reflectie ${hostile}` }),
+      card: shareLinkCard({ locale, timeZone, link, url, what: x('Vrije reflectie') }),
       shows: [url],
     },
     {

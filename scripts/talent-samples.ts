@@ -3,7 +3,7 @@ import type { Locale } from '../src/core/types.ts';
 import { talentFormCard, talentSignalCard } from '../src/modules/talent/cards.ts';
 
 // The talent signal's cards (src/modules/talent) for the render test and the gallery: the teacher's
-// form and the student's card. Teacher text and names carry the hostile sample text.
+// form and the student's card. Teacher text and names carry the odd text under test, if any.
 
 interface Sample {
   name: string;
@@ -13,8 +13,9 @@ interface Sample {
   shows?: string[];
 }
 
-export function talentSamples(locale: Locale, suffix: string, hostile: string): Sample[] {
-  const text = `Je legde de proef zo helder uit aan je groepje dat iedereen verder kon. ${hostile}`;
+export function talentSamples(locale: Locale, suffix: string, odd: string): Sample[] {
+  const x = (text: string) => (odd ? `${text} ${odd}` : text);
+  const text = x(`Je legde de proef zo helder uit aan je groepje dat iedereen verder kon.`);
   return [
     {
       name: `talent-form${suffix}`,
@@ -23,7 +24,7 @@ export function talentSamples(locale: Locale, suffix: string, hostile: string): 
       card: talentFormCard({
         locale,
         students: [
-          { id: 's-1', name: `Sanne ${hostile}`, className: '4havo-a' },
+          { id: 's-1', name: x(`Sanne de Vries`), className: '4havo-a' },
           { id: 's-2', name: 'Daan de Groot', className: '4havo-a' },
           { id: 's-3', name: 'Bram Peters', className: '4havo-b' },
         ],

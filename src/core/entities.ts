@@ -1,4 +1,4 @@
-import type { Competency, Emotion, Locale, Role, Sector } from './types.ts';
+import type { Competency, Emotion, Level, Locale, Role, Sector } from './types.ts';
 
 /** Every entity carries the store's optimistic-concurrency version. */
 export interface Versioned {
@@ -10,6 +10,8 @@ export interface Versioned {
 export interface School extends Versioned {
   name: string;
   sector: Sector;
+  /** The level most of its students have (a vmbo school); a class's or a student's own level wins (src/core/levels.ts). */
+  level?: Level;
   timeZone: string;
   defaultLocale: Locale;
   /** The service URL Teams last used for this tenant; new 1:1 chats are opened there. */
@@ -41,6 +43,8 @@ export interface Person extends Versioned {
   pause?: { since: string; until: string };
   /** The student's sector when it differs from the school's (combined schools). */
   sector?: Sector;
+  /** The student's own level when it differs from their class's or school's (src/core/levels.ts). */
+  level?: Level;
   /** The student left the school on this day (set by the school; retention counts from it). See docs/privacy.md. */
   leftAt?: string;
   /**
@@ -106,6 +110,8 @@ export interface Reflection extends Versioned {
   createdAt: string;
   submittedAt?: string;
   emotion?: Emotion;
+  /** The student's own word for the feeling, typed beside the emotion buttons, as typed. */
+  emotionWord?: string;
   answers: ReflectionAnswers;
   /** The student's key word for this reflection (the kernwoord question's answer), as typed. */
   kernwoord?: string;

@@ -51,3 +51,23 @@ export function recurringKernwoorden(reflections: readonly Reflection[]): { word
     .sort((a, b) => b.count - a.count || a.first.localeCompare(b.first))
     .map(({ word, count }) => ({ word, count }));
 }
+
+/**
+ * Items grouped by kernwoord (the dossier's "rode draad"): one group per word, the most often named first
+ * (then the earliest), each group's items oldest first and headed by the word as the student first wrote it.
+ * Items without a kernwoord are left out.
+ */
+export function kernwoordGroups<T extends { kernwoord?: string | undefined; date: string }>(
+  items: readonly T[],
+): { word: string; items: T[] }[] {
+  const byKey = new Map<string, T[]>();
+  for (const item of items) {
+    const key = item.kernwoord ? kernwoordKey(item.kernwoord) : '';
+    if (!key) continue;
+    byKey.set(key, [...(byKey.get(key) ?? []), item]);
+  }
+  return [...byKey.values()]
+    .map((group) => group.sort((a, b) => a.date.localeCompare(b.date)))
+    .sort((a, b) => b.length - a.length || a[0]!.date.localeCompare(b[0]!.date))
+    .map((group) => ({ word: group[0]!.kernwoord!.trim(), items: group }));
+}

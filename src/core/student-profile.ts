@@ -1,15 +1,9 @@
 import type { Person } from './entities.ts';
 import type { Flow, FlowCatalog } from './flows/flows.ts';
-import type { Repositories } from './ports.ts';
+import type { StudentProfile } from './levels.ts';
 import { inPause } from './send-policy/quiet-hours.ts';
 import { addDays, isDate, localDate, startOfDay } from './time/zoned-time.ts';
 import type { Sector } from './types.ts';
-
-/** The sector whose flows a student gets: their own (combined schools), else their school's. */
-export async function sectorOf(repos: Repositories, person: Person): Promise<Sector> {
-  if (person.sector) return person.sector;
-  return (await repos.schools.get(person.schoolId))?.sector ?? 'vo';
-}
 
 /** True while the student's pause runs. */
 export function isPaused(person: Person, now: Date): boolean {
@@ -28,10 +22,11 @@ const normalize = (s: string) =>
  * The flow a student means with the words after `reflecteer` ("reflecteer open dag", "reflect shadow day"):
  * an id or activity type, else a title in either language, exact before prefix before anywhere.
  */
-export function findFlowByWords(flows: FlowCatalog, sector: Sector, words: string): Flow | undefined {
+export function findFlowByWords(flows: FlowCatalog, profile: Sector | StudentProfile, words: string): Flow | undefined {
   const wanted = normalize(words);
   if (!wanted) return undefined;
-  const list = flows.forSector(sector);
+  const { sector, level } = typeof profile === 'string' ? { sector: profile, level: undefined } : profile;
+  const list = flows.forSector(sector, level);
   const titles = (f: Flow) => [f.title.nl, f.title.en].map(normalize);
   return (
     list.find((f) => f.id === wanted || f.activityType === wanted.replace(/ /g, '-')) ??

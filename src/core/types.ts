@@ -14,6 +14,29 @@ export type Competency = (typeof competencies)[number];
 export const sectors = ['vo', 'mbo', 'hbo'] as const;
 export type Sector = (typeof sectors)[number];
 
+/**
+ * Levels within a sector: vo has vmbo, havo and vwo; mbo has levels 1 to 4; hbo is one level. Set per school,
+ * class or student (src/core/levels.ts); the flows a student gets and the wording's readability follow it.
+ */
+export const levels = ['vmbo', 'havo', 'vwo', 'mbo-1', 'mbo-2', 'mbo-3', 'mbo-4', 'hbo'] as const;
+export type Level = (typeof levels)[number];
+
+export const levelSector: Readonly<Record<Level, Sector>> = {
+  vmbo: 'vo',
+  havo: 'vo',
+  vwo: 'vo',
+  'mbo-1': 'mbo',
+  'mbo-2': 'mbo',
+  'mbo-3': 'mbo',
+  'mbo-4': 'mbo',
+  hbo: 'hbo',
+};
+
+/** The levels of a sector, lowest first. */
+export function levelsOf(sector: Sector): Level[] {
+  return levels.filter((l) => levelSector[l] === sector);
+}
+
 /** The four phases of the careers conversation, in order. */
 export const phases = ['look-back', 'reflect', 'look-forward', 'activate'] as const;
 export type Phase = (typeof phases)[number];

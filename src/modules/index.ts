@@ -81,7 +81,11 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
     },
     downloads: links.downloads,
   });
-  const student = reflection.setup(platform, outbound, { router: mentor.router });
+  // A student's level reads the levels of their classes, which are the campaign engine's groups.
+  const student = reflection.setup(platform, outbound, {
+    router: mentor.router,
+    classLevels: { levelsOf: (schoolId, personId) => late.campaigns!.classLevels.levelsOf(schoolId, personId) },
+  });
   const campaign = await campaigns.setup(platform, outbound, { reflections: student.reflections });
   late.campaigns = campaign;
   const signals = await talent.setup(platform, outbound, { groups: campaign.camp.groups });

@@ -7,12 +7,15 @@ import {
   answerQuestions,
   choicesField,
   emotionQuestion,
+  emotionWordField,
   type Flow,
   isEmotion,
+  maxEmotionWordLength,
   optionText,
   preparationField,
   type Question,
   questionOf,
+  questionText,
   wantsToTalkField,
 } from '../flows/flows.ts';
 import { t, texts } from '../i18n.ts';
@@ -76,9 +79,20 @@ export function render(name: string, data: Record<string, unknown>): AdaptiveCar
   return expand(template(name), data) as AdaptiveCard;
 }
 
-export function competencyLine(locale: Locale, tags: readonly Competency[]): string {
+/**
+ * A competency's name: students read it in plain words ("what I am good at"), staff the term they are
+ * trained in (kwaliteitenreflectie); `both` for what both read (the dossier that moves to a next school).
+ */
+export function competencyName(locale: Locale, c: Competency, audience: 'staff' | 'student' | 'both' = 'staff'): string {
+  const plain = t(locale, `core.competencies.plain.${c}`);
+  const term = t(locale, `core.competencies.${c}`);
+  return audience === 'student' ? plain : audience === 'both' ? `${plain} (${term})` : term;
+}
+
+export function competencyLine(locale: Locale, tags: readonly Competency[], audience: 'staff' | 'student' = 'staff'): string {
   if (tags.length === 0) return '';
-  return t(locale, 'core.competencies.label', { list: tags.map((c) => t(locale, `core.competencies.${c}`)).join(', ') });
+  const list = tags.map((c) => competencyName(locale, c, audience)).join(', ');
+  return t(locale, audience === 'student' ? 'core.competencies.plainLabel' : 'core.competencies.label', { list });
 }
 
 /** What the student answered, question by question (the preparation first), for summaries and mentors. */
@@ -92,8 +106,11 @@ export function answerRows(flow: Flow, reflection: Reflection, locale: Locale) {
     const chosen = reflection.choices?.[q.id] ?? [];
     if (answer === undefined && chosen.length === 0) continue;
     rows.push({
-      question: q.text[locale],
-      answer: q.input === 'emotion' && answer ? t(locale, `core.emotions.${answer}`) : (answer ?? ''),
+      question: questionText(q, locale, reflection.createdAt),
+      answer:
+        q.input === 'emotion' && answer
+          ? `${t(locale, `core.emotions.${answer}`)}${reflection.emotionWord ? ` (${reflection.emotionWord})` : ''}`
+          : (answer ?? ''),
       ...(chosen.length
         ? {
             chosen: chosen.map((id) => optionText(q, id, locale)).join(', '),
@@ -136,11 +153,12 @@ export function helpCard(
   });
 }
 
-function errorMessages(flow: Flow, locale: Locale, errors: AnswerError[] = []): { message: string }[] {
+function errorMessages(flow: Flow, locale: Locale, errors: AnswerError[] = [], startedAt?: string): { message: string }[] {
   const messages = errors.map((e) => {
     const q = e.field === preparationField ? flow.preparation : questionOf(flow, e.field);
+    const asked = q && 'phase' in q ? questionText(q as Question, locale, startedAt) : q?.text[locale];
     return t(locale, `core.reflection.errors.${e.code}`, {
-      question: q?.text[locale] ?? e.field,
+      question: asked ?? e.field,
       max: q?.maxLength ?? '',
     });
   });
@@ -159,6 +177,8 @@ export type ReflectionCardOptions = {
   values?: Record<string, unknown>;
   /** The emotion chosen in the first step: shows the questions of its branch. */
   emotion?: Emotion;
+  /** The student's own emotion word, typed beside the buttons (already checked). */
+  emotionWord?: string;
 };
 
 /**
@@ -179,13 +199,16 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
     context: reflection.context ? t(locale, 'student.reflection.talentContext', { name: reflection.context.from }) : '',
     contextText: reflection.context?.text ?? '',
     wantsToTalk: opts.values?.[wantsToTalkField] === 'true' ? 'true' : 'false',
-    errors: errorMessages(flow, locale, opts.errors),
+    errors: errorMessages(flow, locale, opts.errors, reflection.createdAt),
   };
+  const wordField = eq ? emotionWordField(eq.id) : undefined;
+  const word = opts.emotionWord ?? (wordField ? shown(opts.values, wordField, maxEmotionWordLength) : undefined);
   if (eq && !emotion) {
     const draft = draftOf(flow, opts.values);
     return render('reflection-emotion', {
       ...base,
-      question: eq.text[locale],
+      question: questionText(eq, locale, reflection.createdAt),
+      word: { id: wordField, maxLength: maxEmotionWordLength, value: word },
       // Three faces to a row: five side by side break their words on a phone (320 px).
       emotionRows: rowsOf(
         3,
@@ -203,15 +226,24 @@ export function reflectionCard(flow: Flow, reflection: Reflection, opts: Reflect
   return render('reflection', {
     ...base,
     emotionTitle: emotion ? t(locale, `core.emotions.${emotion}`) : '',
-    // One short line that acknowledges the feeling, without analysing it.
-    ack: emotion ? t(locale, `student.reflection.ack.${emotion}`) : '',
-    submitData: { reflectionId: reflection.id, ...(eq && emotion ? { [eq.id]: emotion } : {}) },
+    // One short line that acknowledges the feeling, without analysing it: the student's own word when
+    // they gave one (bound into a TextRun, as all typed text), else the line for the emotion.
+    ack: emotion && !word ? t(locale, `student.reflection.ack.${emotion}`) : '',
+    ackWord: word
+      ? { before: t(locale, 'student.reflection.ackWordBefore'), word, after: t(locale, 'student.reflection.ackWordAfter') }
+      : undefined,
+    changeData: { reflectionId: reflection.id, ...(word && wordField ? { [wordField]: word } : {}) },
+    submitData: {
+      reflectionId: reflection.id,
+      ...(eq && emotion ? { [eq.id]: emotion } : {}),
+      ...(word && wordField ? { [wordField]: word } : {}),
+    },
     questions: questions.map((q) => ({
       id: q.id,
-      text: q.text[locale],
+      text: questionText(q, locale, reflection.createdAt),
       label: q.options
         ? t(locale, q.required ? 'student.reflection.ownWords' : 'student.reflection.ownWordsOptional')
-        : q.text[locale],
+        : questionText(q, locale, reflection.createdAt),
       placeholder: q.placeholder?.[locale],
       required: q.required,
       maxLength: q.maxLength,
@@ -299,7 +331,7 @@ export function summaryCard(
           },
         }
       : {}),
-    competencies: competencyLine(locale, reflection.competencies),
+    competencies: competencyLine(locale, reflection.competencies, 'student'),
     // The student is told when the answer reaches the mentor at once rather than with the next overview
     // (they asked to talk, or a soft signal): the same rule the router follows.
     routingText:

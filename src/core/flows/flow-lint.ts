@@ -1,4 +1,4 @@
-import { competencies, type Emotion, locales, phases, sectors } from '../types.ts';
+import { competencies, type Emotion, levelSector, locales, phases, sectors } from '../types.ts';
 import { answerQuestions, type Flow, pathFor } from './flows.ts';
 import { lintWording } from './lint-wording.ts';
 
@@ -52,6 +52,7 @@ function textsOf(flow: Flow): Texts {
   }
   for (const q of flow.questions) {
     out.push({ where: 'text', question: q.id, ...q.text });
+    for (const [i, v] of (q.variants ?? []).entries()) out.push({ where: `variant ${i + 1}`, question: q.id, ...v });
     if (q.placeholder) out.push({ where: 'placeholder', question: q.id, ...q.placeholder });
     if (q.optionsLabel) out.push({ where: 'optionsLabel', question: q.id, ...q.optionsLabel });
     for (const o of q.options ?? []) out.push({ where: `option "${o.id}"`, question: q.id, ...o.text });
@@ -88,11 +89,16 @@ export function lintFlow(flow: Flow, file: string): LintProblem[] {
     if (q.role === 'kernwoord' && (q.input !== 'text' || q.maxLength > maxKernwoordLength || q.options)) {
       add('kernwoord', `the kernwoord question is a text of at most ${maxKernwoordLength} characters, in own words`, q.id);
     }
-    for (const locale of locales) {
-      if ((q.text[locale].match(/\?/g) ?? []).length > 1)
-        add('one-question', `text (${locale}) asks more than one question`, q.id);
-      if ([...q.text[locale]].length > maxQuestionLength) {
-        add('question-too-long', `text (${locale}) is over ${maxQuestionLength} characters`, q.id);
+    for (const [where, text] of [
+      ['text', q.text] as const,
+      ...(q.variants ?? []).map((v, i) => [`variant ${i + 1}`, v] as const),
+    ]) {
+      for (const locale of locales) {
+        if ((text[locale].match(/\?/g) ?? []).length > 1)
+          add('one-question', `${where} (${locale}) asks more than one question`, q.id);
+        if ([...text[locale]].length > maxQuestionLength) {
+          add('question-too-long', `${where} (${locale}) is over ${maxQuestionLength} characters`, q.id);
+        }
       }
     }
   }
@@ -102,6 +108,14 @@ export function lintFlow(flow: Flow, file: string): LintProblem[] {
         add('question-too-long', `text (${locale}) is over ${maxQuestionLength} characters`, 'preparation');
       }
     }
+  }
+
+  for (const level of flow.levels ?? []) {
+    if (!flow.sectors.includes(levelSector[level]))
+      add(
+        'level-sector',
+        `levels: ${level} is a ${levelSector[level]} level, not one of the flow's sectors (${flow.sectors.join(', ')})`,
+      );
   }
 
   const ids = new Set<string>();
@@ -202,14 +216,16 @@ export function lintLibrary(entries: LibraryEntry[]): LintProblem[] {
     if (other && entries.indexOf(other) < entries.indexOf(e)) {
       problems.push({ file: e.file, rule: 'duplicate-flow', message: `flow id "${e.flow.id}" is also used in ${other.file}` });
     }
-    for (const sector of e.flow.sectors) {
-      const key = `${e.source}:${e.flow.activityType}:${sector}`;
+    // A flow for named levels sits beside the sector's general one; two for the same level are ambiguous.
+    const reaches = e.flow.levels?.length ? e.flow.levels : e.flow.sectors;
+    for (const where of reaches) {
+      const key = `${e.source}:${e.flow.activityType}:${where}:${e.flow.levels?.length ? 'level' : 'sector'}`;
       const first = seen.get(key);
       if (first) {
         problems.push({
           file: e.file,
           rule: 'ambiguous-activity',
-          message: `${first.file} already covers ${e.flow.activityType} for ${sector}`,
+          message: `${first.file} already covers ${e.flow.activityType} for ${where}`,
         });
       } else seen.set(key, e);
     }

@@ -5,7 +5,9 @@ import {
   competencies,
   type Emotion,
   emotions,
+  type Level,
   type Locale,
+  levels,
   phases,
   type Sector,
   sectors,
@@ -43,6 +45,11 @@ export const questionSchema = z.strictObject({
   phase: z.enum(phases),
   input: z.enum(['emotion', 'text']),
   text: localized,
+  /**
+   * Other wordings of the same question, taken in turn week by week (questionText), so a check-in that comes
+   * every week does not read the same each time. Each is linted as the text is.
+   */
+  variants: z.array(localized).min(1).max(5).optional(),
   placeholder: localized.optional(),
   /** For text questions: the student's own words are required. Starter options never replace them. */
   required: z.boolean().default(true),
@@ -83,6 +90,11 @@ export const flowSchema = z.strictObject({
   id: slug(64),
   activityType: slug(64),
   sectors: z.array(z.enum(sectors)).min(1),
+  /**
+   * The levels the flow is for (a profielwerkstuk is havo/vwo); omitted means every level of its sectors.
+   * The readability limit is that of the lowest level it reaches (readability.ts).
+   */
+  levels: z.array(z.enum(levels)).min(1).optional(),
   title: localized,
   /** What this activity is for, in the student's words; the dossier's "goal" when there was no preparation. */
   goal: localized,
@@ -102,16 +114,30 @@ export interface FlowCatalog {
   /** The flow a student gets when they start a reflection themselves without choosing. */
   defaultFlow(): Flow;
   all(): Flow[];
-  /** The flows a student of this sector can choose from, one per activity type (a school's own flow first). */
-  forSector(sector: Sector): Flow[];
-  /** The flow for an activity type in a sector, if the library has one. */
-  forActivity(activityType: string, sector: Sector): Flow | undefined;
+  /**
+   * The flows a student of this sector (and level, when known) can choose from, one per activity type (a
+   * school's own flow first; a flow for the level before one for the whole sector).
+   */
+  forSector(sector: Sector, level?: Level): Flow[];
+  /** The flow for an activity type in a sector (and level), if the library has one. */
+  forActivity(activityType: string, sector: Sector, level?: Level): Flow | undefined;
 }
 
 /** The card field that holds the starters chosen for a question. Question ids cannot contain a dot. */
 export function choicesField(questionId: string): string {
   return `${questionId}.choices`;
 }
+
+/**
+ * The card field for the student's own emotion word, typed beside the emotion buttons ("trots", "zenuwachtig").
+ * The tap still chooses the path; the word is the student's, shown back and to the mentor as typed.
+ */
+export function emotionWordField(emotionQuestionId: string): string {
+  return `${emotionQuestionId}.word`;
+}
+
+/** An emotion word is a word or two. */
+export const maxEmotionWordLength = 40;
 
 /** Card input every reflection card carries: "I'd like to talk about this with my mentor". */
 export const wantsToTalkField = 'wants-to-talk';
@@ -151,6 +177,8 @@ export type AnswerCheck =
       answers: Record<string, string>;
       choices: Record<string, string[]>;
       emotion?: Emotion;
+      /** The student's own emotion word, when they typed one beside the buttons. */
+      emotionWord?: string;
       /** The answer to the kernwoord question (role: kernwoord), when the student named one. */
       kernwoord?: string;
       competencies: Competency[];
@@ -213,6 +241,13 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
   const path = emotion ? pathFor(flow, emotion) : flow.questions;
 
   const known = new Set<string>([wantsToTalkField]);
+  let emotionWord: string | undefined;
+  if (eq) {
+    known.add(emotionWordField(eq.id));
+    const word = checkText(values[emotionWordField(eq.id)], { required: false, maxLength: maxEmotionWordLength });
+    if (!word.ok) errors.push({ field: emotionWordField(eq.id), code: word.code });
+    else if (word.text) emotionWord = word.text;
+  }
   for (const q of path) {
     known.add(q.id);
     if (q.options) known.add(choicesField(q.id));
@@ -252,6 +287,7 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
     answers,
     choices,
     ...(emotion ? { emotion } : {}),
+    ...(emotionWord ? { emotionWord } : {}),
     ...(kernwoord ? { kernwoord } : {}),
     competencies: creditedCompetencies(flow, { emotion, answers, choices }),
     wantsToTalk: talk === 'true' || talk === true,
@@ -261,12 +297,27 @@ export function checkAnswers(flow: Flow, values: Record<string, unknown>): Answe
 
 /** The question a card field belongs to (a choices field belongs to its question). */
 export function questionOf(flow: Flow, field: string): Question | undefined {
-  const id = field.endsWith('.choices') ? field.slice(0, -'.choices'.length) : field;
+  const id = field.replace(/\.(choices|word)$/, '');
   return flow.questions.find((q) => q.id === id);
 }
 
-export function questionText(q: Question, locale: Locale): string {
-  return q.text[locale];
+const week = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * The wording a student sees: the text, or with variants the one for the week the reflection was started
+ * (weeks counted from the epoch), so the card and what the mentor reads later show the same question.
+ */
+export function questionText(q: Question, locale: Locale, startedAt?: string): string {
+  if (!q.variants?.length || !startedAt) return q.text[locale];
+  const at = Date.parse(startedAt);
+  if (Number.isNaN(at)) return q.text[locale];
+  const all = [q.text, ...q.variants];
+  return all[Math.floor(at / week) % all.length]![locale];
+}
+
+/** True when a student of this level may get the flow: it names no levels, or names this one. */
+export function flowFitsLevel(flow: Flow, level: Level): boolean {
+  return flow.levels?.length ? flow.levels.includes(level) : true;
 }
 
 export function optionText(q: Question, optionId: string, locale: Locale): string {

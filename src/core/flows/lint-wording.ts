@@ -55,6 +55,8 @@ function textsOf(flow: Flow): Text[] {
   }
   for (const q of flow.questions) {
     out.push({ where: 'text', question: q.id, isQuestion: true, ...q.text });
+    for (const [i, v] of (q.variants ?? []).entries())
+      out.push({ where: `variant ${i + 1}`, question: q.id, isQuestion: true, ...v });
     if (q.placeholder) out.push({ where: 'placeholder', question: q.id, isPlaceholder: true, ...q.placeholder });
     if (q.optionsLabel) out.push({ where: 'optionsLabel', question: q.id, ...q.optionsLabel });
     for (const o of q.options ?? []) out.push({ where: `option "${o.id}"`, question: q.id, ...o.text });
@@ -68,7 +70,8 @@ export function lintWording(flow: Flow): WordingProblem[] {
   const problems: WordingProblem[] = [];
   const add = (rule: string, message: string, question?: string) =>
     problems.push({ rule, message, ...(question ? { question } : {}) });
-  const limit = readabilityLimit(flow.sectors);
+  const limit = readabilityLimit(flow);
+  const readers = (flow.levels?.length ? flow.levels : flow.sectors).join('/');
 
   for (const text of textsOf(flow)) {
     for (const locale of locales) {
@@ -95,7 +98,7 @@ export function lintWording(flow: Flow): WordingProblem[] {
     if (sentence && score > limit) {
       add(
         'readability',
-        `${text.where} (nl) has LIX ${score}, over the limit of ${limit} for ${flow.sectors.join('/')}: shorter sentences, everyday words`,
+        `${text.where} (nl) has LIX ${score}, over the limit of ${limit} for ${readers}: shorter sentences, everyday words`,
         text.question,
       );
     }

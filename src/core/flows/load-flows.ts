@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { competencies } from '../types.ts';
+import { competencies, type Level, type Sector } from '../types.ts';
 import { formatProblem, type LibraryEntry, type LintProblem, lintLibrary } from './flow-lint.ts';
-import { type Flow, type FlowCatalog, flowSchema } from './flows.ts';
+import { type Flow, type FlowCatalog, flowFitsLevel, flowSchema } from './flows.ts';
 
 export const shippedPromptsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../prompts');
 
@@ -103,17 +103,24 @@ export function createFlowCatalog(input: (Flow | LibraryEntry)[], defaultId = 'f
   if (!fallback) throw new FlowLoadError(`the default flow "${defaultId}" is missing`);
   // A school's own flow for an activity type and sector replaces the shipped one.
   const ranked = [...entries.filter((e) => e.source === 'school'), ...entries.filter((e) => e.source === 'shipped')];
-  const forActivity = (activityType: string, sector: string) =>
-    ranked.find((e) => e.flow.activityType === activityType && e.flow.sectors.includes(sector as never))?.flow;
+  // A flow that names the student's level comes before one for the whole sector; a flow that names other
+  // levels (a havo/vwo profielwerkstuk) is not offered to this student. Without a known level every flow
+  // of the sector is.
+  const forActivity = (activityType: string, sector: Sector, level?: Level) => {
+    const matching = ranked.filter(
+      (e) => e.flow.activityType === activityType && e.flow.sectors.includes(sector) && (!level || flowFitsLevel(e.flow, level)),
+    );
+    return (matching.find((e) => level && e.flow.levels?.includes(level)) ?? matching[0])?.flow;
+  };
   return {
     get: (id) => byId.get(id),
     defaultFlow: () => fallback,
     all: () => [...byId.values()],
     forActivity,
-    forSector: (sector) => {
+    forSector: (sector, level) => {
       const types = [...new Set(entries.map((e) => e.flow.activityType))];
       // The library's order (files sorted by name) with the free flow last.
-      const flows = types.map((t) => forActivity(t, sector)).filter((f): f is Flow => Boolean(f));
+      const flows = types.map((t) => forActivity(t, sector, level)).filter((f): f is Flow => Boolean(f));
       return [...flows.filter((f) => f.activityType !== 'free'), ...flows.filter((f) => f.activityType === 'free')];
     },
   };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Versioned } from '../../core/entities.ts';
 import { addDays, isTime, localTime, weekdayOf, zonedInstant } from '../../core/time/zoned-time.ts';
+import type { Level } from '../../core/types.ts';
 
 // Campaigns: "for activities of type X of group Y, send flow Z at <offset> after the activity ends,
 // remind non-responders after N hours (at most M times), close the window after D days". A campaign
@@ -21,6 +22,13 @@ export const activityTypes = [
   'study-choice',
   'first-100-days',
   'minor-choice',
+  'real-life-assignment',
+  'interview',
+  'profile-paper',
+  'elective-choice',
+  'graduation',
+  'study-progress',
+  'applying',
   'other',
 ] as const;
 export type ActivityType = (typeof activityTypes)[number];
@@ -37,6 +45,8 @@ export interface Group extends Versioned {
   key: string;
   teamId?: string;
   teamName?: string;
+  /** The class's level (4vmbo-b, 5havo-a): a student's own level wins over it, it wins over the school's. */
+  level?: Level;
   createdAt: string;
   updatedAt: string;
 }
@@ -215,7 +225,7 @@ export function newGroup(
   schoolId: string,
   name: string,
   at: string,
-  team?: { teamId?: string; teamName?: string },
+  team?: { teamId?: string; teamName?: string; level?: Level },
 ): Omit<Group, 'version'> {
   const key = groupKey(name);
   return {
@@ -224,6 +234,7 @@ export function newGroup(
     name,
     key,
     ...(team?.teamId ? { teamId: team.teamId } : {}),
+    ...(team?.level ? { level: team.level } : {}),
     ...(team?.teamName ? { teamName: team.teamName } : {}),
     createdAt: at,
     updatedAt: at,
@@ -355,8 +366,11 @@ export function occurrencesOf(
 export interface CampaignTemplate {
   id: string;
   activityType: ActivityType;
-  /** The kind of flow to propose when it differs from the activity's (the prompt library's mid-way and end-of-internship flows). */
-  flowType?: string;
+  /**
+   * The kinds of flow to propose when they differ from the activity's, in order of preference; the first
+   * the school's sector has wins (mbo's weekly BPV check-in, else the mid-way flow).
+   */
+  flowTypes?: string[];
   schedule: Schedule;
   reminders: { afterHours: number; max: number };
   closeAfterDays: number;
@@ -393,7 +407,7 @@ export const campaignTemplates: CampaignTemplate[] = [
   {
     id: 'internship-weekly',
     activityType: 'internship',
-    flowType: 'internship-midway',
+    flowTypes: ['bpv-week', 'internship-midway'],
     schedule: { kind: 'weekly', weekday: 5, time: '15:00' },
     reminders: { afterHours: 48, max: 1 },
     closeAfterDays: 3,
@@ -402,7 +416,7 @@ export const campaignTemplates: CampaignTemplate[] = [
   {
     id: 'internship-end',
     activityType: 'internship',
-    flowType: 'internship-end',
+    flowTypes: ['internship-end'],
     schedule: { kind: 'after-end', offset: { kind: 'day', days: 1, time: '09:00' } },
     reminders: { afterHours: 24, max: 2 },
     closeAfterDays: 14,

@@ -10,8 +10,15 @@ export function campaignSector(school: Pick<School, 'sector'> | undefined, perso
   return person?.sector ?? school?.sector ?? 'vo';
 }
 
-/** One made for the first of `kinds` that has one (preferring the sector's), else the library's default. */
+/**
+ * The sector's flow for the first of `kinds` it has; else one made for the first kind that has any; else the
+ * library's default. A kind only one sector has (mbo's weekly BPV check-in) is thus skipped for the others.
+ */
 export function defaultFlowFor(flows: FlowCatalog, kinds: readonly string[], sector: Sector): Flow {
+  for (const kind of kinds) {
+    const own = flows.all().find((f) => f.activityType === kind && f.sectors.includes(sector));
+    if (own) return own;
+  }
   for (const kind of kinds) {
     const matching = flows.all().filter((f) => f.activityType === kind);
     const found = matching.find((f) => f.sectors.includes(sector)) ?? matching[0];

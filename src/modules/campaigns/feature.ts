@@ -72,7 +72,7 @@ async function formFor(turn: Turn, templateId: string) {
   const groups = await groupChoices(engine, actor.schoolId);
   if (groups.length === 0) return messageCard('campaigns.errors.noGroups', locale, 'attention');
   const [school, policy] = await Promise.all([deps.repos.schools.get(actor.schoolId), engine.policyFor(actor.schoolId)]);
-  const kinds = template.flowType ? [template.flowType, template.activityType] : [template.activityType];
+  const kinds = [...(template.flowTypes ?? []), template.activityType];
   const flow = defaultFlowFor(deps.flows, kinds, campaignSector(school, actor));
   const firstGroup = groups.find((g) => g.members > 0) ?? groups[0]!;
   return campaignFormCard({

@@ -4,7 +4,8 @@ import { parseMoment } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { ensurePersonByEmail, isEmail } from '../../core/assignments.ts';
 import { t } from '../../core/i18n.ts';
-import { normalizeEmail } from '../../core/types.ts';
+import { readLevel } from '../../core/levels.ts';
+import { levels, normalizeEmail } from '../../core/types.ts';
 import { readCsvFile } from '../mentoring/assignment-cli.ts';
 import { type Activity, type ActivityType, activityTypes, groupKey, ids, newGroup } from './campaigns.ts';
 
@@ -32,6 +33,9 @@ const nameParts = [
   col('middleName', false, 'tussenvoegsel', 'tussenvoegsels', 'voorvoegsel', 'middle name', 'prefix'),
   col('lastName', false, 'achternaam', 'last name', 'surname', 'family name', 'lastname'),
 ];
+/** The level column (vmbo/havo/vwo, mbo 1–4, hbo) of a student or a class. */
+const levelAliases = ['niveau', 'level', 'leerweg', 'onderwijsniveau', 'schoolsoort', 'opleidingsniveau'];
+
 const groupAliases = [
   'klas',
   'stamgroep',
@@ -144,6 +148,7 @@ export const importStudentsCommand: CliCommand = {
       col('name', false, 'naam', 'volledige naam', 'name', 'full name', 'student name', 'naam leerling', 'leerling'),
       ...nameParts,
       col('group', false, ...groupAliases),
+      col('level', false, ...levelAliases),
       col('number', false, 'leerlingnummer', 'stamnummer', 'stamnr', 'studentnummer', 'student number', 'student id'),
     ];
     return importRows(
@@ -159,8 +164,14 @@ export const importStudentsCommand: CliCommand = {
         const existing = await ctx.repos.people.findByEmail(school.id, email);
         if (existing && !existing.roles.includes('student') && existing.roles.length > 0)
           return { rejected: `${email} is already known as ${existing.roles.join(', ')}, not as a student` };
+        const level = row['level'] ? readLevel(row['level'], existing?.sector ?? school.sector) : undefined;
+        if (row['level'] && !level) return { rejected: `level "${row['level']}" is not one of ${levels.join(', ')}` };
         const person = await ensurePersonByEmail(ctx.install, school.id, email, 'student', fullName(row));
         let changed = person.changed;
+        if (level && person.person.level !== level) {
+          await ctx.repos.people.update(school.id, person.person.id, (p) => ({ ...p, level, updatedAt: now() }));
+          changed = true;
+        }
         for (const name of groups) {
           const { group } = await camp.groups.ensure(newGroup(school.id, name, now()));
           const added = await camp.groups.addMember(school.id, group.id, person.person.id, now());
@@ -275,6 +286,7 @@ export const importGroupsCommand: CliCommand = {
       col('teamId', false, 'team id', 'teams team id', 'teamid', 'teams id', 'team'),
       col('teamName', false, 'teamnaam', 'team name', 'naam team'),
       col('student', false, ...studentEmailAliases, 'e-mail', 'email', 'e-mailadres'),
+      col('level', false, ...levelAliases),
     ];
     return importRows(
       ctx,
@@ -287,6 +299,8 @@ export const importGroupsCommand: CliCommand = {
         if (!name || name.length > 80) return { rejected: 'group name is missing or longer than 80 characters' };
         const teamId = row['teamId']?.trim();
         if (teamId && !/^[\w:@.-]{3,200}$/.test(teamId)) return { rejected: `"${teamId}" is not a Teams team id` };
+        const level = row['level'] ? readLevel(row['level'], school.sector) : undefined;
+        if (row['level'] && !level) return { rejected: `level "${row['level']}" is not one of ${levels.join(', ')}` };
         const student = row['student'] ? await ctx.repos.people.findByEmail(school.id, row['student']) : undefined;
         if (row['student'] && !student) return { rejected: `unknown student e-mail "${row['student']}" (import students first)` };
         const now = ctx.install.clock.now().toISOString();
@@ -294,9 +308,14 @@ export const importGroupsCommand: CliCommand = {
           newGroup(school.id, name, now, {
             ...(teamId ? { teamId } : {}),
             ...(row['teamName'] ? { teamName: row['teamName'] } : {}),
+            ...(level ? { level } : {}),
           }),
         );
         let changed = false;
+        if (!created && level && group.level !== level) {
+          await camp.groups.update(school.id, group.id, (g) => ({ ...g, level, updatedAt: now }));
+          changed = true;
+        }
         if (!created && ((teamId && group.teamId !== teamId) || (row['teamName'] && group.teamName !== row['teamName']))) {
           await camp.groups.update(school.id, group.id, (g) => ({
             ...g,

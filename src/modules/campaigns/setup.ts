@@ -1,4 +1,5 @@
 import type { Reflection } from '../../core/entities.ts';
+import type { ClassLevels } from '../../core/levels.ts';
 import type { ModuleParts } from '../../core/module.ts';
 import type { Platform } from '../../core/platform.ts';
 import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
@@ -6,6 +7,7 @@ import type { Outbound } from '../../teams/outbound.ts';
 import type { Feature } from '../../teams/turn.ts';
 import type { NonResponders } from '../mentoring/ports.ts';
 import type { ReflectionService } from '../reflection/reflections.ts';
+import { classLevels } from './class-levels.ts';
 import { answeredListener } from './delivery-ledger.ts';
 import { campaignLedgerEvidence, campaignNonResponders } from './evidence.ts';
 import { campaignsFeature } from './feature.ts';
@@ -28,6 +30,8 @@ export const teams: Feature[] = [campaignsFeature];
 
 export interface Campaigns extends ModuleParts {
   camp: CampaignRepositories;
+  /** The levels of a student's classes (src/core/levels.ts). */
+  classLevels: ClassLevels;
   planner: CampaignPlanner;
   service: CampaignService;
   policyFor: SendPolicies;
@@ -96,6 +100,7 @@ export async function setup(
   const onAnswered = answeredListener({ repos, camp, clock, onChange: touch });
   return {
     camp,
+    classLevels: classLevels(camp.groups),
     planner,
     service,
     policyFor,

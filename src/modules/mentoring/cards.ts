@@ -85,7 +85,7 @@ function sectionT(locale: Locale): Record<string, unknown> {
 
 function entryData(e: EntryView, locale: Locale, timeZone: string, full: boolean) {
   const meta = [
-    e.emotion ? label(locale, `core.emotions.${e.emotion}`) : undefined,
+    e.emotion ? `${label(locale, `core.emotions.${e.emotion}`)}${e.emotionWord ? ` (${e.emotionWord})` : ''}` : undefined,
     e.flowTitle,
     dayText(e.at, locale, timeZone),
     e.late ? label(locale, 'mentors.student.late') : undefined,

@@ -1,6 +1,6 @@
 import { chosenKind } from '../../core/cards/cards.ts';
 import type { Person, Reflection, Signal } from '../../core/entities.ts';
-import { type FlowCatalog, optionText } from '../../core/flows/flows.ts';
+import { type FlowCatalog, optionText, questionText } from '../../core/flows/flows.ts';
 import { t } from '../../core/i18n.ts';
 import { recurringKernwoorden } from '../../core/kernwoord-thread.ts';
 import { type Competency, competencies, type Locale } from '../../core/types.ts';
@@ -53,7 +53,7 @@ function answersOf(reflection: Reflection, flows: FlowCatalog, locale: Locale) {
     const chosen = (reflection.choices?.[q.id] ?? []).map((id) => optionText(q, id, locale));
     if (!answer && chosen.length === 0) continue;
     rows.push({
-      question: q.text[locale],
+      question: questionText(q, locale, reflection.createdAt),
       answer: answer ?? '',
       // The student's words first; a picked word is shown as named with help, never as their answer.
       ...(chosen.length ? { chosen: chosen.join(', '), chosenLabel: t(locale, `mentors.student.${chosenKind(q)}`) } : {}),
@@ -75,6 +75,7 @@ export function entryView(
     flowTitle: flowTitle(ctx.flows, reflection.flowId, ctx.locale),
     at: reflection.submittedAt ?? reflection.createdAt,
     ...(reflection.emotion ? { emotion: reflection.emotion } : {}),
+    ...(reflection.emotionWord ? { emotionWord: reflection.emotionWord } : {}),
     ...(words ? { words } : {}),
     ...(step ? { nextStep: { text: step, status: ctx.status ?? 'open' } } : {}),
     competencies: reflection.competencies,

@@ -14,6 +14,8 @@ export interface EntryView {
   /** When it was submitted. */
   at: string;
   emotion?: Emotion;
+  /** The student's own emotion word, as typed. */
+  emotionWord?: string;
   /** The student's own words about what happened (full text; cards shorten it). */
   words?: string;
   nextStep?: { text: string; status: StepStatus };

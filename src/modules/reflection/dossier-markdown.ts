@@ -1,4 +1,6 @@
+import { competencyName } from '../../core/cards/cards.ts';
 import { t } from '../../core/i18n.ts';
+import { kernwoordGroups } from '../../core/kernwoord-thread.ts';
 import type { Locale } from '../../core/types.ts';
 import { escapeMarkdown } from '../../platform/markdown.ts';
 import type { DossierAnswer, DossierEntry } from './dossier.ts';
@@ -28,14 +30,40 @@ export function dossierEntryLines(
     lines.push(`${heading} ${formatDate(e.date)} · ${escapeMarkdown(e.title)}`, '');
     lines.push(`**${d('goal')}:** ${escapeMarkdown(e.goal.text)}`, '');
     lines.push(`**${d('did')}**`, '');
-    if (e.emotion) lines.push(`- ${d('feeling')}: ${t(locale, `core.emotions.${e.emotion}`)}`);
+    if (e.emotion) {
+      const own = e.emotionWord ? ` (${escapeMarkdown(e.emotionWord)})` : '';
+      lines.push(`- ${d('feeling')}: ${t(locale, `core.emotions.${e.emotion}`)}${own}`);
+    }
     lines.push(...answerLines(e.did, locale), '');
     if (e.discovered.length) lines.push(`**${d('discovered')}**`, '', ...answerLines(e.discovered, locale), '');
     if (e.next.length) lines.push(`**${d('next')}**`, '', ...answerLines(e.next, locale), '');
+    if (e.kernwoord) lines.push(`**${d('kernwoord')}:** ${escapeMarkdown(e.kernwoord)}`, '');
     if (e.followUp) lines.push(`**${d('followUp')}** ${d(`outcomes.${e.followUp}`)}`, '');
     if (e.competencies.length) {
-      lines.push(`_${d('competencies')}: ${e.competencies.map((c) => t(locale, `core.competencies.${c}`)).join(', ')}_`, '');
+      lines.push(`_${d('competencies')}: ${e.competencies.map((c) => competencyName(locale, c, 'both')).join(', ')}_`, '');
     }
+  }
+  return lines;
+}
+
+/**
+ * The same entries grouped by kernwoord, so the thread across reflections shows: under each word the
+ * entries that named it, oldest first. Empty when the student named no kernwoord.
+ */
+export function kernwoordLines(
+  entries: DossierEntry[],
+  locale: Locale,
+  formatDate: (iso: string) => string,
+  heading = '##',
+): string[] {
+  const groups = kernwoordGroups(entries);
+  if (groups.length === 0) return [];
+  const d = (key: string, params?: Record<string, string | number>) => t(locale, `student.dossier.${key}`, params);
+  const lines = [`${heading} ${d('threadTitle')}`, '', d('threadIntro'), ''];
+  for (const g of groups) {
+    lines.push(`${heading}# ${escapeMarkdown(g.word)} (${d('threadCount', { count: g.items.length })})`, '');
+    for (const e of g.items) lines.push(`- ${formatDate(e.date)} · ${escapeMarkdown(e.title)}`);
+    lines.push('');
   }
   return lines;
 }
@@ -58,6 +86,8 @@ export function dossierMarkdown(input: {
     '',
   ];
   if (input.entries.length === 0) lines.push(d('empty'), '');
+  // First the thread by kernwoord (what the reflections have in common), then every entry by date and activity.
+  lines.push(...kernwoordLines(input.entries, locale, input.formatDate));
   lines.push(...dossierEntryLines(input.entries, locale, input.formatDate));
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -1,5 +1,5 @@
 import type { FollowUpOutcome, Reflection } from '../../core/entities.ts';
-import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
+import { type Flow, type FlowCatalog, questionText } from '../../core/flows/flows.ts';
 import type { Competency, Emotion, Locale } from '../../core/types.ts';
 
 // The student's dossier: every submitted reflection as an entry in the dossier format of
@@ -20,6 +20,10 @@ export interface DossierEntry {
   title: string;
   goal: { text: string; own: boolean };
   emotion?: Emotion;
+  /** The student's own emotion word, beside the emotion. */
+  emotionWord?: string;
+  /** The student's key word for this entry: the dossier groups entries by it (the rode draad). */
+  kernwoord?: string;
   did: DossierAnswer[];
   discovered: DossierAnswer[];
   next: DossierAnswer[];
@@ -34,7 +38,11 @@ function answersIn(flow: Flow, r: Reflection, locale: Locale, phases: string[]):
     const answer = r.answers[q.id];
     const chosen = (r.choices?.[q.id] ?? []).map((id) => q.options?.find((o) => o.id === id)?.text[locale] ?? id);
     if (!answer && chosen.length === 0) continue;
-    out.push({ question: q.text[locale], ...(answer ? { answer } : {}), ...(chosen.length ? { chosen } : {}) });
+    out.push({
+      question: questionText(q, locale, r.createdAt),
+      ...(answer ? { answer } : {}),
+      ...(chosen.length ? { chosen } : {}),
+    });
   }
   return out;
 }
@@ -51,6 +59,8 @@ export function dossierEntries(reflections: Reflection[], flows: FlowCatalog, lo
         title: flow.title[locale],
         goal: r.preparation ? { text: r.preparation.answer, own: true } : { text: flow.goal[locale], own: false },
         ...(r.emotion ? { emotion: r.emotion } : {}),
+        ...(r.emotionWord ? { emotionWord: r.emotionWord } : {}),
+        ...(r.kernwoord ? { kernwoord: r.kernwoord } : {}),
         did: answersIn(flow, r, locale, ['look-back']),
         discovered: answersIn(flow, r, locale, ['reflect']),
         next: answersIn(flow, r, locale, ['look-forward', 'activate']),

@@ -1,8 +1,15 @@
 import { draftOf, messageCard, reflectionCard, summaryCard, welcomeCard } from '../../core/cards/cards.ts';
 import type { Reflection } from '../../core/entities.ts';
-import { emotionQuestion, type Flow, isEmotion } from '../../core/flows/flows.ts';
+import {
+  checkText,
+  emotionQuestion,
+  emotionWordField,
+  type Flow,
+  isEmotion,
+  maxEmotionWordLength,
+} from '../../core/flows/flows.ts';
 import { earlierWithKernwoord } from '../../core/kernwoord-thread.ts';
-import { findFlowByWords, sectorOf } from '../../core/student-profile.ts';
+import { findFlowByWords } from '../../core/student-profile.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import type { Lookup } from './reflections.ts';
 import { pickerCard } from './student-cards.ts';
@@ -23,14 +30,13 @@ async function startFlow(turn: Turn, flow: Flow): Promise<Reflection> {
 }
 
 async function pickerFor(turn: Turn, error?: string) {
-  const sector = await sectorOf(turn.deps.repos, turn.actor);
-  return pickerCard(turn.locale, turn.deps.flows.forSector(sector), error);
+  const { sector, level } = await turn.deps.modules.reflection.profileOf(turn.actor);
+  return pickerCard(turn.locale, turn.deps.flows.forSector(sector, level), error);
 }
 
 /** `reflecteer` shows the choice of activities; `reflecteer open dag` starts that flow at once. */
 async function reflectCommand(turn: Turn, words: string): Promise<void> {
-  const sector = await sectorOf(turn.deps.repos, turn.actor);
-  const flow = findFlowByWords(turn.deps.flows, sector, words);
+  const flow = findFlowByWords(turn.deps.flows, await turn.deps.modules.reflection.profileOf(turn.actor), words);
   if (!flow) {
     await turn.sendCard(await pickerFor(turn));
     return;
@@ -148,13 +154,26 @@ export const reflectionFeature: Feature = {
         if (reflection.status === 'submitted') return summaryOf(turn, flow, reflection);
         const carried = draft && typeof draft === 'object' && !Array.isArray(draft) ? (draft as Record<string, unknown>) : values;
         const kept = { ...draftOf(flow, carried), ...(values['wants-to-talk'] === 'true' ? { 'wants-to-talk': 'true' } : {}) };
-        if (emotion === undefined) return cardResponse(reflectionCard(flow, reflection, { values: kept }));
+        // The student's own emotion word, typed beside the buttons: checked as an answer is.
+        const eq = emotionQuestion(flow);
+        const wordField = eq ? emotionWordField(eq.id) : undefined;
+        const word = wordField ? checkText(values[wordField], { required: false, maxLength: maxEmotionWordLength }) : undefined;
+        const emotionWord = word?.ok && word.text ? word.text : undefined;
+        const own = emotionWord ? { emotionWord } : {};
+        if (emotion === undefined) return cardResponse(reflectionCard(flow, reflection, { values: kept, ...own }));
         if (!isEmotion(emotion)) {
           turn.deps.log.info({ personId: turn.actor.id, reflectionId }, 'unknown emotion refused');
-          const field = emotionQuestion(flow)?.id ?? 'emotion';
-          return cardResponse(reflectionCard(flow, reflection, { values: kept, errors: [{ field, code: 'invalid-choice' }] }));
+          const field = eq?.id ?? 'emotion';
+          return cardResponse(
+            reflectionCard(flow, reflection, { values: kept, errors: [{ field, code: 'invalid-choice' }], ...own }),
+          );
         }
-        return cardResponse(reflectionCard(flow, reflection, { emotion, values: kept }));
+        if (word && !word.ok && wordField) {
+          return cardResponse(
+            reflectionCard(flow, reflection, { values: kept, errors: [{ field: wordField, code: word.code }] }),
+          );
+        }
+        return cardResponse(reflectionCard(flow, reflection, { emotion, values: kept, ...own }));
       },
     },
     {

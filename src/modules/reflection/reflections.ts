@@ -151,6 +151,7 @@ export class ReflectionService {
         answers: check.answers,
         choices: check.choices,
         ...(check.emotion ? { emotion: check.emotion } : {}),
+        ...(check.emotionWord ? { emotionWord: check.emotionWord } : {}),
         ...(check.kernwoord ? { kernwoord: check.kernwoord } : {}),
         competencies: check.competencies,
         taggingRule,

@@ -1,3 +1,5 @@
+import type { Person } from '../../core/entities.ts';
+import { type ClassLevels, noClassLevels, profileOf, type StudentProfile } from '../../core/levels.ts';
 import type { ModuleParts } from '../../core/module.ts';
 import type { Platform } from '../../core/platform.ts';
 import type { Outbound } from '../../teams/outbound.ts';
@@ -22,10 +24,17 @@ export const teams: Feature[] = [reflectionFeature, studentFeature, dossierFeatu
 export interface ReflectionModule extends ModuleParts {
   reflections: ReflectionService;
   studentFollowUps: StudentFollowUps;
+  /** A student's sector and level (own, else class, else school): which flows they get. */
+  profileOf(person: Person): Promise<StudentProfile>;
 }
 
-export function setup(platform: Platform, outbound: Outbound, needs: { router: Router }): ReflectionModule {
+export function setup(
+  platform: Platform,
+  outbound: Outbound,
+  needs: { router: Router; classLevels?: ClassLevels },
+): ReflectionModule {
   const { repos, flows, clock, config } = platform;
+  const classes = needs.classLevels ?? noClassLevels;
   const reflections = new ReflectionService({ repos, flows, clock, router: needs.router, newId: platform.newId });
   const studentFollowUps = new StudentFollowUps({ repos, clock, flows, days: config.FOLLOW_UP_DAYS });
   // The follow-up is planned first: the listeners other modules add see the reflection with it.
@@ -34,6 +43,7 @@ export function setup(platform: Platform, outbound: Outbound, needs: { router: R
   return {
     reflections,
     studentFollowUps,
+    profileOf: (person) => profileOf(repos, classes, person),
     jobs: [{ name: 'reflection.follow-up', schedule: '*/10 * * * *', run: (now) => runFollowUps(jobDeps, now) }],
   };
 }

@@ -1,4 +1,4 @@
-import { type AdaptiveCard, render } from '../../core/cards/cards.ts';
+import { type AdaptiveCard, competencyName, render } from '../../core/cards/cards.ts';
 import type { FollowUpOutcome, Reflection } from '../../core/entities.ts';
 import type { Flow } from '../../core/flows/flows.ts';
 import { t, texts } from '../../core/i18n.ts';
@@ -60,7 +60,7 @@ export function overviewCard(
       text: snippet(s.text),
     })),
     growth: touched.map((g) => ({
-      name: t(locale, `core.competencies.${g.competency}`),
+      name: competencyName(locale, g.competency, 'student'),
       bar: bar(g.count),
       detail: t(locale, 'student.overview.times', { count: g.count, since: momentText(g.since!, locale, timeZone, 'medium') }),
     })),
@@ -68,7 +68,7 @@ export function overviewCard(
     toDiscover:
       touched.length && untouched.length
         ? t(locale, 'student.overview.toDiscover', {
-            list: untouched.map((g) => t(locale, `core.competencies.${g.competency}`)).join(', '),
+            list: untouched.map((g) => competencyName(locale, g.competency, 'student')).join(', '),
           })
         : undefined,
     groups: overview.groups.map((g) => ({

@@ -2,7 +2,6 @@ import { messageCard } from '../../core/cards/cards.ts';
 import type { FollowUpOutcome, Person, Reflection } from '../../core/entities.ts';
 import type { Flow } from '../../core/flows/flows.ts';
 import { t } from '../../core/i18n.ts';
-import { sectorOf } from '../../core/student-profile.ts';
 import type { DeliveryKind, Tally } from '../../delivery/engine.ts';
 import { type BotDeps, cardResponse, type Feature } from '../../teams/turn.ts';
 import { followUpCard } from './student-cards.ts';
@@ -12,9 +11,9 @@ import { followUpCard } from './student-cards.ts';
 // engine (docs/delivery.md), which keeps the school's quiet-hours rule for student follow-ups
 // (docs/quiet-hours.md: not in quiet hours, at weekends, in school holidays or during the student's pause).
 
-async function nextFlows(deps: Pick<BotDeps, 'repos' | 'flows'>, student: Person, flow: Flow): Promise<Flow[]> {
-  const sector = await sectorOf(deps.repos, student);
-  return flow.next.map((type) => deps.flows.forActivity(type, sector)).filter((f): f is Flow => Boolean(f));
+async function nextFlows(deps: Pick<BotDeps, 'modules' | 'flows'>, student: Person, flow: Flow): Promise<Flow[]> {
+  const { sector, level } = await deps.modules.reflection.profileOf(student);
+  return flow.next.map((type) => deps.flows.forActivity(type, sector, level)).filter((f): f is Flow => Boolean(f));
 }
 
 function thanksKey(outcome: FollowUpOutcome, last: boolean): string {

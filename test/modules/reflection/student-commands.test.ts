@@ -155,8 +155,10 @@ describe('the student side over HTTP', () => {
     expect(text.indexOf('Open dag van het ROC.')).toBeLessThan(text.indexOf('De rondleiding'));
     expect(text.indexOf('Open dag')).toBeLessThan(text.indexOf('Iets wat ik meemaakte'));
     expect(text).toContain('Waar je aan gewerkt hebt');
-    expect(text).toMatch(/kwaliteitenreflectie[\s\S]*●●[\s\S]*2 keer/);
-    expect(text).toContain('Nog te ontdekken: netwerken');
+    // Students read the competencies in plain words, not the terms staff are trained in.
+    expect(text).toMatch(/wat ik goed kan[\s\S]*●●[\s\S]*2 keer/);
+    expect(text).toContain('Nog te ontdekken: wie mij kan helpen');
+    expect(text).not.toContain('kwaliteitenreflectie');
 
     for (let i = 0; i < 8; i++) {
       clock.advance(60_000);

@@ -104,7 +104,7 @@ export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: strin
       template: 'share-link',
       locale,
       card: shareLinkCard({ locale, timeZone, link, url, what: x('Vrije reflectie') }),
-      shows: [url],
+      shows: [x('Vrije reflectie')],
     },
     {
       name: `trialoog-answer${suffix}`,

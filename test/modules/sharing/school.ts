@@ -24,11 +24,13 @@ export async function sharingSchool(at = nov(2, '10:00'), store?: DocumentStore)
   return { w, mentor, sanne, bram, reflectionId, sharing: w.t.bot.deps.modules.sharing };
 }
 
-/** The address on a link card. */
+/** The address on a link card: in its text field (to copy on a phone), and the button that opens it. */
 export function linkOf(card: unknown): string {
-  const url = /https?:\/\/[^\s"]+\/s\/[A-Za-z0-9_-]{43}/.exec(cardText(card))?.[0];
-  expect(url, cardText(card)).toBeDefined();
-  return url!;
+  const json = JSON.stringify(card);
+  const field = /"id":"link"[^}]*"value":"(https?:\/\/[^\s"]+\/s\/[A-Za-z0-9_-]{43})"/.exec(json)?.[1];
+  expect(field, cardText(card)).toBeDefined();
+  expect(json).toContain(`"url":"${field}"`);
+  return field!;
 }
 
 export interface Page {

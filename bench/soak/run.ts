@@ -71,16 +71,23 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
   });
   const observer = new Observer(world, clock);
   connector.onRecord = (r) => observer.record(r, (c) => connector.conversations.get(c));
-  // Connector weather: stretches of 429s (with Retry-After) and of 5xx, set by the schedule below.
-  const weather = { rate429: 0, rate5xx: 0, injected429: 0, injected5xx: 0 };
+  // Connector weather: a storm of 429s (with Retry-After) or a stretch of 5xx starts at a campaign's
+  // moment and lasts until it has failed `stormLength` requests, whenever the bot next sends.
+  const stormLength = 20;
+  const weather = { rate429: 0, rate5xx: 0, left: 0, injected429: 0, injected5xx: 0 };
+  const calm = () => {
+    if (--weather.left <= 0) weather.rate429 = weather.rate5xx = 0;
+  };
   connector.failWith = (req) => {
     if (req.method === 'GET') return undefined;
     if (weather.rate429 && Math.random() < weather.rate429) {
       weather.injected429++;
+      calm();
       return { status: 429, retryAfterSeconds: 1, code: 'TooManyRequests' };
     }
     if (weather.rate5xx && Math.random() < weather.rate5xx) {
       weather.injected5xx++;
+      calm();
       return { status: [500, 502, 503, 504][Math.floor(Math.random() * 4)]!, code: 'ServiceError' };
     }
     return undefined;
@@ -192,13 +199,11 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
           break;
         case 'storm-429':
           weather.rate429 = 0.6;
+          weather.left = stormLength;
           break;
         case 'storm-5xx':
           weather.rate5xx = 0.5;
-          break;
-        case 'calm':
-          weather.rate429 = 0;
-          weather.rate5xx = 0;
+          weather.left = stormLength;
           break;
         case 'change-mentor': {
           const [student, mentor] = e.note.split(' ');
@@ -324,7 +329,7 @@ function decides(p: { reflectionId: string; reminder: boolean }): boolean {
 export interface SoakEvent {
   date: string;
   hour: number;
-  kind: 'kill' | 'disk-full' | 'disk-freed' | 'storm-429' | 'storm-5xx' | 'calm' | 'change-mentor' | 'retention' | 'leave';
+  kind: 'kill' | 'disk-full' | 'disk-freed' | 'storm-429' | 'storm-5xx' | 'change-mentor' | 'retention' | 'leave';
   note: string;
   due?: string;
 }
@@ -335,10 +340,7 @@ export function schedule(world: ReturnType<typeof planWorld>, options: Pick<Soak
   world.campaigns.forEach((c, i) => {
     const h = Number(c.end.slice(0, 2));
     if (i % 3 === 1) events.push({ date: c.date, hour: h, kind: 'kill', note: `campaign ${i + 1}` });
-    if (i % 4 === 2) {
-      events.push({ date: c.date, hour: h, kind: i % 8 === 2 ? 'storm-429' : 'storm-5xx', note: '' });
-      events.push({ date: c.date, hour: Math.min(h + 2, 20), kind: 'calm', note: '' });
-    }
+    if (i % 4 === 2) events.push({ date: c.date, hour: h, kind: i % 8 === 2 ? 'storm-429' : 'storm-5xx', note: '' });
   });
   const diskCampaign = world.campaigns[Math.min(5, world.campaigns.length - 1)];
   if (diskCampaign) {

@@ -106,7 +106,8 @@ export function planWorld(input: {
     campaigns.push({
       index: i,
       activityId: `soak-${i + 1}`,
-      title: `Soak-activiteit ${i + 1}`,
+      // Zero-padded, so no title is the start of another (the observer finds a prompt's campaign by it).
+      title: `Soak-activiteit ${String(i + 1).padStart(3, '0')}`,
       ...kind,
       groups: [...new Set(groups)],
       date: isoDate(day),

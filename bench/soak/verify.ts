@@ -197,7 +197,9 @@ export async function verify(input: VerifyInput): Promise<Figures> {
   if (input.refusedAnswers.length) violations.push(...input.refusedAnswers.slice(0, 5).map((r) => `answer never stored: ${r}`));
   // 1 August: the new school year's page holds none of last year's campaigns (all ended before summer).
   if (input.rollover && input.rollover.campaigns > 0)
-    violations.push(`rollover: the ${input.rollover.schoolYear} page still lists ${input.rollover.campaigns} campaigns of the year before`);
+    violations.push(
+      `rollover: the ${input.rollover.schoolYear} page still lists ${input.rollover.campaigns} campaigns of the year before`,
+    );
   const answersInLogs = input.logLines.filter((l) => l.includes(answerMark)).length;
   if (answersInLogs) violations.push(`${answersInLogs} log lines hold a student's answer`);
 

@@ -158,6 +158,7 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
   const end = zonedInstant(addDays(options.until, 1), '12:00', zone).getTime();
   const pageAt = zonedInstant(options.until, '12:00', zone).getTime();
   let page: PageRow[] | undefined;
+  let lastYear = '';
   let lastDay = '';
   const jobMs = new Map<string, number>();
   while (clock.now().getTime() < end) {
@@ -267,7 +268,7 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
       }
     }
     // The last day of the school year: the coordinator opens the page.
-    if (!page && now.getTime() >= pageAt) page = (await pageRows(bot, world.coordinator.email)).rows;
+    if (!page && now.getTime() >= pageAt) ({ rows: page, schoolYear: lastYear } = await pageRows(bot, world.coordinator.email));
     figures.diskFullRefusals = disk.refusedWrites;
     clock.advance(options.stepMinutes * 60_000);
   }
@@ -293,7 +294,8 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
     logLines: logLines.flat(),
     options,
     page,
-    rollover: { schoolYear: after.schoolYear, campaigns: after.rows.length },
+    // Only when the run crossed 1 August (a short run ends in the year it began).
+    rollover: after.schoolYear !== lastYear ? { schoolYear: after.schoolYear, campaigns: after.rows.length } : undefined,
     wallSeconds: (performance.now() - t0) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   });

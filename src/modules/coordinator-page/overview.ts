@@ -223,7 +223,7 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
   // The same rows the Check evidence counts: prompts first sent in the period.
   const sentRows = ledger.filter((d) => d.sentAt !== undefined && d.sentAt >= start && d.sentAt < end);
 
-  const campaignRows: (Omit<CampaignRow, 'figures'> & { counts: CampaignCounts; students: number })[] = statuses.map(
+  const allRows: (Omit<CampaignRow, 'figures'> & { counts: CampaignCounts; students: number })[] = statuses.map(
     ({ status: s, occurrences }) => {
       const c = s.campaign;
       const moments = [...occurrences.map((o) => o.scheduledAt), ...(s.nextAt ? [s.nextAt] : [])].sort();
@@ -252,6 +252,12 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
       };
     },
   );
+
+  // A campaign is on the page of the school years its timeline touches: on 1 August last year's campaigns
+  // leave it (with their unreachable students), and one that runs across the summer shows in both.
+  const inYear = allRows.map((r) => r.to >= start && r.from < end);
+  const campaignRows = allRows.filter((_, i) => inYear[i]);
+  const yearStatuses = statuses.filter((_, i) => inYear[i]);
 
   // Response over time, per group (the group a prompt reached the student through) and per kind of activity.
   const months = monthsOf(period);
@@ -301,7 +307,7 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
 
   // Who was not reached and why: the campaigns' ledger, as the status card lists it.
   const unreachable = new Map<string, UnreachableRow>();
-  for (const { status } of statuses) {
+  for (const { status } of yearStatuses) {
     for (const u of status.unreachableStudents) {
       const row = unreachable.get(u.studentId) ?? { ...u, campaigns: [] };
       row.campaigns.push(status.campaign.name);

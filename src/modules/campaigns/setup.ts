@@ -69,14 +69,15 @@ export async function setup(
   });
   const board = new StatusBoard({ platform, reach: outbound.reach, camp, service });
   const touch = (schoolId: string, campaignId: string) => board.touch(schoolId, campaignId);
-  const claimMs = config.CAMPAIGN_CLAIM_SECONDS * 1000;
+  // A claim lasts as long as the school's lease unless set apart: a dead instance's prompts are free when its lease is.
+  const claimMs = (config.CAMPAIGN_CLAIM_SECONDS ?? config.CAMPAIGN_LEASE_SECONDS) * 1000;
   const sender = new CampaignSender(
     {
       repos,
       camp,
       flows,
       reflections: needs.reflections,
-      reach: outbound.reach,
+      delivery: outbound.delivery,
       clock,
       log: log.child({ component: 'campaign-sender' }),
       owner,

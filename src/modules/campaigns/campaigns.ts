@@ -188,6 +188,8 @@ export const ids = {
   delivery: (occurrenceId: string, studentId: string) => `dlv-${hash(occurrenceId, studentId)}`,
   /** The reflection a delivery opens: fixed, so a resend after a crash reopens the same one. */
   reflection: (deliveryId: string) => `${deliveryId}-r`,
+  /** The delivery a reflection id was derived from, if it was. */
+  deliveryOf: (reflectionId: string) => (reflectionId.endsWith('-r') ? reflectionId.slice(0, -2) : undefined),
 };
 
 /**

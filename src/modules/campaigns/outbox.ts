@@ -1,4 +1,3 @@
-import type { Person, Reflection } from '../../core/entities.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/log.ts';
 import { type Campaign, type Delivery, finalDeliveryStates } from './campaigns.ts';
@@ -16,10 +15,6 @@ export interface DuePrompt {
   delivery: Delivery;
   campaign: Campaign;
   op: 'send' | 'remind';
-  /** Set by `prepare` (the reflection is opened only once the delivery is claimed, for this student). */
-  student?: Person;
-  /** The reflection the card is for, once known. */
-  reflection?: Reflection;
 }
 
 const isFinal = (d: Delivery) => finalDeliveryStates.includes(d.state);

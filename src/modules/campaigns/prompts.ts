@@ -6,11 +6,10 @@ import type { QuietReason } from '../../core/send-policy/quiet-hours.ts';
 import type { DeliveryKind, Prepared } from '../../delivery/engine.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/log.ts';
-import { DuplicateError } from '../../platform/store/document-store.ts';
 import type { RetryOptions } from '../../teams/connector.ts';
-import type { ReflectionService } from '../reflection/reflections.ts';
 import { type Activity, type Delivery, spreadDue } from './campaigns.ts';
 import { campaignPromptCard } from './cards.ts';
+import { promptReflection } from './delivery-ledger.ts';
 import { backoff, type LedgerWrites } from './ledger-writes.ts';
 import type { DuePrompt } from './outbox.ts';
 import { recheckMs } from './planner.ts';
@@ -23,7 +22,6 @@ import type { SendRun } from './send-run.ts';
 export interface PromptDeps {
   repos: Repositories;
   flows: FlowCatalog;
-  reflections: ReflectionService;
   clock: Clock;
   log: Logger;
   writes: LedgerWrites;
@@ -35,8 +33,8 @@ interface CardContext {
   flow: Flow;
   activity?: Pick<Activity, 'title' | 'type' | 'endsAt'>;
   timeZone: string;
-  /** A reminder's card is for the reflection the prompt opened. */
-  reflection?: Reflection;
+  /** The reflection the card is for: stored once the student answered something, else the one the prompt stands for. */
+  reflection: Reflection;
 }
 
 const dayMs = 24 * 3_600_000;
@@ -52,26 +50,27 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
   const stats = run.stats;
   const settled = { kind: 'settled' } as const;
 
-  /** Reads what the card needs; settles a delivery whose flow or card is gone. */
-  async function cardContext(due: DuePrompt): Promise<CardContext | undefined> {
+  /** Reads what the card needs; undefined when the delivery's flow or card is gone. */
+  async function cardContext(due: DuePrompt, student: Person, stored?: Reflection): Promise<CardContext | undefined> {
     const d = due.delivery;
     const flow = deps.flows.get(d.flowId);
     if (!flow || (d.kind === 'preparation' && !flow.preparation)) return undefined;
     const policy = await run.policy(d.schoolId);
-    if (d.kind === 'preparation') return { flow, timeZone: policy.timeZone };
+    const reflection = stored ?? promptReflection(d, flow, student.locale);
+    if (d.kind === 'preparation') return { flow, timeZone: policy.timeZone, reflection };
     const activity = await run.activity(d.schoolId, d.activityId);
-    return { flow, activity: activity ?? { title: '', type: 'other', endsAt: d.scheduledAt }, timeZone: policy.timeZone };
+    const shown = activity ?? { title: '', type: 'other' as const, endsAt: d.scheduledAt };
+    return { flow, activity: shown, timeZone: policy.timeZone, reflection };
   }
 
   async function preparePrompt(due: DuePrompt, student: Person): Promise<Prepared<CardContext>> {
     const d = due.delivery;
-    const context = await cardContext(due);
+    const context = await cardContext(due, student);
     if (!context) {
       const reason = deps.flows.get(d.flowId) ? 'no-preparation' : 'flow-missing';
       if (await writes.end(d, { state: 'closed', reason }, (c) => c.version === d.version)) stats.closed++;
       return settled;
     }
-    due.student = student;
     return { kind: 'send', to: student, context };
   }
 
@@ -83,37 +82,20 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
       await writes.write(d, { dueAt: closesAt, reason: 'not-found' }, sameState);
       return settled;
     }
-    const reflection = await deps.repos.reflections.get(student.id, d.reflectionId);
-    const context = reflection ? await cardContext(due) : undefined;
-    if (!reflection || !context) {
-      await writes.write(d, { dueAt: closesAt, op: undefined, claimedBy: undefined }, sameState);
-      return settled;
-    }
-    if (reflection.status === 'submitted') {
-      const answeredAt = reflection.submittedAt ?? clock.now().toISOString();
+    // Stored once the student answered something (a preparation, or the answer whose ledger update was lost).
+    const stored = await deps.repos.reflections.get(student.id, d.reflectionId);
+    if (stored?.status === 'submitted') {
+      const answeredAt = stored.submittedAt ?? clock.now().toISOString();
       await writes.write(d, { state: 'answered', answeredAt, dueAt: undefined }, sameState);
       writes.changed(d);
       return settled;
     }
-    return { kind: 'send', to: student, context: { ...context, reflection } };
-  }
-
-  /** The reflection a prompt opens; the same one on a resend (its id is derived from the delivery's). */
-  async function reflectionFor(student: Person, d: Delivery): Promise<Reflection> {
-    // A first attempt creates it; a resend (after a crash or a failure) finds the one made before.
-    if (d.attempts > 1) {
-      const existing = await deps.repos.reflections.get(student.id, d.reflectionId);
-      if (existing) return existing;
+    const context = await cardContext(due, student, stored);
+    if (!context) {
+      await writes.write(d, { dueAt: closesAt, op: undefined, claimedBy: undefined }, sameState);
+      return settled;
     }
-    try {
-      const source = { kind: 'campaign' as const, campaignId: d.campaignId, deliveryId: d.id };
-      return (await deps.reflections.start(student, d.flowId, { id: d.reflectionId, source })).reflection;
-    } catch (err) {
-      if (!(err instanceof DuplicateError)) throw err;
-      const again = await deps.repos.reflections.get(student.id, d.reflectionId);
-      if (!again) throw err;
-      return again;
-    }
+    return { kind: 'send', to: student, context };
   }
 
   const retry: RetryOptions = {
@@ -188,12 +170,10 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
         stats.lost++;
         return undefined;
       }
-      const reflection = due.op === 'send' ? await reflectionFor(due.student!, claimed) : due.reflection;
-      return { ...due, delivery: claimed, ...(reflection ? { reflection } : {}) };
+      return { ...due, delivery: claimed };
     },
     compose: (claimed, to, context) => {
-      const reflection = (claimed.reflection ?? context.reflection)!;
-      const { flow } = context;
+      const { flow, reflection } = context;
       const card =
         claimed.delivery.kind === 'preparation'
           ? preparationCard(flow, reflection)

@@ -5,7 +5,6 @@ import type { DeliveryEngine } from '../../delivery/engine.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { RetryOptions } from '../../teams/connector.ts';
-import type { ReflectionService } from '../reflection/reflections.ts';
 import { LedgerWrites } from './ledger-writes.ts';
 import { dueMessages } from './outbox.ts';
 import type { CampaignRepositories, LeasePort } from './ports.ts';
@@ -42,7 +41,6 @@ export interface SenderDeps {
   repos: Repositories;
   camp: CampaignRepositories;
   flows: FlowCatalog;
-  reflections: ReflectionService;
   delivery: DeliveryEngine;
   clock: Clock;
   log: Logger;

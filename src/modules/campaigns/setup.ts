@@ -6,7 +6,7 @@ import type { Outbound } from '../../teams/outbound.ts';
 import type { Feature } from '../../teams/turn.ts';
 import type { NonResponders } from '../mentoring/ports.ts';
 import type { ReflectionService } from '../reflection/reflections.ts';
-import { answeredListener } from './delivery-ledger.ts';
+import { answeredListener, pendingPromptReflections } from './delivery-ledger.ts';
 import { campaignLedgerEvidence, campaignNonResponders } from './evidence.ts';
 import { campaignsFeature } from './feature.ts';
 import { CampaignPlanner } from './planner.ts';
@@ -76,7 +76,6 @@ export async function setup(
       repos,
       camp,
       flows,
-      reflections: needs.reflections,
       delivery: outbound.delivery,
       clock,
       log: log.child({ component: 'campaign-sender' }),
@@ -95,6 +94,8 @@ export async function setup(
     },
   );
   const onAnswered = answeredListener({ repos, camp, clock, onChange: touch });
+  // A prompt's reflection is stored by the student's first answer; until then its delivery stands for it.
+  needs.reflections.onPending(pendingPromptReflections({ camp, flows }));
   return {
     camp,
     planner,

@@ -24,9 +24,18 @@ function countingStore(inner: DocumentStore) {
         get: (pk, id) => c.get(pk, id),
         find: (q) => c.find(q),
         count: (q) => c.count(q),
-        create: (doc) => (count(def.name), c.create(doc)),
-        replace: (doc) => (count(def.name), c.replace(doc)),
-        delete: (doc) => (count(def.name), c.delete(doc)),
+        create: (doc) => {
+          count(def.name);
+          return c.create(doc);
+        },
+        replace: (doc) => {
+          count(def.name);
+          return c.replace(doc);
+        },
+        delete: (doc) => {
+          count(def.name);
+          return c.delete(doc);
+        },
       };
     },
     ping: () => inner.ping(),

@@ -10,6 +10,7 @@ import {
   type SendPolicy,
 } from '../core/send-policy/quiet-hours.ts';
 import type { Logger } from '../platform/log.ts';
+import { runWorkers } from '../platform/pool.ts';
 import type { RetryOptions } from '../teams/connector.ts';
 
 // The one way a scheduled message goes out (docs/delivery.md). A feature says what is due and what to
@@ -144,7 +145,7 @@ export class DeliveryEngine {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
+    await runWorkers(options.concurrency ?? 1, worker);
     return tally;
   }
 

@@ -10,7 +10,6 @@ import type { Person, Reflection } from '../src/core/entities.ts';
 import { type FlowCatalog, optionText } from '../src/core/flows/flows.ts';
 import { loadLibrary } from '../src/core/flows/load-flows.ts';
 import type { Locale } from '../src/core/types.ts';
-import { campaignTemplates } from '../src/modules/campaigns/campaigns.ts';
 import {
   campaignFormCard,
   campaignListCard,
@@ -18,6 +17,7 @@ import {
   campaignStatusCard,
   campaignTemplatesCard,
 } from '../src/modules/campaigns/cards.ts';
+import { campaignTemplates } from '../src/modules/campaigns/templates.ts';
 import { features } from '../src/modules/index.ts';
 import { digestCard, mentorItemCard, sectionElement } from '../src/modules/mentoring/cards.ts';
 import { meetingCard, noteCard, proposalCard, replyCard, suggestionCard } from '../src/modules/mentoring/conversation-cards.ts';

@@ -4,12 +4,15 @@ import {
   isAllowed,
   type MessageKind,
   nextAllowed,
+  type QuietReason,
   quietReason,
   type SendPolicies,
   type SendPolicy,
 } from '../core/send-policy/quiet-hours.ts';
 import type { Logger } from '../platform/log.ts';
+import { runWorkers } from '../platform/pool.ts';
 import { telemetry } from '../platform/telemetry.ts';
+import type { RetryOptions } from '../teams/connector.ts';
 
 // The one way a scheduled message goes out (docs/delivery.md). A feature says what is due and what to
 // send; the engine decides how: the school's quiet hours and holidays, a claim with a lease so two
@@ -21,7 +24,12 @@ import { telemetry } from '../platform/telemetry.ts';
 
 /** How a message reaches a person; Reach in the bot, anything with the same contract in a test. */
 export interface PersonalSender {
-  sendCard(person: Person, card: unknown, summary?: string): Promise<{ conversationId: string; activityId: string }>;
+  sendCard(
+    person: Person,
+    card: unknown,
+    summary?: string,
+    options?: { retry?: RetryOptions },
+  ): Promise<{ conversationId: string; activityId: string }>;
 }
 
 /** A conversation the bot is already in (a team's channel): no person, so no pause and no chat to open. */
@@ -50,6 +58,8 @@ export interface Message<To extends Recipient = Person> {
   to: To;
   card: unknown;
   summary?: string;
+  /** The request retries for this kind, when they differ from Reach's default. */
+  retry?: RetryOptions;
 }
 
 /** What the feature's own rules say about a due item before it is claimed. */
@@ -58,7 +68,9 @@ export type Prepared<Context, To extends Recipient = Person> =
   /** Not now (the feature's own reason, such as "asked yesterday"); stays due. */
   | { kind: 'wait' }
   /** Never: the recipient or what it was about is gone. */
-  | { kind: 'skip'; reason: string };
+  | { kind: 'skip'; reason: string }
+  /** The feature's rules settled the item themselves without a message (closed, cancelled, rescheduled). */
+  | { kind: 'settled' };
 
 /** One kind of scheduled message, as a feature describes it. Every method that writes is a compare-and-swap on the item. */
 export interface DeliveryKind<Item, Context, To extends Recipient = Person> {
@@ -81,15 +93,19 @@ export interface DeliveryKind<Item, Context, To extends Recipient = Person> {
   /** The recipient (a person) paused messages of this kind: due again when the pause ends. */
   postpone(item: Item, until: string): Promise<void>;
   /**
-   * The school's calendar holds the item now; `next` is the first moment it allows (undefined when
-   * nothing in the coming weeks does). For a feature that keeps its own due time, so it is not listed
-   * again before then. Not claimed.
+   * Optional: the send policy says not now (quiet hours, a holiday, the recipient's pause), with the next
+   * allowed moment when there is one. A kind that keeps a due time moves it here (or gives up when that is
+   * too late), so a long quiet period is not polled; it then replaces `postpone`. Without it the item
+   * simply stays due. Not claimed.
    */
-  wait?(item: Item, next: Date | undefined): Promise<void>;
+  notNow?(item: Item, why: QuietReason, next: Date | undefined, now: Date): Promise<void>;
 }
 
-/** What became of one item: counted in the tally, or held by another run (which counts it). */
-export type Outcome = keyof Tally | 'held';
+/**
+ * What became of one item: counted in the tally, held by another run (which counts it), or settled by
+ * the feature's own rules without a message.
+ */
+export type Outcome = keyof Tally | 'held' | 'settled';
 
 export interface Tally {
   sent: number;
@@ -109,6 +125,20 @@ export interface DeliveryEngineDeps {
 
 export const defaultLeaseMs = 120_000;
 
+export interface DeliverOptions<Item> {
+  /**
+   * Items in flight at once (default 1). The send windows pace them, so this is how a large run fills
+   * the tenant's window while each request waits for its answer; it is never a burst past the limit.
+   */
+  concurrency?: number;
+  /** How long a claim holds in this run, when the kind's items need another time than the engine's default. */
+  leaseMs?: number;
+  /** Asked before each next item; true ends the run (a deadline, a lost lease, an outage). */
+  stop?: () => boolean;
+  /** A step that threw for one item (a store fault): reported here and the run goes on. Without it the run throws. */
+  onError?: (item: Item, err: unknown) => void;
+}
+
 /**
  * When a message that failed in passing is tried again, for a feature that keeps its own due time:
  * a minute after the first attempt, doubling, at most an hour. Within one attempt Reach already honoured
@@ -125,15 +155,15 @@ export class DeliveryEngine {
   }
 
   /**
-   * Sends what is due now, one item after another; the throttle paces them, so a run is never a burst
-   * past the limit. With `onError`, a failure of one item (a store read in the feature's own code) is
-   * handed to it and the run goes on with the next item; without, it ends the run.
+   * Sends what is due, one item after another unless `concurrency` says more; the throttle paces them, so a
+   * run is never a burst past the limit. `due` may be read lazily (an outbox read in batches); `now` may be
+   * a clock, for a run long enough that the send policy must be asked at each item's own moment.
    */
   async deliver<Item, Context, To extends Recipient = Person>(
     kind: DeliveryKind<Item, Context, To>,
-    due: Iterable<Item>,
-    now: Date,
-    onError?: (item: Item, err: unknown) => void,
+    due: Iterable<Item> | AsyncIterable<Item>,
+    now: Date | (() => Date),
+    options: DeliverOptions<Item> = {},
   ): Promise<Tally> {
     const tally: Tally = { sent: 0, waiting: 0, skipped: 0 };
     const policies = new Map<string, Promise<SendPolicy>>();
@@ -145,15 +175,23 @@ export class DeliveryEngine {
       }
       return policy;
     };
-    for (const item of due) {
-      try {
-        const outcome = await this.one(kind, item, now, await policyOf(kind.schoolOf(item)));
-        if (outcome !== 'held') tally[outcome]++;
-      } catch (err) {
-        if (!onError) throw err;
-        onError(item, err);
+    const at = typeof now === 'function' ? now : () => now;
+    const items = Symbol.asyncIterator in due ? due[Symbol.asyncIterator]() : due[Symbol.iterator]();
+    const worker = async () => {
+      while (!options.stop?.()) {
+        const next = await items.next();
+        if (next.done) return;
+        const item = next.value;
+        try {
+          const outcome = await this.one(kind, item, at(), await policyOf(kind.schoolOf(item)), options.leaseMs);
+          if (outcome !== 'held' && outcome !== 'settled') tally[outcome]++;
+        } catch (err) {
+          if (!options.onError) throw err;
+          options.onError(item, err);
+        }
       }
-    }
+    };
+    await runWorkers(options.concurrency ?? 1, worker);
     telemetry.deliveryRun(kind.message, tally);
     return tally;
   }
@@ -180,10 +218,12 @@ export class DeliveryEngine {
     item: Item,
     now: Date,
     policy: SendPolicy,
+    leaseMs = this.deps.leaseMs ?? defaultLeaseMs,
   ): Promise<Outcome> {
     // The school's calendar first: it needs no read of the recipient.
     if (kind.message !== 'at-once' && !isAllowed(now, policy, kind.message)) {
-      await kind.wait?.(item, nextAllowed(now, policy, kind.message));
+      const why = quietReason(now, policy, kind.message) ?? 'night';
+      await kind.notNow?.(item, why, nextAllowed(now, policy, kind.message), now);
       return 'waiting';
     }
     const prepared = await kind.prepare(item, now);
@@ -192,13 +232,15 @@ export class DeliveryEngine {
       return 'skipped';
     }
     if (prepared.kind === 'wait') return 'waiting';
+    if (prepared.kind === 'settled') return 'settled';
     const { to, context } = prepared;
     const person: Person | undefined = isConversation(to) ? undefined : (to as Person);
     if (person && kind.message !== 'at-once' && quietReason(now, policy, kind.message, person.pause) === 'paused') {
-      await kind.postpone(item, person.pause!.until);
+      if (kind.notNow) await kind.notNow(item, 'paused', nextAllowed(now, policy, kind.message, person.pause), now);
+      else await kind.postpone(item, person.pause!.until);
       return 'waiting';
     }
-    const claimed = await kind.claim(item, now, new Date(now.getTime() + (this.deps.leaseMs ?? defaultLeaseMs)));
+    const claimed = await kind.claim(item, now, new Date(now.getTime() + leaseMs));
     // Another run holds it, or it was sent meanwhile: that run counts it.
     if (!claimed) return 'held';
     try {
@@ -220,7 +262,11 @@ export class DeliveryEngine {
 
   private async send(message: Message<Recipient>): Promise<{ conversationId: string; activityId: string }> {
     const { to } = message;
-    if (!isConversation(to)) return this.deps.sender.sendCard(to, message.card, message.summary);
+    if (!isConversation(to)) {
+      return message.retry
+        ? this.deps.sender.sendCard(to, message.card, message.summary, { retry: message.retry })
+        : this.deps.sender.sendCard(to, message.card, message.summary);
+    }
     if (!this.deps.conversations) throw new DeliveryError('no-conversation', false, 'no sender for conversations');
     const { conversation } = to;
     const sent = await this.deps.conversations.sendToConversation(

@@ -75,7 +75,7 @@ export const configSchema = z.object({
   PUBLIC_URL: url.optional(),
   TEAMS_TENANT_RPS: z.coerce.number().min(1).max(1000).default(50),
   TEAMS_CONVERSATION_RPS: z.coerce.number().min(1).max(1000).default(7),
-  CAMPAIGN_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  CAMPAIGN_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).optional(),
   CAMPAIGN_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   CAMPAIGN_RUN_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),

@@ -60,7 +60,7 @@ function memoryKind(message: DeliveryKind<Item, string>['message'], options: { s
       calls.push(`gave up ${item.id} ${reason}`);
     },
     postpone: async () => {},
-    wait: async (item, next) => {
+    notNow: async (item, _why, next) => {
       calls.push(`wait ${item.id} ${next?.toISOString()}`);
     },
   };
@@ -157,7 +157,7 @@ describe('a run of several items', () => {
     const broken = { ...add('b1'), id: 'missing' };
     const items = [add('x1'), broken, add('x2')];
     const errors: string[] = [];
-    const tally = await engine(sender).deliver(kind, items, monday, (item) => errors.push(item.id));
+    const tally = await engine(sender).deliver(kind, items, monday, { onError: (item) => errors.push(item.id) });
     expect(tally).toEqual({ sent: 2, waiting: 0, skipped: 0 });
     expect(errors).toEqual(['missing']);
     expect(cards).toHaveLength(2);

@@ -3,18 +3,11 @@ import { normalTime } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { isSmallGroup, minRespondents } from '../../core/aggregates.ts';
 import { t } from '../../core/i18n.ts';
-import {
-  type Campaign,
-  type CampaignInput,
-  formatOffset,
-  ids,
-  isActivityType,
-  parseOffset,
-  parseWeekly,
-  type Schedule,
-} from './campaigns.ts';
+import { type Campaign, ids, isActivityType, type Schedule } from './campaigns.ts';
 import { reasonText } from './cards.ts';
+import type { CampaignInput } from './checks.ts';
 import { campaignSector, defaultFlowFor } from './default-flow.ts';
+import { formatOffset, parseOffset, parseWeekly } from './schedule.ts';
 import { type CampaignStatus, listCounts } from './status.ts';
 
 // Campaigns from the command line: create (checked, refused with reasons), list, status, pause,

@@ -5,8 +5,9 @@ import type { Flow } from '../../core/flows/flows.ts';
 import { t, texts } from '../../core/i18n.ts';
 import { momentText } from '../../core/time/card-dates.ts';
 import type { Locale } from '../../core/types.ts';
-import { type Activity, activityTypes, type Campaign, type CampaignTemplate, campaignTemplates } from './campaigns.ts';
+import { type Activity, activityTypes, type Campaign } from './campaigns.ts';
 import type { CampaignStatus } from './status.ts';
+import { type CampaignTemplate, campaignTemplates } from './templates.ts';
 
 // The coordinator's cards (templates, the campaign form, the list, the live status card) and the
 // campaign prompt a student receives. Names of campaigns, groups, activities and students are typed by

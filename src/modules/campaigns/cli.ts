@@ -14,7 +14,8 @@ import {
   campaignStatusCommand,
 } from './campaign-cli.ts';
 import { activityAddCommand, activityListCommand, groupLinkCommand, groupListCommand } from './group-cli.ts';
-import { importActivitiesCommand, importGroupsCommand, importMentorsCommand, importStudentsCommand } from './import-cli.ts';
+import { importActivitiesCommand, importGroupsCommand } from './import-cli.ts';
+import { importMentorsCommand, importStudentsCommand } from './import-people-cli.ts';
 import { installCommand } from './install-cli.ts';
 
 /** The campaign engine's commands, in the order `npm run cli` lists them. */

@@ -1,10 +1,16 @@
 import type { Reflection } from '../../core/entities.ts';
+import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
+import type { Locale } from '../../core/types.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { SubmittedListener } from '../reflection/reflections.ts';
+import type { PendingReflections, SubmittedListener } from '../reflection/reflections.ts';
+import { type Delivery, ids } from './campaigns.ts';
 import type { CampaignRepositories } from './ports.ts';
 
-// answer → ledger. When a student submits a reflection a campaign prompted, its delivery becomes
+// prompt → answer → ledger. Until the student answers, a prompt's delivery stands for its reflection: the
+// card carries the reflection's id (derived from the delivery's), and the reflection is stored by the
+// student's first answer, so a prompt costs the ledger's writes only (claim, outcome).
+// When a student submits a reflection a campaign prompted, its delivery becomes
 // 'answered' (no more reminders). An answer after the window closed still counts: it is stored and
 // routed like any other, and both the delivery and the reflection are marked late.
 
@@ -33,5 +39,37 @@ export function answeredListener(deps: LedgerDeps): SubmittedListener {
     deps.onChange?.(reflection.schoolId, delivery.campaignId);
     if (!late) return undefined;
     return repos.reflections.update(reflection.studentId, reflection.id, (r) => (r.late ? undefined : { ...r, late: true }));
+  };
+}
+
+/** The reflection a prompt stands for, as its student's first answer stores it. */
+export function promptReflection(d: Delivery, flow: Flow, locale: Locale): Reflection {
+  return {
+    id: d.reflectionId,
+    version: 0,
+    schoolId: d.schoolId,
+    studentId: d.studentId,
+    flowId: flow.id,
+    activityType: flow.activityType,
+    source: { kind: 'campaign', campaignId: d.campaignId, deliveryId: d.id },
+    locale,
+    status: 'open',
+    createdAt: d.sentAt ?? d.updatedAt,
+    answers: {},
+    competencies: [],
+    routing: 'none',
+  };
+}
+
+/** A prompt's reflection before it is stored: only for a prompt that went out (or is going out), in the actor's school. */
+export function pendingPromptReflections(deps: { camp: CampaignRepositories; flows: FlowCatalog }): PendingReflections {
+  return async (actor, reflectionId) => {
+    const deliveryId = ids.deliveryOf(reflectionId);
+    const d = deliveryId ? await deps.camp.deliveries.get(actor.schoolId, deliveryId) : undefined;
+    if (!d || d.reflectionId !== reflectionId || (!d.sentAt && d.state !== 'sending')) return undefined;
+    const flow = deps.flows.get(d.flowId);
+    if (!flow) return undefined;
+    const { version: _, ...reflection } = promptReflection(d, flow, actor.locale);
+    return reflection;
   };
 }

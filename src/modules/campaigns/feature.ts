@@ -4,12 +4,12 @@ import { t } from '../../core/i18n.ts';
 import type { Role } from '../../core/types.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import type { Campaign } from './campaigns.ts';
-import { campaignTemplates } from './campaigns.ts';
 import { campaignFormCard, campaignListCard, campaignTemplatesCard } from './cards.ts';
 import { campaignSector, defaultFlowFor } from './default-flow.ts';
 import { formDefaults, formSchema, parseForm, valuesOf } from './form.ts';
 import type { Campaigns } from './setup.ts';
 import { listCounts } from './status.ts';
+import { campaignTemplates } from './templates.ts';
 
 // Campaigns in Teams, for coordinators: start one from a template, see the list, and watch a status
 // card that updates in place while the campaign sends. The jobs that plan and send run on every

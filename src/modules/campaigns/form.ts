@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { addDays, isDate, isTime, localTime, zonedInstant } from '../../core/time/zoned-time.ts';
-import {
-  type Activity,
-  type CampaignInput,
-  type CampaignTemplate,
-  formatOffset,
-  ids,
-  isActivityType,
-  parseOffset,
-  type Schedule,
-} from './campaigns.ts';
+import { type Activity, ids, isActivityType, type Schedule } from './campaigns.ts';
 import { type FormValues, offsetChoices, reminderChoices, reminderKey, windowChoices } from './cards.ts';
+import type { CampaignInput } from './checks.ts';
+import { formatOffset, parseOffset } from './schedule.ts';
+import type { CampaignTemplate } from './templates.ts';
 
 // The campaign form a coordinator fills in Teams: its default values from a template, and what it
 // sends back, checked field by field before it becomes a campaign and the activity it is for.

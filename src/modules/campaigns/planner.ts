@@ -3,8 +3,9 @@ import type { Repositories } from '../../core/ports.ts';
 import { nextAllowed, type SendPolicies, type SendPolicy } from '../../core/send-policy/quiet-hours.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { mapLimit } from '../../platform/pool.ts';
-import { type Activity, type Campaign, ids, type OccurrenceSpec, occurrencesOf, spreadDue } from './campaigns.ts';
+import { type Activity, type Campaign, ids, spreadDue } from './campaigns.ts';
 import type { CampaignRepositories, LeasePort } from './ports.ts';
+import { type OccurrenceSpec, occurrencesOf } from './schedule.ts';
 
 // schedule → outbox. The planner works out, from the store and the clock, every occurrence that is due
 // up to now and not planned yet, and turns it into one delivery per student: the durable outbox the

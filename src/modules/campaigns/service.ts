@@ -3,17 +3,8 @@ import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import type { Clock } from '../../platform/clock.ts';
-import {
-  type Activity,
-  type Campaign,
-  type CampaignInput,
-  checkCampaign,
-  finalDeliveryStates,
-  ids,
-  type Refusal,
-  type StatusCardRef,
-  spreadDue,
-} from './campaigns.ts';
+import { type Activity, type Campaign, finalDeliveryStates, ids, type StatusCardRef, spreadDue } from './campaigns.ts';
+import { type CampaignInput, checkCampaign, type Refusal } from './checks.ts';
 import type { CampaignPlanner, PlanResult } from './planner.ts';
 import type { CampaignRepositories } from './ports.ts';
 import { type CampaignStatus, campaignStatus } from './status.ts';

@@ -8,7 +8,7 @@ import type { Feature } from '../../teams/turn.ts';
 import type { NonResponders } from '../mentoring/ports.ts';
 import type { ReflectionService } from '../reflection/reflections.ts';
 import { classLevels } from './class-levels.ts';
-import { answeredListener } from './delivery-ledger.ts';
+import { answeredListener, pendingPromptReflections } from './delivery-ledger.ts';
 import { campaignLedgerEvidence, campaignNonResponders } from './evidence.ts';
 import { campaignsFeature } from './feature.ts';
 import { CampaignPlanner } from './planner.ts';
@@ -73,14 +73,14 @@ export async function setup(
   });
   const board = new StatusBoard({ platform, reach: outbound.reach, camp, service });
   const touch = (schoolId: string, campaignId: string) => board.touch(schoolId, campaignId);
-  const claimMs = config.CAMPAIGN_CLAIM_SECONDS * 1000;
+  // A claim lasts as long as the school's lease unless set apart: a dead instance's prompts are free when its lease is.
+  const claimMs = (config.CAMPAIGN_CLAIM_SECONDS ?? config.CAMPAIGN_LEASE_SECONDS) * 1000;
   const sender = new CampaignSender(
     {
       repos,
       camp,
       flows,
-      reflections: needs.reflections,
-      reach: outbound.reach,
+      delivery: outbound.delivery,
       clock,
       log: log.child({ component: 'campaign-sender' }),
       owner,
@@ -98,6 +98,8 @@ export async function setup(
     },
   );
   const onAnswered = answeredListener({ repos, camp, clock, onChange: touch });
+  // A prompt's reflection is stored by the student's first answer; until then its delivery stands for it.
+  needs.reflections.onPending(pendingPromptReflections({ camp, flows }));
   return {
     camp,
     classLevels: classLevels(camp.groups),

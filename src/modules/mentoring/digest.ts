@@ -130,9 +130,11 @@ export class DigestService {
   }
 
   private async send(kind: typeof this.scheduled, tasks: DigestTask[], now: Date, summary: DigestRunSummary): Promise<void> {
-    await this.deps.delivery.deliver(kind, tasks, now, (failed, err) => {
-      this.deps.log.warn({ mentorId: failed.mentor.id, err: String(err) }, 'digest failed');
-      failed.run.outcome = 'failed';
+    await this.deps.delivery.deliver(kind, tasks, now, {
+      onError: (failed, err) => {
+        this.deps.log.warn({ mentorId: failed.mentor.id, err: String(err) }, 'digest failed');
+        failed.run.outcome = 'failed';
+      },
     });
     for (const t of tasks) add(summary, t.run);
   }

@@ -88,6 +88,8 @@ export class OutboxService {
 
   async deliver(entry: OutboxEntry): Promise<OutboxOutcome> {
     const outcome = await this.deps.delivery.deliverOne(this.kindOf(entry.kind), entry, this.deps.clock.now());
+    // The outbox's kinds never settle an entry without a message; 'settled' cannot come back from them.
+    if (outcome === 'settled') return 'held';
     if (outcome !== 'skipped') return outcome;
     const ended = this.ended.get(entry.id) ?? 'failed';
     this.ended.delete(entry.id);
@@ -160,7 +162,8 @@ export class OutboxService {
       },
       // Staff messages and notes follow no pause (src/core/send-policy/quiet-hours.ts).
       postpone: async () => {},
-      wait: async (entry, next) => {
+      // The calendar holds it (staff messages and notes follow no pause): listed again only when it allows.
+      notNow: async (entry, _why, next) => {
         const later = (next ?? new Date(clock.now().getTime() + 86_400_000)).toISOString();
         await mentoring.outbox.update(entry.recipientId, entry.id, (e) =>
           e.state === 'pending' && e.notBefore < later ? { ...e, notBefore: later } : undefined,

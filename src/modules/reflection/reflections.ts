@@ -11,6 +11,7 @@ import {
 import { taggingRule } from '../../core/flows/tagging.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { DuplicateError } from '../../platform/store/document-store.ts';
 import type { Router } from '../mentoring/routing.ts';
 
 export interface ReflectionDeps {
@@ -23,7 +24,8 @@ export interface ReflectionDeps {
 
 /** A reflection as its owner asks for it; the id in a card is never trusted on its own. */
 export type Lookup =
-  | { kind: 'found'; reflection: Reflection; flow: Flow }
+  /** `pending`: not stored yet; it is created by the student's first answer. */
+  | { kind: 'found'; reflection: Reflection; flow: Flow; pending?: true }
   | { kind: 'not-found' }
   | { kind: 'not-yours'; ownerId: string };
 
@@ -44,12 +46,19 @@ export type SubmitResult =
   | { kind: 'not-found' }
   | { kind: 'not-yours'; ownerId: string };
 
+/**
+ * Where a reflection that is not stored yet may come from: a campaign prompt's delivery stands for the
+ * reflection until the student answers. Gives what the stored reflection would be, or undefined.
+ */
+export type PendingReflections = (actor: Person, reflectionId: string) => Promise<Omit<Reflection, 'version'> | undefined>;
+
 /** Called after a reflection is stored as submitted, before it is routed (e.g. the delivery ledger marks it answered). */
 export type SubmittedListener = (reflection: Reflection) => Promise<Reflection | undefined>;
 
 export class ReflectionService {
   private readonly deps: ReflectionDeps;
   private readonly listeners: SubmittedListener[] = [];
+  private readonly pending: PendingReflections[] = [];
   constructor(deps: ReflectionDeps) {
     this.deps = deps;
   }
@@ -57,6 +66,11 @@ export class ReflectionService {
   /** Registers a listener for submitted reflections; it may return an updated reflection. */
   onSubmitted(listener: SubmittedListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Registers a place reflections may be pending in before their first answer. */
+  onPending(source: PendingReflections): void {
+    this.pending.push(source);
   }
 
   /** Opens a reflection for a student; the card that shows it carries the reflection's id. */
@@ -88,13 +102,53 @@ export class ReflectionService {
   async find(actor: Person, reflectionId: string): Promise<Lookup> {
     const { repos, flows } = this.deps;
     // The id comes from card data: never trusted. The policy decides whether this person may answer it.
-    const reflection =
-      (await repos.reflections.get(actor.id, reflectionId)) ?? (await repos.reflections.findAnywhere(reflectionId));
+    let reflection = await repos.reflections.get(actor.id, reflectionId);
+    let pending = false;
+    for (const source of reflection ? [] : this.pending) {
+      const draft = await source(actor, reflectionId);
+      if (draft) {
+        reflection = { ...draft, version: 0 };
+        pending = true;
+        break;
+      }
+    }
+    reflection ??= await repos.reflections.findAnywhere(reflectionId);
     if (!reflection) return { kind: 'not-found' };
     if (!decide(actor, 'reflection.submit', { kind: 'reflection', reflection }).allowed) {
       return { kind: 'not-yours', ownerId: reflection.studentId };
     }
-    return { kind: 'found', reflection, flow: flows.get(reflection.flowId) ?? flows.defaultFlow() };
+    const flow = flows.get(reflection.flowId) ?? flows.defaultFlow();
+    return pending ? { kind: 'found', reflection, flow, pending: true } : { kind: 'found', reflection, flow };
+  }
+
+  /**
+   * Writes a change to the reflection found: one update of the stored one, or, for a pending one, its
+   * creation with the change in it (one write). When another tap created it first, the update decides.
+   */
+  private async write(
+    actor: Person,
+    found: Extract<Lookup, { kind: 'found' }>,
+    mutate: (r: Reflection) => Reflection | undefined,
+  ) {
+    if (found.pending) {
+      const first = mutate(found.reflection);
+      if (first) {
+        try {
+          const { version: _, ...draft } = first;
+          return { stored: await this.deps.repos.reflections.create(draft), applied: true };
+        } catch (err) {
+          if (!(err instanceof DuplicateError)) throw err;
+        }
+      }
+    }
+    let applied = false;
+    const stored = await this.deps.repos.reflections.update(actor.id, found.reflection.id, (r) => {
+      applied = false; // update() re-runs this after a lost race: only the last run counts
+      const next = mutate(r);
+      applied = next !== undefined;
+      return next;
+    });
+    return { stored, applied };
   }
 
   /**
@@ -115,7 +169,7 @@ export class ReflectionService {
     ];
     if (errors.length || !text.ok) return { kind: 'invalid', reflection, flow, errors, values };
     const answeredAt = this.deps.clock.now().toISOString();
-    const stored = await this.deps.repos.reflections.update(actor.id, reflectionId, (r) =>
+    const { stored } = await this.write(actor, found, (r) =>
       r.status === 'submitted' ? undefined : { ...r, preparation: { answer: text.text, answeredAt } },
     );
     if (stored.status === 'submitted') return { kind: 'already-submitted', reflection: stored, flow };
@@ -131,7 +185,7 @@ export class ReflectionService {
    * the id in the card is never trusted on its own.
    */
   async submit(actor: Person, reflectionId: string, values: Record<string, unknown>): Promise<SubmitResult> {
-    const { repos, clock, router } = this.deps;
+    const { clock, router } = this.deps;
     const found = await this.find(actor, reflectionId);
     if (found.kind !== 'found') return found;
     const { reflection, flow } = found;
@@ -139,11 +193,8 @@ export class ReflectionService {
     const check = checkAnswers(flow, values);
     if (!check.ok) return { kind: 'invalid', reflection, flow, errors: check.errors, values };
 
-    let wonTheRace = false;
-    const stored = await repos.reflections.update(actor.id, reflectionId, (r) => {
-      wonTheRace = false; // update() re-runs this after a lost race: only the last run counts
+    const { stored, applied: wonTheRace } = await this.write(actor, found, (r) => {
       if (r.status === 'submitted') return undefined; // a double tap: the first submit wins
-      wonTheRace = true;
       return {
         ...r,
         status: 'submitted',

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { sampleCampaign, sampleStatus } from '../../../scripts/campaign-samples.ts';
 import type { Reflection } from '../../../src/core/entities.ts';
 import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../../../src/core/flows/load-flows.ts';
-import { campaignTemplates } from '../../../src/modules/campaigns/campaigns.ts';
 import {
   campaignFormCard,
   campaignListCard,
@@ -10,6 +9,7 @@ import {
   campaignStatusCard,
   campaignTemplatesCard,
 } from '../../../src/modules/campaigns/cards.ts';
+import { campaignTemplates } from '../../../src/modules/campaigns/templates.ts';
 import { renderCard } from '../../helpers/render-card.ts';
 
 // Every campaign card through the real Adaptive Cards renderer (1.5), under Teams' size limit, with

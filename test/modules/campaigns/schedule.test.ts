@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Activity,
-  type CampaignInput,
-  type CheckContext,
-  checkCampaign,
-  formatOffset,
-  occurrencesOf,
-  parseOffset,
-  parseWeekly,
-} from '../../../src/modules/campaigns/campaigns.ts';
+import type { Activity } from '../../../src/modules/campaigns/campaigns.ts';
+import { type CampaignInput, type CheckContext, checkCampaign } from '../../../src/modules/campaigns/checks.ts';
+import { formatOffset, occurrencesOf, parseOffset, parseWeekly } from '../../../src/modules/campaigns/schedule.ts';
 
 const ams = 'Europe/Amsterdam';
 const shadowDay = { id: 'a1', startsAt: '2026-11-25T08:00:00Z', endsAt: '2026-11-25T13:00:00Z' };

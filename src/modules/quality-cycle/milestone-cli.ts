@@ -6,19 +6,10 @@ import { normalizeEmail } from '../../core/types.ts';
 import { ownerText } from './cards.ts';
 import { openYear, refusing, scopeOf, str, teamReason } from './cli-context.ts';
 import { milestoneProblemText } from './edit-cards.ts';
-import { requireTeam } from './education-teams.ts';
 import { markDone } from './milestone-done.ts';
-import { type MilestoneInput, type QualityCycleScope, removeMilestone, saveMilestone } from './milestone-edits.ts';
+import { cycleFor, type MilestoneInput, type QualityCycleScope, removeMilestone, saveMilestone } from './milestone-edits.ts';
 import type { Milestone, QualityCycle, TemplateMilestone } from './quality-cycle.ts';
-import {
-  ensureSchoolCycle,
-  ensureTeamCycle,
-  ownersOf,
-  type QualityCycleDeps,
-  remindDays,
-  schoolClock,
-  stateOf,
-} from './year-cycle.ts';
+import { ensureSchoolCycle, ownersOf, type QualityCycleDeps, remindDays, schoolClock, stateOf } from './year-cycle.ts';
 
 // `pdca milestone list|add|edit|remove` and `pdca done`: the milestones of a scope, and marking one done
 // on behalf of its owner (the running bot redraws its cards).
@@ -35,14 +26,13 @@ const milestoneOptions = {
   school: { type: 'string' },
 } as const;
 
-async function scopedCycle(
+function scopedCycle(
   deps: QualityCycleDeps,
   schoolId: string,
   year: SchoolYear,
   scope: QualityCycleScope,
 ): Promise<QualityCycle> {
-  if (scope.level !== 'team') return ensureSchoolCycle(deps, schoolId, year);
-  return ensureTeamCycle(deps, await refusing(() => requireTeam(deps, schoolId, scope.teamId)), year);
+  return refusing(() => cycleFor(deps, schoolId, year, scope));
 }
 
 async function printMilestones(

@@ -135,7 +135,8 @@ function applyFields(m: Milestone, fields: Omit<TemplateMilestone, 'id'>): Miles
   return next;
 }
 
-async function cycleFor(
+/** The school's or a team's cycle of a year, made from the template when it does not exist yet. */
+export async function cycleFor(
   deps: QualityCycleDeps,
   schoolId: string,
   year: SchoolYear,

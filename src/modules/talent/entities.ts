@@ -29,6 +29,9 @@ export interface TalentSignal extends Versioned {
   pending?: boolean;
   /** Delivery attempts so far (a student who cannot be reached is given up on after a few). */
   attempts?: number;
+  /** While one run sends it (the delivery engine's claim): until when, and which run. */
+  claimedUntil?: string;
+  claimedBy?: string;
   /** When it reached the student's chat. */
   deliveredAt?: string;
   /** The reflection the student started about it, when they did. */

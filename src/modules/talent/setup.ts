@@ -44,13 +44,13 @@ export async function setup(platform: Platform, outbound: Outbound, needs: { gro
     newId: platform.newId,
     log: log.child({ component: 'talent' }),
   });
-  const sending = { repos, reach: outbound.reach, clock, sendPolicy, log: log.child({ component: 'talent' }) };
+  const sending = { repos, talent, delivery: outbound.delivery, clock, sendPolicy, log: log.child({ component: 'talent' }) };
   return {
     repos: talent,
     service,
     groups: needs.groups,
-    deliver: (signal) => deliverSignal(sending, talent, signal),
+    deliver: (signal) => deliverSignal(sending, signal),
     messages: talentMessages(talent.signals),
-    jobs: [{ name: 'talent.deliver', schedule: '*/5 * * * *', run: () => deliverPending(sending, talent) }],
+    jobs: [{ name: 'talent.deliver', schedule: '*/5 * * * *', run: () => deliverPending(sending) }],
   };
 }

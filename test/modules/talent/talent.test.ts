@@ -101,6 +101,23 @@ describe('talent signal', () => {
     expect(await talent.signals.listPending()).toEqual([]);
   });
 
+  it('is sent once when two runs (two instances) deliver the same waiting signal at the same moment', async () => {
+    school = await talentSchool(nov(2, '22:30'));
+    const { w, teacher, sanne, talent } = school;
+    const before = w.cards(sanne.user).length;
+    await w.act(teacher.user, 'talent.send', { studentId: sanne.person.id, text: 'Sterk samengewerkt.' });
+    const [waiting] = await talent.signals.listPending();
+    expect(waiting).toBeDefined();
+    w.clock.set(nov(3, '08:30'));
+    // Both read the same pending signal; only the run that claims it sends (the delivery engine's claim).
+    const deliver = w.t.bot.deps.modules.talent.deliver;
+    const outcomes = await Promise.all([deliver(waiting!), deliver(waiting!)]);
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
+    expect(w.cards(sanne.user).filter((c) => cardText(c).includes('Sterk samengewerkt.'))).toHaveLength(1);
+    expect(w.cards(sanne.user)).toHaveLength(before + 1);
+    expect(await talent.signals.listPending()).toEqual([]);
+  });
+
   it('answers bad input with a clear message, keeps what the teacher typed, and stores nothing', async () => {
     school = await talentSchool();
     const { w, teacher, sanne, talent } = school;

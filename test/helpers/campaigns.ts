@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Role } from '../../src/core/types.ts';
-import { newGroup } from '../../src/modules/campaigns/campaigns.ts';
+import { ids, newGroup } from '../../src/modules/campaigns/campaigns.ts';
 import type { Campaigns } from '../../src/modules/campaigns/setup.ts';
 import { type TestUser, tenantId, testUser } from './activities.ts';
 import { cardText } from './playground.ts';
@@ -141,5 +141,43 @@ export async function createShadowDayCampaign(
       },
       replyToId,
     ),
+  );
+}
+
+/**
+ * Through the campaign service rather than the Teams form (createShadowDayCampaign): a campaign for one shadow day of one class (25 November 2026, 09:00–13:55 in Amsterdam): a prompt right
+ * after it ends, answers open a week. `activityKey` names the activity; `reminders` as the test needs them.
+ */
+export function shadowDayCampaignFor(
+  campaigns: Pick<Campaigns, 'service'>,
+  groupId: string,
+  now: string,
+  options: { name?: string; activityKey: string; reminders?: { afterHours: number; max: number } },
+) {
+  return campaigns.service.create(
+    tenantId,
+    {
+      name: options.name ?? 'Snuffelstage',
+      flowId: 'free',
+      activityType: 'shadow-day',
+      groupIds: [groupId],
+      schedule: { kind: 'after-end', offset: { kind: 'after', minutes: 0 } },
+      reminders: options.reminders ?? { afterHours: 24, max: 0 },
+      closeAfterDays: 7,
+    },
+    {
+      activity: {
+        id: ids.activity(tenantId, options.activityKey),
+        schoolId: tenantId,
+        type: 'shadow-day',
+        title: '',
+        startsAt: '2026-11-25T08:00:00Z',
+        endsAt: '2026-11-25T12:55:00Z',
+        groupIds: [groupId],
+        studentIds: [],
+        createdAt: now,
+        updatedAt: now,
+      },
+    },
   );
 }

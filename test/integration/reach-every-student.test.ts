@@ -3,12 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Person } from '../../src/core/entities.ts';
-import { ids } from '../../src/modules/campaigns/campaigns.ts';
 import { reasonText } from '../../src/modules/campaigns/cards.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../helpers/activities.ts';
-import { classWith, engineOf, tick } from '../helpers/campaigns.ts';
+import { classWith, engineOf, shadowDayCampaignFor, tick } from '../helpers/campaigns.ts';
 import { cliOn } from '../helpers/cli.ts';
 import { GraphStandIn } from '../helpers/graph-stand-in.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
@@ -67,32 +66,7 @@ async function imported(t: TestBot, groupId: string, key: string, name: string, 
 async function campaignFor(t: TestBot, groupId: string) {
   const engine = await engineOf(t);
   const now = t.bot.deps.clock.now().toISOString();
-  const result = await engine.service.create(
-    tenantId,
-    {
-      name: 'Snuffelstage',
-      flowId: 'free',
-      activityType: 'shadow-day',
-      groupIds: [groupId],
-      schedule: { kind: 'after-end', offset: { kind: 'after', minutes: 0 } },
-      reminders: { afterHours: 24, max: 0 },
-      closeAfterDays: 7,
-    },
-    {
-      activity: {
-        id: ids.activity(tenantId, 'shadow-day-25-11'),
-        schoolId: tenantId,
-        type: 'shadow-day',
-        title: '',
-        startsAt: '2026-11-25T08:00:00Z',
-        endsAt: '2026-11-25T12:55:00Z',
-        groupIds: [groupId],
-        studentIds: [],
-        createdAt: now,
-        updatedAt: now,
-      },
-    },
-  );
+  const result = await shadowDayCampaignFor(engine, groupId, now, { activityKey: 'shadow-day-25-11' });
   if (!result.ok) throw new Error(JSON.stringify(result.refusals));
   return result.campaign;
 }

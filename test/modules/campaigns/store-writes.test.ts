@@ -1,10 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids } from '../../../src/modules/campaigns/campaigns.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import type { Collection, Doc, DocumentStore } from '../../../src/platform/store/document-store.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../../helpers/activities.ts';
-import { actionData, cardText, classWith, execute, invokeCard, personOf, promptsTo, runJob } from '../../helpers/campaigns.ts';
+import {
+  actionData,
+  cardText,
+  classWith,
+  execute,
+  invokeCard,
+  personOf,
+  promptsTo,
+  runJob,
+  shadowDayCampaignFor,
+} from '../../helpers/campaigns.ts';
 import { startTestBot, type TestBot } from '../../helpers/test-bot.ts';
 
 // What a campaign prompt costs the store (issue 14): the delivery's claim and its outcome, two writes, and
@@ -66,32 +75,11 @@ describe('a campaign prompt in the store', () => {
     const { users, groupId } = await classWith(t, '4H', 4);
     const engine = t.bot.deps.modules.campaigns;
     const now = clock.now().toISOString();
-    const created = await engine.service.create(
-      tenantId,
-      {
-        name: 'Meeloopdag',
-        flowId: 'free',
-        activityType: 'shadow-day',
-        groupIds: [groupId],
-        schedule: { kind: 'after-end', offset: { kind: 'after', minutes: 0 } },
-        reminders: { afterHours: 4, max: 1 },
-        closeAfterDays: 7,
-      },
-      {
-        activity: {
-          id: ids.activity(tenantId, 'store-writes'),
-          schoolId: tenantId,
-          type: 'shadow-day',
-          title: '',
-          startsAt: '2026-11-25T08:00:00Z',
-          endsAt: '2026-11-25T12:55:00Z',
-          groupIds: [groupId],
-          studentIds: [],
-          createdAt: now,
-          updatedAt: now,
-        },
-      },
-    );
+    const created = await shadowDayCampaignFor(engine, groupId, now, {
+      name: 'Meeloopdag',
+      activityKey: 'store-writes',
+      reminders: { afterHours: 4, max: 1 },
+    });
     expect(created.ok).toBe(true);
     await runJob(t, 'campaigns.plan');
 

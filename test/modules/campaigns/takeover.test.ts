@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ids } from '../../../src/modules/campaigns/campaigns.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../../helpers/activities.ts';
-import { classWith, promptsTo } from '../../helpers/campaigns.ts';
+import { classWith, promptsTo, shadowDayCampaignFor } from '../../helpers/campaigns.ts';
 import { LoopbackConnector } from '../../helpers/loopback-connector.ts';
 import { startTestBot, type TestBot } from '../../helpers/test-bot.ts';
 
@@ -37,33 +36,7 @@ describe('a dead instance’s prompts', () => {
     const engineA = a.bot.deps.modules.campaigns;
     const engineB = b.bot.deps.modules.campaigns;
     const now = clock.now().toISOString();
-    const activity = ids.activity(tenantId, 'takeover');
-    const created = await engineA.service.create(
-      tenantId,
-      {
-        name: 'Snuffelstage',
-        flowId: 'free',
-        activityType: 'shadow-day',
-        groupIds: [groupId],
-        schedule: { kind: 'after-end', offset: { kind: 'after', minutes: 0 } },
-        reminders: { afterHours: 24, max: 0 },
-        closeAfterDays: 7,
-      },
-      {
-        activity: {
-          id: activity,
-          schoolId: tenantId,
-          type: 'shadow-day',
-          title: '',
-          startsAt: '2026-11-25T08:00:00Z',
-          endsAt: '2026-11-25T12:55:00Z',
-          groupIds: [groupId],
-          studentIds: [],
-          createdAt: now,
-          updatedAt: now,
-        },
-      },
-    );
+    const created = await shadowDayCampaignFor(engineA, groupId, now, { activityKey: 'takeover' });
     expect(created.ok).toBe(true);
 
     // The first instance takes the school's lease and claims every prompt; then it is as good as dead.

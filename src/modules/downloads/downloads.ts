@@ -214,7 +214,7 @@ export class Downloads {
     return opened;
   };
 
-  /** Deletes expired links; returns how many. (A student's erasure deletes their links: personal-data-store.ts.) */
+  /** Deletes expired links; returns how many. (A student's erasure deletes their links: privacy/personal-data-erasure.ts.) */
   async purge(now: Date, limit = 500): Promise<number> {
     return this.deleteAll(await this.c.find({ where: { expiresAt: { lt: now.toISOString() } }, limit }));
   }

@@ -6,7 +6,8 @@ import { type Html, html } from '../../platform/html.ts';
 import { reasonText } from '../campaigns/cards.ts';
 import type { CompetencyShares } from '../quality-cycle/check-evidence.ts';
 import { type CyclePhase, cyclePhases } from '../quality-cycle/quality-cycle.ts';
-import type { CampaignRow, CoordinatorOverview, RatePoint, RateSeries } from './overview.ts';
+import type { CampaignRow, CoordinatorOverview } from './overview.ts';
+import type { RatePoint, RateSeries } from './response-rates.ts';
 
 // The coordinator page's views, as HTML fragments: the campaign timeline with progress bars, response
 // over time (charts drawn in the browser from `charts`, with the same figures in a table), competency

@@ -9,9 +9,11 @@ import { type Access, access } from './access.ts';
 import { asset } from './assets.ts';
 import { campaignTable, coverageTable, overviewWorkbook, tableCsv } from './exports.ts';
 import { flowPreviews } from './previews.ts';
+import { chartData } from './response-view.ts';
 import { shellPage } from './shell.ts';
 import type { Snapshot } from './snapshots.ts';
-import { chartData, holidayNoticesHtml, noAccessHtml, overviewHtml, type ViewLabels } from './view.ts';
+import { holidayNoticesHtml, noAccessHtml, overviewHtml } from './view.ts';
+import type { ViewLabels } from './view-labels.ts';
 
 // The coordinator page: campaigns, response and competency coverage at a glance, for coordinators (the
 // whole school) and team leaders (their own teams), as a Teams static tab and in a browser. These are its

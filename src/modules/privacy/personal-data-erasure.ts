@@ -1,10 +1,9 @@
 import {
   type Collection,
-  ConflictError,
   createOrGet,
   type Doc,
+  deleteCurrent,
   type NewDoc,
-  NotFoundError,
   update,
 } from '../../platform/store/document-store.ts';
 import { type Activity, type Delivery, ids } from '../campaigns/campaigns.ts';
@@ -35,21 +34,6 @@ import {
 
 const assignmentId = (studentId: string, mentorId: string) => `${studentId}:${mentorId}`;
 const followUpId = (studentId: string) => `student:${studentId}`;
-
-/** Deletes the current version of a document, whatever happened to it meanwhile; false when it is gone. */
-async function deleteCurrent<T extends Doc>(c: Collection<T>, pk: string, id: string): Promise<boolean> {
-  for (let attempt = 1; ; attempt++) {
-    const doc = await c.get(pk, id);
-    if (!doc) return false;
-    try {
-      await c.delete(doc);
-      return true;
-    } catch (err) {
-      if (err instanceof NotFoundError) return false;
-      if (!(err instanceof ConflictError) || attempt >= 5) throw err;
-    }
-  }
-}
 
 /** Writes the anonymous copy (once), then deletes the original: safe to repeat after a crash in between. */
 async function move<T extends Doc>(c: Collection<T>, from: T, to: NewDoc<T>): Promise<void> {

@@ -1,9 +1,9 @@
 import type { Mutate } from '../../core/ports.ts';
 import {
   type Collection,
-  ConflictError,
   type DocumentStore,
-  NotFoundError,
+  deleteIfUnchanged,
+  replaceIfUnchanged,
   type Stored,
   stored,
   update,
@@ -61,15 +61,6 @@ function chunks<T>(list: readonly T[]): T[][] {
   return out;
 }
 
-async function swap<T extends { version: number }>(c: Collection<Stored<T>>, doc: Stored<T>): Promise<Stored<T> | undefined> {
-  try {
-    return await c.replace(doc);
-  } catch (err) {
-    if (err instanceof ConflictError || err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-}
-
 class Supervisors implements SupervisorRepository {
   private readonly c: Collection<Stored<Supervisor>>;
   constructor(c: Collection<Stored<Supervisor>>) {
@@ -103,7 +94,7 @@ class Links implements ShareLinkRepository {
     return this.c.get(id, id);
   }
   replace(link: ShareLink) {
-    return swap(this.c, { ...link, pk: link.id });
+    return replaceIfUnchanged(this.c, { ...link, pk: link.id });
   }
   listByStudent(studentId: string) {
     return this.c.find({ where: { studentId }, orderBy: { field: 'createdAt', direction: 'desc' } });
@@ -111,14 +102,8 @@ class Links implements ShareLinkRepository {
   listExpired(at: string, limit = 500) {
     return this.c.find({ where: { expiresAt: { lt: at } }, limit });
   }
-  async delete(link: ShareLink) {
-    try {
-      await this.c.delete({ ...link, pk: link.id });
-      return true;
-    } catch (err) {
-      if (err instanceof ConflictError || err instanceof NotFoundError) return false;
-      throw err;
-    }
+  delete(link: ShareLink) {
+    return deleteIfUnchanged(this.c, { ...link, pk: link.id });
   }
 }
 
@@ -137,7 +122,7 @@ class Answers implements TrialoogAnswerRepository {
     return update(this.c, studentId, id, stored(mutate));
   }
   replace(answer: TrialoogAnswer) {
-    return swap(this.c, { ...answer, pk: answer.studentId });
+    return replaceIfUnchanged(this.c, { ...answer, pk: answer.studentId });
   }
   listByStudent(studentId: string) {
     return this.c.find({ pk: studentId, orderBy: { field: 'submittedAt', direction: 'desc' } });

@@ -6,7 +6,10 @@ import {
   type Doc,
   type DocumentStore,
   DuplicateError,
+  deleteCurrent,
+  deleteIfUnchanged,
   NotFoundError,
+  replaceIfUnchanged,
   update,
 } from '../../../src/platform/store/document-store.ts';
 import { backends } from '../../helpers/backends.ts';
@@ -96,6 +99,27 @@ describe.each(backends)('document store contract: $name', (backend) => {
     };
     await expect(update(racing, 'p', 'c', (d) => ({ ...d, n: d.n + 1 }), 3)).rejects.toBeInstanceOf(ConflictError);
     expect((await items.get('p', 'c'))?.n).toBe(300);
+  });
+
+  it('replaceIfUnchanged and deleteIfUnchanged write only the version they read, and say so instead of throwing', async () => {
+    const v1 = await items.create({ id: 'a', pk: 'p', kind: 'x', n: 1 });
+    const v2 = await replaceIfUnchanged(items, { ...v1, n: 2 });
+    expect(v2?.n).toBe(2);
+    expect(await replaceIfUnchanged(items, { ...v1, n: 99 })).toBeUndefined();
+    expect(await replaceIfUnchanged(items, { ...v1, id: 'missing' })).toBeUndefined();
+    expect(await deleteIfUnchanged(items, v1)).toBe(false);
+    expect((await items.get('p', 'a'))?.n).toBe(2);
+    expect(await deleteIfUnchanged(items, v2!)).toBe(true);
+    expect(await deleteIfUnchanged(items, v2!)).toBe(false);
+    expect(await items.get('p', 'a')).toBeUndefined();
+  });
+
+  it('deleteCurrent deletes whatever version is stored, once', async () => {
+    const v1 = await items.create({ id: 'a', pk: 'p', kind: 'x', n: 1 });
+    await items.replace({ ...v1, n: 2 });
+    expect(await deleteCurrent(items, 'p', 'a')).toBe(true);
+    expect(await items.get('p', 'a')).toBeUndefined();
+    expect(await deleteCurrent(items, 'p', 'a')).toBe(false);
   });
 
   it('createOrGet is idempotent', async () => {

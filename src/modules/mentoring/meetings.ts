@@ -73,15 +73,26 @@ export async function sendPlanning(
   return outcome === 'sent' ? 'sent' : 'queued';
 }
 
-/** The plan a student is asked about: by the mentor named in the card and the student pressing. */
-async function studentsPlan(deps: ConversationDeps, student: Person, mentorInput: unknown, planInput: unknown) {
+/**
+ * The plan a student is asked about, by the mentor named in the card and the student pressing, while it is
+ * still open; otherwise why the answer is refused.
+ */
+async function openPlan(
+  deps: ConversationDeps,
+  student: Person,
+  data: Record<string, unknown>,
+): Promise<{ mentor: Person; plan: ConversationPlan } | Extract<MeetingResult, { ok: false }>> {
+  const mentorInput = data['mentorId'];
+  const planInput = data['plan'];
   if (typeof mentorInput !== 'string' || mentorInput.length > 64 || typeof planInput !== 'string' || planInput.length > 64)
-    return undefined;
+    return { ok: false, reason: 'gone' };
   const mentor = await deps.repos.people.get(student.schoolId, mentorInput);
-  if (!mentor || !(await isAssigned(deps.repos, mentor, student.id))) return undefined;
+  if (!mentor || !(await isAssigned(deps.repos, mentor, student.id))) return { ok: false, reason: 'gone' };
   const followUp = await deps.mentoring.followUps.get(mentor.id, student.id);
   const plan = followUp?.plan;
-  if (!followUp || followUp.studentId !== student.id || !plan?.proposals || plan.at !== planInput) return undefined;
+  if (!followUp || followUp.studentId !== student.id || !plan?.proposals || plan.at !== planInput)
+    return { ok: false, reason: 'gone' };
+  if (plan.agreed) return { ok: false, reason: 'agreed', plan };
   return { mentor, plan };
 }
 
@@ -116,9 +127,8 @@ export async function acceptProposal(
   student: Person,
   data: Record<string, unknown>,
 ): Promise<MeetingResult> {
-  const found = await studentsPlan(deps, student, data['mentorId'], data['plan']);
-  if (!found) return { ok: false, reason: 'gone' };
-  if (found.plan.agreed) return { ok: false, reason: 'agreed', plan: found.plan };
+  const found = await openPlan(deps, student, data);
+  if ('ok' in found) return found;
   const index = Number(data['slot']);
   const at = Number.isInteger(index) ? found.plan.proposals![index] : undefined;
   if (!at || Date.parse(at) <= deps.clock.now().getTime()) return { ok: false, reason: 'invalid-time', plan: found.plan };
@@ -131,9 +141,8 @@ export async function suggestMoment(
   student: Person,
   data: Record<string, unknown>,
 ): Promise<MeetingResult> {
-  const found = await studentsPlan(deps, student, data['mentorId'], data['plan']);
-  if (!found) return { ok: false, reason: 'gone' };
-  if (found.plan.agreed) return { ok: false, reason: 'agreed', plan: found.plan };
+  const found = await openPlan(deps, student, data);
+  if ('ok' in found) return found;
   const { timeZone } = await deps.sendPolicy(student.schoolId);
   const at = parseMoment(data['date'], data['time'], deps.clock.now(), timeZone);
   if (!at) return { ok: false, reason: 'invalid-time', plan: found.plan };

@@ -1,5 +1,5 @@
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection } from '../../core/entities.ts';
-import type { Collection } from '../../platform/store/document-store.ts';
+import { type Collection, inChunks } from '../../platform/store/document-store.ts';
 import type { Activity, Delivery, GroupMembership } from '../campaigns/campaigns.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
 import type { ShareLink, Supervisor, TrialoogAnswer } from '../sharing/entities.ts';
@@ -7,7 +7,6 @@ import type { PulseMark } from '../student-voice/entities.ts';
 import type { TalentSignal } from '../talent/entities.ts';
 import type { DownloadLinkInfo, PersonalData } from './personal-data.ts';
 import {
-  chunkSize,
   type DownloadDoc,
   digestsNaming,
   mentorIdsOf,
@@ -28,9 +27,8 @@ async function namesOf<T extends { id: string }>(
 ): Promise<Record<string, string>> {
   const list = [...new Set(wanted)];
   const out: Record<string, string> = {};
-  for (let i = 0; i < list.length; i += chunkSize) {
-    for (const doc of await c.find({ pk: schoolId, where: { id: { in: list.slice(i, i + chunkSize) } } }))
-      out[doc.id] = name(doc);
+  for (const chunk of inChunks(list)) {
+    for (const doc of await c.find({ pk: schoolId, where: { id: { in: chunk } } })) out[doc.id] = name(doc);
   }
   return out;
 }

@@ -79,8 +79,6 @@ export async function openPersonalDataCollections(store: DocumentStore): Promise
 }
 
 export const personalConversationId = (personId: string) => `personal:${personId}`;
-/** Bounded IN lists: Cosmos DB limits the size of a query. */
-export const chunkSize = 100;
 
 export function unstored<T extends Doc>(doc: T): Omit<T, 'pk' | 'version'> {
   const { pk: _pk, version: _v, ...rest } = doc;

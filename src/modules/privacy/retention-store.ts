@@ -1,8 +1,8 @@
 import type { Person } from '../../core/entities.ts';
-import { update } from '../../platform/store/document-store.ts';
+import { inChunks, update } from '../../platform/store/document-store.ts';
 import { isAnonymousId } from './anonymise.ts';
 import type { RetentionFacts } from './personal-data.ts';
-import { chunkSize, type PersonalDataCollections, unstored } from './personal-data-collections.ts';
+import { type PersonalDataCollections, unstored } from './personal-data-collections.ts';
 import { isStudentOnly } from './privacy-service.ts';
 
 // What the nightly retention job reads and ends in the store: per student the facts retention.ts decides
@@ -54,8 +54,7 @@ export async function endAnonymousRelations(
 ): Promise<number> {
   const standIns = (await c.people.find({ pk: schoolId })).filter((p) => p.erasedAt && p.erasedAt < before).map((p) => p.id);
   let ended = 0;
-  for (let i = 0; i < standIns.length; i += chunkSize) {
-    const chunk = standIns.slice(i, i + chunkSize);
+  for (const chunk of inChunks(standIns)) {
     const [assignments, memberships] = await Promise.all([
       c.assignments.find({ pk: schoolId, where: { studentId: { in: chunk }, active: true } }),
       c.members.find({ pk: schoolId, where: { personId: { in: chunk }, active: true } }),

@@ -3,6 +3,7 @@ import {
   type Collection,
   type DocumentStore,
   deleteIfUnchanged,
+  inChunks,
   replaceIfUnchanged,
   type Stored,
   stored,
@@ -52,13 +53,6 @@ export interface SharingRepositories {
   supervisors: SupervisorRepository;
   links: ShareLinkRepository;
   answers: TrialoogAnswerRepository;
-}
-
-const chunkSize = 100;
-function chunks<T>(list: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += chunkSize) out.push(list.slice(i, i + chunkSize));
-  return out;
 }
 
 class Supervisors implements SupervisorRepository {
@@ -133,7 +127,7 @@ class Answers implements TrialoogAnswerRepository {
   async listAgreedBetween(studentIds: readonly string[], from: string | undefined, to: string) {
     const out: TrialoogAnswer[] = [];
     const decidedAt = from ? { gt: from, lte: to } : { lte: to };
-    for (const chunk of chunks([...new Set(studentIds)])) {
+    for (const chunk of inChunks([...new Set(studentIds)])) {
       out.push(...(await this.c.find({ where: { studentId: { in: chunk }, decision: 'agreed', decidedAt } })));
     }
     return out.sort((a, b) => (a.decidedAt ?? '').localeCompare(b.decidedAt ?? ''));

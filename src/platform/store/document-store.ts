@@ -180,3 +180,10 @@ export async function deleteCurrent<T extends Doc>(collection: Collection<T>, pk
     }
   }
 }
+
+/** Bounded IN lists: Cosmos DB limits the size of a query, so a long list is asked for in parts. */
+export function inChunks<T>(list: readonly T[], size = 100): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}

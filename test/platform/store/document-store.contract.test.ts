@@ -8,6 +8,7 @@ import {
   DuplicateError,
   deleteCurrent,
   deleteIfUnchanged,
+  inChunks,
   NotFoundError,
   replaceIfUnchanged,
   update,
@@ -20,6 +21,17 @@ interface Item extends Doc {
   flag?: boolean;
   tag?: string | null;
 }
+
+describe('inChunks', () => {
+  it('asks for a long IN list in bounded parts, in order, and for an empty list not at all', () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `s${i}`);
+    const parts = inChunks(ids);
+    expect(parts.map((p) => p.length)).toEqual([100, 100, 50]);
+    expect(parts.flat()).toEqual(ids);
+    expect(inChunks(ids, 500)).toEqual([ids]);
+    expect(inChunks([])).toEqual([]);
+  });
+});
 
 describe.each(backends)('document store contract: $name', (backend) => {
   let store: DocumentStore;

@@ -45,3 +45,9 @@ export async function resolveSchool(ctx: CliContext, schoolOption: string | unde
   }
   throw new CliError(`There are ${schools.length} schools; pass --school with one of: ${schools.map((s) => s.id).join(', ')}`);
 }
+
+/** The school of a command's `--school` option, as resolveSchool finds it. */
+export function schoolOf(ctx: CliContext, values: Readonly<Record<string, unknown>>): Promise<School> {
+  const option = values['school'];
+  return resolveSchool(ctx, typeof option === 'string' ? option : undefined);
+}

@@ -1,4 +1,4 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { CliError, schoolOf } from '../../cli/context.ts';
 import { normalTime } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { checkHoliday, defaultRegion, holidaysFor, type Region, regions } from '../../core/send-policy/calendar.ts';
@@ -26,7 +26,7 @@ export const calendarShowCommand: CliCommand = {
   summary: 'Show the school calendar: region, time zone, quiet hours and the holidays of a school year.',
   options: { year: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const calendar = await camp.calendars.ensure(school.id, ctx.install.clock.now().toISOString());
     const year =
@@ -72,7 +72,7 @@ export const calendarSetCommand: CliCommand = {
     school: { type: 'string' },
   },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const now = ctx.install.clock.now().toISOString();
     const calendar = await camp.calendars.ensure(school.id, now);
@@ -114,7 +114,7 @@ export const calendarHolidayAddCommand: CliCommand = {
   summary: 'Add a day (or days) off of the school: nothing is sent to students then.',
   options: { name: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const name = typeof values['name'] === 'string' ? values['name'].trim() : '';
     const from = typeof values['from'] === 'string' ? values['from'] : '';
@@ -145,7 +145,7 @@ export const calendarHolidayRemoveCommand: CliCommand = {
   summary: 'Remove a holiday the school does not follow (a shipped one, or one it added).',
   options: { key: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const key = values['key'];
     if (typeof key !== 'string' || !key) throw new CliError('--key is required (see calendar show)');

@@ -1,4 +1,4 @@
-import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import { type CliContext, CliError, schoolOf } from '../../cli/context.ts';
 import { normalTime } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { isSmallGroup, minRespondents } from '../../core/aggregates.ts';
@@ -40,7 +40,7 @@ function number(value: unknown, name: string, fallback: number): number {
 async function campaignArg(ctx: CliContext, values: Record<string, unknown>, positionals: string[]) {
   const id = positionals[0];
   if (!id) throw new CliError('give the campaign id (see campaign list)');
-  const school = await resolveSchool(ctx, values['school'] as string | undefined);
+  const school = await schoolOf(ctx, values);
   const core = ctx.product.campaigns;
   const campaign = await core.camp.campaigns.get(school.id, id);
   if (!campaign) throw new CliError(`no campaign ${id} in this school (see campaign list)`);
@@ -68,7 +68,7 @@ export const campaignCreateCommand: CliCommand = {
     school: { type: 'string' },
   },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const core = ctx.product.campaigns;
     const type = values['type'];
     if (typeof type !== 'string' || !isActivityType(type))
@@ -145,7 +145,7 @@ export const campaignListCommand: CliCommand = {
   summary: 'List the campaigns of the school, newest first.',
   options: { school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const campaigns = await camp.campaigns.list(school.id);
     if (!campaigns.length) ctx.out('No campaigns yet. Create one with: campaign create --help');

@@ -1,5 +1,5 @@
 import { isTime } from '../../core/time/zoned-time.ts';
-import { type Activity, isActivityType, type Schedule } from './campaigns.ts';
+import { type Activity, type Campaign, isActivityType } from './campaigns.ts';
 import { occurrencesOf } from './schedule.ts';
 
 // Whether a campaign may be created: every reason to refuse it, for the Teams form and the CLI alike.
@@ -24,17 +24,11 @@ export interface Refusal {
   params?: Record<string, string | number>;
 }
 
-export interface CampaignInput {
-  name: string;
-  flowId: string;
-  activityType: string;
-  groupIds: string[];
-  activityIds?: string[];
-  schedule: Schedule;
-  preparation?: { daysBefore: number; time: string };
-  reminders: { afterHours: number; max: number };
-  closeAfterDays: number;
-}
+/** What the coordinator chose for a new campaign; the activity type is not checked yet (it may be refused). */
+export type CampaignInput = Pick<
+  Campaign,
+  'name' | 'flowId' | 'groupIds' | 'activityIds' | 'schedule' | 'preparation' | 'reminders' | 'closeAfterDays'
+> & { activityType: string };
 
 export interface CheckContext {
   now: Date;

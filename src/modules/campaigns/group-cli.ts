@@ -1,4 +1,4 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { CliError, schoolOf } from '../../cli/context.ts';
 import { parseMoment } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { type ActivityType, activityTypes, ids, isActivityType, newGroup } from './campaigns.ts';
@@ -12,7 +12,7 @@ export const groupListCommand: CliCommand = {
   summary: 'List the groups with their number of students and linked Teams team.',
   options: { school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const groups = await camp.groups.list(school.id);
     if (!groups.length) ctx.out('No groups yet. Import students with their class: import students <file.csv>');
@@ -32,7 +32,7 @@ export const groupLinkCommand: CliCommand = {
   summary: 'Link a group to its Teams team (the group is created when new).',
   options: { group: { type: 'string' }, team: { type: 'string' }, 'team-name': { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const name = typeof values['group'] === 'string' ? values['group'].trim() : '';
     const teamId = typeof values['team'] === 'string' ? values['team'].trim() : '';
@@ -66,7 +66,7 @@ export const activityAddCommand: CliCommand = {
     school: { type: 'string' },
   },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp, policyFor } = ctx.product.campaigns;
     const { timeZone } = await policyFor(school.id);
     const type = values['type'];
@@ -112,7 +112,7 @@ export const activityListCommand: CliCommand = {
   summary: 'List the activities, by end date.',
   options: { type: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const type = values['type'];
     if (type !== undefined && (typeof type !== 'string' || !isActivityType(type)))

@@ -1,4 +1,4 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { CliError, schoolOf } from '../../cli/context.ts';
 import { normalizeHeader, readTable } from '../../cli/csv.ts';
 import { parseMoment } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
@@ -30,7 +30,7 @@ export const importGroupsCommand: CliCommand = {
   options: { school: { type: 'string' } },
   async run(ctx, { values, positionals }) {
     const file = fileArg(positionals, this.usage);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const columns = [
       col('name', true, 'groepsnaam', 'klasnaam', 'naam', 'name', 'group name', ...groupAliases, 'code'),
@@ -113,7 +113,7 @@ export const importActivitiesCommand: CliCommand = {
   options: { school: { type: 'string' } },
   async run(ctx, { values, positionals }) {
     const file = fileArg(positionals, this.usage);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp, policyFor } = ctx.product.campaigns;
     const { timeZone } = await policyFor(school.id);
     const table = readTable(readCsvFile(file), [

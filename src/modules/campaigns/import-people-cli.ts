@@ -1,4 +1,4 @@
-import { resolveSchool } from '../../cli/context.ts';
+import { schoolOf } from '../../cli/context.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { ensurePersonByEmail, isEmail } from '../../core/assignments.ts';
 import { readLevel } from '../../core/levels.ts';
@@ -27,7 +27,7 @@ export const importStudentsCommand: CliCommand = {
   options: { school: { type: 'string' }, 'sync-groups': { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
     const file = fileArg(positionals, this.usage);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const now = () => ctx.install.clock.now().toISOString();
     const groupsOf = new Map<string, Set<string>>();
@@ -103,7 +103,7 @@ export const importMentorsCommand: CliCommand = {
   options: { school: { type: 'string' } },
   async run(ctx, { values, positionals }) {
     const file = fileArg(positionals, this.usage);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { camp } = ctx.product.campaigns;
     const columns = [
       col(

@@ -1,4 +1,4 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { CliError, schoolOf } from '../../cli/context.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { DeliveryError } from '../../core/ports.ts';
 
@@ -11,7 +11,7 @@ export const installCommand: CliCommand = {
   summary: 'Install the app in Teams for the students of a class who never opened it (needs TEAMS_APP_ID).',
   options: { group: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const reach = ctx.outbound.reach;
     if (!reach.installsForPeople)
       throw new CliError('TEAMS_APP_ID is not set: the app cannot install itself for students (docs/deploy.md)');

@@ -4,10 +4,9 @@ import { openCalendars } from '../../core/send-policy/calendar-repository.ts';
 import {
   type Collection,
   type Condition,
-  ConflictError,
   createOrGet,
   type DocumentStore,
-  NotFoundError,
+  replaceIfUnchanged,
   type Stored,
   stored,
   update,
@@ -229,13 +228,8 @@ class Deliveries implements DeliveryRepository {
   update(schoolId: string, id: string, mutate: Mutate<Delivery>) {
     return update(this.c, schoolId, id, stored(mutate));
   }
-  async replaceIfUnchanged(next: Delivery) {
-    try {
-      return await this.c.replace(withPk(next));
-    } catch (err) {
-      if (err instanceof ConflictError || err instanceof NotFoundError) return undefined;
-      throw err;
-    }
+  replaceIfUnchanged(next: Delivery) {
+    return replaceIfUnchanged(this.c, withPk(next));
   }
   due(schoolId: string, now: string, limit: number) {
     // Thousands of a campaign's deliveries fall due at once; each batch must read only its own rows.

@@ -1,9 +1,7 @@
 import { type Aggregate, aggregate, aggregateGroups, isSmallGroup } from '../../core/aggregates.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { SchoolYear } from '../../core/time/school-year.ts';
-import { localDate } from '../../core/time/zoned-time.ts';
 import type { Campaign, Delivery } from '../campaigns/campaigns.ts';
-import { countSent } from '../campaigns/evidence.ts';
 import type { CampaignRepositories } from '../campaigns/ports.ts';
 import { statusOf, unreachablePeople } from '../campaigns/status.ts';
 import {
@@ -15,7 +13,8 @@ import {
 } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import type { PhaseCount } from '../quality-cycle/year-cycle.ts';
-import { type Counted, evidenceFigures, type RawSeries, suppressPage } from './figures.ts';
+import { evidenceFigures, suppressPage } from './figures.ts';
+import { monthsOf, type RateSeries, rateSeries, sentMonth } from './response-rates.ts';
 
 // What the coordinator page shows, computed from the store with the rules the rest of the product uses:
 // a campaign's figures are its status (campaign-status.ts, as on the status card), response counts follow
@@ -56,19 +55,6 @@ export interface CampaignCounts {
   late: number;
   /** answered / sent. */
   response: number;
-}
-
-export interface RatePoint {
-  sent: number;
-  answered: number;
-  rate: number;
-}
-
-export interface RateSeries {
-  key: string;
-  /** One per month of `months`; undefined where nothing was sent. */
-  points: (Aggregate<RatePoint> | undefined)[];
-  total: Aggregate<RatePoint> | undefined;
 }
 
 export interface UnreachableRow {
@@ -131,57 +117,6 @@ async function scopeGroups(deps: OverviewDeps, schoolId: string, scope: Overview
       studentIds: (await deps.camp.groups.members(schoolId, g.id)).map((m) => m.personId),
     })),
   );
-}
-
-function monthsOf(period: EvidencePeriod): string[] {
-  const out: string[] = [];
-  let [y, m] = period.from.slice(0, 7).split('-').map(Number) as [number, number];
-  const last = period.to.slice(0, 7);
-  for (;;) {
-    const key = `${y}-${String(m).padStart(2, '0')}`;
-    out.push(key);
-    if (key >= last) return out;
-    m++;
-    if (m > 12) {
-      m = 1;
-      y++;
-    }
-  }
-}
-
-/** Response per month for keyed buckets of sent prompts, before the small-group rule. */
-function rateSeries(
-  keys: readonly string[],
-  months: readonly string[],
-  rows: readonly { key: string; month: string; d: Delivery }[],
-): { series: RawSeries<RatePoint>[]; total: RawSeries<RatePoint> } {
-  const buckets = new Map<string, Delivery[]>();
-  const put = (k: string, d: Delivery) => {
-    const list = buckets.get(k);
-    if (list) list.push(d);
-    else buckets.set(k, [d]);
-  };
-  for (const r of rows) {
-    put(`${r.key}|${r.month}`, r.d);
-    put(`${r.key}|`, r.d);
-    put(`|${r.month}`, r.d);
-    put('|', r.d);
-  }
-  const counted = (key: string, month: string): Counted<RatePoint> | undefined => {
-    const sent = buckets.get(`${key}|${month}`);
-    if (!sent?.length) return undefined;
-    const c = countSent(sent);
-    return {
-      respondents: c.studentsPrompted,
-      value: { sent: c.promptsSent, answered: c.answered, rate: c.answered / c.promptsSent },
-    };
-  };
-  const series = (key: string, bucket: string) => ({
-    key,
-    points: months.map((m) => counted(bucket, m)),
-    total: counted(bucket, ''),
-  });
-  return { series: keys.map((key) => series(key, key)), total: series('total', '') };
 }
 
 export async function buildCoordinatorOverview(deps: OverviewDeps, input: OverviewInput): Promise<CoordinatorOverview> {
@@ -263,15 +198,7 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
   const months = monthsOf(period);
   const typeOf = new Map(campaigns.map((c) => [c.id, c.activityType as string]));
   const inScope = scope.kind === 'school' ? sentRows : sentRows.filter((d) => students.has(d.studentId));
-  // Thousands of prompts share a send moment; formatting a time zone is not cheap.
-  const months_ = new Map<string, string>();
-  const month = (d: Delivery) => {
-    const known = months_.get(d.sentAt!);
-    if (known !== undefined) return known;
-    const m = localDate(new Date(d.sentAt!), deps.timeZone).slice(0, 7);
-    months_.set(d.sentAt!, m);
-    return m;
-  };
+  const month = sentMonth(deps.timeZone);
   const byGroupRows = inScope
     .filter((d) => d.groupId && groupIds.has(d.groupId))
     .map((d) => ({ key: d.groupId!, month: month(d), d }));

@@ -1,46 +1,17 @@
-import type { Aggregate } from '../../core/aggregates.ts';
 import { t } from '../../core/i18n.ts';
 import type { HolidayCoverage } from '../../core/send-policy/holiday-coverage.ts';
-import { type Competency, competencies, type Locale } from '../../core/types.ts';
+import type { Locale } from '../../core/types.ts';
 import { type Html, html } from '../../platform/html.ts';
 import { reasonText } from '../campaigns/cards.ts';
-import type { CompetencyShares } from '../quality-cycle/check-evidence.ts';
 import { type CyclePhase, cyclePhases } from '../quality-cycle/quality-cycle.ts';
-import type { CampaignRow, CoordinatorOverview, RatePoint, RateSeries } from './overview.ts';
+import { coverageView } from './coverage-view.ts';
+import type { CampaignRow, CoordinatorOverview } from './overview.ts';
+import { responseView } from './response-view.ts';
+import { activityLabel, dateLabel, monthLabel, type ViewLabels } from './view-labels.ts';
 
 // The coordinator page's views, as HTML fragments: the campaign timeline with progress bars, response
-// over time (charts drawn in the browser from `charts`, with the same figures in a table), competency
-// coverage as a heat map, PDCA per team, and who was not reached. Hidden figures say why.
-
-export interface ViewLabels {
-  flowTitle(flowId: string): string;
-  groupName(groupId: string): string;
-  timeZone: string;
-}
-
-export interface ChartData {
-  months: string[];
-  monthLabels: string[];
-  byActivity: { label: string; data: (number | null)[] }[];
-  total: { label: string; data: (number | null)[] };
-  byGroup: { label: string; rate: number | null }[];
-}
-
-const pct = (v: number) => `${Math.round(v * 100)}%`;
-
-function dateLabel(locale: Locale, iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'short', timeZone }).format(
-    new Date(iso),
-  );
-}
-
-function monthLabel(locale: Locale, month: string): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { month: 'short', timeZone: 'UTC' }).format(
-    new Date(`${month}-15T12:00:00Z`),
-  );
-}
-
-const activityLabel = (locale: Locale, type: string) => t(locale, `campaigns.activityTypes.${type}`);
+// over time (response-view.ts), competency coverage (coverage-view.ts), PDCA per team, and who was not
+// reached; with the notices above them and the no-access page. Hidden figures say why.
 
 // --- campaigns ------------------------------------------------------------------------------------
 
@@ -111,116 +82,6 @@ function campaignsView(locale: Locale, o: CoordinatorOverview, labels: ViewLabel
   <div class="legend"><span class="key answered"></span>${tx('answered')} <span class="key open"></span>${tx('open')} <span class="key unreachable"></span>${tx('unreachable')} <span class="key planned"></span>${tx('planned')}</div>
   <div class="axis" aria-hidden="true">${ticks.map((m) => html`<span>${m}</span>`)}<i class="today" style="left:${Math.min(100, Math.max(0, today)).toFixed(2)}%"></i></div>
   ${o.campaigns.length ? html`<ol class="campaigns">${o.campaigns.map((c) => campaignRow(locale, c, labels, span))}</ol>` : html`<p class="empty">${tx('none')}</p>`}
-</section>`;
-}
-
-// --- response -------------------------------------------------------------------------------------
-
-const value = (a: Aggregate<RatePoint> | undefined) => (a && !a.hidden ? Math.round(a.value.rate * 1000) / 10 : null);
-
-export function chartData(locale: Locale, o: CoordinatorOverview, labels: ViewLabels): ChartData {
-  return {
-    months: o.months,
-    monthLabels: o.months.map((m) => monthLabel(locale, m)),
-    byActivity: o.response.byActivity.map((s) => ({ label: activityLabel(locale, s.key), data: s.points.map(value) })),
-    total: { label: t(locale, 'coordinator.response.total'), data: o.response.total.points.map(value) },
-    byGroup: o.response.byGroup.map((s) => ({ label: labels.groupName(s.key), rate: value(s.total) })),
-  };
-}
-
-function rateCell(locale: Locale, a: Aggregate<RatePoint> | undefined, key: string): Html {
-  if (!a) return html`<td class="none">·</td>`;
-  if (a.hidden) return html`<td class="hidden" title="${t(locale, 'coordinator.response.hiddenCell')}" data-rate="${key}">–</td>`;
-  return html`<td data-rate="${key}" title="${a.value.answered}/${a.value.sent}">${pct(a.value.rate)}</td>`;
-}
-
-function rateTable(
-  locale: Locale,
-  o: CoordinatorOverview,
-  first: string,
-  rows: { key: string; label: string; s: RateSeries }[],
-): Html {
-  const tx = (k: string) => t(locale, `coordinator.response.${k}`);
-  return html`<table class="rates"><thead><tr><th>${first}</th>${o.months.map((m) => html`<th>${monthLabel(locale, m)}</th>`)}<th>${tx('tableSent')}</th><th>${tx('tableAnswered')}</th><th>${tx('tableRate')}</th></tr></thead>
-<tbody>${rows.map(
-    ({ key, label, s }) =>
-      html`<tr data-series="${key}"><th scope="row">${label}</th>${s.points.map((p, i) => rateCell(locale, p, `${key}:${o.months[i]}`))}${
-        s.total && !s.total.hidden
-          ? html`<td data-field="sent">${s.total.value.sent}</td><td data-field="answered">${s.total.value.answered}</td><td data-field="rate"><b>${pct(s.total.value.rate)}</b></td>`
-          : html`<td class="hidden" colspan="3" data-field="hidden">${tx('hiddenCell')}</td>`
-      }</tr>`,
-  )}</tbody></table>`;
-}
-
-function responseView(locale: Locale, o: CoordinatorOverview, labels: ViewLabels): Html {
-  const tx = (k: string) => t(locale, `coordinator.response.${k}`);
-  if (!o.response.total.total) {
-    return html`<section class="view" data-view="response"><h2>${tx('title')}</h2><p class="empty">${tx('none')}</p></section>`;
-  }
-  const activityRows = [
-    ...o.response.byActivity.map((s) => ({ key: `type:${s.key}`, label: activityLabel(locale, s.key), s })),
-    { key: 'total', label: tx('total'), s: o.response.total },
-  ];
-  const groupRows = o.response.byGroup.map((s) => ({ key: `group:${s.key}`, label: labels.groupName(s.key), s }));
-  return html`<section class="view" data-view="response">
-  <h2>${tx('title')}</h2>
-  <p class="muted">${tx('hidden')}</p>
-  <div class="charts">
-    <figure><figcaption>${tx('byActivity')}</figcaption><div class="chart-box"><canvas id="chart-activity" role="img" aria-label="${tx('byActivity')}"></canvas></div></figure>
-    <figure><figcaption>${tx('byGroup')}</figcaption><div class="chart-box" style="height:${Math.max(220, 28 * groupRows.length + 60)}px"><canvas id="chart-group" role="img" aria-label="${tx('byGroup')}"></canvas></div></figure>
-  </div>
-  <h3>${tx('byActivity')}</h3>
-  ${rateTable(locale, o, tx('tableActivity'), activityRows)}
-  <h3>${tx('byGroup')}</h3>
-  ${rateTable(locale, o, tx('tableGroup'), groupRows)}
-</section>`;
-}
-
-// --- coverage heat map ----------------------------------------------------------------------------
-
-/** WCAG relative luminance of an sRGB colour (0–255 channels). */
-function luminance(rgb: readonly number[]): number {
-  const [r, g, b] = rgb.map((v) => {
-    const c = v / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-function heat(share: number): string {
-  // From white to the app's teal (#1B6B73). The text is black or white, whichever contrasts more with the
-  // cell: one of the two always reaches WCAG's 4.5:1 (a softer dark grey does not for the middle shades).
-  const mix = (a: number, b: number) => Math.round(a + (b - a) * share);
-  const rgb = [mix(255, 27), mix(255, 107), mix(255, 115)];
-  const l = luminance(rgb);
-  const text = (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
-  return `background:rgb(${rgb.join(',')});color:${text}`;
-}
-
-function coverageCells(locale: Locale, key: string, figures: Aggregate<CompetencyShares>, why: string): Html {
-  if (figures.hidden) return html`<td class="hidden" colspan="${competencies.length}" data-coverage="${key}">${why}</td>`;
-  return html`${competencies.map(
-    (c: Competency) =>
-      html`<td class="cell" style="${heat(figures.value[c])}" data-coverage="${key}:${c}" title="${t(locale, `core.competencies.${c}`)}">${pct(figures.value[c])}</td>`,
-  )}`;
-}
-
-function coverageView(locale: Locale, o: CoordinatorOverview): Html {
-  const tx = (k: string) => t(locale, `coordinator.coverage.${k}`);
-  if (!o.coverage.groups.length) {
-    return html`<section class="view" data-view="coverage"><h2>${tx('title')}</h2><p class="empty">${tx('none')}</p></section>`;
-  }
-  return html`<section class="view" data-view="coverage">
-  <h2>${tx('title')}</h2>
-  <p class="muted">${tx('explain')}</p>
-  <p class="muted" data-field="coverage-rule">${tx('rule')}</p>
-  <table class="heat"><thead><tr><th>${tx('group')}</th><th>${tx('students')}</th>${competencies.map((c) => html`<th>${t(locale, `core.competencies.${c}`)}</th>`)}</tr></thead>
-  <tbody>${o.coverage.groups.map(
-    (g) =>
-      html`<tr data-group="${g.id}"><th scope="row">${g.name}</th><td class="count">${g.students}</td>${coverageCells(locale, g.id, g.figures, g.small ? tx('small') : tx('hidden'))}</tr>`,
-  )}</tbody>
-  <tfoot><tr data-group="total"><th scope="row">${tx('total')}</th><td class="count">${o.coverage.students}</td>${coverageCells(locale, 'total', o.coverage.total, tx('small'))}</tr></tfoot>
-  </table>
 </section>`;
 }
 

@@ -4,10 +4,10 @@ import { bilingual } from '../../core/i18n.ts';
 import type { Clock } from '../../platform/clock.ts';
 import {
   type Collection,
-  ConflictError,
   type Doc,
   type DocumentStore,
-  NotFoundError,
+  deleteIfUnchanged,
+  replaceIfUnchanged,
 } from '../../platform/store/document-store.ts';
 
 // The one download mechanism: short-lived links to files served by the bot itself, because a bot cannot
@@ -175,15 +175,9 @@ export class Downloads {
       file = doc.files[format];
     }
     if (!file) return gone;
-    if (doc.singleUse) {
-      try {
-        await this.c.replace({ ...doc, usedAt: { ...doc.usedAt, [format]: now.toISOString() } });
-      } catch (err) {
-        // Used at the same moment by another request (or instance), or deleted meanwhile.
-        if (err instanceof ConflictError || err instanceof NotFoundError) return gone;
-        throw err;
-      }
-    }
+    // Used at the same moment by another request (or instance), or deleted meanwhile: gone.
+    if (doc.singleUse && !(await replaceIfUnchanged(this.c, { ...doc, usedAt: { ...doc.usedAt, [format]: now.toISOString() } })))
+      return gone;
     return { status: 200, file };
   }
 
@@ -214,22 +208,15 @@ export class Downloads {
     return opened;
   };
 
-  /** Deletes expired links; returns how many. (A student's erasure deletes their links: personal-data-store.ts.) */
+  /** Deletes expired links; returns how many. (A student's erasure deletes their links: privacy/personal-data-erasure.ts.) */
   async purge(now: Date, limit = 500): Promise<number> {
     return this.deleteAll(await this.c.find({ where: { expiresAt: { lt: now.toISOString() } }, limit }));
   }
 
   private async deleteAll(docs: DownloadDoc[]): Promise<number> {
     let removed = 0;
-    for (const doc of docs) {
-      try {
-        await this.c.delete(doc);
-        removed++;
-      } catch (err) {
-        // Used or deleted by another instance at the same moment: the purge or erasure gets it next time.
-        if (!(err instanceof ConflictError) && !(err instanceof NotFoundError)) throw err;
-      }
-    }
+    // One used or deleted by another instance at the same moment: the purge or erasure gets it next time.
+    for (const doc of docs) if (await deleteIfUnchanged(this.c, doc)) removed++;
     return removed;
   }
 }

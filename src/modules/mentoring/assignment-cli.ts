@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import { type CliContext, CliError, schoolOf } from '../../cli/context.ts';
 import { readTable } from '../../cli/csv.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { type AssignResult, assignMentor } from '../../core/assignments.ts';
@@ -28,7 +28,7 @@ export async function studentAndMentor(ctx: CliContext, values: Record<string, u
   const mentorEmail = values['mentor'];
   if (typeof studentEmail !== 'string' || typeof mentorEmail !== 'string')
     throw new CliError('--student and --mentor are required');
-  const school = await resolveSchool(ctx, values['school'] as string | undefined);
+  const school = await schoolOf(ctx, values);
   return { school, pair: { studentEmail, mentorEmail } };
 }
 
@@ -98,7 +98,7 @@ export const importAssignmentsCommand: CliCommand = {
       { key: 'mentorName', aliases: ['mentor name', 'naam mentor', 'mentor naam'], required: false },
     ]);
     if (!table.ok) throw new CliError(`${file}: ${table.error}`);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     let imported = 0;
     let unchanged = 0;
     const rejected: string[] = [];

@@ -5,7 +5,8 @@ import { type CardActionResponse, cardResponse, type Feature, schoolTimeZone, ty
 import { type Notice, replyMaxLength } from './cards.ts';
 import { meetingCard, momentOf, noteCard, proposalCard } from './conversation-cards.ts';
 import { calendarDays, calendarLink, calendarRenderer } from './meeting-calendar.ts';
-import { acceptProposal, acceptSuggestion, type MeetingDeps, type MeetingResult, suggestMoment } from './meetings.ts';
+import { acceptProposal, acceptSuggestion, type MeetingResult, suggestMoment } from './meetings.ts';
+import type { ConversationDeps } from './ports.ts';
 import { type ReplyResult, replyToNote } from './replies.ts';
 
 // The two-way conversation with the mentor: the student answers a note; a planned conversation is agreed
@@ -21,13 +22,7 @@ const errorKeys: Record<Extract<ReplyResult, { ok: false }>['reason'], string> =
 
 async function reply(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse> {
   const deps = turn.deps;
-  const m = deps.modules.mentoring;
-  const result = await replyToNote(
-    { repos: deps.repos, mentoring: m.repos, outbox: m.outbox, clock: deps.clock, log: deps.log, sendPolicy: deps.sendPolicy },
-    turn.actor,
-    data['noteId'],
-    data['reply'],
-  );
+  const result = await replyToNote(conversationDeps(turn), turn.actor, data['noteId'], data['reply']);
   if (!result.ok && !result.note) return cardResponse(messageCard(errorKeys[result.reason], turn.locale, 'attention'));
   const note = result.note!;
   const mentorName = (result.ok ? result.mentor : await deps.repos.people.get(note.schoolId, note.mentorId))?.name ?? '';
@@ -53,7 +48,7 @@ async function reply(turn: Turn, data: Record<string, unknown>): Promise<CardAct
   );
 }
 
-async function meetingDeps(turn: Turn): Promise<MeetingDeps> {
+function conversationDeps(turn: Turn): ConversationDeps {
   const deps = turn.deps;
   const m = deps.modules.mentoring;
   return {
@@ -110,12 +105,12 @@ function messageCardText(text: string) {
 }
 
 async function accept(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse> {
-  const result = await acceptProposal(await meetingDeps(turn), turn.actor, data);
+  const result = await acceptProposal(conversationDeps(turn), turn.actor, data);
   return result.ok ? cardResponse(await confirmed(turn, result)) : refusedMeeting(turn, result, data);
 }
 
 async function suggest(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse> {
-  const result = await suggestMoment(await meetingDeps(turn), turn.actor, data);
+  const result = await suggestMoment(conversationDeps(turn), turn.actor, data);
   if (!result.ok) return refusedMeeting(turn, result, data);
   const timeZone = await schoolTimeZone(turn);
   return cardResponse(
@@ -132,7 +127,7 @@ async function suggest(turn: Turn, data: Record<string, unknown>): Promise<CardA
 }
 
 async function take(turn: Turn, data: Record<string, unknown>): Promise<CardActionResponse> {
-  const result = await acceptSuggestion(await meetingDeps(turn), turn.actor, data);
+  const result = await acceptSuggestion(conversationDeps(turn), turn.actor, data);
   if (result.ok) return cardResponse(await confirmed(turn, result));
   if (result.reason === 'agreed' && result.plan) return refusedMeeting(turn, result, data);
   const key = result.reason === 'invalid-time' ? 'mentors.meeting.invalidTime' : 'mentors.meeting.gone';

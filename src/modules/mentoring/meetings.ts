@@ -1,13 +1,8 @@
 import type { Person } from '../../core/entities.ts';
-import type { Repositories } from '../../core/ports.ts';
-import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import { isDate, isTime, zonedInstant } from '../../core/time/zoned-time.ts';
-import type { Clock } from '../../platform/clock.ts';
 import { isAssigned } from './access.ts';
-import type { LogPort } from './digest.ts';
 import type { ConversationPlan } from './entities.ts';
-import type { OutboxService } from './outbox.ts';
-import type { MentoringRepositories } from './ports.ts';
+import type { ConversationDeps } from './ports.ts';
 
 // Planning a conversation together. The mentor proposes one to three moments ("plan a conversation"
 // with times; without times it stays the mentor's private reminder). The student accepts one, or
@@ -49,22 +44,13 @@ export function proposalsFrom(
   return out.length ? out.sort() : undefined;
 }
 
-export interface MeetingDeps {
-  repos: Repositories;
-  mentoring: MentoringRepositories;
-  outbox: OutboxService;
-  clock: Clock;
-  log: LogPort;
-  sendPolicy: SendPolicies;
-}
-
 export type MeetingResult =
   | { ok: true; plan: ConversationPlan; mentor: Person; student: Person }
   | { ok: false; reason: 'gone' | 'invalid-time' | 'agreed'; plan?: ConversationPlan };
 
 /** Queues a planning message and sends it at once when the hour allows it. */
 export async function sendPlanning(
-  deps: MeetingDeps,
+  deps: ConversationDeps,
   input: {
     kind: 'proposal' | 'suggestion' | 'meeting';
     schoolId: string;
@@ -87,19 +73,30 @@ export async function sendPlanning(
   return outcome === 'sent' ? 'sent' : 'queued';
 }
 
-/** The plan a student is asked about: by the mentor named in the card and the student pressing. */
-async function studentsPlan(deps: MeetingDeps, student: Person, mentorInput: unknown, planInput: unknown) {
+/**
+ * The plan a student is asked about, by the mentor named in the card and the student pressing, while it is
+ * still open; otherwise why the answer is refused.
+ */
+async function openPlan(
+  deps: ConversationDeps,
+  student: Person,
+  data: Record<string, unknown>,
+): Promise<{ mentor: Person; plan: ConversationPlan } | Extract<MeetingResult, { ok: false }>> {
+  const mentorInput = data['mentorId'];
+  const planInput = data['plan'];
   if (typeof mentorInput !== 'string' || mentorInput.length > 64 || typeof planInput !== 'string' || planInput.length > 64)
-    return undefined;
+    return { ok: false, reason: 'gone' };
   const mentor = await deps.repos.people.get(student.schoolId, mentorInput);
-  if (!mentor || !(await isAssigned(deps.repos, mentor, student.id))) return undefined;
+  if (!mentor || !(await isAssigned(deps.repos, mentor, student.id))) return { ok: false, reason: 'gone' };
   const followUp = await deps.mentoring.followUps.get(mentor.id, student.id);
   const plan = followUp?.plan;
-  if (!followUp || followUp.studentId !== student.id || !plan?.proposals || plan.at !== planInput) return undefined;
+  if (!followUp || followUp.studentId !== student.id || !plan?.proposals || plan.at !== planInput)
+    return { ok: false, reason: 'gone' };
+  if (plan.agreed) return { ok: false, reason: 'agreed', plan };
   return { mentor, plan };
 }
 
-async function agree(deps: MeetingDeps, mentor: Person, student: Person, at: string, by: 'student' | 'mentor') {
+async function agree(deps: ConversationDeps, mentor: Person, student: Person, at: string, by: 'student' | 'mentor') {
   const agreedAt = deps.clock.now().toISOString();
   let changed = false;
   const saved = await deps.mentoring.followUps.upsert(
@@ -125,10 +122,13 @@ async function agree(deps: MeetingDeps, mentor: Person, student: Person, at: str
 }
 
 /** The student takes one of the proposed moments. */
-export async function acceptProposal(deps: MeetingDeps, student: Person, data: Record<string, unknown>): Promise<MeetingResult> {
-  const found = await studentsPlan(deps, student, data['mentorId'], data['plan']);
-  if (!found) return { ok: false, reason: 'gone' };
-  if (found.plan.agreed) return { ok: false, reason: 'agreed', plan: found.plan };
+export async function acceptProposal(
+  deps: ConversationDeps,
+  student: Person,
+  data: Record<string, unknown>,
+): Promise<MeetingResult> {
+  const found = await openPlan(deps, student, data);
+  if ('ok' in found) return found;
   const index = Number(data['slot']);
   const at = Number.isInteger(index) ? found.plan.proposals![index] : undefined;
   if (!at || Date.parse(at) <= deps.clock.now().getTime()) return { ok: false, reason: 'invalid-time', plan: found.plan };
@@ -136,10 +136,13 @@ export async function acceptProposal(deps: MeetingDeps, student: Person, data: R
 }
 
 /** The student suggests another moment; the mentor gets it with a button to accept. */
-export async function suggestMoment(deps: MeetingDeps, student: Person, data: Record<string, unknown>): Promise<MeetingResult> {
-  const found = await studentsPlan(deps, student, data['mentorId'], data['plan']);
-  if (!found) return { ok: false, reason: 'gone' };
-  if (found.plan.agreed) return { ok: false, reason: 'agreed', plan: found.plan };
+export async function suggestMoment(
+  deps: ConversationDeps,
+  student: Person,
+  data: Record<string, unknown>,
+): Promise<MeetingResult> {
+  const found = await openPlan(deps, student, data);
+  if ('ok' in found) return found;
   const { timeZone } = await deps.sendPolicy(student.schoolId);
   const at = parseMoment(data['date'], data['time'], deps.clock.now(), timeZone);
   if (!at) return { ok: false, reason: 'invalid-time', plan: found.plan };
@@ -162,7 +165,11 @@ export async function suggestMoment(deps: MeetingDeps, student: Person, data: Re
 }
 
 /** The mentor takes the student's suggestion. */
-export async function acceptSuggestion(deps: MeetingDeps, mentor: Person, data: Record<string, unknown>): Promise<MeetingResult> {
+export async function acceptSuggestion(
+  deps: ConversationDeps,
+  mentor: Person,
+  data: Record<string, unknown>,
+): Promise<MeetingResult> {
   const studentId = data['studentId'];
   if (typeof studentId !== 'string' || studentId.length > 64 || !(await isAssigned(deps.repos, mentor, studentId)))
     return { ok: false, reason: 'gone' };

@@ -1,6 +1,10 @@
 import type { Person, Reflection } from '../../core/entities.ts';
-import type { Mutate } from '../../core/ports.ts';
+import type { Mutate, Repositories } from '../../core/ports.ts';
+import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { LogPort } from './digest.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, MentorSettings, OutboxEntry } from './entities.ts';
+import type { OutboxService } from './outbox.ts';
 
 /**
  * A mentor's view of the store: every read is limited to the mentor's own partition or to students the
@@ -120,4 +124,14 @@ export interface StudentMessages {
     from?: string;
     to: string;
   }): Promise<StudentMessage[]>;
+}
+
+/** What the student–mentor conversation works with: answers to notes (replies.ts) and planning (meetings.ts). */
+export interface ConversationDeps {
+  repos: Repositories;
+  mentoring: MentoringRepositories;
+  outbox: OutboxService;
+  clock: Clock;
+  log: LogPort;
+  sendPolicy: SendPolicies;
 }

@@ -1,13 +1,8 @@
 import type { Person } from '../../core/entities.ts';
-import type { Repositories } from '../../core/ports.ts';
-import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
-import type { Clock } from '../../platform/clock.ts';
 import { isAssigned } from './access.ts';
 import { isQuestion, replyMaxLength } from './cards.ts';
-import type { LogPort } from './digest.ts';
 import type { FeedforwardNote } from './entities.ts';
-import type { OutboxService } from './outbox.ts';
-import type { MentoringRepositories, StudentMessages } from './ports.ts';
+import type { ConversationDeps, MentoringRepositories, StudentMessages } from './ports.ts';
 
 // The student's side of the conversation with the mentor: one answer to each note. The note is read in
 // the student's own partition (another student's note id finds nothing). An answer to a question goes
@@ -18,17 +13,8 @@ export type ReplyResult =
   | { ok: true; note: FeedforwardNote; mentor: Person | undefined; delivery: 'sent' | 'queued' | 'digest' }
   | { ok: false; reason: 'gone' | 'empty' | 'too-long' | 'already'; note?: FeedforwardNote };
 
-export interface ReplyDeps {
-  repos: Repositories;
-  mentoring: MentoringRepositories;
-  outbox: OutboxService;
-  clock: Clock;
-  log: LogPort;
-  sendPolicy: SendPolicies;
-}
-
 export async function replyToNote(
-  deps: ReplyDeps,
+  deps: ConversationDeps,
   student: Person,
   noteInput: unknown,
   textInput: unknown,

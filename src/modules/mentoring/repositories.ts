@@ -1,6 +1,6 @@
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { Mutate, Repositories } from '../../core/ports.ts';
-import type { Collection, DocumentStore, Stored } from '../../platform/store/document-store.ts';
+import { type Collection, type DocumentStore, inChunks, type Stored } from '../../platform/store/document-store.ts';
 import { Partitioned } from '../../platform/store/partitioned.ts';
 import {
   type Digest,
@@ -107,9 +107,8 @@ class Notes implements NoteRepository {
     const out: FeedforwardNote[] = [];
     const repliedAt = from ? { gt: from, lte: to } : { lte: to };
     const ids = [...new Set(studentIds)];
-    // Bounded IN lists: Cosmos DB limits the size of a query.
-    for (let i = 0; i < ids.length; i += 100) {
-      out.push(...(await this.c.find({ where: { studentId: { in: ids.slice(i, i + 100) }, repliedAt } })));
+    for (const chunk of inChunks(ids)) {
+      out.push(...(await this.c.find({ where: { studentId: { in: chunk }, repliedAt } })));
     }
     return out;
   }
@@ -180,10 +179,7 @@ class Scope implements MentorScope {
   private async own(studentIds: readonly string[]): Promise<string[][]> {
     const own = await this.studentIds();
     const ids = [...new Set(studentIds)].filter((id) => own.has(id));
-    // Bounded IN lists: Cosmos DB limits the size of a query.
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
-    return chunks;
+    return inChunks(ids);
   }
   async students(studentIds: readonly string[]): Promise<Map<string, Person>> {
     // A scope lives for one view or one digest: a student read once (to rank them) is not read again.

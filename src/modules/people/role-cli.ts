@@ -1,4 +1,4 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { CliError, schoolOf } from '../../cli/context.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { ensurePersonByEmail, isEmail } from '../../core/assignments.ts';
 import { type Role, roles } from '../../core/types.ts';
@@ -19,7 +19,7 @@ export const roleAddCommand: CliCommand = {
     const email = values['email'];
     if (typeof email !== 'string' || !isEmail(email)) throw new CliError('--email must be an e-mail address');
     const role = parseRole(values['role']);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const name = typeof values['name'] === 'string' ? values['name'] : undefined;
     const { person, changed } = await ensurePersonByEmail(ctx.install, school.id, email, role, name);
     ctx.out(
@@ -40,7 +40,7 @@ export const roleRemoveCommand: CliCommand = {
     const email = values['email'];
     if (typeof email !== 'string' || !isEmail(email)) throw new CliError('--email must be an e-mail address');
     const role = parseRole(values['role']);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const person = await ctx.repos.people.findByEmail(school.id, email);
     if (!person) throw new CliError(`no person with e-mail ${email} in this school`);
     if (!person.roles.includes(role)) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import { type CliContext, CliError, schoolOf } from '../../cli/context.ts';
 import { makePrivateFolder, writeCliFiles } from '../../cli/files.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import type { Person } from '../../core/entities.ts';
@@ -18,7 +18,7 @@ function service(ctx: CliContext): PrivacyService {
 async function student(ctx: CliContext, values: Record<string, unknown>): Promise<{ schoolId: string; person: Person }> {
   const email = values['email'];
   if (typeof email !== 'string' || !email.includes('@')) throw new CliError('pass --email <the student’s school e-mail>');
-  const school = await resolveSchool(ctx, values['school'] as string | undefined);
+  const school = await schoolOf(ctx, values);
   const person = await ctx.repos.people.findByEmail(school.id, email);
   if (!person) throw new CliError(`no person with e-mail ${email} in school ${school.id}`);
   if (!isStudentOnly(person)) {
@@ -105,7 +105,7 @@ export const privacyRetentionCommand: CliCommand = {
     "The school's retention term: a student's data is erased this many months after they left (show, set), and erasing what is due now (run).",
   options: { school: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const privacy = await service(ctx);
     const [action = 'show', arg] = positionals;
     if (action === 'set') {
@@ -177,7 +177,7 @@ export const privacyErasuresCommand: CliCommand = {
   summary: 'The record of erasures: when, why and how many records; never whom.',
   options: { school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const list = await (await service(ctx)).erasures(school.id);
     for (const e of list) ctx.out(`${e.startedAt} ${e.reason} ${e.state}${e.counts ? ` ${total(e.counts)}` : ''}`);
     ctx.out(`${list.length} erasure(s).`);

@@ -6,8 +6,8 @@ import type { PulseMark } from '../student-voice/entities.ts';
 import type { TalentSignal } from '../talent/entities.ts';
 
 // Everything the store holds that names one student, for the AVG export (right of access) and the
-// erasure (right to erasure). The store adapter (src/modules/privacy/personal-data-store.ts) reads it collection by
-// collection; docs/privacy.md lists them.
+// erasure (right to erasure). The store adapter (personal-data-store.ts) reads it collection by collection
+// (personal-data-collect.ts) and erases it (personal-data-erasure.ts); docs/privacy.md lists them.
 
 /** A download link the student made (their exports): when and what, never the token (the id is its hash). */
 export interface DownloadLinkInfo {

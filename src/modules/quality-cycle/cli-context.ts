@@ -1,4 +1,4 @@
-import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
+import { type CliContext, CliError, schoolOf } from '../../cli/context.ts';
 import type { School } from '../../core/entities.ts';
 import { t } from '../../core/i18n.ts';
 import { parseSchoolYear, type SchoolYear } from '../../core/time/school-year.ts';
@@ -13,7 +13,7 @@ export async function open(
   ctx: CliContext,
   values: Record<string, unknown>,
 ): Promise<{ school: School; deps: QualityCycleDeps }> {
-  const school = await resolveSchool(ctx, str(values, 'school'));
+  const school = await schoolOf(ctx, values);
   return { school, deps: ctx.product.qualityCycle.cycle };
 }
 

@@ -1,4 +1,4 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { CliError, schoolOf } from '../../cli/context.ts';
 import type { AnyCliCommand, CliCommand, ConfigCommand } from '../../cli/registry.ts';
 import { formatProblem } from '../../core/flows/flow-lint.ts';
 import { checkLibrary } from '../../core/flows/load-flows.ts';
@@ -42,7 +42,7 @@ export const sectorSetCommand: CliCommand = {
   options: { student: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values, positionals }) {
     const sector = parseSector(positionals[0]);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const email = values['student'];
     if (typeof email === 'string') {
       const person = await ctx.repos.people.findByEmail(school.id, email);
@@ -72,7 +72,7 @@ export const levelSetCommand: CliCommand = {
   options: { student: { type: 'string' }, class: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values, positionals }) {
     const level = parseLevel(positionals[0]);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const email = values['student'];
     const className = values['class'];
     if (typeof email === 'string' && typeof className === 'string') throw new CliError('give --student or --class, not both');

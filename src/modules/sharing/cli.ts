@@ -1,4 +1,4 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { CliError, schoolOf } from '../../cli/context.ts';
 import { type ColumnSpec, readTable } from '../../cli/csv.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { isEmail } from '../../core/assignments.ts';
@@ -73,7 +73,7 @@ export const importPlacementsCommand: CliCommand = {
   async run(ctx, { values, positionals }) {
     const file = positionals[0];
     if (!file) throw new CliError(`give the CSV file: ${this.usage}`);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const table = readTable(readCsvFile(file), columns);
     if (!table.ok) throw new CliError(`${file}: ${table.error}`);
     const { service } = ctx.product.sharing;

@@ -1,9 +1,10 @@
 import type { Mutate } from '../../core/ports.ts';
 import {
   type Collection,
-  ConflictError,
   type DocumentStore,
-  NotFoundError,
+  deleteIfUnchanged,
+  inChunks,
+  replaceIfUnchanged,
   type Stored,
   stored,
   update,
@@ -54,22 +55,6 @@ export interface SharingRepositories {
   answers: TrialoogAnswerRepository;
 }
 
-const chunkSize = 100;
-function chunks<T>(list: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += chunkSize) out.push(list.slice(i, i + chunkSize));
-  return out;
-}
-
-async function swap<T extends { version: number }>(c: Collection<Stored<T>>, doc: Stored<T>): Promise<Stored<T> | undefined> {
-  try {
-    return await c.replace(doc);
-  } catch (err) {
-    if (err instanceof ConflictError || err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-}
-
 class Supervisors implements SupervisorRepository {
   private readonly c: Collection<Stored<Supervisor>>;
   constructor(c: Collection<Stored<Supervisor>>) {
@@ -103,7 +88,7 @@ class Links implements ShareLinkRepository {
     return this.c.get(id, id);
   }
   replace(link: ShareLink) {
-    return swap(this.c, { ...link, pk: link.id });
+    return replaceIfUnchanged(this.c, { ...link, pk: link.id });
   }
   listByStudent(studentId: string) {
     return this.c.find({ where: { studentId }, orderBy: { field: 'createdAt', direction: 'desc' } });
@@ -111,14 +96,8 @@ class Links implements ShareLinkRepository {
   listExpired(at: string, limit = 500) {
     return this.c.find({ where: { expiresAt: { lt: at } }, limit });
   }
-  async delete(link: ShareLink) {
-    try {
-      await this.c.delete({ ...link, pk: link.id });
-      return true;
-    } catch (err) {
-      if (err instanceof ConflictError || err instanceof NotFoundError) return false;
-      throw err;
-    }
+  delete(link: ShareLink) {
+    return deleteIfUnchanged(this.c, { ...link, pk: link.id });
   }
 }
 
@@ -137,7 +116,7 @@ class Answers implements TrialoogAnswerRepository {
     return update(this.c, studentId, id, stored(mutate));
   }
   replace(answer: TrialoogAnswer) {
-    return swap(this.c, { ...answer, pk: answer.studentId });
+    return replaceIfUnchanged(this.c, { ...answer, pk: answer.studentId });
   }
   listByStudent(studentId: string) {
     return this.c.find({ pk: studentId, orderBy: { field: 'submittedAt', direction: 'desc' } });
@@ -148,7 +127,7 @@ class Answers implements TrialoogAnswerRepository {
   async listAgreedBetween(studentIds: readonly string[], from: string | undefined, to: string) {
     const out: TrialoogAnswer[] = [];
     const decidedAt = from ? { gt: from, lte: to } : { lte: to };
-    for (const chunk of chunks([...new Set(studentIds)])) {
+    for (const chunk of inChunks([...new Set(studentIds)])) {
       out.push(...(await this.c.find({ where: { studentId: { in: chunk }, decision: 'agreed', decidedAt } })));
     }
     return out.sort((a, b) => (a.decidedAt ?? '').localeCompare(b.decidedAt ?? ''));

@@ -1,4 +1,4 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { CliError, schoolOf } from '../../cli/context.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { pulseQuestions } from './entities.ts';
 import { effectiveSchedule, parseScheduleDates, validDays } from './planner.ts';
@@ -31,7 +31,7 @@ export const pulseScheduleCommand: CliCommand = {
   summary: 'Schedule an anonymous student pulse about career guidance, for the whole school or one education team.',
   options: { opens: { type: 'string' }, days: { type: 'string' }, team: { type: 'string' }, school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const days = daysOption(values['days']);
     const team = values['team'];
     const result = await ctx.product.studentVoice.pulses.schedule({
@@ -55,7 +55,7 @@ export const pulseShowCommand: CliCommand = {
   summary: 'The school’s student pulses and, once closed with 5 or more answers, their figures beside the JOB monitor 2014.',
   options: { school: { type: 'string' } },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { repos, pulses } = ctx.product.studentVoice;
     const { dates, days } = await effectiveSchedule(repos, school.id);
     ctx.out(dates.length ? `Planned yearly on ${dates.join(', ')} for ${days} day(s).` : 'No yearly pulses planned.');
@@ -97,7 +97,7 @@ export const pulseDatesCommand: CliCommand = {
     school: { type: 'string' },
   },
   async run(ctx, { values }) {
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { repos } = ctx.product.studentVoice;
     const chosen = [values['set'] !== undefined, values['off'] === true, values['default'] === true].filter(Boolean).length;
     if (chosen !== 1) throw new CliError('say one of --set <MM-DD,...>, --off or --default');

@@ -3,7 +3,7 @@ import {
   type Collection,
   createOrGet,
   type DocumentStore,
-  NotFoundError,
+  deleteCurrent,
   type Stored,
   stored,
   update,
@@ -100,18 +100,8 @@ class Marks implements MarkRepository {
   listByStudent(studentId: string) {
     return this.c.find({ pk: studentId });
   }
-  async remove(studentId: string, pulseId: string) {
-    for (let attempt = 1; ; attempt++) {
-      const doc = await this.c.get(studentId, pulseId);
-      if (!doc) return false;
-      try {
-        await this.c.delete(doc);
-        return true;
-      } catch (err) {
-        if (err instanceof NotFoundError) return false;
-        if (attempt >= 5) throw err;
-      }
-    }
+  remove(studentId: string, pulseId: string) {
+    return deleteCurrent(this.c, studentId, pulseId);
   }
 }
 

@@ -1,4 +1,4 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { CliError, schoolOf } from '../../cli/context.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { isEmail } from '../../core/assignments.ts';
 import { linkTeacher } from './classes.ts';
@@ -26,7 +26,7 @@ export const teacherAddCommand: CliCommand = {
     const email = values['email'];
     if (typeof email !== 'string' || !isEmail(email)) throw new CliError('--email must be an e-mail address');
     const classNames = classesOption(values['class']);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const { groups, repos: talent } = ctx.product.talent;
     const { teacher, added } = await linkTeacher(
       { install: ctx.install, groups, talent },
@@ -55,7 +55,7 @@ export const teacherRemoveCommand: CliCommand = {
     const email = values['email'];
     if (typeof email !== 'string' || !isEmail(email)) throw new CliError('--email must be an e-mail address');
     const classNames = classesOption(values['class']);
-    const school = await resolveSchool(ctx, values['school'] as string | undefined);
+    const school = await schoolOf(ctx, values);
     const person = await ctx.repos.people.findByEmail(school.id, email);
     if (!person) throw new CliError(`no person with e-mail ${email} in this school`);
     const { groups, repos: talent } = ctx.product.talent;

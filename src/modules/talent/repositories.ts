@@ -3,6 +3,7 @@ import {
   type Collection,
   createOrGet,
   type DocumentStore,
+  inChunks,
   type Stored,
   stored,
   update,
@@ -11,14 +12,6 @@ import type { ClassTeacher, TalentSignal } from './entities.ts';
 import type { ClassTeacherRepository, TalentRepositories, TalentSignalRepository } from './ports.ts';
 
 // The talent module's collections: `class_teachers` per school, `talent_signals` per student.
-
-/** Bounded IN lists: Cosmos DB limits the size of a query. */
-const chunkSize = 100;
-function chunks<T>(list: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += chunkSize) out.push(list.slice(i, i + chunkSize));
-  return out;
-}
 
 export const classTeacherId = (groupId: string, teacherId: string) => `${groupId}:${teacherId}`;
 
@@ -55,7 +48,7 @@ class ClassTeachers implements ClassTeacherRepository {
   }
   async teachersOf(schoolId: string, groupIds: readonly string[]) {
     const out: ClassTeacher[] = [];
-    for (const chunk of chunks([...new Set(groupIds)])) {
+    for (const chunk of inChunks([...new Set(groupIds)])) {
       out.push(...(await this.c.find({ pk: schoolId, where: { groupId: { in: chunk }, active: true } })));
     }
     return out;
@@ -85,7 +78,7 @@ class Signals implements TalentSignalRepository {
   async listCreatedBetween(studentIds: readonly string[], from: string | undefined, to: string) {
     const out: TalentSignal[] = [];
     const createdAt = from ? { gt: from, lte: to } : { lte: to };
-    for (const chunk of chunks([...new Set(studentIds)])) {
+    for (const chunk of inChunks([...new Set(studentIds)])) {
       out.push(...(await this.c.find({ where: { studentId: { in: chunk }, createdAt } })));
     }
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));

@@ -144,3 +144,46 @@ export async function createOrGet<T extends Doc>(
     return { doc: existing, created: false };
   }
 }
+
+/** Replaces `doc` only if it is still the stored version; undefined when it changed meanwhile or is gone. */
+export async function replaceIfUnchanged<T extends Doc>(collection: Collection<T>, doc: T): Promise<T | undefined> {
+  try {
+    return await collection.replace(doc);
+  } catch (err) {
+    if (err instanceof ConflictError || err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** Deletes `doc` only if it is still the stored version; false when it changed meanwhile or is gone. */
+export async function deleteIfUnchanged<T extends Doc>(collection: Collection<T>, doc: T): Promise<boolean> {
+  try {
+    await collection.delete(doc);
+    return true;
+  } catch (err) {
+    if (err instanceof ConflictError || err instanceof NotFoundError) return false;
+    throw err;
+  }
+}
+
+/** Deletes the current version of a document, whatever happened to it meanwhile; false when it is gone. */
+export async function deleteCurrent<T extends Doc>(collection: Collection<T>, pk: string, id: string): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const doc = await collection.get(pk, id);
+    if (!doc) return false;
+    try {
+      await collection.delete(doc);
+      return true;
+    } catch (err) {
+      if (err instanceof NotFoundError) return false;
+      if (!(err instanceof ConflictError) || attempt >= 5) throw err;
+    }
+  }
+}
+
+/** Bounded IN lists: Cosmos DB limits the size of a query, so a long list is asked for in parts. */
+export function inChunks<T>(list: readonly T[], size = 100): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}

@@ -6,7 +6,11 @@ import {
   type Doc,
   type DocumentStore,
   DuplicateError,
+  deleteCurrent,
+  deleteIfUnchanged,
+  inChunks,
   NotFoundError,
+  replaceIfUnchanged,
   update,
 } from '../../../src/platform/store/document-store.ts';
 import { backends } from '../../helpers/backends.ts';
@@ -17,6 +21,17 @@ interface Item extends Doc {
   flag?: boolean;
   tag?: string | null;
 }
+
+describe('inChunks', () => {
+  it('asks for a long IN list in bounded parts, in order, and for an empty list not at all', () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `s${i}`);
+    const parts = inChunks(ids);
+    expect(parts.map((p) => p.length)).toEqual([100, 100, 50]);
+    expect(parts.flat()).toEqual(ids);
+    expect(inChunks(ids, 500)).toEqual([ids]);
+    expect(inChunks([])).toEqual([]);
+  });
+});
 
 describe.each(backends)('document store contract: $name', (backend) => {
   let store: DocumentStore;
@@ -96,6 +111,27 @@ describe.each(backends)('document store contract: $name', (backend) => {
     };
     await expect(update(racing, 'p', 'c', (d) => ({ ...d, n: d.n + 1 }), 3)).rejects.toBeInstanceOf(ConflictError);
     expect((await items.get('p', 'c'))?.n).toBe(300);
+  });
+
+  it('replaceIfUnchanged and deleteIfUnchanged write only the version they read, and say so instead of throwing', async () => {
+    const v1 = await items.create({ id: 'a', pk: 'p', kind: 'x', n: 1 });
+    const v2 = await replaceIfUnchanged(items, { ...v1, n: 2 });
+    expect(v2?.n).toBe(2);
+    expect(await replaceIfUnchanged(items, { ...v1, n: 99 })).toBeUndefined();
+    expect(await replaceIfUnchanged(items, { ...v1, id: 'missing' })).toBeUndefined();
+    expect(await deleteIfUnchanged(items, v1)).toBe(false);
+    expect((await items.get('p', 'a'))?.n).toBe(2);
+    expect(await deleteIfUnchanged(items, v2!)).toBe(true);
+    expect(await deleteIfUnchanged(items, v2!)).toBe(false);
+    expect(await items.get('p', 'a')).toBeUndefined();
+  });
+
+  it('deleteCurrent deletes whatever version is stored, once', async () => {
+    const v1 = await items.create({ id: 'a', pk: 'p', kind: 'x', n: 1 });
+    await items.replace({ ...v1, n: 2 });
+    expect(await deleteCurrent(items, 'p', 'a')).toBe(true);
+    expect(await items.get('p', 'a')).toBeUndefined();
+    expect(await deleteCurrent(items, 'p', 'a')).toBe(false);
   });
 
   it('createOrGet is idempotent', async () => {

@@ -101,6 +101,12 @@ export class BotHttpAdapter {
             return;
           }
         }
+        // Fixed words only (the type is bounded by the envelope, the invoke name passed the guard): never content.
+        const name = activity['name'];
+        this.log.debug(
+          { type: activity.type.slice(0, 32), ...(activity.type === 'invoke' && typeof name === 'string' ? { name } : {}) },
+          'activity received',
+        );
         let result: { status: number; body?: unknown };
         try {
           result = await dispatch(activity);

@@ -11,6 +11,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { activity, tenantId, testUser } from '../test/helpers/activities.ts';
+import { startBotProcesses } from './lib/bot-processes.ts';
 
 // Answer submission → stored and routed, at 100 concurrent submits, on the embedded store (a file, as in
 // production without Cosmos DB). Each sample is one Action.Execute POST to /api/messages, timed until the
@@ -18,6 +19,9 @@ import { activity, tenantId, testUser } from '../test/helpers/activities.ts';
 // (these answers ask for no talk and carry no signal, so, as for most answers, the item waits for the
 // mentor's digest). Target: p99 < 50 ms. The clients and the connector run in a child process
 // (bench/lib/submit-client.ts), so the figures are the bot's own.
+// BENCH_WORKERS=1,2 then also starts the bot as it runs in production (`node src/main.ts`, WORKERS=n, on
+// the same store file) for each worker count and prints p50/p99 and CPU per submit summed over the
+// primary and its workers, with the same run's floor (bench/lib/bot-processes.ts).
 
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 100);
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
@@ -62,7 +66,7 @@ for (const [i, s] of students.entries()) {
 }
 const people = await Promise.all(students.map((s) => deps.repos.people.findByEmail(tenantId, s.email)));
 
-async function round(): Promise<number[]> {
+async function round(url = `${bot.url}/api/messages`): Promise<number[]> {
   const opened = await Promise.all(people.map((p) => deps.reflections.start(p!, 'free')));
   const bodies = students.map((s, i) =>
     JSON.stringify(
@@ -79,7 +83,7 @@ async function round(): Promise<number[]> {
       }),
     ),
   );
-  const { samples } = await ask<{ samples: number[] }>({ cmd: 'round', bodies, url: `${bot.url}/api/messages` });
+  const { samples } = await ask<{ samples: number[] }>({ cmd: 'round', bodies, url });
   if (samples.some((s) => s < 0)) {
     client.kill();
     throw new Error('a submit failed');
@@ -98,7 +102,7 @@ const cpu = process.cpuUsage(cpu0);
 const sorted = [...samples].sort((a, b) => a - b);
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-// The floor to read the figures against: the same 100 concurrent POSTs through the same server and SDK,
+// The floor to read the figures against: the same 100 concurrent POSTs through the same server and dispatch,
 // with a button the bot does not know (it answers with a card at once: no store, no routing).
 // Built per round: a repeated activity id is a replay, which the bot drops unanswered.
 const floorBodies = () =>
@@ -149,7 +153,7 @@ const result = {
     p99_ms: +floorPct(99).toFixed(1),
     cpu_ms_per_request: +((floorCpu.user + floorCpu.system) / 1000 / floor.length).toFixed(2),
   },
-  // Read against this run's floor (the same server and SDK with a constant answer): the ratio holds on a noisy machine.
+  // Read against this run's floor (the same server and dispatch with a constant answer): the ratio holds on a noisy machine.
   cpu_ratio_to_floor: +((cpu.user + cpu.system) / samples.length / ((floorCpu.user + floorCpu.system) / floor.length)).toFixed(2),
   target: 'p99 < 50 ms',
   met: pct(99) < 50,
@@ -160,6 +164,74 @@ if (submitted.length !== (ROUNDS + 1) * CONCURRENCY || routed !== (ROUNDS + 1) *
   process.exitCode = 1;
 }
 await bot.stop();
+
+// The same submits against the bot in worker processes, per worker count (CPU of every process summed).
+const workerCounts = (process.env['BENCH_WORKERS'] ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((n) => Number(n));
+for (const workers of workerCounts) {
+  const procs = await startBotProcesses({
+    workers,
+    env: {
+      DEV_ALLOW_UNAUTHENTICATED: 'true',
+      DATA_DIR: dir,
+      SERVICE_URL: connector.url,
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      RATE_LIMIT_BURST: '100000',
+    },
+  });
+  const url = `${procs.url}/api/messages`;
+  for (let i = 0; i < 2; i++) await round(url); // warm-up: every worker's JIT, statement cache, sockets
+  const cpuBefore = procs.cpuMs();
+  const t0 = performance.now();
+  const got: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) got.push(...(await round(url)));
+  const elapsed = performance.now() - t0;
+  const used = procs.cpuMs() - cpuBefore;
+  const floorBefore = procs.cpuMs();
+  const floorGot: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const f = await ask<{ samples: number[] }>({
+      cmd: 'round',
+      bodies: floorBodies(),
+      url,
+      expect: 'application/vnd.microsoft.card.adaptive',
+    });
+    if (f.samples.some((ms) => ms < 0)) throw new Error('a request of the floor failed');
+    floorGot.push(...f.samples);
+  }
+  const floorUsed = procs.cpuMs() - floorBefore;
+  const processes = procs.pids().length;
+  await procs.stop();
+  const by = [...got].sort((a, b) => a - b);
+  const at = (p: number) => by[Math.min(by.length - 1, Math.ceil((p / 100) * by.length) - 1)]!;
+  console.log(
+    JSON.stringify({
+      workers,
+      processes,
+      samples: got.length,
+      p50_ms: +at(50).toFixed(1),
+      p99_ms: +at(99).toFixed(1),
+      submits_per_s: Math.round((got.length / elapsed) * 1000),
+      // From /proc at 10 ms resolution, over every process: the primary and its workers.
+      cpu_ms_per_submit: +(used / got.length).toFixed(2),
+      floor_cpu_ms_per_request: +(floorUsed / floorGot.length).toFixed(2),
+      cpu_ratio_to_floor: +(used / got.length / (floorUsed / floorGot.length)).toFixed(2),
+      target: 'p99 < 50 ms',
+      met: at(99) < 50,
+    }),
+  );
+}
+if (workerCounts.length) {
+  const all = (await Promise.all(people.map((p) => deps.repos.reflections.listByStudent(p!.id)))).flat();
+  const expected = (ROUNDS + 1 + workerCounts.length * (ROUNDS + 2)) * CONCURRENCY;
+  if (all.filter((r) => r.status === 'submitted').length !== expected) {
+    console.error('not every answer sent to the worker processes was stored');
+    process.exitCode = 1;
+  }
+}
 await store.close();
 client.send({ cmd: 'stop' });
 fs.rmSync(dir, { recursive: true, force: true });

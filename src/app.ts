@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import type { App } from '@microsoft/teams.apps';
 import type { FlowCatalog } from './core/flows/flows.ts';
 import { t } from './core/i18n.ts';
 import { openPlatform } from './core/platform.ts';
@@ -15,12 +14,12 @@ import type { Logger } from './platform/log.ts';
 import { JobRunner } from './platform/scheduler/jobs.ts';
 import type { DocumentStore } from './platform/store/document-store.ts';
 import { startTelemetry } from './platform/telemetry.ts';
-import { createTeamsApp, handledInvokes } from './teams/bot.ts';
+import { createInbound, handledInvokes } from './teams/bot.ts';
 import type { TokenSource, Transport } from './teams/connector.ts';
 import { GraphGroupDirectory } from './teams/graph-groups.ts';
 import { BotHttpAdapter } from './teams/http-adapter.ts';
 import { BotTokenVerifier } from './teams/inbound-auth.ts';
-import { openOutbound } from './teams/outbound.ts';
+import { appTokenSources, openOutbound } from './teams/outbound.ts';
 import type { Throttle } from './teams/rate-limit.ts';
 import { floodGuard, invokeGuard, RateLimiter, replayGuard } from './teams/request-guards.ts';
 import type { BotDeps } from './teams/turn.ts';
@@ -48,7 +47,6 @@ export interface BotOptions {
 }
 
 export interface RunningBot {
-  app: App;
   deps: BotDeps;
   repos: Repositories;
   router: Router;
@@ -68,22 +66,10 @@ export async function buildBot(options: BotOptions) {
   const retag = await retagReflections(repos, platform.flows);
   if (retag.retagged || retag.unknownFlow) log.info({ ...retag }, 'reflections re-tagged with the current competency rule');
 
-  let app: App | undefined;
-  const token: TokenSource =
-    options.token ??
-    (async () => {
-      if (config.devMode && !config.CLIENT_ID) return undefined;
-      const t = await app?.tokenProvider.getAppToken();
-      return t ? t.toString() : undefined;
-    });
-  const graphScope = `${new URL(config.GRAPH_BASE_URL).origin}/.default`;
-  const graphToken =
-    options.graphToken ??
-    (async (tenantId: string) => {
-      if (config.devMode && !config.CLIENT_ID) return undefined;
-      const t = await app?.tokenProvider.getAppToken(graphScope, tenantId);
-      return t ? t.toString() : undefined;
-    });
+  // The SDK is the app's token source only (src/teams/outbound.ts); inbound activities do not go through it.
+  const sdkTokens = appTokenSources(config, log);
+  const token: TokenSource = options.token ?? sdkTokens.token;
+  const graphToken = options.graphToken ?? sdkTokens.graphToken;
   const outbound = openOutbound({ ...platform, token, graphToken, transport: options.transport, throttle: options.throttle });
   const { connector, reach } = outbound;
   const modules = await setupModules(platform, outbound, { evidence: options.evidence });
@@ -163,8 +149,8 @@ export async function buildBot(options: BotOptions) {
     }
   });
   for (const feature of features) feature.http?.(deps, adapter.express);
-  app = createTeamsApp(deps, adapter, features);
-  return { app, adapter, deps, repos, router, modules };
+  adapter.handleActivities('/api/messages', createInbound(deps, features));
+  return { adapter, deps, repos, router, modules };
 }
 
 /** Builds and starts the bot: HTTP server and the router's sweep. */
@@ -183,9 +169,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     options.log,
   );
   const built = await buildBot(options);
-  const { app, adapter, deps, router } = built;
+  const { adapter, deps, router } = built;
   const { jobs } = deps;
-  await app.initialize();
   adapter.finish();
   await adapter.start(options.config.PORT);
   const { host, port } = adapter.address();

@@ -34,7 +34,7 @@ const modules = [
   studentVoice,
 ];
 
-/** Every module's Teams side: text commands, card verbs, routes (src/teams/bot.ts dispatches to them). */
+/** Every module's Teams side: text commands, card verbs, routes (src/teams/command-dispatch.ts dispatches to them). */
 export const features: Feature[] = modules.flatMap((m) => m.teams);
 
 /** Every module's CLI commands; they run on the set-up product (CliContext.product). */

@@ -73,3 +73,13 @@ const members = z
   .optional();
 /** conversationUpdate: who joined or left. */
 export const membersSchema = z.looseObject({ membersAdded: members, membersRemoved: members });
+
+/** Where a reply into the activity's conversation goes. */
+export function replyTarget(a: Envelope): { serviceUrl: string; conversationId: string; botId: string } {
+  return { serviceUrl: a.serviceUrl, conversationId: a.conversation.id, botId: a.recipient.id };
+}
+
+/** The conversation an install captures (the bot's id in it included). */
+export function conversationInfo(a: Envelope): { conversationId: string; serviceUrl: string; botId: string } {
+  return { conversationId: a.conversation.id, serviceUrl: a.serviceUrl, botId: a.recipient.id };
+}

@@ -5,7 +5,7 @@ import { DeliveryEngine } from '../delivery/engine.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/log.ts';
-import { teamsAppOptions } from './bot.ts';
+import { teamsAppOptions } from './app-options.ts';
 import { ConnectorClient, type TokenSource, type Transport } from './connector.ts';
 import { GraphClient } from './graph.ts';
 import { AppInstaller } from './graph-install.ts';
@@ -73,19 +73,30 @@ export function openOutbound(input: {
 }
 
 /**
- * The app's token for the connector outside the bot (the CLI): the same credentials and SDK as the bot,
- * without its server. None in development mode without an app id, as in the bot.
+ * The app's tokens from the SDK (credentials as configured): for the connector and for Microsoft Graph
+ * in a school's tenant, from one SDK app, so one token cache. The bot and the CLI use the same. None in
+ * development mode without an app id.
  */
-export function appTokenSource(config: Config, log: Logger): TokenSource {
+export function appTokenSources(
+  config: Config,
+  log: Logger,
+): {
+  token: TokenSource;
+  graphToken: (tenantId: string) => Promise<string | undefined>;
+} {
   const tokens = appTokens(config, log);
-  return () => tokens();
+  const scope = `${new URL(config.GRAPH_BASE_URL).origin}/.default`;
+  return { token: () => tokens(), graphToken: (tenantId) => tokens(scope, tenantId) };
+}
+
+/** The app's token for the connector (the CLI). */
+export function appTokenSource(config: Config, log: Logger): TokenSource {
+  return appTokenSources(config, log).token;
 }
 
 /** The same app's token for Microsoft Graph in a school's tenant (the CLI's `install --group`). */
 export function appGraphTokenSource(config: Config, log: Logger): (tenantId: string) => Promise<string | undefined> {
-  const tokens = appTokens(config, log);
-  const scope = `${new URL(config.GRAPH_BASE_URL).origin}/.default`;
-  return (tenantId) => tokens(scope, tenantId);
+  return appTokenSources(config, log).graphToken;
 }
 
 function appTokens(config: Config, log: Logger) {

@@ -128,7 +128,7 @@ export interface CardVerb {
 }
 
 /**
- * A module's Teams side: commands and card verbs (src/teams/bot.ts dispatches to them) and routes. Its
+ * A module's Teams side: commands and card verbs (src/teams/command-dispatch.ts dispatches to them) and routes. Its
  * jobs and services come from the module's setup (src/modules/<feature>/setup.ts).
  */
 export interface Feature {

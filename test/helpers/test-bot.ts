@@ -23,7 +23,7 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-/** Starts the real bot (real HTTP server, SDK, store) against a loopback connector, in development mode. */
+/** Starts the real bot (real HTTP server, handlers, store) against a loopback connector, in development mode. */
 export async function startTestBot(
   options: {
     store?: DocumentStore;

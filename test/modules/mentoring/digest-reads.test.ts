@@ -7,6 +7,7 @@ import { buildSection, stepStatuses } from '../../../src/modules/mentoring/secti
 import type { CollectionDef, Doc, DocumentStore, NewDoc, Query } from '../../../src/platform/store/document-store.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../../helpers/activities.ts';
+import { backends } from '../../helpers/backends.ts';
 import { cardText, digestsIn, executes, nov, World } from './world.ts';
 
 // What a digest reads: the ranking reads heads (a few fields of each item, student and reflection); whole
@@ -111,10 +112,8 @@ describe('what a digest reads', () => {
 
   it('reads at most 40 whole documents for 30 students with 10 new entries each, and the card ranks as before', async () => {
     const mentor = await w.person('Piet Jansen', 'jansen@school.nl', 'mentor');
-    const ids: string[] = [];
     for (let s = 0; s < 30; s++) {
       const id = `student-${s}`;
-      ids.push(id);
       await w.repos.people.create(student(id, `Student ${String(s).padStart(2, '0')}`));
       await w.repos.assignments.assign(tenantId, id, mentor.person.id, created);
       for (let e = 0; e < 10; e++) {
@@ -136,6 +135,23 @@ describe('what a digest reads', () => {
     // Asked to talk first, then the newest answers first.
     expect(onFirst.slice(0, 3)).toEqual(['student-7', 'student-29', 'student-28']);
     expect(cardText(card)).toContain('Wat er gebeurde (r-7-3).');
+  });
+});
+
+// The heads and the whole reads on both backends: cross-partition projections, ids by partition.
+describe.each(backends)('a digest section from heads on $name', (backend) => {
+  let w: World;
+  let reads: ReturnType<typeof counting>['reads'];
+  let opened: DocumentStore;
+  beforeEach(async () => {
+    opened = await backend.open();
+    const store = counting(opened);
+    reads = store.reads;
+    w = await World.start({ store: store.store, at: nov(2, '10:00') });
+  });
+  afterEach(async () => {
+    await w.stop();
+    await opened.close();
   });
 
   it('shows the same sections from heads as from whole reflections, with open steps from the history', async () => {

@@ -14,7 +14,7 @@ export function kernwoordKey(word: string): string {
     .replace(/\s+/g, ' ');
 }
 
-const when = (r: Reflection) => r.submittedAt ?? r.createdAt;
+const when = (r: Pick<Reflection, 'submittedAt' | 'createdAt'>) => r.submittedAt ?? r.createdAt;
 
 /** The earlier submitted reflections with the same kernwoord as this one, oldest first. */
 export function earlierWithKernwoord(reflection: Reflection, all: readonly Reflection[]): Reflection[] {
@@ -33,7 +33,9 @@ export function earlierWithKernwoord(reflection: Reflection, all: readonly Refle
 }
 
 /** Kernwoorden named in two or more reflections, most often first, as the student first wrote them. */
-export function recurringKernwoorden(reflections: readonly Reflection[]): { word: string; count: number }[] {
+export function recurringKernwoorden(
+  reflections: readonly Pick<Reflection, 'status' | 'kernwoord' | 'submittedAt' | 'createdAt'>[],
+): { word: string; count: number }[] {
   const byKey = new Map<string, { word: string; count: number; first: string }>();
   for (const r of reflections) {
     if (r.status !== 'submitted' || !r.kernwoord) continue;

@@ -4,6 +4,37 @@ import type { Role } from './types.ts';
 /** Applies a change to the latest version; return undefined to change nothing. Retried on lost races. */
 export type Mutate<T> = (current: T) => T | undefined;
 
+// Heads: the few fields of a document that a read ranks or filters by, read as a projection (the store
+// sends only these) when many documents are looked at and few are shown whole.
+
+/** A person's name, for ranking and listing (erased: an anonymous stand-in, shown to nobody). */
+export type PersonName = Pick<Person, 'id' | 'name' | 'erasedAt'>;
+
+/** Whom an assignment links, and whether it is active. */
+export type AssignmentHead = Pick<MentorAssignment, 'id' | 'schoolId' | 'studentId' | 'mentorId' | 'active'>;
+
+/** What a reflection is and how it ranks, without the student's answers. */
+export type ReflectionHead = Pick<
+  Reflection,
+  | 'id'
+  | 'studentId'
+  | 'status'
+  | 'flowId'
+  | 'createdAt'
+  | 'submittedAt'
+  | 'emotion'
+  | 'kernwoord'
+  | 'wantsToTalk'
+  | 'signals'
+  | 'followUp'
+>;
+
+/** Which answer reached a mentor, when, and how it ranks its student in a digest. */
+export type MentorItemHead = Pick<
+  MentorItem,
+  'id' | 'mentorId' | 'studentId' | 'reflectionId' | 'createdAt' | 'mode' | 'priority' | 'submittedAt'
+>;
+
 export interface SchoolRepository {
   get(id: string): Promise<School | undefined>;
   list(): Promise<School[]>;
@@ -20,6 +51,10 @@ export interface PersonRepository {
   findByEntraObjectId(schoolId: string, entraObjectId: string): Promise<Person | undefined>;
   findByTeamsUserId(schoolId: string, teamsUserId: string): Promise<Person | undefined>;
   listByRole(schoolId: string, role: Role): Promise<Person[]>;
+  /** The ids of the people of a school with this role (their roles are read, nothing else). */
+  idsByRole(schoolId: string, role: Role): Promise<string[]>;
+  /** The names of the people of a school with these ids; unknown ids are left out. */
+  namesOf(schoolId: string, ids: readonly string[]): Promise<PersonName[]>;
   create(person: Omit<Person, 'version'>): Promise<Person>;
   update(schoolId: string, id: string, mutate: Mutate<Person>): Promise<Person>;
 }
@@ -27,6 +62,8 @@ export interface PersonRepository {
 export interface AssignmentRepository {
   activeMentorsOf(schoolId: string, studentId: string): Promise<MentorAssignment[]>;
   activeStudentsOf(schoolId: string, mentorId: string): Promise<MentorAssignment[]>;
+  /** The same assignments as activeStudentsOf, as heads. */
+  activeStudentHeadsOf(schoolId: string, mentorId: string): Promise<AssignmentHead[]>;
   get(schoolId: string, studentId: string, mentorId: string): Promise<MentorAssignment | undefined>;
   /** Creates or re-activates the assignment; `changed` is false when it was already active. */
   assign(
@@ -57,6 +94,10 @@ export interface ReflectionRepository {
   listByStudent(studentId: string): Promise<Reflection[]>;
   /** Every reflection of these students, in one query across their partitions (no order). */
   listByStudents(studentIds: readonly string[]): Promise<Reflection[]>;
+  /** listByStudents as heads: every reflection of these students, without the answers (no order). */
+  headsOfStudents(studentIds: readonly string[]): Promise<ReflectionHead[]>;
+  /** These reflections of these students, whole (one query); unknown ones are left out. */
+  getMany(studentIds: readonly string[], ids: readonly string[]): Promise<Reflection[]>;
   listByRouting(routing: Reflection['routing'][]): Promise<Reflection[]>;
   /** Reflections whose follow-up is due at or before this moment (ISO), across students. */
   listFollowUpsDue(until: string): Promise<Reflection[]>;
@@ -72,6 +113,8 @@ export interface MentorItemRepository {
   listByMentor(mentorId: string): Promise<MentorItem[]>;
   /** The mentor's items created after `after` (exclusive; omitted: from the start) and up to `upTo`. */
   listCreatedBetween(mentorId: string, after: string | undefined, upTo: string): Promise<MentorItem[]>;
+  /** listCreatedBetween as heads. */
+  headsCreatedBetween(mentorId: string, after: string | undefined, upTo: string): Promise<MentorItemHead[]>;
   listPending(mode: MentorItem['mode']): Promise<MentorItem[]>;
 }
 

@@ -1,4 +1,4 @@
-import { type Collection, createOrGet, type Doc, type DocumentStore, update } from '../platform/store/document-store.ts';
+import { type Collection, createOrGet, type Doc, type DocumentStore, project, update } from '../platform/store/document-store.ts';
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection, School } from './entities.ts';
 import type {
   AssignmentRepository,
@@ -78,6 +78,13 @@ class People implements PersonRepository {
   async listByRole(schoolId: string, role: Role) {
     return (await this.c.find({ pk: schoolId })).filter((p) => p.roles.includes(role));
   }
+  async idsByRole(schoolId: string, role: Role) {
+    // Roles are a list, which the store's conditions cannot look into: the roles of everyone are read.
+    return (await project(this.c, ['roles'], { pk: schoolId })).filter((p) => p.roles?.includes(role)).map((p) => p.id);
+  }
+  async namesOf(schoolId: string, ids: readonly string[]) {
+    return ids.length ? project(this.c, ['name', 'erasedAt'], { pk: schoolId, where: { id: { in: ids } } }) : [];
+  }
   create(person: Omit<Person, 'version'>) {
     // Whoever creates a person, the address is stored in the one form lookups use.
     const email = person.email === undefined ? {} : { email: normalizeEmail(person.email) };
@@ -101,6 +108,9 @@ class Assignments implements AssignmentRepository {
   }
   activeStudentsOf(schoolId: string, mentorId: string) {
     return this.c.find({ pk: schoolId, where: { mentorId, active: true } });
+  }
+  activeStudentHeadsOf(schoolId: string, mentorId: string) {
+    return project(this.c, ['schoolId', 'studentId', 'mentorId', 'active'], { pk: schoolId, where: { mentorId, active: true } });
   }
   get(schoolId: string, studentId: string, mentorId: string) {
     return this.c.get(schoolId, Assignments.id(studentId, mentorId));
@@ -160,6 +170,19 @@ class Conversations implements ConversationRepository {
   }
 }
 
+const reflectionHead = [
+  'studentId',
+  'status',
+  'flowId',
+  'createdAt',
+  'submittedAt',
+  'emotion',
+  'kernwoord',
+  'wantsToTalk',
+  'signals',
+  'followUp',
+] as const;
+
 class Reflections implements ReflectionRepository {
   private readonly c: Collection<Stored<Reflection>>;
   constructor(c: Collection<Stored<Reflection>>) {
@@ -183,6 +206,13 @@ class Reflections implements ReflectionRepository {
   }
   async listByStudents(studentIds: readonly string[]) {
     return studentIds.length ? this.c.find({ where: { pk: { in: studentIds } } }) : [];
+  }
+  async headsOfStudents(studentIds: readonly string[]) {
+    if (!studentIds.length) return [];
+    return project(this.c, reflectionHead, { where: { pk: { in: studentIds } } });
+  }
+  async getMany(studentIds: readonly string[], ids: readonly string[]) {
+    return studentIds.length && ids.length ? this.c.find({ where: { pk: { in: studentIds }, id: { in: ids } } }) : [];
   }
   listByRouting(routing: Reflection['routing'][]) {
     return this.c.find({ where: { routing: { in: routing } } });
@@ -220,6 +250,12 @@ class MentorItems implements MentorItemRepository {
   }
   listCreatedBetween(mentorId: string, after: string | undefined, upTo: string) {
     return this.c.find({ pk: mentorId, where: { createdAt: after ? { gt: after, lte: upTo } : { lte: upTo } } });
+  }
+  headsCreatedBetween(mentorId: string, after: string | undefined, upTo: string) {
+    return project(this.c, ['mentorId', 'studentId', 'reflectionId', 'createdAt', 'mode', 'priority', 'submittedAt'], {
+      pk: mentorId,
+      where: { createdAt: after ? { gt: after, lte: upTo } : { lte: upTo } },
+    });
   }
   listPending(mode: MentorItem['mode']) {
     return this.c.find({ where: { state: 'pending', mode } });

@@ -1,5 +1,5 @@
 import type { Person } from '../../core/entities.ts';
-import type { Repositories } from '../../core/ports.ts';
+import type { AssignmentHead, Repositories } from '../../core/ports.ts';
 
 // The domain's own check that a student is a mentor's, independent of the store's scoped queries
 // (MentorScope): either layer alone keeps another mentor's student out.
@@ -11,6 +11,12 @@ export async function isAssigned(repos: Repositories, mentor: Person, studentId:
 
 /** The mentor's active students, as the domain sees them. */
 export async function assignedStudents(repos: Repositories, mentor: Pick<Person, 'id' | 'schoolId'>): Promise<Set<string>> {
-  const list = await repos.assignments.activeStudentsOf(mentor.schoolId, mentor.id);
-  return new Set(list.filter((a) => a.active && a.mentorId === mentor.id).map((a) => a.studentId));
+  return activeStudentsIn(await repos.assignments.activeStudentsOf(mentor.schoolId, mentor.id), mentor);
+}
+
+/** The students of these assignments that are the mentor's and active (whoever read the assignments). */
+export function activeStudentsIn(assignments: readonly AssignmentHead[], mentor: Pick<Person, 'id' | 'schoolId'>): Set<string> {
+  return new Set(
+    assignments.filter((a) => a.active && a.mentorId === mentor.id && a.schoolId === mentor.schoolId).map((a) => a.studentId),
+  );
 }

@@ -1,15 +1,17 @@
-import type { MentorItem, Person } from '../../core/entities.ts';
+import type { Person, Reflection } from '../../core/entities.ts';
 import type { FlowCatalog } from '../../core/flows/flows.ts';
-import type { Repositories } from '../../core/ports.ts';
-import { assignedStudents } from './access.ts';
+import type { MentorItemHead, ReflectionHead, Repositories } from '../../core/ports.ts';
+import { activeStudentsIn } from './access.ts';
 import type { MentorFollowUp } from './entities.ts';
 import type { MentoringRepositories, MentorScope, NonResponders, NonResponse, StudentMessage, StudentMessages } from './ports.ts';
-import { buildSection, compareSections, flowTitle, stepStatuses } from './sections.ts';
+import { compareSections, flowTitle, type SectionInput, sectionOf, stepStatuses, wholeNeeded } from './sections.ts';
 import type { DigestView, StudentSection } from './views.ts';
 
 // What a mentor's digest says: the new items, unanswered prompts and messages about the mentor's own
 // students in a window, the students in order of importance, and each student's section. Read from the
-// store; nothing here sends.
+// store; nothing here sends. Ranking and choosing what to show read heads (a few fields of each item,
+// reflection and student); only the reflections a section shows, or whose next step it lists, are read
+// whole, and only for the students read for a card (bench/README.md, "Mentor digests").
 
 export interface LogPort {
   info(obj: object, msg: string): void;
@@ -32,7 +34,7 @@ export interface DigestContentDeps {
 
 /** What arrived for a mentor in a window, for their own students only. */
 export interface WindowContent {
-  items: MentorItem[];
+  items: MentorItemHead[];
   nonResponses: NonResponse[];
   messages: StudentMessage[];
 }
@@ -48,32 +50,25 @@ function later(a: string, b: string): string {
 
 export class DigestContent {
   private readonly deps: DigestContentDeps;
-  /** The mentor's follow-ups, read once per scope (a first card is filled in several steps). */
-  private readonly followUps = new WeakMap<MentorScope, Promise<Map<string, MentorFollowUp>>>();
   constructor(deps: DigestContentDeps) {
     this.deps = deps;
   }
 
-  private followUpsOf(scope: MentorScope): Promise<Map<string, MentorFollowUp>> {
-    let known = this.followUps.get(scope);
-    if (!known) {
-      known = this.deps.mentoring.followUps
-        .listByMentor(scope.mentorId)
-        .then((list) => new Map(list.map((f) => [f.studentId, f])));
-      this.followUps.set(scope, known);
-    }
-    return known;
+  /** The mentor's follow-ups of these students (only those read for a card). */
+  private async followUpsOf(scope: MentorScope, studentIds: readonly string[]): Promise<Map<string, MentorFollowUp>> {
+    if (studentIds.length === 0) return new Map();
+    const list = await this.deps.mentoring.followUps.listByMentor(scope.mentorId, studentIds);
+    return new Map(list.map((f) => [f.studentId, f]));
   }
 
   /** The mentor's new items and unanswered prompts in the window, for their own students only. */
   async content(scope: MentorScope, from: string | undefined, to: string): Promise<WindowContent> {
-    // Both walls: the store's scope and the domain's own reading of the assignments.
-    const [scoped, assigned] = await Promise.all([
-      scope.studentIds(),
-      assignedStudents(this.deps.repos, { id: scope.mentorId, schoolId: scope.schoolId }),
-    ]);
+    // Both walls on one read of the assignments: the store's query for this mentor, and the domain's own
+    // check of each assignment it returned.
+    const [scoped, assignments] = await Promise.all([scope.studentIds(), scope.assignments()]);
+    const assigned = activeStudentsIn(assignments, { id: scope.mentorId, schoolId: scope.schoolId });
     const students = new Set([...scoped].filter((id) => assigned.has(id)));
-    const items = (await this.deps.repos.mentorItems.listCreatedBetween(scope.mentorId, from, to)).filter(
+    const items = (await this.deps.repos.mentorItems.headsCreatedBetween(scope.mentorId, from, to)).filter(
       (i) => i.mentorId === scope.mentorId && students.has(i.studentId),
     );
     let nonResponses: NonResponse[] = [];
@@ -130,7 +125,7 @@ export class DigestContent {
       best.set(m.studentId, seen ? { rank: seen.rank, at: later(seen.at, m.at) } : { rank: priorityRank.other, at: m.at });
     }
     for (const n of content.nonResponses) if (!best.has(n.studentId)) best.set(n.studentId, { rank: priorityRank.other, at: '' });
-    const people = await scope.students([...best.keys()]);
+    const people = await scope.names([...best.keys()]);
     return [...best.keys()]
       .filter((id) => people.has(id))
       .sort((a, b) => {
@@ -185,31 +180,37 @@ export class DigestContent {
       if (onlyStudents && !onlyStudents.has(m.studentId)) continue;
       written.set(m.studentId, [...(written.get(m.studentId) ?? []), m]);
     }
-    const followUps = await this.followUpsOf(scope);
     const ids = [...new Set([...shown.keys(), ...missed.keys(), ...written.keys()])];
     const writers = await this.writerNames(scope.schoolId, [...written.values()].flat());
-    const [students, reflectionsOf] = await Promise.all([scope.students(ids), scope.reflectionsOf(ids)]);
-    const sections: StudentSection[] = [];
+    const [students, headsOf, followUps] = await Promise.all([
+      scope.names(ids),
+      scope.reflectionHeadsOf(ids),
+      this.followUpsOf(scope, ids),
+    ]);
+    const inputs = new Map<string, SectionInput<ReflectionHead>>();
     for (const studentId of ids) {
       const student = students.get(studentId);
       if (!student) continue;
-      const reflections = reflectionsOf.get(studentId) ?? [];
+      const reflections = headsOf.get(studentId) ?? [];
       const inDigest = shown.get(studentId) ?? new Set<string>();
-      const section = buildSection(
-        {
-          student,
-          reflections,
-          show: (r) => inDigest.has(r.id),
-          maxEntries: this.deps.maxEntriesPerStudent ?? 2,
-          statuses: stepStatuses(reflections),
-          followUp: followUps.get(studentId),
-          nonResponses: (missed.get(studentId) ?? []).map((n) => ({
-            flowTitle: flowTitle(flows, n.flowId, ctx.locale),
-            sentAt: n.sentAt,
-          })),
-        },
-        { flows, locale: ctx.locale },
-      );
+      inputs.set(studentId, {
+        student,
+        reflections,
+        show: (r) => inDigest.has(r.id),
+        maxEntries: this.deps.maxEntriesPerStudent ?? 2,
+        statuses: stepStatuses(reflections),
+        followUp: followUps.get(studentId),
+        nonResponses: (missed.get(studentId) ?? []).map((n) => ({
+          flowTitle: flowTitle(flows, n.flowId, ctx.locale),
+          sentAt: n.sentAt,
+        })),
+      });
+    }
+    const whole = await this.wholeFor([...inputs.values()], scope);
+    const sections: StudentSection[] = [];
+    for (const [studentId, input] of inputs) {
+      const student = input.student;
+      const section = sectionOf(input, (r) => whole.get(r.id), { flows, locale: ctx.locale });
       const messages = (written.get(studentId) ?? []).map((m) => ({
         kind: m.kind,
         from: m.fromName ?? (m.kind === 'reply' ? student.name : (writers.get(m.fromId) ?? '')),
@@ -220,6 +221,23 @@ export class DigestContent {
       sections.push(messages.length ? { ...section, messages } : section);
     }
     return sections.sort(compareSections);
+  }
+
+  /**
+   * The whole reflections the sections need (what they show, the open steps they list), read in as few
+   * steps as the open steps allow: a reflection without a next step makes room for an older one.
+   */
+  private async wholeFor(inputs: SectionInput<ReflectionHead>[], scope: MentorScope): Promise<Map<string, Reflection>> {
+    const whole = new Map<string, Reflection>();
+    const read = new Set<string>();
+    for (;;) {
+      const needed = inputs
+        .flatMap((input) => wholeNeeded(input, (r) => whole.get(r.id), this.deps.flows))
+        .filter((r) => !read.has(r.id));
+      if (needed.length === 0) return whole;
+      for (const r of needed) read.add(r.id);
+      for (const [id, r] of await scope.wholeReflections(needed)) whole.set(id, r);
+    }
   }
 
   /** The names of the people who wrote the messages (teachers), read once. */

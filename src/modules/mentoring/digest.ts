@@ -91,7 +91,7 @@ export class DigestService {
       // Most mentors share a schedule: work out each schedule's last slot once.
       const slots = new Map<string, string>();
       const tasks: DigestTask[] = [];
-      for (const mentor of await this.deps.repos.people.listByRole(school.id, 'mentor')) {
+      for (const mentor of await this.mentorsOf(school.id)) {
         const settings = await this.deps.mentoring.settings.get(mentor.id);
         const schedule = settings ?? defaultDigestSettings;
         const key = `${schedule.frequency}|${schedule.weekday}|${schedule.hour}`;
@@ -119,14 +119,27 @@ export class DigestService {
       if (options.schoolId && school.id !== options.schoolId) continue;
       const timeZone = (await this.deps.sendPolicy(school.id)).timeZone;
       const tasks: DigestTask[] = [];
-      for (const mentor of await this.deps.repos.people.listByRole(school.id, 'mentor')) {
-        if (options.mentorIds && !options.mentorIds.includes(mentor.id)) continue;
+      for (const mentor of await this.mentorsOf(school.id, options.mentorIds)) {
         const settings = await this.deps.mentoring.settings.get(mentor.id);
         tasks.push(task(school, mentor, settings, { kind: 'manual', cutoff: now.toISOString() }, timeZone));
       }
       await this.send(this.onRequest, tasks, now, summary);
     }
     return summary;
+  }
+
+  /**
+   * The school's mentors (or those of them named), whole: everyone's roles are read to find them, and
+   * only the mentors themselves whole.
+   */
+  private async mentorsOf(schoolId: string, only?: readonly string[]): Promise<Person[]> {
+    const ids = (await this.deps.repos.people.idsByRole(schoolId, 'mentor')).filter((id) => !only || only.includes(id));
+    const mentors: Person[] = [];
+    // Bounded IN lists: Cosmos DB limits the size of a query.
+    for (let i = 0; i < ids.length; i += 100)
+      mentors.push(...(await this.deps.repos.people.getMany(schoolId, ids.slice(i, i + 100))));
+    const order = new Map(ids.map((id, i) => [id, i]));
+    return mentors.filter((m) => m.roles.includes('mentor')).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   }
 
   private async send(kind: typeof this.scheduled, tasks: DigestTask[], now: Date, summary: DigestRunSummary): Promise<void> {
@@ -199,7 +212,7 @@ export class DigestService {
   async reflectionIdsIn(mentor: Person, digestId: string, studentId: string): Promise<string[] | undefined> {
     const digest = await this.deps.mentoring.digests.get(mentor.id, digestId);
     if (!digest || digest.mentorId !== mentor.id || digest.state !== 'sent') return undefined;
-    const items = await this.deps.repos.mentorItems.listCreatedBetween(mentor.id, digest.from, digest.to);
+    const items = await this.deps.repos.mentorItems.headsCreatedBetween(mentor.id, digest.from, digest.to);
     return items.filter((i) => i.studentId === studentId && i.mentorId === mentor.id).map((i) => i.reflectionId);
   }
 }

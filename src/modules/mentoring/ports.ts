@@ -1,5 +1,5 @@
 import type { Person, Reflection } from '../../core/entities.ts';
-import type { Mutate, Repositories } from '../../core/ports.ts';
+import type { AssignmentHead, Mutate, PersonName, ReflectionHead, Repositories } from '../../core/ports.ts';
 import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { LogPort } from './digest.ts';
@@ -14,7 +14,9 @@ import type { OutboxService } from './outbox.ts';
 export interface MentorScope {
   readonly mentorId: string;
   readonly schoolId: string;
-  /** The mentor's active students (ids), read once per scope. */
+  /** The mentor's active assignments, as the store's query for this mentor returned them; read once per scope. */
+  assignments(): Promise<readonly AssignmentHead[]>;
+  /** The mentor's active students (ids), from those assignments. */
   studentIds(): Promise<ReadonlySet<string>>;
   /** The student, when actively assigned to this mentor; otherwise undefined. */
   student(studentId: string): Promise<Person | undefined>;
@@ -24,6 +26,12 @@ export interface MentorScope {
   students(studentIds: readonly string[]): Promise<Map<string, Person>>;
   /** The submitted reflections of several students, newest first per student (only this mentor's students). */
   reflectionsOf(studentIds: readonly string[]): Promise<Map<string, Reflection[]>>;
+  /** The names of several students (those of them that are this mentor's and not erased), read once per scope. */
+  names(studentIds: readonly string[]): Promise<Map<string, PersonName>>;
+  /** reflectionsOf as heads: without the answers. */
+  reflectionHeadsOf(studentIds: readonly string[]): Promise<Map<string, ReflectionHead[]>>;
+  /** These reflections whole, by id (only those of this mentor's students, and submitted). */
+  wholeReflections(heads: readonly Pick<ReflectionHead, 'id' | 'studentId'>[]): Promise<Map<string, Reflection>>;
 }
 
 export interface MentorSettingsRepository {
@@ -42,7 +50,8 @@ export interface DigestRepository {
 
 export interface MentorFollowUpRepository {
   get(mentorId: string, studentId: string): Promise<MentorFollowUp | undefined>;
-  listByMentor(mentorId: string): Promise<MentorFollowUp[]>;
+  /** The mentor's follow-ups (of these students only, when given). */
+  listByMentor(mentorId: string, studentIds?: readonly string[]): Promise<MentorFollowUp[]>;
   /** Every mentor's follow-up of one student (for the student's own calendar file). */
   listByStudent(studentId: string): Promise<MentorFollowUp[]>;
   /** Applies the change to the stored follow-up, or to an empty one when there is none yet. */

@@ -1,5 +1,5 @@
 import type { Person, Reflection } from '../../core/entities.ts';
-import type { Mutate, Repositories } from '../../core/ports.ts';
+import type { AssignmentHead, Mutate, PersonName, ReflectionHead, Repositories } from '../../core/ports.ts';
 import { type Collection, type DocumentStore, inChunks, type Stored } from '../../platform/store/document-store.ts';
 import { Partitioned } from '../../platform/store/partitioned.ts';
 import {
@@ -68,8 +68,15 @@ class MentorFollowUps implements MentorFollowUpRepository {
   get(mentorId: string, studentId: string) {
     return this.docs.get(mentorId, MentorFollowUps.id(studentId));
   }
-  listByMentor(mentorId: string) {
-    return this.docs.collection.find({ pk: mentorId });
+  async listByMentor(mentorId: string, studentIds?: readonly string[]) {
+    if (!studentIds) return this.docs.collection.find({ pk: mentorId });
+    const out: MentorFollowUp[] = [];
+    const ids = [...new Set(studentIds)];
+    // Bounded IN lists: Cosmos DB limits the size of a query.
+    for (let i = 0; i < ids.length; i += 100) {
+      out.push(...(await this.docs.collection.find({ pk: mentorId, where: { studentId: { in: ids.slice(i, i + 100) } } })));
+    }
+    return out;
   }
   listByStudent(studentId: string) {
     return this.docs.collection.find({ where: { studentId } });
@@ -151,18 +158,25 @@ class Scope implements MentorScope {
   readonly schoolId: string;
   readonly mentorId: string;
   private readonly repos: Repositories;
+  private assignmentHeads: Promise<readonly AssignmentHead[]> | undefined;
   private assigned: Promise<ReadonlySet<string>> | undefined;
   /** Students read through this scope (undefined: asked for, not found). Only the mentor's own get here. */
   private readonly people = new Map<string, Person | undefined>();
+  /** Students' names read through this scope (undefined: asked for, not found). */
+  private readonly knownNames = new Map<string, PersonName | undefined>();
   constructor(repos: Repositories, schoolId: string, mentorId: string) {
     this.repos = repos;
     this.schoolId = schoolId;
     this.mentorId = mentorId;
   }
+  assignments(): Promise<readonly AssignmentHead[]> {
+    this.assignmentHeads ??= this.repos.assignments.activeStudentHeadsOf(this.schoolId, this.mentorId);
+    return this.assignmentHeads;
+  }
   studentIds(): Promise<ReadonlySet<string>> {
-    this.assigned ??= this.repos.assignments
-      .activeStudentsOf(this.schoolId, this.mentorId)
-      .then((list) => new Set(list.filter((a) => a.mentorId === this.mentorId && a.active).map((a) => a.studentId)));
+    this.assigned ??= this.assignments().then(
+      (list) => new Set(list.filter((a) => a.mentorId === this.mentorId && a.active).map((a) => a.studentId)),
+    );
     return this.assigned;
   }
   async student(studentId: string): Promise<Person | undefined> {
@@ -195,11 +209,20 @@ class Scope implements MentorScope {
     }
     return out;
   }
-  async reflectionsOf(studentIds: readonly string[]): Promise<Map<string, Reflection[]>> {
-    const out = new Map<string, Reflection[]>();
+  reflectionsOf(studentIds: readonly string[]): Promise<Map<string, Reflection[]>> {
+    return this.submittedOf(studentIds, (chunk) => this.repos.reflections.listByStudents(chunk));
+  }
+  reflectionHeadsOf(studentIds: readonly string[]): Promise<Map<string, ReflectionHead[]>> {
+    return this.submittedOf(studentIds, (chunk) => this.repos.reflections.headsOfStudents(chunk));
+  }
+  private async submittedOf<R extends ReflectionHead>(
+    studentIds: readonly string[],
+    read: (chunk: string[]) => Promise<R[]>,
+  ): Promise<Map<string, R[]>> {
+    const out = new Map<string, R[]>();
     for (const chunk of await this.own(studentIds)) {
       const allowed = new Set(chunk);
-      for (const r of await this.repos.reflections.listByStudents(chunk)) {
+      for (const r of await read(chunk)) {
         if (r.status !== 'submitted' || !allowed.has(r.studentId)) continue;
         const list = out.get(r.studentId) ?? [];
         if (list.length === 0) out.set(r.studentId, list);
@@ -207,6 +230,32 @@ class Scope implements MentorScope {
       }
     }
     for (const list of out.values()) list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    return out;
+  }
+  async wholeReflections(heads: readonly Pick<ReflectionHead, 'id' | 'studentId'>[]): Promise<Map<string, Reflection>> {
+    const out = new Map<string, Reflection>();
+    for (const chunk of await this.own(heads.map((h) => h.studentId))) {
+      const allowed = new Set(chunk);
+      const ids = heads.filter((h) => allowed.has(h.studentId)).map((h) => h.id);
+      for (let i = 0; i < ids.length; i += 100) {
+        for (const r of await this.repos.reflections.getMany(chunk, ids.slice(i, i + 100))) {
+          if (r.status === 'submitted' && allowed.has(r.studentId)) out.set(r.id, r);
+        }
+      }
+    }
+    return out;
+  }
+  async names(studentIds: readonly string[]): Promise<Map<string, PersonName>> {
+    const missing = studentIds.filter((id) => !this.knownNames.has(id) && !this.people.has(id));
+    for (const chunk of await this.own(missing)) {
+      const found = new Map((await this.repos.people.namesOf(this.schoolId, chunk)).map((p) => [p.id, p]));
+      for (const id of chunk) this.knownNames.set(id, found.get(id));
+    }
+    const out = new Map<string, PersonName>();
+    for (const id of studentIds) {
+      const p = this.knownNames.get(id) ?? this.people.get(id);
+      if (p && !p.erasedAt) out.set(id, { id: p.id, name: p.name });
+    }
     return out;
   }
 }

@@ -3,6 +3,7 @@ import type { Person, Reflection, Signal } from '../../core/entities.ts';
 import { type FlowCatalog, optionText, questionText } from '../../core/flows/flows.ts';
 import { t } from '../../core/i18n.ts';
 import { recurringKernwoorden } from '../../core/kernwoord-thread.ts';
+import type { ReflectionHead } from '../../core/ports.ts';
 import { type Competency, competencies, type Locale } from '../../core/types.ts';
 import type { MentorFollowUp } from './entities.ts';
 import { followUpQuestions } from './questions.ts';
@@ -114,12 +115,12 @@ export function coverageOf(reflections: readonly Reflection[]): Record<Competenc
   return counts;
 }
 
-export interface SectionInput {
+export interface SectionInput<R extends ReflectionHead = Reflection> {
   student: Pick<Person, 'id' | 'name'>;
   /** Every submitted reflection of the student, newest first. */
-  reflections: readonly Reflection[];
+  reflections: readonly R[];
   /** The reflections to show as entries (e.g. the new ones of a digest); the rest is history. */
-  show: (r: Reflection) => boolean;
+  show: (r: R) => boolean;
   maxEntries: number;
   statuses: ReadonlyMap<string, StepStatus>;
   followUp: MentorFollowUp | undefined;
@@ -128,30 +129,85 @@ export interface SectionInput {
   full?: boolean;
 }
 
+/** The whole reflection (with the answers) of a head, when it was read. */
+export type WholeOf<R extends ReflectionHead> = (r: R) => Reflection | undefined;
+
+const openStepsShown = 3;
+/** When not everything fits, the entries the student asked to talk about or with a signal come first. */
+const weight = (r: ReflectionHead) => (r.wantsToTalk ? 0 : r.signals?.length ? 1 : 2);
+const at = (r: ReflectionHead) => r.submittedAt ?? r.createdAt;
+
+/** The entries a section shows (by id): at most maxEntries of the period, the most important first. */
+function chosenEntries(period: readonly ReflectionHead[], maxEntries: number): Set<string> {
+  return new Set(
+    [...period]
+      .sort((a, b) => weight(a) - weight(b) || (at(a) < at(b) ? 1 : -1))
+      .slice(0, maxEntries)
+      .map((r) => r.id),
+  );
+}
+
+/** History whose next step may be listed as still open (its answers tell whether it has one). */
+function openStepCandidate(r: ReflectionHead, statuses: ReadonlyMap<string, StepStatus>): boolean {
+  const status = statuses.get(r.id) ?? 'open';
+  return status === 'open' || status === 'not-yet';
+}
+
+/** A student's section, from their whole reflections. */
 export function buildSection(input: SectionInput, ctx: { flows: FlowCatalog; locale: Locale }): StudentSection {
-  const period: Reflection[] = [];
+  return sectionOf(input, (r) => r, ctx);
+}
+
+/**
+ * The reflections of a section built from heads (sectionOf) whose whole document it needs and that were
+ * not read yet: the entries it shows, and history up to the open steps it lists. Ask again after reading
+ * them: a reflection without a next step makes room for an older one.
+ */
+export function wholeNeeded<R extends ReflectionHead>(input: SectionInput<R>, whole: WholeOf<R>, flows: FlowCatalog): R[] {
+  const period = input.reflections.filter((r) => input.show(r));
+  const chosen = chosenEntries(period, input.maxEntries);
+  const needed = period.filter((r) => chosen.has(r.id) && !whole(r));
+  let steps = 0;
+  for (const r of input.reflections) {
+    if (steps >= openStepsShown) break;
+    if (input.show(r) || !openStepCandidate(r, input.statuses)) continue;
+    const known = whole(r);
+    if (!known) {
+      needed.push(r);
+      steps++;
+    } else if (nextStepOf(known, flows)) steps++;
+  }
+  return needed;
+}
+
+/**
+ * A student's section from heads of their reflections: the answers are read from `whole`, which must
+ * hold the reflections wholeNeeded names (one missing there is left out, as if it had been erased).
+ */
+export function sectionOf<R extends ReflectionHead>(
+  input: SectionInput<R>,
+  whole: WholeOf<R>,
+  ctx: { flows: FlowCatalog; locale: Locale },
+): StudentSection {
+  const period: R[] = [];
   const openSteps: OpenStep[] = [];
   for (const r of input.reflections) {
     if (input.show(r)) {
       period.push(r);
       continue;
     }
-    const status = input.statuses.get(r.id) ?? 'open';
-    if (openSteps.length >= 3 || (status !== 'open' && status !== 'not-yet')) continue;
-    const text = nextStepOf(r, ctx.flows);
-    if (text) openSteps.push({ reflectionId: r.id, text, status, at: r.submittedAt ?? r.createdAt });
+    if (openSteps.length >= openStepsShown || !openStepCandidate(r, input.statuses)) continue;
+    const known = whole(r);
+    const text = known && nextStepOf(known, ctx.flows);
+    if (text) openSteps.push({ reflectionId: r.id, text, status: input.statuses.get(r.id) ?? 'open', at: at(r) });
   }
-  // When not everything fits, the entries the student asked to talk about or with a signal come first.
-  const weight = (r: Reflection) => (r.wantsToTalk ? 0 : r.signals?.length ? 1 : 2);
-  const at = (r: Reflection) => r.submittedAt ?? r.createdAt;
-  const chosen = new Set(
-    [...period]
-      .sort((a, b) => weight(a) - weight(b) || (at(a) < at(b) ? 1 : -1))
-      .slice(0, input.maxEntries)
-      .map((r) => r.id),
-  );
+  const chosen = chosenEntries(period, input.maxEntries);
   const shown = period
     .filter((r) => chosen.has(r.id))
+    .flatMap((r) => {
+      const known = whole(r);
+      return known ? [known] : [];
+    })
     .map((r) =>
       entryView(r, { ...ctx, status: input.statuses.get(r.id) ?? 'open', followUp: input.followUp, full: input.full === true }),
     );
@@ -171,7 +227,7 @@ export function buildSection(input: SectionInput, ctx: { flows: FlowCatalog; loc
   };
 }
 
-function latestOf(reflections: readonly Reflection[]) {
+function latestOf(reflections: readonly ReflectionHead[]) {
   const r = reflections[0];
   return r ? { reflectionId: r.id, ...(r.emotion ? { emotion: r.emotion } : {}) } : undefined;
 }
@@ -180,6 +236,6 @@ function latestOf(reflections: readonly Reflection[]) {
  * Whether the student did each next step: their own answer to the follow-up question some days after the
  * reflection (done / not yet / changed my mind); no answer yet means the step is open.
  */
-export function stepStatuses(reflections: readonly Reflection[]): ReadonlyMap<string, StepStatus> {
+export function stepStatuses(reflections: readonly ReflectionHead[]): ReadonlyMap<string, StepStatus> {
   return new Map(reflections.map((r) => [r.id, r.followUp?.outcome ?? 'open']));
 }

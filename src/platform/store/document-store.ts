@@ -27,7 +27,18 @@ export interface Query {
   where?: Record<string, Condition>;
   orderBy?: { field: string; direction?: 'asc' | 'desc' };
   limit?: number;
+  /**
+   * A projection: only these top-level fields of each document (plus its id and pk), which is all the
+   * store reads out and sends; a field that is missing or null is missing from the row. Asked for through
+   * project(), which gives the rows their type.
+   */
+  select?: readonly string[];
 }
+
+/** A row of a projection: the selected fields of a document, plus its id and pk (null comes back missing). */
+export type Projected<T extends Doc, K extends keyof T> = {
+  [P in keyof Pick<T, K | 'id' | 'pk'>]: Exclude<Pick<T, K | 'id' | 'pk'>[P], null>;
+};
 
 export interface CollectionDef {
   name: string;
@@ -44,6 +55,7 @@ export interface Collection<T extends Doc> {
   replace(doc: T): Promise<T>;
   /** Deletes only if the stored version still equals `doc.version`; throws ConflictError otherwise. */
   delete(doc: T): Promise<void>;
+  /** The documents that match; with `select`, rows of the selected fields only (use project()). */
   find(query?: Query): Promise<T[]>;
   count(query?: Query): Promise<number>;
 }
@@ -88,6 +100,25 @@ const fieldName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Field names end up inside query text on both backends, so only plain identifiers are allowed. */
 export function assertFieldName(field: string): void {
   if (!fieldName.test(field)) throw new Error(`invalid field name in query: ${JSON.stringify(field)}`);
+}
+
+/** The fields of a projection, checked, without duplicates, and without id and pk (every row has them). */
+export function selectedFields(select: readonly string[]): string[] {
+  for (const field of select) assertFieldName(field);
+  return [...new Set(select)].filter((f) => f !== 'id' && f !== 'pk');
+}
+
+/**
+ * A few fields of each document that matches instead of the whole document: for reads that rank or
+ * filter many documents and need the whole document of a few of them only.
+ */
+export async function project<T extends Doc, K extends keyof T & string>(
+  collection: Collection<T>,
+  select: readonly K[],
+  query: Omit<Query, 'select'> = {},
+): Promise<Projected<T, K>[]> {
+  // The one place a projection's rows get their type: find() returns them, typed as whole documents.
+  return (await collection.find({ ...query, select })) as unknown as Projected<T, K>[];
 }
 
 export function isRange(c: Condition): c is { lt?: Scalar; lte?: Scalar; gt?: Scalar; gte?: Scalar } {

@@ -204,6 +204,28 @@ describe('the domain check on its own', () => {
               );
             return out;
           },
+          // Every assignment of these students, whoever's they are.
+          assignments: async () =>
+            (await Promise.all([...everyone].map((id) => repos.assignments.activeMentorsOf(schoolId, id)))).flat(),
+          names: async (ids) => new Map((await repos.people.namesOf(schoolId, ids)).map((p) => [p.id, p])),
+          reflectionHeadsOf: async (ids) => {
+            const out = new Map<string, Reflection[]>();
+            for (const id of ids)
+              out.set(
+                id,
+                (await repos.reflections.listByStudent(id)).filter((r) => r.status === 'submitted'),
+              );
+            return out;
+          },
+          wholeReflections: async (heads) =>
+            new Map(
+              (
+                await repos.reflections.getMany(
+                  [...new Set(heads.map((h) => h.studentId))],
+                  heads.map((h) => h.id),
+                )
+              ).map((r) => [r.id, r]),
+            ),
         }),
       };
       const m = w.variant({ mentoring: leaky });

@@ -10,6 +10,7 @@ import {
   deleteIfUnchanged,
   inChunks,
   NotFoundError,
+  project,
   replaceIfUnchanged,
   update,
 } from '../../../src/platform/store/document-store.ts';
@@ -20,6 +21,8 @@ interface Item extends Doc {
   n: number;
   flag?: boolean;
   tag?: string | null;
+  list?: string[];
+  nested?: { a: number; b?: string };
 }
 
 describe('inChunks', () => {
@@ -172,7 +175,52 @@ describe.each(backends)('document store contract: $name', (backend) => {
     expect(await items.find({ where: { n: { in: [] } } })).toEqual([]);
   });
 
+  it('projects: only the selected fields (with id and pk), under the same conditions, order and limit', async () => {
+    for (let i = 0; i < 6; i++) {
+      await items.create({
+        id: `i${i}`,
+        pk: i % 2 ? 'odd' : 'even',
+        kind: i < 3 ? 'low' : 'high',
+        n: i,
+        flag: i % 3 === 0,
+        ...(i === 4 ? { tag: 'four', list: ['a', 'b'], nested: { a: 1, b: 'x' } } : i === 5 ? { tag: null } : {}),
+      });
+    }
+    const rows = await project(items, ['n', 'flag', 'tag', 'list', 'nested'], { where: { kind: 'high' } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    // Whole values of every type; a missing or null field is missing from the row; nothing else comes along.
+    expect(byId.get('i3')).toEqual({ id: 'i3', pk: 'odd', n: 3, flag: true });
+    expect(byId.get('i4')).toEqual({
+      id: 'i4',
+      pk: 'even',
+      n: 4,
+      flag: false,
+      tag: 'four',
+      list: ['a', 'b'],
+      nested: { a: 1, b: 'x' },
+    });
+    expect(byId.get('i5')).toEqual({ id: 'i5', pk: 'odd', n: 5, flag: false });
+    expect(rows).toHaveLength(3);
+    // Partition, range, order and limit as for whole documents.
+    expect(
+      await project(items, ['n'], { pk: 'odd', where: { n: { gte: 1 } }, orderBy: { field: 'n', direction: 'desc' }, limit: 2 }),
+    ).toEqual([
+      { id: 'i5', pk: 'odd', n: 5 },
+      { id: 'i3', pk: 'odd', n: 3 },
+    ]);
+    expect(await project(items, ['id', 'pk'], { where: { n: { in: [0, 1] } }, orderBy: { field: 'n' } })).toEqual([
+      { id: 'i0', pk: 'even' },
+      { id: 'i1', pk: 'odd' },
+    ]);
+    expect(await project(items, ['n', 'n'], { where: { n: 2 } })).toEqual([{ id: 'i2', pk: 'even', n: 2 }]);
+    expect(await project(items, ['n'], { where: { n: { in: [] } } })).toEqual([]);
+    // A projection leaves the documents as they are.
+    expect(await items.get('even', 'i4')).toMatchObject({ tag: 'four', version: 1 });
+  });
+
   it('refuses field names that are not plain identifiers', async () => {
+    await expect(project(items, ["n') AS v FROM c_items --" as 'n'])).rejects.toThrow(/invalid field name/);
+    await expect(project(items, ['n', 'c.n, c._rid' as 'n'])).rejects.toThrow(/invalid field name/);
     await expect(items.find({ where: { "n') OR 1=1 --": 1 } })).rejects.toThrow(/invalid field name/);
     await expect(items.find({ orderBy: { field: 'n; DROP TABLE x' } })).rejects.toThrow(/invalid field name/);
   });

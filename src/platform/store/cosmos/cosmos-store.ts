@@ -13,6 +13,7 @@ import {
   type NewDoc,
   NotFoundError,
   type Query,
+  selectedFields,
 } from '../document-store.ts';
 import { canonical, retryTransient, statusOf } from './transient.ts';
 
@@ -113,13 +114,24 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
   }
 
   async find(query: Query = {}): Promise<T[]> {
-    const { text, parameters } = this.sql('*', query);
+    // A projection: Cosmos DB sends back the selected fields only.
+    const fields = query.select ? selectedFields(query.select) : undefined;
+    const select = fields ? ['c.id', 'c.pk', ...fields.map((f) => `c.${f}`)].join(', ') : '*';
+    const { text, parameters } = this.sql(select, query);
     const res = await retryTransient(() =>
       this.container.items
         .query<Stored>({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
         .fetchAll(),
     );
-    return res.resources.map((r) => strip<T>(r));
+    if (!fields) return res.resources.map((r) => strip<T>(r));
+    return res.resources.map((r) => {
+      const row: Record<string, unknown> = { id: r.id, pk: r.pk };
+      for (const f of fields) {
+        const v = (r as unknown as Record<string, unknown>)[f];
+        if (v !== null && v !== undefined) row[f] = v;
+      }
+      return row;
+    }) as unknown as T[];
   }
 
   async count(query: Query = {}): Promise<number> {
@@ -145,7 +157,7 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     if (query.pk !== undefined) clauses.push(`c.pk = ${param(query.pk)}`);
     for (const [field, cond] of Object.entries(query.where ?? {})) clauses.push(condition(field, cond, param));
     const top = query.limit !== undefined ? `TOP ${Math.max(0, Math.floor(query.limit))} ` : '';
-    let text = `SELECT ${top}${select === '*' ? '*' : select} FROM c`;
+    let text = `SELECT ${top}${select} FROM c`;
     if (clauses.length) text += ` WHERE ${clauses.join(' AND ')}`;
     if (query.orderBy) {
       assertFieldName(query.orderBy.field);

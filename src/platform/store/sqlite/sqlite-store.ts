@@ -14,6 +14,7 @@ import {
   type NewDoc,
   NotFoundError,
   type Query,
+  selectedFields,
 } from '../document-store.ts';
 import { applyMigrations } from './migrations.ts';
 
@@ -92,8 +93,34 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   }
 
   async find(query: Query = {}): Promise<T[]> {
+    if (query.select) return this.project(query.select, query) as unknown as T[];
     const { sql, params } = this.select('doc, version', query);
     return (this.stmt(sql).all(...params) as { doc: string; version: number }[]).map((r) => this.decode(r));
+  }
+
+  /**
+   * The selected fields only: SQLite takes them out of the document (one parse per row, in C) and hands
+   * over one small JSON array per row instead of the whole document. For small documents that costs
+   * about as much CPU as reading them whole; it pays off for large ones (answers) and on Cosmos DB.
+   */
+  private project(select: readonly string[], query: Query): Record<string, unknown>[] {
+    const fields = selectedFields(select);
+    // json_extract with several paths gives a JSON array of their values (true stays true; a missing
+    // field is null); with one path it would give that value as SQL, hence json_array for one field.
+    const paths = fields.map((f) => `'$.${f}'`).join(', ');
+    const values =
+      fields.length > 1 ? `, json_extract(doc, ${paths}) AS v` : fields.length ? `, json_array(doc -> ${paths}) AS v` : '';
+    const { sql, params } = this.select(`id, pk${values}`, query);
+    // Rows as arrays: no object with named columns is built for a row that is taken apart at once.
+    const stmt = this.stmt(sql);
+    stmt.setReturnArrays(true);
+    return (stmt.all(...params) as unknown as [string, string, string?][]).map(([id, pk, values]) => {
+      const row: Record<string, unknown> = { id, pk };
+      if (values === undefined) return row;
+      const v = JSON.parse(values) as unknown[];
+      for (let i = 0; i < fields.length; i++) if (v[i] !== null) row[fields[i]!] = v[i];
+      return row;
+    });
   }
 
   async count(query: Query = {}): Promise<number> {

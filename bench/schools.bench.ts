@@ -94,6 +94,11 @@ function report(name: string, stats: ConnectorStats, done: Instance[], students:
       (d, i) =>
         `  instance ${i + 1}: sent ${d.sent}, CPU ${fmt(d.activeCpuMs / Math.max(1, d.sent), 3)} ms per prompt (${fmt(d.activeCpuMs / Math.max(1, d.sent) / floorMs, 1)}× the floor), CPU utilisation ${fmt((100 * d.activeCpuMs) / Math.max(1, d.activeWallMs), 0)}% of one core while sending (ready but waiting for a core ${fmt((100 * d.activeRunQueueMs) / Math.max(1, d.activeWallMs), 0)}% of the time), peak RSS ${fmt(d.maxRssMb, 0)} MB`,
     ),
+    ...done.map((d, i) => {
+      // What one core would carry at this CPU per prompt: the process's ceiling, in schools at the limit.
+      const perCore = 1000 / (d.activeCpuMs / Math.max(1, d.sent));
+      return `  instance ${i + 1} at 100% of one core would carry ${fmt(perCore, 0)} prompts/s = ${fmt(perCore / rps, 1)} schools at ${rps}/s`;
+    }),
     `  floor: a bare keep-alive POST costs ${fmt(floorMs, 3)} CPU ms now; connector process CPU ${fmt(stats.cpuMs / 1000, 1)} s; load average during the run ${loads.length ? `${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)}` : load()}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

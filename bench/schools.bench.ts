@@ -47,6 +47,7 @@ function connectorFor(n: number) {
     LIMIT_WINDOW: 'sliding',
     INJECT_429: env['BENCH_INJECT_429'] ?? '0',
     INJECT_5XX: env['BENCH_INJECT_5XX'] ?? '0',
+    RECORD_TIMES: '1',
   });
 }
 

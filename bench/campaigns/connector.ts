@@ -15,6 +15,8 @@ interface TenantCount {
   updates: number;
   firstAt: number;
   lastAt: number;
+  /** When each prompt was accepted, ms from the connectors' start. */
+  times: number[];
 }
 
 function reflectionIdOf(activity: Record<string, unknown>): string {
@@ -36,7 +38,7 @@ async function startTenant(port: number) {
     },
     port,
   );
-  const count: TenantCount = { perReflection: new Map(), messages: 0, updates: 0, firstAt: 0, lastAt: 0 };
+  const count: TenantCount = { perReflection: new Map(), messages: 0, updates: 0, firstAt: 0, lastAt: 0, times: [] };
   connector.onRecord = (r: Recorded) => {
     if (r.op !== 'create') {
       count.updates++;
@@ -46,14 +48,16 @@ async function startTenant(port: number) {
     if (!count.firstAt) count.firstAt = now;
     count.lastAt = now;
     count.messages++;
+    if (process.env['RECORD_TIMES'] === '1') count.times.push(now - startedAt);
     const id = reflectionIdOf(r.activity);
     count.perReflection.set(id, (count.perReflection.get(id) ?? 0) + 1);
   };
   return { connector, count };
 }
 
+let startedAt = performance.now();
 const tenants = await Promise.all(Array.from({ length: num('TENANTS', 1) }, (_, i) => startTenant(i === 0 ? num('PORT', 0) : 0)));
-const startedAt = performance.now();
+startedAt = performance.now();
 
 function statsOf(t: (typeof tenants)[number]) {
   const unique = t.count.perReflection.size;
@@ -67,6 +71,7 @@ function statsOf(t: (typeof tenants)[number]) {
     // On this process's clock, from the connectors' start: comparable between tenants.
     firstAtMs: t.count.firstAt ? t.count.firstAt - startedAt : undefined,
     lastAtMs: t.count.lastAt ? t.count.lastAt - startedAt : undefined,
+    times: t.count.times,
   };
 }
 

@@ -62,7 +62,7 @@ export interface ConnectorStats {
   /** CPU of the connector process so far. */
   cpuMs: number;
   /** One per tenant (connector), in the order of `urls`. */
-  tenants: (Omit<ConnectorStats, 'tenants' | 'cpuMs'> & { firstAtMs?: number; lastAtMs?: number })[];
+  tenants: (Omit<ConnectorStats, 'tenants' | 'cpuMs'> & { firstAtMs?: number; lastAtMs?: number; times: number[] })[];
 }
 
 /** The connector process (connector.ts): one connector per tenant, each its own service URL. */

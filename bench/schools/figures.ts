@@ -24,6 +24,21 @@ export interface SchoolFigures {
   lost: number;
 }
 
+/**
+ * Prompts per second over the whole seconds from the first prompt: the prompts of [first, first + T)
+ * over T, T the span in whole seconds. A sender at the limit sends a window's prompts together, so the
+ * plain (n − 1)/span counts the last window's burst without its second and reads high on short runs.
+ */
+export function rateOf(times: readonly number[]): number {
+  if (times.length < 2) return 0;
+  const sorted = [...times].sort((a, b) => a - b);
+  const first = sorted[0]!;
+  const span = sorted[sorted.length - 1]! - first;
+  const whole = Math.floor(span / 1000);
+  if (whole < 1) return span > 0 ? (sorted.length - 1) / (span / 1000) : 0;
+  return sorted.filter((t) => t < first + whole * 1000).length / whole;
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const spread = (xs: number[]) => (Math.max(...xs) - Math.min(...xs)) / mean(xs);
 
@@ -31,11 +46,11 @@ export function schoolFigures(stats: ConnectorStats, limitPerSecond: number, stu
   const tenants = stats.tenants;
   const start = Math.min(...tenants.map((t) => t.firstAtMs ?? Number.POSITIVE_INFINITY));
   // n prompts over the span between the first and the last: n − 1 intervals.
-  const rates = tenants.map((t) => (t.unique > 1 && t.spanMs > 0 ? (t.unique - 1) / (t.spanMs / 1000) : 0));
+  const rates = tenants.map((t) => rateOf(t.times));
   const shares = rates.map((r) => r / limitPerSecond);
   const firsts = tenants.map((t) => (t.firstAtMs ?? start) - start);
   const finishes = tenants.map((t) => (t.lastAtMs ?? start) - start);
-  const aggregatePerSecond = stats.spanMs > 0 ? (stats.unique - 1) / (stats.spanMs / 1000) : 0;
+  const aggregatePerSecond = rateOf(tenants.flatMap((t) => t.times));
   return {
     aggregatePerSecond,
     shareOfSummedLimits: aggregatePerSecond / (limitPerSecond * tenants.length),

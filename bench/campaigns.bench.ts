@@ -1,4 +1,3 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CosmosStore } from '../src/platform/store/cosmos/cosmos-store.ts';
 import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { startCosmosEmulator } from '../test/helpers/cosmos-emulator.ts';
+import { calibrate, child, exited, next, startConnector } from './campaigns/harness.ts';
 import { benchSchool, seedSchool } from './campaigns/seed.ts';
 
 // Campaign delivery at scale (docs/campaigns.md, bench/README.md). Three scenarios, each against a
@@ -28,77 +28,13 @@ const cosmosStudents = Number(env['BENCH_COSMOS_STUDENTS'] ?? 2000);
 const scenarios = (env['BENCH_SCENARIOS'] ?? 'steady,kill,cosmos').split(',');
 const inject = { INJECT_429: env['BENCH_INJECT_429'] ?? '0.005', INJECT_5XX: env['BENCH_INJECT_5XX'] ?? '0.005' };
 
-type Message = { type: string; [key: string]: unknown };
-
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
-
-function child(file: string, extraEnv: Record<string, string>): ChildProcess {
-  const c = fork(path.join(here, 'campaigns', file), [], {
-    execArgv: [
-      // BENCH_PROFILE=<dir>: a CPU profile of each bot instance, to open in Chrome DevTools.
-      ...(env['BENCH_PROFILE'] && file === 'worker.ts' ? ['--cpu-prof', `--cpu-prof-dir=${env['BENCH_PROFILE']}`] : []),
-    ],
-    env: { ...process.env, ...extraEnv },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(c);
-  c.once('exit', () => children.delete(c));
-  return c;
-}
-
-function exited(c: ChildProcess): Promise<unknown> {
-  return c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r));
-}
-
-function next(c: ChildProcess, type: string): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: Message) => {
-      if (m?.type !== type) return;
-      c.off('message', onMessage);
-      c.off('exit', onExit);
-      resolve(m);
-    };
-    const onExit = (code: number | null) => reject(new Error(`${type}: child exited with ${code}`));
-    c.on('message', onMessage);
-    c.once('exit', onExit);
-  });
-}
-
-async function startConnector() {
-  const c = child('connector.ts', {
+async function startCampaignConnector() {
+  return startConnector({
     LIMIT_RPS: String(rps),
     LATENCY_MS: env['BENCH_LATENCY_MS'] ?? '20',
     LIMIT_WINDOW: env['BENCH_WINDOW'] ?? 'sliding',
     ...inject,
   });
-  const ready = await next(c, 'ready');
-  return {
-    url: ready['url'] as string,
-    stats: async () => {
-      const p = next(c, 'stats');
-      c.send('stats');
-      return (await p) as unknown as ConnectorStats;
-    },
-    stop: async () => {
-      c.send('stop');
-      await exited(c);
-    },
-  };
-}
-
-interface ConnectorStats {
-  requests: number;
-  accepted: number;
-  limited: number;
-  injected429: number;
-  injected5xx: number;
-  messages: number;
-  unique: number;
-  duplicates: number;
-  spanMs: number;
 }
 
 function workerEnv(dir: string, url: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -140,37 +76,9 @@ async function ledger(dir: string) {
   return out;
 }
 
-/**
- * What one bare keep-alive HTTP POST of a prompt-sized body costs in CPU on this machine right now: the
- * floor under "CPU per prompt", to read that figure against when the machine is shared.
- */
-async function calibrate(url: string): Promise<number> {
-  const { keepAliveTransport } = await import('../src/teams/connector.ts');
-  const transport = keepAliveTransport({ timeoutMs: 5000 });
-  const body = JSON.stringify({ type: 'message', attachments: [{ content: { text: 'x'.repeat(3000) } }] });
-  const post = () =>
-    transport({
-      method: 'POST',
-      url: new URL(`${url}/calibrate`),
-      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
-      body,
-    });
-  for (let i = 0; i < 100; i++) await post();
-  const n = 1000;
-  let next = 0;
-  const cpu0 = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next++ < n) await post();
-    }),
-  );
-  const cpu = process.cpuUsage(cpu0);
-  return (cpu.user + cpu.system) / 1000 / n;
-}
-
 async function steady() {
   process.stdout.write(`\n[steady] one instance, ${students} students, limit ${rps} req/s\n`);
-  const connector = await startConnector();
+  const connector = await startCampaignConnector();
   const bareHttpMs = await calibrate(connector.url);
   process.stdout.write(`  a bare keep-alive HTTP POST costs ${fmt(bareHttpMs, 3)} CPU ms on this machine now\n`);
   const { dir } = await seededSqlite(students, connector.url);
@@ -210,7 +118,7 @@ async function steady() {
 
 async function kill() {
   process.stdout.write(`\n[kill] SIGKILL mid-send and restart, ${students} students\n`);
-  const connector = await startConnector();
+  const connector = await startCampaignConnector();
   const { dir } = await seededSqlite(students, connector.url);
   // Short leases and claims, so the restarted instance takes over within seconds.
   const settings = { CAMPAIGN_LEASE_SECONDS: '5', CAMPAIGN_CLAIM_SECONDS: '10' };
@@ -245,7 +153,7 @@ async function kill() {
 async function cosmos() {
   process.stdout.write(`\n[cosmos] two instances at once on the Cosmos DB emulator, ${cosmosStudents} students\n`);
   const emulator = await startCosmosEmulator();
-  const connector = await startConnector();
+  const connector = await startCampaignConnector();
   const database = `bench${Date.now()}`;
   const store = await CosmosStore.open({ endpoint: emulator.endpoint, database, key: 'emulator-key', allowSelfSigned: true });
   const t0 = performance.now();

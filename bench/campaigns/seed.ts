@@ -18,12 +18,17 @@ import type { DocumentStore } from '../../src/platform/store/document-store.ts';
 
 export const benchSchool = 'bench-school-tenant';
 
-export async function seedSchool(store: DocumentStore, students: number, serviceUrl: string) {
+/**
+ * Seeds one school. Another school than the default one (the schools bench) is its own tenant,
+ * and its people and chats carry its id, so that schools never share a person or a conversation.
+ */
+export async function seedSchool(store: DocumentStore, students: number, serviceUrl: string, schoolId = benchSchool) {
+  const tag = schoolId === benchSchool ? 'bench' : schoolId;
   const repos = await openRepositories(store);
   const now = new Date().toISOString();
   await repos.schools.ensure({
-    id: benchSchool,
-    name: 'Bench College',
+    id: schoolId,
+    name: schoolId === benchSchool ? 'Bench College' : `Bench College ${tag}`,
     sector: 'mbo',
     timeZone: 'Europe/Amsterdam',
     defaultLocale: 'nl',
@@ -55,24 +60,24 @@ export async function seedSchool(store: DocumentStore, students: number, service
     hasPreparation: (flow) => flow.preparation !== undefined,
   });
   const core = { camp, service };
-  await core.camp.calendars.ensure(benchSchool, now);
-  await core.camp.calendars.update(benchSchool, (c) => ({
+  await core.camp.calendars.ensure(schoolId, now);
+  await core.camp.calendars.update(schoolId, (c) => ({
     ...c,
     quietHours: { before: '00:00', after: '24:00', weekends: false },
     removedHolidays: shippedHolidays().map((h) => h.key),
   }));
-  const { group } = await core.camp.groups.ensure(newGroup(benchSchool, 'Bench 1', now));
+  const { group } = await core.camp.groups.ensure(newGroup(schoolId, 'Bench 1', now));
   await mapLimit(
     Array.from({ length: students }, (_, i) => i),
     16,
     async (i) => {
-      const id = `s${i}`;
+      const id = schoolId === benchSchool ? `s${i}` : `${tag}-s${i}`;
       await repos.people.create({
         id,
-        schoolId: benchSchool,
+        schoolId: schoolId,
         name: `Student ${i}`,
-        email: `s${i}@bench.example`,
-        teamsUserId: `29:bench-${i}`,
+        email: `${id}@bench.example`,
+        teamsUserId: `29:${tag}-${i}`,
         locale: 'nl',
         localeSource: 'default',
         roles: ['student'],
@@ -81,25 +86,25 @@ export async function seedSchool(store: DocumentStore, students: number, service
         updatedAt: now,
       });
       await repos.conversations.save({
-        schoolId: benchSchool,
+        schoolId: schoolId,
         kind: 'personal',
-        tenantId: benchSchool,
-        conversationId: `a:bench-${i}`,
+        tenantId: schoolId,
+        conversationId: `a:${tag}-${i}`,
         serviceUrl,
         botId: '28:bench-bot',
         personId: id,
-        teamsUserId: `29:bench-${i}`,
+        teamsUserId: `29:${tag}-${i}`,
         installed: true,
         updatedAt: now,
       });
-      await core.camp.groups.addMember(benchSchool, group.id, id, now);
+      await core.camp.groups.addMember(schoolId, group.id, id, now);
     },
   );
   const end = new Date(Date.now() - 60_000).toISOString();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const result = await core.service.create(
-    benchSchool,
+    schoolId,
     {
       name: 'Meeloopdag (bench)',
       flowId: 'free',
@@ -111,8 +116,8 @@ export async function seedSchool(store: DocumentStore, students: number, service
     },
     {
       activity: {
-        id: ids.activity(benchSchool, 'bench'),
-        schoolId: benchSchool,
+        id: ids.activity(schoolId, 'bench'),
+        schoolId: schoolId,
         type: 'shadow-day',
         title: 'Meeloopdag',
         startsAt: new Date(Date.now() - 6 * 3_600_000).toISOString(),

@@ -79,6 +79,7 @@ export const configSchema = z.object({
   CAMPAIGN_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   CAMPAIGN_RUN_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  CAMPAIGN_SCHOOLS_AT_ONCE: z.coerce.number().int().min(1).max(1000).default(32),
   TAB_SSO_CLIENT_ID: z
     .string()
     .regex(

@@ -152,10 +152,11 @@ export function shadowDayCampaignFor(
   campaigns: Pick<Campaigns, 'service'>,
   groupId: string,
   now: string,
-  options: { name?: string; activityKey: string; reminders?: { afterHours: number; max: number } },
+  options: { name?: string; activityKey: string; reminders?: { afterHours: number; max: number }; schoolId?: string },
 ) {
+  const schoolId = options.schoolId ?? tenantId;
   return campaigns.service.create(
-    tenantId,
+    schoolId,
     {
       name: options.name ?? 'Snuffelstage',
       flowId: 'free',
@@ -167,8 +168,8 @@ export function shadowDayCampaignFor(
     },
     {
       activity: {
-        id: ids.activity(tenantId, options.activityKey),
-        schoolId: tenantId,
+        id: ids.activity(schoolId, options.activityKey),
+        schoolId,
         type: 'shadow-day',
         title: '',
         startsAt: '2026-11-25T08:00:00Z',

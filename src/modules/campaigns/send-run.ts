@@ -25,8 +25,8 @@ export interface SendStats {
 /** After this many transient failures in a row the run stops: the service is down, the backoff takes over. */
 export const outageAfter = 25;
 
-export class SendRun {
-  readonly stats: SendStats = {
+export function emptyStats(): SendStats {
+  return {
     sent: 0,
     reminded: 0,
     closed: 0,
@@ -38,6 +38,15 @@ export class SendRun {
     parked: 0,
     lost: 0,
   };
+}
+
+/** Adds one school's figures to a run's. */
+export function addStats(total: SendStats, add: SendStats): void {
+  for (const key of Object.keys(total) as (keyof SendStats)[]) total[key] += add[key];
+}
+
+export class SendRun {
+  readonly stats: SendStats = emptyStats();
   failuresInARow = 0;
   private readonly policies = new Map<string, Promise<SendPolicy>>();
   private readonly campaigns = new Map<string, { at: number; campaign: Promise<Campaign | undefined> }>();

@@ -4,12 +4,13 @@ import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import type { DeliveryEngine } from '../../delivery/engine.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/log.ts';
+import { runWorkers } from '../../platform/pool.ts';
 import type { RetryOptions } from '../../teams/connector.ts';
 import { LedgerWrites } from './ledger-writes.ts';
 import { dueMessages } from './outbox.ts';
 import type { CampaignRepositories, LeasePort } from './ports.ts';
 import { campaignPrompts } from './prompts.ts';
-import { SendRun, type SendStats } from './send-run.ts';
+import { addStats, emptyStats, SendRun, type SendStats } from './send-run.ts';
 
 export type { SendStats } from './send-run.ts';
 
@@ -29,8 +30,13 @@ export interface SenderOptions {
   /** The school's sending lease: renewed while sending; another instance takes over when it lapses. */
   leaseMs: number;
   batchSize: number;
-  /** Deliveries in flight at once (the send windows pace them). */
+  /** Deliveries in flight at once per school (the send windows pace them). */
   concurrency: number;
+  /**
+   * Schools this instance sends for at the same time. Each has its own window at Teams; a bound keeps
+   * one instance from taking every school's lease, so that other instances share the schools out.
+   */
+  schoolsAtOnce: number;
   /** How long one run may take (the job's lease is held for it). */
   maxRunMs: number;
   /** Per-request retries within a claim (Retry-After on 429, backoff with jitter on 412/5xx). */
@@ -64,32 +70,43 @@ export class CampaignSender {
 
   /**
    * Sends what is due in every school whose sending lease this instance gets (one instance sends for a
-   * school at a time, so Teams' per-tenant limit holds across instances; schools are shared out), until
-   * nothing is due or maxRunMs has passed. Never throws for a delivery's problems.
+   * school at a time, so Teams' per-tenant limit holds across instances), until nothing is due or
+   * maxRunMs has passed. Schools are worked side by side, up to schoolsAtOnce: each tenant has its own
+   * window at Teams, so one school's large campaign must not make another wait for its end. A school
+   * beyond that number is taken up when one finishes, by this instance or another. Never throws for a
+   * delivery's problems.
    */
   async run(): Promise<SendStats> {
     const { camp, clock, leases, owner } = this.deps;
-    const run = this.newRun();
+    const total = emptyStats();
     const deadline = Date.now() + this.opts.maxRunMs;
-    for (const school of await this.deps.repos.schools.list()) {
-      if (Date.now() >= deadline) break;
-      // Nothing due: no lease taken (an idle tick costs one read per school).
-      if (!(await camp.deliveries.due(school.id, clock.now().toISOString(), 1)).length) continue;
-      const lease = `campaign-sender:${school.id}`;
-      if (!(await leases.acquire(lease, owner, this.opts.leaseMs, clock.now()))) continue;
-      let renewedAt = Date.now();
-      const keep = async () => {
-        if (Date.now() - renewedAt < this.opts.leaseMs / 3) return true;
-        renewedAt = Date.now();
-        return leases.acquire(lease, owner, this.opts.leaseMs, clock.now());
-      };
-      try {
-        await this.sendSchool(school.id, deadline, keep, run);
-      } finally {
-        await leases.release(lease, owner);
+    const schools = await this.deps.repos.schools.list();
+    let next = 0;
+    const worker = async () => {
+      while (next < schools.length && Date.now() < deadline) {
+        const school = schools[next++]!;
+        // Nothing due: no lease taken (an idle tick costs one read per school).
+        if (!(await camp.deliveries.due(school.id, clock.now().toISOString(), 1)).length) continue;
+        const lease = `campaign-sender:${school.id}`;
+        if (!(await leases.acquire(lease, owner, this.opts.leaseMs, clock.now()))) continue;
+        let renewedAt = Date.now();
+        const keep = async () => {
+          if (Date.now() - renewedAt < this.opts.leaseMs / 3) return true;
+          renewedAt = Date.now();
+          return leases.acquire(lease, owner, this.opts.leaseMs, clock.now());
+        };
+        // A run per school: its outage (Teams failing for that tenant) stops that school only.
+        const run = this.newRun();
+        try {
+          await this.sendSchool(school.id, deadline, keep, run);
+        } finally {
+          await leases.release(lease, owner);
+          addStats(total, run.stats);
+        }
       }
-    }
-    return run.stats;
+    };
+    await runWorkers(Math.min(this.opts.schoolsAtOnce, schools.length), worker);
+    return total;
   }
 
   /**

@@ -93,6 +93,7 @@ export async function setup(
       leaseMs: config.CAMPAIGN_LEASE_SECONDS * 1000,
       batchSize: Math.max(50, config.CAMPAIGN_SEND_CONCURRENCY * 4),
       concurrency: config.CAMPAIGN_SEND_CONCURRENCY,
+      schoolsAtOnce: config.CAMPAIGN_SCHOOLS_AT_ONCE,
       maxRunMs: config.CAMPAIGN_RUN_SECONDS * 1000,
       retry: { attempts: 6, baseMs: 500, maxDelayMs: 8000, budgetMs: Math.min(30_000, claimMs / 2) },
     },
@@ -125,9 +126,11 @@ export async function setup(
       {
         // Every 5 seconds (an idle tick costs a lease and one read per school); a run goes on while
         // there is work, and creating or changing a campaign starts one at once. Which instance sends
-        // for which school is decided by the schools' sending leases.
+        // for which school is decided by the schools' sending leases alone, so every instance runs the
+        // job: with one job lease, a second instance would wait for the first one's run to end.
         name: 'campaigns.send',
         schedule: '*/5 * * * * *',
+        perInstance: true,
         leaseMs: config.CAMPAIGN_LEASE_SECONDS * 1000,
         run: async () => {
           const r = await sender.run();

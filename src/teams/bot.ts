@@ -28,6 +28,7 @@ import {
 } from './activity.ts';
 import { helpCardFor } from './help.ts';
 import type { BotHttpAdapter } from './http-adapter.ts';
+import { KnownSchools } from './known-schools.ts';
 import { type BotDeps, type CardActionResponse, cardResponse, type Feature, type Turn } from './turn.ts';
 
 // Inbound: the Teams SDK validates the request and routes activities here; these handlers turn them
@@ -112,9 +113,10 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
   /** The sender with their effective roles (stored plus Entra group roles). */
   const actorOf = async (a: Envelope): Promise<Person> => deps.roles.resolve(await personOf(a), tenantOf(a)!);
 
+  const schools = new KnownSchools(deps.repos.schools, deps.clock);
   const personOf = async (a: Envelope): Promise<Person> => {
     if (!isPersonal(a)) return identify(deps.install, await identity(a, false));
-    const school = await deps.repos.schools.get(tenantOf(a)!);
+    const school = await schools.get(tenantOf(a)!);
     const known = school
       ? await matchPerson(deps.repos, school.id, { entraObjectId: a.from.aadObjectId, teamsUserId: a.from.id })
       : undefined;

@@ -22,8 +22,10 @@ export interface StoreCall {
   op: StoreOp;
   /** The id of the document, for a point operation. */
   id?: string;
-  /** Which commit a write belongs to (every write outside writeAll has its own). */
+  /** Which commit of the store a write belongs to (every write outside a transaction has its own). */
   commit?: number;
+  /** Which write call it belongs to: one writeAll is one, whether or not the store makes it one commit. */
+  unit?: number;
   /** The first frames of product code (src/) that led to this call, when tracing. */
   from?: string;
 }
@@ -31,8 +33,10 @@ export interface StoreCall {
 export interface StoreWork {
   reads: number;
   writes: number;
-  /** Commits: writes outside a transaction count one each, a writeAll counts one. */
+  /** Write calls: a writeAll counts one, every other write one each. */
   transactions: number;
+  /** Commits of the store: as `transactions` on SQLite; on a store without transactions, one per write. */
+  commits: number;
   byCollection: Record<string, { reads: number; writes: number }>;
   calls: StoreCall[];
 }
@@ -55,7 +59,8 @@ export class CountingStore implements DocumentStore {
   /** Record where each call came from (slower: a stack per call). */
   trace = false;
   private commits = 0;
-  private inTransaction: number | undefined;
+  private units = 0;
+  private inWriteAll: { unit: number; commit: number | undefined } | undefined;
   private readonly inners = new WeakMap<object, Collection<Doc>>();
 
   constructor(inner: DocumentStore) {
@@ -69,7 +74,10 @@ export class CountingStore implements DocumentStore {
   private record(collection: string, op: StoreOp, id?: string): void {
     const call: StoreCall = { collection, op };
     if (id !== undefined) call.id = id;
-    if (!reads.has(op)) call.commit = this.inTransaction ?? ++this.commits;
+    if (!reads.has(op)) {
+      call.unit = this.inWriteAll?.unit ?? ++this.units;
+      call.commit = this.inWriteAll?.commit ?? ++this.commits;
+    }
     if (this.trace) call.from = origin();
     this.calls.push(call);
   }
@@ -108,17 +116,17 @@ export class CountingStore implements DocumentStore {
     return counted;
   }
 
-  /** One commit on a store with transactions; on one without, the store's writes one by one (each counted apart). */
+  /** One commit on a store with transactions; on one without, the store's writes one by one (a commit each). */
   async writeAll(writes: readonly Write[]): Promise<Written> {
     const inner = writes.map((w) => ({ ...w, collection: this.inners.get(w.collection) ?? w.collection }) as Write);
-    if (!this.inner.writeAll) return writeInOrder(writes);
-    this.inTransaction = ++this.commits;
+    const transactional = this.inner.writeAll !== undefined;
+    this.inWriteAll = { unit: ++this.units, commit: transactional ? ++this.commits : undefined };
     try {
       for (const w of writes) this.record(w.collection.name, w.kind, w.doc.id);
     } finally {
-      this.inTransaction = undefined;
+      this.inWriteAll = undefined;
     }
-    return this.inner.writeAll(inner);
+    return this.inner.writeAll ? this.inner.writeAll(inner) : writeInOrder(inner);
   }
 
   /** A position in the record, to count what happened after it. */
@@ -140,7 +148,8 @@ export class CountingStore implements DocumentStore {
     return {
       reads: calls.length - writes.length,
       writes: writes.length,
-      transactions: new Set(writes.map((c) => c.commit)).size,
+      transactions: new Set(writes.map((c) => c.unit)).size,
+      commits: new Set(writes.map((c) => c.commit)).size,
       byCollection,
       calls,
     };

@@ -9,21 +9,30 @@ import { assignMentor } from '../src/core/assignments.ts';
 import { capturePersonalInstall } from '../src/core/install.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/log.ts';
+import type { DocumentStore } from '../src/platform/store/document-store.ts';
 import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { activity, tenantId, testUser } from '../test/helpers/activities.ts';
+import { openEmulatedCosmosStore, startCosmosEmulator } from '../test/helpers/cosmos-emulator.ts';
+import { CountingStore } from '../test/helpers/counting-store.ts';
 
 // Answer submission → stored and routed, at 100 concurrent submits, on the embedded store (a file, as in
 // production without Cosmos DB). Each sample is one Action.Execute POST to /api/messages, timed until the
 // bot's HTTP response: by then the answer is validated, stored and routed, i.e. the mentor's item exists
 // (these answers ask for no talk and carry no signal, so, as for most answers, the item waits for the
 // mentor's digest). Target: p99 < 50 ms. The clients and the connector run in a child process
-// (bench/lib/submit-client.ts), so the figures are the bot's own.
+// (bench/lib/submit-client.ts), so the figures are the bot's own. The store is counted: reads and writes
+// per submit. BENCH_STORE=cosmos runs it on the in-process Cosmos DB emulator instead (its timings are the
+// emulator's, not Cosmos DB's; the counts hold).
 
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 100);
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-submit-'));
-const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
+const emulator = process.env.BENCH_STORE === 'cosmos' ? await startCosmosEmulator() : undefined;
+const backend: DocumentStore = emulator
+  ? await openEmulatedCosmosStore(emulator.endpoint)
+  : SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
+const store = new CountingStore(backend);
 const client = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'submit-client.ts'));
 const replies: ((m: Record<string, unknown>) => void)[] = [];
 client.on('message', (m) => replies.shift()?.(m as Record<string, unknown>));
@@ -62,6 +71,15 @@ for (const [i, s] of students.entries()) {
 }
 const people = await Promise.all(students.map((s) => deps.repos.people.findByEmail(tenantId, s.email)));
 
+/** The store work of the submits of the measured rounds. */
+let storeWork = {
+  reads: 0,
+  writes: 0,
+  transactions: 0,
+  commits: 0,
+  byCollection: {} as Record<string, { reads: number; writes: number }>,
+};
+
 async function round(): Promise<number[]> {
   const opened = await Promise.all(people.map((p) => deps.reflections.start(p!, 'free')));
   const bodies = students.map((s, i) =>
@@ -79,7 +97,16 @@ async function round(): Promise<number[]> {
       }),
     ),
   );
+  // Counted from here: the POSTs only (opening the reflections above is not part of a submit).
+  const mark = store.mark();
   const { samples } = await ask<{ samples: number[] }>({ cmd: 'round', bodies, url: `${bot.url}/api/messages` });
+  await bot.router.idle();
+  const work = store.since(mark);
+  for (const k of ['reads', 'writes', 'transactions', 'commits'] as const) storeWork[k] += work[k];
+  for (const [name, n] of Object.entries(work.byCollection)) {
+    const seen = storeWork.byCollection[name] ?? { reads: 0, writes: 0 };
+    storeWork.byCollection[name] = { reads: seen.reads + n.reads, writes: seen.writes + n.writes };
+  }
   if (samples.some((s) => s < 0)) {
     client.kill();
     throw new Error('a submit failed');
@@ -88,6 +115,7 @@ async function round(): Promise<number[]> {
 }
 
 await round(); // warm-up: JIT, statement cache, keep-alive sockets
+storeWork = { reads: 0, writes: 0, transactions: 0, commits: 0, byCollection: {} };
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
 const samples: number[] = [];
@@ -142,6 +170,20 @@ const result = {
   max_ms: +sorted.at(-1)!.toFixed(1),
   submits_per_s: Math.round((samples.length / wall) * 1000),
   cpu_ms_per_submit: +((cpu.user + cpu.system) / 1000 / samples.length).toFixed(2),
+  // Counted on the store underneath (test/helpers/counting-store.ts); write_calls: a writeAll is one.
+  store_per_submit: {
+    backend: backend.kind,
+    reads: +(storeWork.reads / samples.length).toFixed(2),
+    writes: +(storeWork.writes / samples.length).toFixed(2),
+    write_calls: +(storeWork.transactions / samples.length).toFixed(2),
+    commits: +(storeWork.commits / samples.length).toFixed(2),
+    by_collection: Object.fromEntries(
+      Object.entries(storeWork.byCollection).map(([name, n]) => [
+        name,
+        { reads: +(n.reads / samples.length).toFixed(2), writes: +(n.writes / samples.length).toFixed(2) },
+      ]),
+    ),
+  },
   stored: submitted.length,
   routed_to_mentors: routed,
   floor_unknown_button: {
@@ -161,5 +203,6 @@ if (submitted.length !== (ROUNDS + 1) * CONCURRENCY || routed !== (ROUNDS + 1) *
 }
 await bot.stop();
 await store.close();
+await emulator?.close();
 client.send({ cmd: 'stop' });
 fs.rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { assignMentor } from '../../../src/core/assignments.ts';
 import type { Person } from '../../../src/core/entities.ts';
 import { type TestUser, tenantId, testUser } from '../../helpers/activities.ts';
 import { backends } from '../../helpers/backends.ts';
+import { openEmulatedCosmosStore, startCosmosEmulator } from '../../helpers/cosmos-emulator.ts';
 import { CountingStore, describeWork } from '../../helpers/counting-store.ts';
 import { startTestBot, type TestBot } from '../../helpers/test-bot.ts';
 
@@ -138,5 +139,38 @@ describe.each(backends)('the store work of one submit: $name', (backend) => {
     const items = await t.bot.deps.repos.mentorItems.listByMentor(mentorId);
     expect(items).toMatchObject([{ reflectionId, mode: 'now', priority: 'talk', state: 'sent' }]);
     expect(t.connector.cardsIn(mentor.conversationId)).toHaveLength(welcomed + 1);
+  });
+});
+
+describe('the requests one submit makes of Cosmos DB (the emulator counts them)', () => {
+  it('is 4 reads and 2 writes: no read of its own before a version-checked write', async () => {
+    const emulator = await startCosmosEmulator();
+    const store = await openEmulatedCosmosStore(emulator.endpoint);
+    const t = await startTestBot({ store });
+    try {
+      const student = testUser('Sanne de Vries', 'sanne@school.nl');
+      const mentor = testUser('Mo Mentor', 'mo@school.nl');
+      for (const u of [student, mentor]) {
+        t.join(u);
+        expect((await t.send('personal-installation-add', u)).status).toBe(200);
+      }
+      await assignMentor(t.bot.deps.install, tenantId, { studentEmail: student.email, mentorEmail: mentor.email });
+      const person = (await t.bot.deps.repos.people.findByEmail(tenantId, student.email))!;
+      const { reflection } = await t.bot.deps.reflections.start(person, 'free');
+      const tap = (verb: string, data: Record<string, unknown>) =>
+        t.send('card-action-execute', student, { verb, replyToId: 'act-1', data: { reflectionId: reflection.id, ...data } });
+      expect((await tap('reflection.feel', { emotion: 'good' })).status).toBe(200);
+      await t.bot.router.idle();
+      const before = { ...emulator.requests };
+      expect((await tap('reflection.submit', answer)).status).toBe(200);
+      const reads = emulator.requests.reads - before.reads + emulator.requests.queries - before.queries;
+      // Each query is preceded by the SDK's request for its plan (2 here): round trips that read no document.
+      expect({ reads, writes: emulator.requests.writes - before.writes }).toEqual({ reads: 4, writes: 2 });
+      expect(await t.bot.deps.repos.reflections.get(person.id, reflection.id)).toMatchObject({ status: 'submitted' });
+    } finally {
+      await t.stop();
+      await store.close();
+      await emulator.close();
+    }
   });
 });

@@ -80,6 +80,9 @@ let storeWork = {
   byCollection: {} as Record<string, { reads: number; writes: number }>,
 };
 
+/** On the emulator: the document requests it served for those submits. */
+const requestsServed = { reads: 0, queries: 0, queryPlans: 0, writes: 0 };
+
 async function round(): Promise<number[]> {
   const opened = await Promise.all(people.map((p) => deps.reflections.start(p!, 'free')));
   const bodies = students.map((s, i) =>
@@ -99,9 +102,13 @@ async function round(): Promise<number[]> {
   );
   // Counted from here: the POSTs only (opening the reflections above is not part of a submit).
   const mark = store.mark();
+  const served = emulator ? { ...emulator.requests } : undefined;
   const { samples } = await ask<{ samples: number[] }>({ cmd: 'round', bodies, url: `${bot.url}/api/messages` });
   await bot.router.idle();
   const work = store.since(mark);
+  if (emulator && served) {
+    for (const k of ['reads', 'queries', 'queryPlans', 'writes'] as const) requestsServed[k] += emulator.requests[k] - served[k];
+  }
   for (const k of ['reads', 'writes', 'transactions', 'commits'] as const) storeWork[k] += work[k];
   for (const [name, n] of Object.entries(work.byCollection)) {
     const seen = storeWork.byCollection[name] ?? { reads: 0, writes: 0 };
@@ -115,6 +122,7 @@ async function round(): Promise<number[]> {
 }
 
 await round(); // warm-up: JIT, statement cache, keep-alive sockets
+for (const k of ['reads', 'queries', 'queryPlans', 'writes'] as const) requestsServed[k] = 0;
 storeWork = { reads: 0, writes: 0, transactions: 0, commits: 0, byCollection: {} };
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
@@ -184,6 +192,14 @@ const result = {
       ]),
     ),
   },
+  // The requests Cosmos DB would serve (point reads, queries, the SDK's query-plan requests, writes).
+  ...(emulator
+    ? {
+        cosmos_requests_per_submit: Object.fromEntries(
+          Object.entries(requestsServed).map(([k, n]) => [k, +(n / samples.length).toFixed(2)]),
+        ),
+      }
+    : {}),
   stored: submitted.length,
   routed_to_mentors: routed,
   floor_unknown_button: {

@@ -9,8 +9,11 @@ import { assignMentor } from '../src/core/assignments.ts';
 import { capturePersonalInstall } from '../src/core/install.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/log.ts';
+import type { DocumentStore } from '../src/platform/store/document-store.ts';
 import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { activity, tenantId, testUser } from '../test/helpers/activities.ts';
+import { openEmulatedCosmosStore, startCosmosEmulator } from '../test/helpers/cosmos-emulator.ts';
+import { CountingStore } from '../test/helpers/counting-store.ts';
 import { startBotProcesses } from './lib/bot-processes.ts';
 
 // Answer submission → stored and routed, at 100 concurrent submits, on the embedded store (a file, as in
@@ -18,16 +21,23 @@ import { startBotProcesses } from './lib/bot-processes.ts';
 // bot's HTTP response: by then the answer is validated, stored and routed, i.e. the mentor's item exists
 // (these answers ask for no talk and carry no signal, so, as for most answers, the item waits for the
 // mentor's digest). Target: p99 < 50 ms. The clients and the connector run in a child process
-// (bench/lib/submit-client.ts), so the figures are the bot's own.
+// (bench/lib/submit-client.ts), so the figures are the bot's own. The store is counted: reads and writes
+// per submit. BENCH_STORE=cosmos runs it on the in-process Cosmos DB emulator instead (its timings are the
+// emulator's, not Cosmos DB's; the counts hold).
 // BENCH_WORKERS=1,2 then also starts the bot as it runs in production (`node src/main.ts`, WORKERS=n, on
 // the same store file) for each worker count and prints p50/p99 and CPU per submit summed over the
-// primary and its workers, with the same run's floor (bench/lib/bot-processes.ts).
+// primary and its workers, with the same run's floor (bench/lib/bot-processes.ts); the store is counted
+// only for the in-process bot.
 
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 100);
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-submit-'));
-const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
+const emulator = process.env.BENCH_STORE === 'cosmos' ? await startCosmosEmulator() : undefined;
+const backend: DocumentStore = emulator
+  ? await openEmulatedCosmosStore(emulator.endpoint)
+  : SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
+const store = new CountingStore(backend);
 const client = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'submit-client.ts'));
 const replies: ((m: Record<string, unknown>) => void)[] = [];
 client.on('message', (m) => replies.shift()?.(m as Record<string, unknown>));
@@ -66,6 +76,18 @@ for (const [i, s] of students.entries()) {
 }
 const people = await Promise.all(students.map((s) => deps.repos.people.findByEmail(tenantId, s.email)));
 
+/** The store work of the submits of the measured rounds. */
+let storeWork = {
+  reads: 0,
+  writes: 0,
+  transactions: 0,
+  commits: 0,
+  byCollection: {} as Record<string, { reads: number; writes: number }>,
+};
+
+/** On the emulator: the document requests it served for those submits. */
+const requestsServed = { reads: 0, queries: 0, queryPlans: 0, writes: 0 };
+
 async function round(url = `${bot.url}/api/messages`): Promise<number[]> {
   const opened = await Promise.all(people.map((p) => deps.reflections.start(p!, 'free')));
   const bodies = students.map((s, i) =>
@@ -83,7 +105,25 @@ async function round(url = `${bot.url}/api/messages`): Promise<number[]> {
       }),
     ),
   );
+  // Counted from here: the POSTs only (opening the reflections above is not part of a submit), and only
+  // against the in-process bot (the worker processes below have their own store handles).
+  const counted = url === `${bot.url}/api/messages`;
+  const mark = store.mark();
+  const served = emulator ? { ...emulator.requests } : undefined;
   const { samples } = await ask<{ samples: number[] }>({ cmd: 'round', bodies, url });
+  if (counted) {
+    await bot.router.idle();
+    const work = store.since(mark);
+    if (emulator && served) {
+      for (const k of ['reads', 'queries', 'queryPlans', 'writes'] as const)
+        requestsServed[k] += emulator.requests[k] - served[k];
+    }
+    for (const k of ['reads', 'writes', 'transactions', 'commits'] as const) storeWork[k] += work[k];
+    for (const [name, n] of Object.entries(work.byCollection)) {
+      const seen = storeWork.byCollection[name] ?? { reads: 0, writes: 0 };
+      storeWork.byCollection[name] = { reads: seen.reads + n.reads, writes: seen.writes + n.writes };
+    }
+  }
   if (samples.some((s) => s < 0)) {
     client.kill();
     throw new Error('a submit failed');
@@ -92,6 +132,8 @@ async function round(url = `${bot.url}/api/messages`): Promise<number[]> {
 }
 
 await round(); // warm-up: JIT, statement cache, keep-alive sockets
+for (const k of ['reads', 'queries', 'queryPlans', 'writes'] as const) requestsServed[k] = 0;
+storeWork = { reads: 0, writes: 0, transactions: 0, commits: 0, byCollection: {} };
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
 const samples: number[] = [];
@@ -146,6 +188,28 @@ const result = {
   max_ms: +sorted.at(-1)!.toFixed(1),
   submits_per_s: Math.round((samples.length / wall) * 1000),
   cpu_ms_per_submit: +((cpu.user + cpu.system) / 1000 / samples.length).toFixed(2),
+  // Counted on the store underneath (test/helpers/counting-store.ts); write_calls: a writeAll is one.
+  store_per_submit: {
+    backend: backend.kind,
+    reads: +(storeWork.reads / samples.length).toFixed(2),
+    writes: +(storeWork.writes / samples.length).toFixed(2),
+    write_calls: +(storeWork.transactions / samples.length).toFixed(2),
+    commits: +(storeWork.commits / samples.length).toFixed(2),
+    by_collection: Object.fromEntries(
+      Object.entries(storeWork.byCollection).map(([name, n]) => [
+        name,
+        { reads: +(n.reads / samples.length).toFixed(2), writes: +(n.writes / samples.length).toFixed(2) },
+      ]),
+    ),
+  },
+  // The requests Cosmos DB would serve (point reads, queries, the SDK's query-plan requests, writes).
+  ...(emulator
+    ? {
+        cosmos_requests_per_submit: Object.fromEntries(
+          Object.entries(requestsServed).map(([k, n]) => [k, +(n / samples.length).toFixed(2)]),
+        ),
+      }
+    : {}),
   stored: submitted.length,
   routed_to_mentors: routed,
   floor_unknown_button: {
@@ -233,5 +297,6 @@ if (workerCounts.length) {
   }
 }
 await store.close();
+await emulator?.close();
 client.send({ cmd: 'stop' });
 fs.rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,6 @@ import type { Reflection } from './entities.ts';
 export interface ModuleParts {
   /** Scheduled jobs, named `<module>.<job>` (the name is also the lease id). */
   jobs: Job[];
-  /** Told about every submitted reflection before it goes to the mentor; may return it changed. */
+  /** Told about every submitted reflection once it is stored and routed; may return it changed. */
   onReflectionSubmitted?: (reflection: Reflection) => Promise<Reflection | undefined>;
 }

@@ -91,6 +91,17 @@ export interface ReflectionRepository {
   /** Cross-partition lookup; only to tell "not yours" from "does not exist" when a submit is tampered with. */
   findAnywhere(id: string): Promise<Reflection | undefined>;
   update(studentId: string, id: string, mutate: Mutate<Reflection>): Promise<Reflection>;
+  /**
+   * Stores the reflection as it now is, with the mentor items it is routed to, as one commit: created when
+   * its version is 0 (not stored yet), else replaced if the stored version is still this one (ConflictError,
+   * DuplicateError otherwise: then nothing of it counts). Items already there are left as they are; per
+   * item, the stored one or undefined for one that was there already. On SQLite one transaction; on
+   * Cosmos DB the items first, the reflection last (src/platform/store/document-store.ts, writeAll).
+   */
+  saveRouted(
+    reflection: Reflection,
+    items: readonly Omit<MentorItem, 'version'>[],
+  ): Promise<{ reflection: Reflection; items: (MentorItem | undefined)[] }>;
   listByStudent(studentId: string): Promise<Reflection[]>;
   /** Every reflection of these students, in one query across their partitions (no order). */
   listByStudents(studentIds: readonly string[]): Promise<Reflection[]>;

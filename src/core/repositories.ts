@@ -1,4 +1,13 @@
-import { type Collection, createOrGet, type Doc, type DocumentStore, project, update } from '../platform/store/document-store.ts';
+import {
+  type Collection,
+  createOrGet,
+  type Doc,
+  type DocumentStore,
+  project,
+  update,
+  type Write,
+  writeAll,
+} from '../platform/store/document-store.ts';
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection, School } from './entities.ts';
 import type {
   AssignmentRepository,
@@ -185,8 +194,33 @@ const reflectionHead = [
 
 class Reflections implements ReflectionRepository {
   private readonly c: Collection<Stored<Reflection>>;
-  constructor(c: Collection<Stored<Reflection>>) {
+  private readonly store: DocumentStore;
+  private readonly items: Collection<Stored<MentorItem>>;
+  constructor(c: Collection<Stored<Reflection>>, store: DocumentStore, items: Collection<Stored<MentorItem>>) {
     this.c = c;
+    this.store = store;
+    this.items = items;
+  }
+  async saveRouted(reflection: Reflection, items: readonly Omit<MentorItem, 'version'>[]) {
+    // Items first: their ids derive from the reflection's, so where the writes are not one transaction a
+    // retry creates what is missing, and the reflection's version-checked write decides who answered.
+    const writes: Write[] = items.map((item) => ({
+      kind: 'create',
+      collection: this.items as unknown as Collection<Doc>,
+      doc: withPk(item, item.mentorId),
+      ifAbsent: true,
+    }));
+    const { version, ...rest } = reflection;
+    const doc = withPk(rest, reflection.studentId);
+    const self = this.c as unknown as Collection<Doc>;
+    writes.push(
+      version === 0 ? { kind: 'create', collection: self, doc } : { kind: 'replace', collection: self, doc: { ...doc, version } },
+    );
+    const written = await writeAll(this.store, writes);
+    return {
+      reflection: written.at(-1) as unknown as Reflection,
+      items: written.slice(0, -1) as unknown as (MentorItem | undefined)[],
+    };
   }
   create(reflection: Omit<Reflection, 'version'>) {
     return this.c.create(withPk(reflection, reflection.studentId));
@@ -276,7 +310,7 @@ export async function openRepositories(store: DocumentStore): Promise<Repositori
     people: new People(people),
     assignments: new Assignments(assignments),
     conversations: new Conversations(conversations),
-    reflections: new Reflections(reflections),
+    reflections: new Reflections(reflections, store, mentorItems),
     mentorItems: new MentorItems(mentorItems),
   };
 }

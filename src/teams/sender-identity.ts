@@ -2,6 +2,7 @@ import type { Person } from '../core/entities.ts';
 import { matchPerson } from '../core/identity.ts';
 import { capturePersonalInstall, identify, refreshPerson, type TeamsIdentity } from '../core/install.ts';
 import { conversationInfo, type Envelope, isPersonal, tenantOf } from './activity.ts';
+import { KnownSchools } from './known-schools.ts';
 import type { BotDeps } from './turn.ts';
 
 // Who sent an activity: the Teams ids it carries, the person they are in the store, and their roles.
@@ -41,9 +42,10 @@ export function senderIdentity(deps: BotDeps): SenderIdentity {
   };
 
   /** Identifies the sender; in a 1:1 chat also (re)captures the conversation, in case the install event was missed. */
+  const schools = new KnownSchools(deps.repos.schools, deps.clock);
   const personOf = async (a: Envelope): Promise<Person> => {
     if (!isPersonal(a)) return identify(deps.install, await identity(a, false));
-    const school = await deps.repos.schools.get(tenantOf(a)!);
+    const school = await schools.get(tenantOf(a)!);
     const known = school
       ? await matchPerson(deps.repos, school.id, { entraObjectId: a.from.aadObjectId, teamsUserId: a.from.id })
       : undefined;

@@ -1,14 +1,34 @@
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
 import { CosmosStore } from '../../src/platform/store/cosmos/cosmos-store.ts';
 
+/** The document requests the emulator served, as Cosmos DB would bill them: point reads, queries, writes. */
+export interface EmulatorRequests {
+  reads: number;
+  queries: number;
+  queryPlans: number;
+  writes: number;
+}
+
 /** Starts the in-process Cosmos DB emulator on a free port; every call gets an empty account. */
-export async function startCosmosEmulator(): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startCosmosEmulator(): Promise<{ endpoint: string; requests: EmulatorRequests; close(): Promise<void> }> {
   const server = createHttpsServer();
+  const requests: EmulatorRequests = { reads: 0, queries: 0, queryPlans: 0, writes: 0 };
+  server.on('request', (req: IncomingMessage) => {
+    if (!/\/docs(\/|$|\?)/.test(req.url ?? '')) return;
+    const query = String(req.headers['content-type']).startsWith('application/query+json');
+    if (req.method === 'GET') requests.reads++;
+    // The SDK asks the gateway for a query's plan before the query itself: a round trip, no document read.
+    else if (query && !req.headers['x-ms-documentdb-isquery']) requests.queryPlans++;
+    else if (query) requests.queries++;
+    else if (req.method === 'POST' || req.method === 'PUT' || req.method === 'DELETE') requests.writes++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `https://127.0.0.1:${port}`,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

@@ -55,6 +55,9 @@ export function atOnceDelivery(deps: {
         }).allowed;
       // The mentor no longer has this student: their inbox item stays, but nothing is sent.
       if (!mentor || !student || !reflection || !mayRead) return { kind: 'skip', reason: 'not-assigned' };
+      // Where a submit's writes are not one transaction (Cosmos DB) the item is written before the
+      // answers: until they are stored (the student's retry completes it), there is nothing to send.
+      if (reflection.status !== 'submitted') return { kind: 'wait' };
       return { kind: 'send', to: mentor, context: { student, reflection } };
     },
     claim: async (item, now, until) => {

@@ -4,6 +4,7 @@ import type { Repositories } from '../../core/ports.ts';
 import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import type { DeliveryEngine, DeliveryKind } from '../../delivery/engine.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { ConflictError } from '../../platform/store/document-store.ts';
 import { type AtOnceMessage, atOnceDelivery, type RouterLog } from './at-once.ts';
 
 export interface RouterDeps {
@@ -15,6 +16,11 @@ export interface RouterDeps {
   sendPolicy: SendPolicies;
   clock: Clock;
   log: RouterLog;
+}
+
+/** The mentors a reflection goes to, as read when it was planned. */
+export interface RoutePlan {
+  mentorIds: string[];
 }
 
 export interface RouteOutcome {
@@ -37,48 +43,93 @@ export class Router {
   }
 
   /**
-   * Puts a submitted reflection in the inbox of each of the student's mentors. 'now' cards are sent in
-   * the background by default (the student's answer does not wait for them); the sweep sends inline.
+   * Where a submitted reflection goes: one item per active mentor of the student (none: the reflection
+   * waits for a mentor). Reads the assignments only; the caller stores the plan (`applyTo`, then
+   * repos.reflections.saveRouted) and hands the stored items to `dispatch`.
    */
-  async routeReflection(reflection: Reflection, delivery: 'background' | 'inline' = 'background'): Promise<RouteOutcome> {
-    const { repos, clock } = this.deps;
-    if (reflection.status !== 'submitted') return { reflection, mentorCount: 0 };
-    const mentors = await repos.assignments.activeMentorsOf(reflection.schoolId, reflection.studentId);
-    if (mentors.length === 0) {
-      const waiting =
-        reflection.routing === 'awaiting-mentor'
-          ? reflection
-          : await repos.reflections.update(reflection.studentId, reflection.id, (r) =>
-              r.routing === 'awaiting-mentor' ? undefined : { ...r, routing: 'awaiting-mentor' },
-            );
-      return { reflection: waiting, mentorCount: 0 };
-    }
-    const items: MentorItem[] = [];
-    for (const a of mentors) {
-      const { item } = await repos.mentorItems.ensure({
-        id: `${reflection.id}:${a.mentorId}`,
+  async plan(reflection: Reflection): Promise<RoutePlan> {
+    const mentors = await this.deps.repos.assignments.activeMentorsOf(reflection.schoolId, reflection.studentId);
+    return { mentorIds: mentors.map((a) => a.mentorId) };
+  }
+
+  /** The reflection as routed by this plan, and its mentor items (ids derived from the reflection's). */
+  applyTo(plan: RoutePlan, reflection: Reflection): { reflection: Reflection; items: Omit<MentorItem, 'version'>[] } {
+    const routed: Reflection = { ...reflection, routing: plan.mentorIds.length ? 'routed' : 'awaiting-mentor' };
+    const createdAt = this.deps.clock.now().toISOString();
+    const items = plan.mentorIds.map(
+      (mentorId): Omit<MentorItem, 'version'> => ({
+        id: `${reflection.id}:${mentorId}`,
         schoolId: reflection.schoolId,
-        mentorId: a.mentorId,
+        mentorId,
         studentId: reflection.studentId,
         reflectionId: reflection.id,
-        createdAt: clock.now().toISOString(),
+        createdAt,
         mode: this.modeFor(reflection),
         priority: reflection.wantsToTalk ? 'talk' : reflection.signals?.length ? 'signal' : 'other',
         ...(reflection.submittedAt ? { submittedAt: reflection.submittedAt } : {}),
         state: 'pending',
         attempts: 0,
-      });
-      items.push(item);
-    }
-    const routed = await repos.reflections.update(reflection.studentId, reflection.id, (r) =>
-      r.routing === 'routed' ? undefined : { ...r, routing: 'routed' },
+      }),
     );
-    // Routed means: in every mentor's inbox, in the store. Sending the 'now' cards does not hold up the
-    // student's answer; if it fails or the process stops, the sweep sends them.
+    return { reflection: routed, items };
+  }
+
+  /**
+   * After the commit: an item that was there already (a retry, or a lost race with other answers) gets
+   * this answer's mode and priority; then the 'now' cards go out, in the background by default (the
+   * student's answer does not wait for them; if sending fails or the process stops, the sweep sends them).
+   */
+  async dispatch(
+    planned: readonly Omit<MentorItem, 'version'>[],
+    stored: readonly (MentorItem | undefined)[],
+    delivery: 'background' | 'inline' = 'background',
+  ): Promise<void> {
+    const items: MentorItem[] = [];
+    for (const [i, want] of planned.entries()) {
+      try {
+        items.push(stored[i] ?? (await this.settle(want)));
+      } catch (err) {
+        // The answer is stored and in the inbox; only this item's mode may lag (the sweep sends 'now' items).
+        this.deps.log.warn({ itemId: want.id, err: String(err) }, 'existing mentor item not brought up to date');
+      }
+    }
     const now = items.filter((item) => item.mode === 'now' && item.state !== 'sent');
     if (delivery === 'inline') for (const item of now) await this.deliver(item);
     else if (now.length) this.inFlight.add(this.deliverAll(now));
-    return { reflection: routed, mentorCount: mentors.length };
+  }
+
+  private settle(want: Omit<MentorItem, 'version'>): Promise<MentorItem> {
+    return this.deps.repos.mentorItems.update(want.mentorId, want.id, (c) =>
+      c.mode === want.mode && c.priority === want.priority && c.submittedAt === want.submittedAt
+        ? undefined
+        : { ...c, mode: want.mode, priority: want.priority, ...(want.submittedAt ? { submittedAt: want.submittedAt } : {}) },
+    );
+  }
+
+  /**
+   * Puts a submitted reflection in the inbox of each of the student's mentors, with its routing state, in
+   * one commit (the sweep's path; a submit does the same within its own write).
+   */
+  async routeReflection(reflection: Reflection, delivery: 'background' | 'inline' = 'background'): Promise<RouteOutcome> {
+    const { repos } = this.deps;
+    if (reflection.status !== 'submitted') return { reflection, mentorCount: 0 };
+    const plan = await this.plan(reflection);
+    let current = reflection;
+    for (let attempt = 1; ; attempt++) {
+      if (current.status !== 'submitted' || current.routing === 'routed') return { reflection: current, mentorCount: 0 };
+      if (!plan.mentorIds.length && current.routing === 'awaiting-mentor') return { reflection: current, mentorCount: 0 };
+      const { reflection: next, items } = this.applyTo(plan, current);
+      try {
+        const saved = await repos.reflections.saveRouted(next, items);
+        await this.dispatch(items, saved.items, delivery);
+        return { reflection: saved.reflection, mentorCount: plan.mentorIds.length };
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= 5) throw err;
+        const fresh = await repos.reflections.get(reflection.studentId, reflection.id);
+        if (!fresh) throw err;
+        current = fresh;
+      }
+    }
   }
 
   private readonly inFlight = new Set<Promise<void>>();

@@ -11,7 +11,7 @@ import {
 import { taggingRule } from '../../core/flows/tagging.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { DuplicateError } from '../../platform/store/document-store.ts';
+import { ConflictError, DuplicateError } from '../../platform/store/document-store.ts';
 import type { Router } from '../mentoring/routing.ts';
 
 export interface ReflectionDeps {
@@ -52,12 +52,19 @@ export type SubmitResult =
  */
 export type PendingReflections = (actor: Person, reflectionId: string) => Promise<Omit<Reflection, 'version'> | undefined>;
 
-/** Called after a reflection is stored as submitted, before it is routed (e.g. the delivery ledger marks it answered). */
+/** Called after a reflection is stored as submitted and routed (e.g. the delivery ledger marks it answered). */
 export type SubmittedListener = (reflection: Reflection) => Promise<Reflection | undefined>;
+
+/**
+ * Adds to a reflection as it is submitted, before it is stored (e.g. its follow-up): no store work, so the
+ * answers, this and the routing state are one write.
+ */
+export type SubmitStep = (reflection: Reflection) => Reflection;
 
 export class ReflectionService {
   private readonly deps: ReflectionDeps;
   private readonly listeners: SubmittedListener[] = [];
+  private readonly steps: SubmitStep[] = [];
   private readonly pending: PendingReflections[] = [];
   constructor(deps: ReflectionDeps) {
     this.deps = deps;
@@ -66,6 +73,11 @@ export class ReflectionService {
   /** Registers a listener for submitted reflections; it may return an updated reflection. */
   onSubmitted(listener: SubmittedListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Registers a step that adds to a reflection as it is submitted, in the same write. */
+  onSubmitting(step: SubmitStep): void {
+    this.steps.push(step);
   }
 
   /** Registers a place reflections may be pending in before their first answer. */
@@ -193,12 +205,12 @@ export class ReflectionService {
     const check = checkAnswers(flow, values);
     if (!check.ok) return { kind: 'invalid', reflection, flow, errors: check.errors, values };
 
-    const { stored, applied: wonTheRace } = await this.write(actor, found, (r) => {
-      if (r.status === 'submitted') return undefined; // a double tap: the first submit wins
-      return {
+    const submittedAt = clock.now().toISOString();
+    const answered = (r: Reflection): Reflection =>
+      this.steps.reduce<Reflection>((next, step) => step(next), {
         ...r,
         status: 'submitted',
-        submittedAt: clock.now().toISOString(),
+        submittedAt,
         answers: check.answers,
         choices: check.choices,
         ...(check.emotion ? { emotion: check.emotion } : {}),
@@ -208,13 +220,30 @@ export class ReflectionService {
         taggingRule,
         wantsToTalk: check.wantsToTalk,
         signals: check.signals,
-        routing: 'pending',
-      };
-    });
-    if (!wonTheRace) return { kind: 'already-submitted', reflection: stored, flow };
-    let current = stored;
-    for (const listener of this.listeners) current = (await listener(current)) ?? current;
-    const { mentorCount, reflection: routed } = await router.routeReflection(current);
-    return { kind: 'submitted', reflection: routed, flow, mentorCount };
+      });
+
+    // One write: the answers, the follow-up and the routing state on the reflection, with the mentors'
+    // items, in one commit. The version read above is the check: no read again before writing.
+    const plan = await router.plan(reflection);
+    let current: Reflection = reflection;
+    for (let attempt = 1; ; attempt++) {
+      const { reflection: next, items } = router.applyTo(plan, answered(current));
+      let saved: Awaited<ReturnType<Repositories['reflections']['saveRouted']>>;
+      try {
+        saved = await this.deps.repos.reflections.saveRouted(next, items);
+      } catch (err) {
+        // Someone else wrote it first: a double tap (the first submit wins), or another change to it.
+        if (!(err instanceof ConflictError || err instanceof DuplicateError) || attempt >= 5) throw err;
+        const fresh = await this.deps.repos.reflections.get(actor.id, reflection.id);
+        if (!fresh) throw err;
+        if (fresh.status === 'submitted') return { kind: 'already-submitted', reflection: fresh, flow };
+        current = fresh;
+        continue;
+      }
+      let stored = saved.reflection;
+      for (const listener of this.listeners) stored = (await listener(stored)) ?? stored;
+      await router.dispatch(items, saved.items);
+      return { kind: 'submitted', reflection: stored, flow, mentorCount: plan.mentorIds.length };
+    }
   }
 }

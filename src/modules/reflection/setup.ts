@@ -37,8 +37,8 @@ export function setup(
   const classes = needs.classLevels ?? noClassLevels;
   const reflections = new ReflectionService({ repos, flows, clock, router: needs.router, newId: platform.newId });
   const studentFollowUps = new StudentFollowUps({ repos, clock, flows, days: config.FOLLOW_UP_DAYS });
-  // The follow-up is planned first: the listeners other modules add see the reflection with it.
-  reflections.onSubmitted(studentFollowUps.schedule);
+  // The follow-up is planned as the answers are stored, in the same write.
+  reflections.onSubmitting(studentFollowUps.plan);
   const jobDeps = { ...platform, delivery: outbound.delivery, studentFollowUps };
   return {
     reflections,

@@ -31,15 +31,25 @@ export class StudentFollowUps {
     return flow ? answerInPhase(flow, reflection, 'activate') : undefined;
   }
 
-  /** Listener for submitted reflections: plans the follow-up when the student named a next step. */
-  readonly schedule = async (reflection: Reflection): Promise<Reflection | undefined> => {
-    if (!this.stepOf(reflection) || reflection.followUp) return undefined;
+  /**
+   * The reflection with its follow-up planned, when the student named a next step (else as it is). No
+   * store work: a submit stores it with the answers, in the same write.
+   */
+  readonly plan = (reflection: Reflection): Reflection => {
+    if (!this.stepOf(reflection) || reflection.followUp) return reflection;
     const from = new Date(reflection.submittedAt ?? this.deps.clock.now().toISOString()).getTime();
     const dueAt = new Date(from + this.deps.days * dayMs).toISOString();
-    return this.deps.repos.reflections.update(reflection.studentId, reflection.id, (r) =>
-      r.followUp ? undefined : { ...r, followUp: { state: 'scheduled', rounds: 0 }, followUpDueAt: dueAt },
-    );
+    return { ...reflection, followUp: { state: 'scheduled', rounds: 0 }, followUpDueAt: dueAt };
   };
+
+  /** Plans and stores the follow-up of a reflection stored without one; undefined when none is needed. */
+  async schedule(reflection: Reflection): Promise<Reflection | undefined> {
+    const planned = this.plan(reflection);
+    if (planned === reflection) return undefined;
+    return this.deps.repos.reflections.update(reflection.studentId, reflection.id, (r) =>
+      r.followUp ? undefined : { ...r, followUp: planned.followUp, followUpDueAt: planned.followUpDueAt },
+    );
+  }
 
   due(now: Date): Promise<Reflection[]> {
     return this.deps.repos.reflections.listFollowUpsDue(now.toISOString());

@@ -1,6 +1,8 @@
 // The storage seam. Both backends (embedded SQLite, Azure Cosmos DB) implement this one contract, and
 // every repository is written once on top of it. The contract is deliberately small: what Cosmos DB and
 // the in-process Cosmos emulator used in tests both support (no GROUP BY, DISTINCT, OFFSET, batches, TTL).
+// Several writes that belong together go through `writeAll`: one transaction on SQLite, ordered writes on
+// Cosmos (see there).
 
 /** Every stored document. `pk` is the partition key (Cosmos) and part of the primary key (SQLite). */
 export interface Doc {
@@ -60,9 +62,24 @@ export interface Collection<T extends Doc> {
   count(query?: Query): Promise<number>;
 }
 
+/** One write of a `writeAll`, on a collection of the same store. */
+export type Write =
+  /** `ifAbsent`: a document with this pk and id already stored is not an error; the write then does nothing. */
+  | { kind: 'create'; collection: Collection<Doc>; doc: NewDoc<Doc>; ifAbsent?: boolean }
+  /** Version-checked, as Collection.replace. */
+  | { kind: 'replace'; collection: Collection<Doc>; doc: Doc };
+
+/** Per write: the stored document, or undefined for an `ifAbsent` create that found one already there. */
+export type Written = (Doc | undefined)[];
+
 export interface DocumentStore {
   readonly kind: 'sqlite' | 'cosmos';
   collection<T extends Doc>(def: CollectionDef): Promise<Collection<T>>;
+  /**
+   * The writes in one transaction: all or none (SQLite). A store without transactions leaves it out, and
+   * `writeAll` below does the writes one by one, in order.
+   */
+  writeAll?(writes: readonly Write[]): Promise<Written>;
   /** One cheap round trip to the store; rejects when it does not answer (the health endpoint asks it). */
   ping(): Promise<void>;
   /**
@@ -217,4 +234,33 @@ export function inChunks<T>(list: readonly T[], size = 100): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
+}
+
+/**
+ * Writes that belong together, as one commit where the store has transactions (SQLite) and otherwise in
+ * the given order, each on its own (Cosmos DB: its batches are per partition and the emulator has none).
+ * Without a transaction a failure can leave the earlier writes done: the caller puts idempotent writes
+ * (creates of ids derived from the last document, `ifAbsent`) first and the version-checked write that
+ * decides last, so a retry completes what was left and a lost race adds nothing the winner did not write.
+ */
+export function writeAll(store: DocumentStore, writes: readonly Write[]): Promise<Written> {
+  return store.writeAll ? store.writeAll(writes) : writeInOrder(writes);
+}
+
+/** The writes one by one, in order; an `ifAbsent` create that finds its document goes on with the next. */
+export async function writeInOrder(writes: readonly Write[]): Promise<Written> {
+  const written: Written = [];
+  for (const w of writes) {
+    if (w.kind === 'replace') {
+      written.push(await w.collection.replace(w.doc));
+      continue;
+    }
+    try {
+      written.push(await w.collection.create(w.doc));
+    } catch (err) {
+      if (!(err instanceof DuplicateError) || !w.ifAbsent) throw err;
+      written.push(undefined);
+    }
+  }
+  return written;
 }

@@ -13,6 +13,7 @@ import {
   project,
   replaceIfUnchanged,
   update,
+  writeAll,
 } from '../../../src/platform/store/document-store.ts';
 import { backends } from '../../helpers/backends.ts';
 
@@ -73,6 +74,35 @@ describe.each(backends)('document store contract: $name', (backend) => {
     await expect(items.replace({ ...v1, n: 99 })).rejects.toBeInstanceOf(ConflictError);
     expect((await items.get('p', 'a'))?.n).toBe(2);
     await expect(items.replace({ ...v1, id: 'missing' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('writes several documents in one call: creates, creates if absent, and a version-checked replace', async () => {
+    const others = await store.collection<Item>({ name: 'others', indexes: [] });
+    const v1 = await items.create({ id: 'r', pk: 'p', kind: 'x', n: 1 });
+    await others.create({ id: 'o1', pk: 'q', kind: 'old', n: 0 });
+    const c = (x: Collection<Item>) => x as unknown as Collection<Doc>;
+    const written = await writeAll(store, [
+      { kind: 'create', collection: c(others), doc: { id: 'o1', pk: 'q', kind: 'new', n: 1 } as Item, ifAbsent: true },
+      { kind: 'create', collection: c(others), doc: { id: 'o2', pk: 'q', kind: 'new', n: 2 } as Item, ifAbsent: true },
+      { kind: 'replace', collection: c(items), doc: { ...v1, n: 2 } as Doc },
+    ]);
+    expect(written.map((d) => d?.version)).toEqual([undefined, 1, 2]);
+    expect((await others.get('q', 'o1'))?.kind).toBe('old'); // there already: left as it was
+    expect((await others.get('q', 'o2'))?.kind).toBe('new');
+    expect((await items.get('p', 'r'))?.n).toBe(2);
+
+    // The replace of a version no longer stored fails the call. SQLite: none of its writes are stored;
+    // without transactions (Cosmos DB) the writes before it are, which is why callers put idempotent ones first.
+    await expect(
+      writeAll(store, [
+        { kind: 'create', collection: c(others), doc: { id: 'o3', pk: 'q', kind: 'new', n: 3 } as Item },
+        { kind: 'replace', collection: c(items), doc: { ...v1, n: 99 } as Doc },
+      ]),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await items.get('p', 'r'))?.n).toBe(2);
+    expect(await others.get('q', 'o3')).toEqual(
+      backend.name === 'sqlite' ? undefined : { id: 'o3', pk: 'q', kind: 'new', n: 3, version: 1 },
+    );
   });
 
   it('deletes only the version it read', async () => {

@@ -24,22 +24,54 @@ function strip<T extends Doc>(raw: Stored): T {
   return doc as unknown as T;
 }
 
-/** One container per collection, partitioned on /pk. The ETag is the real guard; `version` mirrors it. */
+/** How many documents' ETags a collection keeps (a few MB at most). */
+const keptEtags = 20_000;
+
+/**
+ * One container per collection, partitioned on /pk. The ETag is the real guard; `version` mirrors it.
+ * The ETag of each version read or written here is kept, so a version-checked write of a document just
+ * read needs no read of its own first (a round trip and a request unit less per write).
+ */
 class CosmosCollection<T extends Doc> implements Collection<T> {
   private readonly container: Container;
   readonly name: string;
+  private readonly etags = new Map<string, { version: number; etag: string }>();
   constructor(container: Container, name: string) {
     this.container = container;
     this.name = name;
+  }
+
+  private static key(doc: Pick<Doc, 'pk' | 'id'>): string {
+    return `${doc.pk}\u0000${doc.id}`;
+  }
+
+  private remember(raw: Stored | undefined): void {
+    if (!raw?._etag) return;
+    const key = CosmosCollection.key(raw);
+    this.etags.delete(key);
+    this.etags.set(key, { version: raw.version, etag: raw._etag });
+    if (this.etags.size > keptEtags) this.etags.delete(this.etags.keys().next().value!);
+  }
+
+  /** The ETag kept for exactly this version of the document, if any. */
+  private known(doc: Doc): string | undefined {
+    const kept = this.etags.get(CosmosCollection.key(doc));
+    return kept?.version === doc.version ? kept.etag : undefined;
   }
 
   private read(pk: string, id: string): Promise<Stored | undefined> {
     return retryTransient(async () => {
       try {
         const res = await this.container.item(id, pk).read<Stored>();
-        return res.statusCode === 404 ? undefined : res.resource;
+        const raw = res.statusCode === 404 ? undefined : res.resource;
+        if (raw) this.remember(raw);
+        else this.etags.delete(CosmosCollection.key({ pk, id }));
+        return raw;
       } catch (err) {
-        if (statusOf(err) === 404) return undefined;
+        if (statusOf(err) === 404) {
+          this.etags.delete(CosmosCollection.key({ pk, id }));
+          return undefined;
+        }
         throw err;
       }
     });
@@ -60,7 +92,7 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     const stored = { ...doc, version: 1 } as T;
     await retryTransient(async (retried) => {
       try {
-        await this.container.items.create(stored);
+        this.remember((await this.container.items.create(stored)).resource as Stored | undefined);
       } catch (err) {
         if (statusOf(err) !== 409) throw err;
         // A lost answer to our own create, not somebody else's document: done.
@@ -79,12 +111,36 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     return current._etag;
   }
 
+  /**
+   * With the ETag kept for this version, else the one the store gives now. A kept one that the store no
+   * longer has (another instance wrote since, or the document was deleted and created again) is asked
+   * about once more: the store's version decides whether that is a conflict.
+   */
+  private async withEtag<R>(doc: T, write: (etag: string) => Promise<R>): Promise<R> {
+    const kept = this.known(doc);
+    if (kept) {
+      try {
+        return await write(kept);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        this.etags.delete(CosmosCollection.key(doc));
+      }
+    }
+    return write(await this.currentEtag(doc));
+  }
+
   async replace(doc: T): Promise<T> {
-    const etag = await this.currentEtag(doc);
+    return this.withEtag(doc, (etag) => this.replaceAt(doc, etag));
+  }
+
+  private async replaceAt(doc: T, etag: string): Promise<T> {
     const next = { ...doc, version: doc.version + 1 };
     await retryTransient(async (retried) => {
       try {
-        await this.container.item(doc.id, doc.pk).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
+        const res = await this.container
+          .item(doc.id, doc.pk)
+          .replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
+        this.remember(res.resource as Stored | undefined);
       } catch (err) {
         const status = statusOf(err);
         // The ETag moved: by our own earlier attempt (the store holds exactly what we wrote), or by another.
@@ -98,7 +154,11 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
   }
 
   async delete(doc: T): Promise<void> {
-    const etag = await this.currentEtag(doc);
+    await this.withEtag(doc, (etag) => this.deleteAt(doc, etag));
+    this.etags.delete(CosmosCollection.key(doc));
+  }
+
+  private async deleteAt(doc: T, etag: string): Promise<void> {
     await retryTransient(async (retried) => {
       try {
         await this.container.item(doc.id, doc.pk).delete({ accessCondition: { type: 'IfMatch', condition: etag } });
@@ -123,7 +183,10 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
         .query<Stored>({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
         .fetchAll(),
     );
-    if (!fields) return res.resources.map((r) => strip<T>(r));
+    if (!fields) {
+      for (const r of res.resources) this.remember(r);
+      return res.resources.map((r) => strip<T>(r));
+    }
     return res.resources.map((r) => {
       const row: Record<string, unknown> = { id: r.id, pk: r.pk };
       for (const f of fields) {

@@ -15,6 +15,8 @@ import {
   NotFoundError,
   type Query,
   selectedFields,
+  type Write,
+  type Written,
 } from '../document-store.ts';
 import { applyMigrations } from './migrations.ts';
 
@@ -56,6 +58,15 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   }
 
   async create(doc: NewDoc<T>): Promise<T> {
+    return this.createNow(doc);
+  }
+
+  async replace(doc: T): Promise<T> {
+    return this.replaceNow(doc);
+  }
+
+  /** Synchronous, so that a transaction (SqliteStore.writeAll) holds no await between BEGIN and COMMIT. */
+  createNow(doc: NewDoc<T>): T {
     const stored = { ...doc, version: 1 } as T;
     try {
       this.stmt(`INSERT INTO ${this.table} (pk, id, version, doc) VALUES (?, ?, 1, ?)`).run(
@@ -70,7 +81,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     return stored;
   }
 
-  async replace(doc: T): Promise<T> {
+  replaceNow(doc: T): T {
     const next = { ...doc, version: doc.version + 1 };
     const result = this.stmt(`UPDATE ${this.table} SET doc = ?, version = ? WHERE pk = ? AND id = ? AND version = ?`).run(
       JSON.stringify(next),
@@ -289,6 +300,37 @@ export class SqliteStore implements DocumentStore {
     const created = new SqliteCollection<T>(this.db, def.name, table);
     this.collections.set(def.name, created as unknown as SqliteCollection<Doc>);
     return created;
+  }
+
+  /**
+   * One transaction. node:sqlite runs each statement synchronously, so nothing else runs on this
+   * connection between BEGIN and COMMIT; a failed write rolls all of them back.
+   */
+  async writeAll(writes: readonly Write[]): Promise<Written> {
+    const own = writes.map((w) => {
+      const c = this.collections.get(w.collection.name);
+      if (!c || c !== (w.collection as unknown))
+        throw new Error(`writeAll: ${w.collection.name} is not a collection of this store`);
+      return c;
+    });
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const written = writes.map((w, i): Doc | undefined => {
+        const c = own[i]!;
+        if (w.kind === 'replace') return c.replaceNow(w.doc);
+        try {
+          return c.createNow(w.doc);
+        } catch (err) {
+          if (w.ifAbsent && err instanceof DuplicateError) return undefined;
+          throw err;
+        }
+      });
+      this.db.exec('COMMIT');
+      return written;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   async ping(): Promise<void> {

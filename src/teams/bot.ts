@@ -3,6 +3,7 @@ import { App } from '@microsoft/teams.apps';
 import { mayUse } from '../core/authorization.ts';
 import { messageCard, welcomeCard } from '../core/cards/cards.ts';
 import type { Person } from '../core/entities.ts';
+import { withSector } from '../core/i18n.ts';
 import { IdentityConflict, matchPerson } from '../core/identity.ts';
 import {
   capturePersonalInstall,
@@ -13,6 +14,7 @@ import {
   refreshPerson,
   type TeamsIdentity,
 } from '../core/install.ts';
+import { sectorFor } from '../core/levels.ts';
 import { localeFrom } from '../core/types.ts';
 import { sdkLogger } from '../platform/log.ts';
 import {
@@ -126,6 +128,10 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     return person;
   };
 
+  /** A turn's texts name students and mentors as the actor's sector does (src/core/i18n.ts). */
+  const inActorSector = async <T>(actor: Person, run: () => Promise<T>): Promise<T> =>
+    withSector(sectorFor(actor, await deps.repos.schools.get(actor.schoolId)), run);
+
   const replyTarget = (a: Envelope) => ({ serviceUrl: a.serviceUrl, conversationId: a.conversation.id, botId: a.recipient.id });
 
   const turnFor = (a: Envelope, actor: Person): Turn => ({
@@ -150,7 +156,8 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
     if (isPersonal(a)) {
       const { person, firstTime } = await capturePersonalInstall(deps.install, await identity(a, true), conversationInfo(a));
       log.info({ personId: person.id, firstTime }, 'installed in a personal chat');
-      if (firstTime) await turnFor(a, person).sendCard(welcomeCard(person.locale, person.name), person.name);
+      if (firstTime)
+        await inActorSector(person, () => turnFor(a, person).sendCard(welcomeCard(person.locale, person.name), person.name));
       // A mentor who just installed the app may have cards waiting.
       void deps.router.sweep().catch((err) => log.warn({ err: String(err) }, 'sweep after install failed'));
       return;
@@ -268,27 +275,31 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
         return;
       }
       const actor = await actorOf(a);
-      const turn = turnFor(a, actor);
-      const text = commandText(msg.data.text);
-      const [word = '', ...rest] = text.split(' ');
-      const command = commands.find((c) => c.names.includes(text)) ?? commands.find((c) => c.names.includes(word));
-      if (!command) {
-        await turn.sendCard(turn.helpCard(true));
-        return;
-      }
-      if (!mayUse(actor, command)) {
-        // Answered as an unknown command: people do not learn which commands other roles have.
-        log.info({ personId: actor.id, command: command.names[0] }, 'command refused: role');
-        await turn.sendCard(turn.helpCard(true));
-        return;
-      }
-      if ((command.personalOnly ?? true) && !isPersonal(a)) {
-        await turn.sendCard(messageCard('core.errors.personalOnly', actor.locale));
-        return;
-      }
-      await command.run(turn, command.names.includes(text) ? '' : rest.join(' '));
+      await inActorSector(actor, () => runCommand(a, actor, msg.data.text));
     }),
   );
+
+  const runCommand = async (a: Envelope, actor: Person, said: string | undefined): Promise<void> => {
+    const turn = turnFor(a, actor);
+    const text = commandText(said);
+    const [word = '', ...rest] = text.split(' ');
+    const command = commands.find((c) => c.names.includes(text)) ?? commands.find((c) => c.names.includes(word));
+    if (!command) {
+      await turn.sendCard(turn.helpCard(true));
+      return;
+    }
+    if (!mayUse(actor, command)) {
+      // Answered as an unknown command: people do not learn which commands other roles have.
+      log.info({ personId: actor.id, command: command.names[0] }, 'command refused: role');
+      await turn.sendCard(turn.helpCard(true));
+      return;
+    }
+    if ((command.personalOnly ?? true) && !isPersonal(a)) {
+      await turn.sendCard(messageCard('core.errors.personalOnly', actor.locale));
+      return;
+    }
+    await command.run(turn, command.names.includes(text) ? '' : rest.join(' '));
+  };
 
   app.on('card.action', async (ctx): Promise<CardActionResponse> => {
     const a = parse(ctx);
@@ -317,7 +328,7 @@ export function createTeamsApp(deps: BotDeps, adapter: BotHttpAdapter, features:
         log.info({ personId: actor.id, verb }, 'card action refused: not in the 1:1 chat');
         return cardResponse(messageCard('core.errors.personalOnlyButton', locale));
       }
-      return await handler.run(turnFor(a, actor), data ?? {});
+      return await inActorSector(actor, () => handler.run(turnFor(a, actor), data ?? {}));
     } catch (err) {
       if (err instanceof IdentityConflict) {
         logConflict(err, { teamsUserId: a.from.id, entraObjectId: a.from.aadObjectId });

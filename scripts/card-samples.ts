@@ -234,6 +234,16 @@ function mentorSamples(flows: FlowCatalog, locale: Locale, suffix: string): Card
             entryCount: 5,
             coverage: allCompetencies,
             openSteps: [{ reflectionId: 'r-1', text: x(`Vragen of ik de kassa mag afsluiten.`), at, status: 'open' }],
+            recurring: [
+              {
+                word: x(`helpen`),
+                count: 2,
+                where: [
+                  { flowTitle: flows.get('shadow-day-mbo')!.title[locale], at: '2026-01-20T10:00:00.000Z' },
+                  { flowTitle: flows.get('internship-mbo')!.title[locale], at },
+                ],
+              },
+            ],
             wantsToTalk: true,
             followUp: { lastDiscussedOn: '2026-02-20' },
           },

@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Locale, locales } from './types.ts';
+import { type Locale, locales, type Sector, sectors } from './types.ts';
 
 // User-facing text lives beside its feature: src/core/locales/<locale>/<namespace>.json for the shared texts
 // and src/modules/<feature>/locales/<locale>/<namespace>.json; a key is "<namespace>.<path>".
@@ -44,6 +45,42 @@ function lookup(tree: Tree, key: string): string | Tree | undefined {
   return node;
 }
 
+// Words that differ per sector: *leerling* and *mentor* in vo, *student* and *loopbaanbegeleider* in mbo,
+// *student* and *SLB'er* in hbo. A text names them as {@student}, {@students}, {@mentor}, {@mentors} (and
+// capitalised, {@Student} …); the words themselves live in one place, the `words` namespace
+// (src/core/locales/<locale>/words.json), one set per sector. Which set: the `sector` parameter when a
+// caller passes one, else the sector of whoever the current turn or message is for (withSector: the bot
+// sets it per turn from the actor, the delivery engine per recipient), else vo, the product's default
+// sector (sectorFor in src/core/levels.ts).
+const audience = new AsyncLocalStorage<Sector>();
+
+/** Runs `fn` with texts worded for this sector (students and mentors named as that sector names them). */
+export function withSector<T>(sector: Sector | undefined, fn: () => T): T {
+  return sector ? audience.run(sector, fn) : fn();
+}
+
+/** The sector texts are worded for right now. */
+export function currentSector(): Sector {
+  return audience.getStore() ?? 'vo';
+}
+
+function isSector(value: unknown): value is Sector {
+  return typeof value === 'string' && (sectors as readonly string[]).includes(value);
+}
+
+const sectorWord = /\{@(\w+)\}/g;
+
+function fillWords(text: string, locale: Locale, params: Params | undefined): string {
+  if (!text.includes('{@')) return text;
+  const sector = isSector(params?.['sector']) ? params['sector'] : currentSector();
+  const words = lookup(catalog[locale], `words.${sector}`);
+  return text.replace(sectorWord, (_whole, name: string) => {
+    const word = typeof words === 'object' ? words[name] : undefined;
+    if (typeof word !== 'string') throw new Error(`missing word ${locale}:words.${sector}.${name}`);
+    return word;
+  });
+}
+
 // Counts use ICU-style plural messages, so no text says "1 leerlingen" or "antwoord(en)":
 //   "{count, plural, one {# leerling} other {# leerlingen}}"
 // An option is =<n> (that exact number) or a CLDR category of the locale (Intl.PluralRules: one, other, ...);
@@ -64,7 +101,8 @@ function plural(locale: Locale, options: string, value: string | number): string
   return form.replaceAll('#', String(value));
 }
 
-function interpolate(text: string, params: Params | undefined, locale: Locale): string {
+function interpolate(raw: string, params: Params | undefined, locale: Locale): string {
+  const text = fillWords(raw, locale, params);
   if (!params) return text;
   return text
     .replace(pluralMessage, (whole, name: string, options: string) =>

@@ -33,25 +33,34 @@ export function earlierWithKernwoord(reflection: Reflection, all: readonly Refle
 }
 
 /** Kernwoorden named in two or more reflections, most often first, as the student first wrote them. */
-export function recurringKernwoorden(
-  reflections: readonly Pick<Reflection, 'status' | 'kernwoord' | 'submittedAt' | 'createdAt'>[],
-): { word: string; count: number }[] {
-  const byKey = new Map<string, { word: string; count: number; first: string }>();
+type Dated = Pick<Reflection, 'status' | 'kernwoord' | 'submittedAt' | 'createdAt'>;
+
+export function recurringKernwoorden(reflections: readonly Dated[]): { word: string; count: number }[] {
+  return recurringWords(reflections, (r) => r.kernwoord).map(({ word, count }) => ({ word, count }));
+}
+
+/**
+ * The student's own words that come back in two or more submitted reflections (their kernwoorden, or the
+ * emotion words they typed beside the buttons), most often first, each with the reflections that named
+ * it (oldest first) and as the student first wrote it. Compared as kernwoordKey does; nothing is guessed.
+ * Works on whole reflections and on their heads (the digest ranks from heads).
+ */
+export function recurringWords<R extends Pick<Reflection, 'status' | 'submittedAt' | 'createdAt'>>(
+  reflections: readonly R[],
+  wordOf: (r: R) => string | undefined,
+): { word: string; count: number; reflections: R[] }[] {
+  const byKey = new Map<string, R[]>();
   for (const r of reflections) {
-    if (r.status !== 'submitted' || !r.kernwoord) continue;
-    const key = kernwoordKey(r.kernwoord);
+    const raw = r.status === 'submitted' ? wordOf(r) : undefined;
+    const key = raw ? kernwoordKey(raw) : '';
     if (!key) continue;
-    const entry = byKey.get(key);
-    if (!entry) byKey.set(key, { word: r.kernwoord.trim(), count: 1, first: when(r) });
-    else {
-      entry.count++;
-      if (when(r) < entry.first) Object.assign(entry, { word: r.kernwoord.trim(), first: when(r) });
-    }
+    byKey.set(key, [...(byKey.get(key) ?? []), r]);
   }
   return [...byKey.values()]
-    .filter((e) => e.count >= 2)
-    .sort((a, b) => b.count - a.count || a.first.localeCompare(b.first))
-    .map(({ word, count }) => ({ word, count }));
+    .filter((group) => group.length >= 2)
+    .map((group) => group.sort((a, b) => when(a).localeCompare(when(b))))
+    .sort((a, b) => b.length - a.length || when(a[0]!).localeCompare(when(b[0]!)))
+    .map((group) => ({ word: wordOf(group[0]!)!.trim(), count: group.length, reflections: group }));
 }
 
 /**

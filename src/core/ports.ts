@@ -23,6 +23,7 @@ export type ReflectionHead = Pick<
   | 'createdAt'
   | 'submittedAt'
   | 'emotion'
+  | 'emotionWord'
   | 'kernwoord'
   | 'wantsToTalk'
   | 'signals'

@@ -186,6 +186,7 @@ const reflectionHead = [
   'createdAt',
   'submittedAt',
   'emotion',
+  'emotionWord',
   'kernwoord',
   'wantsToTalk',
   'signals',

@@ -1,5 +1,5 @@
 import type { Person } from './entities.ts';
-import type { Flow, FlowCatalog } from './flows/flows.ts';
+import { type Flow, type FlowCatalog, flowFitsLevel } from './flows/flows.ts';
 import type { StudentProfile } from './levels.ts';
 import { inPause } from './send-policy/quiet-hours.ts';
 import { addDays, isDate, localDate, startOfDay } from './time/zoned-time.ts';
@@ -34,6 +34,15 @@ export function findFlowByWords(flows: FlowCatalog, profile: Sector | StudentPro
     list.find((f) => titles(f).some((t) => t.startsWith(wanted))) ??
     list.find((f) => titles(f).some((t) => t.includes(wanted)))
   );
+}
+
+/**
+ * Whether a student may get this flow: it is made for their sector and, when their level is known, does
+ * not name only other levels (a vmbo student gets no havo/vwo profielwerkstuk). A flow id in card data is
+ * never trusted to fit.
+ */
+export function flowFitsProfile(flow: Flow, profile: StudentProfile): boolean {
+  return flow.sectors.includes(profile.sector) && (!profile.level || flowFitsLevel(flow, profile.level));
 }
 
 /** Longest pause a student can set themselves; longer absences are for the mentor to know about. */

@@ -1,4 +1,5 @@
 import type { Person } from '../core/entities.ts';
+import { withSector } from '../core/i18n.ts';
 import { DeliveryError } from '../core/ports.ts';
 import {
   isAllowed,
@@ -9,6 +10,7 @@ import {
   type SendPolicies,
   type SendPolicy,
 } from '../core/send-policy/quiet-hours.ts';
+import type { Sector } from '../core/types.ts';
 import type { Logger } from '../platform/log.ts';
 import { runWorkers } from '../platform/pool.ts';
 import { telemetry } from '../platform/telemetry.ts';
@@ -121,6 +123,12 @@ export interface DeliveryEngineDeps {
   log: Logger;
   /** How long a claim holds: longer than one send with its retries may take. */
   leaseMs?: number;
+  /**
+   * The sector a message is worded for (leerling/mentor in vo, student/loopbaanbegeleider in mbo,
+   * student/SLB'er in hbo: src/core/i18n.ts): the school's while a feature prepares an item (it may draw
+   * the card there), the recipient's own when the message is composed. Without it, the product's default.
+   */
+  sectorOf?: (schoolId: string, person?: Person) => Promise<Sector | undefined>;
 }
 
 export const defaultLeaseMs = 120_000;
@@ -226,7 +234,9 @@ export class DeliveryEngine {
       await kind.notNow?.(item, why, nextAllowed(now, policy, kind.message), now);
       return 'waiting';
     }
-    const prepared = await kind.prepare(item, now);
+    const schoolId = kind.schoolOf(item);
+    const schoolSector = this.deps.sectorOf ? await this.deps.sectorOf(schoolId) : undefined;
+    const prepared = await withSector(schoolSector, () => kind.prepare(item, now));
     if (prepared.kind === 'skip') {
       await kind.gaveUp(item, prepared.reason);
       return 'skipped';
@@ -244,7 +254,8 @@ export class DeliveryEngine {
     // Another run holds it, or it was sent meanwhile: that run counts it.
     if (!claimed) return 'held';
     try {
-      const message = await kind.compose(claimed, to, context);
+      const sector = person && this.deps.sectorOf ? await this.deps.sectorOf(schoolId, person) : schoolSector;
+      const message = await withSector(sector, () => kind.compose(claimed, to, context));
       await kind.sent(claimed, await this.send(message), context);
       return 'sent';
     } catch (err) {

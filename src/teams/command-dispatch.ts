@@ -56,8 +56,12 @@ export function commandDispatch(deps: BotDeps, features: Feature[], sender: Send
       return;
     }
     const actor = await sender.actorOf(a);
+    await sender.inSectorOf(actor, () => runCommand(a, actor, msg.data.text));
+  };
+
+  const runCommand = async (a: Envelope, actor: Person, said: string | undefined): Promise<void> => {
     const turn = turnFor(a, actor);
-    const text = commandText(msg.data.text);
+    const text = commandText(said);
     const [word = '', ...rest] = text.split(' ');
     const command = commands.find((c) => c.names.includes(text)) ?? commands.find((c) => c.names.includes(word));
     if (!command) {
@@ -102,7 +106,7 @@ export function commandDispatch(deps: BotDeps, features: Feature[], sender: Send
         log.info({ personId: actor.id, verb }, 'card action refused: not in the 1:1 chat');
         return cardResponse(messageCard('core.errors.personalOnlyButton', locale));
       }
-      return await handler.run(turnFor(a, actor), data ?? {});
+      return await sender.inSectorOf(actor, () => handler.run(turnFor(a, actor), data ?? {}));
     } catch (err) {
       if (err instanceof IdentityConflict) {
         logConflict(log, err, { teamsUserId: a.from.id, entraObjectId: a.from.aadObjectId });

@@ -34,7 +34,9 @@ export function installEvents(deps: BotDeps, sender: SenderIdentity): InstallEve
       log.info({ personId: person.id, firstTime }, 'installed in a personal chat');
       if (firstTime) {
         // Through the tenant's send windows with retries, like every proactive send (an install wave is a burst).
-        await deps.reach.sendToConversation(tenantOf(a)!, replyTarget(a), welcomeCard(person.locale, person.name), person.name);
+        await sender.inSectorOf(person, () =>
+          deps.reach.sendToConversation(tenantOf(a)!, replyTarget(a), welcomeCard(person.locale, person.name), person.name),
+        );
       }
       // A mentor who just installed the app may have cards waiting.
       void deps.router.sweep().catch((err) => log.warn({ err: String(err) }, 'sweep after install failed'));

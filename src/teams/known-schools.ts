@@ -3,8 +3,9 @@ import type { SchoolRepository } from '../core/ports.ts';
 import type { Clock } from '../platform/clock.ts';
 
 // Every 1:1 activity starts by finding the sender's school (the tenant). Of that record the inbound path
-// uses only what does not change (its id, that it exists: schools are never deleted) and the default
-// locale, a fallback for an activity whose Teams locale is unreadable. So each process keeps the schools
+// uses only what does not change (its id, that it exists: schools are never deleted), the default
+// locale (a fallback for an activity whose Teams locale is unreadable) and the sector (the words a turn's
+// cards use: a changed sector shows within these minutes). So each process keeps the schools
 // it has seen for a few minutes instead of reading one per activity: a submit then costs one store read
 // less (issue 14). A school not found is not kept: the install that creates it is seen at once.
 

@@ -1,4 +1,6 @@
 import { App } from '@microsoft/teams.apps';
+import type { School } from '../core/entities.ts';
+import { sectorFor } from '../core/levels.ts';
 import type { Repositories } from '../core/ports.ts';
 import type { SendPolicies } from '../core/send-policy/quiet-hours.ts';
 import { DeliveryEngine } from '../delivery/engine.ts';
@@ -63,11 +65,21 @@ export function openOutbound(input: {
         conversationPerSecond: config.TEAMS_CONVERSATION_RPS,
       }),
   });
+  // A run sends many items of one school: its sector is read once a minute, not once per message.
+  const schools = new Map<string, { school: School | undefined; at: number }>();
+  const schoolOf = async (schoolId: string) => {
+    const known = schools.get(schoolId);
+    if (known && clock.now().getTime() - known.at < 60_000) return known.school;
+    const school = await repos.schools.get(schoolId);
+    schools.set(schoolId, { school, at: clock.now().getTime() });
+    return school;
+  };
   const delivery = new DeliveryEngine({
     sender: reach,
     conversations: reach,
     sendPolicy: input.sendPolicy,
     log: input.log.child({ component: 'delivery' }),
+    sectorOf: async (schoolId, person) => sectorFor(person ?? {}, await schoolOf(schoolId)),
   });
   return { connector, graph, reach, delivery };
 }

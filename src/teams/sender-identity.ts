@@ -1,6 +1,8 @@
 import type { Person } from '../core/entities.ts';
+import { withSector } from '../core/i18n.ts';
 import { matchPerson } from '../core/identity.ts';
 import { capturePersonalInstall, identify, refreshPerson, type TeamsIdentity } from '../core/install.ts';
+import { sectorFor } from '../core/levels.ts';
 import { conversationInfo, type Envelope, isPersonal, tenantOf } from './activity.ts';
 import { KnownSchools } from './known-schools.ts';
 import type { BotDeps } from './turn.ts';
@@ -12,6 +14,8 @@ export interface SenderIdentity {
   identity(a: Envelope, lookupProfile: boolean): Promise<TeamsIdentity>;
   /** The sender with their effective roles (stored plus Entra group roles). */
   actorOf(a: Envelope): Promise<Person>;
+  /** Runs a turn's work with its texts naming students and mentors as the person's sector does (src/core/i18n.ts). */
+  inSectorOf<T>(person: Person, run: () => Promise<T>): Promise<T>;
 }
 
 export function senderIdentity(deps: BotDeps): SenderIdentity {
@@ -60,5 +64,6 @@ export function senderIdentity(deps: BotDeps): SenderIdentity {
   return {
     identity,
     actorOf: async (a) => deps.roles.resolve(await personOf(a), tenantOf(a)!),
+    inSectorOf: async (person, run) => withSector(sectorFor(person, await schools.get(person.schoolId)), run),
   };
 }

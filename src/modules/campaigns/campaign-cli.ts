@@ -6,7 +6,7 @@ import { t } from '../../core/i18n.ts';
 import { type Campaign, ids, isActivityType, type Schedule } from './campaigns.ts';
 import { reasonText } from './cards.ts';
 import type { CampaignInput } from './checks.ts';
-import { campaignSector, defaultFlowFor } from './default-flow.ts';
+import { campaignLevel, campaignSector, defaultFlowFor } from './default-flow.ts';
 import { formatOffset, parseOffset, parseWeekly } from './schedule.ts';
 import { type CampaignStatus, listCounts } from './status.ts';
 
@@ -105,8 +105,11 @@ export const campaignCreateCommand: CliCommand = {
       const ours = !(await core.camp.activities.get(school.id, external)) && (await core.camp.activities.get(school.id, a));
       activityIds.push(ours ? a : external);
     }
+    const sector = campaignSector(school);
     const flowId =
-      typeof values['flow'] === 'string' ? values['flow'] : defaultFlowFor(ctx.flows, [type], campaignSector(school)).id;
+      typeof values['flow'] === 'string'
+        ? values['flow']
+        : defaultFlowFor(ctx.flows, [type], sector, await campaignLevel(core.camp.groups, school, groupIds, sector)).id;
     const input: CampaignInput = {
       name: values['name'],
       flowId,

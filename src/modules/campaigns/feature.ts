@@ -5,7 +5,7 @@ import type { Role } from '../../core/types.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import type { Campaign } from './campaigns.ts';
 import { campaignFormCard, campaignListCard, campaignTemplatesCard } from './cards.ts';
-import { campaignSector, defaultFlowFor } from './default-flow.ts';
+import { campaignLevel, campaignSector, defaultFlowFor } from './default-flow.ts';
 import { formDefaults, formSchema, parseForm, valuesOf } from './form.ts';
 import type { Campaigns } from './setup.ts';
 import { listCounts } from './status.ts';
@@ -73,8 +73,11 @@ async function formFor(turn: Turn, templateId: string) {
   if (groups.length === 0) return messageCard('campaigns.errors.noGroups', locale, 'attention');
   const [school, policy] = await Promise.all([deps.repos.schools.get(actor.schoolId), engine.policyFor(actor.schoolId)]);
   const kinds = [...(template.flowTypes ?? []), template.activityType];
-  const flow = defaultFlowFor(deps.flows, kinds, campaignSector(school, actor));
   const firstGroup = groups.find((g) => g.members > 0) ?? groups[0]!;
+  const sector = campaignSector(school, actor);
+  // The flow offered first fits the class offered first (its level); the coordinator can pick another.
+  const level = await campaignLevel(engine.camp.groups, school, [firstGroup.id], sector);
+  const flow = defaultFlowFor(deps.flows, kinds, sector, level);
   return campaignFormCard({
     locale,
     template,

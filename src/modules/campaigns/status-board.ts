@@ -1,4 +1,5 @@
 import type { AdaptiveCard } from '../../core/cards/cards.ts';
+import { withSector } from '../../core/i18n.ts';
 import type { Platform } from '../../core/platform.ts';
 import type { Locale } from '../../core/types.ts';
 import type { Reach } from '../../teams/reach.ts';
@@ -11,7 +12,7 @@ import type { CampaignService } from './service.ts';
 // sending run changes the numbers many times a second.
 
 export interface StatusBoardDeps {
-  platform: Pick<Platform, 'flows' | 'clock' | 'log' | 'sendPolicy'>;
+  platform: Pick<Platform, 'flows' | 'clock' | 'log' | 'sendPolicy' | 'repos'>;
   reach: Pick<Reach, 'updateCard'>;
   camp: CampaignRepositories;
   service: Pick<CampaignService, 'status'>;
@@ -77,10 +78,12 @@ export class StatusBoard {
       const campaign = await camp.campaigns.get(schoolId, campaignId);
       if (!campaign?.statusCards.length) return;
       const cards = new Map<Locale, AdaptiveCard>();
+      // Updated outside a turn: worded for the school's sector, as the coordinator saw it first.
+      const sector = (await platform.repos.schools.get(schoolId))?.sector;
       for (const ref of campaign.statusCards) {
         let card = cards.get(ref.locale);
         if (!card) {
-          card = await this.card(campaign, ref.locale);
+          card = await withSector(sector, () => this.card(campaign, ref.locale));
           cards.set(ref.locale, card);
         }
         await reach

@@ -1,5 +1,5 @@
 import { type AdaptiveCard, competencyLine, render } from '../../core/cards/cards.ts';
-import { t, texts } from '../../core/i18n.ts';
+import { currentSector, t, texts } from '../../core/i18n.ts';
 import { calendarText, dateFormat } from '../../core/time/card-dates.ts';
 import type { Locale } from '../../core/types.ts';
 import type { DigestView, EntryView, StudentSection } from './views.ts';
@@ -64,7 +64,8 @@ const fixed = new Map<string, string>();
 
 /** A text without parameters; drawn for every student on a card, so looked up once. */
 function label(locale: Locale, key: string): string {
-  const k = `${locale}:${key}`;
+  // The words for students and mentors differ per sector (src/core/i18n.ts), so the sector is in the key.
+  const k = `${locale}:${currentSector()}:${key}`;
   let text = fixed.get(k);
   if (text === undefined) {
     text = t(locale, key);
@@ -73,12 +74,32 @@ function label(locale: Locale, key: string): string {
   return text;
 }
 
-const sectionTexts = new Map<Locale, Record<string, unknown>>();
+/** The latest reflections a recurring kernwoord lists (the count says how many there are in all). */
+const maxWhere = 4;
+
+/** The entries grouped by kernwoord: "helpen (3×): Meeloopdag 2 nov, Open dag 9 nov, Stage 20 nov". */
+export function recurringText(recurring: StudentSection['recurring'], locale: Locale, timeZone: string): string {
+  return recurring
+    .map((r) =>
+      t(locale, 'mentors.student.recurringWhere', {
+        word: r.word,
+        count: r.count,
+        where: r.where
+          .slice(-maxWhere)
+          .map((x) => `${x.flowTitle} ${dayText(x.at, locale, timeZone)}`)
+          .join(', '),
+      }),
+    )
+    .join(' · ');
+}
+
+const sectionTexts = new Map<string, Record<string, unknown>>();
 function sectionT(locale: Locale): Record<string, unknown> {
-  let tx = sectionTexts.get(locale);
+  const k = `${locale}:${currentSector()}`;
+  let tx = sectionTexts.get(k);
   if (!tx) {
     tx = { ...texts(locale, 'mentors.student'), ...texts(locale, 'mentors.actions') };
-    sectionTexts.set(locale, tx);
+    sectionTexts.set(k, tx);
   }
   return tx;
 }
@@ -137,7 +158,8 @@ export function sectionElement(
     badges,
     entries: s.entries.map((e) => entryData(e, locale, timeZone, opts.full === true)),
     more: s.moreEntries ? t(locale, 'mentors.student.moreEntries', { count: s.moreEntries }) : '',
-    recurring: s.recurring.length ? s.recurring.map((r) => `${r.word} (${r.count}×)`).join(' · ') : '',
+    recurring: recurringText(s.recurring, locale, timeZone),
+    recurringEmotions: s.recurringEmotions.map((r) => `${r.word} (${r.count}×)`).join(' · '),
     openSteps: s.openSteps.map((o) => ({
       text: shorten(o.text, stepMax),
       status: `${t(locale, `mentors.student.stepStatus.${o.status}`)}, ${dayText(o.at, locale, timeZone)}`,
@@ -149,7 +171,10 @@ export function sectionElement(
       label: t(locale, `mentors.student.${m.kind}`, { name: m.from, date: dayText(m.at, locale, timeZone) }),
       text: shorten(m.text, messageMax),
     })),
-    questions: s.questions.map((q) => ({ label: label(locale, `mentors.student.${q.kind}`), text: label(locale, q.key) })),
+    questions: s.questions.map((q) => ({
+      label: label(locale, `mentors.student.${q.kind}`),
+      text: q.params ? t(locale, q.key, q.params) : label(locale, q.key),
+    })),
     followUp: followUpText(s.followUp, locale, timeZone),
     ...(opts.context
       ? {
@@ -202,7 +227,7 @@ export function digestCard(
   view: DigestView,
   opts: { today: string; fit: boolean; notice?: Notice; studentNotice?: { studentId: string; notice: Notice } },
 ): { card: AdaptiveCard; shown: string[] } {
-  const key = `${view.digestId}|${view.locale}|${view.timeZone}|${opts.today}`;
+  const key = `${view.digestId}|${view.locale}|${currentSector()}|${view.timeZone}|${opts.today}`;
   const draw = (s: StudentSection) => {
     const notice = opts.studentNotice?.studentId === s.student.id ? opts.studentNotice.notice : undefined;
     const cached = notice ? undefined : drawn.get(s);

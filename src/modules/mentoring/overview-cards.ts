@@ -2,7 +2,17 @@ import { type AdaptiveCard, render } from '../../core/cards/cards.ts';
 import { t, texts } from '../../core/i18n.ts';
 import { calendarText, momentText } from '../../core/time/card-dates.ts';
 import { type Competency, competencies, type Locale } from '../../core/types.ts';
-import { cardBytes, dayText, followUpText, type Notice, pageBudget, sectionElement, shorten, stepMax } from './cards.ts';
+import {
+  cardBytes,
+  dayText,
+  followUpText,
+  type Notice,
+  pageBudget,
+  recurringText,
+  sectionElement,
+  shorten,
+  stepMax,
+} from './cards.ts';
 import type { DigestSchedule } from './schedule.ts';
 import type { HandoverView, StudentOverview, StudentSection } from './views.ts';
 
@@ -40,6 +50,7 @@ export function studentsCard(input: { locale: Locale; timeZone: string; students
       status: `${t(locale, `mentors.student.stepStatus.${o.status}`)}, ${dayText(o.at, locale, timeZone)}`,
     })),
     followUp: followUpText({ ...s.followUp, notesSent: 0 }, locale, timeZone),
+    thread: recurringText(s.recurring, locale, timeZone),
   }));
   const frame = (list: typeof rows, page: number, pageCount: number) =>
     render('mentor-students', {

@@ -40,3 +40,34 @@ export function followUpQuestions(latest: { reflectionId: string; emotion?: Emot
     { kind: 'broaden', key: pick('broaden', seed >>> 3) },
   ];
 }
+
+/**
+ * Questions from the thread across reflections: the kernwoord the student named most often ("you named
+ * *helpen* three times now: where else would you like to use it?") and an emotion word that came back.
+ * They broaden towards the bigger story; like the others they ask what and when, never why.
+ */
+export function threadQuestions(
+  kernwoord: { word: string; count: number } | undefined,
+  emotionWord: { word: string; count: number } | undefined,
+): QuestionView[] {
+  return [
+    ...(kernwoord
+      ? [
+          {
+            kind: 'thread' as const,
+            key: 'mentors.questions.thread.kernwoord',
+            params: { word: kernwoord.word, count: kernwoord.count },
+          },
+        ]
+      : []),
+    ...(emotionWord
+      ? [
+          {
+            kind: 'thread' as const,
+            key: 'mentors.questions.thread.emotion',
+            params: { word: emotionWord.word, count: emotionWord.count },
+          },
+        ]
+      : []),
+  ];
+}

@@ -2,11 +2,11 @@ import { chosenKind } from '../../core/cards/cards.ts';
 import type { Person, Reflection, Signal } from '../../core/entities.ts';
 import { type FlowCatalog, optionText, questionText } from '../../core/flows/flows.ts';
 import { t } from '../../core/i18n.ts';
-import { recurringKernwoorden } from '../../core/kernwoord-thread.ts';
+import { recurringWords } from '../../core/kernwoord-thread.ts';
 import type { ReflectionHead } from '../../core/ports.ts';
 import { type Competency, competencies, type Locale } from '../../core/types.ts';
 import type { MentorFollowUp } from './entities.ts';
-import { followUpQuestions } from './questions.ts';
+import { followUpQuestions, threadQuestions } from './questions.ts';
 import type { EntryView, NonResponseView, OpenStep, Priority, StepStatus, StudentSection } from './views.ts';
 
 // Turns a student's reflections into what the mentor sees: entries with the student's own words and
@@ -213,6 +213,8 @@ export function sectionOf<R extends ReflectionHead>(
     );
   const signals = [...new Set(period.flatMap((r) => r.signals ?? []))] as Signal[];
   const priority: Priority = period.some((r) => r.wantsToTalk) ? 'talk' : signals.length ? 'signal' : 'other';
+  const kernwoorden = recurringWords(input.reflections, (r) => r.kernwoord);
+  const emotionWords = recurringWords(input.reflections, (r) => r.emotionWord).map(({ word, count }) => ({ word, count }));
   return {
     student: { id: input.student.id, name: input.student.name },
     priority,
@@ -221,8 +223,19 @@ export function sectionOf<R extends ReflectionHead>(
     moreEntries: period.length - shown.length,
     openSteps,
     nonResponses: input.nonResponses ?? [],
-    recurring: recurringKernwoorden(input.reflections),
-    questions: followUpQuestions(shown[0] ?? latestOf(input.reflections)),
+    recurring: kernwoorden.map(({ word, count, reflections }) => ({
+      word,
+      count,
+      where: reflections.map((r) => ({
+        flowTitle: flowTitle(ctx.flows, r.flowId, ctx.locale),
+        at: r.submittedAt ?? r.createdAt,
+      })),
+    })),
+    recurringEmotions: emotionWords,
+    questions: [
+      ...threadQuestions(kernwoorden[0], emotionWords[0]),
+      ...followUpQuestions(shown[0] ?? latestOf(input.reflections)),
+    ],
     followUp: followUpSummary(input.followUp),
   };
 }

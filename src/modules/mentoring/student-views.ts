@@ -105,6 +105,7 @@ export class StudentViews {
         entryCount: reflections.length,
         coverage: coverageOf(reflections),
         openSteps: section.openSteps.slice(0, 2) as OpenStep[],
+        recurring: section.recurring,
         wantsToTalk: reflections.some((r) => r.wantsToTalk && !discussedAfter(followUps.get(id), r)),
         followUp: {
           ...(followUp.lastDiscussedOn ? { lastDiscussedOn: followUp.lastDiscussedOn } : {}),

@@ -41,10 +41,14 @@ export interface NonResponseView {
   sentAt: string;
 }
 
-/** A suggested follow-up question: a key into the mentors locale (`mentors.questions.<kind>.<n>`). */
+/**
+ * A suggested follow-up question: a key into the mentors locale (`mentors.questions.<kind>.<n>`); a
+ * question about the thread (a kernwoord or emotion word that keeps coming back) names the word.
+ */
 export interface QuestionView {
-  kind: 'deepen' | 'broaden';
+  kind: 'deepen' | 'broaden' | 'thread';
   key: string;
+  params?: { word: string; count: number };
 }
 
 /**
@@ -72,8 +76,13 @@ export interface StudentSection {
   /** Earlier next steps that are not done yet, newest first. */
   openSteps: OpenStep[];
   nonResponses: NonResponseView[];
-  /** The student's kernwoorden that recur across all their reflections, most often first. */
-  recurring: { word: string; count: number }[];
+  /**
+   * The student's kernwoorden that recur across all their reflections, most often first, each with the
+   * reflections that named it (oldest first): the student's entries grouped by kernwoord.
+   */
+  recurring: { word: string; count: number; where: { flowTitle: string; at: string }[] }[];
+  /** The emotion words the student typed more than once, most often first. */
+  recurringEmotions: { word: string; count: number }[];
   /** Talent signals and replies in the digest's period (digest cards only). */
   messages?: MessageView[];
   questions: QuestionView[];
@@ -103,6 +112,8 @@ export interface StudentOverview {
   /** How often each competency was touched so far. */
   coverage: Record<Competency, number>;
   openSteps: OpenStep[];
+  /** The student's entries grouped by the kernwoorden that come back (as in the digest), most often first. */
+  recurring: StudentSection['recurring'];
   wantsToTalk: boolean;
   followUp: { lastDiscussedOn?: string; plannedAt?: string };
 }

@@ -9,7 +9,7 @@ import {
   maxEmotionWordLength,
 } from '../../core/flows/flows.ts';
 import { earlierWithKernwoord } from '../../core/kernwoord-thread.ts';
-import { findFlowByWords } from '../../core/student-profile.ts';
+import { findFlowByWords, flowFitsProfile } from '../../core/student-profile.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import type { Lookup } from './reflections.ts';
 import { pickerCard } from './student-cards.ts';
@@ -119,6 +119,11 @@ export const reflectionFeature: Feature = {
         if (!flow) {
           turn.deps.log.info({ personId: turn.actor.id }, 'start of an unknown flow refused');
           return cardResponse(await pickerFor(turn, 'student.picker.unknown'));
+        }
+        if (!flowFitsProfile(flow, await turn.deps.modules.reflection.profileOf(turn.actor))) {
+          // A card of another student, an old card after a change of level, or forged data.
+          turn.deps.log.info({ personId: turn.actor.id, flowId: flow.id }, 'start of a flow for another sector or level refused');
+          return cardResponse(await pickerFor(turn, 'student.picker.notForYou'));
         }
         const reflection = await startFlow(turn, flow);
         const messageId = cardMessageId(turn);

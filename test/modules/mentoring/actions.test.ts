@@ -164,7 +164,7 @@ describe('what a mentor does with it', () => {
     const data = executes(digest).find((a) => a.verb === 'mentor.discussed')!.data;
     expect(data).toMatchObject({ ctx: 'digest', studentId: student.person.id });
     const after = await w.act(mentor.user, 'mentor.discussed', data);
-    expect(cardText(after)).toContain('Je studenten: ter voorbereiding');
+    expect(cardText(after)).toContain('Je leerlingen: ter voorbereiding');
     expect(cardText(after)).toContain('Vastgelegd: je hebt dit op 6 nov');
     const discussion = (await w.mentoring.repos.followUps.get(mentor.person.id, student.person.id))?.discussions[0];
     expect(discussion?.reflectionIds.sort()).toEqual([first, second].sort());
@@ -184,8 +184,8 @@ describe('what a mentor does with it', () => {
 
     const card = await w.say(mentor.user, 'mijn studenten');
     const text = cardText(card);
-    expect(text).toContain('Mijn studenten');
-    expect(text).toContain('Studenten: 2');
+    expect(text).toContain('Mijn leerlingen');
+    expect(text).toContain('Leerlingen: 2');
     expect(text).toContain('Sanne de Vries');
     expect(text).toContain('wil praten');
     expect(text).toMatch(/Laatste reflectie: Iets wat ik meemaakte, 3 nov\.? · 2 in totaal/);
@@ -223,7 +223,7 @@ describe('what a mentor does with it', () => {
     expect((await w.runOutbox()).sent).toBe(1);
     const handover = w.cards(next.user).at(-1)!;
     const text = cardText(handover);
-    expect(text).toContain('Er is een student aan je overgedragen');
+    expect(text).toContain('Er is een leerling aan je overgedragen');
     expect(text).toContain('Sanne de Vries heeft jou nu als mentor');
     expect(text).toContain('Vorige mentor: Piet Jansen');
     expect(text).toMatch(/Laatste gesprek met de vorige mentor: 2 nov/);

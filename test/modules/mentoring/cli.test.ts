@@ -86,7 +86,7 @@ describe('npm run cli: digest run and change-mentor', () => {
     expect(entry).toMatchObject({ state: 'pending', previousMentorIds: [old.person.id] });
     w.clock.set(nextAllowed(new Date(entry!.notBefore), await w.t.bot.deps.sendPolicy(tenantId), 'mentor-handover')!);
     expect((await w.runOutbox()).sent).toBe(1);
-    expect(cardText(w.cards(next.user).at(-1))).toContain('Er is een student aan je overgedragen');
+    expect(cardText(w.cards(next.user).at(-1))).toContain('Er is een leerling aan je overgedragen');
     expect(cardText(w.cards(old.user).at(-1))).not.toContain('overgedragen');
   });
 });

@@ -29,7 +29,7 @@ describe('routing: at once only on a request to talk or a signal', () => {
 
     await w.reflect(daan.user, { ...plain, 'wants-to-talk': 'true' });
     const talk = w.cards(mentor.user).at(-1)!;
-    expect(cardText(talk)).toContain('Nieuwe reflectie van je student');
+    expect(cardText(talk)).toContain('Nieuwe reflectie van je leerling');
     expect(cardText(talk)).toContain('Daan Smit');
     expect(cardText(talk)).toContain('Wil hier graag met je over praten.');
     expect(cardText(talk)).toContain(plain.happened);
@@ -108,7 +108,7 @@ describe('the digest', () => {
     const text = cardText(digest);
     // Daan asked to talk: first. Sanne's two entries, newest first, with her own words and next step.
     expect(text.indexOf('Daan Smit')).toBeLessThan(text.indexOf('Sanne de Vries'));
-    expect(text).toContain('Studenten met iets nieuws: 2 · nieuwe reflecties: 3');
+    expect(text).toContain('Leerlingen met iets nieuws: 2 · nieuwe reflecties: 3');
     expect(text.indexOf('Ik mocht zelf de etalage inrichten.')).toBeLessThan(text.indexOf('Ik legde de kassa uit'));
     expect(text).toContain('Foto maken');
     expect(text).toMatch(/Volgende stap: \n?Foto maken\n? · open/);
@@ -253,7 +253,7 @@ describe('the digest', () => {
       if (!more) break;
       const count = w.cards(mentor.user).length;
       const answer = await w.act(mentor.user, 'digest.more', more.data);
-      expect(cardText(answer)).toContain('De volgende studenten staan in de kaart hieronder.');
+      expect(cardText(answer)).toContain('De volgende leerlingen staan in de kaart hieronder.');
       card = w.cards(mentor.user)[count] as Card;
       expect(cardBytes(card)).toBeLessThan(cardByteLimit);
       expect(renderCard(card).problems).toEqual([]);

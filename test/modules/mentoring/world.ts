@@ -189,5 +189,5 @@ export class World {
 }
 
 export function digestsIn(cards: Record<string, unknown>[]): Record<string, unknown>[] {
-  return cards.filter((c) => cardText(c).includes('Je studenten: ter voorbereiding'));
+  return cards.filter((c) => cardText(c).includes('Je leerlingen: ter voorbereiding'));
 }

@@ -153,4 +153,52 @@ describe('levels through the import, the CLI and the bot', () => {
     expect(cardText(summary)).toContain('Dank je wel');
     expect(cardText(summary)).toContain(questionText(happened, 'nl', open.createdAt));
   });
+
+  it('refuses to start, from a card, a flow made for another sector or level, and says so in nl and en', async () => {
+    const cli = cliOn(dir);
+    await voSchool(cli);
+    const world = await openWorld(nov(2, '10:00'));
+    const sanne = await world.person('Sanne de Vries', 'sanne@school.nl');
+    const daan = await world.person('Daan Smit', 'daan@school.nl', 'student', 'en-US');
+    const started = async (email: string) =>
+      (await world.repos.reflections.listByStudent((await world.find(email))!.id)).map((r) => r.flowId);
+
+    // Sanne is vmbo (her class): the havo/vwo flows, an hbo flow and an mbo flow are refused, posted as Teams does.
+    for (const flowId of ['profile-paper', 'profile-choice', 'minor-choice', 'bpv-week']) {
+      const refused = cardText(await world.act(sanne.user, 'reflection.start', { flowId }));
+      expect(refused, flowId).toContain('Die reflectie is niet voor jouw soort school of niveau.');
+      expect(refused, flowId).toContain('Waar wil je op reflecteren?');
+    }
+    expect(await started('sanne@school.nl')).toEqual([]);
+    // Her own level's flow and a flow for every level of her sector start.
+    expect(cardText(await world.act(sanne.user, 'reflection.start', { flowId: 'profile-choice-vmbo' }))).toContain(
+      'Denk aan één moment van het kiezen.',
+    );
+    expect(cardText(await world.act(sanne.user, 'reflection.start', { flowId: 'free' }))).not.toContain('niet voor jouw');
+    expect((await started('sanne@school.nl')).sort()).toEqual(['free', 'profile-choice-vmbo']);
+
+    // Daan is havo (his own level): the vmbo profile choice is refused, in English; the havo/vwo one starts.
+    const refused = cardText(await world.act(daan.user, 'reflection.start', { flowId: 'profile-choice-vmbo' }));
+    expect(refused).toContain('That reflection is not meant for your type of school or level.');
+    expect(cardText(await world.act(daan.user, 'reflection.start', { flowId: 'profile-choice' }))).toContain(
+      'Think of one moment of choosing your profile',
+    );
+    expect(await started('daan@school.nl')).toEqual(['profile-choice']);
+  });
+
+  it('gives a campaign made without a flow the flow for its class level: havo/vwo for 4H, vmbo for 4V', async () => {
+    const cli = cliOn(dir);
+    const students = 'Roepnaam;Achternaam;E-mailadres;Klas\nSanne;Vries;sanne@school.nl;4V\nDaan;Smit;daan@school.nl;4H\n';
+    expect(await cli.run('import', 'students', write('s.csv', students), '--school', tenantId, '--create')).toBe(0);
+    expect(await cli.run('sector', 'set', 'vo')).toBe(0);
+    expect(await cli.run('level', 'set', 'vmbo', '--class', '4V')).toBe(0);
+    expect(await cli.run('level', 'set', 'havo', '--class', '4H')).toBe(0);
+    const create = async (group: string) => {
+      const args = ['--name', `Profielkeuze ${group}`, '--type', 'profile-choice', '--group', group];
+      expect(await cli.run('campaign', 'create', ...args, '--every', 'fri@15:00'), cli.err.join('\n')).toBe(0);
+      return cli.out[0];
+    };
+    expect(await create('4H')).toContain('(flow profile-choice;');
+    expect(await create('4V')).toContain('(flow profile-choice-vmbo;');
+  });
 });

@@ -46,4 +46,37 @@ describe('the thread across reflections', () => {
     const digest = cardText(digestsIn(w.cards(mentor.user)).at(-1));
     expect(digest).toMatch(/Kernwoorden die terugkomen: \s*helpen \(3×\)/);
   });
+
+  it("turns the student's recurring kernwoord and emotion word into questions for the mentor, grouped by kernwoord in the digest and in mijn studenten", async () => {
+    const mentor = await w.person('Piet Jansen', 'jansen@school.nl', 'mentor');
+    const sanne = await w.person('Sanne de Vries', 'sanne@school.nl');
+    await w.assign(sanne.user, mentor.user);
+
+    await w.reflect(sanne.user, { ...plain, kernwoord: 'helpen', 'feeling.word': 'trots' });
+    w.clock.set(nov(3, '10:00'));
+    await w.reflect(sanne.user, { ...plain, kernwoord: 'rust' });
+    w.clock.set(nov(4, '10:00'));
+    await w.reflect(sanne.user, { ...plain, kernwoord: 'Helpen', 'feeling.word': 'Trots' });
+
+    w.clock.set(nov(6, '15:05'));
+    expect((await w.runDigest()).sent).toBe(1);
+    const digest = cardText(digestsIn(w.cards(mentor.user)).at(-1));
+    // Grouped by kernwoord: the word, how often, and at which reflections; a word named once is not a thread.
+    expect(digest).toMatch(
+      /Kernwoorden die terugkomen: \s*helpen \(2×\): Iets wat ik meemaakte 2 nov, Iets wat ik meemaakte 4 nov/,
+    );
+    expect(digest).toMatch(/Gevoelswoorden die terugkomen: \s*trots \(2×\)/);
+    expect(digest).not.toMatch(/rust \(/);
+    // And as questions for the conversation (where and when, no why).
+    expect(digest).toContain('Rode draad: ');
+    expect(digest).toContain('Je noemde ‘helpen’ nu 2 keer. Waar zou je dat nog meer willen inzetten?');
+    expect(digest).toContain('Je schreef vaker ‘trots’. Wanneer voelde je je nog meer zo?');
+
+    // The mentor's per-student overview groups by kernwoord too.
+    const students = cardText(await w.say(mentor.user, 'mijn studenten'));
+    expect(students).toMatch(
+      /Kernwoorden die terugkomen: \s*helpen \(2×\): Iets wat ik meemaakte 2 nov, Iets wat ik meemaakte 4 nov/,
+    );
+    expect(students).not.toMatch(/rust \(/);
+  });
 });

@@ -87,7 +87,7 @@ describe('trialoog with the internship supervisor', () => {
     w.clock.set(nov(13, '15:05'));
     expect((await w.runDigest()).sent).toBe(1);
     const digest = digestsIn(w.cards(mentor.user)).at(-1)!;
-    expect(cardText(digest)).toMatch(/Trialoog: stagebegeleider Kees Bos \(Bakkerij Bos\), gedeeld door de student op 6 nov/);
+    expect(cardText(digest)).toMatch(/Trialoog: stagebegeleider Kees Bos \(Bakkerij Bos\), gedeeld door de leerling op 6 nov/);
     expect(cardText(digest)).toContain('Je bleef rustig en liet de klant eerst uitpraten.');
     expect(renderCard(digest).problems).toEqual([]);
   });

@@ -35,6 +35,9 @@ describe('the words for students and mentors follow the sector', () => {
       const world = w;
       const mentor = await world.person('Piet Jansen', 'jansen@school.nl', 'mentor');
       await world.repos.schools.update(tenantId, (s) => ({ ...s, sector }));
+      // Each process keeps a school it has seen for 5 minutes (src/teams/known-schools.ts): the new sector
+      // shows once that has passed, as it would after a coordinator changes it.
+      world.clock.advance(5 * 60_000 + 1);
       const sanne = await world.person('Sanne de Vries', 'sanne@school.nl');
       const daan = await world.person('Daan Smit', 'daan@school.nl');
       await world.assign(sanne.user, mentor.user);

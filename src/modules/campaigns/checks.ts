@@ -32,6 +32,8 @@ export interface CampaignInput {
   activityIds?: string[];
   schedule: Schedule;
   preparation?: { daysBefore: number; time: string };
+  /** The prompt asks the student to share a reflection with their internship supervisor (campaigns.ts). */
+  trialoog?: boolean;
   reminders: { afterHours: number; max: number };
   closeAfterDays: number;
 }
@@ -66,6 +68,8 @@ export function checkCampaign(input: CampaignInput, ctx: CheckContext): Refusal[
     const o = s.offset;
     if (o.kind === 'after' ? o.minutes < 0 || o.minutes > 14 * 24 * 60 : o.days < 0 || o.days > 30 || !isTime(o.time))
       out.push({ code: 'badSchedule' });
+  } else if (s.kind === 'midway') {
+    if (!isTime(s.time)) out.push({ code: 'badSchedule' });
   } else if (!(s.weekday >= 1 && s.weekday <= 7) || !isTime(s.time)) out.push({ code: 'badSchedule' });
   if (
     input.preparation &&

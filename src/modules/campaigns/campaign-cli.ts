@@ -116,8 +116,9 @@ export const campaignCreateCommand: CliCommand = {
       activityIds.push(ours ? a : external);
     }
     const trialoog = values['trialoog'] === true;
+    const trialoogTemplate = trialoog ? campaignTemplates.find((x) => x.trialoog) : undefined;
     // A trialoog prompt is named by the flow the Teams form proposes for it.
-    const kinds = [...((trialoog && campaignTemplates.find((x) => x.trialoog)?.flowTypes) || []), type];
+    const kinds = [...(trialoogTemplate?.flowTypes ?? []), type];
     const flowId =
       typeof values['flow'] === 'string' ? values['flow'] : defaultFlowFor(ctx.flows, kinds, campaignSector(school)).id;
     const input: CampaignInput = {
@@ -129,11 +130,12 @@ export const campaignCreateCommand: CliCommand = {
       schedule,
       ...(preparation ? { preparation } : {}),
       ...(trialoog ? { trialoog } : {}),
+      // A trialoog takes longer (the supervisor answers too): its defaults are the Teams template's.
       reminders: {
-        afterHours: number(values['remind-after'], 'remind-after', 24),
-        max: number(values['reminders'], 'reminders', 1),
+        afterHours: number(values['remind-after'], 'remind-after', trialoogTemplate?.reminders.afterHours ?? 24),
+        max: number(values['reminders'], 'reminders', trialoogTemplate?.reminders.max ?? 1),
       },
-      closeAfterDays: number(values['close-after'], 'close-after', 7),
+      closeAfterDays: number(values['close-after'], 'close-after', trialoogTemplate?.closeAfterDays ?? 7),
     };
     const result = await core.service.create(school.id, input);
     if (!result.ok) {

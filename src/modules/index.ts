@@ -94,7 +94,13 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   late.campaigns = campaign;
   const signals = await talent.setup(platform, outbound, { groups: campaign.camp.groups });
   late.talent = signals;
-  const shares = await sharing.setup(platform, outbound, { onSupervisorAsked: campaign.onSupervisorAsked });
+  // The link is made whatever the ledger does: a failed update only leaves the prompt open (and reminded).
+  const shares = await sharing.setup(platform, outbound, {
+    onSupervisorAsked: (student) =>
+      campaign.onSupervisorAsked(student).catch((err: unknown) => {
+        platform.log.warn({ personId: student.id, err: String(err) }, 'trialoog prompt not marked answered');
+      }),
+  });
   late.sharing = shares;
   const voice = await studentVoice.setup(platform, outbound, {
     teamStudents: async (schoolId, teamId) => {

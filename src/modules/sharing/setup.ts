@@ -2,6 +2,7 @@ import type { Person } from '../../core/entities.ts';
 import type { ModuleParts } from '../../core/module.ts';
 import type { Platform } from '../../core/platform.ts';
 import type { Tally } from '../../delivery/engine.ts';
+import { GraphMailer } from '../../teams/graph-mail.ts';
 import type { Outbound } from '../../teams/outbound.ts';
 import type { Feature } from '../../teams/turn.ts';
 import type { TrialoogPrompts } from '../campaigns/ports.ts';
@@ -10,6 +11,7 @@ import { deliverAnswers } from './delivery.ts';
 import { trialoogMessages } from './digest-messages.ts';
 import type { TrialoogAnswer } from './entities.ts';
 import { sharingFeature } from './feature.ts';
+import type { MailSender } from './mail.ts';
 import { openSharingRepositories, type SharingRepositories } from './repositories.ts';
 import { SharingService } from './sharing.ts';
 import { trialoogPrompt } from './trialoog-prompt.ts';
@@ -33,6 +35,8 @@ export interface SharingModule extends ModuleParts {
   messages: StudentMessages;
   /** A trialoog campaign's prompt for one student (src/modules/campaigns). */
   trialoog: TrialoogPrompts;
+  /** Mails a supervisor's link, where the school configured a sender (MAIL_SENDER); else absent. */
+  mail?: MailSender;
 }
 
 const dayMs = 24 * 60 * 60_000;
@@ -54,12 +58,14 @@ export async function setup(
   });
   const log = platform.log.child({ component: 'sharing' });
   const delivering = { repos, sharing, flows, delivery: outbound.delivery, sendPolicy, log, clock };
+  const mailer = config.MAIL_SENDER ? new GraphMailer(outbound.graph, config.MAIL_SENDER) : undefined;
   return {
     repos: sharing,
     service,
     deliverNow: (answer) => deliverAnswers(delivering, clock.now(), [answer]),
     messages: trialoogMessages(sharing.answers),
     trialoog: { prompt: (student, timeZone) => trialoogPrompt({ service, flows }, student, timeZone) },
+    ...(mailer ? { mail: (schoolId: string, mail: Parameters<MailSender>[1]) => mailer.send(schoolId, mail) } : {}),
     jobs: [
       { name: 'sharing.deliver', schedule: '*/5 * * * *', run: (now) => deliverAnswers(delivering, now) },
       {

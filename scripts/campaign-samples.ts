@@ -38,6 +38,7 @@ export function sampleStatus(typed: string, unreachable: number): CampaignStatus
     closed: 3,
     cancelled: 0,
     superseded: 1,
+    withoutSupervisor: 0,
     students: 170,
     progress: 0.6,
     unreachableStudents: Array.from({ length: unreachable }, (_, i) => ({

@@ -4,10 +4,11 @@ import type { FlowCatalog } from '../src/core/flows/flows.ts';
 import type { Locale } from '../src/core/types.ts';
 import { shareLinkCard, shareMenuCard, supervisorFormCard, trialoogAnswerCard } from '../src/modules/sharing/cards.ts';
 import type { ShareLink, TrialoogAnswer } from '../src/modules/sharing/entities.ts';
+import { trialoogPromptCard } from '../src/modules/sharing/trialoog-prompt.ts';
 
 // The sharing cards (src/modules/sharing) for the render test and the gallery: the supervisor form, the
-// share menu with a live link, the link to pass on and the supervisor's answer. Typed text carries the
-// odd sample text.
+// share menu with a live link, the link to pass on, the supervisor's answer and the mid-internship
+// trialoog prompt (with and without a supervisor). Typed text carries the odd sample text.
 
 interface Sample {
   name: string;
@@ -112,6 +113,25 @@ export function sharingSamples(flows: FlowCatalog, locale: Locale, suffix: strin
       locale,
       card: trialoogAnswerCard({ locale, timeZone, answer, flowTitle: 'Vrije reflectie' }),
       shows: [answer.seen],
+    },
+    {
+      name: `trialoog-prompt${suffix}`,
+      template: 'trialoog-prompt',
+      locale,
+      card: trialoogPromptCard({
+        locale,
+        timeZone,
+        flows,
+        supervisor: { name: x('Kees Bos'), company: 'Bakkerij Bos' },
+        reflections: [reflection, { ...reflection, id: 'r-2' }],
+      }),
+      shows: [x('Kees Bos')],
+    },
+    {
+      name: `trialoog-prompt-no-supervisor${suffix}`,
+      template: 'trialoog-prompt',
+      locale,
+      card: trialoogPromptCard({ locale, timeZone, flows, supervisor: undefined, reflections: [reflection] }),
     },
   ];
 }

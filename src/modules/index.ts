@@ -86,11 +86,21 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
     router: mentor.router,
     classLevels: { levelsOf: (schoolId, personId) => late.campaigns!.classLevels.levelsOf(schoolId, personId) },
   });
-  const campaign = await campaigns.setup(platform, outbound, { reflections: student.reflections });
+  // A trialoog campaign's prompt is the sharing module's card; making the supervisor link answers it.
+  const campaign = await campaigns.setup(platform, outbound, {
+    reflections: student.reflections,
+    trialoog: { prompt: (person, timeZone) => late.sharing!.trialoog.prompt(person, timeZone) },
+  });
   late.campaigns = campaign;
   const signals = await talent.setup(platform, outbound, { groups: campaign.camp.groups });
   late.talent = signals;
-  const shares = await sharing.setup(platform, outbound);
+  // The link is made whatever the ledger does: a failed update only leaves the prompt open (and reminded).
+  const shares = await sharing.setup(platform, outbound, {
+    onSupervisorAsked: (student) =>
+      campaign.onSupervisorAsked(student).catch((err: unknown) => {
+        platform.log.warn({ personId: student.id, err: String(err) }, 'trialoog prompt not marked answered');
+      }),
+  });
   late.sharing = shares;
   const voice = await studentVoice.setup(platform, outbound, {
     teamStudents: async (schoolId, teamId) => {

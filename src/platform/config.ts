@@ -102,6 +102,11 @@ export const configSchema = z.object({
   TELEMETRY_EXPORT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** How many days a link a student shares (with a supervisor or a parent) works. */
   SHARE_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /**
+   * The school's mailbox (UPN or object id) the bot mails a supervisor's link from, through Microsoft
+   * Graph (application permission Mail.Send). Without it the student passes the link on themselves.
+   */
+  MAIL_SENDER: z.string().trim().min(3).max(254).optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {

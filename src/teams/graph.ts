@@ -5,8 +5,8 @@ import type { Throttle } from './rate-limit.ts';
 // to errors the rest of the transport already understands. Every call takes its place in a per-tenant
 // throttle and is retried like a connector call (429 honouring Retry-After, 5xx, network faults), so a
 // school-wide installation run slows down instead of failing. A library client was not used: the Teams
-// SDK's Graph client brings its own HTTP stack without Retry-After handling, and the product needs three
-// endpoints.
+// SDK's Graph client brings its own HTTP stack without Retry-After handling, and the product needs a
+// handful of endpoints (app installation, group membership, sendMail).
 
 /** Graph refused or failed a request. `code` is Graph's error code (e.g. "Forbidden", "NotFound"). */
 export class GraphError extends ConnectorError {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 // A local Microsoft Graph for installing the app for users: the tenant's app catalog, users with or
 // without a Teams licence, an app permission policy that blocks some of them, installations with their
-// 1:1 chat. It answers as Graph does, errors included (401 without a token, 403 blocked by policy, 404
+// 1:1 chat; and mail sent as a user (sendMail), refused without the Mail.Send permission. It answers as Graph does, errors included (401 without a token, 403 blocked by policy, 404
 // unknown or unlicensed user, 409 already installed, 429 with Retry-After), and records every request.
 
 export interface StandInUser {
@@ -32,6 +32,10 @@ export class GraphStandIn {
   readonly inject: { match: (method: string, path: string) => boolean; status: number; retryAfterSeconds?: number }[] = [];
   /** How many chat lookups of a fresh installation answer 404 before the chat exists. */
   chatDelay = 0;
+  /** Mail sent through /users/{sender}/sendMail, as Graph received it. */
+  readonly mails: { sender: string; message: Record<string, unknown>; saveToSentItems: unknown }[] = [];
+  /** The app lacks the application permission Mail.Send: sendMail answers 403. */
+  mailForbidden = false;
   /** Told when the app was installed for a user (the test's Teams would now know the chat). */
   onInstall: ((user: StandInUser, chatId: string) => void) | undefined;
   private server!: http.Server;
@@ -99,6 +103,20 @@ export class GraphStandIn {
       const externalId = /^externalId eq '([^']+)'$/.exec(filter)?.[1];
       const apps = this.catalog.filter((a) => a.externalId === externalId);
       return send(200, { value: apps.map((a) => ({ ...a, distributionMethod: 'organization' })) });
+    }
+    const mail = /^\/v1\.0\/users\/([^/]+)\/sendMail$/.exec(path);
+    if (mail && method === 'POST') {
+      if (this.mailForbidden) return error(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      if (!this.user(mail[1]!)) return error(404, 'ErrorInvalidUser', 'The requested user is invalid.');
+      let body: { message?: Record<string, unknown>; saveToSentItems?: unknown } = {};
+      try {
+        body = JSON.parse(raw || '{}') as typeof body;
+      } catch {
+        return error(400, 'BadRequest', 'Invalid JSON.');
+      }
+      if (!body.message) return error(400, 'ErrorInvalidRequest', 'The message is missing.');
+      this.mails.push({ sender: mail[1]!, message: body.message, saveToSentItems: body.saveToSentItems });
+      return send(202);
     }
     const m = /^\/v1\.0\/users\/([^/]+)\/teamwork\/installedApps(?:\/([^/]+)(\/chat)?)?$/.exec(path);
     if (!m) return error(404, 'UnknownError', 'Resource not found for the segment.');

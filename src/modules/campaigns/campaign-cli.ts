@@ -9,6 +9,7 @@ import type { CampaignInput } from './checks.ts';
 import { campaignLevel, campaignSector, defaultFlowFor } from './default-flow.ts';
 import { formatOffset, parseOffset, parseWeekly } from './schedule.ts';
 import { type CampaignStatus, listCounts } from './status.ts';
+import { campaignTemplates } from './templates.ts';
 
 // Campaigns from the command line: create (checked, refused with reasons), list, status, pause,
 // resume, cancel. The running bot plans and sends; `campaign create` also plans what is due right away.
@@ -17,16 +18,19 @@ function when(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
-function scheduleText(c: Pick<Campaign, 'schedule' | 'reminders' | 'closeAfterDays' | 'preparation'>): string {
+function scheduleText(c: Pick<Campaign, 'schedule' | 'reminders' | 'closeAfterDays' | 'preparation' | 'trialoog'>): string {
   const s = c.schedule;
   const parts = [
     s.kind === 'after-end'
       ? `at ${formatOffset(s.offset)} after the end`
-      : `every ${t('en', `campaigns.weekdays.${s.weekday}`)} at ${s.time}`,
+      : s.kind === 'midway'
+        ? `halfway through at ${s.time}`
+        : `every ${t('en', `campaigns.weekdays.${s.weekday}`)} at ${s.time}`,
     c.reminders.max ? `reminder after ${c.reminders.afterHours} h (at most ${c.reminders.max})` : 'no reminder',
     `window ${c.closeAfterDays} days`,
   ];
   if (c.preparation) parts.push(`preparation ${c.preparation.daysBefore} day(s) before at ${c.preparation.time}`);
+  if (c.trialoog) parts.push('trialoog: each student asks their internship supervisor about a reflection');
   return parts.join(', ');
 }
 
@@ -50,9 +54,9 @@ async function campaignArg(ctx: CliContext, values: Record<string, unknown>, pos
 export const campaignCreateCommand: CliCommand = {
   name: 'campaign create',
   usage:
-    'campaign create --name <name> --type <activity-type> --group <name>[,<name>] [--flow <flow-id>] [--activity <id>] [--offset 0|90m|2h|1d@09:00 | --every fri@15:00] [--remind-after <hours>] [--reminders <0-3>] [--close-after <days>] [--prepare <days>d@<hh:mm>] [--school <tenant-id>]',
+    'campaign create --name <name> --type <activity-type> --group <name>[,<name>] [--flow <flow-id>] [--activity <id>] [--offset 0|90m|2h|1d@09:00 | --every fri@15:00 | --midway 10:00] [--trialoog] [--remind-after <hours>] [--reminders <0-3>] [--close-after <days>] [--prepare <days>d@<hh:mm>] [--school <tenant-id>]',
   summary:
-    'Create a campaign: prompts after each activity of that type for those groups (or one --activity). Refused with the reasons when it cannot work.',
+    'Create a campaign: prompts after each activity of that type for those groups (or one --activity). --trialoog: halfway through an internship each student asks their supervisor about a reflection. Refused with the reasons when it cannot work.',
   options: {
     name: { type: 'string' },
     type: { type: 'string' },
@@ -61,6 +65,8 @@ export const campaignCreateCommand: CliCommand = {
     activity: { type: 'string', multiple: true },
     offset: { type: 'string' },
     every: { type: 'string' },
+    midway: { type: 'string' },
+    trialoog: { type: 'boolean' },
     'remind-after': { type: 'string' },
     reminders: { type: 'string' },
     'close-after': { type: 'string' },
@@ -79,6 +85,10 @@ export const campaignCreateCommand: CliCommand = {
       const weekly = parseWeekly(values['every']);
       if (!weekly) throw new CliError('--every must look like fri@15:00 or vrijdag 15:00');
       schedule = { kind: 'weekly', ...weekly };
+    } else if (typeof values['midway'] === 'string' || values['trialoog'] === true) {
+      const time = normalTime(typeof values['midway'] === 'string' ? values['midway'] : '10:00');
+      if (!time) throw new CliError('--midway must be a time, like 10:00 (the day halfway through the activity)');
+      schedule = { kind: 'midway', time };
     } else {
       const offset = parseOffset(typeof values['offset'] === 'string' ? values['offset'] : '0');
       if (!offset) throw new CliError('--offset must look like 0 (at the end), 90m, 2h, 0d@16:00 or 1d@09:00');
@@ -105,11 +115,15 @@ export const campaignCreateCommand: CliCommand = {
       const ours = !(await core.camp.activities.get(school.id, external)) && (await core.camp.activities.get(school.id, a));
       activityIds.push(ours ? a : external);
     }
+    const trialoog = values['trialoog'] === true;
+    const trialoogTemplate = trialoog ? campaignTemplates.find((x) => x.trialoog) : undefined;
+    // A trialoog prompt is named by the flow the Teams form proposes for it.
+    const kinds = [...(trialoogTemplate?.flowTypes ?? []), type];
     const sector = campaignSector(school);
     const flowId =
       typeof values['flow'] === 'string'
         ? values['flow']
-        : defaultFlowFor(ctx.flows, [type], sector, await campaignLevel(core.camp.groups, school, groupIds, sector)).id;
+        : defaultFlowFor(ctx.flows, kinds, sector, await campaignLevel(core.camp.groups, school, groupIds, sector)).id;
     const input: CampaignInput = {
       name: values['name'],
       flowId,
@@ -118,11 +132,13 @@ export const campaignCreateCommand: CliCommand = {
       ...(activityIds.length ? { activityIds } : {}),
       schedule,
       ...(preparation ? { preparation } : {}),
+      ...(trialoog ? { trialoog } : {}),
+      // A trialoog takes longer (the supervisor answers too): its defaults are the Teams template's.
       reminders: {
-        afterHours: number(values['remind-after'], 'remind-after', 24),
-        max: number(values['reminders'], 'reminders', 1),
+        afterHours: number(values['remind-after'], 'remind-after', trialoogTemplate?.reminders.afterHours ?? 24),
+        max: number(values['reminders'], 'reminders', trialoogTemplate?.reminders.max ?? 1),
       },
-      closeAfterDays: number(values['close-after'], 'close-after', 7),
+      closeAfterDays: number(values['close-after'], 'close-after', trialoogTemplate?.closeAfterDays ?? 7),
     };
     const result = await core.service.create(school.id, input);
     if (!result.ok) {
@@ -173,6 +189,8 @@ export function statusLines(s: CampaignStatus, timeZone: string): string[] {
       `  closed without answer: ${s.closed}   cancelled: ${s.cancelled}   late answers: ${s.late}   progress: ${Math.round(s.progress * 100)}%`,
     );
     if (s.sent > 0) lines.push(`  response: ${Math.round((100 * s.answered) / s.sent)}%`);
+    if (s.withoutSupervisor)
+      lines.push(`  asked to add their internship supervisor first (no supervisor yet): ${s.withoutSupervisor}`);
   }
   if (s.superseded)
     lines.push(`  ${s.superseded} weekly moment(s) superseded by a later one that was due at the same time (after downtime)`);

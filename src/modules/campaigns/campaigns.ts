@@ -78,8 +78,14 @@ export interface Activity extends Versioned {
 /** When, relative to the end of an activity: N minutes after it, or N days later at a local time. */
 export type Offset = { kind: 'after'; minutes: number } | { kind: 'day'; days: number; time: string };
 
-/** A prompt after the end of each activity, or every week on a weekday during it (long internships). */
-export type Schedule = { kind: 'after-end'; offset: Offset } | { kind: 'weekly'; weekday: number; time: string };
+/**
+ * A prompt after the end of each activity, every week on a weekday during it (long internships), or once
+ * on the day halfway through it at a local time (the mid-BPV trialoog).
+ */
+export type Schedule =
+  | { kind: 'after-end'; offset: Offset }
+  | { kind: 'weekly'; weekday: number; time: string }
+  | { kind: 'midway'; time: string };
 
 export const campaignStates = ['active', 'paused', 'cancelled', 'completed'] as const;
 export type CampaignState = (typeof campaignStates)[number];
@@ -105,6 +111,12 @@ export interface Campaign extends Versioned {
   schedule: Schedule;
   /** A preparation prompt N days before the activity starts, at a local time. */
   preparation?: { daysBefore: number; time: string };
+  /**
+   * A trialoog campaign: its prompt asks the student to choose a reflection and ask their internship
+   * supervisor about it (the sharing module's card), or to add their supervisor first. Answered when the
+   * student makes the supervisor link. The flow names the prompt in the ledger and the mentors' digest.
+   */
+  trialoog?: true;
   reminders: { afterHours: number; max: number };
   /** The answer window: a prompt not answered this many days after it was sent is closed (answers still count, marked late). */
   closeAfterDays: number;

@@ -51,6 +51,7 @@ export interface FormValues {
   offset?: string;
   weekday?: string;
   weeklyTime?: string;
+  midwayTime?: string;
   flowId?: string;
   reminder?: string;
   closeAfterDays?: string;
@@ -77,6 +78,9 @@ export function campaignFormCard(input: {
     template: template.id,
     period: template.period,
     weekly: template.schedule.kind === 'weekly',
+    midway: template.schedule.kind === 'midway',
+    // A trialoog prompt opens no flow of the coordinator's choosing: the form proposes the sector's one.
+    trialoog: Boolean(template.trialoog),
     offerPreparation: input.offerPreparation,
     errors: (input.errors ?? []).map((message) => ({ message })),
     values: input.values,
@@ -119,6 +123,7 @@ export function campaignStatusCard(input: {
       notes.push(label('response', { percent: Math.round((100 * s.answered) / s.sent), answered: s.answered, sent: s.sent }));
     if (s.late) notes.push(label('late', { count: s.late }));
     if (s.closed) notes.push(label('closed', { count: s.closed }));
+    if (s.withoutSupervisor) notes.push(label('withoutSupervisor', { count: s.withoutSupervisor }));
   }
   const groups = input.groupNames.join(', ');
   const when = input.activity ? momentText(input.activity.endsAt, locale, timeZone, 'weekdayDay') : undefined;
@@ -191,13 +196,21 @@ export function campaignPromptCard(
   reflection: Reflection,
   context: { activity: Pick<Activity, 'title' | 'type' | 'endsAt'>; timeZone: string; reminder: boolean },
 ): AdaptiveCard {
-  const locale = reflection.locale;
-  const base = reflectionCard(flow, reflection);
+  return withPromptHeader(reflectionCard(flow, reflection), reflection.locale, context);
+}
+
+/** A campaign prompt's card: the activity it is about (and "reminder") above the card itself. */
+export function withPromptHeader(
+  card: AdaptiveCard,
+  locale: Locale,
+  context: { activity: Pick<Activity, 'title' | 'type' | 'endsAt'>; timeZone: string; reminder: boolean; trialoog?: boolean },
+): AdaptiveCard {
+  const tx = texts(locale, 'campaigns.prompt') as Record<string, string>;
   const header = render('campaign-prompt-header', {
-    t: texts(locale, 'campaigns.prompt'),
+    t: context.trialoog ? { ...tx, reminder: tx['trialoogReminder'] } : tx,
     reminder: context.reminder,
     activity: context.activity.title || t(locale, `campaigns.activityTypes.${context.activity.type}`),
     when: ` (${momentText(context.activity.endsAt, locale, context.timeZone, 'weekdayDay')})`,
   });
-  return { ...base, body: [...(header['body'] as unknown[]), ...((base['body'] as unknown[]) ?? [])] };
+  return { ...card, body: [...(header['body'] as unknown[]), ...((card['body'] as unknown[]) ?? [])] };
 }

@@ -27,7 +27,7 @@ export interface Refusal {
 /** What the coordinator chose for a new campaign; the activity type is not checked yet (it may be refused). */
 export type CampaignInput = Pick<
   Campaign,
-  'name' | 'flowId' | 'groupIds' | 'activityIds' | 'schedule' | 'preparation' | 'reminders' | 'closeAfterDays'
+  'name' | 'flowId' | 'groupIds' | 'activityIds' | 'schedule' | 'preparation' | 'trialoog' | 'reminders' | 'closeAfterDays'
 > & { activityType: string };
 
 export interface CheckContext {
@@ -60,6 +60,8 @@ export function checkCampaign(input: CampaignInput, ctx: CheckContext): Refusal[
     const o = s.offset;
     if (o.kind === 'after' ? o.minutes < 0 || o.minutes > 14 * 24 * 60 : o.days < 0 || o.days > 30 || !isTime(o.time))
       out.push({ code: 'badSchedule' });
+  } else if (s.kind === 'midway') {
+    if (!isTime(s.time)) out.push({ code: 'badSchedule' });
   } else if (!(s.weekday >= 1 && s.weekday <= 7) || !isTime(s.time)) out.push({ code: 'badSchedule' });
   if (
     input.preparation &&

@@ -1,4 +1,4 @@
-import type { Reflection } from '../../core/entities.ts';
+import type { Person, Reflection } from '../../core/entities.ts';
 import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Locale } from '../../core/types.ts';
@@ -39,6 +39,28 @@ export function answeredListener(deps: LedgerDeps): SubmittedListener {
     deps.onChange?.(reflection.schoolId, delivery.campaignId);
     if (!late) return undefined;
     return repos.reflections.update(reflection.studentId, reflection.id, (r) => (r.late ? undefined : { ...r, late: true }));
+  };
+}
+
+/**
+ * A trialoog prompt is answered when its student makes a supervisor link, from the prompt's card or
+ * later from the share menu (after adding their supervisor): every open trialoog prompt of the student.
+ */
+export function trialoogAskedListener(deps: LedgerDeps): (student: Pick<Person, 'id' | 'schoolId'>) => Promise<void> {
+  return async (student) => {
+    const { camp, clock } = deps;
+    const open = await camp.deliveries.find(student.schoolId, { studentId: student.id, states: ['sent', 'reminded'] });
+    for (const delivery of open) {
+      const campaign = await camp.campaigns.get(student.schoolId, delivery.campaignId);
+      if (!campaign?.trialoog) continue;
+      const now = clock.now().toISOString();
+      await camp.deliveries.update(student.schoolId, delivery.id, (d) =>
+        d.state === 'sent' || d.state === 'reminded'
+          ? { ...d, state: 'answered', answeredAt: now, dueAt: undefined, parked: undefined, updatedAt: now }
+          : undefined,
+      );
+      deps.onChange?.(student.schoolId, campaign.id);
+    }
   };
 }
 

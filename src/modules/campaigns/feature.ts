@@ -156,6 +156,12 @@ export const campaignsFeature: Feature = {
             }),
           );
         if (!form.ok) return again(form.problems.map((p) => t(locale, `campaigns.refusals.${p}`)));
+        // A trialoog form has no flow input: the prompt is named by the sector's mid-internship flow.
+        if (template.trialoog && !form.input.flowId) {
+          const school = await deps.repos.schools.get(actor.schoolId);
+          const kinds = [...(template.flowTypes ?? []), template.activityType];
+          form.input.flowId = defaultFlowFor(deps.flows, kinds, campaignSector(school, actor)).id;
+        }
         const result = await engine.service.create(actor.schoolId, form.input, {
           id: form.campaignId,
           createdBy: actor.id,

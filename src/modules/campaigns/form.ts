@@ -26,6 +26,7 @@ export const formSchema = z.object({
   offset: text(32),
   weekday: text(4),
   weeklyTime: text(16),
+  midwayTime: text(16),
   flowId: text(128),
   reminder: text(16),
   closeAfterDays: text(8),
@@ -57,6 +58,7 @@ export function formDefaults(input: {
     offset,
     weekday: String(template.schedule.kind === 'weekly' ? template.schedule.weekday : 5),
     weeklyTime: template.schedule.kind === 'weekly' ? template.schedule.time : '15:00',
+    midwayTime: template.schedule.kind === 'midway' ? template.schedule.time : '10:00',
     flowId: input.flowId,
     reminder: reminderKey(template.reminders),
     closeAfterDays: windowChoices.includes(String(template.closeAfterDays) as (typeof windowChoices)[number])
@@ -98,6 +100,8 @@ export function parseForm(
     const weekday = Number(data.weekday);
     if (Number.isInteger(weekday) && weekday >= 1 && weekday <= 7 && isTime(data.weeklyTime ?? ''))
       schedule = { kind: 'weekly', weekday, time: data.weeklyTime! };
+  } else if (template.schedule.kind === 'midway') {
+    if (isTime(data.midwayTime ?? '')) schedule = { kind: 'midway', time: data.midwayTime! };
   } else {
     const offset = parseOffset(data.offset ?? '');
     if (offset) schedule = { kind: 'after-end', offset };
@@ -135,6 +139,7 @@ export function parseForm(
       groupIds,
       schedule,
       ...(data.prepare === 'true' ? { preparation: { daysBefore: 1, time: '15:00' } } : {}),
+      ...(template.trialoog ? { trialoog: true } : {}),
       reminders: { ...reminders },
       closeAfterDays,
     },

@@ -83,7 +83,7 @@ export class LedgerWrites {
   }
 
   /** A reminder went out: counted, and the next one (or the window's end) is due. */
-  async reminded(d: Delivery, next: Pick<Delivery, 'reminders' | 'remindedAt' | 'dueAt'>): Promise<void> {
+  async reminded(d: Delivery, next: Pick<Delivery, 'reminders' | 'remindedAt' | 'dueAt' | 'reason'>): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     await this.deps.camp.deliveries.update(d.schoolId, d.id, (c) => ({
       ...c,
@@ -91,6 +91,7 @@ export class LedgerWrites {
       ...(c.state === 'answered' ? {} : { state: 'reminded' as const, dueAt: next.dueAt }),
       reminders: next.reminders,
       remindedAt: next.remindedAt,
+      ...('reason' in next ? { reason: next.reason } : {}),
       ...released,
       updatedAt: now,
     }));

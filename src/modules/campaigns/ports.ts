@@ -1,3 +1,5 @@
+import type { AdaptiveCard } from '../../core/cards/cards.ts';
+import type { Person } from '../../core/entities.ts';
 import type { Mutate } from '../../core/ports.ts';
 import type { CalendarRepository } from '../../core/send-policy/calendar.ts';
 import type {
@@ -113,4 +115,16 @@ export interface CampaignRepositories {
 export interface LeasePort {
   acquire(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean>;
   release(name: string, owner: string): Promise<void>;
+}
+
+/** A trialoog campaign's prompt for one student, as the sharing module makes it (campaigns.ts, `trialoog`). */
+export interface TrialoogPrompt {
+  card: AdaptiveCard;
+  summary: string;
+  /** The card asks the student to add their supervisor first (recorded as the delivery's reason). */
+  withoutSupervisor: boolean;
+}
+
+export interface TrialoogPrompts {
+  prompt(student: Person, timeZone: string): Promise<TrialoogPrompt>;
 }

@@ -8,11 +8,12 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { RetryOptions } from '../../teams/connector.ts';
 import { type Activity, type Delivery, spreadDue } from './campaigns.ts';
-import { campaignPromptCard } from './cards.ts';
+import { campaignPromptCard, withPromptHeader } from './cards.ts';
 import { promptReflection } from './delivery-ledger.ts';
 import { backoff, type LedgerWrites } from './ledger-writes.ts';
 import type { DuePrompt } from './outbox.ts';
 import { recheckMs } from './planner.ts';
+import type { TrialoogPrompt, TrialoogPrompts } from './ports.ts';
 import type { SendRun } from './send-run.ts';
 
 // A campaign prompt and its reminders as the delivery engine sees them (docs/delivery.md): the engine asks
@@ -27,6 +28,8 @@ export interface PromptDeps {
   writes: LedgerWrites;
   /** Per-request retries within a claim (Retry-After on 429, backoff with jitter on 412/5xx). */
   retry: RetryOptions;
+  /** The card of a trialoog campaign's prompt (the sharing module). */
+  trialoog: TrialoogPrompts;
 }
 
 interface CardContext {
@@ -35,6 +38,8 @@ interface CardContext {
   timeZone: string;
   /** The reflection the card is for: stored once the student answered something, else the one the prompt stands for. */
   reflection: Reflection;
+  /** A trialoog campaign's prompt: choose a reflection and ask the supervisor (or add one first). */
+  trialoog?: TrialoogPrompt;
 }
 
 const dayMs = 24 * 3_600_000;
@@ -60,6 +65,10 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
     if (d.kind === 'preparation') return { flow, timeZone: policy.timeZone, reflection };
     const activity = await run.activity(d.schoolId, d.activityId);
     const shown = activity ?? { title: '', type: 'other' as const, endsAt: d.scheduledAt };
+    if (due.campaign.trialoog) {
+      const trialoog = await deps.trialoog.prompt(student, policy.timeZone);
+      return { flow, activity: shown, timeZone: policy.timeZone, reflection, trialoog };
+    }
     return { flow, activity: shown, timeZone: policy.timeZone, reflection };
   }
 
@@ -173,7 +182,16 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
       return { ...due, delivery: claimed };
     },
     compose: (claimed, to, context) => {
-      const { flow, reflection } = context;
+      const { flow, reflection, trialoog } = context;
+      if (trialoog) {
+        const header = {
+          activity: context.activity!,
+          timeZone: context.timeZone,
+          reminder: claimed.op === 'remind',
+          trialoog: true,
+        };
+        return { to, card: withPromptHeader(trialoog.card, to.locale, header), summary: trialoog.summary, retry };
+      }
       const card =
         claimed.delivery.kind === 'preparation'
           ? preparationCard(flow, reflection)
@@ -184,10 +202,12 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
             });
       return { to, card, summary: flow.title[reflection.locale], retry };
     },
-    sent: async (claimed, message) => {
+    sent: async (claimed, message, context) => {
       run.failuresInARow = 0;
-      if (claimed.op === 'send') await promptSent(claimed, message);
-      else await reminderSent(claimed);
+      // The coordinator sees how many trialoog prompts asked a student to add their supervisor first.
+      const reason = context.trialoog?.withoutSupervisor ? 'no-supervisor' : undefined;
+      if (claimed.op === 'send') await promptSent(claimed, message, reason);
+      else await reminderSent(claimed, reason);
     },
     retryLater: async (claimed, e) => {
       const d = claimed.delivery;
@@ -215,6 +235,7 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
   async function promptSent(
     claimed: DuePrompt,
     delivered: { conversationId: string; activityId: string; installedBySchool?: true },
+    reason: string | undefined,
   ): Promise<void> {
     const { delivery: d, campaign } = claimed;
     const { installedBySchool, ...message } = delivered;
@@ -230,7 +251,7 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
         state: 'sent',
         op: undefined,
         claimedBy: undefined,
-        reason: undefined,
+        reason,
         lastError: undefined,
         dueAt: campaign.reminders.max > 0 && remindAt < closesAt ? remindAt : closesAt,
       },
@@ -242,7 +263,7 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
     writes.changed(d);
   }
 
-  async function reminderSent(claimed: DuePrompt): Promise<void> {
+  async function reminderSent(claimed: DuePrompt, reason: string | undefined): Promise<void> {
     const { delivery: d, campaign } = claimed;
     const { afterHours, max } = campaign.reminders;
     const closesAt = d.closesAt!;
@@ -253,6 +274,7 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
       reminders,
       remindedAt: at.toISOString(),
       dueAt: reminders < max && nextRemind < closesAt ? nextRemind : closesAt,
+      ...(claimed.campaign.trialoog ? { reason } : {}),
     });
     stats.reminded++;
     writes.changed(d);

@@ -86,6 +86,17 @@ export function afterEnd(endsAt: string, offset: Offset, timeZone: string): Date
   return at < end ? end : at;
 }
 
+/** The day halfway through an activity (the earlier one of two), at a local time, kept within the activity. */
+export function midway(activity: Pick<Activity, 'startsAt' | 'endsAt'>, time: string, timeZone: string): Date {
+  const first = localTime(new Date(activity.startsAt), timeZone).date;
+  const last = localTime(new Date(activity.endsAt), timeZone).date;
+  const days = Math.round((Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000);
+  const at = zonedInstant(addDays(first, Math.floor(days / 2)), time, timeZone);
+  const start = new Date(activity.startsAt);
+  const end = new Date(activity.endsAt);
+  return at < start ? start : at > end ? end : at;
+}
+
 export interface OccurrenceSpec {
   id: string;
   kind: OccurrenceKind;
@@ -107,6 +118,8 @@ export function occurrencesOf(
   const schedule = campaign.schedule;
   if (schedule.kind === 'after-end') {
     specs.push({ kind: 'prompt', at: afterEnd(activity.endsAt, schedule.offset, timeZone) });
+  } else if (schedule.kind === 'midway') {
+    specs.push({ kind: 'prompt', at: midway(activity, schedule.time, timeZone) });
   } else {
     const first = localTime(new Date(activity.startsAt), timeZone).date;
     const last = localTime(new Date(activity.endsAt), timeZone).date;

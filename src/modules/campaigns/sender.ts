@@ -8,7 +8,7 @@ import { runWorkers } from '../../platform/pool.ts';
 import type { RetryOptions } from '../../teams/connector.ts';
 import { LedgerWrites } from './ledger-writes.ts';
 import { dueMessages } from './outbox.ts';
-import type { CampaignRepositories, LeasePort } from './ports.ts';
+import type { CampaignRepositories, LeasePort, TrialoogPrompts } from './ports.ts';
 import { campaignPrompts } from './prompts.ts';
 import { addStats, emptyStats, SendRun, type SendStats } from './send-run.ts';
 
@@ -56,6 +56,8 @@ export interface SenderDeps {
   policyFor: SendPolicies;
   /** A campaign's numbers changed (its status cards are updated). */
   onChange?: (schoolId: string, campaignId: string) => void;
+  /** The card of a trialoog campaign's prompt (the sharing module). */
+  trialoog: TrialoogPrompts;
 }
 
 export class CampaignSender {

@@ -91,6 +91,7 @@ export class CampaignService {
       ...(full.activityIds ? { activityIds: full.activityIds } : {}),
       schedule: full.schedule,
       ...(full.preparation ? { preparation: full.preparation } : {}),
+      ...(full.trialoog ? { trialoog: true as const } : {}),
       reminders: full.reminders,
       closeAfterDays: full.closeAfterDays,
       state: 'active',

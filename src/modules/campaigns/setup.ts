@@ -1,4 +1,4 @@
-import type { Reflection } from '../../core/entities.ts';
+import type { Person, Reflection } from '../../core/entities.ts';
 import type { ClassLevels } from '../../core/levels.ts';
 import type { ModuleParts } from '../../core/module.ts';
 import type { Platform } from '../../core/platform.ts';
@@ -8,11 +8,11 @@ import type { Feature } from '../../teams/turn.ts';
 import type { NonResponders } from '../mentoring/ports.ts';
 import type { ReflectionService } from '../reflection/reflections.ts';
 import { classLevels } from './class-levels.ts';
-import { answeredListener, pendingPromptReflections } from './delivery-ledger.ts';
+import { answeredListener, pendingPromptReflections, trialoogAskedListener } from './delivery-ledger.ts';
 import { campaignLedgerEvidence, campaignNonResponders } from './evidence.ts';
 import { campaignsFeature } from './feature.ts';
 import { CampaignPlanner } from './planner.ts';
-import type { CampaignRepositories } from './ports.ts';
+import type { CampaignRepositories, TrialoogPrompts } from './ports.ts';
 import { openCampaignRepositories } from './repositories.ts';
 import { CampaignSender } from './sender.ts';
 import { CampaignService } from './service.ts';
@@ -39,6 +39,8 @@ export interface Campaigns extends ModuleParts {
   board: StatusBoard;
   /** The delivery ledger's side of a submitted reflection: the prompt it answered is answered. */
   onAnswered(reflection: Reflection): Promise<Reflection | undefined>;
+  /** The student asked their supervisor about a reflection: their open trialoog prompts are answered. */
+  onSupervisorAsked(student: Pick<Person, 'id' | 'schoolId'>): Promise<void>;
   /** The Check evidence from the ledger (quality cycle). */
   ledger: ReturnType<typeof campaignLedgerEvidence>;
   /** Students who did not answer a prompt (the mentors' digest). */
@@ -48,7 +50,7 @@ export interface Campaigns extends ModuleParts {
 export async function setup(
   platform: Platform,
   outbound: Outbound,
-  needs: { reflections: ReflectionService },
+  needs: { reflections: ReflectionService; trialoog: TrialoogPrompts },
 ): Promise<Campaigns> {
   const { config, clock, log, repos, flows, leases, owner } = platform;
   const camp = await openCampaignRepositories(platform.store, platform.calendars);
@@ -87,6 +89,7 @@ export async function setup(
       leases,
       policyFor,
       onChange: touch,
+      trialoog: needs.trialoog,
     },
     {
       claimMs,
@@ -110,6 +113,7 @@ export async function setup(
     sender,
     board,
     onAnswered,
+    onSupervisorAsked: trialoogAskedListener({ repos, camp, clock, onChange: touch }),
     ledger: campaignLedgerEvidence(camp),
     nonResponders: campaignNonResponders(camp),
     onReflectionSubmitted: onAnswered,

@@ -26,6 +26,8 @@ export interface CampaignStatus {
   cancelled: number;
   /** Weekly prompts not sent because a later one was due at the same time (after downtime). */
   superseded: number;
+  /** Trialoog prompts that asked a student to add their internship supervisor first, not answered yet. */
+  withoutSupervisor: number;
   /** Share of the work done: everything no longer waiting to be sent, of everything planned or expected. */
   progress: number;
   /** The students these counts are about (studentsCounted). Under 5 (and more than none) every count is hidden (aggregates.ts). */
@@ -56,6 +58,7 @@ export function statusOf(
   let reminded = 0;
   let closed = 0;
   let cancelled = 0;
+  let withoutSupervisor = 0;
   const unreachable: Delivery[] = [];
   for (const d of rows) {
     if (d.state === 'planned' || d.state === 'sending') toSend++;
@@ -68,6 +71,7 @@ export function statusOf(
     if (d.state === 'closed') closed++;
     if (d.state === 'cancelled') cancelled++;
     if (d.state === 'unreachable') unreachable.push(d);
+    if (d.reason === 'no-supervisor' && d.state !== 'answered') withoutSupervisor++;
   }
   const unreachableStudents = unreachable
     .map((d) => {
@@ -99,6 +103,7 @@ export function statusOf(
     closed,
     cancelled,
     superseded: occurrences.filter((o) => o.state === 'superseded').length,
+    withoutSupervisor,
     progress: all === 0 ? 0 : (total - toSend) / all,
     students,
     unreachableStudents,

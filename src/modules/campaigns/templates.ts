@@ -15,6 +15,8 @@ export interface CampaignTemplate {
   closeAfterDays: number;
   /** Whether the activity spans several days (asks for a start and an end date). */
   period: boolean;
+  /** The prompt asks the student to share a reflection with their internship supervisor (campaigns.ts). */
+  trialoog?: true;
 }
 
 /** What a coordinator starts from in Teams; every field can be changed in the form. */
@@ -51,6 +53,17 @@ export const campaignTemplates: CampaignTemplate[] = [
     reminders: { afterHours: 48, max: 1 },
     closeAfterDays: 3,
     period: true,
+  },
+  {
+    // Halfway through a BPV or internship: each student chooses a reflection and asks their supervisor.
+    id: 'internship-trialoog',
+    activityType: 'internship',
+    flowTypes: ['internship-midway', 'bpv-week'],
+    schedule: { kind: 'midway', time: '10:00' },
+    reminders: { afterHours: 48, max: 1 },
+    closeAfterDays: 14,
+    period: true,
+    trialoog: true,
   },
   {
     id: 'internship-end',

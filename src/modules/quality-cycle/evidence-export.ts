@@ -3,6 +3,7 @@ import { t } from '../../core/i18n.ts';
 import { calendarText, formatPercent } from '../../core/time/card-dates.ts';
 import { competencies, type Locale } from '../../core/types.ts';
 import { escapeMarkdownLine } from '../../platform/markdown.ts';
+import { studentVoiceMarkdown, studentVoiceRows } from '../student-voice/evidence-text.ts';
 import { yearLabel } from './cards.ts';
 import type { CheckEvidence, CompetencyShares } from './check-evidence.ts';
 import { evidenceLines } from './evidence-cards.ts';
@@ -62,6 +63,7 @@ function rows(e: CheckEvidence, locale: Locale, activityLabel: (type: string) =>
     out.push([tx('export.discussed'), '', String(f.discussed), pct(f.discussedRate)]);
     out.push([tx('export.withNote'), '', String(f.withNote), pct(f.noteRate)]);
   }
+  out.push(...studentVoiceRows(locale, e));
   return out;
 }
 
@@ -119,6 +121,7 @@ export function evidenceMarkdown(e: CheckEvidence, locale: Locale, activityLabel
       : `| ${escapeMarkdownLine(name)} | ${competencies.map((c) => pct(figures.value[c])).join(' | ')} |`;
   for (const g of e.coverage.groups) out.push(row(g.name, g.figures));
   out.push(row(tx('evidence.coverageTotal'), e.coverage.total));
-  out.push('', `## ${tx('evidence.followUp')}`, '', lines.followUp, '', `_${tx('evidence.privacy')}_`, '');
+  out.push('', `## ${tx('evidence.followUp')}`, '', lines.followUp, '');
+  out.push(...studentVoiceMarkdown(locale, e, escapeMarkdownLine), '', `_${tx('evidence.privacy')}_`, '');
   return out.join('\n');
 }

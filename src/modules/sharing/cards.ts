@@ -89,6 +89,8 @@ export function shareLinkCard(input: {
   link: ShareLink;
   url: string;
   what: string;
+  /** Whether the link was mailed to the supervisor too (only where the school sends mail). */
+  mailed?: Notice;
 }): AdaptiveCard {
   const { locale, link } = input;
   const supervisor = link.audience === 'supervisor';
@@ -101,6 +103,7 @@ export function shareLinkCard(input: {
     url: input.url,
     expires: t(locale, 'sharing.link.expires', { date: dayText(link.expiresAt, locale, input.timeZone) }),
     linkId: link.id,
+    ...(input.mailed ? { mailed: input.mailed } : {}),
   });
 }
 

@@ -5,6 +5,7 @@ import { type CardActionResponse, cardResponse, type Feature, schoolTimeZone, ty
 import { type Notice, shareLinkCard, shareMenuCard, supervisorFormCard, titlesOf, trialoogAnswerCard } from './cards.ts';
 import { companyMaxLength, nameMaxLength, type ShareSubject } from './entities.ts';
 import { linkPath } from './links.ts';
+import { supervisorMail } from './mail.ts';
 import { linkPageRoutes } from './teams-link-page.ts';
 
 // Sharing in Teams: the student adds their internship supervisor, picks a reflection and makes a link
@@ -83,7 +84,31 @@ async function makeLink(turn: Turn, audience: 'supervisor' | 'parent', subject: 
   // Ids only: the link's token is the secret and never reaches the log.
   turn.deps.log.info({ personId: turn.actor.id, audience, subject: subject.kind }, 'share link made (consent recorded)');
   const url = `${turn.deps.publicUrl.replace(/\/+$/, '')}${linkPath(result.token)}`;
-  return cardResponse(shareLinkCard({ locale: turn.locale, timeZone, link: result.link, url, what }));
+  const mailed =
+    audience === 'supervisor' ? await mailLink(turn, { url, expiresAt: result.link.expiresAt, timeZone }) : undefined;
+  return cardResponse(
+    shareLinkCard({ locale: turn.locale, timeZone, link: result.link, url, what, ...(mailed ? { mailed } : {}) }),
+  );
+}
+
+/** Where the school sends mail (MAIL_SENDER), the link also goes to the supervisor; the card says whether it did. */
+async function mailLink(turn: Turn, input: { url: string; expiresAt: string; timeZone: string }): Promise<Notice | undefined> {
+  const { mail, service } = turn.deps.modules.sharing;
+  const supervisor = mail ? await service.supervisorOf(turn.actor) : undefined;
+  if (!mail || !supervisor) return undefined;
+  try {
+    await mail(turn.actor.schoolId, supervisorMail({ studentName: turn.actor.name, supervisor, ...input }));
+    turn.deps.log.info({ personId: turn.actor.id }, 'supervisor link mailed');
+    return good(t(turn.locale, 'sharing.mail.mailed', { name: supervisor.name }));
+  } catch (err) {
+    // Ids and Graph's status only: never the address or the link.
+    const status = (err as { status?: unknown }).status;
+    turn.deps.log.warn(
+      { personId: turn.actor.id, status, code: (err as { code?: unknown }).code },
+      'mailing a supervisor link failed',
+    );
+    return attention(t(turn.locale, 'sharing.mail.notMailed'));
+  }
 }
 
 function reflectionIdOf(data: Record<string, unknown>): string | undefined {

@@ -1,15 +1,20 @@
+import type { Person } from '../../core/entities.ts';
 import type { ModuleParts } from '../../core/module.ts';
 import type { Platform } from '../../core/platform.ts';
 import type { Tally } from '../../delivery/engine.ts';
+import { GraphMailer } from '../../teams/graph-mail.ts';
 import type { Outbound } from '../../teams/outbound.ts';
 import type { Feature } from '../../teams/turn.ts';
+import type { TrialoogPrompts } from '../campaigns/ports.ts';
 import type { StudentMessages } from '../mentoring/ports.ts';
 import { deliverAnswers } from './delivery.ts';
 import { trialoogMessages } from './digest-messages.ts';
 import type { TrialoogAnswer } from './entities.ts';
 import { sharingFeature } from './feature.ts';
+import type { MailSender } from './mail.ts';
 import { openSharingRepositories, type SharingRepositories } from './repositories.ts';
 import { SharingService } from './sharing.ts';
+import { trialoogPrompt } from './trialoog-prompt.ts';
 
 // Sharing, set up once: the student's internship supervisor, links to one reflection (or the dossier
 // summary) for a supervisor or a parent, the pages those links open, the supervisor's answer on its way
@@ -28,11 +33,19 @@ export interface SharingModule extends ModuleParts {
   deliverNow(answer: TrialoogAnswer): Promise<Tally>;
   /** The answers students agreed to share, for the mentors' digest. */
   messages: StudentMessages;
+  /** A trialoog campaign's prompt for one student (src/modules/campaigns). */
+  trialoog: TrialoogPrompts;
+  /** Mails a supervisor's link, where the school configured a sender (MAIL_SENDER); else absent. */
+  mail?: MailSender;
 }
 
 const dayMs = 24 * 60 * 60_000;
 
-export async function setup(platform: Platform, outbound: Outbound): Promise<SharingModule> {
+export async function setup(
+  platform: Platform,
+  outbound: Outbound,
+  needs: { onSupervisorAsked?: (student: Pick<Person, 'id' | 'schoolId'>) => Promise<void> } = {},
+): Promise<SharingModule> {
   const { config, clock, repos, flows, sendPolicy } = platform;
   const sharing = await openSharingRepositories(platform.store);
   const service = new SharingService({
@@ -41,14 +54,18 @@ export async function setup(platform: Platform, outbound: Outbound): Promise<Sha
     clock,
     newId: platform.newId,
     linkTtlMs: config.SHARE_LINK_DAYS * dayMs,
+    ...(needs.onSupervisorAsked ? { onSupervisorAsked: needs.onSupervisorAsked } : {}),
   });
   const log = platform.log.child({ component: 'sharing' });
   const delivering = { repos, sharing, flows, delivery: outbound.delivery, sendPolicy, log, clock };
+  const mailer = config.MAIL_SENDER ? new GraphMailer(outbound.graph, config.MAIL_SENDER) : undefined;
   return {
     repos: sharing,
     service,
     deliverNow: (answer) => deliverAnswers(delivering, clock.now(), [answer]),
     messages: trialoogMessages(sharing.answers),
+    trialoog: { prompt: (student, timeZone) => trialoogPrompt({ service, flows }, student, timeZone) },
+    ...(mailer ? { mail: (schoolId: string, mail: Parameters<MailSender>[1]) => mailer.send(schoolId, mail) } : {}),
     jobs: [
       { name: 'sharing.deliver', schedule: '*/5 * * * *', run: (now) => deliverAnswers(delivering, now) },
       {

@@ -47,6 +47,8 @@ export interface SharingDeps {
   newId: () => string;
   /** How long a new link works. */
   linkTtlMs: number;
+  /** Told when a student made a supervisor link (a trialoog campaign's prompt is then answered). */
+  onSupervisorAsked?: (student: Pick<Person, 'id' | 'schoolId'>) => Promise<void>;
 }
 
 /** Text from a form or card: trimmed, at most `max` characters (longer is a problem, never cut silently). */
@@ -133,6 +135,7 @@ export class SharingService {
       expiresAt: new Date(now.getTime() + this.d.linkTtlMs).toISOString(),
       ...(supervisorName ? { supervisorName } : {}),
     });
+    if (audience === 'supervisor') await this.d.onSupervisorAsked?.(student);
     return { ok: true, link, token };
   }
 

@@ -70,4 +70,24 @@ describe('the flow of a campaign created on the command line', () => {
     expect(cli.err).toEqual([]);
     expect(cli.out[0]).toMatch(/ created: Eigen \(flow shadow-day-ours; /);
   });
+
+  it('of a trialoog campaign (--trialoog) is the sector’s mid-internship flow, prompted halfway through the BPV', async () => {
+    const cli = cliOn(dir, { clock });
+    await prepare(cli);
+    const bpv = 'Kenmerk;Soort;Startdatum;Einddatum;Klas\nBPV-2;BPV;16-11-2026;04-12-2026;4H\n';
+    expect(await cli.run('import', 'activities', write('bpv.csv', bpv))).toBe(0);
+    expect(await cli.run('sector', 'set', 'mbo')).toBe(0);
+    expect(
+      await cli.run('campaign', 'create', '--name', 'Trialoog 4H', '--type', 'internship', '--group', '4H', '--trialoog'),
+    ).toBe(0);
+    expect(cli.err).toEqual([]);
+    expect(cli.out[0]).toMatch(
+      / created: Trialoog 4H \(flow internship-midway-mbo; halfway through at 10:00, .*trialoog: each student asks their internship supervisor about a reflection\)/,
+    );
+    // Halfway from Monday 16 November to Friday 4 December is Wednesday 25 November, 10:00: due now.
+    expect(cli.out[1]).toBe('Planned now: 2 prompt(s) in 1 moment(s). The running bot sends them at the next allowed time.');
+    expect(
+      await cli.run('campaign', 'create', '--name', 'Fout', '--type', 'internship', '--group', '4H', '--midway', 'morgen'),
+    ).toBe(1);
+  });
 });

@@ -21,6 +21,21 @@ describe('when a campaign prompts', () => {
     expect(parseWeekly('friday')).toBeUndefined();
   });
 
+  it('halfway: once, on the middle day of the activity at a local time, kept within the activity', () => {
+    const midway = (startsAt: string, endsAt: string, time = '10:00') =>
+      occurrencesOf({ id: 'c', schedule: { kind: 'midway', time } }, { id: 'a', startsAt, endsAt }, ams).map((o) => [
+        o.kind,
+        o.scheduledAt,
+      ]);
+    // Monday 16 November to Friday 4 December: Wednesday 25 November, 10:00 in Amsterdam (UTC+1).
+    expect(midway('2026-11-16T07:30:00Z', '2026-12-04T16:00:00Z')).toEqual([['prompt', '2026-11-25T09:00:00.000Z']]);
+    // Two days: the first; across the change to winter time the local time holds (UTC+2 in October).
+    expect(midway('2026-10-22T06:00:00Z', '2026-10-23T15:00:00Z')).toEqual([['prompt', '2026-10-22T08:00:00.000Z']]);
+    expect(midway('2026-10-19T06:00:00Z', '2026-11-02T15:00:00Z')).toEqual([['prompt', '2026-10-26T09:00:00.000Z']]);
+    // One day, starting after the time: not before the start.
+    expect(midway('2026-11-25T11:00:00Z', '2026-11-25T15:00:00Z')).toEqual([['prompt', '2026-11-25T11:00:00.000Z']]);
+  });
+
   it('after the end: right away, some time after, or on a later day at a local time (never before the end)', () => {
     const promptAt = (offset: Parameters<typeof parseOffset>[0]) =>
       at({ id: 'c', schedule: { kind: 'after-end', offset: parseOffset(offset)! } });

@@ -74,11 +74,23 @@ export class World {
     this.mentoring = mentoring;
   }
 
-  static async start(options: { at?: string; store?: DocumentStore; env?: Record<string, string> } = {}): Promise<World> {
+  static async start(
+    options: {
+      at?: string;
+      store?: DocumentStore;
+      env?: Record<string, string>;
+      graphToken?: (tenantId: string) => Promise<string | undefined>;
+    } = {},
+  ): Promise<World> {
     const clock = new ManualClock(options.at ?? nov(2, '10:00'));
     // Mentors press many buttons in these tests; the per-user rate limit has tests of its own.
     const env = { RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_BURST: '10000', ...options.env };
-    const t = await startTestBot({ clock, env, ...(options.store ? { store: options.store } : {}) });
+    const t = await startTestBot({
+      clock,
+      env,
+      ...(options.store ? { store: options.store } : {}),
+      ...(options.graphToken ? { graphToken: options.graphToken } : {}),
+    });
     return new World(t, clock, t.bot.deps.modules.mentoring);
   }
 

@@ -6,6 +6,7 @@ import { chromiumFlags, chromiumPath } from '../../../scripts/chromium.ts';
 import { buildCheckEvidence, evidencePeriod } from '../../../src/modules/quality-cycle/check-evidence.ts';
 import { createTeam } from '../../../src/modules/quality-cycle/education-teams.ts';
 import { evidenceCard } from '../../../src/modules/quality-cycle/evidence-cards.ts';
+import { evidenceCsv, evidenceMarkdown } from '../../../src/modules/quality-cycle/evidence-export.ts';
 import { schoolClock } from '../../../src/modules/quality-cycle/year-cycle.ts';
 import { renderCard } from '../../helpers/render-card.ts';
 import { answer, nov, runSend, voiceSchool } from './school.ts';
@@ -143,5 +144,30 @@ describe('student pulse for coordinators and team leaders', () => {
     );
     expect(rendered.text).toContain('(JOB-monitor 2014: 46%, 41%, 49%)');
     expect(rendered.text).toContain('Peiling van het team tot 22 november 2026: minder dan 5 antwoorden, geen uitkomsten.');
+
+    // And in the exports a team takes to its evaluation: aggregates only, the reference beside them.
+    const markdown = evidenceMarkdown(evidence, 'nl', (x) => x);
+    const voiceSection = markdown.slice(markdown.indexOf('## De stem van de student'));
+    expect(voiceSection).toContain(
+      [
+        '| Peiling | Antwoorden | Tevreden: Loopbaanbegeleiding | Tevreden: Hulp bij kiezen | Tevreden: Voorbereiding stage/BPV |',
+        '| --- | --- | ---: | ---: | ---: |',
+        '| Peiling hele school tot 22 november 2026 | 6 van 9 | 100% | 0% | 100% |',
+        '| Peiling van het team tot 22 november 2026 | minder dan 5 antwoorden, geen uitkomsten. | | | |',
+        '| JOB-monitor 2014 (referentie) | | 46% | 41% | 49% |',
+      ].join('\n'),
+    );
+    expect(voiceSection).toContain('gebruikte andere vragen en schalen');
+    const csv = evidenceCsv(evidence, 'nl', (x) => x).split('\r\n');
+    expect(csv).toContain('Peiling hele school tot 22 november 2026: Antwoorden;;6;67%');
+    expect(csv).toContain('Peiling hele school tot 22 november 2026: Tevreden: Hulp bij kiezen;;;0%');
+    expect(csv).toContain('Peiling van het team tot 22 november 2026;;minder dan 5 antwoorden, geen uitkomsten.;');
+    expect(csv).toContain('JOB-monitor 2014 (referentie): Tevreden: Loopbaanbegeleiding;;;46%');
+    // The team's pulse had 4 answers: no count of it anywhere, and no remark in either file.
+    expect(csv.filter((l) => l.startsWith('Peiling van het team'))).toHaveLength(1);
+    for (const file of [markdown, csv.join('\n')]) {
+      expect(file).not.toContain('Opmerking');
+      expect(file).not.toContain('Alleen voor het team');
+    }
   });
 });

@@ -1,0 +1,80 @@
+import { suppressFigures } from '../../core/aggregates.ts';
+import { previousSchoolYear, type SchoolYear } from '../../core/time/school-year.ts';
+import { addDays, type LocalDate, startOfDay } from '../../core/time/zoned-time.ts';
+import type { CampaignFigures, EvidencePeriod } from './evidence-source.ts';
+import type { SchoolClock } from './year-cycle.ts';
+
+// The periods of the Check evidence: the ones a team leader picks (the school year so far, either half,
+// last year) and how they relate, so figures hidden in one period cannot be worked out from the others.
+
+/** The periods a team leader picks from: the school year so far, either half, or last year. */
+export type EvidencePeriodChoice = 'year' | 'h1' | 'h2' | 'previous';
+export const evidencePeriodChoices: readonly EvidencePeriodChoice[] = ['year', 'h1', 'h2', 'previous'];
+
+/** A period up to today (a half that has not started yet is shown whole, with what there is). */
+export function evidencePeriod(
+  choice: EvidencePeriodChoice,
+  clock: Pick<SchoolClock, 'today' | 'year' | 'timeZone'>,
+): { year: SchoolYear; period: EvidencePeriod } {
+  const y = clock.year;
+  const secondHalf = `${y.end.slice(0, 4)}-02-01`;
+  const upToToday = (end: LocalDate, from: LocalDate) => (clock.today < from ? end : clock.today < end ? clock.today : end);
+  let year = y;
+  let from: LocalDate;
+  let to: LocalDate;
+  if (choice === 'previous') {
+    year = previousSchoolYear(y);
+    from = year.start;
+    to = year.end;
+  } else if (choice === 'h1') {
+    from = y.start;
+    to = upToToday(addDays(secondHalf, -1), from);
+  } else if (choice === 'h2') {
+    from = secondHalf;
+    to = upToToday(y.end, from);
+  } else {
+    from = y.start;
+    to = upToToday(y.end, from);
+  }
+  return {
+    year,
+    period: { from, to, start: startOfDay(from, clock.timeZone), end: startOfDay(addDays(to, 1), clock.timeZone) },
+  };
+}
+
+/** The periods a team leader can pick in the current school year, which add up: the year is its halves. */
+export type RelatedPeriods = Record<'year' | 'h1' | 'h2', EvidencePeriod>;
+type PromptPeriod = keyof RelatedPeriods;
+
+/**
+ * Which of a team's prompt figures are hidden, decided for the periods a viewer can put side by side (the
+ * year so far and its halves: hide one half and the year minus the other gives it away). Hidden: about 1 to
+ * 4 students, or with a campaign whose own counts are hidden (its status card shows the others'), and
+ * then by suppressFigures. The coordinator page decides its figures with this too (figures.ts).
+ */
+export function hiddenPromptPeriods(
+  periods: Partial<Record<PromptPeriod, Pick<CampaignFigures, 'studentsPrompted' | 'smallCampaigns'>>>,
+): Set<PromptPeriod> {
+  const keys = Object.keys(periods) as PromptPeriod[];
+  return suppressFigures(
+    keys.map((key) => ({
+      key,
+      respondents: periods[key]!.studentsPrompted,
+      ...(periods[key]!.smallCampaigns ? { fixed: 'hidden' as const } : {}),
+    })),
+    keys.length === 3 ? [{ total: 'year' as const, parts: ['h1' as const, 'h2' as const] }] : [],
+  );
+}
+
+/** The related periods for a choice; none for last year (the page shows this year only). */
+export function relatedPeriods(
+  choice: EvidencePeriodChoice,
+  clock: Pick<SchoolClock, 'today' | 'year' | 'timeZone'>,
+): RelatedPeriods | undefined {
+  if (choice === 'previous') return undefined;
+  return {
+    year: evidencePeriod('year', clock).period,
+    h1: evidencePeriod('h1', clock).period,
+    h2: evidencePeriod('h2', clock).period,
+  };
+}

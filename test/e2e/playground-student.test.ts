@@ -6,7 +6,7 @@ import { type RunningBot, startBot } from '../../src/app.ts';
 import { runCli } from '../../src/cli/main.ts';
 import type { Flow } from '../../src/core/flows/flows.ts';
 import { answerQuestions, questionText } from '../../src/core/flows/flows.ts';
-import { sectors } from '../../src/core/types.ts';
+import { levelsOf, sectors } from '../../src/core/types.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/log.ts';
@@ -81,13 +81,15 @@ it('takes a student through every flow, the overview, pause, language, export an
   await pg.installPersonal();
   await pg.waitForMessage((m) => cardText(m.card).includes('Welcome to LOB Reflectie'));
 
-  // Every flow in the library, sector by sector (a coordinator sets the school's sector with the CLI).
+  // Every flow in the library, sector by sector and level by level (a coordinator sets the school's
+  // sector and level with the CLI; some flows are for one level only).
   const done = new Set<string>();
   let count = 0;
-  for (const sector of sectors) {
+  for (const [sector, level] of sectors.flatMap((s) => levelsOf(s).map((l) => [s, l] as const))) {
     const io = { out: () => {}, err: (l: string) => console.error(l) };
     expect(await runCli(['sector', 'set', sector], io, env())).toBe(0);
-    for (const flow of bot.deps.flows.forSector(sector)) {
+    expect(await runCli(['level', 'set', level], io, env())).toBe(0);
+    for (const flow of bot.deps.flows.forSector(sector, level)) {
       if (done.has(flow.id)) continue;
       done.add(flow.id);
       const picker = await say('reflect', 'What do you want to reflect on?');

@@ -12,13 +12,18 @@ export function pulsesFor(all: readonly Pulse[], teamIds: readonly string[] | un
   return all.filter((p) => p.audience.kind === 'school' || !teamIds || teamIds.includes(p.audience.teamId));
 }
 
+const scopeRank = (p: Pulse) => (p.audience.kind === 'school' ? 0 : 1);
+
 export async function teamVoiceEvidence(
   voice: VoiceRepositories,
   input: { schoolId: string; teamId: string; from: LocalDate; to: LocalDate; today: LocalDate },
   viewer: Viewer = 'team',
 ): Promise<StudentVoiceFigures> {
   const all = pulsesFor(await voice.pulses.listBySchool(input.schoolId), [input.teamId]);
-  const inPeriod = all.filter((p) => p.closesOn >= input.from && p.closesOn <= input.to && p.closesOn < input.today);
+  // In a fixed order (by closing date, the whole school's before the team's), not the store's.
+  const inPeriod = all
+    .filter((p) => p.closesOn >= input.from && p.closesOn <= input.to && p.closesOn < input.today)
+    .sort((a, b) => a.closesOn.localeCompare(b.closesOn) || scopeRank(a) - scopeRank(b));
   const results = await pulseResults(voice, inPeriod, input.today, viewer);
   return {
     pulses: results.map((r) => ({

@@ -5,6 +5,7 @@ import { JobRunner } from '../../../src/platform/scheduler/jobs.ts';
 import { Leases } from '../../../src/platform/scheduler/leases.ts';
 import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
 import { backends } from '../../helpers/backends.ts';
+import { CountingStore } from '../../helpers/counting-store.ts';
 
 describe.each(backends)('leases: $name', (backend) => {
   let store: DocumentStore;
@@ -117,6 +118,22 @@ describe('job runner', () => {
     gate();
     await a.stop();
     await b.stop();
+  });
+
+  it('runs a per-instance job without a stored lease: an idle tick costs the store nothing', async () => {
+    const counted = new CountingStore(store);
+    const runner = new JobRunner({
+      leases: await Leases.open(counted),
+      clock: new ManualClock('2026-11-06T14:00:00Z'),
+      log: createLogger('silent'),
+    });
+    let runs = 0;
+    runner.add({ name: 'tick', schedule: '*/5 * * * * *', perInstance: true, run: async () => void runs++ });
+    const mark = counted.mark();
+    expect((await runner.runNow('tick')).status).toBe('ran');
+    expect((await runner.runNow('tick')).status).toBe('ran');
+    expect(runs).toBe(2);
+    expect(counted.since(mark).calls).toEqual([]);
   });
 
   it('reports a failing job without throwing, and refuses a bad schedule', async () => {

@@ -276,7 +276,7 @@ export async function verify(input: VerifyInput): Promise<Figures> {
 }
 
 /** 1 August: the new school year's page starts from the new classes, with none of last year's figures. */
-function rolloverViolations(r: Rollover): string[] {
+export function rolloverViolations(r: Rollover): string[] {
   const out: string[] = [];
   const year = `the ${r.schoolYear} page`;
   // All of last year's campaigns ended before the summer.

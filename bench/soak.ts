@@ -35,9 +35,16 @@ for (const backend of backends) {
     `\n[${backend}] ${options.students} students, ${options.mentors} mentors, ${options.from} to ${options.until}\n`,
   );
   const f = await runSoak(options);
-  const { violations, faults, ...figures } = f;
+  const { violations, faults, rollover, ...figures } = f;
+  const rolled = rollover && {
+    schoolYear: rollover.schoolYear,
+    campaigns: rollover.campaigns,
+    promptsSent: rollover.promptsSent,
+    classes: rollover.classes.map((k) => `${k.from} -> ${k.name} (${k.students.length})`).join(', '),
+    wrongMentors: rollover.wrongMentors.length,
+  };
   process.stdout.write(
-    `${JSON.stringify({ ...figures, kills: faults.kills.length, diskFullRefusals: faults.diskFullRefusals, injected429: faults.injected429, injected5xx: faults.injected5xx }, null, 1)}\n`,
+    `${JSON.stringify({ ...figures, rollover: rolled, kills: faults.kills.length, diskFullRefusals: faults.diskFullRefusals, injected429: faults.injected429, injected5xx: faults.injected5xx }, null, 1)}\n`,
   );
   for (const k of faults.kills) process.stdout.write(`  kill at ${k.at} (${k.why}): ${k.inFlight} prompts in flight\n`);
   if (violations.length) {

@@ -5,6 +5,7 @@ import { openRepositories } from '../../src/core/repositories.ts';
 import { openCalendars } from '../../src/core/send-policy/calendar-repository.ts';
 import { shippedHolidays } from '../../src/core/send-policy/load-holidays.ts';
 import { sendPolicy } from '../../src/core/send-policy/quiet-hours.ts';
+import { schoolYearOf } from '../../src/core/time/school-year.ts';
 import { addDays, localDate, localTime, weekdayOf, zonedInstant } from '../../src/core/time/zoned-time.ts';
 import { openCampaignRepositories } from '../../src/modules/campaigns/repositories.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
@@ -17,7 +18,8 @@ import { startTestBot, type TestBot } from '../../test/helpers/test-bot.ts';
 import { answerPrompt } from './answer.ts';
 import { Disk, FaultyStore } from './faulty-store.ts';
 import { Observer } from './observer.ts';
-import { type Figures, type PageRow, pageRows, verify } from './verify.ts';
+import { rollOver, wrongMentors } from './rollover.ts';
+import { type Figures, type PageRow, pageRows, type Rollover, verify } from './verify.ts';
 import { importWorld, planWorld, soakCli } from './world.ts';
 
 // A school year in a day (issue 16): the real bot over HTTP on an accelerated clock, a school of
@@ -132,6 +134,9 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
 
   // The faults and the school's own events, by local date and hour.
   const events = schedule(world, options);
+  let pending = events
+    .map((e) => ({ ...e, at: zonedInstant(e.date, `${String(e.hour).padStart(2, '0')}:00`, zone).getTime() }))
+    .sort((a, b) => a.at - b.at);
   const figures: Figures['faults'] = { kills: [], diskFullRefusals: 0, injected429: 0, injected5xx: 0 };
   const answered = new Map<string, { campaign: number | undefined; user: string }>();
   const mentorOf = new Map<string, { mentor: string; since: Date }[]>();
@@ -156,7 +161,10 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
   };
 
   const end = zonedInstant(addDays(options.until, 1), '12:00', zone).getTime();
-  const pageAt = zonedInstant(options.until, '12:00', zone).getTime();
+  // The page of the school year the run began in, on its last day (31 July, or `until` if that is
+  // earlier): a run that goes on past 1 August would otherwise read the new school year's page.
+  const yearEnd = [schoolYearOf(options.from).end, options.until].sort()[0]!;
+  const pageAt = zonedInstant(yearEnd, '12:00', zone).getTime();
   let page: PageRow[] | undefined;
   let lastYear = '';
   let lastDay = '';
@@ -179,7 +187,14 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
       clock.advance(options.stepMinutes * 60_000);
       continue;
     }
-    for (const e of events.filter((x) => x.date === day && x.hour === Math.floor(local.minutes / 60))) {
+    // An event fires in the first step at or after its moment: with two-hour steps a kill at 14:00 comes
+    // in the 15:00 step once winter time has moved the steps to odd hours (with the prompts due at 14:00
+    // being sent), and a disk freed on a Saturday at 09:00 is freed at the weekend's noon step. (Events
+    // used to fire only in a step on their very hour: those kills and storms never came, and a disk full
+    // on a Friday stayed full for the rest of the run.)
+    const due = pending.filter((x) => x.at <= now.getTime());
+    pending = pending.filter((x) => x.at > now.getTime());
+    for (const e of due) {
       switch (e.kind) {
         case 'kill': {
           // Kill while the instance sends: start the send job and pull the plug once Teams got a prompt.
@@ -272,8 +287,26 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
     figures.diskFullRefusals = disk.refusedWrites;
     clock.advance(options.stepMinutes * 60_000);
   }
-  // 1 August: the new school year starts empty on the page; last year's campaigns are not in it.
-  const after = await pageRows(bot, world.coordinator.email);
+  // 1 August (when the run crossed it): IT rolls the school over to the new year, the jobs run once
+  // more, and the new school year's page starts from the new classes without last year's campaigns.
+  let rollover: Rollover | undefined;
+  const startYear = Number(schoolYearOf(localDate(clock.now(), zone)).start.slice(0, 4));
+  if (schoolYearOf(localDate(clock.now(), zone)).id !== schoolYearOf(options.from).id) {
+    const leaving = new Set(leavers.map((l) => l.email));
+    const classes = await rollOver({ world, cli, dir, bot, leavers: leaving, startYear });
+    for (const name of bot.bot.deps.jobs.names()) if (name !== 'coordinator-page.warm') await bot.bot.deps.jobs.runNow(name);
+    await bot.bot.router.idle();
+    const next = await pageRows(bot, world.coordinator.email);
+    rollover = {
+      schoolYear: next.schoolYear,
+      campaigns: next.rows.length,
+      promptsSent: next.promptsSent,
+      classes,
+      groups: next.groups,
+      wrongMentors: await wrongMentors(repos, classes),
+    };
+  }
+  if (process.env['SOAK_DEBUG']) say(`  page (${lastYear}): ${JSON.stringify(page)}\n  rollover: ${JSON.stringify(rollover)}`);
   figures.injected429 = weather.injected429;
   figures.injected5xx = weather.injected5xx;
   const cpu = process.cpuUsage(cpu0);
@@ -294,8 +327,9 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
     logLines: logLines.flat(),
     options,
     page,
+    pageYear: lastYear,
     // Only when the run crossed 1 August (a short run ends in the year it began).
-    rollover: after.schoolYear !== lastYear ? { schoolYear: after.schoolYear, campaigns: after.rows.length } : undefined,
+    rollover,
     wallSeconds: (performance.now() - t0) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   });

@@ -78,12 +78,20 @@ export function planWorld(input: {
   from: string;
   until: string;
 }): SoakWorld {
+  if (!Number.isInteger(input.mentors) || input.mentors < 1)
+    throw new Error(`the soak needs at least one mentor (one class each), got ${input.mentors}`);
+  if (input.students < input.mentors)
+    throw new Error(
+      `the soak needs at least one student per mentor's class: ${input.students} students, ${input.mentors} mentors`,
+    );
   const coordinator = testUser('Decaan Soak', 'decaan@soak.example');
-  const perClass = Math.max(1, Math.floor(input.students / input.mentors));
-  const sectors: Sector[] = ['vo', 'mbo', 'hbo'];
+  const perClass = Math.floor(input.students / input.mentors);
+  // One class per mentor, the sectors in turn: with fewer than three mentors only the first sectors have
+  // a class, and the campaigns go to those.
+  const sectors = (['vo', 'mbo', 'hbo'] as Sector[]).slice(0, Math.min(3, input.mentors));
   const classes: SoakClass[] = [];
   for (let c = 0; c < input.mentors; c++) {
-    const sector = sectors[c % 3]!;
+    const sector = sectors[c % sectors.length]!;
     const name = `${sector.toUpperCase()}${c + 1}`;
     const mentor = testUser(`Mentor ${c + 1}`, `mentor${c + 1}@soak.example`);
     const students = Array.from({ length: perClass }, (_, i) =>
@@ -99,7 +107,7 @@ export function planWorld(input: {
   for (let i = 0; i < input.campaigns; i++) {
     let day = new Date(start + Math.floor(((stop - start) * i) / Math.max(1, input.campaigns)));
     while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day = new Date(day.getTime() + 86_400_000);
-    const sector = sectors[i % 3]!;
+    const sector = sectors[i % sectors.length]!;
     const ofSector = classes.filter((k) => k.sector === sector);
     const kind = kinds[sector][Math.floor(i / 3) % kinds[sector].length]!;
     const groups = [0, 1, 2].map((j) => ofSector[(i + j) % ofSector.length]!.name);

@@ -1,13 +1,7 @@
 import { draftOf, messageCard, reflectionCard, summaryCard, welcomeCard } from '../../core/cards/cards.ts';
 import type { Reflection } from '../../core/entities.ts';
-import {
-  checkText,
-  emotionQuestion,
-  emotionWordField,
-  type Flow,
-  isEmotion,
-  maxEmotionWordLength,
-} from '../../core/flows/flows.ts';
+import { checkText } from '../../core/flows/answer-checks.ts';
+import { emotionQuestion, emotionWordField, type Flow, isEmotion, maxEmotionWordLength } from '../../core/flows/flows.ts';
 import { earlierWithKernwoord } from '../../core/kernwoord-thread.ts';
 import { findFlowByWords, flowFitsProfile } from '../../core/student-profile.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';

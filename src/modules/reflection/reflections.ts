@@ -1,13 +1,7 @@
 import { decide } from '../../core/authorization.ts';
 import type { Person, Reflection } from '../../core/entities.ts';
-import {
-  type AnswerError,
-  checkAnswers,
-  checkText,
-  type Flow,
-  type FlowCatalog,
-  preparationField,
-} from '../../core/flows/flows.ts';
+import { type AnswerError, checkAnswers, checkText } from '../../core/flows/answer-checks.ts';
+import { type Flow, type FlowCatalog, preparationField } from '../../core/flows/flows.ts';
 import { taggingRule } from '../../core/flows/tagging.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Clock } from '../../platform/clock.ts';

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { checkAnswers } from '../../../src/core/flows/answer-checks.ts';
 import { formatProblem, lintFlow, lintLibrary } from '../../../src/core/flows/flow-lint.ts';
-import { answerQuestions, checkAnswers, type Flow, pathFor } from '../../../src/core/flows/flows.ts';
+import { answerQuestions, type Flow, pathFor } from '../../../src/core/flows/flows.ts';
 import { checkLibrary, FlowLoadError, loadLibrary } from '../../../src/core/flows/load-flows.ts';
 import { competencies, emotions, phases, sectors } from '../../../src/core/types.ts';
 

@@ -1,16 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
   assertFieldName,
   type Collection,
   type CollectionDef,
-  type Condition,
   ConflictError,
   type Doc,
   type DocumentStore,
   DuplicateError,
-  isRange,
   type NewDoc,
   NotFoundError,
   type Query,
@@ -19,15 +15,8 @@ import {
   type Written,
 } from '../document-store.ts';
 import { applyMigrations } from './migrations.ts';
-
-type Param = string | number | null;
-
-function toParam(v: unknown): Param {
-  if (typeof v === 'boolean') return v ? 1 : 0; // json_extract yields 1/0 for JSON booleans
-  if (typeof v === 'string' || typeof v === 'number') return v;
-  if (v === null || v === undefined) return null;
-  throw new Error(`unsupported query value: ${typeof v}`);
-}
+import { checkpoint, ownerOnly, scrubFreeSpaceOnce } from './sqlite-files.ts';
+import { condition, fieldExpr, type Param } from './sqlite-query.ts';
 
 /** One table per collection: the document as JSON plus the keys, with expression indexes on queried fields. */
 class SqliteCollection<T extends Doc> implements Collection<T> {
@@ -172,93 +161,6 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     }
     return { sql, params };
   }
-}
-
-function fieldExpr(field: string): string {
-  return field === 'id' || field === 'pk' ? field : `json_extract(doc, '$.${field}')`;
-}
-
-function condition(field: string, cond: Condition, params: Param[]): string {
-  assertFieldName(field);
-  const f = fieldExpr(field);
-  if (cond === null) return `${f} IS NULL`;
-  if (typeof cond !== 'object') {
-    params.push(toParam(cond));
-    return `${f} = ?`;
-  }
-  if ('in' in cond) {
-    if (cond.in.length === 0) return '0';
-    params.push(...cond.in.map(toParam));
-    return `${f} IN (${cond.in.map(() => '?').join(', ')})`;
-  }
-  if ('ne' in cond) {
-    params.push(toParam(cond.ne));
-    return `(${f} IS NULL OR ${f} <> ?)`;
-  }
-  if (!isRange(cond)) throw new Error(`unsupported condition on ${field}`);
-  const parts: string[] = [];
-  for (const [op, sqlOp] of [
-    ['lt', '<'],
-    ['lte', '<='],
-    ['gt', '>'],
-    ['gte', '>='],
-  ] as const) {
-    const v = cond[op];
-    if (v !== undefined) {
-      params.push(toParam(v));
-      parts.push(`${f} ${sqlOp} ?`);
-    }
-  }
-  return `(${parts.join(' AND ')})`;
-}
-
-/**
- * The store holds every student's answers: its folder is created for the owner only, and the file is
- * created (or narrowed to) mode 0600 before SQLite opens it. SQLite gives its WAL and shared-memory files
- * the database file's mode.
- */
-function ownerOnly(file: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  try {
-    fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-    const stat = fs.statSync(f, { throwIfNoEntry: false });
-    // Best effort on a file made by an older version: someone else may own it (then leave it as it is).
-    if (!stat || !(stat.mode & 0o077)) continue;
-    try {
-      fs.chmodSync(f, stat.mode & 0o700);
-    } catch {
-      // Not ours to change.
-    }
-  }
-}
-
-/**
- * Copies the WAL into the database file and truncates it to zero bytes, so the page images it held (the
- * versions of documents before they were erased) are gone from disk. False when a reader in another
- * process kept part of it.
- */
-function checkpoint(db: DatabaseSync): boolean {
-  const row = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number } | undefined;
-  return !row || row.busy === 0;
-}
-
-/**
- * Stores written before secure_delete was on keep freed pages and cells with the text of documents that
- * were erased then. One VACUUM rewrites the file without them; it is recorded so it runs once. When the
- * file is busy (the bot holds it while the CLI opens it) it is left for a later open.
- */
-function scrubFreeSpaceOnce(db: DatabaseSync): void {
-  if (db.prepare("SELECT 1 FROM store_meta WHERE key = 'free-space-scrubbed'").get()) return;
-  try {
-    db.exec('VACUUM');
-  } catch {
-    return;
-  }
-  db.prepare("INSERT OR IGNORE INTO store_meta (key, value) VALUES ('free-space-scrubbed', ?)").run(new Date().toISOString());
 }
 
 export class SqliteStore implements DocumentStore {

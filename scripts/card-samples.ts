@@ -9,6 +9,7 @@ import {
 import type { Person, Reflection } from '../src/core/entities.ts';
 import { type FlowCatalog, optionText } from '../src/core/flows/flows.ts';
 import { loadLibrary } from '../src/core/flows/load-flows.ts';
+import { withSector } from '../src/core/i18n.ts';
 import type { Locale } from '../src/core/types.ts';
 import {
   campaignFormCard,
@@ -722,7 +723,8 @@ function buildSamples(flows: FlowCatalog): CardSample[] {
         ),
         shows: [x(`Sterk samengewerkt bij de proef.`)],
       },
-      ...mentorSamples(flows, locale, suffix),
+      // The mentor's samples are an mbo class on its BPV: worded as an mbo school is (studenten, loopbaanbegeleider).
+      ...withSector('mbo', () => mentorSamples(flows, locale, suffix)),
       ...talentSamples(locale, suffix, odd),
       ...sharingSamples(flows, locale, suffix, odd),
       ...studentVoiceSamples(locale, suffix),

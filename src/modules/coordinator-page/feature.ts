@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { Express, Request, Response } from 'express';
-import { t } from '../../core/i18n.ts';
+import { t, withSector } from '../../core/i18n.ts';
 import type { Locale } from '../../core/types.ts';
 import { TabTokenVerifier } from '../../teams/tab-auth.ts';
 import type { BotDeps, Feature } from '../../teams/turn.ts';
@@ -100,7 +100,10 @@ export function coordinatorPageRoutes(deps: BotDeps, app: Express): void {
           res.status(a.reason === 'sign-in' ? 401 : 403).json({ error: a.reason, html: noAccessHtml(locale, a.reason).text });
           return;
         }
-        await handler(req, res, a, localeOf(req.query['lang'], a.actor.locale));
+        // The page names students and mentors as the school's sector does (leerlingen in vo, studenten
+        // in mbo and hbo).
+        const school = await deps.repos.schools.get(a.actor.schoolId);
+        await withSector(school?.sector, () => handler(req, res, a, localeOf(req.query['lang'], a.actor.locale)));
       })().catch((err: unknown) => {
         pageLog.error({ err: String(err) }, 'coordinator page failed');
         if (!res.headersSent) res.status(500).json({ error: 'failed' });

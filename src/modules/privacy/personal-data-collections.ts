@@ -1,5 +1,5 @@
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection } from '../../core/entities.ts';
-import type { Collection, Doc, DocumentStore } from '../../platform/store/document-store.ts';
+import type { Collection, Doc, DocumentStore, Stored } from '../../platform/store/document-store.ts';
 import type { Activity, Campaign, Delivery, Group, GroupMembership } from '../campaigns/campaigns.ts';
 import type { Digest, FeedforwardNote, MentorFollowUp, OutboxEntry } from '../mentoring/entities.ts';
 import type { ShareLink, Supervisor, TrialoogAnswer } from '../sharing/entities.ts';
@@ -12,7 +12,7 @@ import type { TalentSignal } from '../talent/entities.ts';
 // campaign-repositories.ts, src/modules/downloads/downloads.ts); the erasure tests scan every collection of
 // infra/cosmos-containers.json, so a record these files miss fails them.
 
-export type Stored<T> = T & Doc;
+export type { Stored };
 
 export interface DownloadDoc extends Doc {
   schoolId: string;

@@ -152,6 +152,11 @@ export function stored<T>(mutate: (current: T) => T | undefined): (current: Stor
   return (current) => mutate(current) as Stored<T> | undefined;
 }
 
+/** An entity with its partition key, ready to store (the store adds the version). */
+export function withPk<T extends { id: string }>(entity: T, pk: string): Stored<T> {
+  return { ...entity, pk } as Stored<T>;
+}
+
 /**
  * Read-modify-write with optimistic concurrency: re-reads and re-applies `mutate` when another writer got
  * there first, and reports (throws ConflictError) when it keeps losing. `mutate` returns undefined to

@@ -1,20 +1,18 @@
 import https from 'node:https';
-import { type Container, CosmosClient, type CosmosClientOptions, type Database, type SqlParameter } from '@azure/cosmos';
+import { type Container, CosmosClient, type CosmosClientOptions, type Database } from '@azure/cosmos';
 import {
-  assertFieldName,
   type Collection,
   type CollectionDef,
-  type Condition,
   ConflictError,
   type Doc,
   type DocumentStore,
   DuplicateError,
-  isRange,
   type NewDoc,
   NotFoundError,
   type Query,
   selectedFields,
 } from '../document-store.ts';
+import { cosmosSql } from './cosmos-query.ts';
 import { canonical, retryTransient, statusOf } from './transient.ts';
 
 type Stored = Doc & { _etag?: string; _rid?: string; _self?: string; _ts?: number; _attachments?: string };
@@ -177,7 +175,7 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     // A projection: Cosmos DB sends back the selected fields only.
     const fields = query.select ? selectedFields(query.select) : undefined;
     const select = fields ? ['c.id', 'c.pk', ...fields.map((f) => `c.${f}`)].join(', ') : '*';
-    const { text, parameters } = this.sql(select, query);
+    const { text, parameters } = cosmosSql(select, query);
     const res = await retryTransient(() =>
       this.container.items
         .query<Stored>({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
@@ -200,7 +198,7 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
   async count(query: Query = {}): Promise<number> {
     // COUNT is done client-side over ids: aggregate queries across partitions need a query plan that the
     // emulator used in tests does not serve, and ids are small.
-    const { text, parameters } = this.sql('c.id', { ...query, orderBy: undefined, limit: undefined });
+    const { text, parameters } = cosmosSql('c.id', { ...query, orderBy: undefined, limit: undefined });
     const res = await retryTransient(() =>
       this.container.items
         .query({ query: text, parameters }, query.pk === undefined ? {} : { partitionKey: query.pk })
@@ -208,45 +206,6 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     );
     return res.resources.length;
   }
-
-  private sql(select: string, query: Query): { text: string; parameters: SqlParameter[] } {
-    const parameters: SqlParameter[] = [];
-    const param = (value: unknown): string => {
-      const name = `@p${parameters.length}`;
-      parameters.push({ name, value: value as SqlParameter['value'] });
-      return name;
-    };
-    const clauses: string[] = [];
-    if (query.pk !== undefined) clauses.push(`c.pk = ${param(query.pk)}`);
-    for (const [field, cond] of Object.entries(query.where ?? {})) clauses.push(condition(field, cond, param));
-    const top = query.limit !== undefined ? `TOP ${Math.max(0, Math.floor(query.limit))} ` : '';
-    let text = `SELECT ${top}${select} FROM c`;
-    if (clauses.length) text += ` WHERE ${clauses.join(' AND ')}`;
-    if (query.orderBy) {
-      assertFieldName(query.orderBy.field);
-      text += ` ORDER BY c.${query.orderBy.field} ${query.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}`;
-    }
-    return { text, parameters };
-  }
-}
-
-function condition(field: string, cond: Condition, param: (v: unknown) => string): string {
-  assertFieldName(field);
-  const f = `c.${field}`;
-  if (cond === null) return `(NOT IS_DEFINED(${f}) OR IS_NULL(${f}))`;
-  if (typeof cond !== 'object') return `${f} = ${param(cond)}`;
-  if ('in' in cond) {
-    if (cond.in.length === 0) return 'false';
-    return `${f} IN (${cond.in.map((v) => param(v)).join(', ')})`;
-  }
-  if ('ne' in cond) return `(NOT IS_DEFINED(${f}) OR IS_NULL(${f}) OR ${f} != ${param(cond.ne)})`;
-  if (!isRange(cond)) throw new Error(`unsupported condition on ${field}`);
-  const parts: string[] = [];
-  if (cond.lt !== undefined) parts.push(`${f} < ${param(cond.lt)}`);
-  if (cond.lte !== undefined) parts.push(`${f} <= ${param(cond.lte)}`);
-  if (cond.gt !== undefined) parts.push(`${f} > ${param(cond.gt)}`);
-  if (cond.gte !== undefined) parts.push(`${f} >= ${param(cond.gte)}`);
-  return `(${parts.join(' AND ')})`;
 }
 
 export interface CosmosStoreOptions {

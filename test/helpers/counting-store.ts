@@ -28,6 +28,10 @@ export interface StoreCall {
   unit?: number;
   /** The first frames of product code (src/) that led to this call, when tracing. */
   from?: string;
+  /** For a get or a find, once answered: how many documents (or projected rows) it returned. */
+  returned?: number;
+  /** A find that asked for a few fields (Query.select): its results are projected rows, not documents. */
+  projected?: boolean;
 }
 
 export interface StoreWork {
@@ -37,7 +41,10 @@ export interface StoreWork {
   transactions: number;
   /** Commits of the store: as `transactions` on SQLite; on a store without transactions, one per write. */
   commits: number;
-  byCollection: Record<string, { reads: number; writes: number }>;
+  byCollection: Record<string, { reads: number; writes: number; documents: number; projectedRows: number }>;
+  /** Whole documents the reads returned, and rows of projections (a few fields each), apart. */
+  documents: number;
+  projectedRows: number;
   calls: StoreCall[];
 }
 
@@ -71,7 +78,7 @@ export class CountingStore implements DocumentStore {
     return this.inner.kind;
   }
 
-  private record(collection: string, op: StoreOp, id?: string): void {
+  private record(collection: string, op: StoreOp, id?: string): StoreCall {
     const call: StoreCall = { collection, op };
     if (id !== undefined) call.id = id;
     if (!reads.has(op)) {
@@ -80,6 +87,7 @@ export class CountingStore implements DocumentStore {
     }
     if (this.trace) call.from = origin();
     this.calls.push(call);
+    return call;
   }
 
   async collection<T extends Doc>(def: CollectionDef): Promise<Collection<T>> {
@@ -87,9 +95,11 @@ export class CountingStore implements DocumentStore {
     const record = (op: StoreOp, id?: string) => this.record(def.name, op, id);
     const counted: Collection<T> = {
       name: inner.name,
-      get: (pk: string, id: string) => {
-        record('get', id);
-        return inner.get(pk, id);
+      get: async (pk: string, id: string) => {
+        const call = record('get', id);
+        const doc = await inner.get(pk, id);
+        call.returned = doc ? 1 : 0;
+        return doc;
       },
       create: (doc: NewDoc<T>) => {
         record('create', doc.id);
@@ -103,9 +113,12 @@ export class CountingStore implements DocumentStore {
         record('delete', doc.id);
         return inner.delete(doc);
       },
-      find: (query?: Query) => {
-        record('find');
-        return inner.find(query);
+      find: async (query?: Query) => {
+        const call = record('find');
+        if (query?.select !== undefined) call.projected = true;
+        const found = await inner.find(query);
+        call.returned = found.length;
+        return found;
       },
       count: (query?: Query) => {
         record('count');
@@ -129,6 +142,11 @@ export class CountingStore implements DocumentStore {
     return this.inner.writeAll ? this.inner.writeAll(inner) : writeInOrder(inner);
   }
 
+  /** Drops what was recorded so far (e.g. a bench's seeding), so the record holds only what follows. */
+  forget(): void {
+    this.calls.length = 0;
+  }
+
   /** A position in the record, to count what happened after it. */
   mark(): number {
     return this.calls.length;
@@ -138,11 +156,21 @@ export class CountingStore implements DocumentStore {
   since(mark = 0): StoreWork {
     const calls = this.calls.slice(mark);
     const byCollection: StoreWork['byCollection'] = {};
+    let documents = 0;
+    let projectedRows = 0;
     for (const c of calls) {
-      byCollection[c.collection] ??= { reads: 0, writes: 0 };
+      byCollection[c.collection] ??= { reads: 0, writes: 0, documents: 0, projectedRows: 0 };
       const entry = byCollection[c.collection]!;
       if (reads.has(c.op)) entry.reads++;
       else entry.writes++;
+      const n = c.returned ?? 0;
+      if (c.projected) {
+        entry.projectedRows += n;
+        projectedRows += n;
+      } else {
+        entry.documents += n;
+        documents += n;
+      }
     }
     const writes = calls.filter((c) => !reads.has(c.op));
     return {
@@ -151,6 +179,8 @@ export class CountingStore implements DocumentStore {
       transactions: new Set(writes.map((c) => c.unit)).size,
       commits: new Set(writes.map((c) => c.commit)).size,
       byCollection,
+      documents,
+      projectedRows,
       calls,
     };
   }

@@ -4,46 +4,16 @@ import { mentorMode } from '../../../src/core/mentor-routing.ts';
 import { DigestContent } from '../../../src/modules/mentoring/digest-content.ts';
 import { noNonResponders } from '../../../src/modules/mentoring/ports.ts';
 import { buildSection, stepStatuses } from '../../../src/modules/mentoring/sections.ts';
-import type { CollectionDef, Doc, DocumentStore, NewDoc, Query } from '../../../src/platform/store/document-store.ts';
+import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../../helpers/activities.ts';
 import { backends } from '../../helpers/backends.ts';
+import { CountingStore } from '../../helpers/counting-store.ts';
 import { cardText, digestsIn, executes, nov, World } from './world.ts';
 
 // What a digest reads: the ranking reads heads (a few fields of each item, student and reflection); whole
 // documents only for what the first card shows. Issue 14: at most 40 whole documents for a mentor with 30
 // students of 10 new entries each (it read 504 before).
-
-/** A store that counts what is read while `on`: whole documents and projected rows, apart. */
-function counting(store: DocumentStore) {
-  const reads = { on: false, docs: 0, rows: 0 };
-  const counted: DocumentStore = {
-    kind: store.kind,
-    ping: () => store.ping(),
-    purgeErased: () => store.purgeErased(),
-    close: () => store.close(),
-    collection: async <T extends Doc>(def: CollectionDef) => {
-      const c = await store.collection<T>(def);
-      const seen = async <R>(read: Promise<R>, projected = false) => {
-        const r = await read;
-        const n = Array.isArray(r) ? r.length : r ? 1 : 0;
-        if (reads.on && projected) reads.rows += n;
-        else if (reads.on) reads.docs += n;
-        return r;
-      };
-      return {
-        name: c.name,
-        get: (pk: string, id: string) => seen(c.get(pk, id)),
-        create: (doc: NewDoc<T>) => c.create(doc),
-        replace: (doc: T) => c.replace(doc),
-        delete: (doc: T) => c.delete(doc),
-        find: (query?: Query) => seen(c.find(query), query?.select !== undefined),
-        count: (query?: Query) => c.count(query),
-      };
-    },
-  };
-  return { store: counted, reads };
-}
 
 const created = '2026-09-01T08:00:00.000Z';
 
@@ -100,11 +70,10 @@ async function answered(w: World, mentorId: string, studentId: string, id: strin
 
 describe('what a digest reads', () => {
   let w: World;
-  let reads: ReturnType<typeof counting>['reads'];
+  let store: CountingStore;
   beforeEach(async () => {
-    const store = counting(SqliteStore.open(':memory:'));
-    reads = store.reads;
-    w = await World.start({ store: store.store, at: nov(2, '10:00') });
+    store = new CountingStore(SqliteStore.open(':memory:'));
+    w = await World.start({ store, at: nov(2, '10:00') });
   });
   afterEach(async () => {
     await w.stop();
@@ -123,12 +92,12 @@ describe('what a digest reads', () => {
       }
     }
     w.clock.set(nov(6, '15:05'));
-    reads.on = true;
+    const mark = store.mark();
     expect((await w.runDigest()).sent).toBe(1);
-    reads.on = false;
-    expect(reads.docs).toBeLessThanOrEqual(40);
+    const reads = store.since(mark);
+    expect(reads.documents).toBeLessThanOrEqual(40);
     // The ranking still looks at every item, student and assignment: as heads.
-    expect(reads.rows).toBeGreaterThanOrEqual(300 + 30 + 30);
+    expect(reads.projectedRows).toBeGreaterThanOrEqual(300 + 30 + 30);
 
     const card = digestsIn(w.cards(mentor.user)).at(-1)!;
     const onFirst = [...new Set(executes(card).map((a) => a.data['studentId']))].filter(Boolean);
@@ -141,13 +110,12 @@ describe('what a digest reads', () => {
 // The heads and the whole reads on both backends: cross-partition projections, ids by partition.
 describe.each(backends)('a digest section from heads on $name', (backend) => {
   let w: World;
-  let reads: ReturnType<typeof counting>['reads'];
+  let store: CountingStore;
   let opened: DocumentStore;
   beforeEach(async () => {
     opened = await backend.open();
-    const store = counting(opened);
-    reads = store.reads;
-    w = await World.start({ store: store.store, at: nov(2, '10:00') });
+    store = new CountingStore(opened);
+    w = await World.start({ store, at: nov(2, '10:00') });
   });
   afterEach(async () => {
     await w.stop();
@@ -191,12 +159,12 @@ describe.each(backends)('a digest section from heads on $name', (backend) => {
     const to = nov(6, '15:00');
     const scope = w.mentoring.repos.scope(tenantId, mentor.person.id);
     const window = await content.content(scope, from, to);
-    reads.on = true;
+    const mark = store.mark();
     const [section] = await content.sections(scope, window, { from, to, locale: 'nl' });
-    reads.on = false;
+    const reads = store.since(mark);
     // Read whole: the two entries shown, and the history down to the third open step (h7, h6, h5 which
     // turns out to have no step, then h4; h3 is done).
-    expect(reads.docs).toBe(6);
+    expect(reads.documents).toBe(6);
 
     const reflections = (await w.mentoring.repos.scope(tenantId, mentor.person.id).reflectionsOf(['sanne'])).get('sanne')!;
     const fromWhole = buildSection(

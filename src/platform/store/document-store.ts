@@ -66,10 +66,13 @@ export interface Collection<T extends Doc> {
 export type Write =
   /** `ifAbsent`: a document with this pk and id already stored is not an error; the write then does nothing. */
   | { kind: 'create'; collection: Collection<Doc>; doc: NewDoc<Doc>; ifAbsent?: boolean }
-  /** Version-checked, as Collection.replace. */
-  | { kind: 'replace'; collection: Collection<Doc>; doc: Doc };
+  /**
+   * Version-checked, as Collection.replace. `ifUnchanged`: a document that moved on (or is gone) is not an
+   * error; the write then does nothing, as replaceIfUnchanged below.
+   */
+  | { kind: 'replace'; collection: Collection<Doc>; doc: Doc; ifUnchanged?: boolean };
 
-/** Per write: the stored document, or undefined for an `ifAbsent` create that found one already there. */
+/** Per write: the stored document, or undefined for a write that an `ifAbsent` or `ifUnchanged` skipped. */
 export type Written = (Doc | undefined)[];
 
 export interface DocumentStore {
@@ -252,12 +255,12 @@ export function writeAll(store: DocumentStore, writes: readonly Write[]): Promis
   return store.writeAll ? store.writeAll(writes) : writeInOrder(writes);
 }
 
-/** The writes one by one, in order; an `ifAbsent` create that finds its document goes on with the next. */
+/** The writes one by one, in order; a write its `ifAbsent` or `ifUnchanged` skips goes on with the next. */
 export async function writeInOrder(writes: readonly Write[]): Promise<Written> {
   const written: Written = [];
   for (const w of writes) {
     if (w.kind === 'replace') {
-      written.push(await w.collection.replace(w.doc));
+      written.push(w.ifUnchanged ? await replaceIfUnchanged(w.collection, w.doc) : await w.collection.replace(w.doc));
       continue;
     }
     try {

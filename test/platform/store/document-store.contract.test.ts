@@ -105,6 +105,30 @@ describe.each(backends)('document store contract: $name', (backend) => {
     );
   });
 
+  it('writeAll() skips an ifUnchanged replace of a version no longer stored, and does the other writes', async () => {
+    const others = await store.collection<Item>({ name: 'others', indexes: [] });
+    const c = (x: Collection<Item>) => x as unknown as Collection<Doc>;
+    const v1 = await items.create({ id: 'r', pk: 'p', kind: 'x', n: 1 });
+    await items.replace({ ...v1, n: 2 }); // another writer moved it on
+    const written = await writeAll(store, [
+      { kind: 'create', collection: c(others), doc: { id: 'o1', pk: 'q', kind: 'new', n: 1 } as Item },
+      { kind: 'replace', collection: c(items), doc: { ...v1, n: 99 } as Doc, ifUnchanged: true },
+      { kind: 'replace', collection: c(items), doc: { ...v1, id: 'gone', n: 99 } as Doc, ifUnchanged: true },
+    ]);
+    expect(written.map((d) => d?.version)).toEqual([1, undefined, undefined]);
+    expect((await items.get('p', 'r'))?.n).toBe(2);
+    expect(await items.get('p', 'gone')).toBeUndefined();
+    expect((await others.get('q', 'o1'))?.kind).toBe('new');
+
+    // Of the version still stored, it is an ordinary replace.
+    const current = (await items.get('p', 'r'))!;
+    const [replaced] = await writeAll(store, [
+      { kind: 'replace', collection: c(items), doc: { ...current, n: 3 } as Doc, ifUnchanged: true },
+    ]);
+    expect(replaced?.version).toBe(current.version + 1);
+    expect((await items.get('p', 'r'))?.n).toBe(3);
+  });
+
   it('deletes only the version it read', async () => {
     const v1 = await items.create({ id: 'a', pk: 'p', kind: 'x', n: 1 });
     const v2 = await items.replace({ ...v1, n: 2 });

@@ -219,7 +219,14 @@ export class SqliteStore implements DocumentStore {
     try {
       const written = writes.map((w, i): Doc | undefined => {
         const c = own[i]!;
-        if (w.kind === 'replace') return c.replaceNow(w.doc);
+        if (w.kind === 'replace') {
+          try {
+            return c.replaceNow(w.doc);
+          } catch (err) {
+            if (w.ifUnchanged && (err instanceof ConflictError || err instanceof NotFoundError)) return undefined;
+            throw err;
+          }
+        }
         try {
           return c.createNow(w.doc);
         } catch (err) {

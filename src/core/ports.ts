@@ -1,3 +1,4 @@
+import type { Doc, Write } from '../platform/store/document-store.ts';
 import type { ConversationRef, MentorAssignment, MentorItem, Person, Reflection, School } from './entities.ts';
 import type { Role } from './types.ts';
 
@@ -97,12 +98,15 @@ export interface ReflectionRepository {
    * its version is 0 (not stored yet), else replaced if the stored version is still this one (ConflictError,
    * DuplicateError otherwise: then nothing of it counts). Items already there are left as they are; per
    * item, the stored one or undefined for one that was there already. On SQLite one transaction; on
-   * Cosmos DB the items first, the reflection last (src/platform/store/document-store.ts, writeAll).
+   * Cosmos DB the items first, then the reflection (src/platform/store/document-store.ts, writeAll).
+   * `joined`: writes of other modules that belong to the answer (the campaign ledger's), done after the
+   * reflection in the same call; per joined write what it stored, undefined for one it skipped.
    */
   saveRouted(
     reflection: Reflection,
     items: readonly Omit<MentorItem, 'version'>[],
-  ): Promise<{ reflection: Reflection; items: (MentorItem | undefined)[] }>;
+    joined?: readonly Write[],
+  ): Promise<{ reflection: Reflection; items: (MentorItem | undefined)[]; joined: (Doc | undefined)[] }>;
   listByStudent(studentId: string): Promise<Reflection[]>;
   /** Every reflection of these students, in one query across their partitions (no order). */
   listByStudents(studentIds: readonly string[]): Promise<Reflection[]>;

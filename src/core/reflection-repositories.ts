@@ -40,9 +40,10 @@ export class Reflections implements ReflectionRepository {
     this.store = store;
     this.items = items;
   }
-  async saveRouted(reflection: Reflection, items: readonly Omit<MentorItem, 'version'>[]) {
+  async saveRouted(reflection: Reflection, items: readonly Omit<MentorItem, 'version'>[], joined: readonly Write[] = []) {
     // Items first: their ids derive from the reflection's, so where the writes are not one transaction a
     // retry creates what is missing, and the reflection's version-checked write decides who answered.
+    // What other modules join comes after it: written only once the answer is (on SQLite all in one commit).
     const writes: Write[] = items.map((item) => ({
       kind: 'create',
       collection: this.items as unknown as Collection<Doc>,
@@ -55,10 +56,12 @@ export class Reflections implements ReflectionRepository {
     writes.push(
       version === 0 ? { kind: 'create', collection: self, doc } : { kind: 'replace', collection: self, doc: { ...doc, version } },
     );
+    writes.push(...joined);
     const written = await writeAll(this.store, writes);
     return {
-      reflection: written.at(-1) as unknown as Reflection,
-      items: written.slice(0, -1) as unknown as (MentorItem | undefined)[],
+      reflection: written[items.length] as unknown as Reflection,
+      items: written.slice(0, items.length) as unknown as (MentorItem | undefined)[],
+      joined: written.slice(items.length + 1),
     };
   }
   create(reflection: Omit<Reflection, 'version'>) {

@@ -3,16 +3,18 @@ import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Locale } from '../../core/types.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { PendingReflections, SubmittedListener } from '../reflection/reflections.ts';
+import type { PendingReflections, SubmitJoin, SubmitJoins } from '../reflection/reflections.ts';
 import { type Delivery, ids } from './campaigns.ts';
 import type { CampaignRepositories } from './ports.ts';
 
 // prompt → answer → ledger. Until the student answers, a prompt's delivery stands for its reflection: the
 // card carries the reflection's id (derived from the delivery's), and the reflection is stored by the
 // student's first answer, so a prompt costs the ledger's writes only (claim, outcome).
-// When a student submits a reflection a campaign prompted, its delivery becomes
-// 'answered' (no more reminders). An answer after the window closed still counts: it is stored and
-// routed like any other, and both the delivery and the reflection are marked late.
+// When a student submits a reflection a campaign prompted, its delivery becomes 'answered' (no more
+// reminders) in the answer's own write call: the delivery as read when the reflection was looked up (or,
+// for one stored before, once before the write), replaced if it is still that version. An answer after
+// the window closed still counts: it is stored and routed like any other, and both the delivery and the
+// reflection are marked late.
 
 export interface LedgerDeps {
   repos: Repositories;
@@ -22,23 +24,49 @@ export interface LedgerDeps {
   onChange?: (schoolId: string, campaignId: string) => void;
 }
 
-export function answeredListener(deps: LedgerDeps): SubmittedListener {
-  return async (reflection: Reflection) => {
+const isLate = (d: Delivery, at: string) => d.state === 'closed' || (d.closesAt !== undefined && at >= d.closesAt);
+
+function answered(d: Delivery, at: string): Delivery {
+  return { ...d, state: 'answered', answeredAt: at, late: isLate(d, at), dueAt: undefined, parked: undefined, updatedAt: at };
+}
+
+/** The ledger's side of the submit of a reflection a campaign prompted: its delivery `d`, as read, answered. */
+function answeredJoin(
+  deps: LedgerDeps,
+  d: Delivery,
+  reflection: Pick<Reflection, 'id' | 'studentId'>,
+  submittedAt: string,
+): SubmitJoin | undefined {
+  if (d.studentId !== reflection.studentId || d.reflectionId !== reflection.id || d.state === 'answered') return undefined;
+  const next = answered(d, submittedAt);
+  return {
+    reflection: next.late ? { late: true } : {},
+    write: deps.camp.deliveries.replaceInWriteAll(next),
+    done: async (written, stored) => {
+      if (!written) await answeredSince(deps, d, stored, submittedAt);
+      deps.onChange?.(d.schoolId, d.campaignId);
+    },
+  };
+}
+
+/** The delivery moved on since it was read (a reminder went out, the window closed): answered as it is now. */
+async function answeredSince(deps: LedgerDeps, d: Delivery, reflection: Reflection, at: string): Promise<void> {
+  let late = false;
+  await deps.camp.deliveries.update(d.schoolId, d.id, (c) => {
+    late = isLate(c, at);
+    return c.state === 'answered' ? undefined : answered(c, at);
+  });
+  if (late && !reflection.late)
+    await deps.repos.reflections.update(reflection.studentId, reflection.id, (r) => (r.late ? undefined : { ...r, late: true }));
+}
+
+/** For the submit of a campaign's reflection that was stored before (a preparation answered first): read the delivery once. */
+export function answeredJoins(deps: LedgerDeps): SubmitJoins {
+  return async (reflection, submittedAt) => {
     const source = reflection.source;
     if (source?.kind !== 'campaign') return undefined;
-    const { camp, repos, clock } = deps;
-    const delivery = await camp.deliveries.get(reflection.schoolId, source.deliveryId);
-    if (!delivery || delivery.studentId !== reflection.studentId || delivery.reflectionId !== reflection.id) return undefined;
-    const now = clock.now().toISOString();
-    const late = delivery.state === 'closed' || (delivery.closesAt !== undefined && now >= delivery.closesAt);
-    await camp.deliveries.update(reflection.schoolId, delivery.id, (d) =>
-      d.state === 'answered'
-        ? undefined
-        : { ...d, state: 'answered', answeredAt: now, late, dueAt: undefined, parked: undefined, updatedAt: now },
-    );
-    deps.onChange?.(reflection.schoolId, delivery.campaignId);
-    if (!late) return undefined;
-    return repos.reflections.update(reflection.studentId, reflection.id, (r) => (r.late ? undefined : { ...r, late: true }));
+    const d = await deps.camp.deliveries.get(reflection.schoolId, source.deliveryId);
+    return d ? answeredJoin(deps, d, reflection, submittedAt) : undefined;
   };
 }
 
@@ -83,8 +111,11 @@ export function promptReflection(d: Delivery, flow: Flow, locale: Locale): Refle
   };
 }
 
-/** A prompt's reflection before it is stored: only for a prompt that went out (or is going out), in the actor's school. */
-export function pendingPromptReflections(deps: { camp: CampaignRepositories; flows: FlowCatalog }): PendingReflections {
+/**
+ * A prompt's reflection before it is stored: only for a prompt that went out (or is going out), in the
+ * actor's school. Its submit marks the delivery read here answered, in the answer's write call.
+ */
+export function pendingPromptReflections(deps: LedgerDeps & { flows: FlowCatalog }): PendingReflections {
   return async (actor, reflectionId) => {
     const deliveryId = ids.deliveryOf(reflectionId);
     const d = deliveryId ? await deps.camp.deliveries.get(actor.schoolId, deliveryId) : undefined;
@@ -92,6 +123,6 @@ export function pendingPromptReflections(deps: { camp: CampaignRepositories; flo
     const flow = deps.flows.get(d.flowId);
     if (!flow) return undefined;
     const { version: _, ...reflection } = promptReflection(d, flow, actor.locale);
-    return reflection;
+    return { reflection, join: (submittedAt) => answeredJoin(deps, d, reflection, submittedAt) };
   };
 }

@@ -2,6 +2,7 @@ import type { AdaptiveCard } from '../../core/cards/cards.ts';
 import type { Person } from '../../core/entities.ts';
 import type { Mutate } from '../../core/ports.ts';
 import type { CalendarRepository } from '../../core/send-policy/calendar.ts';
+import type { Write } from '../../platform/store/document-store.ts';
 import type {
   Activity,
   ActivityType,
@@ -95,6 +96,8 @@ export interface DeliveryRepository {
    * Undefined when another writer (an instance, an answer) changed it first. This is how a sender claims.
    */
   replaceIfUnchanged(next: Delivery): Promise<Delivery | undefined>;
+  /** The same compare-and-swap as one write of a writeAll (another write's call): skipped when the delivery moved. */
+  replaceInWriteAll(next: Delivery): Write;
   /** Deliveries of a school whose dueAt has come, oldest first: the outbox. */
   due(schoolId: string, now: string, limit: number): Promise<Delivery[]>;
   /** The ledger, filtered. PDCA: prompts sent, answered, reminded, unreachable per group and period. */

@@ -5,11 +5,13 @@ import {
   type Collection,
   type Condition,
   createOrGet,
+  type Doc,
   type DocumentStore,
   replaceIfUnchanged,
   type Stored,
   stored,
   update,
+  type Write,
 } from '../../platform/store/document-store.ts';
 import {
   type Activity,
@@ -230,6 +232,9 @@ class Deliveries implements DeliveryRepository {
   }
   replaceIfUnchanged(next: Delivery) {
     return replaceIfUnchanged(this.c, withPk(next));
+  }
+  replaceInWriteAll(next: Delivery): Write {
+    return { kind: 'replace', collection: this.c as unknown as Collection<Doc>, doc: withPk(next), ifUnchanged: true };
   }
   due(schoolId: string, now: string, limit: number) {
     // Thousands of a campaign's deliveries fall due at once; each batch must read only its own rows.

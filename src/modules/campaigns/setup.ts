@@ -1,4 +1,4 @@
-import type { Person, Reflection } from '../../core/entities.ts';
+import type { Person } from '../../core/entities.ts';
 import type { ClassLevels } from '../../core/levels.ts';
 import type { ModuleParts } from '../../core/module.ts';
 import type { Platform } from '../../core/platform.ts';
@@ -8,7 +8,7 @@ import type { Feature } from '../../teams/turn.ts';
 import type { NonResponders } from '../mentoring/ports.ts';
 import type { ReflectionService } from '../reflection/reflections.ts';
 import { classLevels } from './class-levels.ts';
-import { answeredListener, pendingPromptReflections, trialoogAskedListener } from './delivery-ledger.ts';
+import { answeredJoins, pendingPromptReflections, trialoogAskedListener } from './delivery-ledger.ts';
 import { campaignLedgerEvidence, campaignNonResponders } from './evidence.ts';
 import { campaignsFeature } from './feature.ts';
 import { CampaignPlanner } from './planner.ts';
@@ -37,8 +37,6 @@ export interface Campaigns extends ModuleParts {
   policyFor: SendPolicies;
   sender: CampaignSender;
   board: StatusBoard;
-  /** The delivery ledger's side of a submitted reflection: the prompt it answered is answered. */
-  onAnswered(reflection: Reflection): Promise<Reflection | undefined>;
   /** The student asked their supervisor about a reflection: their open trialoog prompts are answered. */
   onSupervisorAsked(student: Pick<Person, 'id' | 'schoolId'>): Promise<void>;
   /** The Check evidence from the ledger (quality cycle). */
@@ -101,9 +99,11 @@ export async function setup(
       retry: { attempts: 6, baseMs: 500, maxDelayMs: 8000, budgetMs: Math.min(30_000, claimMs / 2) },
     },
   );
-  const onAnswered = answeredListener({ repos, camp, clock, onChange: touch });
+  const ledger = { repos, camp, clock, onChange: touch };
   // A prompt's reflection is stored by the student's first answer; until then its delivery stands for it.
-  needs.reflections.onPending(pendingPromptReflections({ camp, flows }));
+  // The answer's write call marks the delivery answered (delivery-ledger.ts).
+  needs.reflections.onPending(pendingPromptReflections({ ...ledger, flows }));
+  needs.reflections.onSubmitJoin(answeredJoins(ledger));
   return {
     camp,
     classLevels: classLevels(camp.groups),
@@ -112,11 +112,9 @@ export async function setup(
     policyFor,
     sender,
     board,
-    onAnswered,
-    onSupervisorAsked: trialoogAskedListener({ repos, camp, clock, onChange: touch }),
+    onSupervisorAsked: trialoogAskedListener(ledger),
     ledger: campaignLedgerEvidence(camp),
     nonResponders: campaignNonResponders(camp),
-    onReflectionSubmitted: onAnswered,
     jobs: [
       {
         name: 'campaigns.plan',

@@ -5,7 +5,7 @@ import { type Flow, type FlowCatalog, preparationField } from '../../core/flows/
 import { taggingRule } from '../../core/flows/tagging.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { ConflictError, DuplicateError } from '../../platform/store/document-store.ts';
+import { ConflictError, type Doc, DuplicateError, type Write } from '../../platform/store/document-store.ts';
 import type { Router } from '../mentoring/routing.ts';
 
 export interface ReflectionDeps {
@@ -18,8 +18,8 @@ export interface ReflectionDeps {
 
 /** A reflection as its owner asks for it; the id in a card is never trusted on its own. */
 export type Lookup =
-  /** `pending`: not stored yet; it is created by the student's first answer. */
-  | { kind: 'found'; reflection: Reflection; flow: Flow; pending?: true }
+  /** `pending`: not stored yet; it is created by the student's first answer. `join`: what its submit joins. */
+  | { kind: 'found'; reflection: Reflection; flow: Flow; pending?: true; join?: Pending['join'] }
   | { kind: 'not-found' }
   | { kind: 'not-yours'; ownerId: string };
 
@@ -41,12 +41,35 @@ export type SubmitResult =
   | { kind: 'not-yours'; ownerId: string };
 
 /**
- * Where a reflection that is not stored yet may come from: a campaign prompt's delivery stands for the
- * reflection until the student answers. Gives what the stored reflection would be, or undefined.
+ * A write of another module that belongs to a submit (the campaign ledger's "answered"), joined to the
+ * answer's write call after the reflection, the write that decides: on SQLite in the same commit, on
+ * Cosmos DB after it. Its replace is `ifUnchanged`, so a document that moved on since it was read skips
+ * it rather than failing the answer; `done` then makes the change another way.
  */
-export type PendingReflections = (actor: Person, reflectionId: string) => Promise<Omit<Reflection, 'version'> | undefined>;
+export interface SubmitJoin {
+  /** What the reflection gets in the same write (e.g. marked late). */
+  reflection: Partial<Reflection>;
+  write: Write;
+  /** After the write call: what the joined write stored, or undefined when it was skipped. */
+  done(written: Doc | undefined, stored: Reflection): Promise<void>;
+}
 
-/** Called after a reflection is stored as submitted and routed (e.g. the delivery ledger marks it answered). */
+/**
+ * A reflection that is not stored yet, as what stands for it until the student answers gives it (a
+ * campaign prompt's delivery), with what its submit joins, made from what was read for it (no read again).
+ */
+export interface Pending {
+  reflection: Omit<Reflection, 'version'>;
+  join?: (submittedAt: string) => SubmitJoin | undefined;
+}
+
+/** Where a reflection that is not stored yet may come from: what it would be, or undefined. */
+export type PendingReflections = (actor: Person, reflectionId: string) => Promise<Pending | undefined>;
+
+/** What the submit of a stored reflection joins to its write call (reading what it needs), or undefined. */
+export type SubmitJoins = (reflection: Reflection, submittedAt: string) => Promise<SubmitJoin | undefined>;
+
+/** Called after a reflection is stored as submitted and routed (a module's onReflectionSubmitted). */
 export type SubmittedListener = (reflection: Reflection) => Promise<Reflection | undefined>;
 
 /**
@@ -60,6 +83,7 @@ export class ReflectionService {
   private readonly listeners: SubmittedListener[] = [];
   private readonly steps: SubmitStep[] = [];
   private readonly pending: PendingReflections[] = [];
+  private readonly joins: SubmitJoins[] = [];
   constructor(deps: ReflectionDeps) {
     this.deps = deps;
   }
@@ -77,6 +101,11 @@ export class ReflectionService {
   /** Registers a place reflections may be pending in before their first answer. */
   onPending(source: PendingReflections): void {
     this.pending.push(source);
+  }
+
+  /** Registers what submits of stored reflections join to their write call (a pending one brings its own). */
+  onSubmitJoin(joins: SubmitJoins): void {
+    this.joins.push(joins);
   }
 
   /** Opens a reflection for a student; the card that shows it carries the reflection's id. */
@@ -109,12 +138,11 @@ export class ReflectionService {
     const { repos, flows } = this.deps;
     // The id comes from card data: never trusted. The policy decides whether this person may answer it.
     let reflection = await repos.reflections.get(actor.id, reflectionId);
-    let pending = false;
+    let pending: Pending | undefined;
     for (const source of reflection ? [] : this.pending) {
-      const draft = await source(actor, reflectionId);
-      if (draft) {
-        reflection = { ...draft, version: 0 };
-        pending = true;
+      pending = await source(actor, reflectionId);
+      if (pending) {
+        reflection = { ...pending.reflection, version: 0 };
         break;
       }
     }
@@ -124,7 +152,10 @@ export class ReflectionService {
       return { kind: 'not-yours', ownerId: reflection.studentId };
     }
     const flow = flows.get(reflection.flowId) ?? flows.defaultFlow();
-    return pending ? { kind: 'found', reflection, flow, pending: true } : { kind: 'found', reflection, flow };
+    if (!pending) return { kind: 'found', reflection, flow };
+    return pending.join
+      ? { kind: 'found', reflection, flow, pending: true, join: pending.join }
+      : { kind: 'found', reflection, flow, pending: true };
   }
 
   /**
@@ -186,6 +217,20 @@ export class ReflectionService {
     await this.deps.repos.reflections.update(reflection.studentId, reflection.id, (r) => ({ ...r, card }));
   }
 
+  /** What this submit joins to its write call: a pending reflection's own, else what the registered ones give. */
+  private async joinsOf(found: Extract<Lookup, { kind: 'found' }>, submittedAt: string): Promise<SubmitJoin[]> {
+    if (found.pending) {
+      const join = found.join?.(submittedAt);
+      return join ? [join] : [];
+    }
+    const joins: SubmitJoin[] = [];
+    for (const source of this.joins) {
+      const join = await source(found.reflection, submittedAt);
+      if (join) joins.push(join);
+    }
+    return joins;
+  }
+
   /**
    * Stores a student's answers and hands them to the router. The acting person must own the reflection:
    * the id in the card is never trusted on its own.
@@ -200,9 +245,11 @@ export class ReflectionService {
     if (!check.ok) return { kind: 'invalid', reflection, flow, errors: check.errors, values };
 
     const submittedAt = clock.now().toISOString();
+    const joins = await this.joinsOf(found, submittedAt);
     const answered = (r: Reflection): Reflection =>
       this.steps.reduce<Reflection>((next, step) => step(next), {
         ...r,
+        ...Object.assign({}, ...joins.map((j) => j.reflection)),
         status: 'submitted',
         submittedAt,
         answers: check.answers,
@@ -216,15 +263,20 @@ export class ReflectionService {
         signals: check.signals,
       });
 
-    // One write: the answers, the follow-up and the routing state on the reflection, with the mentors'
-    // items, in one commit. The version read above is the check: no read again before writing.
+    // One write call: the answers, the follow-up and the routing state on the reflection, with the mentors'
+    // items and what other modules join (the ledger's delivery). The versions read above are the checks:
+    // no read again before writing.
     const plan = await router.plan(reflection);
     let current: Reflection = reflection;
     for (let attempt = 1; ; attempt++) {
       const { reflection: next, items } = router.applyTo(plan, answered(current));
       let saved: Awaited<ReturnType<Repositories['reflections']['saveRouted']>>;
       try {
-        saved = await this.deps.repos.reflections.saveRouted(next, items);
+        saved = await this.deps.repos.reflections.saveRouted(
+          next,
+          items,
+          joins.map((j) => j.write),
+        );
       } catch (err) {
         // Someone else wrote it first: a double tap (the first submit wins), or another change to it.
         if (!(err instanceof ConflictError || err instanceof DuplicateError) || attempt >= 5) throw err;
@@ -235,6 +287,7 @@ export class ReflectionService {
         continue;
       }
       let stored = saved.reflection;
+      for (const [i, join] of joins.entries()) await join.done(saved.joined[i], stored);
       for (const listener of this.listeners) stored = (await listener(stored)) ?? stored;
       await router.dispatch(items, saved.items);
       return { kind: 'submitted', reflection: stored, flow, mentorCount: plan.mentorIds.length };

@@ -66,7 +66,7 @@ const sent = (await runJob(t, 'campaigns.send')) as { sent: number };
 const prompts = store.since(mark);
 if (sent.sent !== users.length) throw new Error(`sent ${sent.sent} of ${users.length}`);
 
-// One student answers the prompt (the submit of the reflection, stored and routed).
+// One student answers the prompt (the submit of the reflection, stored and routed, and its delivery answered).
 const { reflectionId } = actionData(promptsTo(t, users[0]!)[0], 'reflection.feel') as { reflectionId: string };
 const answer = {
   feeling: 'good',
@@ -95,6 +95,8 @@ await t.stop();
 const per = (w: StoreWork, n: number) => ({
   reads: +(w.reads / n).toFixed(2),
   writes: +(w.writes / n).toFixed(2),
+  // A writeAll is one call (one commit on SQLite) however many writes it holds.
+  write_calls: +(w.transactions / n).toFixed(2),
   ru_estimate: +(ruOf(w) / n).toFixed(1),
 });
 const promptRu = ruOf(prompts) / sent.sent;

@@ -3,6 +3,7 @@ import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Locale } from '../../core/types.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { NotFoundError } from '../../platform/store/document-store.ts';
 import type { PendingReflections, SubmitJoin, SubmitJoins } from '../reflection/reflections.ts';
 import { type Delivery, ids } from './campaigns.ts';
 import type { CampaignRepositories } from './ports.ts';
@@ -52,10 +53,16 @@ function answeredJoin(
 /** The delivery moved on since it was read (a reminder went out, the window closed): answered as it is now. */
 async function answeredSince(deps: LedgerDeps, d: Delivery, reflection: Reflection, at: string): Promise<void> {
   let late = false;
-  await deps.camp.deliveries.update(d.schoolId, d.id, (c) => {
-    late = isLate(c, at);
-    return c.state === 'answered' ? undefined : answered(c, at);
-  });
+  try {
+    await deps.camp.deliveries.update(d.schoolId, d.id, (c) => {
+      late = isLate(c, at);
+      return c.state === 'answered' ? undefined : answered(c, at);
+    });
+  } catch (err) {
+    // No delivery to mark (the ledger deletes none, but bad data must not fail an answer already stored).
+    if (err instanceof NotFoundError) return;
+    throw err;
+  }
   if (late && !reflection.late)
     await deps.repos.reflections.update(reflection.studentId, reflection.id, (r) => (r.late ? undefined : { ...r, late: true }));
 }

@@ -142,16 +142,20 @@ export class CampaignSender {
         if (!got) continue;
         working.add(schoolId);
         let renewedAt = Date.now();
+        let checkedAt = Date.now();
         const keep = async () => {
           if (!working.has(schoolId)) return false;
+          if (Date.now() - checkedAt >= this.shareCheckMs) {
+            checkedAt = Date.now();
+            // Another instance joined: this one hands over what it holds beyond its share.
+            if (working.size > (await share())) {
+              working.delete(schoolId);
+              this.deps.log.info({ schoolId }, 'handing the school over to another instance');
+              return false;
+            }
+          }
           if (Date.now() - renewedAt < this.opts.leaseMs / 3) return true;
           renewedAt = Date.now();
-          // Another instance joined: this one hands over what it holds beyond its share.
-          if (working.size > (await share())) {
-            working.delete(schoolId);
-            this.deps.log.info({ schoolId }, 'handing the school over to another instance');
-            return false;
-          }
           if (await leases.acquire(lease, owner, this.opts.leaseMs, clock.now())) return true;
           this.deps.log.warn({ schoolId }, 'lost the school’s sending lease; another instance takes over');
           return false;
@@ -173,15 +177,15 @@ export class CampaignSender {
 
   /**
    * How many schools this instance may work: the schools with due work shared out among the instances
-   * that want to send, at most schoolsAtOnce. Asked again a third of a lease time later at the soonest
-   * (one roster read; a write when this instance's entry needs renewing).
+   * that want to send, at most schoolsAtOnce. Asked again shareCheckMs later at the soonest (one roster
+   * read; a write when this instance's entry needs renewing, every third of a lease time).
    */
   private shareOf(dueSchools: number): () => Promise<number> {
     const { clock, log, owner } = this.deps;
     let askedAt = Number.NEGATIVE_INFINITY;
     let answer: Promise<number> = Promise.resolve(this.opts.schoolsAtOnce);
     return () => {
-      if (Date.now() - askedAt < this.opts.leaseMs / 3) return answer;
+      if (Date.now() - askedAt < this.shareCheckMs) return answer;
       askedAt = Date.now();
       const before = answer;
       answer = this.roster
@@ -207,6 +211,14 @@ export class CampaignSender {
 
   private newRun(): SendRun {
     return new SendRun(this.deps.camp, this.deps.policyFor);
+  }
+
+  /**
+   * How often a sending instance reads the roster again: an instance that comes while another sends for
+   * every school gets its share within this time (and the next tick), not only at a lease renewal.
+   */
+  private get shareCheckMs(): number {
+    return Math.min(2_000, this.opts.leaseMs / 3);
   }
 
   private async sendSchool(schoolId: string, deadline: number, keep: () => Promise<boolean>, run: SendRun): Promise<void> {

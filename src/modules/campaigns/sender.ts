@@ -126,8 +126,10 @@ export class CampaignSender {
       return total;
     }
     this.quietUntil = 0;
+    // Schools this run emptied: the share is of the schools that still have due work.
+    let finished = 0;
     // One school with due work is one instance's whatever the roster says: a one-school deployment never reads it.
-    const share = due.length > 1 ? this.shareOf(due.length) : async () => 1;
+    const share = due.length > 1 ? this.shareOf(() => due.length - finished) : async () => 1;
     const working = new Set<string>();
     let taking = 0;
     let next = 0;
@@ -157,6 +159,7 @@ export class CampaignSender {
           if (Date.now() - renewedAt < this.opts.leaseMs / 3) return true;
           renewedAt = Date.now();
           if (await leases.acquire(lease, owner, this.opts.leaseMs, clock.now())) return true;
+          working.delete(schoolId);
           this.deps.log.warn({ schoolId }, 'lost the school’s sending lease; another instance takes over');
           return false;
         };
@@ -164,6 +167,7 @@ export class CampaignSender {
         const run = this.newRun();
         try {
           await this.sendSchool(schoolId, deadline, keep, run);
+          if (working.has(schoolId) && !run.outage && Date.now() < deadline) finished++;
         } finally {
           working.delete(schoolId);
           await leases.release(lease, owner);
@@ -176,11 +180,11 @@ export class CampaignSender {
   }
 
   /**
-   * How many schools this instance may work: the schools with due work shared out among the instances
-   * that want to send, at most schoolsAtOnce. Asked again shareCheckMs later at the soonest (one roster
+   * How many schools this instance may work: the schools with due work (at the run's start, less those it
+   * emptied since) shared out among the instances that want to send, at most schoolsAtOnce. Asked again shareCheckMs later at the soonest (one roster
    * read; a write when this instance's entry needs renewing, every third of a lease time).
    */
-  private shareOf(dueSchools: number): () => Promise<number> {
+  private shareOf(dueSchools: () => number): () => Promise<number> {
     const { clock, log, owner } = this.deps;
     let askedAt = Number.NEGATIVE_INFINITY;
     let answer: Promise<number> = Promise.resolve(this.opts.schoolsAtOnce);
@@ -190,7 +194,7 @@ export class CampaignSender {
       const before = answer;
       answer = this.roster
         .live(owner, this.opts.leaseMs, clock.now())
-        .then((instances) => Math.min(this.opts.schoolsAtOnce, Math.ceil(dueSchools / instances)))
+        .then((instances) => Math.max(1, Math.min(this.opts.schoolsAtOnce, Math.ceil(dueSchools() / instances))))
         .catch((err) => {
           log.warn({ err: String(err) }, 'the sender roster could not be read; keeping the last share');
           return before;

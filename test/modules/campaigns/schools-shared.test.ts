@@ -28,13 +28,13 @@ const studentsPerSchool = 6;
 const tenantOf = (i: number) => `5c0a1e00-0000-4000-8000-0000000000${String(i + 1).padStart(2, '0')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function schoolWithCampaign(t: TestBot, i: number): Promise<TestUser[]> {
+async function schoolWithCampaign(t: TestBot, i: number, size: number): Promise<TestUser[]> {
   const schoolId = tenantOf(i);
   const engine = t.bot.deps.modules.campaigns;
   const now = t.bot.deps.clock.now().toISOString();
   const { group } = await engine.camp.groups.ensure(newGroup(schoolId, '3A', now));
   const users: TestUser[] = [];
-  for (let n = 0; n < studentsPerSchool; n++) {
+  for (let n = 0; n < size; n++) {
     const user = testUser(`Leerling ${i}-${n}`, `l${n}@school-${i}.nl`);
     t.join(user);
     expect((await t.send('personal-installation-add', user, { tenantId: schoolId })).status).toBe(200);
@@ -43,7 +43,7 @@ async function schoolWithCampaign(t: TestBot, i: number): Promise<TestUser[]> {
     users.push(user);
   }
   const created = await shadowDayCampaignFor(engine, group.id, now, { activityKey: `shared-${i}`, schoolId });
-  expect(created.ok && created.planned.deliveries).toBe(studentsPerSchool);
+  expect(created.ok && created.planned.deliveries).toBe(size);
   return users;
 }
 
@@ -59,7 +59,7 @@ describe('two sender instances on one store', () => {
     const b = await startTestBot({ clock, store: SqliteStore.open(file), connector, env });
     bots.push(a, b);
     const students: TestUser[][] = [];
-    for (let i = 0; i < schoolCount; i++) students.push(await schoolWithCampaign(a, i));
+    for (let i = 0; i < schoolCount; i++) students.push(await schoolWithCampaign(a, i, studentsPerSchool));
     const [senderA, senderB] = [a, b].map((t) => t.bot.deps.modules.campaigns.sender) as [
       typeof a.bot.deps.modules.campaigns.sender,
       typeof b.bot.deps.modules.campaigns.sender,
@@ -100,6 +100,49 @@ describe('two sender instances on one store', () => {
     expect(byB).toBeGreaterThanOrEqual(schoolCount / 2 - 1);
     expect(byA).toBeGreaterThanOrEqual(schoolCount / 2 - 1);
     expect(sentB).toBeGreaterThan(0);
+    await connector.close();
+  }, 60_000);
+  it('share what is left when the second comes after the first emptied some schools', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-shared-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'store.db');
+    const clock = new ManualClock('2026-11-25T13:00:00Z');
+    const connector = await LoopbackConnector.start();
+    const env = { TEAMS_TENANT_RPS: '2', CAMPAIGN_SEND_CONCURRENCY: '1', CAMPAIGN_LEASE_SECONDS: '2' };
+    const a = await startTestBot({ clock, store: SqliteStore.open(file), connector, env });
+    const b = await startTestBot({ clock, store: SqliteStore.open(file), connector, env });
+    bots.push(a, b);
+    // Two schools of one student, emptied at once, and two of eight, paced at two a second.
+    const sizes = [1, 8, 1, 8];
+    const students: TestUser[][] = [];
+    for (const [i, n] of sizes.entries()) students.push(await schoolWithCampaign(a, i, n));
+    const senderA = a.bot.deps.modules.campaigns.sender;
+    const senderB = b.bot.deps.modules.campaigns.sender;
+    const ownerB = b.bot.deps.jobs.owner;
+    const holder = (i: number) => a.bot.deps.leases.holder(`campaign-sender:${tenantOf(i)}`);
+
+    let aDone = false;
+    const runA = senderA.run().finally(() => {
+      aDone = true;
+    });
+    // The second instance comes once the first has emptied the two small schools.
+    for (let i = 0; i < 500 && !(promptsTo(a, students[0]![0]!).length && promptsTo(a, students[2]![0]!).length); i++)
+      await sleep(5);
+    let sentB = 0;
+    const tookOver = new Set<number>();
+    for (let i = 0; i < 300 && !aDone; i++) {
+      sentB += (await senderB.run()).sent;
+      for (const s of [1, 3]) if ((await holder(s))?.owner === ownerB) tookOver.add(s);
+      await sleep(100);
+    }
+    const sentA = (await runA).sent;
+    sentB += (await senderB.run()).sent;
+
+    // Of the two large schools left, the second instance took one: two schools left, two instances.
+    expect(tookOver.size).toBe(1);
+    expect(sentB).toBeGreaterThan(0);
+    expect(sentA + sentB).toBe(18);
+    for (const users of students) for (const u of users) expect(promptsTo(a, u)).toHaveLength(1);
     await connector.close();
   }, 60_000);
 });

@@ -78,6 +78,8 @@ export class CampaignSender {
   private readonly roster: SenderRoster;
   /** Until when (clock time, ms) a tick need not look at the outboxes: nothing is due before. */
   private quietUntil = 0;
+  /** Counts wake() calls: a run that began before one must not start a wait the wake-up ended. */
+  private wakes = 0;
   constructor(deps: SenderDeps, options: SenderOptions) {
     this.deps = deps;
     this.opts = options;
@@ -98,6 +100,7 @@ export class CampaignSender {
   /** Something may be due now (deliveries planned, a campaign resumed): the next tick looks. */
   wake(): void {
     this.quietUntil = 0;
+    this.wakes++;
   }
 
   /**
@@ -113,6 +116,7 @@ export class CampaignSender {
     const { camp, clock, leases, owner } = this.deps;
     const total = emptyStats();
     const deadline = Date.now() + this.opts.maxRunMs;
+    const wakes = this.wakes;
     const schools = await this.deps.repos.schools.list();
     // One read per school: its earliest dueAt, come or not, so that a quiet outbox knows when to look again.
     const now = clock.now();
@@ -121,7 +125,7 @@ export class CampaignSender {
     const due = schools.filter((_, i) => firsts[i] !== undefined && firsts[i]! <= nowIso).map((s) => s.id);
     if (due.length === 0) {
       const next = Math.min(...firsts.filter((f): f is string => f !== undefined).map((f) => Date.parse(f)));
-      this.quietUntil = Math.min(next, now.getTime() + this.opts.idleCheckMs);
+      if (wakes === this.wakes) this.quietUntil = Math.min(next, now.getTime() + this.opts.idleCheckMs);
       await this.roster.leave(owner, now);
       return total;
     }

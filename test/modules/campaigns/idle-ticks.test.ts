@@ -89,4 +89,17 @@ describe('the campaign jobs with nothing to do', () => {
     for (const u of [...users, ...second.users, ...third.users]) expect(promptsTo(t, u)).toHaveLength(1);
     await connector.close();
   }, 60_000);
+  it('do not sleep through a wake-up that came while a run was reading', async () => {
+    const t = await startTestBot({ clock: new ManualClock('2026-11-25T13:00:00Z') });
+    bots.push(t);
+    const sender = t.bot.deps.modules.campaigns.sender;
+    expect(await sender.tick()).toBeDefined();
+    expect(await sender.tick()).toBeUndefined();
+    // Deliveries planned while a run reads the outboxes (it finds nothing): the next tick must look.
+    sender.wake();
+    const reading = sender.tick();
+    sender.wake();
+    await reading;
+    expect(await sender.tick()).toBeDefined();
+  });
 });

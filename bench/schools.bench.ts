@@ -14,8 +14,9 @@ import { type SchoolFigures, schoolFigures } from './schools/figures.ts';
 //   one  one bot instance on SQLite: the aggregate rate as a share of N × 50/s, each school's share of its
 //        own 50/s while it was sending and its finish time, fairness between schools, the instance's CPU
 //        per prompt and its CPU utilisation (a process at ~100% of a core is at its ceiling);
-//   two  two bot instances at once on the Cosmos DB emulator, the schools shared out by their sending
-//        leases (CAMPAIGN_SCHOOLS_AT_ONCE = half the schools each): the same figures per instance.
+//   two  two bot instances at once on the Cosmos DB emulator, sharing the schools out by themselves (no
+//        CAMPAIGN_SCHOOLS_AT_ONCE set; each takes its share, the sending leases keep them apart): the
+//        same figures per instance.
 //   sweep one instance at 1, 2, 5, 10, 20 schools (BENCH_SWEEP) of BENCH_SWEEP_STUDENTS_PER_SCHOOL (200):
 //        the number of schools at which its share of the summed limits falls while its CPU nears a core.
 // Settings: BENCH_SCHOOLS (20), BENCH_STUDENTS_PER_SCHOOL (1000), BENCH_COSMOS_SCHOOLS (20),
@@ -165,8 +166,8 @@ async function two() {
     COSMOS_KEY: 'emulator-key',
     COSMOS_DATABASE: database,
     COSMOS_ALLOW_SELF_SIGNED: 'true',
-    // Each instance takes half of the schools; the sending lease per school keeps them apart.
-    CAMPAIGN_SCHOOLS_AT_ONCE: String(Math.ceil(cosmosSchools / 2)),
+    // Nothing set: the instances share the schools out by themselves (the sender roster), and the sending
+    // lease per school keeps them apart.
   };
   const workers = [0, 1].map(() => child('worker.ts', workerEnv(ids, connector.urls, cosmosEnv)));
   const { done, loads } = await sendWith(workers);

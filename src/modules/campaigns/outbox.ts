@@ -75,7 +75,10 @@ export interface OutboxInput {
   batchSize: number;
   run: SendRun;
   writes: LedgerWrites;
-  /** Asked before each batch: does this instance still hold the school? When not, reading stops. */
+  /**
+   * Asked before each batch and each prompt: does this instance still work the school (its lease held,
+   * not handed over to another instance)? When not, reading stops; what was not claimed stays due.
+   */
   keep: () => Promise<boolean>;
 }
 
@@ -87,10 +90,7 @@ export async function* dueMessages(input: OutboxInput): AsyncGenerator<DuePrompt
   const { schoolId, camp, clock, log, run, writes } = input;
   const seen = new Set<string>();
   for (;;) {
-    if (!(await input.keep())) {
-      log.warn({ schoolId }, 'lost the school’s sending lease; another instance takes over');
-      return;
-    }
+    if (!(await input.keep())) return;
     const due = await camp.deliveries.due(schoolId, clock.now().toISOString(), input.batchSize);
     const fresh = due.filter((d) => !seen.has(d.id));
     if (fresh.length === 0) return;
@@ -102,7 +102,9 @@ export async function* dueMessages(input: OutboxInput): AsyncGenerator<DuePrompt
       } catch (err) {
         log.error({ deliveryId: d.id, err: String(err) }, 'campaign delivery step failed; retried next run');
       }
-      if (next) yield next;
+      if (!next) continue;
+      if (!(await input.keep())) return;
+      yield next;
     }
   }
 }

@@ -22,6 +22,8 @@ export interface PlannerDeps {
   owner: string;
   policyFor: SendPolicies;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Deliveries were planned (due now or later): the sender looks at the outbox again at once. */
+  onPlanned?: () => void;
 }
 
 export interface PlanResult {
@@ -37,6 +39,11 @@ export const recheckMs = 24 * 3_600_000;
 
 export class CampaignPlanner {
   private readonly deps: PlannerDeps;
+  /**
+   * Occurrences this planner saw planned or superseded. Those states are final, so an idle tick does not
+   * read them again (a weekly campaign has one more every week); only new or half-planned ones are read.
+   */
+  private readonly settled = new Set<string>();
   constructor(deps: PlannerDeps) {
     this.deps = deps;
   }
@@ -44,9 +51,19 @@ export class CampaignPlanner {
   /** Plans what is due for every active campaign of every school. */
   async planAll(): Promise<PlanResult> {
     const total: PlanResult = { occurrences: 0, deliveries: 0, superseded: 0, completed: 0 };
+    // A school's send policy is read once per run, however many campaigns it has.
+    const policies = new Map<string, Promise<SendPolicy>>();
+    const policyOf = (schoolId: string) => {
+      let p = policies.get(schoolId);
+      if (!p) {
+        p = this.deps.policyFor(schoolId);
+        policies.set(schoolId, p);
+      }
+      return p;
+    };
     for (const campaign of await this.deps.camp.campaigns.listAnywhere(['active'])) {
       try {
-        const r = await this.planCampaign(campaign);
+        const r = await this.planCampaign(campaign, await policyOf(campaign.schoolId));
         total.occurrences += r.occurrences;
         total.deliveries += r.deliveries;
         total.superseded += r.superseded;
@@ -78,23 +95,25 @@ export class CampaignPlanner {
     }));
   }
 
-  async planCampaign(campaign: Campaign): Promise<PlanResult> {
+  async planCampaign(campaign: Campaign, knownPolicy?: SendPolicy): Promise<PlanResult> {
     const { camp, clock } = this.deps;
     const result: PlanResult = { occurrences: 0, deliveries: 0, superseded: 0, completed: 0 };
     if (campaign.state !== 'active') return result;
     const now = clock.now();
     const nowIso = now.toISOString();
-    const policy = await this.deps.policyFor(campaign.schoolId);
+    const policy = knownPolicy ?? (await this.deps.policyFor(campaign.schoolId));
     let anyLater = false;
+    let unsettled = false;
     let targets: Targets | undefined;
     for (const { activity, specs } of await this.schedule(campaign, policy.timeZone)) {
       if (specs.some((s) => s.scheduledAt > nowIso)) anyLater = true;
-      const due = specs.filter((s) => s.scheduledAt <= nowIso);
+      const due = specs.filter((s) => s.scheduledAt <= nowIso && !this.settled.has(s.id));
       if (due.length === 0) continue;
       const pending: OccurrenceSpec[] = [];
       for (const spec of due) {
         const existing = await camp.occurrences.get(campaign.schoolId, spec.id);
         if (!existing || existing.state === 'planning') pending.push(spec);
+        else this.settled.add(spec.id);
       }
       if (pending.length === 0) continue;
       targets ??= await this.targetsOf(campaign);
@@ -104,7 +123,11 @@ export class CampaignPlanner {
       for (const spec of pending) {
         const superseded = campaign.schedule.kind === 'weekly' && spec.kind === 'prompt' && spec !== latestPrompt;
         const r = await this.planOccurrence(campaign, activity, spec, targets, policy, superseded ? latestPrompt : undefined);
-        if (r === undefined) continue;
+        if (r === undefined) {
+          unsettled = true;
+          continue;
+        }
+        this.settled.add(spec.id);
         if (superseded) result.superseded++;
         else {
           result.occurrences++;
@@ -112,12 +135,15 @@ export class CampaignPlanner {
         }
       }
     }
-    if (!anyLater && campaign.activityIds && (await this.finished(campaign))) {
+    // With nothing later, every occurrence was due and is now settled (unless another instance holds one):
+    // the campaign is finished when its last deliveries are.
+    if (!anyLater && !unsettled && campaign.activityIds && (await this.allFinal(campaign))) {
       await camp.campaigns.update(campaign.schoolId, campaign.id, (c) =>
         c.state === 'active' ? { ...c, state: 'completed', updatedAt: nowIso } : undefined,
       );
       result.completed++;
     }
+    if (result.deliveries) this.deps.onPlanned?.();
     if (result.occurrences || result.superseded)
       this.deps.log.info({ campaignId: campaign.id, schoolId: campaign.schoolId, ...result }, 'campaign occurrences planned');
     return result;
@@ -131,7 +157,7 @@ export class CampaignPlanner {
     let targets: Targets | undefined;
     for (const { activity, specs } of await this.schedule(campaign, policy.timeZone)) {
       for (const spec of specs) {
-        if (await this.deps.camp.occurrences.get(campaign.schoolId, spec.id)) continue;
+        if (this.settled.has(spec.id) || (await this.deps.camp.occurrences.get(campaign.schoolId, spec.id))) continue;
         targets ??= await this.targetsOf(campaign);
         out.push({
           scheduledAt: spec.scheduledAt,
@@ -143,15 +169,8 @@ export class CampaignPlanner {
     return out.sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt));
   }
 
-  /** Every planned occurrence is planned and every delivery is final: nothing left to send or remind. */
-  private async finished(campaign: Campaign): Promise<boolean> {
-    const policy = await this.deps.policyFor(campaign.schoolId);
-    for (const { specs } of await this.schedule(campaign, policy.timeZone)) {
-      for (const spec of specs) {
-        const o = await this.deps.camp.occurrences.get(campaign.schoolId, spec.id);
-        if (!o || o.state === 'planning') return false;
-      }
-    }
+  /** Every delivery of the campaign is final: nothing left to send or remind. */
+  private async allFinal(campaign: Campaign): Promise<boolean> {
     const open = await this.deps.camp.deliveries.count(campaign.schoolId, {
       campaignId: campaign.id,
       states: ['planned', 'sending', 'sent', 'reminded'],

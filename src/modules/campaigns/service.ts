@@ -21,6 +21,8 @@ export interface CampaignServiceDeps {
   policyFor: SendPolicies;
   /** Whether a flow has a preparation prompt (the prompt library decides). */
   hasPreparation(flow: Flow): boolean;
+  /** Deliveries became due (a campaign resumed): the sender looks at the outbox again at once. */
+  onDue?: () => void;
 }
 
 export type CreateResult =
@@ -128,6 +130,7 @@ export class CampaignService {
           : undefined,
       );
     }
+    this.deps.onDue?.();
     return campaign;
   }
 

@@ -15,6 +15,7 @@ import { CampaignPlanner } from './planner.ts';
 import type { CampaignRepositories, TrialoogPrompts } from './ports.ts';
 import { openCampaignRepositories } from './repositories.ts';
 import { CampaignSender } from './sender.ts';
+import { SenderRoster } from './sender-roster.ts';
 import { CampaignService } from './service.ts';
 import { StatusBoard } from './status-board.ts';
 
@@ -24,6 +25,13 @@ import { StatusBoard } from './status-board.ts';
 
 /** The module's CLI commands. */
 export { campaignCommands as cli } from './cli.ts';
+
+/**
+ * With nothing due, how long the sender's ticks read nothing: what another process makes due (a campaign
+ * created on the command line) waits at most this long. The planner's own interval: a scheduled
+ * occurrence is planned by the minute job anyway, and its instance wakes its sender at once.
+ */
+const idleCheckMs = 60_000;
 
 /** The module's Teams side. */
 export const teams: Feature[] = [campaignsFeature];
@@ -53,6 +61,9 @@ export async function setup(
   const { config, clock, log, repos, flows, leases, owner } = platform;
   const camp = await openCampaignRepositories(platform.store, platform.calendars);
   const policyFor = platform.sendPolicy;
+  const roster = await SenderRoster.open(platform.store);
+  // Planning or resuming in this process ends the sender's idle wait at once (the sender is made below).
+  const wakeSender = () => sender.wake();
   const planner = new CampaignPlanner({
     repos,
     camp,
@@ -61,6 +72,7 @@ export async function setup(
     owner,
     policyFor,
     log: log.child({ component: 'campaign-planner' }),
+    onPlanned: wakeSender,
   });
   const service = new CampaignService({
     repos,
@@ -70,12 +82,13 @@ export async function setup(
     planner,
     policyFor,
     hasPreparation: (flow) => flow.preparation !== undefined,
+    onDue: wakeSender,
   });
   const board = new StatusBoard({ platform, reach: outbound.reach, camp, service });
   const touch = (schoolId: string, campaignId: string) => board.touch(schoolId, campaignId);
   // A claim lasts as long as the school's lease unless set apart: a dead instance's prompts are free when its lease is.
   const claimMs = (config.CAMPAIGN_CLAIM_SECONDS ?? config.CAMPAIGN_LEASE_SECONDS) * 1000;
-  const sender = new CampaignSender(
+  const sender: CampaignSender = new CampaignSender(
     {
       repos,
       camp,
@@ -88,6 +101,7 @@ export async function setup(
       policyFor,
       onChange: touch,
       trialoog: needs.trialoog,
+      roster,
     },
     {
       claimMs,
@@ -96,6 +110,7 @@ export async function setup(
       concurrency: config.CAMPAIGN_SEND_CONCURRENCY,
       schoolsAtOnce: config.CAMPAIGN_SCHOOLS_AT_ONCE,
       maxRunMs: config.CAMPAIGN_RUN_SECONDS * 1000,
+      idleCheckMs,
       retry: { attempts: 6, baseMs: 500, maxDelayMs: 8000, budgetMs: Math.min(30_000, claimMs / 2) },
     },
   );
@@ -126,18 +141,19 @@ export async function setup(
         },
       },
       {
-        // Every 5 seconds (an idle tick costs a lease and one read per school); a run goes on while
-        // there is work, and creating or changing a campaign starts one at once. Which instance sends
-        // for which school is decided by the schools' sending leases alone, so every instance runs the
-        // job: with one job lease, a second instance would wait for the first one's run to end.
+        // Every 5 seconds while something is due or about to be; with nothing due, a tick reads nothing
+        // until the earliest dueAt or idleCheckMs has passed. A run goes on while there is work, and
+        // creating or resuming a campaign starts one at once. Which instance sends for which school is
+        // decided by the schools' sending leases and the sender roster, so every instance runs the job:
+        // with one job lease, a second instance would wait for the first one's run to end.
         name: 'campaigns.send',
         schedule: '*/5 * * * * *',
         perInstance: true,
         leaseMs: config.CAMPAIGN_LEASE_SECONDS * 1000,
         run: async () => {
-          const r = await sender.run();
+          const r = await sender.tick();
           await board.flush();
-          return Object.values(r).some((n) => n > 0) ? r : undefined;
+          return r && Object.values(r).some((n) => n > 0) ? r : undefined;
         },
       },
     ],

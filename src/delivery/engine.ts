@@ -11,6 +11,7 @@ import {
   type SendPolicy,
 } from '../core/send-policy/quiet-hours.ts';
 import type { Sector } from '../core/types.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/log.ts';
 import { runWorkers } from '../platform/pool.ts';
 import { runLease } from '../platform/scheduler/run-lease.ts';
@@ -131,6 +132,8 @@ export interface DeliveryEngineDeps {
    * the card there), the recipient's own when the message is composed. Without it, the product's default.
    */
   sectorOf?: (schoolId: string, person?: Person) => Promise<Sector | undefined>;
+  /** The bot's clock: a claim made late in a long run holds from that moment, not from the run's `now`. */
+  clock?: Clock;
 }
 
 /** withRetry's own budget (src/teams/connector.ts): a send's retries never take longer than this. */
@@ -272,7 +275,7 @@ export class DeliveryEngine {
       return 'waiting';
     }
     // From the moment of the claim: a long run's `now` may be its start, long before.
-    const from = Math.max(now.getTime(), runLease()?.now().getTime() ?? 0);
+    const from = Math.max(now.getTime(), (runLease() ?? this.deps.clock)?.now().getTime() ?? 0);
     const claimed = await kind.claim(item, now, new Date(from + leaseMs));
     // Another run holds it, or it was sent meanwhile: that run counts it.
     if (!claimed) return 'held';

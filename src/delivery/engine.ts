@@ -148,15 +148,9 @@ export interface DeliverOptions<Item> {
    * the tenant's window while each request waits for its answer; it is never a burst past the limit.
    */
   concurrency?: number;
-  /**
-   * How long a claim holds in this run, when the kind's items need another time than the job's lease
-   * (inside a job run) or the engine's default.
-   */
+  /** How long a claim holds in this run, when not as long as the job's lease (or the engine's default). */
   leaseMs?: number;
-  /**
-   * Asked before each next item; true ends the run (a deadline, a lost lease, an outage). Inside a job
-   * run, a lost job lease ends it too.
-   */
+  /** Asked before each next item; true ends the run (a deadline, an outage). A lost job lease ends it too. */
   stop?: () => boolean;
   /** A step that threw for one item (a store fault): reported here and the run goes on. Without it the run throws. */
   onError?: (item: Item, err: unknown) => void;

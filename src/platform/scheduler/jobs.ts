@@ -118,7 +118,7 @@ export class JobRunner {
     this.running.add(name);
     try {
       // A per-instance job is kept from overlapping itself by `running` alone: a stored lease of its own
-      // would only cost two reads and two writes per tick (on Cosmos DB most of an idle school's bill).
+      // would keep nothing out and cost store work on every tick (on Cosmos DB most of an idle school's bill).
       if (job.perInstance) return { status: 'ran', result: await job.run(this.clock.now()) };
       const deps = { leases: this.leases, clock: this.clock, log: this.log, every: this.every };
       const tickAt = this.clock.now().getTime();

@@ -81,7 +81,13 @@ export async function buildBot(options: BotOptions) {
     log: log.child({ component: 'roles' }),
     ...(Object.keys(config.roleGroups).length > 0 ? { directory: new GraphGroupDirectory(outbound.graph) } : {}),
   });
-  const jobs = new JobRunner({ leases: platform.leases, clock, log, owner: platform.owner });
+  const jobs = new JobRunner({
+    leases: platform.leases,
+    clock,
+    log,
+    owner: platform.owner,
+    leaseMs: config.LEASE_SECONDS * 1000,
+  });
   for (const job of modules.jobs) jobs.add(job);
   const deps: BotDeps = {
     config,

@@ -11,8 +11,10 @@ import {
   type SendPolicy,
 } from '../core/send-policy/quiet-hours.ts';
 import type { Sector } from '../core/types.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/log.ts';
 import { runWorkers } from '../platform/pool.ts';
+import { runLease } from '../platform/scheduler/run-lease.ts';
 import { telemetry } from '../platform/telemetry.ts';
 import type { RetryOptions } from '../teams/connector.ts';
 
@@ -49,6 +51,7 @@ export interface ConversationSender {
     target: ConversationTarget['conversation'],
     card: unknown,
     summary?: string,
+    options?: { retry?: RetryOptions },
   ): Promise<{ activityId: string }>;
 }
 
@@ -129,8 +132,14 @@ export interface DeliveryEngineDeps {
    * the card there), the recipient's own when the message is composed. Without it, the product's default.
    */
   sectorOf?: (schoolId: string, person?: Person) => Promise<Sector | undefined>;
+  /** The bot's clock: a claim made late in a long run holds from that moment, not from the run's `now`. */
+  clock?: Clock;
 }
 
+/** withRetry's own budget (src/teams/connector.ts): a send's retries never take longer than this. */
+const defaultRetryBudgetMs = 30_000;
+
+/** The claim time when neither the run, its job's lease nor the engine's deps set one. */
 export const defaultLeaseMs = 120_000;
 
 export interface DeliverOptions<Item> {
@@ -139,9 +148,9 @@ export interface DeliverOptions<Item> {
    * the tenant's window while each request waits for its answer; it is never a burst past the limit.
    */
   concurrency?: number;
-  /** How long a claim holds in this run, when the kind's items need another time than the engine's default. */
+  /** How long a claim holds in this run, when not as long as the job's lease (or the engine's default). */
   leaseMs?: number;
-  /** Asked before each next item; true ends the run (a deadline, a lost lease, an outage). */
+  /** Asked before each next item; true ends the run (a deadline, an outage). A lost job lease ends it too. */
   stop?: () => boolean;
   /** A step that threw for one item (a store fault): reported here and the run goes on. Without it the run throws. */
   onError?: (item: Item, err: unknown) => void;
@@ -184,14 +193,16 @@ export class DeliveryEngine {
       return policy;
     };
     const at = typeof now === 'function' ? now : () => now;
+    const lease = runLease();
+    const leaseMs = options.leaseMs ?? this.leaseMs();
     const items = Symbol.asyncIterator in due ? due[Symbol.asyncIterator]() : due[Symbol.iterator]();
     const worker = async () => {
-      while (!options.stop?.()) {
+      while (!options.stop?.() && !lease?.lost()) {
         const next = await items.next();
         if (next.done) return;
         const item = next.value;
         try {
-          const outcome = await this.one(kind, item, at(), await policyOf(kind.schoolOf(item)), options.leaseMs);
+          const outcome = await this.one(kind, item, at(), await policyOf(kind.schoolOf(item)), leaseMs);
           if (outcome !== 'held' && outcome !== 'settled') tally[outcome]++;
         } catch (err) {
           if (!options.onError) throw err;
@@ -210,7 +221,14 @@ export class DeliveryEngine {
     item: Item,
     now: Date,
   ): Promise<Outcome> {
-    return this.one(kind, item, now, await this.deps.sendPolicy(kind.schoolOf(item)));
+    // A job run whose lease was taken: another instance may run the job now, and it sends this item.
+    if (runLease()?.lost()) return 'held';
+    return this.one(kind, item, now, await this.deps.sendPolicy(kind.schoolOf(item)), this.leaseMs());
+  }
+
+  /** The claim time: the job run's lease when inside one, so a killed instance's claims end with its lease. */
+  private leaseMs(): number {
+    return runLease()?.ms ?? this.deps.leaseMs ?? defaultLeaseMs;
   }
 
   /**
@@ -226,7 +244,7 @@ export class DeliveryEngine {
     item: Item,
     now: Date,
     policy: SendPolicy,
-    leaseMs = this.deps.leaseMs ?? defaultLeaseMs,
+    leaseMs: number,
   ): Promise<Outcome> {
     // The school's calendar first: it needs no read of the recipient.
     if (kind.message !== 'at-once' && !isAllowed(now, policy, kind.message)) {
@@ -250,13 +268,15 @@ export class DeliveryEngine {
       else await kind.postpone(item, person.pause!.until);
       return 'waiting';
     }
-    const claimed = await kind.claim(item, now, new Date(now.getTime() + leaseMs));
+    // From the moment of the claim: a long run's `now` may be its start, long before.
+    const from = Math.max(now.getTime(), (runLease() ?? this.deps.clock)?.now().getTime() ?? 0);
+    const claimed = await kind.claim(item, now, new Date(from + leaseMs));
     // Another run holds it, or it was sent meanwhile: that run counts it.
     if (!claimed) return 'held';
     try {
       const sector = person && this.deps.sectorOf ? await this.deps.sectorOf(schoolId, person) : schoolSector;
       const message = await withSector(sector, () => kind.compose(claimed, to, context));
-      await kind.sent(claimed, await this.send(message), context);
+      await kind.sent(claimed, await this.send(message, leaseMs), context);
       return 'sent';
     } catch (err) {
       const failure = err instanceof DeliveryError ? err : new DeliveryError('error', true, (err as Error)?.message);
@@ -271,11 +291,15 @@ export class DeliveryEngine {
     }
   }
 
-  private async send(message: Message<Recipient>): Promise<{ conversationId: string; activityId: string }> {
+  private async send(message: Message<Recipient>, claimMs: number): Promise<{ conversationId: string; activityId: string }> {
     const { to } = message;
+    // The retries stay within half the claim: a send still retrying when its claim ends could be claimed
+    // and sent by another run as well.
+    const budgetMs = message.retry?.budgetMs ?? defaultRetryBudgetMs;
+    const retry = budgetMs > claimMs / 2 ? { ...message.retry, budgetMs: claimMs / 2 } : message.retry;
     if (!isConversation(to)) {
-      return message.retry
-        ? this.deps.sender.sendCard(to, message.card, message.summary, { retry: message.retry })
+      return retry
+        ? this.deps.sender.sendCard(to, message.card, message.summary, { retry })
         : this.deps.sender.sendCard(to, message.card, message.summary);
     }
     if (!this.deps.conversations) throw new DeliveryError('no-conversation', false, 'no sender for conversations');
@@ -285,6 +309,7 @@ export class DeliveryEngine {
       conversation,
       message.card,
       message.summary,
+      ...(retry ? [{ retry }] : []),
     );
     return { conversationId: conversation.conversationId, activityId: sent.activityId };
   }

@@ -75,8 +75,14 @@ export const configSchema = z.object({
   PUBLIC_URL: url.optional(),
   TEAMS_TENANT_RPS: z.coerce.number().min(1).max(1000).default(50),
   TEAMS_CONVERSATION_RPS: z.coerce.number().min(1).max(1000).default(7),
+  /**
+   * How long an instance holds scheduled work it took (a job's lease, the messages its run claimed)
+   * without renewing it: how soon another instance takes over when this one dies. Renewed every third.
+   */
+  LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   CAMPAIGN_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).optional(),
-  CAMPAIGN_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
+  /** The campaign sender's lease on a school; default LEASE_SECONDS. */
+  CAMPAIGN_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).optional(),
   CAMPAIGN_RUN_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   CAMPAIGN_SCHOOLS_AT_ONCE: z.coerce.number().int().min(1).max(1000).default(32),
@@ -109,7 +115,9 @@ export const configSchema = z.object({
   MAIL_SENDER: z.string().trim().min(3).max(254).optional(),
 });
 
-export type Config = z.infer<typeof configSchema> & {
+export type Config = Omit<z.infer<typeof configSchema>, 'CAMPAIGN_LEASE_SECONDS'> & {
+  /** CAMPAIGN_LEASE_SECONDS, else LEASE_SECONDS. */
+  CAMPAIGN_LEASE_SECONDS: number;
   /** Absolute path of the embedded store file. */
   sqlitePath: string;
   /** True when the bot may receive and send without Bot Framework credentials. */
@@ -196,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     ...c,
+    CAMPAIGN_LEASE_SECONDS: c.CAMPAIGN_LEASE_SECONDS ?? c.LEASE_SECONDS,
     sqlitePath: path.resolve(c.DATA_DIR, 'lob-reflectie.db'),
     publicUrl,
     tabSso: c.TAB_SSO_CLIENT_ID

@@ -79,6 +79,9 @@ export function openOutbound(input: {
     conversations: reach,
     sendPolicy: input.sendPolicy,
     log: input.log.child({ component: 'delivery' }),
+    // Outside a job run (a turn's message, a command): as long as an instance's lease on scheduled work.
+    leaseMs: config.LEASE_SECONDS * 1000,
+    clock,
     sectorOf: async (schoolId, person) => sectorFor(person ?? {}, await schoolOf(schoolId)),
   });
   return { connector, graph, reach, delivery };

@@ -22,6 +22,16 @@ describe('configuration', () => {
     expect(loadConfig({ CLIENT_ID: 'abc', CLIENT_SECRET: 's' }).devMode).toBe(false);
   });
 
+  it('holds scheduled work for LEASE_SECONDS (30 s), the campaign sender’s lease on a school too unless set apart', () => {
+    expect(loadConfig(dev)).toMatchObject({ LEASE_SECONDS: 30, CAMPAIGN_LEASE_SECONDS: 30 });
+    expect(loadConfig({ ...dev, LEASE_SECONDS: '20' })).toMatchObject({ LEASE_SECONDS: 20, CAMPAIGN_LEASE_SECONDS: 20 });
+    expect(loadConfig({ ...dev, LEASE_SECONDS: '20', CAMPAIGN_LEASE_SECONDS: '45' })).toMatchObject({
+      LEASE_SECONDS: 20,
+      CAMPAIGN_LEASE_SECONDS: 45,
+    });
+    expect(() => loadConfig({ ...dev, LEASE_SECONDS: '2' })).toThrow(/LEASE_SECONDS/);
+  });
+
   it('names the bad setting in one line', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ ...dev, PORT: 'eighty' }, /^Configuration error: PORT is invalid.*\(got "eighty"\)/],

@@ -134,7 +134,6 @@ export async function setup(
       {
         name: 'campaigns.plan',
         schedule: '* * * * *',
-        leaseMs: 5 * 60_000,
         run: async () => {
           const r = await planner.planAll();
           return r.occurrences || r.superseded || r.completed ? r : undefined;

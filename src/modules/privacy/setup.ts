@@ -38,7 +38,6 @@ export async function setup(platform: Platform): Promise<PrivacyModule> {
         name: 'privacy.retention',
         // Daily at night; each run works out from the store what is due, so a missed night is caught up.
         schedule: '30 2 * * *',
-        leaseMs: 30 * 60_000,
         run: (now) => service.runRetention(now),
       },
     ],

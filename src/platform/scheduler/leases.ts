@@ -1,8 +1,20 @@
-import { type Collection, ConflictError, type Doc, type DocumentStore, DuplicateError } from '../store/document-store.ts';
+import {
+  type Collection,
+  ConflictError,
+  type Doc,
+  type DocumentStore,
+  DuplicateError,
+  NotFoundError,
+} from '../store/document-store.ts';
 
 // Leases make sure that, with several bot instances on one store, a piece of work (a scheduled job run,
 // a campaign occurrence, a batch of sends) is done by one instance at a time. A lease expires, so work
 // held by an instance that died is taken over by another after the lease time.
+//
+// A lease is renewed and released far more often than it changes hands, so each Leases keeps the version
+// of every lease it wrote last: while nobody else has written that lease since, renewing or releasing it
+// is one version-checked write without a read (on Cosmos DB the store keeps the ETag of what it wrote).
+// When the write finds another version, the lease is read and decided as for a stranger.
 
 interface LeaseDoc extends Doc {
   owner: string;
@@ -10,8 +22,13 @@ interface LeaseDoc extends Doc {
   acquiredAt: string;
 }
 
+/** How many leases' last versions are kept (a lease not among them is read before it is written). */
+const keptLeases = 1000;
+
 export class Leases {
   private readonly c: Collection<LeaseDoc>;
+  /** The lease as this object last wrote it, per name: exactly what the store holds unless someone wrote since. */
+  private readonly written = new Map<string, LeaseDoc>();
   private constructor(c: Collection<LeaseDoc>) {
     this.c = c;
   }
@@ -23,19 +40,24 @@ export class Leases {
   /** True when `owner` now holds the lease `name` until now + ttlMs (acquired, renewed or taken over). */
   async acquire(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
     const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+    const mine = this.written.get(name);
+    // Our own last write, still in place: whatever it says, the lease is ours to renew.
+    if (mine?.owner === owner && (await this.write({ ...mine, expiresAt }))) return true;
     const current = await this.c.get(name, name);
     try {
       if (!current) {
-        await this.c.create({ id: name, pk: name, owner, expiresAt, acquiredAt: now.toISOString() });
+        this.keep(await this.c.create({ id: name, pk: name, owner, expiresAt, acquiredAt: now.toISOString() }));
         return true;
       }
       if (current.owner !== owner && current.expiresAt > now.toISOString()) return false;
-      await this.c.replace({
-        ...current,
-        owner,
-        expiresAt,
-        acquiredAt: current.owner === owner ? current.acquiredAt : now.toISOString(),
-      });
+      this.keep(
+        await this.c.replace({
+          ...current,
+          owner,
+          expiresAt,
+          acquiredAt: current.owner === owner ? current.acquiredAt : now.toISOString(),
+        }),
+      );
       return true;
     } catch (err) {
       if (err instanceof DuplicateError || err instanceof ConflictError) return false; // another instance got there first
@@ -45,10 +67,13 @@ export class Leases {
 
   /** Gives the lease up early, if `owner` still holds it. */
   async release(name: string, owner: string): Promise<void> {
+    const ended = new Date(0).toISOString();
+    const mine = this.written.get(name);
+    if (mine?.owner === owner && (await this.write({ ...mine, expiresAt: ended }))) return;
     const current = await this.c.get(name, name);
     if (!current || current.owner !== owner) return;
     try {
-      await this.c.replace({ ...current, expiresAt: new Date(0).toISOString() });
+      this.keep(await this.c.replace({ ...current, expiresAt: ended }));
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
     }
@@ -57,5 +82,24 @@ export class Leases {
   async holder(name: string): Promise<{ owner: string; expiresAt: string } | undefined> {
     const current = await this.c.get(name, name);
     return current ? { owner: current.owner, expiresAt: current.expiresAt } : undefined;
+  }
+
+  /** Writes over our own last version; false (and forgotten) when someone else wrote the lease since. */
+  private async write(next: LeaseDoc): Promise<boolean> {
+    try {
+      this.keep(await this.c.replace(next));
+      return true;
+    } catch (err) {
+      if (!(err instanceof ConflictError || err instanceof NotFoundError)) throw err;
+      this.written.delete(next.id);
+      return false;
+    }
+  }
+
+  private keep(doc: LeaseDoc): void {
+    this.written.delete(doc.id);
+    this.written.set(doc.id, doc);
+    // Leases per occurrence or per school come and go: keep the most recently written only.
+    if (this.written.size > keptLeases) this.written.delete(this.written.keys().next().value!);
   }
 }

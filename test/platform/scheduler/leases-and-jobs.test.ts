@@ -43,6 +43,31 @@ describe.each(backends)('leases: $name', (backend) => {
     await leases.release('x', 'a');
     expect(await leases.acquire('x', 'b', 60_000, at(1000))).toBe(true);
   });
+
+  it('renews and releases its own lease with one write and no read; one someone else wrote since is read first', async () => {
+    const counted = new CountingStore(store);
+    const a = await Leases.open(counted);
+    const b = await Leases.open(counted); // another instance
+    expect(await a.acquire('job:x', 'a', 30_000, t0)).toBe(true);
+    let mark = counted.mark();
+    expect(await a.acquire('job:x', 'a', 30_000, at(10_000))).toBe(true); // renewed
+    await a.release('job:x', 'a');
+    expect(await b.acquire('job:x', 'b', 30_000, at(11_000))).toBe(true); // free: b reads it first
+    expect(counted.since(mark).calls.map((c) => c.op)).toEqual(['replace', 'replace', 'get', 'replace']);
+
+    // a's copy is out of date now: its write fails on the version, and what it reads decides.
+    mark = counted.mark();
+    expect(await a.acquire('job:x', 'a', 30_000, at(20_000))).toBe(false);
+    await a.release('job:x', 'a');
+    expect(counted.since(mark).calls.map((c) => c.op)).toEqual(['replace', 'get', 'get']);
+    expect(await a.holder('job:x')).toEqual({ owner: 'b', expiresAt: at(41_000).toISOString() });
+    // Once b's lease has ended a takes it over, and from then on renews it without a read again.
+    expect(await a.acquire('job:x', 'a', 30_000, at(41_001))).toBe(true);
+    mark = counted.mark();
+    expect(await a.acquire('job:x', 'a', 30_000, at(50_000))).toBe(true);
+    expect(counted.since(mark).calls.map((c) => c.op)).toEqual(['replace']);
+    expect(await b.acquire('job:x', 'b', 30_000, at(60_000))).toBe(false);
+  });
 });
 
 describe('job runner', () => {

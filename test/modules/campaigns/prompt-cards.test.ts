@@ -47,7 +47,12 @@ describe('prompt cards drawn once per run', () => {
     const draw = (rid: string) => {
       drawn++;
       // The id shortened in one place: a copy with the id put in would be wrong.
-      return { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: rid.slice(0, 5) }], actions: [{ data: { rid } }] };
+      return {
+        type: 'AdaptiveCard' as const,
+        version: '1.5',
+        body: [{ type: 'TextBlock', text: rid.slice(0, 5) }],
+        actions: [{ data: { rid } }],
+      };
     };
     const a = cards.card('k', 'first-id', draw);
     const b = cards.card('k', 'second-id', draw);
@@ -57,10 +62,11 @@ describe('prompt cards drawn once per run', () => {
   });
 
   it('keeps cards apart by key', () => {
+    const shell = { type: 'AdaptiveCard' as const, version: '1.5' };
     const cards = new PromptCards();
-    const a = cards.card('a', 'id-1', (rid) => ({ body: [{ text: 'A', rid }] }));
-    const b = cards.card('b', 'id-1', (rid) => ({ body: [{ text: 'B', rid }] }));
-    expect(a).toEqual({ body: [{ text: 'A', rid: 'id-1' }] });
-    expect(b).toEqual({ body: [{ text: 'B', rid: 'id-1' }] });
+    const a = cards.card('a', 'id-1', (rid) => ({ ...shell, body: [{ text: 'A', rid }] }));
+    const b = cards.card('b', 'id-1', (rid) => ({ ...shell, body: [{ text: 'B', rid }] }));
+    expect(a).toEqual({ ...shell, body: [{ text: 'A', rid: 'id-1' }] });
+    expect(b).toEqual({ ...shell, body: [{ text: 'B', rid: 'id-1' }] });
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Delivery } from '../../src/modules/campaigns/campaigns.ts';
+import { type Delivery, ids, spreadDue } from '../../src/modules/campaigns/campaigns.ts';
 import { openCampaignRepositories } from '../../src/modules/campaigns/repositories.ts';
 import { type Stored, withPk } from '../../src/platform/store/document-store.ts';
 import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';
@@ -79,7 +79,7 @@ export async function pacedPost(url: string, options: { rps: number; burst: numb
 /**
  * CPU ms per delivery of the ledger update a sent prompt makes, written `batch` at a time in one
  * transaction through the product's SQLite store (the deliveries table with its indexes, a realistic
- * document). Also the same update in a commit of its own, for comparison.
+ * document, ids as the planner makes them). Also the same update in a commit of its own, for comparison.
  */
 export async function batchedCommit(options: { batch: number; n?: number }): Promise<{ batchedMs: number; singleMs: number }> {
   const n = options.n ?? 4000;
@@ -92,8 +92,11 @@ export async function batchedCommit(options: { batch: number; n?: number }): Pro
     const at = (ms: number) => new Date(now + ms).toISOString();
     const docs: Stored<Delivery>[] = [];
     for (let i = 0; i < 2 * n; i++) {
+      // Ids and due moments as the planner makes them: hashed, so a batch's deliveries lie apart in the
+      // table and its indexes, as the sender's do (sequential ids would share pages and flatter the floor).
+      const id = ids.delivery('occurrence-floor-0001', `student-${i}`);
       const { delivery } = await camp.deliveries.ensure({
-        id: `delivery-floor-${i}`,
+        id,
         schoolId: 'floor-school',
         campaignId: 'campaign-floor-0001',
         occurrenceId: 'occurrence-floor-0001',
@@ -103,12 +106,12 @@ export async function batchedCommit(options: { batch: number; n?: number }): Pro
         flowId: 'free',
         kind: 'prompt',
         scheduledAt: at(0),
-        dueAt: at(i),
+        dueAt: spreadDue(now, id),
         state: 'sending',
         op: 'send',
         claimedBy: 'bench-floor-instance',
         attempts: 1,
-        reflectionId: `reflection-floor-${i}-0123456789abcdef`,
+        reflectionId: ids.reflection(id),
         reminders: 0,
         createdAt: at(0),
         updatedAt: at(0),
@@ -124,7 +127,7 @@ export async function batchedCommit(options: { batch: number; n?: number }): Pro
         sentAt: at(i),
         message: { conversationId: `a:floor-${i}`, activityId: `activity-${i}` },
         closesAt: at(7 * 86_400_000 + i),
-        dueAt: at(86_400_000 + i),
+        dueAt: spreadDue(now + 86_400_000, d.id),
         updatedAt: at(i),
       };
     };

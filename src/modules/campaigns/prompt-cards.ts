@@ -1,3 +1,4 @@
+import { CardJson } from '../../core/cards/card-json.ts';
 import type { AdaptiveCard } from '../../core/cards/cards.ts';
 
 // A campaign sends the same card to every student it reaches, except for the reflection id in the card's
@@ -22,9 +23,9 @@ export class PromptCards {
 
   /**
    * The card for `reflectionId`. `key` names everything else the card depends on; `draw` draws it for a
-   * reflection id.
+   * reflection id. A copy is the card's JSON text (CardJson), sent as it is.
    */
-  card(key: string, reflectionId: string, draw: (reflectionId: string) => AdaptiveCard): AdaptiveCard {
+  card(key: string, reflectionId: string, draw: (reflectionId: string) => AdaptiveCard): AdaptiveCard | CardJson {
     let json = this.drawn.get(key);
     if (json === undefined) {
       json = this.template(draw);
@@ -33,7 +34,7 @@ export class PromptCards {
     }
     if (json === null) return draw(reflectionId);
     const id = inJson(reflectionId);
-    return JSON.parse(json.replaceAll(idA, () => id)) as AdaptiveCard;
+    return new CardJson(json.replaceAll(idA, () => id));
   }
 
   /** The card's JSON with idA where the reflection id goes, or null when it differs in more than that. */

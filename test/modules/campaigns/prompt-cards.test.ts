@@ -4,6 +4,7 @@ import type { Reflection } from '../../../src/core/entities.ts';
 import { createFlowCatalog, loadFlowFiles, shippedPromptsDir } from '../../../src/core/flows/load-flows.ts';
 import { campaignPromptCard } from '../../../src/modules/campaigns/cards.ts';
 import { PromptCards } from '../../../src/modules/campaigns/prompt-cards.ts';
+import { bodyText, cardActivity } from '../../../src/teams/connector.ts';
 import { renderCard } from '../../helpers/render-card.ts';
 
 // A campaign draws its prompt card once per run and copies it per student: every copy must be exactly
@@ -32,9 +33,13 @@ describe('prompt cards drawn once per run', () => {
           drawn++;
           return draw(reflectionOf(rid));
         });
-        expect(card).toEqual(JSON.parse(JSON.stringify(draw(reflectionOf(id)))));
-        expect(JSON.stringify(card)).toContain(JSON.stringify(id).slice(1, -1));
-        expect(renderCard(card).problems).toEqual([]);
+        const expected = draw(reflectionOf(id));
+        // What goes on the wire: the activity's body with the copied card in it, equal to the drawn card's.
+        const activity = { ...cardActivity(card, 'Meeloopdag'), from: { id: '28:bot' } };
+        const wire = JSON.parse(bodyText(activity));
+        expect(wire).toEqual(JSON.parse(JSON.stringify({ ...cardActivity(expected, 'Meeloopdag'), from: { id: '28:bot' } })));
+        expect(JSON.parse(JSON.stringify(card))).toEqual(JSON.parse(JSON.stringify(expected)));
+        expect(renderCard(wire.attachments[0].content).problems).toEqual([]);
       }
       // Twice to check that only the id differs, then never again for the same key.
       expect(drawn).toBe(2);
@@ -56,8 +61,8 @@ describe('prompt cards drawn once per run', () => {
     };
     const a = cards.card('k', 'first-id', draw);
     const b = cards.card('k', 'second-id', draw);
-    expect(a).toEqual(draw('first-id'));
-    expect(b).toEqual(draw('second-id'));
+    expect(JSON.parse(bodyText(cardActivity(a))).attachments[0].content).toEqual(draw('first-id'));
+    expect(JSON.parse(bodyText(cardActivity(b))).attachments[0].content).toEqual(draw('second-id'));
     expect(drawn).toBe(2 + 2 + 2);
   });
 
@@ -66,7 +71,7 @@ describe('prompt cards drawn once per run', () => {
     const cards = new PromptCards();
     const a = cards.card('a', 'id-1', (rid) => ({ ...shell, body: [{ text: 'A', rid }] }));
     const b = cards.card('b', 'id-1', (rid) => ({ ...shell, body: [{ text: 'B', rid }] }));
-    expect(a).toEqual({ ...shell, body: [{ text: 'A', rid: 'id-1' }] });
-    expect(b).toEqual({ ...shell, body: [{ text: 'B', rid: 'id-1' }] });
+    expect(JSON.parse(JSON.stringify(a))).toEqual({ ...shell, body: [{ text: 'A', rid: 'id-1' }] });
+    expect(JSON.parse(JSON.stringify(b))).toEqual({ ...shell, body: [{ text: 'B', rid: 'id-1' }] });
   });
 });

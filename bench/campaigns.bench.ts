@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { CosmosStore } from '../src/platform/store/cosmos/cosmos-store.ts';
 import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { startCosmosEmulator } from '../test/helpers/cosmos-emulator.ts';
-import { calibrate, child, exited, next, startConnector } from './campaigns/harness.ts';
+import { campaignFloor, floorText } from './campaigns/floor.ts';
+import { child, exited, next, startConnector } from './campaigns/harness.ts';
 import { benchSchool, seedSchool } from './campaigns/seed.ts';
 
 // Campaign delivery at scale (docs/campaigns.md, bench/README.md). Three scenarios, each against a
@@ -37,6 +38,9 @@ async function startCampaignConnector() {
   });
 }
 
+// Deliveries in flight at once: the sender's concurrency, and the burst and commit batch of the floor.
+const concurrency = 16;
+
 function workerEnv(dir: string, url: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DEV_ALLOW_UNAUTHENTICATED: 'true',
@@ -45,7 +49,7 @@ function workerEnv(dir: string, url: string, extra: Record<string, string> = {})
     LOG_LEVEL: 'error',
     SCHOOL_ID: benchSchool,
     TEAMS_TENANT_RPS: String(rps),
-    CAMPAIGN_SEND_CONCURRENCY: '16',
+    CAMPAIGN_SEND_CONCURRENCY: String(concurrency),
     ...extra,
   };
 }
@@ -79,8 +83,8 @@ async function ledger(dir: string) {
 async function steady() {
   process.stdout.write(`\n[steady] one instance, ${students} students, limit ${rps} req/s\n`);
   const connector = await startCampaignConnector();
-  const bareHttpMs = await calibrate(connector.url);
-  process.stdout.write(`  a bare keep-alive HTTP POST costs ${fmt(bareHttpMs, 3)} CPU ms on this machine now\n`);
+  const floor = await campaignFloor(connector.url, { rps, burst: concurrency });
+  process.stdout.write(`  ${floorText(floor)}\n`);
   const { dir } = await seededSqlite(students, connector.url);
   const worker = child('worker.ts', workerEnv(dir, connector.url));
   await next(worker, 'ready');
@@ -91,6 +95,7 @@ async function steady() {
   await connector.stop();
   fs.rmSync(dir, { recursive: true, force: true });
   const rate = (stats.unique - 1) / (stats.spanMs / 1000);
+  const cpuMsPerPrompt = (done['cpuMs'] as number) / (done['sent'] as number);
   const r = {
     students,
     limitRps: rps,
@@ -99,10 +104,11 @@ async function steady() {
     requestsPerSecond: (stats.requests - 1) / (stats.spanMs / 1000),
     lost: students - stats.unique,
     duplicates: stats.duplicates,
-    cpuMsPerPrompt: (done['cpuMs'] as number) / (done['sent'] as number),
-    bareHttpPostCpuMs: bareHttpMs,
+    cpuMsPerPrompt,
+    floor,
     // Read against this run's floor: the machine's speed varies between runs, the ratio much less.
-    cpuRatioToBarePost: (done['cpuMs'] as number) / (done['sent'] as number) / bareHttpMs,
+    cpuRatioToFloor: cpuMsPerPrompt / floor.floorMs,
+    cpuRatioToBarePost: cpuMsPerPrompt / floor.barePostMs,
     peakRssMb: done['maxRssMb'],
     wallSeconds: (done['wallMs'] as number) / 1000,
     connector: stats,
@@ -111,7 +117,7 @@ async function steady() {
   results['steady'] = r;
   process.stdout.write(
     `  delivered ${stats.unique}/${students} in ${fmt(stats.spanMs / 1000)} s: ${fmt(rate, 2)} prompts/s = ${fmt(100 * r.shareOfLimit, 1)}% of the limit (requests ${fmt(r.requestsPerSecond, 2)}/s)\n` +
-      `  lost ${r.lost}, duplicates ${r.duplicates}; CPU ${fmt(r.cpuMsPerPrompt, 3)} ms per delivered prompt (${fmt(r.cpuRatioToBarePost, 1)}× a bare POST); peak RSS ${fmt(done['maxRssMb'] as number, 0)} MB\n` +
+      `  lost ${r.lost}, duplicates ${r.duplicates}; CPU ${fmt(r.cpuMsPerPrompt, 3)} ms per delivered prompt = ${fmt(r.cpuRatioToFloor, 2)}× the floor (${fmt(r.cpuRatioToBarePost, 1)}× a bare POST); peak RSS ${fmt(done['maxRssMb'] as number, 0)} MB\n` +
       `  connector: ${stats.limited} over the limit (429), ${stats.injected429} injected 429, ${stats.injected5xx} injected 5xx; ledger ${JSON.stringify(book)}\n`,
   );
 }

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { CosmosStore } from '../src/platform/store/cosmos/cosmos-store.ts';
 import { SqliteStore } from '../src/platform/store/sqlite/sqlite-store.ts';
 import { startCosmosEmulator } from '../test/helpers/cosmos-emulator.ts';
-import { type ConnectorStats, calibrate, child, exited, type Message, next, startConnector } from './campaigns/harness.ts';
+import { campaignFloor, type Floor, floorText } from './campaigns/floor.ts';
+import { type ConnectorStats, child, exited, type Message, next, startConnector } from './campaigns/harness.ts';
 import { seedSchool } from './campaigns/seed.ts';
 import { type SchoolFigures, schoolFigures } from './schools/figures.ts';
 
@@ -52,6 +53,9 @@ function connectorFor(n: number) {
   });
 }
 
+// Deliveries in flight at once per school: the sender's concurrency, and the burst and commit batch of the floor.
+const concurrency = 16;
+
 function workerEnv(ids: string[], urls: string[], extra: Record<string, string>): Record<string, string> {
   return {
     DEV_ALLOW_UNAUTHENTICATED: 'true',
@@ -59,7 +63,7 @@ function workerEnv(ids: string[], urls: string[], extra: Record<string, string>)
     LOG_LEVEL: 'error',
     SCHOOL_IDS: ids.join(','),
     TEAMS_TENANT_RPS: String(rps),
-    CAMPAIGN_SEND_CONCURRENCY: '16',
+    CAMPAIGN_SEND_CONCURRENCY: String(concurrency),
     ...extra,
   };
 }
@@ -85,8 +89,9 @@ async function sendWith(workers: ReturnType<typeof child>[]) {
   return { done, loads };
 }
 
-function report(name: string, stats: ConnectorStats, done: Instance[], students: number, floorMs: number, loads: number[]) {
+function report(name: string, stats: ConnectorStats, done: Instance[], students: number, floor: Floor, loads: number[]) {
   const f: SchoolFigures = schoolFigures(stats, rps, students);
+  const floorMs = floor.floorMs;
   const lines = [
     `  delivered ${stats.unique}/${students * stats.tenants.length} in ${fmt(stats.spanMs / 1000)} s: ${fmt(f.aggregatePerSecond, 1)} prompts/s = ${fmt(100 * f.shareOfSummedLimits, 1)}% of ${stats.tenants.length} × ${rps}/s`,
     `  per school, share of its own ${rps}/s while sending: min ${fmt(100 * f.shareMin, 1)}%, mean ${fmt(100 * f.shareMean, 1)}%, max ${fmt(100 * f.shareMax, 1)}%; fairness (max − min)/mean of the rates ${fmt(100 * f.rateSpread, 1)}%`,
@@ -101,10 +106,10 @@ function report(name: string, stats: ConnectorStats, done: Instance[], students:
       const perCore = 1000 / (d.activeCpuMs / Math.max(1, d.sent));
       return `  instance ${i + 1} at 100% of one core would carry ${fmt(perCore, 0)} prompts/s = ${fmt(perCore / rps, 1)} schools at ${rps}/s`;
     }),
-    `  floor: a bare keep-alive POST costs ${fmt(floorMs, 3)} CPU ms now; connector process CPU ${fmt(stats.cpuMs / 1000, 1)} s; load average during the run ${loads.length ? `${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)}` : load()}`,
+    `  ${floorText(floor)}; connector process CPU ${fmt(stats.cpuMs / 1000, 1)} s; load average during the run ${loads.length ? `${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)}` : load()}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  return { scenario: name, figures: f, instances: done, floorCpuMs: floorMs, connector: stats, loadDuringRun: loads };
+  return { scenario: name, figures: f, instances: done, floor, connector: stats, loadDuringRun: loads };
 }
 
 const results: Record<string, ReturnType<typeof report>> = {};
@@ -112,7 +117,7 @@ const results: Record<string, ReturnType<typeof report>> = {};
 async function oneInstance(name: string, n: number, m: number) {
   process.stdout.write(`\n[${name}] one instance on SQLite, ${n} schools × ${m} students, ${rps}/s per tenant\n`);
   const connector = await connectorFor(n);
-  const floorMs = await calibrate(connector.url);
+  const floor = await campaignFloor(connector.url, { rps, burst: concurrency });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-schools-'));
   const store = SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
   const ids = schoolIds(n);
@@ -125,7 +130,7 @@ async function oneInstance(name: string, n: number, m: number) {
   const stats = await connector.stats();
   await connector.stop();
   fs.rmSync(dir, { recursive: true, force: true });
-  return report(name, stats, done, m, floorMs, loads);
+  return report(name, stats, done, m, floor, loads);
 }
 
 /** One instance at a growing number of schools: where its share of the summed limits falls as its CPU use nears a core. */
@@ -150,7 +155,7 @@ async function two() {
   );
   const emulator = await startCosmosEmulator();
   const connector = await connectorFor(cosmosSchools);
-  const floorMs = await calibrate(connector.url);
+  const floor = await campaignFloor(connector.url, { rps, burst: concurrency });
   const database = `bench${Date.now()}`;
   const store = await CosmosStore.open({ endpoint: emulator.endpoint, database, key: 'emulator-key', allowSelfSigned: true });
   const ids = schoolIds(cosmosSchools);
@@ -174,7 +179,7 @@ async function two() {
   const stats = await connector.stats();
   await connector.stop();
   await emulator.close();
-  results['two'] = report('two', stats, done, cosmosPerSchool, floorMs, loads);
+  results['two'] = report('two', stats, done, cosmosPerSchool, floor, loads);
 }
 
 process.stdout.write(

@@ -2,8 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// What the campaign benches share: their child processes (the connector, the bot instances) and the
-// floor they read their CPU figures against.
+// What the campaign benches share: their child processes (the connector, the bot instances). The floor
+// they read their CPU figures against is in floor.ts.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -82,33 +82,4 @@ export async function startConnector(settings: Record<string, string>) {
       await exited(c);
     },
   };
-}
-
-/**
- * What one bare keep-alive HTTP POST of a prompt-sized body costs in CPU on this machine right now: the
- * floor under "CPU per prompt", to read that figure against when the machine is shared.
- */
-export async function calibrate(url: string): Promise<number> {
-  const { keepAliveTransport } = await import('../../src/teams/connector.ts');
-  const transport = keepAliveTransport({ timeoutMs: 5000 });
-  const body = JSON.stringify({ type: 'message', attachments: [{ content: { text: 'x'.repeat(3000) } }] });
-  const post = () =>
-    transport({
-      method: 'POST',
-      url: new URL(`${url}/calibrate`),
-      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
-      body,
-    });
-  for (let i = 0; i < 100; i++) await post();
-  const n = 1000;
-  let next = 0;
-  const cpu0 = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next++ < n) await post();
-    }),
-  );
-  const cpu = process.cpuUsage(cpu0);
-  transport.close();
-  return (cpu.user + cpu.system) / 1000 / n;
 }

@@ -195,6 +195,18 @@ export class DeliveryEngine {
     const at = typeof now === 'function' ? now : () => now;
     const lease = runLease();
     const leaseMs = options.leaseMs ?? this.leaseMs();
+    // Whether the calendar lets this kind out, per school and minute: its rules (hours in minutes, days)
+    // cannot change within a minute, and a run of thousands would otherwise ask it for every item.
+    const allowedIn = new Map<SendPolicy, { minute: number; allowed: boolean }>();
+    const allows = (moment: Date, policy: SendPolicy) => {
+      if (kind.message === 'at-once') return true;
+      const minute = Math.floor(moment.getTime() / 60_000);
+      const known = allowedIn.get(policy);
+      if (known?.minute === minute) return known.allowed;
+      const allowed = isAllowed(moment, policy, kind.message);
+      allowedIn.set(policy, { minute, allowed });
+      return allowed;
+    };
     const items = Symbol.asyncIterator in due ? due[Symbol.asyncIterator]() : due[Symbol.iterator]();
     const worker = async () => {
       while (!options.stop?.() && !lease?.lost()) {
@@ -202,7 +214,7 @@ export class DeliveryEngine {
         if (next.done) return;
         const item = next.value;
         try {
-          const outcome = await this.one(kind, item, at(), await policyOf(kind.schoolOf(item)), leaseMs);
+          const outcome = await this.one(kind, item, at(), await policyOf(kind.schoolOf(item)), leaseMs, allows);
           if (outcome !== 'held' && outcome !== 'settled') tally[outcome]++;
         } catch (err) {
           if (!options.onError) throw err;
@@ -245,9 +257,10 @@ export class DeliveryEngine {
     now: Date,
     policy: SendPolicy,
     leaseMs: number,
+    allows = (moment: Date, p: SendPolicy) => kind.message === 'at-once' || isAllowed(moment, p, kind.message),
   ): Promise<Outcome> {
     // The school's calendar first: it needs no read of the recipient.
-    if (kind.message !== 'at-once' && !isAllowed(now, policy, kind.message)) {
+    if (kind.message !== 'at-once' && !allows(now, policy)) {
       const why = quietReason(now, policy, kind.message) ?? 'night';
       await kind.notNow?.(item, why, nextAllowed(now, policy, kind.message), now);
       return 'waiting';
@@ -263,7 +276,8 @@ export class DeliveryEngine {
     if (prepared.kind === 'settled') return 'settled';
     const { to, context } = prepared;
     const person: Person | undefined = isConversation(to) ? undefined : (to as Person);
-    if (person && kind.message !== 'at-once' && quietReason(now, policy, kind.message, person.pause) === 'paused') {
+    // Only a pause can say no here (the calendar said yes above).
+    if (person?.pause && kind.message !== 'at-once' && quietReason(now, policy, kind.message, person.pause) === 'paused') {
       if (kind.notNow) await kind.notNow(item, 'paused', nextAllowed(now, policy, kind.message, person.pause), now);
       else await kind.postpone(item, person.pause!.until);
       return 'waiting';

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { CardJson } from '../core/cards/card-json.ts';
 // A small Bot Connector REST client for everything the bot sends. One client for in-turn replies,
 // mentor cards and campaign prompts, so throttling, retries and error mapping live in one place, and
 // tests can point the bot at a loopback connector (or the Playground's mock connector).
@@ -48,6 +50,26 @@ export function parseRetryAfter(header: string | null): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+const cardMarkNonce = randomUUID();
+
+/** The request body: as JSON.stringify writes it, with any CardJson attachment put in as its text. */
+export function bodyText(body: unknown): string {
+  const attachments = (body as Partial<OutboundActivity> | undefined)?.attachments;
+  if (!Array.isArray(attachments) || !attachments.some((a) => a?.content instanceof CardJson)) return JSON.stringify(body);
+  const cards: string[] = [];
+  // Where a card goes: a string with this process's random nonce, which no text of the product holds.
+  const mark = (i: number) => `\u0000card:${cardMarkNonce}:${i}`;
+  const marked = {
+    ...(body as OutboundActivity),
+    attachments: attachments.map((a) =>
+      a.content instanceof CardJson ? { ...a, content: mark(cards.push(a.content.text) - 1) } : a,
+    ),
+  };
+  let text = JSON.stringify(marked);
+  for (const [i, card] of cards.entries()) text = text.replace(JSON.stringify(mark(i)), () => card);
+  return text;
 }
 
 export function cardActivity(card: unknown, summary?: string): OutboundActivity {
@@ -136,7 +158,7 @@ export class ConnectorClient {
 
   private async call<T>(method: string, serviceUrl: string, path: string, body?: unknown): Promise<T> {
     const base = serviceUrl.replace(/\/+$/, '');
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload = body === undefined ? undefined : bodyText(body);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';

@@ -1,6 +1,7 @@
 import { preparationCard } from '../../core/cards/cards.ts';
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
+import { currentSector } from '../../core/i18n.ts';
 import type { DeliveryError, Repositories } from '../../core/ports.ts';
 import type { QuietReason } from '../../core/send-policy/quiet-hours.ts';
 import type { DeliveryKind, Prepared } from '../../delivery/engine.ts';
@@ -14,6 +15,7 @@ import { backoff, type LedgerWrites } from './ledger-writes.ts';
 import type { DuePrompt } from './outbox.ts';
 import { recheckMs } from './planner.ts';
 import type { TrialoogPrompt, TrialoogPrompts } from './ports.ts';
+import { PromptCards } from './prompt-cards.ts';
 import type { SendRun } from './send-run.ts';
 
 // A campaign prompt and its reminders as the delivery engine sees them (docs/delivery.md): the engine asks
@@ -38,12 +40,30 @@ interface CardContext {
   timeZone: string;
   /** The reflection the card is for: stored once the student answered something, else the one the prompt stands for. */
   reflection: Reflection;
+  /** The reflection is stored (the student answered something): its card shows that, so it is drawn for it alone. */
+  stored: boolean;
   /** A trialoog campaign's prompt: choose a reflection and ask the supervisor (or add one first). */
   trialoog?: TrialoogPrompt;
 }
 
 const dayMs = 24 * 3_600_000;
 const earlier = (a: string, b: string) => (a < b ? a : b);
+
+/** Everything a prompt's card depends on but the reflection id (questions may vary by the week it started). */
+function promptCardKey(claimed: DuePrompt, context: CardContext): string {
+  const { reflection, activity } = context;
+  const week = Math.floor(Date.parse(reflection.createdAt) / (7 * dayMs));
+  const about = activity ? [activity.title, activity.type, activity.endsAt] : [];
+  return JSON.stringify([
+    claimed.delivery.kind,
+    claimed.op,
+    reflection.locale,
+    currentSector(),
+    week,
+    context.timeZone,
+    ...about,
+  ]);
+}
 
 /** The latest moment a first prompt still makes sense: the end of the answer window from its planned moment. */
 function latestPrompt(due: DuePrompt): number {
@@ -54,6 +74,16 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
   const { writes, clock } = deps;
   const stats = run.stats;
   const settled = { kind: 'settled' } as const;
+  // Per flow as loaded: a flow edited while a run sends is drawn anew.
+  const cards = new WeakMap<Flow, PromptCards>();
+  const cardsOf = (flow: Flow) => {
+    let c = cards.get(flow);
+    if (!c) {
+      c = new PromptCards();
+      cards.set(flow, c);
+    }
+    return c;
+  };
 
   /** Reads what the card needs; undefined when the delivery's flow or card is gone. */
   async function cardContext(due: DuePrompt, student: Person, stored?: Reflection): Promise<CardContext | undefined> {
@@ -62,14 +92,14 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
     if (!flow || (d.kind === 'preparation' && !flow.preparation)) return undefined;
     const policy = await run.policy(d.schoolId);
     const reflection = stored ?? promptReflection(d, flow, student.locale);
-    if (d.kind === 'preparation') return { flow, timeZone: policy.timeZone, reflection };
+    if (d.kind === 'preparation') return { flow, timeZone: policy.timeZone, reflection, stored: stored !== undefined };
     const activity = await run.activity(d.schoolId, d.activityId);
     const shown = activity ?? { title: '', type: 'other' as const, endsAt: d.scheduledAt };
     if (due.campaign.trialoog) {
       const trialoog = await deps.trialoog.prompt(student, policy.timeZone);
-      return { flow, activity: shown, timeZone: policy.timeZone, reflection, trialoog };
+      return { flow, activity: shown, timeZone: policy.timeZone, reflection, stored: stored !== undefined, trialoog };
     }
-    return { flow, activity: shown, timeZone: policy.timeZone, reflection };
+    return { flow, activity: shown, timeZone: policy.timeZone, reflection, stored: stored !== undefined };
   }
 
   async function preparePrompt(due: DuePrompt, student: Person): Promise<Prepared<CardContext>> {
@@ -192,14 +222,16 @@ export function campaignPrompts(deps: PromptDeps, run: SendRun): DeliveryKind<Du
         };
         return { to, card: withPromptHeader(trialoog.card, to.locale, header), summary: trialoog.summary, retry };
       }
-      const card =
-        claimed.delivery.kind === 'preparation'
-          ? preparationCard(flow, reflection)
-          : campaignPromptCard(flow, reflection, {
-              activity: context.activity!,
-              timeZone: context.timeZone,
-              reminder: claimed.op === 'remind',
-            });
+      const reminder = claimed.op === 'remind';
+      const draw = (reflectionId: string) => {
+        const r = reflectionId === reflection.id ? reflection : { ...reflection, id: reflectionId };
+        return claimed.delivery.kind === 'preparation'
+          ? preparationCard(flow, r)
+          : campaignPromptCard(flow, r, { activity: context.activity!, timeZone: context.timeZone, reminder });
+      };
+      const card = context.stored
+        ? draw(reflection.id)
+        : cardsOf(flow).card(promptCardKey(claimed, context), reflection.id, draw);
       return { to, card, summary: flow.title[reflection.locale], retry };
     },
     sent: async (claimed, message, context) => {

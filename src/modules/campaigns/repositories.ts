@@ -13,6 +13,7 @@ import {
   update,
   type Write,
 } from '../../platform/store/document-store.ts';
+import { groupCommits } from '../../platform/store/group-commit.ts';
 import {
   type Activity,
   type ActivityType,
@@ -274,6 +275,7 @@ export async function openCampaignRepositories(
     activities: new Activities(activities),
     campaigns: new Campaigns(campaigns),
     occurrences: new Occurrences(occurrences),
-    deliveries: new Deliveries(deliveries, store.kind === 'sqlite'),
+    // The claims and outcomes of the deliveries in flight share commits (group-commit.ts).
+    deliveries: new Deliveries(groupCommits(store, deliveries), store.kind === 'sqlite'),
   };
 }

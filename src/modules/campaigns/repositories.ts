@@ -215,11 +215,15 @@ function deliveryWhere(filter: DeliveryFilter): Record<string, Condition> {
 }
 
 class Deliveries implements DeliveryRepository {
+  /** The store's own collection: a write call names it (the store checks it is one of its own). */
+  private readonly own: Collection<Stored<Delivery>>;
+  /** The same with the claims and outcomes in flight sharing commits (group-commit.ts). */
   private readonly c: Collection<Stored<Delivery>>;
   private readonly sqlite: boolean;
-  constructor(c: Collection<Stored<Delivery>>, sqlite: boolean) {
-    this.c = c;
-    this.sqlite = sqlite;
+  constructor(store: DocumentStore, c: Collection<Stored<Delivery>>) {
+    this.own = c;
+    this.c = groupCommits(store, c);
+    this.sqlite = store.kind === 'sqlite';
   }
   get(schoolId: string, id: string) {
     return this.c.get(schoolId, id);
@@ -235,7 +239,7 @@ class Deliveries implements DeliveryRepository {
     return replaceIfUnchanged(this.c, withPk(next));
   }
   replaceInWriteAll(next: Delivery): Write {
-    return { kind: 'replace', collection: this.c as unknown as Collection<Doc>, doc: withPk(next), ifUnchanged: true };
+    return { kind: 'replace', collection: this.own as unknown as Collection<Doc>, doc: withPk(next), ifUnchanged: true };
   }
   due(schoolId: string, now: string, limit: number) {
     // Thousands of a campaign's deliveries fall due at once; each batch must read only its own rows.
@@ -275,7 +279,6 @@ export async function openCampaignRepositories(
     activities: new Activities(activities),
     campaigns: new Campaigns(campaigns),
     occurrences: new Occurrences(occurrences),
-    // The claims and outcomes of the deliveries in flight share commits (group-commit.ts).
-    deliveries: new Deliveries(groupCommits(store, deliveries), store.kind === 'sqlite'),
+    deliveries: new Deliveries(store, deliveries),
   };
 }

@@ -186,10 +186,14 @@ async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
 // --- the run: the scheduled job on Friday 15:05 -------------------------------------------------------
 let sent = 0;
 let largestSent = 0;
+// BENCH_DUMP=<file>: every activity sent and every card of the card check, one a line (to compare the cards
+// of two versions).
+const dumpSent = process.env.BENCH_DUMP;
 const connector = new ConnectorClient({
   token: async () => undefined,
   transport: async ({ body }) => {
     sent++;
+    if (dumpSent) fs.appendFileSync(dumpSent, `${body ?? ''}\n`);
     largestSent = Math.max(largestSent, Buffer.byteLength(body ?? ''));
     return { status: 201, retryAfter: undefined, text: JSON.stringify({ id: `act-${sent}` }) };
   },
@@ -247,6 +251,7 @@ for (const run of process.env.BENCH_PAGES === '0' ? [] : summary.mentors) {
     if (!drawn) break;
     const { card, shown } = digestCard(drawn.view, { today: '2026-11-06', fit: !drawn.known });
     if (!drawn.known) await mentoring.digests.recordPage(mentor, digestId, page, shown);
+    if (dumpSent) fs.appendFileSync(dumpSent, `${JSON.stringify(card)}\n`);
     largest = Math.max(largest, cardBytes(card));
     cards++;
   }

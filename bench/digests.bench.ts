@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -164,13 +165,35 @@ raw.exec('COMMIT');
 raw.close();
 const seedMs = performance.now() - seedStart;
 
+// BENCH_PROFILE=<file>: a CPU profile of the timed run alone (the seeding and the checks left out).
+async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
+  const out = process.env.BENCH_PROFILE;
+  if (!out) return undefined;
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(out, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 // --- the run: the scheduled job on Friday 15:05 -------------------------------------------------------
 let sent = 0;
 let largestSent = 0;
+// BENCH_DUMP=<file>: every activity sent and every card of the card check, one a line (to compare the cards
+// of two versions).
+const dumpSent = process.env.BENCH_DUMP;
 const connector = new ConnectorClient({
   token: async () => undefined,
   transport: async ({ body }) => {
     sent++;
+    if (dumpSent) fs.appendFileSync(dumpSent, `${body ?? ''}\n`);
     largestSent = Math.max(largestSent, Buffer.byteLength(body ?? ''));
     return { status: 201, retryAfter: undefined, text: JSON.stringify({ id: `act-${sent}` }) };
   },
@@ -194,7 +217,9 @@ const rssBefore = process.memoryUsage().rss;
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const readMark = countedStore.mark();
+const profiler = await startProfile();
 const summary = await mentoring.digests.runDue();
+await profiler?.stop();
 const runReads = countedStore.since(readMark);
 countedStore.forget(); // the card check below reads much more; its calls need not be kept
 const runMs = performance.now() - started;
@@ -226,6 +251,7 @@ for (const run of process.env.BENCH_PAGES === '0' ? [] : summary.mentors) {
     if (!drawn) break;
     const { card, shown } = digestCard(drawn.view, { today: '2026-11-06', fit: !drawn.known });
     if (!drawn.known) await mentoring.digests.recordPage(mentor, digestId, page, shown);
+    if (dumpSent) fs.appendFileSync(dumpSent, `${JSON.stringify(card)}\n`);
     largest = Math.max(largest, cardBytes(card));
     cards++;
   }

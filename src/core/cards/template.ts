@@ -9,48 +9,78 @@
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Scope = { data: unknown; root: unknown; index?: number };
+/** A template node made ready once: what it gives for a scope (undefined: left out). */
+type Compiled = (scope: Scope) => Json | undefined;
+
+// A template is walked once into closures and kept (templates are loaded once and never changed): a
+// digest draws the same student template for thousands of sections. Expressions are still parsed when
+// first evaluated, so a bad one in a branch never drawn fails as late as it always did.
+const compiledTemplates = new WeakMap<object, Compiled>();
 
 export function expand(template: unknown, data: unknown): Json {
-  const out = node(template, { data, root: data });
+  let compiled = template && typeof template === 'object' ? compiledTemplates.get(template) : undefined;
+  if (!compiled) {
+    compiled = compile(template);
+    if (template && typeof template === 'object') compiledTemplates.set(template, compiled);
+  }
+  const out = compiled({ data, root: data });
   return out === undefined ? null : out;
 }
 
-function node(value: unknown, scope: Scope): Json | undefined {
-  if (typeof value === 'string') return str(value, scope);
-  if (Array.isArray(value)) {
+function compile(value: unknown): Compiled {
+  if (typeof value === 'string') return compileString(value);
+  if (Array.isArray(value)) return compileArray(value);
+  if (value && typeof value === 'object') return compileObject(value as Record<string, unknown>);
+  return () => value as Json;
+}
+
+function compileArray(value: readonly unknown[]): Compiled {
+  const parts = value.map((item): { repeat: (scope: Scope) => unknown; each: Compiled } | Compiled => {
+    if (item && typeof item === 'object' && !Array.isArray(item) && '$data' in item) {
+      const source = (item as Record<string, unknown>)['$data'];
+      const { $data: _ignored, ...rest } = item as Record<string, unknown>;
+      return {
+        repeat: typeof source === 'string' ? (scope) => evaluateString(source, scope) : () => source,
+        each: compileObject(rest),
+      };
+    }
+    return compile(item);
+  });
+  return (scope) => {
     const out: Json[] = [];
-    for (const item of value) {
-      if (item && typeof item === 'object' && !Array.isArray(item) && '$data' in item) {
-        const source = (item as Record<string, unknown>)['$data'];
-        const list = typeof source === 'string' ? evaluateString(source, scope) : source;
-        const { $data: _ignored, ...rest } = item as Record<string, unknown>;
-        const items = Array.isArray(list) ? list : list === undefined || list === null ? [] : [list];
-        items.forEach((entry, index) => {
-          const expanded = node(rest, { data: entry, root: scope.root, index });
-          if (expanded !== undefined) out.push(expanded);
-        });
+    for (const part of parts) {
+      if (typeof part === 'function') {
+        const expanded = part(scope);
+        if (expanded !== undefined) out.push(expanded);
         continue;
       }
-      const expanded = node(item, scope);
-      if (expanded !== undefined) out.push(expanded);
+      const list = part.repeat(scope);
+      const items = Array.isArray(list) ? list : list === undefined || list === null ? [] : [list];
+      items.forEach((entry, index) => {
+        const expanded = part.each({ data: entry, root: scope.root, index });
+        if (expanded !== undefined) out.push(expanded);
+      });
     }
     return out;
-  }
-  if (value && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    if ('$when' in obj) {
-      const cond = typeof obj['$when'] === 'string' ? evaluateString(obj['$when'] as string, scope) : obj['$when'];
-      if (!truthy(cond)) return undefined;
-    }
+  };
+}
+
+function compileObject(obj: Record<string, unknown>): Compiled {
+  const when = obj['$when'];
+  const test =
+    '$when' in obj ? (typeof when === 'string' ? (scope: Scope) => evaluateString(when, scope) : () => when) : undefined;
+  const fields = Object.entries(obj)
+    .filter(([k]) => k !== '$when')
+    .map(([k, v]) => [k, compile(v)] as const);
+  return (scope) => {
+    if (test && !truthy(test(scope))) return undefined;
     const out: { [key: string]: Json } = {};
-    for (const [k, v] of Object.entries(obj)) {
-      if (k === '$when') continue;
-      const expanded = node(v, scope);
+    for (const [k, field] of fields) {
+      const expanded = field(scope);
       if (expanded !== undefined) out[k] = expanded;
     }
     return out;
-  }
-  return value as Json;
+  };
 }
 
 const whole = /^\$\{([^{}]*)\}$/;
@@ -60,17 +90,34 @@ function evaluateString(text: string, scope: Scope): unknown {
   return m ? evaluate(m[1] ?? '', scope) : text;
 }
 
-function str(text: string, scope: Scope): Json | undefined {
-  if (!text.includes('${')) return text;
+function compileString(text: string): Compiled {
+  if (!text.includes('${')) return () => text;
   const m = whole.exec(text);
   if (m) {
-    const v = evaluate(m[1] ?? '', scope);
-    return v === undefined ? undefined : (v as Json);
+    const expr = m[1] ?? '';
+    return (scope) => {
+      const v = evaluate(expr, scope);
+      return v === undefined ? undefined : (v as Json);
+    };
   }
-  return text.replace(/\$\{([^{}]*)\}/g, (_all, expr: string) => {
-    const v = evaluate(expr, scope);
-    return v === undefined || v === null ? '' : String(v);
-  });
+  // Literal text and expressions in turn, as the interpolation pattern splits them.
+  const literals: string[] = [];
+  const exprs: string[] = [];
+  let last = 0;
+  for (const hit of text.matchAll(/\$\{([^{}]*)\}/g)) {
+    literals.push(text.slice(last, hit.index));
+    exprs.push(hit[1] ?? '');
+    last = hit.index + hit[0].length;
+  }
+  const tail = text.slice(last);
+  return (scope) => {
+    let out = '';
+    for (let i = 0; i < exprs.length; i++) {
+      const v = evaluate(exprs[i]!, scope);
+      out += literals[i]! + (v === undefined || v === null ? '' : String(v));
+    }
+    return out + tail;
+  };
 }
 
 function truthy(v: unknown): boolean {
@@ -82,11 +129,7 @@ function truthy(v: unknown): boolean {
 
 type Token = { kind: 'path' | 'string' | 'number' | 'op' | 'paren'; text: string };
 
-const tokenCache = new Map<string, Token[]>();
-
 function tokenize(expr: string): Token[] {
-  const cached = tokenCache.get(expr);
-  if (cached) return cached;
   const tokens: Token[] = [];
   let i = 0;
   while (i < expr.length) {
@@ -122,60 +165,91 @@ function tokenize(expr: string): Token[] {
       }
     }
   }
-  tokenCache.set(expr, tokens);
   return tokens;
 }
 
+type Expr = (scope: Scope) => unknown;
+
+/** Each expression parsed once into a closure; one that does not parse is not kept, and throws each time. */
+const exprCache = new Map<string, Expr>();
+
 export function evaluate(expr: string, scope: Scope): unknown {
+  let compiled = exprCache.get(expr);
+  if (!compiled) {
+    compiled = parse(expr);
+    exprCache.set(expr, compiled);
+  }
+  return compiled(scope);
+}
+
+function parse(expr: string): Expr {
   const tokens = tokenize(expr);
   let pos = 0;
   const peek = () => tokens[pos];
-  const orExpr = (): unknown => {
+  // Both sides of || and && are evaluated, as the template language does; neither has side effects.
+  const orExpr = (): Expr => {
     let left = andExpr();
     while (peek()?.text === '||') {
       pos++;
-      const right = andExpr();
-      left = truthy(left) ? left : right;
+      const a = left;
+      const b = andExpr();
+      left = (scope) => {
+        const x = a(scope);
+        const y = b(scope);
+        return truthy(x) ? x : y;
+      };
     }
     return left;
   };
-  const andExpr = (): unknown => {
+  const andExpr = (): Expr => {
     let left = eqExpr();
     while (peek()?.text === '&&') {
       pos++;
-      const right = eqExpr();
-      left = truthy(left) ? right : left;
+      const a = left;
+      const b = eqExpr();
+      left = (scope) => {
+        const x = a(scope);
+        const y = b(scope);
+        return truthy(x) ? y : x;
+      };
     }
     return left;
   };
-  const eqExpr = (): unknown => {
+  const eqExpr = (): Expr => {
     const left = unary();
     const op = peek();
     if (op?.text === '==' || op?.text === '!=') {
       pos++;
       const right = unary();
-      return op.text === '==' ? left === right : left !== right;
+      return op.text === '==' ? (scope) => left(scope) === right(scope) : (scope) => left(scope) !== right(scope);
     }
     return left;
   };
-  const unary = (): unknown => {
+  const unary = (): Expr => {
     if (peek()?.text === '!') {
       pos++;
-      return !truthy(unary());
+      const operand = unary();
+      return (scope) => !truthy(operand(scope));
     }
     return primary();
   };
-  const primary = (): unknown => {
+  const primary = (): Expr => {
     const tok = tokens[pos++];
     if (!tok) throw new Error(`incomplete template expression: ${expr}`);
-    if (tok.kind === 'string') return tok.text;
-    if (tok.kind === 'number') return Number(tok.text);
+    if (tok.kind === 'string') {
+      const text = tok.text;
+      return () => text;
+    }
+    if (tok.kind === 'number') {
+      const n = Number(tok.text);
+      return () => n;
+    }
     if (tok.text === '(') {
       const v = orExpr();
       if (tokens[pos++]?.text !== ')') throw new Error(`missing ) in template expression: ${expr}`);
       return v;
     }
-    if (tok.kind === 'path') return resolve(tok.text, scope);
+    if (tok.kind === 'path') return pathOf(tok.text);
     throw new Error(`unexpected "${tok.text}" in template expression: ${expr}`);
   };
   const value = orExpr();
@@ -183,28 +257,23 @@ export function evaluate(expr: string, scope: Scope): unknown {
   return value;
 }
 
-function resolve(path: string, scope: Scope): unknown {
-  if (path === 'true') return true;
-  if (path === 'false') return false;
-  if (path === 'null') return null;
+/** A path, split once: the bound data's own properties only. */
+function pathOf(path: string): Expr {
+  if (path === 'true') return () => true;
+  if (path === 'false') return () => false;
+  if (path === 'null') return () => null;
   const parts = path.split('.');
-  let current: unknown;
   const head = parts[0];
-  if (head === '$root') {
-    current = scope.root;
-    parts.shift();
-  } else if (head === '$index') {
-    return scope.index;
-  } else if (head === '$data') {
-    current = scope.data;
-    parts.shift();
-  } else {
-    current = scope.data;
-  }
-  for (const part of parts) {
-    if (current === null || current === undefined || typeof current !== 'object') return undefined;
-    if (!Object.hasOwn(current, part)) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
+  if (head === '$index') return (scope) => scope.index;
+  const fromRoot = head === '$root';
+  const rest = fromRoot || head === '$data' ? parts.slice(1) : parts;
+  return (scope) => {
+    let current = fromRoot ? scope.root : scope.data;
+    for (const part of rest) {
+      if (current === null || current === undefined || typeof current !== 'object') return undefined;
+      if (!Object.hasOwn(current, part)) return undefined;
+      current = (current as Record<string, unknown>)[part];
+    }
+    return current;
+  };
 }

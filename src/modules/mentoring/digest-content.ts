@@ -39,8 +39,12 @@ export interface WindowContent {
   messages: StudentMessage[];
 }
 
-/** Students read per step while filling a digest's first card (a card holds about eight to twelve). */
-const firstCardBatch = 8;
+/**
+ * Students read per step while filling a digest's first card. A card holds four or five students with a
+ * full week each and up to about twelve with one entry each; the first step reads five, so that a full week
+ * reads one student more than fits (not four), and each later step eight.
+ */
+const firstCardBatches = [5, 8] as const;
 const priorityRank = { talk: 0, signal: 1, other: 2 } as const;
 
 /** The later of two ISO timestamps. */
@@ -145,8 +149,8 @@ export class DigestContent {
     const position = new Map(ranked.map((id, i) => [id, i]));
     const ctx = { from: base.from, to: base.to, locale: base.locale };
     let view = base;
-    for (let next = 0; next < ranked.length; ) {
-      const batch = ranked.slice(next, next + firstCardBatch);
+    for (let next = 0, step = 0; next < ranked.length; step++) {
+      const batch = ranked.slice(next, next + firstCardBatches[Math.min(step, firstCardBatches.length - 1)]!);
       next += batch.length;
       const more = await this.sections(scope, content, ctx, new Set(batch));
       const sections = [...view.sections, ...more].sort((a, b) => position.get(a.student.id)! - position.get(b.student.id)!);

@@ -48,3 +48,19 @@ describe('card templating', () => {
     expect(out).toEqual({ body: [{ type: 'TextBlock', text: evil }] });
   });
 });
+
+describe('a template drawn many times', () => {
+  it('gives each drawing its own data, and a bad expression fails only where it is drawn', () => {
+    const tpl = {
+      body: [
+        { $data: '${rows}', text: '${name}', $when: '${show}' },
+        { $when: '${bad}', t: '${a +}' },
+      ],
+    };
+    expect(expand(tpl, { rows: [{ name: 'a', show: true }, { name: 'b' }] })).toEqual({ body: [{ text: 'a' }] });
+    expect(expand(tpl, { rows: [{ name: 'c', show: true }] })).toEqual({ body: [{ text: 'c' }] });
+    expect(() => expand(tpl, { rows: [], bad: true })).toThrow(/unexpected/);
+    expect(() => expand(tpl, { rows: [], bad: true })).toThrow(/unexpected/);
+    expect(expand(tpl, { rows: [{ name: 'd', show: 1 }] })).toEqual({ body: [{ text: 'd' }] });
+  });
+});

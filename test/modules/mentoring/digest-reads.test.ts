@@ -105,6 +105,47 @@ describe('what a digest reads', () => {
     expect(onFirst.slice(0, 3)).toEqual(['student-7', 'student-29', 'student-28']);
     expect(cardText(card)).toContain('Wat er gebeurde (r-7-3).');
   });
+
+  it('reads the answers of one student more than the first card shows when each had a full week', async () => {
+    const mentor = await w.person('Piet Jansen', 'jansen@school.nl', 'mentor');
+    for (let s = 0; s < 30; s++) {
+      const id = `student-${s}`;
+      await w.repos.people.create(student(id, `Student ${String(s).padStart(2, '0')}`));
+      await w.repos.assignments.assign(tenantId, id, mentor.person.id, created);
+      for (let e = 0; e < 10; e++) {
+        const long = `${'Een lange dag met veel te vertellen over wat er gebeurde. '.repeat(3)}(${s}-${e})`;
+        const answers = {
+          feeling: 'good',
+          happened: long,
+          'next-step': `${'Een volgende stap die ik wil zetten. '.repeat(3)}(${s}-${e})`,
+        };
+        await answered(
+          w,
+          mentor.person.id,
+          id,
+          `r-${s}-${e}`,
+          new Date(Date.UTC(2026, 10, 2 + (e % 4), 11, s, e)).toISOString(),
+          {
+            answers,
+          },
+        );
+      }
+    }
+    w.clock.set(nov(6, '15:05'));
+    const mark = store.mark();
+    expect((await w.runDigest()).sent).toBe(1);
+    const reads = store.since(mark);
+    const card = digestsIn(w.cards(mentor.user)).at(-1)!;
+    const onFirst = new Set(
+      executes(card)
+        .map((a) => a.data['studentId'])
+        .filter(Boolean),
+    ).size;
+    expect(onFirst).toBeGreaterThan(0);
+    expect(onFirst).toBeLessThan(8);
+    // Two entries shown per student: the whole reflections of the students on the card and of the next one.
+    expect(reads.byCollection['reflections']?.documents).toBeLessThanOrEqual(2 * (onFirst + 1));
+  });
 });
 
 // The heads and the whole reads on both backends: cross-partition projections, ids by partition.

@@ -16,6 +16,7 @@ import { openEmulatedCosmosStore, startCosmosEmulator } from '../test/helpers/co
 import { CountingStore } from '../test/helpers/counting-store.ts';
 import { startBotProcesses } from './lib/bot-processes.ts';
 import { profiled } from './lib/cpu-profile.ts';
+import { startSdkFloor } from './lib/sdk-floor.ts';
 
 // Answer submission → stored and routed, at 100 concurrent submits, on the embedded store (a file, as in
 // production without Cosmos DB). Each sample is one Action.Execute POST to /api/messages, timed until the
@@ -94,7 +95,7 @@ const requestsServed = { reads: 0, queries: 0, queryPlans: 0, writes: 0 };
  * background), without the bench's own work between them: opening 100 reflections and building the
  * request bodies cost about a sixth of a submit and are not part of it.
  */
-const servedCpu = { submits: 0, floor: 0 };
+const servedCpu = { submits: 0, floor: 0, sdkFloor: 0 };
 const cpuUs = () => {
   const c = process.cpuUsage();
   return c.user + c.system;
@@ -186,6 +187,26 @@ await profiled(process.env['BENCH_PROFILE'], 'floor', ROUNDS * CONCURRENCY, asyn
 });
 const floorCpu = process.cpuUsage(floorCpu0);
 if (floor.some((ms) => ms < 0)) throw new Error('a request of the floor failed');
+
+// Issue 14's floor: the same POSTs through the same adapter to the Teams SDK's App.process with a
+// constant card (bench/lib/sdk-floor.ts), after a warm-up of its own.
+const sdkFloor = await startSdkFloor(createLogger('silent'));
+const sdk: number[] = [];
+for (let r = 0; r < ROUNDS + 3; r++) {
+  const bodies = floorBodies();
+  const c0 = cpuUs();
+  const got = await ask<{ samples: number[] }>({
+    cmd: 'round',
+    bodies,
+    url: sdkFloor.url,
+    expect: 'application/vnd.microsoft.card.adaptive',
+  });
+  if (got.samples.some((ms) => ms < 0)) throw new Error('a request of the SDK floor failed');
+  if (r < 3) continue;
+  servedCpu.sdkFloor += cpuUs() - c0;
+  sdk.push(...got.samples);
+}
+await sdkFloor.stop();
 const floorSorted = [...floor].sort((a, b) => a - b);
 const floorPct = (p: number) => floorSorted[Math.min(floorSorted.length - 1, Math.ceil((p / 100) * floorSorted.length) - 1)]!;
 await bot.router.sweep(); // anything still on its way to a mentor
@@ -239,8 +260,13 @@ const result = {
     cpu_ms_per_request: +(servedCpu.floor / 1000 / floor.length).toFixed(3),
     cpu_ms_per_request_whole_rounds: +((floorCpu.user + floorCpu.system) / 1000 / floor.length).toFixed(2),
   },
-  // Read against this run's floor (the same server and dispatch with a constant answer): the ratio holds on a noisy machine.
+  floor_sdk_constant_card: {
+    cpu_ms_per_request: +(servedCpu.sdkFloor / 1000 / sdk.length).toFixed(3),
+  },
+  // Read against this run's floors (a constant answer through the bot's own dispatch, and through the
+  // Teams SDK as issue 14 words its target): the ratios hold on a noisy machine.
   cpu_ratio_to_floor: +(servedCpu.submits / samples.length / (servedCpu.floor / floor.length)).toFixed(2),
+  cpu_ratio_to_sdk_floor: +(servedCpu.submits / samples.length / (servedCpu.sdkFloor / sdk.length)).toFixed(2),
   cpu_ratio_to_floor_whole_rounds: +(
     (cpu.user + cpu.system) /
     samples.length /

@@ -45,6 +45,21 @@ function lookup(tree: Tree, key: string): string | Tree | undefined {
   return node;
 }
 
+// The catalog does not change once loaded: each key found is looked up in the tree once (only keys that
+// exist are kept, so the map holds at most the catalog's own keys).
+const found = Object.fromEntries(locales.map((l) => [l, new Map<string, string | Tree>()])) as Record<
+  Locale,
+  Map<string, string | Tree>
+>;
+
+function textAt(locale: Locale, key: string): string | Tree | undefined {
+  const seen = found[locale]?.get(key);
+  if (seen !== undefined) return seen;
+  const node = lookup(catalog[locale], key);
+  if (node !== undefined) found[locale]?.set(key, node);
+  return node;
+}
+
 // Words that differ per sector: *leerling* and *mentor* in vo, *student* and *loopbaanbegeleider* in mbo,
 // *student* and *SLB'er* in hbo. A text names them as {@student}, {@students}, {@mentor}, {@mentors} (and
 // capitalised, {@Student} …); the words themselves live in one place, the `words` namespace
@@ -73,7 +88,7 @@ const sectorWord = /\{@(\w+)\}/g;
 function fillWords(text: string, locale: Locale, params: Params | undefined): string {
   if (!text.includes('{@')) return text;
   const sector = isSector(params?.['sector']) ? params['sector'] : currentSector();
-  const words = lookup(catalog[locale], `words.${sector}`);
+  const words = textAt(locale, `words.${sector}`);
   return text.replace(sectorWord, (_whole, name: string) => {
     const word = typeof words === 'object' ? words[name] : undefined;
     if (typeof word !== 'string') throw new Error(`missing word ${locale}:words.${sector}.${name}`);
@@ -88,9 +103,15 @@ function fillWords(text: string, locale: Locale, params: Params | undefined): st
 const pluralMessage = /\{(\w+),\s*plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*(?:\{\w+\}[^{}]*)*\})+)\s*\}/g;
 const pluralOption = /(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*(?:\{\w+\}[^{}]*)*)\}/g;
 const pluralRules = new Map<Locale, Intl.PluralRules>();
+// A plural message's forms, parsed once per message text rather than on every count shown.
+const pluralForms = new Map<string, Map<string, string>>();
 
 function plural(locale: Locale, options: string, value: string | number): string {
-  const forms = new Map([...options.matchAll(pluralOption)].map((m) => [m[1]!, m[2]!]));
+  let forms = pluralForms.get(options);
+  if (!forms) {
+    forms = new Map([...options.matchAll(pluralOption)].map((m) => [m[1]!, m[2]!]));
+    pluralForms.set(options, forms);
+  }
   const n = typeof value === 'number' ? value : Number(value);
   let rules = pluralRules.get(locale);
   if (!rules) {
@@ -135,20 +156,20 @@ export function pluralProblems(text: string): string[] {
 
 /** Translates a key; a missing key is a bug, so it throws rather than showing a key to a student. */
 export function t(locale: Locale, key: string, params?: Params): string {
-  const found = lookup(catalog[locale], key);
-  if (typeof found !== 'string') throw new Error(`missing text ${locale}:${key}`);
-  return interpolate(found, params, locale);
+  const text = textAt(locale, key);
+  if (typeof text !== 'string') throw new Error(`missing text ${locale}:${key}`);
+  return interpolate(text, params, locale);
 }
 
 /** A whole namespace subtree (for card templates that bind many strings at once), interpolated. */
 export function texts(locale: Locale, key: string, params?: Params): Record<string, unknown> {
-  const found = lookup(catalog[locale], key);
-  if (typeof found !== 'object') throw new Error(`missing text group ${locale}:${key}`);
+  const group = textAt(locale, key);
+  if (typeof group !== 'object') throw new Error(`missing text group ${locale}:${key}`);
   const walk = (node: Tree): Record<string, unknown> =>
     Object.fromEntries(
       Object.entries(node).map(([k, v]) => [k, typeof v === 'string' ? interpolate(v, params, locale) : walk(v)]),
     );
-  return walk(found);
+  return walk(group);
 }
 
 /** Dutch first, English second: for messages shown before we know who is asking. */

@@ -37,16 +37,17 @@ export function isPersonal(a: Envelope): boolean {
   return (a.conversation.conversationType ?? 'personal') === 'personal';
 }
 
-/** Action.Execute (adaptiveCard/action) payload. Card data is capped: nothing a card sends is ever large. */
-export const cardActionSchema = z.looseObject({
-  value: z.looseObject({
-    action: z.looseObject({
-      type: z.literal('Action.Execute'),
-      verb: z.string().min(1).max(64),
-      data: z.record(z.string().max(64), z.unknown()).optional(),
-    }),
-    trigger: z.string().max(32).optional(),
+/**
+ * Action.Execute (adaptiveCard/action) payload: the activity's `value` (the rest of the activity is the
+ * envelope, validated once by the HTTP adapter). Card data is capped: nothing a card sends is ever large.
+ */
+export const cardActionValueSchema = z.looseObject({
+  action: z.looseObject({
+    type: z.literal('Action.Execute'),
+    verb: z.string().min(1).max(64),
+    data: z.record(z.string().max(64), z.unknown()).optional(),
   }),
+  trigger: z.string().max(32).optional(),
 });
 
 export const messageSchema = z.looseObject({

@@ -3,7 +3,15 @@ import { messageCard } from '../core/cards/cards.ts';
 import type { Person } from '../core/entities.ts';
 import { IdentityConflict } from '../core/identity.ts';
 import { localeFrom } from '../core/types.ts';
-import { cardActionSchema, commandText, type Envelope, isPersonal, messageSchema, replyTarget, tenantOf } from './activity.ts';
+import {
+  cardActionValueSchema,
+  commandText,
+  type Envelope,
+  isPersonal,
+  messageSchema,
+  replyTarget,
+  tenantOf,
+} from './activity.ts';
 import { helpCardFor } from './help.ts';
 import { logConflict } from './install-events.ts';
 import type { SenderIdentity } from './sender-identity.ts';
@@ -85,12 +93,12 @@ export function commandDispatch(deps: BotDeps, features: Feature[], sender: Send
     let locale: Person['locale'] = localeFrom(a.locale, config.DEFAULT_LOCALE);
     try {
       // Malformed actions and unknown verbs are refused before anything is stored.
-      const action = cardActionSchema.safeParse(a);
+      const action = cardActionValueSchema.safeParse(a['value']);
       if (!action.success) {
-        log.warn({ problem: action.error.issues[0]?.path.join('.') }, 'malformed card action refused');
+        log.warn({ problem: ['value', ...(action.error.issues[0]?.path ?? [])].join('.') }, 'malformed card action refused');
         return cardResponse(messageCard('core.errors.invalidCard', locale, 'attention'));
       }
-      const { verb, data } = action.data.value.action;
+      const { verb, data } = action.data.action;
       const handler = verbs.get(verb);
       if (!handler) {
         log.info({ verb: verb.slice(0, 64) }, 'unknown card verb');

@@ -9,55 +9,55 @@
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Scope = { data: unknown; root: unknown; index?: number };
-/** A template node made ready once: what it gives for a scope (undefined: left out). */
-type Compiled = (scope: Scope) => Json | undefined;
 
-// A template is walked once into closures and kept (templates are loaded once and never changed): a
-// digest draws the same student template for thousands of sections. Expressions are still parsed when
-// first evaluated, so a bad one in a branch never drawn fails as late as it always did.
-const compiledTemplates = new WeakMap<object, Compiled>();
+// A template is compiled once into functions (kept per template object: templates are parsed once and
+// never changed) and each render only runs them. Interpreting the JSON on every render walked every key
+// and tested every string for expressions again, for every card the bot answers with.
+
+type Render = (scope: Scope) => Json | undefined;
+const compiled = new WeakMap<object, Render>();
 
 export function expand(template: unknown, data: unknown): Json {
-  let compiled = template && typeof template === 'object' ? compiledTemplates.get(template) : undefined;
-  if (!compiled) {
-    compiled = compile(template);
-    if (template && typeof template === 'object') compiledTemplates.set(template, compiled);
+  let render = template && typeof template === 'object' ? compiled.get(template) : undefined;
+  if (!render) {
+    render = compile(template);
+    if (template && typeof template === 'object') compiled.set(template, render);
   }
-  const out = compiled({ data, root: data });
+  const out = render({ data, root: data });
   return out === undefined ? null : out;
 }
 
-function compile(value: unknown): Compiled {
+function compile(value: unknown): Render {
   if (typeof value === 'string') return compileString(value);
   if (Array.isArray(value)) return compileArray(value);
   if (value && typeof value === 'object') return compileObject(value as Record<string, unknown>);
-  return () => value as Json;
+  const constant = value as Json;
+  return () => constant;
 }
 
-function compileArray(value: readonly unknown[]): Compiled {
-  const parts = value.map((item): { repeat: (scope: Scope) => unknown; each: Compiled } | Compiled => {
+type Element = { repeat?: (scope: Scope) => unknown; render: Render };
+
+function compileArray(value: readonly unknown[]): Render {
+  const elements: Element[] = value.map((item) => {
     if (item && typeof item === 'object' && !Array.isArray(item) && '$data' in item) {
       const source = (item as Record<string, unknown>)['$data'];
       const { $data: _ignored, ...rest } = item as Record<string, unknown>;
-      return {
-        repeat: typeof source === 'string' ? (scope) => evaluateString(source, scope) : () => source,
-        each: compileObject(rest),
-      };
+      return { repeat: typeof source === 'string' ? compileValue(source) : () => source, render: compile(rest) };
     }
-    return compile(item);
+    return { render: compile(item) };
   });
   return (scope) => {
     const out: Json[] = [];
-    for (const part of parts) {
-      if (typeof part === 'function') {
-        const expanded = part(scope);
+    for (const { repeat, render } of elements) {
+      if (!repeat) {
+        const expanded = render(scope);
         if (expanded !== undefined) out.push(expanded);
         continue;
       }
-      const list = part.repeat(scope);
+      const list = repeat(scope);
       const items = Array.isArray(list) ? list : list === undefined || list === null ? [] : [list];
       items.forEach((entry, index) => {
-        const expanded = part.each({ data: entry, root: scope.root, index });
+        const expanded = render({ data: entry, root: scope.root, index });
         if (expanded !== undefined) out.push(expanded);
       });
     }
@@ -65,18 +65,16 @@ function compileArray(value: readonly unknown[]): Compiled {
   };
 }
 
-function compileObject(obj: Record<string, unknown>): Compiled {
-  const when = obj['$when'];
-  const test =
-    '$when' in obj ? (typeof when === 'string' ? (scope: Scope) => evaluateString(when, scope) : () => when) : undefined;
+function compileObject(obj: Record<string, unknown>): Render {
+  const when = '$when' in obj ? (typeof obj['$when'] === 'string' ? compileValue(obj['$when']) : () => obj['$when']) : undefined;
   const fields = Object.entries(obj)
     .filter(([k]) => k !== '$when')
     .map(([k, v]) => [k, compile(v)] as const);
   return (scope) => {
-    if (test && !truthy(test(scope))) return undefined;
+    if (when && !truthy(when(scope))) return undefined;
     const out: { [key: string]: Json } = {};
-    for (const [k, field] of fields) {
-      const expanded = field(scope);
+    for (const [k, render] of fields) {
+      const expanded = render(scope);
       if (expanded !== undefined) out[k] = expanded;
     }
     return out;
@@ -85,38 +83,41 @@ function compileObject(obj: Record<string, unknown>): Compiled {
 
 const whole = /^\$\{([^{}]*)\}$/;
 
-function evaluateString(text: string, scope: Scope): unknown {
+/** `$when` and `$data`: one whole expression gives its value; any other text is itself. */
+function compileValue(text: string): (scope: Scope) => unknown {
   const m = whole.exec(text);
-  return m ? evaluate(m[1] ?? '', scope) : text;
+  if (!m) return () => text;
+  const expr = compiledExpression(m[1] ?? '');
+  return (scope) => expr(scope);
 }
 
-function compileString(text: string): Compiled {
+function compileString(text: string): Render {
   if (!text.includes('${')) return () => text;
   const m = whole.exec(text);
   if (m) {
-    const expr = m[1] ?? '';
+    const expr = compiledExpression(m[1] ?? '');
     return (scope) => {
-      const v = evaluate(expr, scope);
+      const v = expr(scope);
       return v === undefined ? undefined : (v as Json);
     };
   }
-  // Literal text and expressions in turn, as the interpolation pattern splits them.
-  const literals: string[] = [];
-  const exprs: string[] = [];
+  // Literal text and expressions in turn: parts[0], expr 0, parts[1], expr 1, …
+  const parts: string[] = [];
+  const exprs: ((scope: Scope) => unknown)[] = [];
   let last = 0;
-  for (const hit of text.matchAll(/\$\{([^{}]*)\}/g)) {
-    literals.push(text.slice(last, hit.index));
-    exprs.push(hit[1] ?? '');
-    last = hit.index + hit[0].length;
+  for (const match of text.matchAll(/\$\{([^{}]*)\}/g)) {
+    parts.push(text.slice(last, match.index));
+    exprs.push(compiledExpression(match[1] ?? ''));
+    last = match.index + match[0].length;
   }
-  const tail = text.slice(last);
+  parts.push(text.slice(last));
   return (scope) => {
-    let out = '';
+    let out = parts[0]!;
     for (let i = 0; i < exprs.length; i++) {
-      const v = evaluate(exprs[i]!, scope);
-      out += literals[i]! + (v === undefined || v === null ? '' : String(v));
+      const v = exprs[i]!(scope);
+      out += (v === undefined || v === null ? '' : String(v)) + parts[i + 1]!;
     }
-    return out + tail;
+    return out;
   };
 }
 
@@ -168,72 +169,85 @@ function tokenize(expr: string): Token[] {
   return tokens;
 }
 
-type Expr = (scope: Scope) => unknown;
+type Evaluate = (scope: Scope) => unknown;
+const expressions = new Map<string, Evaluate>();
 
-/** Each expression parsed once into a closure; one that does not parse is not kept, and throws each time. */
-const exprCache = new Map<string, Expr>();
-
+/** Evaluates one expression (compiled once per expression text). */
 export function evaluate(expr: string, scope: Scope): unknown {
-  let compiled = exprCache.get(expr);
-  if (!compiled) {
-    compiled = parse(expr);
-    exprCache.set(expr, compiled);
-  }
-  return compiled(scope);
+  return compiledExpression(expr)(scope);
 }
 
-function parse(expr: string): Expr {
+/**
+ * An expression as a function of the scope. A malformed one throws when it is evaluated, as before it was
+ * compiled: a template branch that is never shown does not fail.
+ */
+function compiledExpression(expr: string): Evaluate {
+  let fn = expressions.get(expr);
+  if (!fn) {
+    try {
+      fn = parse(expr);
+    } catch (err) {
+      fn = () => {
+        throw err;
+      };
+    }
+    expressions.set(expr, fn);
+  }
+  return fn;
+}
+
+function parse(expr: string): Evaluate {
   const tokens = tokenize(expr);
   let pos = 0;
   const peek = () => tokens[pos];
-  // Both sides of || and && are evaluated, as the template language does; neither has side effects.
-  const orExpr = (): Expr => {
+  // Both sides are always evaluated (as the interpreter did); evaluation reads only, so that is the same.
+  const orExpr = (): Evaluate => {
     let left = andExpr();
     while (peek()?.text === '||') {
       pos++;
-      const a = left;
-      const b = andExpr();
-      left = (scope) => {
-        const x = a(scope);
-        const y = b(scope);
-        return truthy(x) ? x : y;
+      const l = left;
+      const r = andExpr();
+      left = (s) => {
+        const a = l(s);
+        const b = r(s);
+        return truthy(a) ? a : b;
       };
     }
     return left;
   };
-  const andExpr = (): Expr => {
+  const andExpr = (): Evaluate => {
     let left = eqExpr();
     while (peek()?.text === '&&') {
       pos++;
-      const a = left;
-      const b = eqExpr();
-      left = (scope) => {
-        const x = a(scope);
-        const y = b(scope);
-        return truthy(x) ? y : x;
+      const l = left;
+      const r = eqExpr();
+      left = (s) => {
+        const a = l(s);
+        const b = r(s);
+        return truthy(a) ? b : a;
       };
     }
     return left;
   };
-  const eqExpr = (): Expr => {
+  const eqExpr = (): Evaluate => {
     const left = unary();
     const op = peek();
     if (op?.text === '==' || op?.text === '!=') {
       pos++;
       const right = unary();
-      return op.text === '==' ? (scope) => left(scope) === right(scope) : (scope) => left(scope) !== right(scope);
+      return op.text === '==' ? (s) => left(s) === right(s) : (s) => left(s) !== right(s);
     }
     return left;
   };
-  const unary = (): Expr => {
+  const unary = (): Evaluate => {
     if (peek()?.text === '!') {
       pos++;
-      const operand = unary();
-      return (scope) => !truthy(operand(scope));
+      const inner = unary();
+      return (s) => !truthy(inner(s));
     }
     return primary();
   };
-  const primary = (): Expr => {
+  const primary = (): Evaluate => {
     const tok = tokens[pos++];
     if (!tok) throw new Error(`incomplete template expression: ${expr}`);
     if (tok.kind === 'string') {
@@ -249,7 +263,7 @@ function parse(expr: string): Expr {
       if (tokens[pos++]?.text !== ')') throw new Error(`missing ) in template expression: ${expr}`);
       return v;
     }
-    if (tok.kind === 'path') return pathOf(tok.text);
+    if (tok.kind === 'path') return resolver(tok.text);
     throw new Error(`unexpected "${tok.text}" in template expression: ${expr}`);
   };
   const value = orExpr();
@@ -257,8 +271,7 @@ function parse(expr: string): Expr {
   return value;
 }
 
-/** A path, split once: the bound data's own properties only. */
-function pathOf(path: string): Expr {
+function resolver(path: string): Evaluate {
   if (path === 'true') return () => true;
   if (path === 'false') return () => false;
   if (path === 'null') return () => null;
@@ -266,10 +279,10 @@ function pathOf(path: string): Expr {
   const head = parts[0];
   if (head === '$index') return (scope) => scope.index;
   const fromRoot = head === '$root';
-  const rest = fromRoot || head === '$data' ? parts.slice(1) : parts;
+  if (fromRoot || head === '$data') parts.shift();
   return (scope) => {
-    let current = fromRoot ? scope.root : scope.data;
-    for (const part of rest) {
+    let current: unknown = fromRoot ? scope.root : scope.data;
+    for (const part of parts) {
       if (current === null || current === undefined || typeof current !== 'object') return undefined;
       if (!Object.hasOwn(current, part)) return undefined;
       current = (current as Record<string, unknown>)[part];

@@ -47,6 +47,68 @@ describe('card templating', () => {
     const out = expand({ body: [{ type: 'TextBlock', text: '${name}' }] }, { name: evil, t: 'leak' });
     expect(out).toEqual({ body: [{ type: 'TextBlock', text: evil }] });
   });
+
+  it('reads a template once: later renders run the compiled template and do not walk its JSON again', () => {
+    // Every read of the template's keys and values is counted through a proxy around each of its objects.
+    let reads = 0;
+    const watched = (value: unknown): unknown => {
+      if (!value || typeof value !== 'object') return value;
+      return new Proxy(value as object, {
+        get: (target, key, receiver) => {
+          reads++;
+          return watched(Reflect.get(target, key, receiver));
+        },
+        ownKeys: (target) => {
+          reads++;
+          return Reflect.ownKeys(target);
+        },
+        has: (target, key) => {
+          reads++;
+          return Reflect.has(target, key);
+        },
+      });
+    };
+    const tpl = watched({
+      body: [
+        { type: 'TextBlock', text: '${title}' },
+        { $data: '${rows}', type: 'TextRun', text: '${$index}: ${name}' },
+        { $when: '${note}', type: 'TextBlock', text: 'note: ${note}' },
+      ],
+    });
+    const first = expand(tpl, { title: 'A', rows: [{ name: 'x' }], note: '' });
+    expect(reads).toBeGreaterThan(0);
+    reads = 0;
+    const second = expand(tpl, { title: 'B', rows: [{ name: 'y' }, { name: 'z' }], note: 'n' });
+    expect(reads).toBe(0);
+    expect(first).toEqual({
+      body: [
+        { type: 'TextBlock', text: 'A' },
+        { type: 'TextRun', text: '0: x' },
+      ],
+    });
+    expect(second).toEqual({
+      body: [
+        { type: 'TextBlock', text: 'B' },
+        { type: 'TextRun', text: '0: y' },
+        { type: 'TextRun', text: '1: z' },
+        { type: 'TextBlock', text: 'note: n' },
+      ],
+    });
+  });
+
+  it('gives every render its own objects, and fails on a malformed expression only where it is shown', () => {
+    const tpl = {
+      body: [
+        { type: 'TextBlock', text: '${name}' },
+        { $when: '${broken}', text: '${a ==}' },
+      ],
+    };
+    const one = expand(tpl, { name: 'a' }) as { body: { text: string }[] };
+    one.body[0]!.text = 'changed';
+    expect(expand(tpl, { name: 'b' })).toEqual({ body: [{ type: 'TextBlock', text: 'b' }] });
+    expect(() => expand(tpl, { name: 'c', broken: true })).toThrow(/incomplete template expression: a ==/);
+    expect(() => evaluate('(a', { data: {}, root: {} })).toThrow(/missing \)/);
+  });
 });
 
 describe('a template drawn many times', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Person } from '../../src/core/entities.ts';
 import { sendPolicy } from '../../src/core/send-policy/quiet-hours.ts';
-import { DeliveryEngine, type DeliveryKind } from '../../src/delivery/engine.ts';
+import type { DeliveryKind } from '../../src/delivery/delivery-kind.ts';
+import { DeliveryEngine } from '../../src/delivery/engine.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/log.ts';
 import type { RetryOptions } from '../../src/teams/connector.ts';

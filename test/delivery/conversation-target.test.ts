@@ -2,12 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryError } from '../../src/core/ports.ts';
 import { openRepositories } from '../../src/core/repositories.ts';
 import { defaultQuietHours, type SendPolicies } from '../../src/core/send-policy/quiet-hours.ts';
-import {
-  type ConversationTarget,
-  DeliveryEngine,
-  type DeliveryEngineDeps,
-  type DeliveryKind,
-} from '../../src/delivery/engine.ts';
+import type { ConversationTarget, DeliveryKind } from '../../src/delivery/delivery-kind.ts';
+import { DeliveryEngine, type DeliveryEngineDeps } from '../../src/delivery/engine.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/log.ts';
 import { SqliteStore } from '../../src/platform/store/sqlite/sqlite-store.ts';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Person } from '../../src/core/entities.ts';
 import { DeliveryError } from '../../src/core/ports.ts';
 import { defaultQuietHours, type QuietReason, type SendPolicy } from '../../src/core/send-policy/quiet-hours.ts';
-import { DeliveryEngine, type DeliveryKind, type PersonalSender } from '../../src/delivery/engine.ts';
+import type { DeliveryKind, PersonalSender } from '../../src/delivery/delivery-kind.ts';
+import { DeliveryEngine } from '../../src/delivery/engine.ts';
 import { createLogger } from '../../src/platform/log.ts';
 
 // The engine's generic behaviour, with a kind kept in memory (each item one versioned record, as a

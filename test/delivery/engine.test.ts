@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Person } from '../../src/core/entities.ts';
 import { DeliveryError } from '../../src/core/ports.ts';
 import { sendPolicy } from '../../src/core/send-policy/quiet-hours.ts';
-import { DeliveryEngine, type DeliveryKind, type PersonalSender, retryAt } from '../../src/delivery/engine.ts';
+import type { DeliveryKind, PersonalSender } from '../../src/delivery/delivery-kind.ts';
+import { DeliveryEngine, retryAt } from '../../src/delivery/engine.ts';
 import { createLogger } from '../../src/platform/log.ts';
 
 // The engine's own rules, with an in-memory kind of message: what a feature plugs in is the feature's,

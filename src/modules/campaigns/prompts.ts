@@ -4,7 +4,7 @@ import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
 import { currentSector } from '../../core/i18n.ts';
 import type { DeliveryError, Repositories } from '../../core/ports.ts';
 import type { QuietReason } from '../../core/send-policy/quiet-hours.ts';
-import type { DeliveryKind, Prepared } from '../../delivery/engine.ts';
+import type { DeliveryKind, Prepared } from '../../delivery/delivery-kind.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { RetryOptions } from '../../teams/connector.ts';

@@ -2,7 +2,7 @@ import { decide } from '../../core/authorization.ts';
 import type { MentorItem, Person, Reflection } from '../../core/entities.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
-import type { DeliveryKind, Message } from '../../delivery/engine.ts';
+import type { DeliveryKind, Message } from '../../delivery/delivery-kind.ts';
 import type { Clock } from '../../platform/clock.ts';
 
 // The at-once card as the delivery engine sees it: a mentor item in 'now' mode (the student asked to

@@ -1,5 +1,5 @@
 import type { Person } from '../../core/entities.ts';
-import type { DeliveryKind, Message } from '../../delivery/engine.ts';
+import type { DeliveryKind, Message } from '../../delivery/delivery-kind.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { DigestContent, LogPort } from './digest-content.ts';
 import type { Digest, MentorSettings } from './entities.ts';

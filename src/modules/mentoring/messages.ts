@@ -2,7 +2,7 @@ import type { Person, Reflection } from '../../core/entities.ts';
 import type { FlowCatalog } from '../../core/flows/flows.ts';
 import { t } from '../../core/i18n.ts';
 import { localDate } from '../../core/time/zoned-time.ts';
-import type { Message } from '../../delivery/engine.ts';
+import type { Message } from '../../delivery/delivery-kind.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { digestCard, mentorItemCard } from './cards.ts';
 import { meetingCard, noteCard, proposalCard, replyCard, suggestionCard } from './conversation-cards.ts';

@@ -1,7 +1,7 @@
 import type { Person } from '../../core/entities.ts';
 import type { FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
-import type { Message } from '../../delivery/engine.ts';
+import type { Message } from '../../delivery/delivery-kind.ts';
 import { isAssigned } from './access.ts';
 import type { OutboxEntry } from './entities.ts';
 import type { MentorMessages } from './messages.ts';

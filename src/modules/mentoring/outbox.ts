@@ -1,7 +1,8 @@
 import type { FlowCatalog } from '../../core/flows/flows.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { type MessageKind, nextAllowed, type SendPolicies, type SendPolicy } from '../../core/send-policy/quiet-hours.ts';
-import { type DeliveryEngine, type DeliveryKind, type Message, retryAt } from '../../delivery/engine.ts';
+import type { DeliveryKind, Message } from '../../delivery/delivery-kind.ts';
+import { type DeliveryEngine, retryAt } from '../../delivery/engine.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { LogPort } from './digest.ts';
 import type { OutboxEntry } from './entities.ts';

@@ -1,6 +1,6 @@
 import type { ConversationRef, Person } from '../../core/entities.ts';
 import type { Locale } from '../../core/types.ts';
-import { type ConversationTarget, type DeliveryKind, isConversation } from '../../delivery/engine.ts';
+import { type ConversationTarget, type DeliveryKind, isConversation } from '../../delivery/delivery-kind.ts';
 import { milestoneCard } from './cards.ts';
 import type { MilestoneCards, MilestoneView } from './milestone-cards.ts';
 import { milestoneSummary } from './milestone-cards.ts';

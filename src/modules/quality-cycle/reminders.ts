@@ -1,5 +1,6 @@
 import type { ConversationRef, Person } from '../../core/entities.ts';
-import { type DeliveryEngine, isConversation } from '../../delivery/engine.ts';
+import { isConversation } from '../../delivery/delivery-kind.ts';
+import type { DeliveryEngine } from '../../delivery/engine.ts';
 import type { MilestoneCards } from './milestone-cards.ts';
 import {
   type ChannelTarget,

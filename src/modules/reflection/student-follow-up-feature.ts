@@ -2,7 +2,7 @@ import { messageCard } from '../../core/cards/cards.ts';
 import type { FollowUpOutcome, Person, Reflection } from '../../core/entities.ts';
 import type { Flow } from '../../core/flows/flows.ts';
 import { t } from '../../core/i18n.ts';
-import type { DeliveryKind, Tally } from '../../delivery/engine.ts';
+import type { DeliveryKind, Tally } from '../../delivery/delivery-kind.ts';
 import { type BotDeps, cardResponse, type Feature } from '../../teams/turn.ts';
 import { followUpCard } from './student-cards.ts';
 

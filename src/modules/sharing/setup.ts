@@ -1,7 +1,7 @@
 import type { Person } from '../../core/entities.ts';
 import type { ModuleParts } from '../../core/module.ts';
 import type { Platform } from '../../core/platform.ts';
-import type { Tally } from '../../delivery/engine.ts';
+import type { Tally } from '../../delivery/delivery-kind.ts';
 import { GraphMailer } from '../../teams/graph-mail.ts';
 import type { Outbound } from '../../teams/outbound.ts';
 import type { Feature } from '../../teams/turn.ts';

@@ -1,6 +1,7 @@
 import { t } from '../../core/i18n.ts';
 import type { Repositories } from '../../core/ports.ts';
-import type { DeliveryEngine, DeliveryKind, Tally } from '../../delivery/engine.ts';
+import type { DeliveryKind, Tally } from '../../delivery/delivery-kind.ts';
+import type { DeliveryEngine } from '../../delivery/engine.ts';
 import type { Logger } from '../../platform/log.ts';
 import { pulseCard } from './cards.ts';
 import type { Pulse, PulseMark } from './entities.ts';

@@ -3,7 +3,8 @@ import type { MentorItem, Person, Reflection } from '../../../src/core/entities.
 import type { Repositories } from '../../../src/core/ports.ts';
 import { openRepositories } from '../../../src/core/repositories.ts';
 import { sendPolicy } from '../../../src/core/send-policy/quiet-hours.ts';
-import { DeliveryEngine, type PersonalSender } from '../../../src/delivery/engine.ts';
+import type { PersonalSender } from '../../../src/delivery/delivery-kind.ts';
+import { DeliveryEngine } from '../../../src/delivery/engine.ts';
 import { Router } from '../../../src/modules/mentoring/routing.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { createLogger } from '../../../src/platform/log.ts';

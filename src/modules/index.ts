@@ -122,10 +122,6 @@ export async function setupModules(platform: Platform, outbound: Outbound, optio
   late.cycle = cycle;
   const personalData = await privacy.setup(platform);
   const page = coordinatorPage.setup(platform, { campaigns: campaign, qualityCycle: cycle, studentVoice: voice });
-  // In module order: the student's follow-up is planned first (reflection's setup), then the ledger.
-  for (const m of [mentor, campaign, cycle, personalData, links, page]) {
-    if (m.onReflectionSubmitted) student.reflections.onSubmitted(m.onReflectionSubmitted);
-  }
   const all = [student, mentor, cycle, campaign, page, links, personalData, signals, shares, voice];
   return {
     mentoring: mentor,

@@ -69,9 +69,6 @@ export type PendingReflections = (actor: Person, reflectionId: string) => Promis
 /** What the submit of a stored reflection joins to its write call (reading what it needs), or undefined. */
 export type SubmitJoins = (reflection: Reflection, submittedAt: string) => Promise<SubmitJoin | undefined>;
 
-/** Called after a reflection is stored as submitted and routed (a module's onReflectionSubmitted). */
-export type SubmittedListener = (reflection: Reflection) => Promise<Reflection | undefined>;
-
 /**
  * Adds to a reflection as it is submitted, before it is stored (e.g. its follow-up): no store work, so the
  * answers, this and the routing state are one write.
@@ -80,17 +77,11 @@ export type SubmitStep = (reflection: Reflection) => Reflection;
 
 export class ReflectionService {
   private readonly deps: ReflectionDeps;
-  private readonly listeners: SubmittedListener[] = [];
   private readonly steps: SubmitStep[] = [];
   private readonly pending: PendingReflections[] = [];
   private readonly joins: SubmitJoins[] = [];
   constructor(deps: ReflectionDeps) {
     this.deps = deps;
-  }
-
-  /** Registers a listener for submitted reflections; it may return an updated reflection. */
-  onSubmitted(listener: SubmittedListener): void {
-    this.listeners.push(listener);
   }
 
   /** Registers a step that adds to a reflection as it is submitted, in the same write. */
@@ -286,9 +277,8 @@ export class ReflectionService {
         current = fresh;
         continue;
       }
-      let stored = saved.reflection;
+      const stored = saved.reflection;
       for (const [i, join] of joins.entries()) await join.done(saved.joined[i], stored);
-      for (const listener of this.listeners) stored = (await listener(stored)) ?? stored;
       await router.dispatch(items, saved.items);
       return { kind: 'submitted', reflection: stored, flow, mentorCount: plan.mentorIds.length };
     }

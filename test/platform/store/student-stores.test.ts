@@ -97,16 +97,10 @@ describe.each(backends)('student side on the store: $name', (backend) => {
       createdAt: clock.now().toISOString(),
       updatedAt: clock.now().toISOString(),
     });
-    let listened = 0;
-    reflections.onSubmitted(async () => {
-      listened++;
-      return undefined;
-    });
     const { reflection } = await reflections.start(student, 'free');
     const answers = { feeling: 'good', happened: 'Iets.', 'good-at': 'Iets.', 'next-step': 'Iets.' };
     const results = await Promise.all([1, 2, 3].map(() => reflections.submit(student, reflection.id, answers)));
     expect(results.map((r) => r.kind).sort()).toEqual(['already-submitted', 'already-submitted', 'submitted']);
-    expect(listened).toBe(1);
   });
 
   it('issues links that work once, for one person, until they expire; cleans up old ones', async () => {

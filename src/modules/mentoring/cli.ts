@@ -1,5 +1,6 @@
-import { CliError, resolveSchool } from '../../cli/context.ts';
+import { type CliContext, CliError, resolveSchool } from '../../cli/context.ts';
 import type { CliCommand } from '../../cli/registry.ts';
+import { everyInterval, HeldLease } from '../../platform/scheduler/run-lease.ts';
 import { assignMentorCommand, importAssignmentsCommand, pairOptions, reasons, studentAndMentor } from './assignment-cli.ts';
 import { changeMentor } from './handover.ts';
 import { mentoringJobs } from './schedule.ts';
@@ -27,18 +28,16 @@ export const digestRunCommand: CliCommand = {
     // credentials) on the same store, and the digest job's lease, so a run here and one in the bot
     // never overlap.
     const mentoring = ctx.product.mentoring;
-    const lease = `job:${mentoringJobs.digest}`;
-    const { owner } = ctx;
-    if (!(await ctx.leases.acquire(lease, owner, 300_000, ctx.clock.now()))) {
-      throw new CliError('a digest run is in progress (in the bot or another command); try again in a few minutes');
-    }
+    const lease = await digestLease(ctx);
     let summary: Awaited<ReturnType<typeof mentoring.digests.runDue>>;
     try {
-      summary = values['now']
-        ? await mentoring.digests.runNow({ ...(school ? { schoolId: school.id } : {}), ...(mentorIds ? { mentorIds } : {}) })
-        : await mentoring.digests.runDue();
+      summary = await lease.run(() =>
+        values['now']
+          ? mentoring.digests.runNow({ ...(school ? { schoolId: school.id } : {}), ...(mentorIds ? { mentorIds } : {}) })
+          : mentoring.digests.runDue(),
+      );
     } finally {
-      await ctx.leases.release(lease, owner);
+      await lease.end();
     }
     for (const run of summary.mentors) {
       if (run.outcome === 'nothing') continue;
@@ -83,3 +82,23 @@ export const mentoringCommands: CliCommand[] = [
   digestRunCommand,
   changeMentorCommand,
 ];
+
+/**
+ * The digest job's lease, held as a job run holds it (renewed while the run lasts, LEASE_SECONDS). A
+ * scheduled tick leaves its lease to end by itself, so a command right after one waits for that (at most
+ * LEASE_SECONDS) instead of refusing; a run still going on elsewhere keeps renewing it and is refused.
+ */
+async function digestLease(ctx: CliContext): Promise<HeldLease> {
+  const deps = { leases: ctx.leases, clock: ctx.clock, log: ctx.log, every: everyInterval };
+  const name = `job:${mentoringJobs.digest}`;
+  const ms = ctx.config.LEASE_SECONDS * 1000;
+  const giveUpAt = Date.now() + ms + 1000;
+  for (let waited = false; ; waited = true) {
+    const lease = await HeldLease.take(deps, name, ctx.owner, ms);
+    if (lease) return lease;
+    if (Date.now() >= giveUpAt)
+      throw new CliError('a digest run is in progress (in the bot or another command); try again in a few minutes');
+    if (!waited) ctx.out('Waiting for the digest job of a running bot to finish (at most its lease time)…');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

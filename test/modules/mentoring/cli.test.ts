@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.ts';
 import { nextAllowed } from '../../../src/core/send-policy/quiet-hours.ts';
+import { Leases } from '../../../src/platform/scheduler/leases.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { tenantId } from '../../helpers/activities.ts';
 import { cardText, digestsIn, nov, plain, World } from './world.ts';
@@ -25,16 +26,40 @@ describe('npm run cli: digest run and change-mentor', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function cli(...args: string[]) {
+  const cli = (...args: string[]) => cliWith({}, ...args);
+  async function cliWith(env: Record<string, string>, ...args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runCli(
       args,
       { out: (l) => out.push(l), err: (l) => err.push(l) },
-      { DEV_ALLOW_UNAUTHENTICATED: 'true', DATA_DIR: dir, SERVICE_URL: w.t.connector.url, LOG_LEVEL: 'error' },
+      { DEV_ALLOW_UNAUTHENTICATED: 'true', DATA_DIR: dir, SERVICE_URL: w.t.connector.url, LOG_LEVEL: 'error', ...env },
     );
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
+
+  // A scheduled tick leaves the digest job's lease to end by itself (LEASE_SECONDS): a command right after
+  // it waits for that instead of refusing; a lease that is kept renewed (a run going on) is refused.
+  it('waits for a lease a bot left to end by itself, and refuses one that stays held', async () => {
+    const mentor = await w.person('Piet Jansen', 'jansen@school.nl', 'mentor');
+    const student = await w.person('Sanne de Vries', 'sanne@school.nl');
+    await w.assign(student.user, mentor.user);
+    await w.reflect(student.user);
+    const leases = await Leases.open(store);
+    await leases.acquire('job:mentoring.digest', 'a-bot-instance', 2_000, new Date());
+    const started = Date.now();
+    const run = await cli('digest', 'run', '--now');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('Waiting for the digest job');
+    expect(run.out).toContain('jansen@school.nl: sent');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+
+    await leases.acquire('job:mentoring.digest', 'a-bot-instance', 60_000, new Date());
+    // With LEASE_SECONDS=5 the command gives up after 6 s.
+    const refused = await cliWith({ LEASE_SECONDS: '5' }, 'digest', 'run', '--now');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('a digest run is in progress');
+  }, 30_000);
 
   it('sends every mentor with something new their digest now, once, and prints counts, never answers', async () => {
     const mentor = await w.person('Piet Jansen', 'jansen@school.nl', 'mentor');

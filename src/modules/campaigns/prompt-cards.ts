@@ -1,5 +1,11 @@
 import { CardJson } from '../../core/cards/card-json.ts';
 import type { AdaptiveCard } from '../../core/cards/cards.ts';
+import type { Reflection } from '../../core/entities.ts';
+import type { Flow } from '../../core/flows/flows.ts';
+import { currentSector } from '../../core/i18n.ts';
+import type { Activity } from './campaigns.ts';
+import type { DuePrompt } from './outbox.ts';
+import type { TrialoogPrompt } from './ports.ts';
 
 // A campaign sends the same card to every student it reaches, except for the reflection id in the card's
 // actions: drawing it from its template per prompt cost about as much CPU as the rest of the prompt's own
@@ -43,4 +49,33 @@ export class PromptCards {
     const b = JSON.stringify(draw(idB));
     return a.includes(idA) && a.replaceAll(idA, idB) === b ? a : null;
   }
+}
+
+/** What a prompt's card is drawn from, besides the flow's texts. */
+export interface CardContext {
+  flow: Flow;
+  activity?: Pick<Activity, 'title' | 'type' | 'endsAt'>;
+  timeZone: string;
+  /** The reflection the card is for: stored once the student answered something, else the one the prompt stands for. */
+  reflection: Reflection;
+  /** The reflection is stored (the student answered something): its card shows that, so it is drawn for it alone. */
+  stored: boolean;
+  /** A trialoog campaign's prompt: choose a reflection and ask the supervisor (or add one first). */
+  trialoog?: TrialoogPrompt;
+}
+
+/** Everything a prompt's card depends on but the reflection id (questions may vary by the week it started). */
+export function promptCardKey(claimed: DuePrompt, context: CardContext): string {
+  const { reflection, activity } = context;
+  const week = Math.floor(Date.parse(reflection.createdAt) / (7 * 24 * 3_600_000));
+  const about = activity ? [activity.title, activity.type, activity.endsAt] : [];
+  return JSON.stringify([
+    claimed.delivery.kind,
+    claimed.op,
+    reflection.locale,
+    currentSector(),
+    week,
+    context.timeZone,
+    ...about,
+  ]);
 }

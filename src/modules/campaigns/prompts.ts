@@ -1,21 +1,20 @@
 import { preparationCard } from '../../core/cards/cards.ts';
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { Flow, FlowCatalog } from '../../core/flows/flows.ts';
-import { currentSector } from '../../core/i18n.ts';
 import type { DeliveryError, Repositories } from '../../core/ports.ts';
 import type { QuietReason } from '../../core/send-policy/quiet-hours.ts';
 import type { DeliveryKind, Prepared } from '../../delivery/delivery-kind.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { RetryOptions } from '../../teams/connector.ts';
-import { type Activity, type Delivery, spreadDue } from './campaigns.ts';
+import { type Delivery, spreadDue } from './campaigns.ts';
 import { campaignPromptCard, withPromptHeader } from './cards.ts';
 import { promptReflection } from './delivery-ledger.ts';
 import { backoff, type LedgerWrites } from './ledger-writes.ts';
 import type { DuePrompt } from './outbox.ts';
 import { recheckMs } from './planner.ts';
-import type { TrialoogPrompt, TrialoogPrompts } from './ports.ts';
-import { PromptCards } from './prompt-cards.ts';
+import type { TrialoogPrompts } from './ports.ts';
+import { type CardContext, PromptCards, promptCardKey } from './prompt-cards.ts';
 import type { SendRun } from './send-run.ts';
 
 // A campaign prompt and its reminders as the delivery engine sees them (docs/delivery.md): the engine asks
@@ -34,36 +33,8 @@ export interface PromptDeps {
   trialoog: TrialoogPrompts;
 }
 
-interface CardContext {
-  flow: Flow;
-  activity?: Pick<Activity, 'title' | 'type' | 'endsAt'>;
-  timeZone: string;
-  /** The reflection the card is for: stored once the student answered something, else the one the prompt stands for. */
-  reflection: Reflection;
-  /** The reflection is stored (the student answered something): its card shows that, so it is drawn for it alone. */
-  stored: boolean;
-  /** A trialoog campaign's prompt: choose a reflection and ask the supervisor (or add one first). */
-  trialoog?: TrialoogPrompt;
-}
-
 const dayMs = 24 * 3_600_000;
 const earlier = (a: string, b: string) => (a < b ? a : b);
-
-/** Everything a prompt's card depends on but the reflection id (questions may vary by the week it started). */
-function promptCardKey(claimed: DuePrompt, context: CardContext): string {
-  const { reflection, activity } = context;
-  const week = Math.floor(Date.parse(reflection.createdAt) / (7 * dayMs));
-  const about = activity ? [activity.title, activity.type, activity.endsAt] : [];
-  return JSON.stringify([
-    claimed.delivery.kind,
-    claimed.op,
-    reflection.locale,
-    currentSector(),
-    week,
-    context.timeZone,
-    ...about,
-  ]);
-}
 
 /** The latest moment a first prompt still makes sense: the end of the answer window from its planned moment. */
 function latestPrompt(due: DuePrompt): number {

@@ -9,7 +9,7 @@ import type {
   EvidenceQuery,
   FollowUpFigures,
   StudentVoiceFigures,
-} from './check-evidence.ts';
+} from './evidence-source.ts';
 import type { EducationTeam } from './quality-cycle.ts';
 
 // The Check evidence source over our own store, with the campaign ledger and mentor follow-up plugged in

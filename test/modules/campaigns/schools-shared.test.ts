@@ -47,17 +47,23 @@ async function schoolWithCampaign(t: TestBot, i: number, size: number): Promise<
   return users;
 }
 
+/** Two bots (two instances) on one SQLite file and one connector, paced slowly so that both send at once. */
+async function twoBotsOnOneFile() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-shared-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'store.db');
+  const clock = new ManualClock('2026-11-25T13:00:00Z');
+  const connector = await LoopbackConnector.start();
+  const env = { TEAMS_TENANT_RPS: '2', CAMPAIGN_SEND_CONCURRENCY: '1', CAMPAIGN_LEASE_SECONDS: '2' };
+  const a = await startTestBot({ clock, store: SqliteStore.open(file), connector, env });
+  const b = await startTestBot({ clock, store: SqliteStore.open(file), connector, env });
+  bots.push(a, b);
+  return { connector, a, b };
+}
+
 describe('two sender instances on one store', () => {
   it('each end up sending for about half of the schools, with no setting', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-shared-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'store.db');
-    const clock = new ManualClock('2026-11-25T13:00:00Z');
-    const connector = await LoopbackConnector.start();
-    const env = { TEAMS_TENANT_RPS: '2', CAMPAIGN_SEND_CONCURRENCY: '1', CAMPAIGN_LEASE_SECONDS: '2' };
-    const a = await startTestBot({ clock, store: SqliteStore.open(file), connector, env });
-    const b = await startTestBot({ clock, store: SqliteStore.open(file), connector, env });
-    bots.push(a, b);
+    const { connector, a, b } = await twoBotsOnOneFile();
     const students: TestUser[][] = [];
     for (let i = 0; i < schoolCount; i++) students.push(await schoolWithCampaign(a, i, studentsPerSchool));
     const [senderA, senderB] = [a, b].map((t) => t.bot.deps.modules.campaigns.sender) as [
@@ -103,15 +109,7 @@ describe('two sender instances on one store', () => {
     await connector.close();
   }, 60_000);
   it('share what is left when the second comes after the first emptied some schools', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-shared-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'store.db');
-    const clock = new ManualClock('2026-11-25T13:00:00Z');
-    const connector = await LoopbackConnector.start();
-    const env = { TEAMS_TENANT_RPS: '2', CAMPAIGN_SEND_CONCURRENCY: '1', CAMPAIGN_LEASE_SECONDS: '2' };
-    const a = await startTestBot({ clock, store: SqliteStore.open(file), connector, env });
-    const b = await startTestBot({ clock, store: SqliteStore.open(file), connector, env });
-    bots.push(a, b);
+    const { connector, a, b } = await twoBotsOnOneFile();
     // Two schools of one student, emptied at once, and two of eight, paced at two a second.
     const sizes = [1, 8, 1, 8];
     const students: TestUser[][] = [];

@@ -1,9 +1,6 @@
-import { fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App } from '@microsoft/teams.apps';
 import { messageCard } from '../src/core/cards/cards.ts';
 import { createLogger } from '../src/platform/log.ts';
@@ -11,6 +8,7 @@ import { BotHttpAdapter } from '../src/teams/http-adapter.ts';
 import { dispatchTo, type InboundHandler } from '../src/teams/inbound-routes.ts';
 import { cardResponse } from '../src/teams/turn.ts';
 import { activity, testUser } from '../test/helpers/activities.ts';
+import { startSubmitClients } from './lib/submit-clients.ts';
 
 // What the Teams SDK costs per inbound activity, against a floor measured in the same run. Three servers
 // in this process answer the same Action.Execute invoke (about 1 KB) with the same constant card:
@@ -74,15 +72,7 @@ botAdapter.finish();
 await botAdapter.start(0);
 const botUrl = `http://127.0.0.1:${botAdapter.address().port}/api/messages`;
 
-const client = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'submit-client.ts'));
-const replies: ((m: Record<string, unknown>) => void)[] = [];
-client.on('message', (m) => replies.shift()?.(m as Record<string, unknown>));
-const ask = <T>(msg: Record<string, unknown>) =>
-  new Promise<T>((resolve) => {
-    replies.push(resolve as (m: Record<string, unknown>) => void);
-    client.send(msg);
-  });
-await new Promise((r) => client.once('message', r)); // ready
+const { client, ask } = await startSubmitClients();
 
 const users = Array.from({ length: concurrency }, (_, i) => testUser(`Student ${i}`, `s${i}@bench.nl`));
 const bodies = users.map((u) =>

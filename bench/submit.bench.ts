@@ -16,6 +16,7 @@ import { openEmulatedCosmosStore, startCosmosEmulator } from '../test/helpers/co
 import { CountingStore } from '../test/helpers/counting-store.ts';
 import { startBotProcesses } from './lib/bot-processes.ts';
 import { CpuProfiles } from './lib/cpu-profile.ts';
+import { startSubmitClients } from './lib/submit-clients.ts';
 
 // Answer submission → stored and routed, at 100 concurrent submits, on the embedded store (a file, as in
 // production without Cosmos DB). Each sample is one Action.Execute POST to /api/messages, timed until the
@@ -39,15 +40,7 @@ const backend: DocumentStore = emulator
   ? await openEmulatedCosmosStore(emulator.endpoint)
   : SqliteStore.open(path.join(dir, 'lob-reflectie.db'));
 const store = new CountingStore(backend);
-const client = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'submit-client.ts'));
-const replies: ((m: Record<string, unknown>) => void)[] = [];
-client.on('message', (m) => replies.shift()?.(m as Record<string, unknown>));
-const ask = <T>(msg: Record<string, unknown>) =>
-  new Promise<T>((resolve) => {
-    replies.push(resolve as (m: Record<string, unknown>) => void);
-    client.send(msg);
-  });
-await new Promise((r) => client.once('message', r)); // ready
+const { client, ask } = await startSubmitClients();
 const connector = await ask<{ url: string }>({ cmd: 'connector' });
 // Each simulated student submits twenty-odd times within seconds: to the per-user flood limit that is a
 // flood, and the limiter is not what is measured here.

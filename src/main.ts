@@ -35,7 +35,10 @@ async function main(): Promise<void> {
 
   if (cluster.isPrimary && config.workers > 1) {
     serveThrottle(
-      new TeamsSendThrottle({ tenantPerSecond: config.TEAMS_TENANT_RPS, conversationPerSecond: config.TEAMS_CONVERSATION_RPS }),
+      new TeamsSendThrottle(
+        { tenantPerSecond: config.TEAMS_TENANT_RPS, conversationPerSecond: config.TEAMS_CONVERSATION_RPS },
+        { roundTrips: { maxMs: config.TEAMS_SEND_CREDIT_MAX_MS } },
+      ),
     );
     const supervisor = superviseWorkers({ count: config.workers, log });
     log.info({ workers: config.workers }, 'LOB Reflectie primary: workers share the port and the send budget');

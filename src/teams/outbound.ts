@@ -46,7 +46,10 @@ export function openOutbound(input: {
     token: input.graphToken ?? (async () => undefined),
     // Graph publishes no fixed figure for app installations; 10 requests/s per tenant stays well inside
     // what it allows, and a 429 (Retry-After) slows the tenant down further.
-    throttle: new TeamsSendThrottle({ tenantPerSecond: 10, conversationPerSecond: 10 }),
+    throttle: new TeamsSendThrottle(
+      { tenantPerSecond: 10, conversationPerSecond: 10 },
+      { roundTrips: { maxMs: config.TEAMS_SEND_CREDIT_MAX_MS } },
+    ),
   });
   const installer = config.TEAMS_APP_ID
     ? new AppInstaller({ graph, teamsAppId: config.TEAMS_APP_ID, log: input.log.child({ component: 'install' }) })
@@ -60,10 +63,13 @@ export function openOutbound(input: {
     ...(installer ? { installer } : {}),
     throttle:
       input.throttle ??
-      new TeamsSendThrottle({
-        tenantPerSecond: config.TEAMS_TENANT_RPS,
-        conversationPerSecond: config.TEAMS_CONVERSATION_RPS,
-      }),
+      new TeamsSendThrottle(
+        {
+          tenantPerSecond: config.TEAMS_TENANT_RPS,
+          conversationPerSecond: config.TEAMS_CONVERSATION_RPS,
+        },
+        { roundTrips: { maxMs: config.TEAMS_SEND_CREDIT_MAX_MS } },
+      ),
   });
   // A run sends many items of one school: its sector is read once a minute, not once per message.
   const schools = new Map<string, { school: School | undefined; at: number }>();

@@ -4,13 +4,17 @@
 // it starts, holds at most that many. Every outbound request takes a place here first, so a campaign to
 // thousands of students goes out at the limit instead of into a wall of 429s.
 //
-// Why requests count until they are answered: the service sees a request at some moment between the
-// time we send it and the time its answer arrives, and we cannot know which. A request therefore
-// occupies its windows from its start until its answer plus the window length; the next request may
-// start only when that is over. This holds whatever the network and the timers do (a late timer only
-// delays, it never crowds a window), at the cost of one round trip per window (about 2% at 20 ms).
-// Requests that find room are released together at one wake-up, so pacing costs a timer per window,
-// not per message.
+// When a request stops counting: the service counts a request at some moment between the time we send it
+// and the time its answer arrives, and we cannot see which. Counting it until its answer plus the window
+// is always safe, but costs one round trip per window (2% at 20 ms). A round trip is a forward leg (send
+// to count) and a return leg (count to answer). If the next request B is released S before A's answer
+// plus the window, the service counts B (A's return leg + B's forward leg - S) after A's window ends: never
+// inside it while S is at most the two legs' shortest durations. The shortest round trip seen approaches
+// that sum from above (a round trip with both legs at their quickest), so S is the shortest answered
+// round trip of the tenant less a margin for the difference, and at most 30 ms. Everything else that varies (a
+// late timer, a busy loop, a slow leg) only makes B later. Failed requests (an error, a 429, a 5xx) count
+// until their answer: a quick refusal says nothing about the legs of the next request. Requests that find
+// room are released together at one wake-up, so pacing costs a timer per window, not per message.
 
 export interface RateLimits {
   tenantPerSecond: number;
@@ -84,13 +88,47 @@ class Lane {
   }
 }
 
+/**
+ * The shortest round trip of a tenant's answered requests since the process started. Not a recent one: in a
+ * stall every recent round trip is long, and the credit must stay what the legs can do at their quickest.
+ * Capped, so that a process that starts in a stall cannot earn more than a small credit from it.
+ */
+class RoundTrips {
+  private seen = 0;
+  private shortest = Number.POSITIVE_INFINITY;
+  private readonly settings: RoundTripSettings;
+  constructor(settings: RoundTripSettings) {
+    this.settings = settings;
+  }
+
+  add(ms: number): void {
+    this.seen++;
+    if (ms < this.shortest) this.shortest = ms;
+  }
+
+  /** How much earlier than its answer a request may stop counting (0 until enough answers were seen). */
+  credit(): number {
+    const { least, marginMs, maxMs } = this.settings;
+    if (this.seen < least) return 0;
+    return Math.min(maxMs, Math.max(0, this.shortest - marginMs));
+  }
+}
+
+/** Answers needed before any credit, the margin taken off the shortest round trip, and the most credit. */
+export interface RoundTripSettings {
+  least: number;
+  marginMs: number;
+  maxMs: number;
+}
+
 interface Waiter {
   conversation: Lane | undefined;
-  release: () => void;
+  release: (at: number) => void;
 }
 
 interface TenantQueue {
   lane: Lane;
+  roundTrips: RoundTrips;
   waiting: Waiter[];
   wakeAt: number;
   cancel: (() => void) | undefined;
@@ -112,7 +150,18 @@ export class TeamsSendThrottle implements Throttle {
   /** Requests released, and the total time they waited for room (for the bench and logs). */
   readonly stats = { requests: 0, waitedMs: 0, tenantHolds: 0 };
 
-  constructor(limits: RateLimits, options: { now?: () => number; setTimer?: SetTimer; marginMs?: number } = {}) {
+  private readonly roundTrips: RoundTripSettings;
+
+  constructor(
+    limits: RateLimits,
+    options: {
+      now?: () => number;
+      setTimer?: SetTimer;
+      marginMs?: number;
+      /** Defaults: 100 answers, 2 ms, 30 ms (RoundTripSettings). */
+      roundTrips?: Partial<RoundTripSettings>;
+    } = {},
+  ) {
     if (!(limits.tenantPerSecond > 0) || !(limits.conversationPerSecond > 0)) throw new Error('rate limits must be positive');
     this.tenantWindows = [{ limit: limits.tenantPerSecond, ms: 1000 }];
     this.conversationWindows = conversationWindows(limits.conversationPerSecond);
@@ -125,31 +174,49 @@ export class TeamsSendThrottle implements Throttle {
       });
     // Clocks on both sides round to the millisecond; one more keeps "after the window" strictly after.
     this.marginMs = options.marginMs ?? 1;
+    this.roundTrips = { least: 100, marginMs: 2, maxMs: 30, ...options.roundTrips };
   }
 
   async run<T>(tenantId: string, conversationId: string | undefined, request: () => Promise<T>): Promise<T> {
+    return this.counted(tenantId, conversationId, request, true);
+  }
+
+  private async counted<T>(
+    tenantId: string,
+    conversationId: string | undefined,
+    request: () => Promise<T>,
+    timed: boolean,
+  ): Promise<T> {
     const tenant = this.tenant(tenantId);
     const conversation = conversationId ? this.conversation(conversationId) : undefined;
     const asked = this.now();
-    await new Promise<void>((release) => {
+    const startedAt = await new Promise<number>((release) => {
       tenant.waiting.push({ conversation, release });
       this.pump(tenant);
     });
     this.stats.requests++;
-    this.stats.waitedMs += this.now() - asked;
+    this.stats.waitedMs += startedAt - asked;
+    let answered = false;
     try {
-      return await request();
+      const result = await request();
+      answered = true;
+      return result;
     } finally {
       const end = this.now();
-      tenant.lane.finish(end);
-      conversation?.finish(end);
+      let credit = 0;
+      if (answered && timed) {
+        credit = Math.min(tenant.roundTrips.credit(), end - startedAt);
+        tenant.roundTrips.add(end - startedAt);
+      }
+      tenant.lane.finish(end - credit);
+      conversation?.finish(end - credit);
       this.pump(tenant);
     }
   }
 
   /** Waits for room and counts a request that is over at once (tests, and callers without an answer to wait for). */
   take(tenantId: string, conversationId?: string): Promise<void> {
-    return this.run(tenantId, conversationId, async () => undefined);
+    return this.counted(tenantId, conversationId, async () => undefined, false);
   }
 
   throttled(tenantId: string, conversationId: string | undefined, retryAfterMs: number): void {
@@ -172,7 +239,13 @@ export class TeamsSendThrottle implements Throttle {
   private tenant(id: string): TenantQueue {
     let tenant = this.tenants.get(id);
     if (!tenant) {
-      tenant = { lane: new Lane(this.tenantWindows), waiting: [], wakeAt: Number.POSITIVE_INFINITY, cancel: undefined };
+      tenant = {
+        lane: new Lane(this.tenantWindows),
+        roundTrips: new RoundTrips(this.roundTrips),
+        waiting: [],
+        wakeAt: Number.POSITIVE_INFINITY,
+        cancel: undefined,
+      };
       this.tenants.set(id, tenant);
     }
     return tenant;
@@ -208,7 +281,7 @@ export class TeamsSendThrottle implements Throttle {
       }
       tenant.lane.inFlight++;
       if (waiter.conversation) waiter.conversation.inFlight++;
-      waiter.release();
+      waiter.release(now);
       if (++this.released % 5000 === 0) this.prune(now);
     }
     tenant.waiting = i < tenant.waiting.length ? still.concat(tenant.waiting.slice(i)) : still;

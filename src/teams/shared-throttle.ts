@@ -4,8 +4,8 @@ import type { Throttle } from './rate-limit.ts';
 
 // Teams counts a tenant's requests across every process of the bot, so with several worker processes
 // the send windows are kept once, in the primary process. A worker asks the primary for its turn, sends,
-// and says when the answer came: the primary counts the request in its windows from the turn it gave
-// until that moment (as rate-limit.ts does for a request in its own process).
+// and says when the answer came and whether it was one: the primary counts the request in its windows from
+// the turn it gave until that moment (as rate-limit.ts does for a request in its own process).
 
 let tickets = 0;
 
@@ -13,10 +13,13 @@ export class WorkerThrottle implements Throttle {
   async run<T>(tenantId: string, conversationId: string | undefined, request: () => Promise<T>): Promise<T> {
     const ticket = `${process.pid}:${++tickets}`;
     await callShared<void>('throttle.turn', tenantId, conversationId, ticket);
+    let answered = false;
     try {
-      return await request();
+      const result = await request();
+      answered = true;
+      return result;
     } finally {
-      tellShared('throttle.done', ticket);
+      tellShared('throttle.done', ticket, answered);
     }
   }
   throttled(tenantId: string, conversationId: string | undefined, retryAfterMs: number): void {
@@ -26,17 +29,22 @@ export class WorkerThrottle implements Throttle {
 
 /** In the primary: the one throttle every worker's WorkerThrottle asks. */
 export function serveThrottle(throttle: Throttle): void {
-  const open = new Map<string, () => void>();
+  const open = new Map<string, (answered: boolean) => void>();
   serveShared({
     'throttle.turn': (tenantId: string, conversationId: string | undefined, ticket: string) =>
       new Promise<void>((granted) => {
-        void throttle.run(tenantId, conversationId, () => {
-          granted();
-          return new Promise<void>((done) => open.set(ticket, done));
-        });
+        // A failed request must end as a failure here too (it earns no round-trip credit).
+        throttle
+          .run(tenantId, conversationId, () => {
+            granted();
+            return new Promise<void>((done, failed) =>
+              open.set(ticket, (answered) => (answered ? done() : failed(new Error('request failed')))),
+            );
+          })
+          .catch(() => undefined);
       }),
-    'throttle.done': (ticket: string) => {
-      open.get(ticket)?.();
+    'throttle.done': (ticket: string, answered: boolean) => {
+      open.get(ticket)?.(answered);
       open.delete(ticket);
     },
     'throttle.throttled': (tenantId: string, conversationId: string | undefined, retryAfterMs: number) =>
@@ -48,7 +56,7 @@ export function serveThrottle(throttle: Throttle): void {
     const prefix = `${worker.process.pid}:`;
     for (const [ticket, done] of open) {
       if (ticket.startsWith(prefix)) {
-        done();
+        done(false);
         open.delete(ticket);
       }
     }

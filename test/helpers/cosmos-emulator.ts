@@ -11,10 +11,22 @@ export interface EmulatorRequests {
   writes: number;
 }
 
-/** Starts the in-process Cosmos DB emulator on a free port; every call gets an empty account. */
-export async function startCosmosEmulator(): Promise<{ endpoint: string; requests: EmulatorRequests; close(): Promise<void> }> {
-  const server = createHttpsServer();
+/**
+ * Starts the in-process Cosmos DB emulator on a free port; every call gets an empty account. It keeps its
+ * connections open, as Cosmos DB's gateway does: by default the emulator answers `Connection: close`, and
+ * every store call would then pay a new TLS handshake (8–9 ms of CPU per campaign prompt on this machine).
+ */
+export async function startCosmosEmulator(): Promise<{
+  endpoint: string;
+  requests: EmulatorRequests;
+  /** TLS connections the emulator accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}> {
+  const server = createHttpsServer({ keepAlive: true });
   const requests: EmulatorRequests = { reads: 0, queries: 0, queryPlans: 0, writes: 0 };
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
   server.on('request', (req: IncomingMessage) => {
     if (!/\/docs(\/|$|\?)/.test(req.url ?? '')) return;
     const query = String(req.headers['content-type']).startsWith('application/query+json');
@@ -29,6 +41,7 @@ export async function startCosmosEmulator(): Promise<{ endpoint: string; request
   return {
     endpoint: `https://127.0.0.1:${port}`,
     requests,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

@@ -15,6 +15,8 @@ export interface BotProcesses {
   url: string;
   /** CPU milliseconds used so far by the primary and every live worker. */
   cpuMs(): number;
+  /** CPU milliseconds used so far by the primary alone. */
+  primaryCpuMs(): number;
   /** Process ids: the primary first. */
   pids(): number[];
   stop(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startBotProcesses(options: { workers: number; env: Record<
     url,
     pids,
     cpuMs: () => pids().reduce((sum, pid) => sum + (stat(pid)?.cpuMs ?? 0), 0),
+    primaryCpuMs: () => stat(primary)?.cpuMs ?? 0,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -99,6 +99,9 @@ export async function runSoak(options: SoakOptions): Promise<Figures> {
     LOG_LEVEL: 'info',
     TEAMS_TENANT_RPS: String(options.rps),
     TEAMS_CONVERSATION_RPS: '7',
+    // The connector shares the bot's event loop, which ties a request's two legs together: count every
+    // request until its answer (docs/delivery.md, the round-trip credit's assumption).
+    TEAMS_SEND_CREDIT_MAX_MS: '0',
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '100000',
     CAMPAIGN_SEND_CONCURRENCY: '16',

@@ -234,7 +234,18 @@ export class LoopbackConnector {
     app.use(express.json({ limit: '1mb' }));
     if (this.options.latencyMs) {
       const ms = this.options.latencyMs;
-      app.use((_req, _res, next) => void setTimeout(next, ms));
+      // A timer set late in a long turn of the event loop counts from the turn's start and can fire
+      // early by the turn's length: a loaded connector would then answer (and count) in less than its
+      // latency. Timed from the clock, and waited again for what is left.
+      app.use((_req, _res, next) => {
+        const due = performance.now() + ms;
+        const wait = () => {
+          const left = due - performance.now();
+          if (left > 0) setTimeout(wait, left);
+          else next();
+        };
+        setTimeout(wait, ms);
+      });
     }
     if (this.options.forwardTo) app.use((req, res) => void this.forward(req, res));
     app.post('/v3/conversations', (req, res) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TeamsSendThrottle } from '../../src/teams/rate-limit.ts';
+import { RoundTrips, TeamsSendThrottle } from '../../src/teams/rate-limit.ts';
 
 // A request stops counting in its windows at its answer less the tenant's shortest recent round trip
 // (src/teams/rate-limit.ts). These tests run the throttle on virtual time against a model service: each
@@ -113,6 +113,22 @@ describe('round-trip credit', () => {
     const { counted: untilAnswer } = await world({ least: Number.POSITIVE_INFINITY }).send(requests, early);
     expect(busiest(untilAnswer)).toBe(50);
     expect(share(untilAnswer)).toBeLessThan(0.98);
+  });
+
+  it('gives up the spread of the recent round trips over the shortest, besides the 2 ms margin', () => {
+    const settings = { least: 100, marginMs: 2, maxMs: 30 };
+    const steady = new RoundTrips(settings);
+    for (let i = 0; i < 256; i++) steady.add(20);
+    expect(steady.credit()).toBe(18);
+    // Round trips of 20 to 30 ms, evenly: the quickest tenth lies 1 ms above the shortest.
+    const noisy = new RoundTrips(settings);
+    for (let i = 0; i < 256; i++) noisy.add(20 + (10 * ((i * 97) % 256)) / 256);
+    expect(noisy.credit()).toBeCloseTo(18 - 1, 1);
+    // A long stall fills the recent round trips: no credit until they are quick again.
+    for (let i = 0; i < 256; i++) steady.add(2000);
+    expect(steady.credit()).toBe(0);
+    for (let i = 0; i < 256; i++) steady.add(20);
+    expect(steady.credit()).toBe(18);
   });
 
   it('rests on one assumption: a service that moves its count point within a constant round trip crowds it', async () => {

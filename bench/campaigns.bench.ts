@@ -29,13 +29,28 @@ const cosmosStudents = Number(env['BENCH_COSMOS_STUDENTS'] ?? 2000);
 const scenarios = (env['BENCH_SCENARIOS'] ?? 'steady,kill,cosmos').split(',');
 const inject = { INJECT_429: env['BENCH_INJECT_429'] ?? '0.005', INJECT_5XX: env['BENCH_INJECT_5XX'] ?? '0.005' };
 
-async function startCampaignConnector() {
+async function startCampaignConnector(extra: Record<string, string> = {}) {
   return startConnector({
     LIMIT_RPS: String(rps),
     LATENCY_MS: env['BENCH_LATENCY_MS'] ?? '20',
     LIMIT_WINDOW: env['BENCH_WINDOW'] ?? 'sliding',
     ...inject,
+    ...extra,
   });
+}
+
+/**
+ * How many prompts reached the connector together, on average: prompts accepted less than 2 ms apart
+ * count as one burst. Each burst costs the bot a wake-up to send it and one to read its answers, which
+ * on this machine costs more than the POSTs themselves (floor.ts), so this says how far the sender's
+ * pacing is from the floor's bursts.
+ */
+function meanBurst(times: readonly number[]): number {
+  if (times.length === 0) return 0;
+  const sorted = [...times].sort((a, b) => a - b);
+  let bursts = 1;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i]! - sorted[i - 1]! >= 2) bursts++;
+  return sorted.length / bursts;
 }
 
 // Deliveries in flight at once: the sender's concurrency, and the burst and commit batch of the floor.
@@ -82,7 +97,7 @@ async function ledger(dir: string) {
 
 async function steady() {
   process.stdout.write(`\n[steady] one instance, ${students} students, limit ${rps} req/s\n`);
-  const connector = await startCampaignConnector();
+  const connector = await startCampaignConnector({ RECORD_TIMES: '1' });
   const floor = await campaignFloor(connector.url, { rps, burst: concurrency });
   process.stdout.write(`  ${floorText(floor)}\n`);
   const { dir } = await seededSqlite(students, connector.url);
@@ -96,6 +111,7 @@ async function steady() {
   fs.rmSync(dir, { recursive: true, force: true });
   const rate = (stats.unique - 1) / (stats.spanMs / 1000);
   const cpuMsPerPrompt = (done['cpuMs'] as number) / (done['sent'] as number);
+  const promptsPerBurst = meanBurst(stats.tenants.flatMap((t) => t.times));
   const r = {
     students,
     limitRps: rps,
@@ -109,16 +125,18 @@ async function steady() {
     // Read against this run's floor: the machine's speed varies between runs, the ratio much less.
     cpuRatioToFloor: cpuMsPerPrompt / floor.floorMs,
     cpuRatioToBarePost: cpuMsPerPrompt / floor.barePostMs,
+    promptsPerBurst,
     peakRssMb: done['maxRssMb'],
     wallSeconds: (done['wallMs'] as number) / 1000,
-    connector: stats,
+    connector: { ...stats, tenants: stats.tenants.map(({ times: _times, ...t }) => t) },
     ledger: book,
   };
   results['steady'] = r;
   process.stdout.write(
     `  delivered ${stats.unique}/${students} in ${fmt(stats.spanMs / 1000)} s: ${fmt(rate, 2)} prompts/s = ${fmt(100 * r.shareOfLimit, 1)}% of the limit (requests ${fmt(r.requestsPerSecond, 2)}/s)\n` +
       `  lost ${r.lost}, duplicates ${r.duplicates}; CPU ${fmt(r.cpuMsPerPrompt, 3)} ms per delivered prompt = ${fmt(r.cpuRatioToFloor, 2)}× the floor (${fmt(r.cpuRatioToBarePost, 1)}× a bare POST); peak RSS ${fmt(done['maxRssMb'] as number, 0)} MB\n` +
-      `  connector: ${stats.limited} over the limit (429), ${stats.injected429} injected 429, ${stats.injected5xx} injected 5xx; ledger ${JSON.stringify(book)}\n`,
+      `  connector: ${stats.limited} over the limit (429), ${stats.injected429} injected 429, ${stats.injected5xx} injected 5xx; ledger ${JSON.stringify(book)}\n` +
+      `  prompts arrived in bursts of ${fmt(promptsPerBurst, 2)} on average (the floor's paced POST: bursts of ${concurrency})\n`,
   );
 }
 

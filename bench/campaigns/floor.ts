@@ -57,7 +57,9 @@ export async function barePost(url: string, n = 1000): Promise<number> {
 /**
  * CPU ms of one keep-alive POST sent as the sender sends: `burst` requests released together (the send
  * windows release what has room at one wake-up, up to the requests in flight), `rps` a second in all,
- * the process idle in between. Dearer than back to back: each burst wakes a cold process.
+ * the process idle in between. Dearer than back to back: each burst wakes a cold process, and on this
+ * machine a wake-up costs more than the POST (6 December, load 2–3: bursts of 16, 4 and 1 at 50/s cost
+ * 0.19, 0.35 and 0.77 ms a POST).
  */
 export async function pacedPost(url: string, options: { rps: number; burst: number; n?: number }): Promise<number> {
   const { rps, burst } = options;
@@ -155,6 +157,13 @@ export interface Floor {
   barePostMs: number;
   /** One keep-alive POST as the sender paces them. */
   pacedPostMs: number;
+  /**
+   * The same POST paced one per wake-up (bursts of 1 at the same rate): what a send costs when no other
+   * request shares the process's wake-up for it and for its answer. Not part of the floor; printed so
+   * that the figure can be read against how the sender's requests were grouped (the steady scenario
+   * prints that too).
+   */
+  singlePostMs: number;
   /** A delivery's ledger update in a batched commit. */
   batchedCommitMs: number;
   /** The same update in a commit of its own. */
@@ -167,10 +176,12 @@ export interface Floor {
 export async function campaignFloor(url: string, options: { rps: number; burst: number }): Promise<Floor> {
   const barePostMs = await barePost(url);
   const pacedPostMs = await pacedPost(url, options);
+  const singlePostMs = await pacedPost(url, { rps: options.rps, burst: 1, n: Math.round(options.rps * 4) });
   const { batchedMs, singleMs } = await batchedCommit({ batch: options.burst });
   return {
     barePostMs,
     pacedPostMs,
+    singlePostMs,
     batchedCommitMs: batchedMs,
     singleCommitMs: singleMs,
     floorMs: pacedPostMs + batchedMs,
@@ -178,4 +189,4 @@ export async function campaignFloor(url: string, options: { rps: number; burst: 
 }
 
 export const floorText = (f: Floor) =>
-  `floor ${f.floorMs.toFixed(3)} CPU ms = a paced keep-alive POST ${f.pacedPostMs.toFixed(3)} + a batched SQLite commit's share ${f.batchedCommitMs.toFixed(3)} (bare POST back to back ${f.barePostMs.toFixed(3)}; the commit alone ${f.singleCommitMs.toFixed(3)})`;
+  `floor ${f.floorMs.toFixed(3)} CPU ms = a paced keep-alive POST ${f.pacedPostMs.toFixed(3)} + a batched SQLite commit's share ${f.batchedCommitMs.toFixed(3)} (bare POST back to back ${f.barePostMs.toFixed(3)}; one POST per wake-up ${f.singlePostMs.toFixed(3)}; the commit alone ${f.singleCommitMs.toFixed(3)})`;

@@ -272,6 +272,26 @@ describe.each(backends)('document store contract: $name', (backend) => {
     expect(await items.get('even', 'i4')).toMatchObject({ tag: 'four', version: 1 });
   });
 
+  it('projects text exactly as stored: quotes, backslashes, control characters, emoji, and text that looks like JSON', async () => {
+    const texts = [
+      'plain',
+      '',
+      'say "hi" \\ there',
+      'line\nbreak\ttab \u0000 nul',
+      'ü – “curly” 👍🏽',
+      '"quoted"',
+      'null',
+      'true',
+      '12',
+      '["a"]',
+      '\\',
+    ];
+    for (const [i, tag] of texts.entries()) await items.create({ id: `t${i}`, pk: 'texts', kind: 'text', n: i, tag });
+    const rows = await project(items, ['tag', 'kind'], { pk: 'texts', orderBy: { field: 'n' } });
+    expect(rows.map((r) => r.tag)).toEqual(texts);
+    expect(rows.every((r) => r.kind === 'text')).toBe(true);
+  });
+
   it('refuses field names that are not plain identifiers', async () => {
     await expect(project(items, ["n') AS v FROM c_items --" as 'n'])).rejects.toThrow(/invalid field name/);
     await expect(project(items, ['n', 'c.n, c._rid' as 'n'])).rejects.toThrow(/invalid field name/);

@@ -165,7 +165,7 @@ export function withPk<T extends { id: string }>(entity: T, pk: string): Stored<
  * there first, and reports (throws ConflictError) when it keeps losing. `mutate` returns undefined to
  * leave the document unchanged. Each attempt gets a freshly read document, so `mutate` may modify it.
  * `known`: the document as the caller last read or wrote it, tried first without reading it again (the
- * version check catches a stale one, and the next attempt reads).
+ * version check catches a stale one, and the next attempt reads); `mutate` gets a shallow copy of it.
  */
 export async function update<T extends Doc>(
   collection: Collection<T>,
@@ -178,7 +178,7 @@ export async function update<T extends Doc>(
   let guess = known;
   for (let attempt = 1; ; attempt++) {
     const fromKnown = guess !== undefined;
-    const current = guess ? structuredClone(guess) : await collection.get(pk, id);
+    const current = guess ? { ...guess } : await collection.get(pk, id);
     guess = undefined;
     if (!current) throw new NotFoundError(collection.name, id);
     const next = mutate(current);

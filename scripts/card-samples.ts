@@ -20,8 +20,9 @@ import {
 } from '../src/modules/campaigns/cards.ts';
 import { campaignTemplates } from '../src/modules/campaigns/templates.ts';
 import { features } from '../src/modules/index.ts';
-import { digestCard, mentorItemCard, sectionElement } from '../src/modules/mentoring/cards.ts';
+import { mentorItemCard, sectionElement } from '../src/modules/mentoring/cards.ts';
 import { meetingCard, noteCard, proposalCard, replyCard, suggestionCard } from '../src/modules/mentoring/conversation-cards.ts';
+import { digestCard } from '../src/modules/mentoring/digest-card.ts';
 import { handoverCard, reminderCard, settingsCard, studentsCard } from '../src/modules/mentoring/overview-cards.ts';
 import { buildSection } from '../src/modules/mentoring/sections.ts';
 import { eraseConfirmCard, privacyCard } from '../src/modules/privacy/cards.ts';

@@ -2,9 +2,9 @@ import { type AdaptiveCard, competencyLine, render } from '../../core/cards/card
 import { currentSector, t, texts } from '../../core/i18n.ts';
 import { calendarText, dateFormat } from '../../core/time/card-dates.ts';
 import type { Locale } from '../../core/types.ts';
-import type { DigestView, EntryView, StudentSection } from './views.ts';
+import type { EntryView, StudentSection } from './views.ts';
 
-// The mentor's cards: the digest and the at-once card here, with the parts every mentor card shares;
+// The mentor's cards: the at-once card here, the digest in digest-card.ts, with the parts every mentor card shares;
 // `mijn studenten`, settings, the plan reminder and the handover in overview-cards.ts; the note, the
 // reply and planning a conversation in conversation-cards.ts. A student is always drawn by the same
 // section template, so the actions (discussed, plan a conversation, send a note) look and work the same
@@ -41,8 +41,11 @@ export function cardBytes(card: unknown): number {
 }
 
 export function shorten(text: string, max: number): string {
-  const chars = [...text.replace(/\s+/g, ' ').trim()];
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+  const flat = text.replace(/\s+/g, ' ').trim();
+  // No more UTF-16 units than `max` is no more characters either: only a longer text is taken apart.
+  if (flat.length <= max) return flat;
+  const chars = [...flat];
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 const days = new Map<string, string>();
@@ -188,75 +191,6 @@ export function sectionElement(
         }
       : {}),
   });
-}
-
-function periodText(view: Pick<DigestView, 'from' | 'to' | 'locale' | 'timeZone'>): string {
-  const to = dayText(view.to, view.locale, view.timeZone);
-  return view.from
-    ? t(view.locale, 'mentors.digest.periodSince', { from: dayText(view.from, view.locale, view.timeZone), to })
-    : t(view.locale, 'mentors.digest.periodUntil', { to });
-}
-
-function digestFrame(view: DigestView, sections: Record<string, unknown>[], shown: number, notice?: Notice): AdaptiveCard {
-  const { locale } = view;
-  const more = view.offset + shown < view.total;
-  return render('mentor-digest', {
-    t: texts(locale, 'mentors.digest'),
-    period: periodText(view),
-    summary: view.page === 0 ? t(locale, 'mentors.digest.summary', { students: view.total, entries: view.entryCount }) : '',
-    ...(notice ? { notice } : {}),
-    sections,
-    pageText:
-      view.total > shown
-        ? t(locale, 'mentors.digest.page', { first: view.offset + 1, last: view.offset + shown, total: view.total })
-        : '',
-    more: more ? { digestId: view.digestId, page: view.page + 1 } : undefined,
-  });
-}
-
-/**
- * One card of a digest. With `fit`, the view's sections are drawn in order until the card is full (the
- * rest comes with "show more"); without, all of them (a card drawn before, drawn again). Returns the
- * students on the card.
- */
-// A digest's sections are drawn once to see how many fit on the first card and again to send it: the
-// same section objects, so the drawing is kept (per section, for the same digest, language and day).
-const drawn = new WeakMap<StudentSection, { key: string; element: Record<string, unknown> }>();
-
-export function digestCard(
-  view: DigestView,
-  opts: { today: string; fit: boolean; notice?: Notice; studentNotice?: { studentId: string; notice: Notice } },
-): { card: AdaptiveCard; shown: string[] } {
-  const key = `${view.digestId}|${view.locale}|${currentSector()}|${view.timeZone}|${opts.today}`;
-  const draw = (s: StudentSection) => {
-    const notice = opts.studentNotice?.studentId === s.student.id ? opts.studentNotice.notice : undefined;
-    const cached = notice ? undefined : drawn.get(s);
-    if (cached?.key === key) return cached.element;
-    const element = sectionElement(s, {
-      locale: view.locale,
-      timeZone: view.timeZone,
-      context: { ctx: 'digest', digestId: view.digestId },
-      today: opts.today,
-      ...(notice ? { notice } : {}),
-    });
-    if (!notice) drawn.set(s, { key, element });
-    return element;
-  };
-  const elements: Record<string, unknown>[] = [];
-  if (opts.fit) {
-    let size = cardBytes(digestFrame({ ...view, offset: 0, total: 999 }, [], 1, opts.notice));
-    for (const s of view.sections) {
-      const el = draw(s);
-      const bytes = cardBytes(el) + 1;
-      if (elements.length > 0 && size + bytes > pageBudget) break;
-      elements.push(el);
-      size += bytes;
-    }
-  } else {
-    elements.push(...view.sections.map(draw));
-  }
-  const shown = view.sections.slice(0, elements.length).map((s) => s.student.id);
-  return { card: digestFrame(view, elements, shown.length, opts.notice), shown };
 }
 
 /** The at-once card: one reflection, with the reason it came at once and the actions. */

@@ -66,20 +66,28 @@ export function digestDelivery(deps: DigestDeliveryDeps, message: 'mentor-digest
     Object.assign(task.run, { outcome, students, entries, onFirstCard });
   };
 
-  /** Moves the mentor's cursor and last slot forward (never back). */
-  const markHandled = async (mentorId: string, handled: { slot?: string; to?: string; kind?: Digest['kind'] }) => {
+  /** Moves the mentor's cursor and last slot forward (never back); `known`: the settings as this run read them. */
+  const markHandled = async (
+    mentorId: string,
+    handled: { slot?: string; to?: string; kind?: Digest['kind'] },
+    known?: MentorSettings,
+  ) => {
     const slot = handled.kind === 'manual' ? undefined : handled.slot;
-    await mentoring.settings.update(mentorId, (s: MentorSettings) => {
-      const coveredUntil = handled.to && (!s.coveredUntil || s.coveredUntil < handled.to) ? handled.to : s.coveredUntil;
-      const lastSlot = slot && (!s.lastSlot || s.lastSlot < slot) ? slot : s.lastSlot;
-      if (coveredUntil === s.coveredUntil && lastSlot === s.lastSlot) return undefined;
-      return {
-        ...s,
-        ...(coveredUntil ? { coveredUntil } : {}),
-        ...(lastSlot ? { lastSlot } : {}),
-        updatedAt: clock.now().toISOString(),
-      };
-    });
+    await mentoring.settings.update(
+      mentorId,
+      (s: MentorSettings) => {
+        const coveredUntil = handled.to && (!s.coveredUntil || s.coveredUntil < handled.to) ? handled.to : s.coveredUntil;
+        const lastSlot = slot && (!s.lastSlot || s.lastSlot < slot) ? slot : s.lastSlot;
+        if (coveredUntil === s.coveredUntil && lastSlot === s.lastSlot) return undefined;
+        return {
+          ...s,
+          ...(coveredUntil ? { coveredUntil } : {}),
+          ...(lastSlot ? { lastSlot } : {}),
+          updatedAt: clock.now().toISOString(),
+        };
+      },
+      known,
+    );
   };
   const slotOf = (plan: Plan) => (plan.kind === 'scheduled' ? { slot: plan.slot } : {});
 
@@ -93,6 +101,8 @@ export function digestDelivery(deps: DigestDeliveryDeps, message: 'mentor-digest
         task.settings ?? mentoring.settings.ensure(mentor.schoolId, mentor.id, now.toISOString()),
         mentoring.digests.get(mentor.id, id),
       ]);
+      // Kept for moving the cursor after sending, without reading the settings again.
+      task.settings = settings;
       // Another run (or instance) sent this slot already, or gave it up.
       if (existing?.state === 'sent') return { kind: 'skip', reason: alreadySent };
       if (existing && existing.state !== 'building' && existing.attempts >= maxAttempts)
@@ -110,7 +120,8 @@ export function digestDelivery(deps: DigestDeliveryDeps, message: 'mentor-digest
       if (!due) return { kind: 'skip', reason: nothingNew };
       const ranked = await content.rank(scope, window);
       if (ranked.length === 0) return { kind: 'skip', reason: noStudent };
-      const entries = window.items.filter((i) => ranked.includes(i.studentId)).length;
+      const shownStudents = new Set(ranked);
+      const entries = window.items.filter((i) => shownStudents.has(i.studentId)).length;
       const view = await content.firstCard(scope, window, ranked, {
         digestId: id,
         locale: mentor.locale,
@@ -169,21 +180,26 @@ export function digestDelivery(deps: DigestDeliveryDeps, message: 'mentor-digest
     compose: (_claimed, _to, drawn) => drawn.message,
     sent: async (claimed, delivered, drawn) => {
       const { mentor } = claimed;
-      const done = await mentoring.digests.update(mentor.id, claimed.digest!.id, (d) => ({
-        ...d,
-        state: 'sent',
-        claimedUntil: undefined,
-        lastError: undefined,
-        ...(drawn.from ? { from: drawn.from } : {}),
-        to: drawn.to,
-        order: drawn.ranked,
-        pages: [drawn.shown],
-        studentCount: drawn.ranked.length,
-        entryCount: drawn.entries,
-        sentAt: clock.now().toISOString(),
-        message: delivered,
-      }));
-      await markHandled(mentor.id, done);
+      const done = await mentoring.digests.update(
+        mentor.id,
+        claimed.digest!.id,
+        (d) => ({
+          ...d,
+          state: 'sent',
+          claimedUntil: undefined,
+          lastError: undefined,
+          ...(drawn.from ? { from: drawn.from } : {}),
+          to: drawn.to,
+          order: drawn.ranked,
+          pages: [drawn.shown],
+          studentCount: drawn.ranked.length,
+          entryCount: drawn.entries,
+          sentAt: clock.now().toISOString(),
+          message: delivered,
+        }),
+        claimed.digest,
+      );
+      await markHandled(mentor.id, done, claimed.settings);
       log.info(
         {
           mentorId: mentor.id,

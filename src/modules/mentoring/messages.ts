@@ -1,11 +1,13 @@
+import { CardJson } from '../../core/cards/card-json.ts';
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { FlowCatalog } from '../../core/flows/flows.ts';
 import { t } from '../../core/i18n.ts';
 import { localDate } from '../../core/time/zoned-time.ts';
 import type { Message } from '../../delivery/delivery-kind.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { digestCard, mentorItemCard } from './cards.ts';
+import { mentorItemCard } from './cards.ts';
 import { meetingCard, noteCard, proposalCard, replyCard, suggestionCard } from './conversation-cards.ts';
+import { type DigestCard, digestCard } from './digest-card.ts';
 import type { ConversationPlan, FeedforwardNote } from './entities.ts';
 import { calendarDays } from './meeting-calendar.ts';
 import { handoverCard, reminderCard } from './overview-cards.ts';
@@ -25,7 +27,7 @@ export interface MentorMessagesDeps {
 export class MentorMessages {
   private readonly deps: MentorMessagesDeps;
   /** The digest card drawn to see what fits, kept so that sending the same view does not draw it again. */
-  private readonly fitted = new WeakMap<DigestView, { today: string; drawn: ReturnType<typeof digestCard> }>();
+  private readonly fitted = new WeakMap<DigestView, { today: string; drawn: DigestCard }>();
   constructor(deps: MentorMessagesDeps) {
     this.deps = deps;
   }
@@ -53,7 +55,7 @@ export class MentorMessages {
     return { to: mentor, card, summary: t(mentor.locale, 'core.mentor.title') };
   }
 
-  private draw(view: DigestView): ReturnType<typeof digestCard> {
+  private draw(view: DigestView): DigestCard {
     const today = this.today(view.timeZone);
     const kept = this.fitted.get(view);
     if (kept?.today === today) return kept.drawn;
@@ -69,8 +71,10 @@ export class MentorMessages {
 
   /** The first card of a digest, and the students that fitted on it (the rest come with "show more"). */
   digest(mentor: Person, view: DigestView): { message: Message; shown: string[] } {
-    const { card, shown } = this.draw(view);
-    return { message: { to: mentor, card, summary: t(mentor.locale, 'mentors.digest.title') }, shown };
+    const drawn = this.draw(view);
+    // Sent as the JSON text its sections were measured in: the card is not written out a second time.
+    const card = new CardJson(drawn.json());
+    return { message: { to: mentor, card, summary: t(mentor.locale, 'mentors.digest.title') }, shown: drawn.shown };
   }
 
   note(input: {

@@ -38,14 +38,16 @@ export interface MentorSettingsRepository {
   get(mentorId: string): Promise<MentorSettings | undefined>;
   /** Returns the stored settings, creating them with the defaults when missing. */
   ensure(schoolId: string, mentorId: string, now: string): Promise<MentorSettings>;
-  update(mentorId: string, mutate: Mutate<MentorSettings>): Promise<MentorSettings>;
+  /** `known`: the settings as last read or written, tried first without reading them again. */
+  update(mentorId: string, mutate: Mutate<MentorSettings>, known?: MentorSettings): Promise<MentorSettings>;
 }
 
 export interface DigestRepository {
   /** Creates the digest, or returns the existing one with the same id (idempotent). */
   ensure(digest: Omit<Digest, 'version'>): Promise<{ digest: Digest; created: boolean }>;
   get(mentorId: string, id: string): Promise<Digest | undefined>;
-  update(mentorId: string, id: string, mutate: Mutate<Digest>): Promise<Digest>;
+  /** `known`: the digest as last read or written, tried first without reading it again. */
+  update(mentorId: string, id: string, mutate: Mutate<Digest>, known?: Digest): Promise<Digest>;
 }
 
 export interface MentorFollowUpRepository {

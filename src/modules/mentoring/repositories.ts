@@ -35,8 +35,8 @@ class Settings implements MentorSettingsRepository {
     const { doc } = await this.docs.ensure({ id: 'settings', schoolId, mentorId, ...defaultDigestSettings, updatedAt: now });
     return doc;
   }
-  update(mentorId: string, mutate: Mutate<MentorSettings>) {
-    return this.docs.update(mentorId, 'settings', mutate);
+  update(mentorId: string, mutate: Mutate<MentorSettings>, known?: MentorSettings) {
+    return this.docs.update(mentorId, 'settings', mutate, known);
   }
 }
 
@@ -52,8 +52,8 @@ class Digests implements DigestRepository {
   get(mentorId: string, id: string) {
     return this.docs.get(mentorId, id);
   }
-  update(mentorId: string, id: string, mutate: Mutate<Digest>) {
-    return this.docs.update(mentorId, id, mutate);
+  update(mentorId: string, id: string, mutate: Mutate<Digest>, known?: Digest) {
+    return this.docs.update(mentorId, id, mutate, known);
   }
 }
 

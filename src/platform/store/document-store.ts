@@ -164,6 +164,8 @@ export function withPk<T extends { id: string }>(entity: T, pk: string): Stored<
  * Read-modify-write with optimistic concurrency: re-reads and re-applies `mutate` when another writer got
  * there first, and reports (throws ConflictError) when it keeps losing. `mutate` returns undefined to
  * leave the document unchanged. Each attempt gets a freshly read document, so `mutate` may modify it.
+ * `known`: the document as the caller last read or wrote it, tried first without reading it again (the
+ * version check catches a stale one, and the next attempt reads); `mutate` gets a shallow copy of it.
  */
 export async function update<T extends Doc>(
   collection: Collection<T>,
@@ -171,15 +173,28 @@ export async function update<T extends Doc>(
   id: string,
   mutate: (current: T) => T | undefined,
   attempts = 5,
+  known?: T,
 ): Promise<T> {
+  let guess = known;
   for (let attempt = 1; ; attempt++) {
-    const current = await collection.get(pk, id);
+    const fromKnown = guess !== undefined;
+    const current = guess ? { ...guess } : await collection.get(pk, id);
+    guess = undefined;
     if (!current) throw new NotFoundError(collection.name, id);
     const next = mutate(current);
+    // Leaving the document as it is is decided on the stored document only.
+    if (!next && fromKnown) {
+      attempt--;
+      continue;
+    }
     if (!next) return current;
     try {
       return await collection.replace({ ...next, id: current.id, pk: current.pk, version: current.version });
     } catch (err) {
+      if (fromKnown && (err instanceof ConflictError || err instanceof NotFoundError)) {
+        attempt--;
+        continue;
+      }
       if (!(err instanceof ConflictError) || attempt >= attempts) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }

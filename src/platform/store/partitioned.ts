@@ -25,8 +25,11 @@ export class Partitioned<T extends { id: string; version: number }> {
     return this.collection.create({ ...doc, pk: this.ownerOf(doc) } as Omit<Stored<T>, 'version'>);
   }
 
-  /** Read-modify-write with a version check; `mutate` returns undefined to leave the document as it is. */
-  update(owner: string, id: string, mutate: (current: T) => T | undefined): Promise<T> {
-    return update(this.collection, owner, id, stored(mutate));
+  /**
+   * Read-modify-write with a version check; `mutate` returns undefined to leave the document as it is.
+   * `known`: the document as last read or written, tried first without reading it (document-store.ts).
+   */
+  update(owner: string, id: string, mutate: (current: T) => T | undefined, known?: T): Promise<T> {
+    return update(this.collection, owner, id, stored(mutate), 5, known as Stored<T> | undefined);
   }
 }

@@ -98,6 +98,10 @@ describe('what a digest reads', () => {
     expect(reads.documents).toBeLessThanOrEqual(40);
     // The ranking still looks at every item, student and assignment: as heads.
     expect(reads.projectedRows).toBeGreaterThanOrEqual(300 + 30 + 30);
+    // The digest and the settings are read once each (to see whether this slot is due); recording the
+    // digest as sent and moving the cursor write over the versions in hand, without reading them again.
+    expect(reads.byCollection['mentor_digests']?.reads).toBe(1);
+    expect(reads.byCollection['mentor_settings']?.reads).toBe(1);
 
     const card = digestsIn(w.cards(mentor.user)).at(-1)!;
     const onFirst = [...new Set(executes(card).map((a) => a.data['studentId']))].filter(Boolean);

@@ -150,6 +150,38 @@ describe.each(backends)('document store contract: $name', (backend) => {
     expect((await items.get('p', 'c'))?.n).toBe(8);
   });
 
+  it('update() with a known version writes over it without reading, and reads when it is stale or says nothing changes', async () => {
+    const v1 = await items.create({ id: 'k', pk: 'p', kind: 'x', n: 1 });
+    let reads = 0;
+    const counted: Collection<Item> = {
+      name: items.name,
+      get: (pk, id) => {
+        reads++;
+        return items.get(pk, id);
+      },
+      create: (d) => items.create(d),
+      replace: (d) => items.replace(d),
+      delete: (d) => items.delete(d),
+      find: (q) => items.find(q),
+      count: (q) => items.count(q),
+    };
+    const v2 = await update(counted, 'p', 'k', (d) => ({ ...d, n: d.n + 1 }), 5, v1);
+    expect(v2).toMatchObject({ n: 2, version: 2 });
+    expect(reads).toBe(0);
+    // v1 is stale now: its replace conflicts, and the stored version is read and changed instead.
+    const v3 = await update(counted, 'p', 'k', (d) => ({ ...d, n: d.n + 10 }), 5, v1);
+    expect(v3).toMatchObject({ n: 12, version: 3 });
+    expect(reads).toBe(1);
+    // Whether to leave the document as it is, is decided on the stored version, not on the known one.
+    const kept = await update(counted, 'p', 'k', (d) => (d.n === 1 ? undefined : { ...d, kind: 'moved' }), 5, v1);
+    expect(kept).toMatchObject({ n: 12, kind: 'moved', version: 4 });
+    expect(reads).toBe(2);
+    // The known document given is not changed by a mutation that changes its argument.
+    await update(counted, 'p', 'k', (d) => Object.assign(d, { n: 99 }), 5, kept);
+    expect(kept.n).toBe(12);
+    expect((await items.get('p', 'k'))?.n).toBe(99);
+  });
+
   it('update() reports a race it keeps losing, and the other writer keeps its writes', async () => {
     await items.create({ id: 'c', pk: 'p', kind: 'counter', n: 0 });
     // A collection whose every replace is beaten by a competing writer.
@@ -270,6 +302,26 @@ describe.each(backends)('document store contract: $name', (backend) => {
     expect(await project(items, ['n'], { where: { n: { in: [] } } })).toEqual([]);
     // A projection leaves the documents as they are.
     expect(await items.get('even', 'i4')).toMatchObject({ tag: 'four', version: 1 });
+  });
+
+  it('projects text exactly as stored: quotes, backslashes, control characters, emoji, and text that looks like JSON', async () => {
+    const texts = [
+      'plain',
+      '',
+      'say "hi" \\ there',
+      'line\nbreak\ttab \u0000 nul',
+      'ü – “curly” 👍🏽',
+      '"quoted"',
+      'null',
+      'true',
+      '12',
+      '["a"]',
+      '\\',
+    ];
+    for (const [i, tag] of texts.entries()) await items.create({ id: `t${i}`, pk: 'texts', kind: 'text', n: i, tag });
+    const rows = await project(items, ['tag', 'kind'], { pk: 'texts', orderBy: { field: 'n' } });
+    expect(rows.map((r) => r.tag)).toEqual(texts);
+    expect(rows.every((r) => r.kind === 'text')).toBe(true);
   });
 
   it('refuses field names that are not plain identifiers', async () => {

@@ -108,9 +108,9 @@ const per = (w: StoreWork, n: number) => ({
 });
 const promptRu = ruOf(prompts) / sent.sent;
 const submitRu = ruOf(submit);
-// The digest bench counts 20 whole documents and 471 projected rows per mentor (30 students x 10 entries);
+// The digest bench counts 12 whole documents and 441 projected rows per mentor (30 students x 10 entries);
 // as RU: the point-read equivalent of the whole ones, about 10 queries, and a tenth of a unit per small row.
-const digestRu = 20 * ru.get + 10 * ru.find + 471 * 0.1;
+const digestRu = 12 * ru.get + 10 * ru.find + 441 * 0.1;
 const idleRows = idle.map((j) => {
   const runs = runsPerYear(j.schedule) * (j.perInstance ? school.instances : 1);
   return { job: j.name, schedule: j.schedule, ...per(j.work, j.ticks), ru_per_year: Math.round((ruOf(j.work) / j.ticks) * runs) };

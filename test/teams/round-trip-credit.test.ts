@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RoundTrips, TeamsSendThrottle } from '../../src/teams/rate-limit.ts';
+import { TeamsSendThrottle } from '../../src/teams/rate-limit.ts';
+import { RoundTrips } from '../../src/teams/round-trips.ts';
 
 // A request stops counting in its windows at its answer less the tenant's shortest recent round trip
 // (src/teams/rate-limit.ts). These tests run the throttle on virtual time against a model service: each

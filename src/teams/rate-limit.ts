@@ -50,6 +50,18 @@ export interface Throttle {
   throttled(tenantId: string, conversationId: string | undefined, retryAfterMs: number): void;
 }
 
+/** Runs a request and then `ended`, told whether it was answered (resolved) or failed. */
+export async function runAnswered<T>(request: () => Promise<T>, ended: (answered: boolean) => void): Promise<T> {
+  let answered = false;
+  try {
+    const result = await request();
+    answered = true;
+    return result;
+  } finally {
+    ended(answered);
+  }
+}
+
 export type SetTimer = (run: () => void, ms: number) => () => void;
 
 /** One key's windows: requests in flight count as "now" until answered; answered ones by their end time. */
@@ -166,12 +178,7 @@ export class TeamsSendThrottle implements Throttle {
     });
     this.stats.requests++;
     this.stats.waitedMs += startedAt - asked;
-    let answered = false;
-    try {
-      const result = await request();
-      answered = true;
-      return result;
-    } finally {
+    return runAnswered(request, (answered) => {
       const end = this.now();
       let credit = 0;
       if (answered && timed) {
@@ -181,7 +188,7 @@ export class TeamsSendThrottle implements Throttle {
       tenant.lane.finish(end - credit);
       conversation?.finish(end - credit);
       this.pump(tenant);
-    }
+    });
   }
 
   /** Waits for room and counts a request that is over at once (tests, and callers without an answer to wait for). */

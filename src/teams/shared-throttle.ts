@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { callShared, serveShared, tellShared } from '../platform/workers.ts';
-import type { Throttle } from './rate-limit.ts';
+import { runAnswered, type Throttle } from './rate-limit.ts';
 
 // Teams counts a tenant's requests across every process of the bot, so with several worker processes
 // the send windows are kept once, in the primary process. A worker asks the primary for its turn, sends,
@@ -13,14 +13,7 @@ export class WorkerThrottle implements Throttle {
   async run<T>(tenantId: string, conversationId: string | undefined, request: () => Promise<T>): Promise<T> {
     const ticket = `${process.pid}:${++tickets}`;
     await callShared<void>('throttle.turn', tenantId, conversationId, ticket);
-    let answered = false;
-    try {
-      const result = await request();
-      answered = true;
-      return result;
-    } finally {
-      tellShared('throttle.done', ticket, answered);
-    }
+    return runAnswered(request, (answered) => tellShared('throttle.done', ticket, answered));
   }
   throttled(tenantId: string, conversationId: string | undefined, retryAfterMs: number): void {
     tellShared('throttle.throttled', tenantId, conversationId, retryAfterMs);

@@ -175,26 +175,26 @@ export async function update<T extends Doc>(
   attempts = 5,
   known?: T,
 ): Promise<T> {
-  let guess = known;
+  // The known version first, once: written over without a read; a stale one, or one that needs no
+  // change (decided on the stored document only), goes on to the ordinary read below.
+  if (known) {
+    const next = mutate({ ...known });
+    if (next) {
+      try {
+        return await collection.replace({ ...next, id: known.id, pk: known.pk, version: known.version });
+      } catch (err) {
+        if (!(err instanceof ConflictError || err instanceof NotFoundError)) throw err;
+      }
+    }
+  }
   for (let attempt = 1; ; attempt++) {
-    const fromKnown = guess !== undefined;
-    const current = guess ? { ...guess } : await collection.get(pk, id);
-    guess = undefined;
+    const current = await collection.get(pk, id);
     if (!current) throw new NotFoundError(collection.name, id);
     const next = mutate(current);
-    // Leaving the document as it is is decided on the stored document only.
-    if (!next && fromKnown) {
-      attempt--;
-      continue;
-    }
     if (!next) return current;
     try {
       return await collection.replace({ ...next, id: current.id, pk: current.pk, version: current.version });
     } catch (err) {
-      if (fromKnown && (err instanceof ConflictError || err instanceof NotFoundError)) {
-        attempt--;
-        continue;
-      }
       if (!(err instanceof ConflictError) || attempt >= attempts) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }

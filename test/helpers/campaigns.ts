@@ -74,6 +74,14 @@ export async function tick(t: TestBot): Promise<void> {
   await (await engineOf(t)).board.flush();
 }
 
+/** A student's answers to a shadow-day prompt, as the campaign tests post them. */
+export const shadowDayAnswer = {
+  feeling: 'good',
+  happened: 'Ik liep mee met een verpleegkundige op de SEH.',
+  'good-at': 'Goed opletten en vragen stellen.',
+  'next-step': 'Vragen naar een snuffelstage.',
+};
+
 export function execute(t: TestBot, user: TestUser, verb: string, data: Record<string, unknown>, replyToId = 'act-card') {
   return t.send('card-action-execute', user, { verb, data, replyToId });
 }

@@ -8,6 +8,7 @@ import { type TestUser, tenantId, testUser } from '../../helpers/activities.ts';
 import { backends } from '../../helpers/backends.ts';
 import {
   actionData,
+  shadowDayAnswer as answer,
   cardText,
   classWith,
   execute,
@@ -28,13 +29,6 @@ import { startTestBot, type TestBot } from '../../helpers/test-bot.ts';
 // delivery is read once per turn, and its version is the check of the ledger's write, which joins the
 // answer's write call (after the reflection, the write that decides). The first tap (the emotion, which
 // opens the questions) only reads.
-
-const answer = {
-  feeling: 'good',
-  happened: 'Ik liep mee met een verpleegkundige op de SEH.',
-  'good-at': 'Goed opletten en vragen stellen.',
-  'next-step': 'Vragen naar een snuffelstage.',
-};
 
 /** The counting store, where a test can have another writer get in just before the answer's write call. */
 class RacedStore extends CountingStore {

@@ -5,6 +5,7 @@ import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts'
 import { tenantId } from '../../helpers/activities.ts';
 import {
   actionData,
+  shadowDayAnswer as answer,
   cardText,
   classWith,
   execute,
@@ -53,13 +54,6 @@ function countingStore(inner: DocumentStore) {
   };
   return { store, writes };
 }
-
-const answer = {
-  feeling: 'good',
-  happened: 'Ik liep mee met een verpleegkundige op de SEH.',
-  'good-at': 'Goed opletten en vragen stellen.',
-  'next-step': 'Vragen naar een snuffelstage.',
-};
 
 const bots: TestBot[] = [];
 afterEach(async () => {

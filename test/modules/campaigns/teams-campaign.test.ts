@@ -5,6 +5,7 @@ import { ManualClock } from '../../../src/platform/clock.ts';
 import { type TestUser, tenantId, testUser } from '../../helpers/activities.ts';
 import {
   actionData,
+  shadowDayAnswer as answer,
   cardText,
   classWith,
   engineOf,
@@ -20,13 +21,6 @@ import { startTestBot, type TestBot } from '../../helpers/test-bot.ts';
 
 // A coordinator runs a campaign in Teams, over HTTP with real activities against a loopback connector:
 // the create card, the status card updating in place, the prompts, one reminder, the unreachable list.
-
-const answer = {
-  feeling: 'good',
-  happened: 'Ik liep mee met een verpleegkundige op de SEH.',
-  'good-at': 'Goed opletten en vragen stellen.',
-  'next-step': 'Vragen naar een snuffelstage.',
-};
 
 let t: TestBot;
 let clock: ManualClock;

@@ -116,6 +116,9 @@ interface TenantQueue {
   cancel: (() => void) | undefined;
 }
 
+/** The window Teams counts a tenant's requests in (TEAMS_TENANT_RPS is per this window). */
+export const tenantWindowMs = 1000;
+
 /** This many 429s within a second mean the tenant as a whole is over its limit, not one conversation. */
 const tenantThrottleBurst = 3;
 
@@ -145,7 +148,7 @@ export class TeamsSendThrottle implements Throttle {
     } = {},
   ) {
     if (!(limits.tenantPerSecond > 0) || !(limits.conversationPerSecond > 0)) throw new Error('rate limits must be positive');
-    this.tenantWindows = [{ limit: limits.tenantPerSecond, ms: 1000 }];
+    this.tenantWindows = [{ limit: limits.tenantPerSecond, ms: tenantWindowMs }];
     this.conversationWindows = conversationWindows(limits.conversationPerSecond);
     this.now = options.now ?? (() => performance.now());
     this.setTimer =

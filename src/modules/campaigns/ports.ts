@@ -117,7 +117,9 @@ export interface CampaignRepositories {
 /** The piece of src/platform/scheduler/leases.ts the domain uses. */
 export interface LeasePort {
   acquire(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean>;
-  release(name: string, owner: string): Promise<void>;
+  /** As acquire; from another holder that gave it up, with until when that holder's sends still count. */
+  take(name: string, owner: string, ttlMs: number, now: Date): Promise<{ handoverUntil?: string } | undefined>;
+  release(name: string, owner: string, handoverUntil?: Date): Promise<void>;
 }
 
 /** A trialoog campaign's prompt for one student, as the sharing module makes it (campaigns.ts, `trialoog`). */

@@ -6,6 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/log.ts';
 import { mapLimit, runWorkers } from '../../platform/pool.ts';
 import type { RetryOptions } from '../../teams/connector.ts';
+import { tenantWindowMs } from '../../teams/rate-limit.ts';
 import { LedgerWrites } from './ledger-writes.ts';
 import { dueMessages } from './outbox.ts';
 import type { CampaignRepositories, LeasePort, TrialoogPrompts } from './ports.ts';
@@ -67,6 +68,12 @@ export interface SenderDeps {
   /** The instances that want to send now (the schools are shared out among them). */
   roster: SenderRoster;
 }
+
+/**
+ * How much longer than the tenant's window the next holder of a school waits after another instance gave
+ * it up: the two instances' clocks may differ a little.
+ */
+const handoverMarginMs = 250;
 
 /** Later than any dueAt: the outbox query then answers a school's earliest one, come or not. */
 const lastInstant = '9999-12-31T23:59:59.999Z';
@@ -144,9 +151,13 @@ export class CampaignSender {
         const schoolId = due[next++]!;
         const lease = `campaign-sender:${schoolId}`;
         taking++;
-        const got = await leases.acquire(lease, owner, this.opts.leaseMs, clock.now()).finally(() => taking--);
+        const got = await leases.take(lease, owner, this.opts.leaseMs, clock.now()).finally(() => taking--);
         if (!got) continue;
         working.add(schoolId);
+        // A school another instance has just given up: its last requests still count in the tenant's window
+        // at Teams, which this instance's throttle never saw. Its first prompt waits until they do not.
+        const handover = got.handoverUntil ? Math.min(Date.parse(got.handoverUntil), deadline) - Date.now() : 0;
+        if (handover > 0) await new Promise((resolve) => setTimeout(resolve, handover));
         let renewedAt = Date.now();
         let checkedAt = Date.now();
         const keep = async () => {
@@ -174,7 +185,8 @@ export class CampaignSender {
           if (working.has(schoolId) && !run.outage && Date.now() < deadline) finished++;
         } finally {
           working.delete(schoolId);
-          await leases.release(lease, owner);
+          // Every request of this school's run has had its answer: none counts at Teams a window from now.
+          await leases.release(lease, owner, new Date(Date.now() + tenantWindowMs + handoverMarginMs));
           addStats(total, run.stats);
         }
       }

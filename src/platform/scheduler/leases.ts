@@ -20,6 +20,13 @@ interface LeaseDoc extends Doc {
   owner: string;
   expiresAt: string;
   acquiredAt: string;
+  /** Set by a holder giving the lease up: until when what it did under the lease still has effect. */
+  handoverUntil?: string;
+}
+
+/** A lease taken; from another holder who gave it up, with until when that holder's work has effect. */
+export interface Taken {
+  handoverUntil?: string;
 }
 
 /** How many leases' last versions are kept (a lease not among them is read before it is written). */
@@ -39,41 +46,53 @@ export class Leases {
 
   /** True when `owner` now holds the lease `name` until now + ttlMs (acquired, renewed or taken over). */
   async acquire(name: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
+    return (await this.take(name, owner, ttlMs, now)) !== undefined;
+  }
+
+  /**
+   * As acquire; when the lease comes from another holder that gave it up (release), also the moment that
+   * holder said its work under the lease stops having effect (say, its requests counting in a rate window).
+   */
+  async take(name: string, owner: string, ttlMs: number, now: Date): Promise<Taken | undefined> {
     const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
     const mine = this.written.get(name);
     // Our own last write, still in place: whatever it says, the lease is ours to renew.
-    if (mine?.owner === owner && (await this.write({ ...mine, expiresAt }))) return true;
+    if (mine?.owner === owner && (await this.write({ ...mine, expiresAt, handoverUntil: undefined }))) return {};
     const current = await this.c.get(name, name);
     try {
       if (!current) {
         this.keep(await this.c.create({ id: name, pk: name, owner, expiresAt, acquiredAt: now.toISOString() }));
-        return true;
+        return {};
       }
-      if (current.owner !== owner && current.expiresAt > now.toISOString()) return false;
+      if (current.owner !== owner && current.expiresAt > now.toISOString()) return undefined;
+      const { handoverUntil, ...rest } = current;
       this.keep(
         await this.c.replace({
-          ...current,
+          ...rest,
           owner,
           expiresAt,
           acquiredAt: current.owner === owner ? current.acquiredAt : now.toISOString(),
         }),
       );
-      return true;
+      return current.owner !== owner && handoverUntil ? { handoverUntil } : {};
     } catch (err) {
-      if (err instanceof DuplicateError || err instanceof ConflictError) return false; // another instance got there first
+      if (err instanceof DuplicateError || err instanceof ConflictError) return undefined; // another instance got there first
       throw err;
     }
   }
 
-  /** Gives the lease up early, if `owner` still holds it. */
-  async release(name: string, owner: string): Promise<void> {
-    const ended = new Date(0).toISOString();
+  /**
+   * Gives the lease up early, if `owner` still holds it; `handoverUntil`: until when what the owner did
+   * under it still has effect (the next holder learns it from take()).
+   */
+  async release(name: string, owner: string, handoverUntil?: Date): Promise<void> {
+    const ended = { expiresAt: new Date(0).toISOString(), handoverUntil: handoverUntil?.toISOString() };
     const mine = this.written.get(name);
-    if (mine?.owner === owner && (await this.write({ ...mine, expiresAt: ended }))) return;
+    if (mine?.owner === owner && (await this.write({ ...mine, ...ended }))) return;
     const current = await this.c.get(name, name);
     if (!current || current.owner !== owner) return;
     try {
-      this.keep(await this.c.replace({ ...current, expiresAt: ended }));
+      this.keep(await this.c.replace({ ...current, ...ended }));
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
     }

@@ -28,6 +28,17 @@ const studentsPerSchool = 6;
 const tenantOf = (i: number) => `5c0a1e00-0000-4000-8000-0000000000${String(i + 1).padStart(2, '0')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The most requests any one second held (windows of 1,000 ms, wherever they start), as Teams counts. */
+function busiestSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
 async function schoolWithCampaign(t: TestBot, i: number, size: number): Promise<TestUser[]> {
   const schoolId = tenantOf(i);
   const engine = t.bot.deps.modules.campaigns;
@@ -141,6 +152,41 @@ describe('two sender instances on one store', () => {
     expect(sentB).toBeGreaterThan(0);
     expect(sentA + sentB).toBe(18);
     for (const users of students) for (const u of users) expect(promptsTo(a, u)).toHaveLength(1);
+    await connector.close();
+  }, 60_000);
+  it("keeps a school handed over inside its tenant window: the second waits until the first one's requests stop counting", async () => {
+    const { connector, a, b } = await twoBotsOnOneFile();
+    // Two schools, both taken by the first instance; the second takes one over while it sends.
+    const students: TestUser[][] = [];
+    for (let i = 0; i < 2; i++) students.push(await schoolWithCampaign(a, i, 8));
+    const senderA = a.bot.deps.modules.campaigns.sender;
+    const senderB = b.bot.deps.modules.campaigns.sender;
+    let aDone = false;
+    const runA = senderA.run().finally(() => {
+      aDone = true;
+    });
+    // The second comes once the first has sent a few prompts in each school.
+    for (let i = 0; i < 500 && !students.every((users) => users.filter((u) => promptsTo(a, u).length).length >= 3); i++)
+      await sleep(5);
+    let sentB = 0;
+    for (let i = 0; i < 300 && !aDone; i++) {
+      sentB += (await senderB.run()).sent;
+      await sleep(20);
+    }
+    const sentA = (await runA).sent;
+    sentB += (await senderB.run()).sent;
+    expect(sentB).toBeGreaterThan(0);
+    expect(sentA + sentB).toBe(16);
+
+    // Per tenant, never more than its 2 a second at the connector, across both instances.
+    for (const users of students) {
+      const conversations = new Set(users.map((u) => u.conversationId));
+      const times = connector.recorded
+        .filter((r) => conversations.has(r.conversationId) && JSON.stringify(r.activity).includes('"reflection.feel"'))
+        .map((r) => r.at);
+      expect(times).toHaveLength(8);
+      expect(busiestSecond(times)).toBeLessThanOrEqual(2);
+    }
     await connector.close();
   }, 60_000);
 });

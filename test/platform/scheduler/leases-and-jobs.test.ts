@@ -44,6 +44,22 @@ describe.each(backends)('leases: $name', (backend) => {
     expect(await leases.acquire('x', 'b', 60_000, at(1000))).toBe(true);
   });
 
+  it('tells the next owner until when the last one, which gave it up, said its work still has effect', async () => {
+    const a = await Leases.open(store);
+    const b = await Leases.open(store); // another instance
+    expect(await a.take('school:1', 'a', 30_000, t0)).toEqual({});
+    await a.release('school:1', 'a', at(1_250));
+    // a takes it back: its own note tells it nothing.
+    expect(await a.take('school:1', 'a', 30_000, at(100))).toEqual({});
+    await a.release('school:1', 'a', at(1_350));
+    expect(await b.take('school:1', 'b', 30_000, at(200))).toEqual({ handoverUntil: at(1_350).toISOString() });
+    // The note went with the handover: b gives the lease up without one, and c learns nothing.
+    await b.release('school:1', 'b');
+    expect(await leases.take('school:1', 'c', 30_000, at(300))).toEqual({});
+    // A lease that lapsed (its owner died) was not given up: no note.
+    expect(await leases.take('school:1', 'd', 30_000, at(31_000))).toEqual({});
+  });
+
   it('renews and releases its own lease with one write and no read; one someone else wrote since is read first', async () => {
     const counted = new CountingStore(store);
     const a = await Leases.open(counted);

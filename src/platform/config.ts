@@ -75,8 +75,11 @@ export const configSchema = z.object({
   PUBLIC_URL: url.optional(),
   TEAMS_TENANT_RPS: z.coerce.number().min(1).max(1000).default(50),
   TEAMS_CONVERSATION_RPS: z.coerce.number().min(1).max(1000).default(7),
-  /** The most a request's window may close before its answer (src/teams/rate-limit.ts); 0 counts until the answer. */
-  TEAMS_SEND_CREDIT_MAX_MS: z.coerce.number().int().min(0).max(100).default(30),
+  /**
+   * The most a request's window may close before its answer (src/teams/rate-limit.ts). 0, the default,
+   * counts every request until its answer: the credit went over Teams' limit under load (docs/delivery.md).
+   */
+  TEAMS_SEND_CREDIT_MAX_MS: z.coerce.number().int().min(0).max(100).default(0),
   /**
    * How long an instance holds scheduled work it took (a job's lease, the messages its run claimed)
    * without renewing it: how soon another instance takes over when this one dies. Renewed every third.

@@ -143,7 +143,7 @@ export class TeamsSendThrottle implements Throttle {
       now?: () => number;
       setTimer?: SetTimer;
       marginMs?: number;
-      /** Defaults: 100 answers, 2 ms, 30 ms (RoundTripSettings). */
+      /** Defaults: 100 answers, 2 ms, and no credit (maxMs 0; RoundTripSettings). */
       roundTrips?: Partial<RoundTripSettings>;
     } = {},
   ) {
@@ -159,7 +159,7 @@ export class TeamsSendThrottle implements Throttle {
       });
     // Clocks on both sides round to the millisecond; one more keeps "after the window" strictly after.
     this.marginMs = options.marginMs ?? 1;
-    this.roundTrips = { least: 100, marginMs: 2, maxMs: 30, ...options.roundTrips };
+    this.roundTrips = { least: 100, marginMs: 2, maxMs: 0, ...options.roundTrips };
   }
 
   async run<T>(tenantId: string, conversationId: string | undefined, request: () => Promise<T>): Promise<T> {

@@ -246,12 +246,11 @@ describe('sending at the limit against a connector that enforces it', () => {
   // timers fired. RATE_LIMIT_SENDS=3000 runs them at the full size (a minute at 50/s each).
   const sends = Number(process.env['RATE_LIMIT_SENDS'] ?? 300);
   const strict = { tenantPerSecond: 50, conversationPerSecond: 7, window: 'sliding' as const };
-  it(`sends ${sends} requests at 50/s against a strict sliding window in its own process with no 429`, {
+  it(`sends ${sends} requests at 50/s with the round-trip credit against a strict sliding window in its own process with no 429`, {
     timeout: 30_000 + sends * 25,
   }, async () => {
-    const run = await sendMany(new TeamsSendThrottle({ tenantPerSecond: 50, conversationPerSecond: 7 }), sends / 2, strict, {
-      latencyMs: 20,
-    });
+    const credited = new TeamsSendThrottle({ tenantPerSecond: 50, conversationPerSecond: 7 }, { roundTrips: { maxMs: 30 } });
+    const run = await sendMany(credited, sends / 2, strict, { latencyMs: 20 });
     expect(run.results.filter((r) => r.status === 'rejected')).toHaveLength(0);
     expect(run.stats.requests).toBe(sends);
     expect(run.stats.limited).toBe(0);

@@ -20,9 +20,13 @@ import { type SchoolFigures, schoolFigures } from './schools/figures.ts';
 //        same figures per instance.
 //   sweep one instance at 1, 2, 5, 10, 20 schools (BENCH_SWEEP) of BENCH_SWEEP_STUDENTS_PER_SCHOOL (200):
 //        the number of schools at which its share of the summed limits falls while its CPU nears a core.
+//   beyond more schools than one instance works at once, BENCH_BEYOND_SCHOOLS (48) ×
+//        BENCH_BEYOND_STUDENTS_PER_SCHOOL (300): one instance, then two instances on the same SQLite file
+//        sharing the schools out (the first hands schools over as the second joins); what each carries, and
+//        that no school goes over its limit (BENCH_BEYOND_TWO=0: the first part only).
 // Settings: BENCH_SCHOOLS (20), BENCH_STUDENTS_PER_SCHOOL (1000), BENCH_COSMOS_SCHOOLS (20),
 // BENCH_COSMOS_STUDENTS_PER_SCHOOL (100), BENCH_RPS (50), BENCH_LATENCY_MS (20), BENCH_INJECT_429 /
-// BENCH_INJECT_5XX (0 each), BENCH_SCENARIOS (one,two).
+// BENCH_INJECT_5XX (0 each), BENCH_SCENARIOS (one,two; sweep and beyond on demand).
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -114,8 +118,10 @@ function report(name: string, stats: ConnectorStats, done: Instance[], students:
 
 const results: Record<string, ReturnType<typeof report>> = {};
 
-async function oneInstance(name: string, n: number, m: number) {
-  process.stdout.write(`\n[${name}] one instance on SQLite, ${n} schools × ${m} students, ${rps}/s per tenant\n`);
+async function oneInstance(name: string, n: number, m: number, instances = 1) {
+  process.stdout.write(
+    `\n[${name}] ${instances === 1 ? 'one instance' : `${instances} instances`} on SQLite, ${n} schools × ${m} students, ${rps}/s per tenant\n`,
+  );
   const connector = await connectorFor(n);
   const floor = await campaignFloor(connector.url, { rps, burst: concurrency });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lob-bench-schools-'));
@@ -125,8 +131,9 @@ async function oneInstance(name: string, n: number, m: number) {
   for (const [i, id] of ids.entries()) await seedSchool(store, m, connector.urls[i]!, id);
   await store.close();
   process.stdout.write(`  seeded and planned ${n * m} prompts in ${fmt((performance.now() - t0) / 1000)} s\n`);
-  const worker = child('worker.ts', workerEnv(ids, connector.urls, { DATA_DIR: dir }));
-  const { done, loads } = await sendWith([worker]);
+  // Several instances on one SQLite file share the schools out as on Cosmos DB (the sender roster).
+  const workers = Array.from({ length: instances }, () => child('worker.ts', workerEnv(ids, connector.urls, { DATA_DIR: dir })));
+  const { done, loads } = await sendWith(workers);
   const stats = await connector.stats();
   await connector.stop();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -147,6 +154,24 @@ async function sweep() {
     );
   }
   process.stdout.write(`\n[sweep] ${m} students per school\n${rows.join('\n')}\n`);
+}
+
+/**
+ * More schools than one instance works at once (CAMPAIGN_SCHOOLS_AT_ONCE, 32), sent by one instance and then
+ * by two on the same machine and SQLite file: what the second adds, and the schools handed over between them.
+ */
+async function beyond() {
+  const n = Number(env['BENCH_BEYOND_SCHOOLS'] ?? 48);
+  const m = Number(env['BENCH_BEYOND_STUDENTS_PER_SCHOOL'] ?? 300);
+  const one = await oneInstance('beyond, one instance', n, m);
+  results['beyond-one'] = one;
+  if (env['BENCH_BEYOND_TWO'] === '0') return;
+  const two = await oneInstance('beyond, two instances', n, m, 2);
+  results['beyond-two'] = two;
+  const share = (r: typeof one) => fmt(100 * r.figures.shareOfSummedLimits, 1);
+  process.stdout.write(
+    `\n[beyond] ${n} schools × ${m}: one instance ${fmt(one.figures.aggregatePerSecond, 0)}/s = ${share(one)}% of ${n} × ${rps}/s; two instances ${fmt(two.figures.aggregatePerSecond, 0)}/s = ${share(two)}% (${fmt(two.figures.aggregatePerSecond / one.figures.aggregatePerSecond, 2)}× one)\n`,
+  );
 }
 
 async function two() {
@@ -187,6 +212,7 @@ process.stdout.write(
 );
 if (scenarios.includes('one')) results['one'] = await oneInstance('one', schools, perSchool);
 if (scenarios.includes('sweep')) await sweep();
+if (scenarios.includes('beyond')) await beyond();
 if (scenarios.includes('two')) await two();
 const out = path.join(here, 'results');
 fs.mkdirSync(out, { recursive: true });

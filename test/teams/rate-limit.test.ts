@@ -7,6 +7,7 @@ import { TeamsSendThrottle } from '../../src/teams/rate-limit.ts';
 import { Reach } from '../../src/teams/reach.ts';
 import { startConnectorProcess } from '../helpers/connector-process.ts';
 import { LoopbackConnector, type LoopbackOptions } from '../helpers/loopback-connector.ts';
+import { busiestWindow } from '../helpers/windows.ts';
 
 /**
  * A limiter on virtual time: timers are kept in a list and fired in order, so the schedule is exact and
@@ -51,34 +52,29 @@ function virtual(limits: { tenantPerSecond: number; conversationPerSecond: numbe
   return { limiter, now: () => now, wakeUps: () => wakeUps, settle, take, idle: (ms: number) => (now += ms) };
 }
 
-/** The most requests that any window of this length (ending at a request) holds. */
-function busiest(times: number[], ms: number): number {
-  return Math.max(...times.map((t) => times.filter((x) => x > t - ms && x <= t).length));
-}
-
 describe('the rate limiter', () => {
   it('keeps every one-second window at the tenant limit, releasing whole bursts at one wake-up', async () => {
     const { settle, take, now, wakeUps, idle } = virtual({ tenantPerSecond: 50, conversationPerSecond: 7 });
     const times: number[] = [];
     await settle(Array.from({ length: 300 }, (_, i) => take(times, 'tenant', `conversation-${i}`)));
     expect(times).toHaveLength(300);
-    expect(busiest(times, 1000)).toBe(50);
+    expect(busiestWindow(times, 1000)).toBe(50);
     // Six windows' worth: the last burst goes when the fifth has left its window, not later.
     expect(now()).toBe(5000);
     expect(wakeUps()).toBeLessThanOrEqual(5);
     // After an idle moment the whole window is free again, and still never more than the limit in it.
     idle(400);
     await settle(Array.from({ length: 60 }, (_, i) => take(times, 'tenant', `later-${i}`)));
-    expect(busiest(times, 1000)).toBe(50);
+    expect(busiestWindow(times, 1000)).toBe(50);
   });
 
   it("keeps one conversation inside all of Teams' windows (7/1 s, 8/2 s, 60/30 s)", async () => {
     const { settle, take } = virtual({ tenantPerSecond: 50, conversationPerSecond: 7 });
     const times: number[] = [];
     await settle(Array.from({ length: 70 }, () => take(times, 'tenant', 'one-chat')));
-    expect(busiest(times, 1000)).toBe(7);
-    expect(busiest(times, 2000)).toBe(8);
-    expect(busiest(times, 30_000)).toBe(60);
+    expect(busiestWindow(times, 1000)).toBe(7);
+    expect(busiestWindow(times, 2000)).toBe(8);
+    expect(busiestWindow(times, 30_000)).toBe(60);
     // The 61st request waits until the first has left the 30-second window.
     expect(times[60]).toBeGreaterThanOrEqual(times[0]! + 30_000);
     // The first request after the first second: 8 per 2 s allows one more, not seven.

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { TeamsSendThrottle } from '../../src/teams/rate-limit.ts';
 import { RoundTrips } from '../../src/teams/round-trips.ts';
+import { busiestWindow } from '../helpers/windows.ts';
 
-// A request stops counting in its windows at its answer less the tenant's shortest recent round trip
-// (src/teams/rate-limit.ts). These tests run the throttle on virtual time against a model service: each
+// With the credit on (TEAMS_SEND_CREDIT_MAX_MS; off by default), a request stops counting in its windows at
+// its answer less the tenant's shortest round trip (src/teams/rate-limit.ts). These tests run the throttle on virtual time against a model service: each
 // request has a forward leg (release to the moment the service counts it) and a return leg (count to
 // answer), each its own minimum plus random jitter, and the service counts in a strict sliding window.
 
@@ -73,16 +74,6 @@ function world(roundTrips: { least?: number; marginMs?: number; maxMs?: number }
   return { send, now: () => now, idle: (ms: number) => (now += ms) };
 }
 
-/** The most requests the service counted in any one-second window. */
-function busiest(times: number[]): number {
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[j]! <= times[i]! - 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
-
 /**
  * Requests per second as a share of 50/s, from the 151st count to the last: the first 100 answers earn no
  * credit, and a window is free when a run starts.
@@ -106,10 +97,10 @@ describe('round-trip credit', () => {
     const random = seeded(1);
     const late: Legs = { legs: () => [20 + 4 * random() ** 3, 0.2 + 2 * random() ** 3] };
     const { counted, untilAnswer } = await withAndWithout(late);
-    expect(busiest(counted)).toBe(50);
+    expect(busiestWindow(counted)).toBe(50);
     // Counting until the answer would give 1000 / 1021 of the limit here.
     expect(share(counted)).toBeGreaterThan(0.995);
-    expect(busiest(untilAnswer)).toBe(50);
+    expect(busiestWindow(untilAnswer)).toBe(50);
     expect(share(untilAnswer)).toBeLessThan(0.985);
   });
 
@@ -117,10 +108,10 @@ describe('round-trip credit', () => {
     const random = seeded(2);
     const early: Legs = { legs: () => [0.1 + 3 * random() ** 3, 20 + 5 * random() ** 3] };
     const { counted, untilAnswer } = await withAndWithout(early);
-    expect(busiest(counted)).toBe(50);
+    expect(busiestWindow(counted)).toBe(50);
     // The jitter of the return leg (up to 5 ms here) is still paid; the fixed 20 ms is not.
     expect(share(counted)).toBeGreaterThan(0.99);
-    expect(busiest(untilAnswer)).toBe(50);
+    expect(busiestWindow(untilAnswer)).toBe(50);
     expect(share(untilAnswer)).toBeLessThan(0.98);
   });
 
@@ -151,8 +142,8 @@ describe('round-trip credit', () => {
       },
     };
     const { counted, untilAnswer } = await withAndWithout(jumpy);
-    expect(busiest(counted)).toBeGreaterThan(50);
-    expect(busiest(untilAnswer)).toBe(50);
+    expect(busiestWindow(counted)).toBeGreaterThan(50);
+    expect(busiestWindow(untilAnswer)).toBe(50);
   });
 
   it('is off by default: a service and a bot that are never both idle crowd a credited window', async () => {
@@ -164,9 +155,9 @@ describe('round-trip credit', () => {
     const random = seeded(4);
     const loaded: Legs = { legs: () => (random() < 0.5 ? [20 + 6, 0.2] : [20, 0.2 + 6]) };
     const { counted } = await world().send(requests, loaded);
-    expect(busiest(counted)).toBeGreaterThan(50);
+    expect(busiestWindow(counted)).toBeGreaterThan(50);
     const { counted: byDefault } = await world('defaults').send(requests, loaded);
-    expect(busiest(byDefault)).toBe(50);
+    expect(busiestWindow(byDefault)).toBe(50);
   });
 
   it('gives no credit before 100 answers were seen, nor for a failed request', async () => {

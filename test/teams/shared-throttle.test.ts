@@ -3,19 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TeamsSendThrottle } from '../../src/teams/rate-limit.ts';
 import { serveThrottle } from '../../src/teams/shared-throttle.ts';
+import { busiestWindow } from '../helpers/windows.ts';
 
 // Teams counts a tenant's requests over all of the bot's processes. Two worker processes that each send
 // 60 requests must together stay inside one tenant's 50 per second, as one process would.
-
-function busiestSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe('one send budget for several worker processes', () => {
   it('keeps two workers together inside the tenant limit', async () => {
@@ -43,7 +34,7 @@ describe('one send budget for several worker processes', () => {
     expect(grants).toHaveLength(120);
     // Two budgets of 50/s would start about 100 in the first second; one budget starts at most 50 in any
     // second (a request counts until its worker says it ended) and needs over two seconds for all 120.
-    expect(busiestSecond(grants)).toBeLessThanOrEqual(50);
+    expect(busiestWindow(grants)).toBeLessThanOrEqual(50);
     expect(Math.max(...grants) - Math.min(...grants)).toBeGreaterThan(1600);
   }, 60_000);
 });

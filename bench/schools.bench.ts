@@ -118,7 +118,8 @@ function report(name: string, stats: ConnectorStats, done: Instance[], students:
 
 const results: Record<string, ReturnType<typeof report>> = {};
 
-async function oneInstance(name: string, n: number, m: number, instances = 1) {
+/** N schools × M students sent by one instance (or several) on one SQLite file. */
+async function onSqlite(name: string, n: number, m: number, instances = 1) {
   process.stdout.write(
     `\n[${name}] ${instances === 1 ? 'one instance' : `${instances} instances`} on SQLite, ${n} schools × ${m} students, ${rps}/s per tenant\n`,
   );
@@ -146,7 +147,7 @@ async function sweep() {
   const m = Number(env['BENCH_SWEEP_STUDENTS_PER_SCHOOL'] ?? 200);
   const rows: string[] = [];
   for (const n of counts) {
-    const r = await oneInstance(`sweep ${n}`, n, m);
+    const r = await onSqlite(`sweep ${n}`, n, m);
     results[`sweep-${n}`] = r;
     const d = r.instances[0]!;
     rows.push(
@@ -163,10 +164,10 @@ async function sweep() {
 async function beyond() {
   const n = Number(env['BENCH_BEYOND_SCHOOLS'] ?? 48);
   const m = Number(env['BENCH_BEYOND_STUDENTS_PER_SCHOOL'] ?? 300);
-  const one = await oneInstance('beyond, one instance', n, m);
+  const one = await onSqlite('beyond, one instance', n, m);
   results['beyond-one'] = one;
   if (env['BENCH_BEYOND_TWO'] === '0') return;
-  const two = await oneInstance('beyond, two instances', n, m, 2);
+  const two = await onSqlite('beyond, two instances', n, m, 2);
   results['beyond-two'] = two;
   const share = (r: typeof one) => fmt(100 * r.figures.shareOfSummedLimits, 1);
   process.stdout.write(
@@ -210,7 +211,7 @@ async function two() {
 process.stdout.write(
   `schools bench on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load ${load()}\n`,
 );
-if (scenarios.includes('one')) results['one'] = await oneInstance('one', schools, perSchool);
+if (scenarios.includes('one')) results['one'] = await onSqlite('one', schools, perSchool);
 if (scenarios.includes('sweep')) await sweep();
 if (scenarios.includes('beyond')) await beyond();
 if (scenarios.includes('two')) await two();

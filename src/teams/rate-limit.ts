@@ -5,17 +5,16 @@
 // thousands of students goes out at the limit instead of into a wall of 429s.
 //
 // When a request stops counting: the service counts a request at some moment between the time we send it
-// and the time its answer arrives, and we cannot see which. Counting it until its answer plus the window
-// is always safe, but costs one round trip per window (2% at 20 ms). A round trip is a forward leg (send
-// to count) and a return leg (count to answer). If the next request B is released S before A's answer
-// plus the window, the service counts B (A's return leg + B's forward leg - S) after A's window ends: never
-// inside it while S is at most the two legs' shortest durations. The shortest round trip seen approaches
-// that sum from above (a round trip with both legs at their quickest), so S is the shortest answered
-// round trip of the tenant less a margin for the difference (2 ms and the recent round trips' spread),
-// and at most 30 ms. Everything else that varies (a
-// late timer, a busy loop, a slow leg) only makes B later. Failed requests (an error, a 429, a 5xx) count
-// until their answer: a quick refusal says nothing about the legs of the next request. Requests that find
-// room are released together at one wake-up, so pacing costs a timer per window, not per message.
+// and the time its answer arrives, and we cannot see which. So a request counts until its answer plus the
+// window: always safe, at the cost of one round trip per window (2% at 20 ms). Failed requests (an error,
+// a 429, a 5xx) count the same. Requests that find room are released together at one wake-up, so pacing
+// costs a timer per window, not per message.
+//
+// The round-trip credit (round-trips.ts, TEAMS_SEND_CREDIT_MAX_MS) is off by default. With it on, an
+// answered request stops counting up to that many ms before its answer: the tenant's shortest round trip,
+// less 2 ms and the recent round trips' spread. That assumes the two legs of a round trip (send to count,
+// count to answer) are sometimes quick together; a loaded bot and service that are never both idle break
+// it, and it then went over the limit (docs/delivery.md).
 
 import { type RoundTripSettings, RoundTrips } from './round-trips.ts';
 
@@ -184,7 +183,8 @@ export class TeamsSendThrottle implements Throttle {
     return runAnswered(request, (answered) => {
       const end = this.now();
       let credit = 0;
-      if (answered && timed) {
+      // Round trips are only kept while a credit may come of them.
+      if (answered && timed && this.roundTrips.maxMs > 0) {
         credit = Math.min(tenant.roundTrips.credit(), end - startedAt);
         tenant.roundTrips.add(end - startedAt);
       }

@@ -219,11 +219,9 @@ class Deliveries implements DeliveryRepository {
   private readonly own: Collection<Stored<Delivery>>;
   /** The same with the claims and outcomes in flight sharing commits (group-commit.ts). */
   private readonly c: Collection<Stored<Delivery>>;
-  private readonly sqlite: boolean;
   constructor(store: DocumentStore, c: Collection<Stored<Delivery>>) {
     this.own = c;
     this.c = groupCommits(store, c);
-    this.sqlite = store.kind === 'sqlite';
   }
   get(schoolId: string, id: string) {
     return this.c.get(schoolId, id);
@@ -242,13 +240,9 @@ class Deliveries implements DeliveryRepository {
     return { kind: 'replace', collection: this.own as unknown as Collection<Doc>, doc: withPk(next), ifUnchanged: true };
   }
   due(schoolId: string, now: string, limit: number) {
-    // Thousands of a campaign's deliveries fall due at once; each batch must read only its own rows.
-    // Cosmos DB: one partition, served from the range index. SQLite: on the partition key it would pick
-    // the primary key and sort every due row per batch, so it filters the school on the dueAt index
-    // instead (dueAt values are spread per delivery, so the store's tie-break on id sorts nothing).
-    return this.sqlite
-      ? this.c.find({ where: { dueAt: { lte: now }, schoolId }, orderBy: { field: 'dueAt' }, limit })
-      : this.c.find({ pk: schoolId, where: { dueAt: { lte: now } }, orderBy: { field: 'dueAt' }, limit });
+    // Thousands of a campaign's deliveries fall due at once, in many schools; each batch must read only its
+    // own school's rows, in order: the (school, dueAt) index on SQLite, the partition on Cosmos DB.
+    return this.c.find({ pk: schoolId, where: { dueAt: { lte: now } }, orderBy: { field: 'dueAt' }, limit });
   }
   find(schoolId: string, filter: DeliveryFilter) {
     return this.c.find({ pk: schoolId, where: deliveryWhere(filter) });
@@ -271,7 +265,7 @@ export async function openCampaignRepositories(
     store.collection<Stored<Campaign>>({ name: 'campaigns', indexes: ['state', 'createdAt'] }),
     store.collection<Stored<Occurrence>>({ name: 'occurrences', indexes: ['campaignId'] }),
     // Few indexes: every index is rewritten on each of the two writes a prompt takes (claim, outcome).
-    store.collection<Stored<Delivery>>({ name: 'deliveries', indexes: ['dueAt', 'campaignId'] }),
+    store.collection<Stored<Delivery>>({ name: 'deliveries', indexes: ['campaignId'], partitionIndexes: ['dueAt'] }),
   ]);
   return {
     calendars: opened,

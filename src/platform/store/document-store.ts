@@ -46,6 +46,13 @@ export interface CollectionDef {
   name: string;
   /** Top-level fields that queries filter or sort on; SQLite indexes them, Cosmos indexes everything. */
   indexes: readonly string[];
+  /**
+   * Top-level fields queried and sorted within one partition only. SQLite indexes them after the
+   * partition key, so such a query reads its own partition's rows, already in order; an index on the
+   * field alone walks every partition's rows and sorts what it keeps. Cosmos DB scopes a query by its
+   * partition key anyway.
+   */
+  partitionIndexes?: readonly string[];
 }
 
 export interface Collection<T extends Doc> {

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Delivery, ids } from '../../../src/modules/campaigns/campaigns.ts';
 import type { CampaignRepositories } from '../../../src/modules/campaigns/ports.ts';
 import { openCampaignRepositories } from '../../../src/modules/campaigns/repositories.ts';
-import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
+import type { Collection, CollectionDef, Doc, DocumentStore, Query } from '../../../src/platform/store/document-store.ts';
+import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { backends } from '../../helpers/backends.ts';
 
 // The campaign repositories on both backends: what the planner, the sender, the status card and the
@@ -71,6 +72,20 @@ describe.each(backends)('campaign repositories: $name', (backend) => {
       'student-4',
     ]);
     expect((await camp.deliveries.due(school, '2026-11-25T13:31:00.000Z', 10)).map((d) => d.studentId)).toContain('student-1');
+  });
+
+  it("reads one school's due deliveries only, oldest first, with many schools due at once", async () => {
+    // Three schools whose deliveries fall due interleaved, as when their campaigns start together.
+    for (let n = 1; n <= 9; n++) {
+      const other = `school-${(n % 3) + 1}`;
+      await camp.deliveries.ensure({ ...delivery(n), id: `${other}-${n}`, schoolId: other });
+    }
+    const due = await camp.deliveries.due('school-2', '2026-11-25T13:30:00.000Z', 10);
+    expect(due.map((d) => d.id)).toEqual(['school-2-1', 'school-2-4', 'school-2-7']);
+    expect((await camp.deliveries.due('school-3', '2026-11-25T13:30:00.000Z', 2)).map((d) => d.id)).toEqual([
+      'school-3-2',
+      'school-3-5',
+    ]);
   });
 
   it('counts and filters the ledger by campaign, group, state, period, sent, reminded and parked', async () => {
@@ -146,5 +161,36 @@ describe.each(backends)('campaign repositories: $name', (backend) => {
     expect(cal.quietHours).toEqual({ before: '08:00', after: '20:00', weekends: true });
     await camp.calendars.update(school, (c) => ({ ...c, region: 'zuid' }));
     expect((await camp.calendars.ensure(school, at)).region).toBe('zuid');
+  });
+});
+
+describe('the outbox query on SQLite', () => {
+  it("walks one school's due deliveries in the (school, dueAt) index and sorts nothing", async () => {
+    const store = SqliteStore.open(':memory:');
+    try {
+      const queries: Query[] = [];
+      // The real store, with the queries that reach it written down.
+      const seeing: DocumentStore = Object.assign(Object.create(store) as DocumentStore, {
+        collection: async <T extends Doc>(def: CollectionDef) => {
+          const c = await store.collection<T>(def);
+          return Object.assign(Object.create(c) as Collection<T>, {
+            find: (q?: Query) => {
+              queries.push(q ?? {});
+              return c.find(q);
+            },
+          });
+        },
+      });
+      // The query is the repository's own, read as it reaches the store.
+      await (await openCampaignRepositories(seeing)).deliveries.due(school, at, 64);
+      expect(queries).toHaveLength(1);
+      const plan = store.queryPlan('deliveries', queries[0]!).join('\n');
+      // An index on dueAt alone walks every school's due rows and sorts the ones it keeps: thousands per
+      // batch when twenty schools' campaigns start at once.
+      expect(plan).toContain('USING INDEX ix_deliveries_pk_dueAt (pk=? AND');
+      expect(plan).not.toContain('TEMP B-TREE');
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCampaignRepositories } from '../../../src/modules/campaigns/repositories.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { testUser } from '../../helpers/activities.ts';
@@ -59,5 +61,30 @@ describe('upgrading a store written by release 0.1.0', () => {
       await t.stop();
       await store.close();
     }
+  });
+
+  it("indexes the deliveries' due time per school, and no longer on its own", async () => {
+    const file = path.join(dir, 'lob-reflectie.db');
+    const indexes = () => {
+      const db = new DatabaseSync(file, { readOnly: true });
+      try {
+        return (
+          db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'c_deliveries'").all() as {
+            name: string;
+          }[]
+        ).map((r) => r.name);
+      } finally {
+        db.close();
+      }
+    };
+    expect(indexes()).toContain('ix_deliveries_dueAt');
+    const store = SqliteStore.open(file);
+    try {
+      await openCampaignRepositories(store);
+    } finally {
+      await store.close();
+    }
+    expect(indexes()).toContain('ix_deliveries_pk_dueAt');
+    expect(indexes()).not.toContain('ix_deliveries_dueAt');
   });
 });

@@ -13,6 +13,12 @@ export const migrations: Migration[] = [
     name: '0001-store-metadata',
     up: (db) => db.exec(`CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`),
   },
+  {
+    // The deliveries' due time is now indexed per school (pk, dueAt), which serves every query of it.
+    // The old index on dueAt alone would still be rewritten on each claim and outcome for nothing.
+    name: '0002-deliveries-due-per-school',
+    up: (db) => db.exec('DROP INDEX IF EXISTS ix_deliveries_dueAt'),
+  },
 ];
 
 export function applyMigrations(db: DatabaseSync, list: readonly Migration[] = migrations): string[] {

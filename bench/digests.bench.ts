@@ -240,6 +240,19 @@ for (let m = 0; m < mentors; m++) {
 }
 const readsMs = performance.now() - readsStarted;
 
+// A card action naming a reflection outside the actor's partition (forwarded or tampered card data): the
+// lookup that tells "not yours" from "not found", against its floor, a point read of a reflection.
+const timedMs = async (times: number, read: (i: number) => Promise<unknown>) => {
+  for (let i = 0; i < 20; i++) await read(i); // warm-up
+  const t = performance.now();
+  for (let i = 0; i < times; i++) await read(i);
+  return (performance.now() - t) / times;
+};
+const lookupMs = await timedMs(200, (i) => repos.reflections.findAnywhere(`no-such-reflection-${i}`));
+const pointReadMs = await timedMs(200, (i) =>
+  repos.reflections.get(`s${i % mentors}-0`, `r${(i % mentors) * studentsPerMentor * entriesPerStudent + 1}`),
+);
+
 // Every card a mentor can get: the one sent, and each "show more" card after it (not timed).
 let largest = 0;
 let cards = 0;
@@ -270,6 +283,8 @@ const result = {
   totalMs: Math.round(runMs),
   cpuMs: Math.round(cpuMs),
   storeReadsAloneMs: Math.round(readsMs),
+  otherReflectionLookupMs: Number(lookupMs.toFixed(3)),
+  pointReadMs: Number(pointReadMs.toFixed(3)),
   // The floor of the same run: the store reading everything the digests could show, with nothing else.
   runRatioToStoreReads: Number((runMs / readsMs).toFixed(2)),
   perMentorMs: Number((runMs / mentors).toFixed(2)),
@@ -293,6 +308,9 @@ console.log(
 );
 console.log(
   `read per mentor: ${(runReads.documents / mentors).toFixed(1)} whole documents (target <= 40) and ${(runReads.projectedRows / mentors).toFixed(1)} projected rows (every get and query result, settings to sent)`,
+);
+console.log(
+  `a card action naming a reflection that is not the actor's: looking it up among ${n} reflections takes ${lookupMs.toFixed(3)} ms (a point read ${pointReadMs.toFixed(3)} ms: ${(lookupMs / pointReadMs).toFixed(1)}×)`,
 );
 const perMentor = (n: number) => (n / mentors).toFixed(1);
 console.log(

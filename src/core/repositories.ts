@@ -173,7 +173,12 @@ export async function openRepositories(store: DocumentStore): Promise<Repositori
     store.collection<Stored<Person>>({ name: 'people', indexes: ['email', 'entraObjectId', 'teamsUserId'] }),
     store.collection<Stored<MentorAssignment>>({ name: 'assignments', indexes: ['studentId', 'mentorId'] }),
     store.collection<Stored<ConversationRef>>({ name: 'conversations', indexes: [] }),
-    store.collection<Stored<Reflection>>({ name: 'reflections', indexes: ['routing', 'createdAt', 'schoolId', 'followUpDueAt'] }),
+    // id: a card action can name any reflection (forwarded or tampered card data); telling "not yours" from
+    // "not found" then looks it up outside the actor's partition, which without the index read the table.
+    store.collection<Stored<Reflection>>({
+      name: 'reflections',
+      indexes: ['routing', 'createdAt', 'schoolId', 'followUpDueAt', 'id'],
+    }),
     store.collection<Stored<MentorItem>>({ name: 'mentor_items', indexes: ['state', 'createdAt', 'reflectionId'] }),
   ]);
   return {

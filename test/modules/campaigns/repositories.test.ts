@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Delivery, ids } from '../../../src/modules/campaigns/campaigns.ts';
 import type { CampaignRepositories } from '../../../src/modules/campaigns/ports.ts';
 import { openCampaignRepositories } from '../../../src/modules/campaigns/repositories.ts';
-import type { Collection, CollectionDef, Doc, DocumentStore, Query } from '../../../src/platform/store/document-store.ts';
+import type { DocumentStore } from '../../../src/platform/store/document-store.ts';
 import { SqliteStore } from '../../../src/platform/store/sqlite/sqlite-store.ts';
 import { backends } from '../../helpers/backends.ts';
+import { seeingQueries } from '../../helpers/seen-queries.ts';
 
 // The campaign repositories on both backends: what the planner, the sender, the status card and the
 // PDCA Check evidence rely on.
@@ -168,23 +169,11 @@ describe('the outbox query on SQLite', () => {
   it("walks one school's due deliveries in the (school, dueAt) index and sorts nothing", async () => {
     const store = SqliteStore.open(':memory:');
     try {
-      const queries: Query[] = [];
-      // The real store, with the queries that reach it written down.
-      const seeing: DocumentStore = Object.assign(Object.create(store) as DocumentStore, {
-        collection: async <T extends Doc>(def: CollectionDef) => {
-          const c = await store.collection<T>(def);
-          return Object.assign(Object.create(c) as Collection<T>, {
-            find: (q?: Query) => {
-              queries.push(q ?? {});
-              return c.find(q);
-            },
-          });
-        },
-      });
+      const seeing = seeingQueries(store);
       // The query is the repository's own, read as it reaches the store.
-      await (await openCampaignRepositories(seeing)).deliveries.due(school, at, 64);
-      expect(queries).toHaveLength(1);
-      const plan = store.queryPlan('deliveries', queries[0]!).join('\n');
+      await (await openCampaignRepositories(seeing.store)).deliveries.due(school, at, 64);
+      expect(seeing.queries).toHaveLength(1);
+      const plan = store.queryPlan('deliveries', seeing.queries[0]!.query).join('\n');
       // An index on dueAt alone walks every school's due rows and sorts the ones it keeps: thousands per
       // batch when twenty schools' campaigns start at once.
       expect(plan).toContain('USING INDEX ix_deliveries_pk_dueAt (pk=? AND');

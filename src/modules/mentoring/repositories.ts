@@ -264,7 +264,9 @@ export async function openMentoringRepositories(store: DocumentStore, repos: Rep
   const [settings, digests, followUps, notes, outbox] = await Promise.all([
     store.collection<Stored<MentorSettings>>({ name: 'mentor_settings', indexes: [] }),
     store.collection<Stored<Digest>>({ name: 'mentor_digests', indexes: [] }),
-    store.collection<Stored<MentorFollowUp>>({ name: 'mentor_followups', indexes: [] }),
+    // studentId: a student's meeting calendar (a feed that calendar apps poll) reads their follow-ups
+    // across mentors' partitions; without the index every poll read every pair of the school.
+    store.collection<Stored<MentorFollowUp>>({ name: 'mentor_followups', indexes: ['studentId'] }),
     store.collection<Stored<FeedforwardNote>>({ name: 'feedforward_notes', indexes: ['createdAt', 'reflectionId', 'repliedAt'] }),
     store.collection<Stored<OutboxEntry>>({ name: 'mentoring_outbox', indexes: ['state', 'notBefore'] }),
   ]);

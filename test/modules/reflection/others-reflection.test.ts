@@ -21,21 +21,18 @@ describe("looking up a reflection outside the actor's partition", () => {
   it('finds it by its id through an index, and finds nothing for an unknown id', async () => {
     const seeing = seeingQueries(store);
     const repos = await openRepositories(seeing.store);
-    const at = '2026-11-25T13:00:00.000Z';
-    const reflection = {
+    const reflection: Omit<Reflection, 'version'> = {
       id: 'refl-daan-1',
       schoolId: 'school-1',
       studentId: 'daan',
       flowId: 'free',
-      activityType: 'free',
-      source: { kind: 'student' },
       locale: 'nl',
       status: 'open',
-      createdAt: at,
+      createdAt: '2026-11-25T13:00:00.000Z',
       answers: {},
       competencies: [],
       routing: 'none',
-    } as unknown as Omit<Reflection, 'version'>;
+    };
     await repos.reflections.create(reflection);
 
     expect((await repos.reflections.findAnywhere('refl-daan-1'))?.studentId).toBe('daan');

@@ -2,15 +2,22 @@ import type { Person } from '../../core/entities.ts';
 import type { AssignmentHead, Repositories } from '../../core/ports.ts';
 
 // The domain's own check that a student is a mentor's, independent of the store's scoped queries
-// (MentorScope): either layer alone keeps another mentor's student out.
+// (MentorScope): either layer alone keeps another mentor's student out. Someone whose mentor role was
+// taken away is nobody's mentor, whatever assignments were left active: queued replies, reminders and
+// handovers ask this too, not only the buttons (which the role check of the dispatch already guards).
 
 export async function isAssigned(repos: Repositories, mentor: Person, studentId: string): Promise<boolean> {
+  if (!mentor.roles.includes('mentor')) return false;
   const a = await repos.assignments.get(mentor.schoolId, studentId, mentor.id);
   return a?.active === true && a.mentorId === mentor.id && a.studentId === studentId && a.schoolId === mentor.schoolId;
 }
 
 /** The mentor's active students, as the domain sees them. */
-export async function assignedStudents(repos: Repositories, mentor: Pick<Person, 'id' | 'schoolId'>): Promise<Set<string>> {
+export async function assignedStudents(
+  repos: Repositories,
+  mentor: Pick<Person, 'id' | 'schoolId' | 'roles'>,
+): Promise<Set<string>> {
+  if (!mentor.roles.includes('mentor')) return new Set();
   return activeStudentsIn(await repos.assignments.activeStudentsOf(mentor.schoolId, mentor.id), mentor);
 }
 

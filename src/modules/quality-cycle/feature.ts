@@ -1,9 +1,11 @@
+import { decide } from '../../core/authorization.ts';
 import { messageCard } from '../../core/cards/cards.ts';
 import { t } from '../../core/i18n.ts';
 import { isPersonal } from '../../teams/activity.ts';
 import { type CardActionResponse, type CardVerb, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import { milestoneCard } from './cards.ts';
 import { markDone } from './milestone-done.ts';
+import type { EducationTeam, QualityCycle } from './quality-cycle.ts';
 import { doneSchema, invalidCard } from './teams-card-data.ts';
 import { editVerb, listCard, notAllowed, removeVerb, saveVerb, scopeOf } from './teams-editing.ts';
 import { evidenceVerb } from './teams-evidence.ts';
@@ -34,6 +36,11 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
   switch (result.kind) {
     case 'not-allowed':
       deps.log.warn({ personId: actor.id, ...ref }, 'quality cycle done refused: not an owner');
+      // The ids in card data can be guessed (year, team key, template key): the milestone is drawn again
+      // only for someone who sees it anyway, in its team's channel or as its team's leader or coordinator.
+      if (!seesMilestone(turn, result.cycle, team)) {
+        return cardResponse(messageCard('pdca.milestone.notAllowed', locale, 'attention'));
+      }
       return cardResponse(
         milestoneCard(await view(), locale, { message: t(locale, 'pdca.milestone.notAllowed'), messageColor: 'Attention' }),
       );
@@ -60,6 +67,17 @@ async function done(turn: Turn, data: Record<string, unknown>): Promise<CardActi
       );
     }
   }
+}
+
+/** Whether the actor may see this cycle's milestones without being able to complete them. */
+function seesMilestone(turn: Turn, cycle: QualityCycle, team: EducationTeam | undefined): boolean {
+  const { actor } = turn;
+  if (!team) return decide(actor, 'quality-cycle.policy', { kind: 'school', schoolId: cycle.schoolId }).allowed;
+  const inItsChannel = !isPersonal(turn.activity) && team.teamsTeamId === turn.activity.channelData?.team?.id;
+  return (
+    inItsChannel ||
+    decide(actor, 'quality-cycle.manage', { kind: 'education-team', schoolId: team.schoolId, leaderIds: team.leaderIds }).allowed
+  );
 }
 
 export const qualityCycleFeature: Feature = {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { messageCard } from '../../core/cards/cards.ts';
 import { t } from '../../core/i18n.ts';
-import type { Role } from '../../core/types.ts';
 import { type CardActionResponse, cardResponse, type Feature, type Turn } from '../../teams/turn.ts';
 import type { Campaign } from './campaigns.ts';
 import { campaignFormCard, campaignListCard, campaignTemplatesCard } from './cards.ts';
@@ -14,8 +13,6 @@ import { campaignTemplates } from './templates.ts';
 // Campaigns in Teams, for coordinators: start one from a template, see the list, and watch a status
 // card that updates in place while the campaign sends. The jobs that plan and send run on every
 // instance; leases and claims make sure each prompt is planned and sent once.
-
-const coordinator: readonly Role[] = ['coordinator'];
 
 /** Kicks the sender after a change, so a campaign due now does not wait for the next tick. */
 function kick(turn: Turn): void {
@@ -101,7 +98,7 @@ export const campaignsFeature: Feature = {
   commands: [
     {
       names: ['campagne', 'campaign', 'nieuwe campagne', 'new campaign'],
-      roles: coordinator,
+      action: 'campaign.manage',
       help: { section: 'coordinator', words: { nl: 'campagne', en: 'campaign' }, text: 'campaigns.help.new' },
       run: async (turn) => {
         await turn.sendCard(campaignTemplatesCard(turn.locale));
@@ -109,7 +106,7 @@ export const campaignsFeature: Feature = {
     },
     {
       names: ['campagnes', 'campaigns'],
-      roles: coordinator,
+      action: 'campaign.manage',
       help: { section: 'coordinator', words: { nl: 'campagnes', en: 'campaigns' }, text: 'campaigns.help.list', menu: true },
       run: async (turn) => {
         await turn.sendCard(await listCard(turn));
@@ -117,16 +114,16 @@ export const campaignsFeature: Feature = {
     },
   ],
   verbs: [
-    { verb: 'campaign.new', roles: coordinator, run: async (turn) => cardResponse(campaignTemplatesCard(turn.locale)) },
-    { verb: 'campaign.list', roles: coordinator, run: async (turn) => cardResponse(await listCard(turn)) },
+    { verb: 'campaign.new', action: 'campaign.manage', run: async (turn) => cardResponse(campaignTemplatesCard(turn.locale)) },
+    { verb: 'campaign.list', action: 'campaign.manage', run: async (turn) => cardResponse(await listCard(turn)) },
     {
       verb: 'campaign.template',
-      roles: coordinator,
+      action: 'campaign.manage',
       run: async (turn, data) => cardResponse(await formFor(turn, typeof data['template'] === 'string' ? data['template'] : '')),
     },
     {
       verb: 'campaign.create',
-      roles: coordinator,
+      action: 'campaign.manage',
       run: async (turn, data) => {
         const { deps, locale, actor } = turn;
         const parsed = formSchema.safeParse(data);
@@ -181,7 +178,7 @@ export const campaignsFeature: Feature = {
     },
     ...(['status', 'pause', 'resume', 'cancel'] as const).map((action) => ({
       verb: `campaign.${action}`,
-      roles: coordinator,
+      action: 'campaign.manage' as const,
       run: async (turn: Turn, data: Record<string, unknown>) => {
         const engine = turn.deps.modules.campaigns;
         const found = await findCampaign(turn, engine, data);

@@ -242,7 +242,16 @@ describe('a campaign in Teams', () => {
     expect(await engine.camp.deliveries.count(tenantId, {})).toBe(2);
   });
 
-  it('is for coordinators only', async () => {
+  it('is for coordinators and the school’s admins (campaign.manage), nobody else', async () => {
+    // The role table (docs/security.md) gives campaign.manage to coordinators and admins; the campaign
+    // commands and buttons used to name the coordinator role alone.
+    const admin = testUser('Beheer', 'beheer@school.nl');
+    await install(t, admin);
+    await grantRole(t, admin, 'admin');
+    expect(cardText(invokeCard(await execute(t, admin, 'campaign.list', {})))).not.toContain('Deze knop ken ik niet');
+    await t.send('personal-message', admin, { text: 'campagne' });
+    expect(cardText(t.connector.cardsIn(admin.conversationId).at(-1))).not.toContain('Dat begreep ik niet');
+
     const student = testUser('Sanne', 'sanne@school.nl');
     await install(t, student);
     await t.send('personal-message', student, { text: 'campagne' });

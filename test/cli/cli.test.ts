@@ -217,5 +217,9 @@ describe('npm run cli', () => {
     await withRepos(async (repos) => {
       expect((await repos.people.findByEmail(school, 'decaan@school.nl'))?.roles).toEqual([]);
     });
+    // A mentor who loses the role gets nothing more about their students: the operator is told who is left.
+    expect(await cli('assign-mentor', '--student', 'sanne@school.nl', '--mentor', 'piet@school.nl')).toBe(0);
+    expect(await cli('role', 'remove', '--email', 'piet@school.nl', '--role', 'mentor')).toBe(0);
+    expect(out.at(-1)).toMatch(/^1 student\(s\) are still assigned to them .*assign-mentor/);
   });
 });

@@ -54,6 +54,16 @@ export const roleRemoveCommand: CliCommand = {
       updatedAt: now,
     }));
     ctx.out(`${updated.email} no longer has the role ${role} (roles: ${updated.roles.join(', ') || 'none'}).`);
+    if (role === 'mentor') {
+      // The assignments stay (the role may come back), but nothing about these students reaches them now.
+      const still = (await ctx.repos.assignments.activeStudentsOf(school.id, person.id)).length;
+      if (still > 0) {
+        ctx.out(
+          `${still} student(s) are still assigned to them and now have no mentor who receives their answers: ` +
+            'give them another mentor with assign-mentor or import assignments.',
+        );
+      }
+    }
     return 0;
   },
 };

@@ -8,6 +8,8 @@ import type { MentoringRepositories } from './ports.ts';
 // The calendar file of agreed conversations, served through the download links (src/modules/downloads).
 // A link names its owner only; the file is made when it is downloaded and holds every upcoming agreed
 // conversation of the owner (the same UID each time, so adding it again updates rather than doubles).
+// Only conversations between a student and a mentor who is still theirs: after a handover or a lost
+// mentor role the old appointment names a student the person no longer has (and will not take place).
 
 export const calendarDays = 7;
 export const meetingMinutes = 30;
@@ -23,7 +25,7 @@ export async function calendarLink(downloads: Downloads, person: Pick<Person, 'i
 }
 
 export function calendarRenderer(
-  repos: Pick<Repositories, 'people'>,
+  repos: Pick<Repositories, 'people' | 'assignments'>,
   mentoring: Pick<MentoringRepositories, 'followUps'>,
 ): DownloadRenderer {
   return async (owner, format, now) => {
@@ -39,6 +41,9 @@ export function calendarRenderer(
       const otherId = f.mentorId === person.id ? f.studentId : f.mentorId;
       const other = await repos.people.get(person.schoolId, otherId);
       if (!other || other.erasedAt) continue;
+      const mentor = f.mentorId === person.id ? person : other;
+      const assignment = await repos.assignments.get(person.schoolId, f.studentId, f.mentorId);
+      if (!assignment?.active || !mentor.roles.includes('mentor')) continue;
       events.push({
         uid: `${f.mentorId}.${f.studentId}.${Date.parse(f.plan!.at)}@lob-reflectie`,
         start: f.plan!.agreed!.at,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tenantId } from '../../helpers/activities.ts';
 import { renderCard } from '../../helpers/render-card.ts';
 import { type Card, cardText, executes, nov, plain, World } from './world.ts';
 
@@ -82,6 +83,14 @@ describe('planning a conversation with the student', () => {
     expect(cardText(again)).toContain('Dit gesprek is al afgesproken');
     const plan = (await w.mentoring.repos.followUps.get(mentor.person.id, id))?.plan;
     expect(plan?.agreed).toEqual({ at: nov(5, '14:00'), agreedAt: nov(2, '10:00'), by: 'student' });
+
+    // Sanne moves to another mentor: Piet's calendar link (valid for a week, made afresh at each
+    // download) no longer names her, and hers no longer holds a conversation with him.
+    await w.repos.assignments.end(tenantId, id, mentor.person.id, nov(3, '09:00'));
+    const after = await (await fetch(calendarUrl(forMentor.at(-1)))).text();
+    expect(after).toContain('BEGIN:VCALENDAR');
+    expect(after).not.toContain('Sanne de Vries');
+    expect(await (await fetch(calendarUrl(taken))).text()).not.toContain('Piet Jansen');
   });
 
   it('lets the student suggest another moment, which the mentor takes', async () => {

@@ -41,7 +41,11 @@ describe('a mentor whose role was removed (the assignment still active)', () => 
     const before = w.cards(mentor.user).length;
     await w.act(student.user, 'note.reply', { ...answer.data, reply: 'Geheim antwoord van Sanne' });
 
-    const leaked = w.cards(mentor.user).slice(before).map((c) => cardText(c)).join('\n');
+    const leaked = w
+      .cards(mentor.user)
+      .slice(before)
+      .map((c) => cardText(c))
+      .join('\n');
     expect(leaked).not.toContain('Geheim antwoord van Sanne');
     expect(w.cards(mentor.user)).toHaveLength(before);
   });
@@ -55,7 +59,11 @@ describe('a mentor whose role was removed (the assignment still active)', () => 
     w.clock.set(nov(9, '10:00'));
     await w.runOutbox();
 
-    const leaked = w.cards(mentor.user).slice(before).map((c) => cardText(c)).join('\n');
+    const leaked = w
+      .cards(mentor.user)
+      .slice(before)
+      .map((c) => cardText(c))
+      .join('\n');
     expect(leaked).not.toContain(plain.happened);
     expect(w.cards(mentor.user)).toHaveLength(before);
   });

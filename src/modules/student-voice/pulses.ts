@@ -34,6 +34,9 @@ export interface VoiceDeps {
   randomIndex: (max: number) => number;
   teamStudents: TeamStudents;
   defaultTimeZone: string;
+  /** Makes deleted marks unreadable in the store's own files now (DocumentStore.purgeErased). */
+  purgeErased(): Promise<boolean>;
+  log: { warn(obj: object, msg: string): void };
 }
 
 export type ScheduleProblem = 'bad-date' | 'bad-days' | 'unknown-team' | 'no-students';
@@ -196,6 +199,10 @@ export class StudentVoice {
       }
       await voice.pulses.update(pulse.schoolId, pulse.id, (p) => ({ ...p, marksClearedAt: this.deps.clock.now().toISOString() }));
     }
+    // On SQLite the write-ahead log still holds every version of the marks, each written just before the
+    // tally took that student's answer: until it is truncated, the files say who answered what.
+    if (cleared > 0 && !(await this.deps.purgeErased()))
+      this.deps.log.warn({ cleared }, 'cleared pulse marks stay in the store journal until the other process closes the store');
     return cleared;
   }
 }

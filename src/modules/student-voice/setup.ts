@@ -35,6 +35,7 @@ export async function setup(
 ): Promise<StudentVoiceModule> {
   const { repos, clock, config, log } = platform;
   const voice = await openVoiceRepositories(platform.store);
+  const voiceLog = log.child({ component: 'student-voice' });
   const pulses = new StudentVoice({
     repos,
     voice,
@@ -43,8 +44,10 @@ export async function setup(
     randomIndex: (max) => randomInt(max + 1),
     teamStudents: needs.teamStudents,
     defaultTimeZone: config.DEFAULT_TIME_ZONE,
+    purgeErased: () => platform.store.purgeErased(),
+    log: voiceLog,
   });
-  const sending = { repos, voice, pulses, delivery: outbound.delivery, log: log.child({ component: 'student-voice' }) };
+  const sending = { repos, voice, pulses, delivery: outbound.delivery, log: voiceLog };
   return {
     repos: voice,
     pulses,

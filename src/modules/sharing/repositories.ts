@@ -2,6 +2,7 @@ import type { Mutate } from '../../core/ports.ts';
 import {
   type Collection,
   type DocumentStore,
+  deleteCurrent,
   deleteIfUnchanged,
   inChunks,
   replaceIfUnchanged,
@@ -47,6 +48,8 @@ export interface TrialoogAnswerRepository {
   listPending(limit?: number): Promise<TrialoogAnswer[]>;
   /** Agreed answers of these students, decided after `from` (exclusive, or ever) up to `to`. */
   listAgreedBetween(studentIds: readonly string[], from: string | undefined, to: string): Promise<TrialoogAnswer[]>;
+  /** Deletes the answer whatever its version; false when it was gone. */
+  delete(answer: Pick<TrialoogAnswer, 'studentId' | 'id'>): Promise<boolean>;
 }
 
 export interface SharingRepositories {
@@ -131,6 +134,9 @@ class Answers implements TrialoogAnswerRepository {
       out.push(...(await this.c.find({ where: { studentId: { in: chunk }, decision: 'agreed', decidedAt } })));
     }
     return out.sort((a, b) => (a.decidedAt ?? '').localeCompare(b.decidedAt ?? ''));
+  }
+  delete(answer: Pick<TrialoogAnswer, 'studentId' | 'id'>) {
+    return deleteCurrent(this.c, answer.studentId, answer.id);
   }
 }
 

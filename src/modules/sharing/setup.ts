@@ -48,6 +48,7 @@ export async function setup(
 ): Promise<SharingModule> {
   const { config, clock, repos, flows, sendPolicy } = platform;
   const sharing = await openSharingRepositories(platform.store);
+  const log = platform.log.child({ component: 'sharing' });
   const service = new SharingService({
     repos,
     sharing,
@@ -55,8 +56,9 @@ export async function setup(
     newId: platform.newId,
     linkTtlMs: config.SHARE_LINK_DAYS * dayMs,
     ...(needs.onSupervisorAsked ? { onSupervisorAsked: needs.onSupervisorAsked } : {}),
+    purgeErased: () => platform.store.purgeErased(),
+    log,
   });
-  const log = platform.log.child({ component: 'sharing' });
   const delivering = { repos, sharing, flows, delivery: outbound.delivery, sendPolicy, log, clock };
   const mailer = config.MAIL_SENDER ? new GraphMailer(outbound.graph, config.MAIL_SENDER) : undefined;
   return {

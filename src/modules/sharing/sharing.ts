@@ -49,6 +49,9 @@ export interface SharingDeps {
   linkTtlMs: number;
   /** Told when a student made a supervisor link (a trialoog campaign's prompt is then answered). */
   onSupervisorAsked?: (student: Pick<Person, 'id' | 'schoolId'>) => Promise<void>;
+  /** Makes deleted documents unreadable in the store's own files now (DocumentStore.purgeErased). */
+  purgeErased(): Promise<boolean>;
+  log: { warn(obj: object, msg: string): void };
 }
 
 /** Text from a form or card: trimmed, at most `max` characters (longer is a problem, never cut silently). */
@@ -210,8 +213,28 @@ export class SharingService {
       if (err instanceof DuplicateError) return { ok: false, reason: 'used' };
       throw err;
     }
+    if (await this.erasedMeanwhile(answer)) return { ok: false, reason: 'unknown' };
     await this.markUsed(link.id, now);
     return { ok: true, answer };
+  }
+
+  /**
+   * Whether the student was erased while the answer was being written, and if so the answer is deleted
+   * again. The erasure deletes the person before it clears the student's partition, so either this read
+   * still finds the person (and the erasure, coming later, deletes the answer) or it does not (and the
+   * erasure may already have passed the answers: nothing else would ever remove this one).
+   */
+  private async erasedMeanwhile(answer: TrialoogAnswer): Promise<boolean> {
+    const person = await this.d.repos.people.get(answer.schoolId, answer.studentId);
+    if (person && !person.erasedAt) return false;
+    await this.d.sharing.answers.delete(answer);
+    // The erasure has already truncated the store's log: without this the answer stays in it.
+    if (!(await this.d.purgeErased()))
+      this.d.log.warn(
+        { linkId: answer.linkId },
+        'a deleted trialoog answer stays in the store journal until the other process closes the store',
+      );
+    return true;
   }
 
   private async markUsed(id: string, at: string): Promise<void> {

@@ -22,6 +22,8 @@ export interface TalentSignalRepository {
   listPending(limit?: number): Promise<TalentSignal[]>;
   /** Signals to any of these students created after `from` (exclusive, or ever) up to `to`, oldest first. */
   listCreatedBetween(studentIds: readonly string[], from: string | undefined, to: string): Promise<TalentSignal[]>;
+  /** Deletes the signal whatever its version; false when it was gone. */
+  delete(signal: Pick<TalentSignal, 'studentId' | 'id'>): Promise<boolean>;
 }
 
 export interface TalentRepositories {

@@ -3,6 +3,7 @@ import {
   type Collection,
   createOrGet,
   type DocumentStore,
+  deleteCurrent,
   inChunks,
   type Stored,
   stored,
@@ -74,6 +75,9 @@ class Signals implements TalentSignalRepository {
   }
   listPending(limit = 200) {
     return this.c.find({ where: { pending: true }, orderBy: { field: 'createdAt', direction: 'asc' }, limit });
+  }
+  delete(signal: Pick<TalentSignal, 'studentId' | 'id'>) {
+    return deleteCurrent(this.c, signal.studentId, signal.id);
   }
   async listCreatedBetween(studentIds: readonly string[], from: string | undefined, to: string) {
     const out: TalentSignal[] = [];

@@ -43,6 +43,7 @@ export async function setup(platform: Platform, outbound: Outbound, needs: { gro
     clock,
     newId: platform.newId,
     log: log.child({ component: 'talent' }),
+    purgeErased: () => platform.store.purgeErased(),
   });
   const sending = { repos, talent, delivery: outbound.delivery, clock, sendPolicy, log: log.child({ component: 'talent' }) };
   return {

@@ -1,14 +1,8 @@
 import { type Aggregate, aggregate, aggregateGroups, mayShowAggregate } from '../../core/aggregates.ts';
 import type { LocalDate } from '../../core/time/zoned-time.ts';
 import { type Competency, competencies } from '../../core/types.ts';
-import { hiddenPromptPeriods, type RelatedPeriods } from './evidence-periods.ts';
-import type {
-  CampaignFigures,
-  CheckEvidenceSource,
-  EvidencePeriod,
-  EvidenceQuery,
-  StudentVoiceFigures,
-} from './evidence-source.ts';
+import { hiddenFollowUpPeriods, hiddenPromptPeriods, type RelatedPeriods } from './evidence-periods.ts';
+import type { CheckEvidenceSource, EvidencePeriod, EvidenceQuery, StudentVoiceFigures } from './evidence-source.ts';
 import type { EducationTeam } from './quality-cycle.ts';
 
 // Evidence for the Check phase, from the product's own data: what the team did (activities, prompts,
@@ -21,6 +15,7 @@ export {
   type EvidencePeriodChoice,
   evidencePeriod,
   evidencePeriodChoices,
+  hiddenFollowUpPeriods,
   hiddenPromptPeriods,
   type RelatedPeriods,
   relatedPeriods,
@@ -76,20 +71,25 @@ type PromptPeriod = keyof RelatedPeriods;
 
 const samePeriod = (a: EvidencePeriod, b: EvidencePeriod) => a.from === b.from && a.to === b.to;
 
-async function promptsHidden(
-  source: CheckEvidenceSource,
+/**
+ * Whether a figure counted per period is hidden in this one, decided with the periods it is shown beside
+ * (`related`): the year so far is the sum of its halves, so one period alone cannot decide.
+ */
+async function hiddenBeside<F>(
   query: EvidenceQuery,
-  own: CampaignFigures,
+  own: F,
   related: RelatedPeriods | undefined,
+  figuresIn: (q: EvidenceQuery) => Promise<F | undefined>,
+  decide: (periods: Partial<Record<PromptPeriod, F>>) => Set<PromptPeriod>,
 ): Promise<boolean> {
   const ownKey = related && (Object.keys(related) as PromptPeriod[]).find((k) => samePeriod(related[k], query.period));
-  if (!related || !ownKey) return hiddenPromptPeriods({ year: own }).has('year');
-  const figures: Partial<Record<PromptPeriod, CampaignFigures>> = {};
+  if (!related || !ownKey) return decide({ year: own }).has('year');
+  const figures: Partial<Record<PromptPeriod, F>> = {};
   for (const key of Object.keys(related) as PromptPeriod[]) {
-    const f = samePeriod(related[key], query.period) ? own : await source.campaigns({ ...query, period: related[key] });
+    const f = samePeriod(related[key], query.period) ? own : await figuresIn({ ...query, period: related[key] });
     if (f) figures[key] = f;
   }
-  return hiddenPromptPeriods(figures).has(ownKey);
+  return decide(figures).has(ownKey);
 }
 
 export async function buildCheckEvidence(
@@ -115,7 +115,12 @@ export async function buildCheckEvidence(
     source.followUp(query),
     source.studentVoice?.(query),
   ]);
-  const hidePrompts = campaigns ? await promptsHidden(source, query, campaigns, input.related) : false;
+  const hidePrompts = campaigns
+    ? await hiddenBeside(query, campaigns, input.related, (q) => source.campaigns(q), hiddenPromptPeriods)
+    : false;
+  const hideFollowUp = followUp
+    ? await hiddenBeside(query, followUp, input.related, (q) => source.followUp(q), hiddenFollowUpPeriods)
+    : false;
   // The team total is shown too, so a single hidden group takes the next smallest with it.
   const perGroup = aggregateGroups(
     groups.map((g) => ({ key: g.id, respondents: g.studentIds.length, value: competencyShares(g.studentIds, entries) })),
@@ -158,13 +163,15 @@ export async function buildCheckEvidence(
     },
     ...(followUp
       ? {
-          followUp: aggregate(followUp.students, {
-            reflections: followUp.reflections,
-            discussed: followUp.discussed,
-            discussedRate: rate(followUp.discussed, followUp.reflections),
-            withNote: followUp.withNote,
-            noteRate: rate(followUp.withNote, followUp.reflections),
-          }),
+          followUp: hideFollowUp
+            ? { hidden: true as const, reason: 'too-few-respondents' as const }
+            : aggregate(followUp.students, {
+                reflections: followUp.reflections,
+                discussed: followUp.discussed,
+                discussedRate: rate(followUp.discussed, followUp.reflections),
+                withNote: followUp.withNote,
+                noteRate: rate(followUp.withNote, followUp.reflections),
+              }),
         }
       : {}),
     ...(voice ? { studentVoice: voice.pulses } : {}),

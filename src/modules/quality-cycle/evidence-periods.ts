@@ -1,7 +1,7 @@
 import { suppressFigures } from '../../core/aggregates.ts';
 import { previousSchoolYear, type SchoolYear } from '../../core/time/school-year.ts';
 import { addDays, type LocalDate, startOfDay } from '../../core/time/zoned-time.ts';
-import type { CampaignFigures, EvidencePeriod } from './evidence-source.ts';
+import type { CampaignFigures, EvidencePeriod, FollowUpFigures } from './evidence-source.ts';
 import type { SchoolClock } from './year-cycle.ts';
 
 // The periods of the Check evidence: the ones a team leader picks (the school year so far, either half,
@@ -55,13 +55,26 @@ type PromptPeriod = keyof RelatedPeriods;
 export function hiddenPromptPeriods(
   periods: Partial<Record<PromptPeriod, Pick<CampaignFigures, 'studentsPrompted' | 'smallCampaigns'>>>,
 ): Set<PromptPeriod> {
+  return hiddenPeriods(periods, (f) => ({ respondents: f.studentsPrompted, hiddenElsewhere: Boolean(f.smallCampaigns) }));
+}
+
+/** The same for mentor follow-up: its reflections are counted per period too, so the year is its halves. */
+export function hiddenFollowUpPeriods(
+  periods: Partial<Record<PromptPeriod, Pick<FollowUpFigures, 'students'>>>,
+): Set<PromptPeriod> {
+  return hiddenPeriods(periods, (f) => ({ respondents: f.students, hiddenElsewhere: false }));
+}
+
+function hiddenPeriods<F>(
+  periods: Partial<Record<PromptPeriod, F>>,
+  figure: (f: F) => { respondents: number; hiddenElsewhere: boolean },
+): Set<PromptPeriod> {
   const keys = Object.keys(periods) as PromptPeriod[];
   return suppressFigures(
-    keys.map((key) => ({
-      key,
-      respondents: periods[key]!.studentsPrompted,
-      ...(periods[key]!.smallCampaigns ? { fixed: 'hidden' as const } : {}),
-    })),
+    keys.map((key) => {
+      const f = figure(periods[key]!);
+      return { key, respondents: f.respondents, ...(f.hiddenElsewhere ? { fixed: 'hidden' as const } : {}) };
+    }),
     keys.length === 3 ? [{ total: 'year' as const, parts: ['h1' as const, 'h2' as const] }] : [],
   );
 }

@@ -74,7 +74,7 @@ async function computeSnapshot(deps: FiguresDeps, a: Granted): Promise<Snapshot>
       year,
       period,
       qualityCycle,
-      evidence: { teams: a.teams, periods: relatedPeriods('year', clock)! },
+      evidence: { teams: a.teams, periods: relatedPeriods('year', clock) },
     },
   );
   const groupNames = new Map((await engine.camp.groups.list(schoolId)).map((g) => [g.id, g.name]));

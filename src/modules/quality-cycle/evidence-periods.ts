@@ -42,7 +42,7 @@ export function evidencePeriod(
   };
 }
 
-/** The periods a team leader can pick in the current school year, which add up: the year is its halves. */
+/** The periods of one school year that add up: the year is its halves. */
 export type RelatedPeriods = Record<'year' | 'h1' | 'h2', EvidencePeriod>;
 type PromptPeriod = keyof RelatedPeriods;
 
@@ -79,15 +79,20 @@ function hiddenPeriods<F>(
   );
 }
 
-/** The related periods for a choice; none for last year (the page shows this year only). */
+/**
+ * The periods shown beside a choice: this year so far and its halves, or for last year that year's
+ * halves. Last year was the year so far until 1 August, and what a team leader saw or downloaded then
+ * (its second half) must not give back a half that was hidden.
+ */
 export function relatedPeriods(
   choice: EvidencePeriodChoice,
   clock: Pick<SchoolClock, 'today' | 'year' | 'timeZone'>,
-): RelatedPeriods | undefined {
-  if (choice === 'previous') return undefined;
+): RelatedPeriods {
+  // Today lies after last year's end, so its periods run to their ends, as they did on its last day.
+  const c = choice === 'previous' ? { ...clock, year: previousSchoolYear(clock.year) } : clock;
   return {
-    year: evidencePeriod('year', clock).period,
-    h1: evidencePeriod('h1', clock).period,
-    h2: evidencePeriod('h2', clock).period,
+    year: evidencePeriod('year', c).period,
+    h1: evidencePeriod('h1', c).period,
+    h2: evidencePeriod('h2', c).period,
   };
 }

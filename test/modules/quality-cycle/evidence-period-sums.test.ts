@@ -110,4 +110,31 @@ describe('Check evidence: periods that add up are decided together', () => {
     // Hiding one of the two bigger periods is enough: the other keeps its figures.
     expect([year.followUp?.hidden, h2.followUp?.hidden].filter(Boolean)).toHaveLength(1);
   });
+
+  // On 1 August the year so far becomes "previous year". A team leader who saw (or downloaded) last July's
+  // halves subtracts the second half from it: previous − h2 = h1.
+  it('"previous year" is decided with that year’s halves, so last July’s second half does not give back the first', async () => {
+    // First half: a school-wide campaign reached 3 of the team's students (1 answered); second half: all 20.
+    const prompts = [
+      ...[0, 1, 2].map((i) => ({ studentId: `s-${i}`, at: '2026-10-20T13:00:00.000Z', yes: i === 0 })),
+      ...students.map((studentId, i) => ({ studentId, at: '2027-03-10T13:00:00.000Z', yes: i < 12 })),
+    ];
+    const followUp = prompts.map((p) => ({ ...p, also: p.yes }));
+    const source = sourceWith({ prompts, followUp });
+    const july = '2027-07-31';
+    const h1 = await evidence(source, 'h1', july);
+    const h2 = await evidence(source, 'h2', july);
+    expect(h1.prompts?.hidden).toBe(true);
+    expect(h1.followUp?.hidden).toBe(true);
+    const previous = await evidence(source, 'previous', '2027-08-01');
+    expect(previous.from).toBe('2026-08-01');
+    // What the two shown figures would give: the first half's counts (the rates are no sums).
+    const minus = (a: Record<string, number>, b: Record<string, number>) =>
+      Object.fromEntries(Object.keys(a).flatMap((k) => (k.endsWith('Rate') ? [] : [[k, a[k]! - b[k]!]])));
+    for (const figure of ['prompts', 'followUp'] as const) {
+      const [p, h] = [previous[figure], h2[figure]];
+      const derived = p && !p.hidden && h && !h.hidden ? minus(p.value, h.value) : undefined;
+      expect(derived, `first half ${figure} from previous − h2: ${JSON.stringify(derived)}`).toBeUndefined();
+    }
+  });
 });

@@ -103,25 +103,39 @@ export interface OverviewInput {
   evidence?: { teams: readonly EducationTeam[]; periods: RelatedPeriods };
 }
 
-async function scopeGroups(deps: OverviewDeps, schoolId: string, scope: OverviewScope): Promise<OverviewGroup[]> {
+/** The scope's groups, and whether one of its teams is about 1 to 4 students (see `unreachable` below). */
+async function scopeGroups(
+  deps: OverviewDeps,
+  schoolId: string,
+  scope: OverviewScope,
+): Promise<{ groups: OverviewGroup[]; smallTeam: boolean }> {
   if (scope.kind === 'teams') {
     const seen = new Map<string, OverviewGroup>();
-    for (const team of scope.teams) for (const g of await deps.evidence.groups(team)) seen.set(g.id, g);
-    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl', { numeric: true }));
+    let smallTeam = false;
+    for (const team of scope.teams) {
+      const groups = await deps.evidence.groups(team);
+      for (const g of groups) seen.set(g.id, g);
+      if (isSmallGroup(new Set(groups.flatMap((g) => g.studentIds)).size)) smallTeam = true;
+    }
+    const groups = [...seen.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl', { numeric: true }));
+    return { groups, smallTeam };
   }
   const groups = await deps.camp.groups.list(schoolId);
-  return Promise.all(
-    groups.map(async (g) => ({
-      id: g.id,
-      name: g.name,
-      studentIds: (await deps.camp.groups.members(schoolId, g.id)).map((m) => m.personId),
-    })),
-  );
+  return {
+    groups: await Promise.all(
+      groups.map(async (g) => ({
+        id: g.id,
+        name: g.name,
+        studentIds: (await deps.camp.groups.members(schoolId, g.id)).map((m) => m.personId),
+      })),
+    ),
+    smallTeam: false,
+  };
 }
 
 export async function buildCoordinatorOverview(deps: OverviewDeps, input: OverviewInput): Promise<CoordinatorOverview> {
   const { schoolId, scope, period } = input;
-  const groups = await scopeGroups(deps, schoolId, scope);
+  const { groups, smallTeam } = await scopeGroups(deps, schoolId, scope);
   const groupIds = new Set(groups.map((g) => g.id));
   const studentIds = [...new Set(groups.flatMap((g) => g.studentIds))];
   const students = new Set(studentIds);
@@ -274,7 +288,9 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
       ...(scope.kind === 'school'
         ? { students: [...unreachable.values()].sort((a, b) => a.name.localeCompare(b.name, 'nl')) }
         : {}),
-      byReason: aggregate(studentIds.length, byReason),
+      // Each team's Check evidence shows its own count of students not reached (hidden under 5): beside it,
+      // counts over several teams would give a small team's away, so they go when one team is small.
+      byReason: smallTeam ? { hidden: true, reason: 'too-few-respondents' } : aggregate(studentIds.length, byReason),
     },
   };
 }

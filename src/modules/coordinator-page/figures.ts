@@ -22,8 +22,11 @@ export interface RawSeries<T> {
 }
 
 export interface PageFigures<C, T> {
-  /** Campaign rows; `fixed` when the row must agree with a figure decided elsewhere (the status card). */
-  campaigns: { key: string; activityType: string; counted: Counted<C>; fixed?: 'shown' | 'hidden' }[];
+  /**
+   * Campaign rows; `fixed` when the row must agree with a figure decided elsewhere (the status card).
+   * `groups`: the page's groups its prompts went to (the row names them).
+   */
+  campaigns: { key: string; activityType: string; groups?: readonly string[]; counted: Counted<C>; fixed?: 'shown' | 'hidden' }[];
   byGroup: RawSeries<T>[];
   byActivity: RawSeries<T>[];
   total: RawSeries<T>;
@@ -82,6 +85,22 @@ export function suppressPage<C, T>(
     const parts = input.campaigns.filter((c) => c.activityType === s.key).map((c) => `campaign:${c.key}`);
     if (parts.length) sums.push({ total: at('type', s, 'year'), parts });
   }
+  // A row names the groups its campaign reached, so its counts add up from what it sent to each of them,
+  // and those, over the campaigns, to each group's year (a campaign that reached one group alone is that
+  // group's year). Those per-campaign-and-group counts are shown nowhere; all that the two sums give
+  // without them is, per set of campaigns and groups linked that way, that the campaigns add up to the
+  // same as the groups' years. One unknown per set keeps the sums small. Exact for campaigns within the
+  // year, like the kinds' sums above.
+  const sets = linkedSets(
+    input.campaigns.map((c) => ({ key: `campaign:${c.key}`, groups: (c.groups ?? []).map((g) => `group:${g}:year`) })),
+  );
+  const shownGroupYears = new Set(input.byGroup.map((g) => at('group', g, 'year')));
+  sets.forEach((set, i) => {
+    // A group the page does not show: its year is unknown, and so is the set's sum.
+    if (!set.groups.every((g) => shownGroupYears.has(g))) return;
+    figures.push({ key: `reached:${i}`, respondents: 0, virtual: true });
+    sums.push({ total: `reached:${i}`, parts: set.campaigns }, { total: `reached:${i}`, parts: set.groups });
+  });
   // A team's Check evidence for a period is the sum of its months; a month of the team is the page's
   // total line when the team is all the page shows, or else the sum of the team's groups.
   const shownGroups = new Set(input.byGroup.map((g) => g.key));
@@ -120,6 +139,35 @@ export function suppressPage<C, T>(
     byActivity: input.byActivity.map((s) => series('type', s)),
     total: series('total', input.total),
   };
+}
+
+/** Campaigns and the groups they reached, split into the sets that no campaign links to one another. */
+function linkedSets(
+  campaigns: readonly { key: string; groups: readonly string[] }[],
+): { campaigns: string[]; groups: string[] }[] {
+  const parent = new Map<string, string>();
+  const root = (k: string): string => {
+    const p = parent.get(k) ?? k;
+    if (p === k) return k;
+    const r = root(p);
+    parent.set(k, r);
+    return r;
+  };
+  for (const c of campaigns) for (const g of c.groups) parent.set(root(g), root(c.key));
+  const sets = new Map<string, { campaigns: string[]; groups: Set<string> }>();
+  for (const c of campaigns) {
+    if (!c.groups.length) continue;
+    const set = sets.get(root(c.key)) ?? { campaigns: [], groups: new Set<string>() };
+    set.campaigns.push(c.key);
+    for (const g of c.groups) set.groups.add(g);
+    sets.set(root(c.key), set);
+  }
+  return [...sets.values()].map((s) => ({ campaigns: s.campaigns, groups: [...s.groups] }));
+}
+
+/** The page's groups that a campaign's sent prompts went to (its row's `groups`). */
+export function reachedGroups(rows: readonly Delivery[] | undefined, groupIds: ReadonlySet<string>): string[] {
+  return [...new Set((rows ?? []).flatMap((d) => (d.sentAt && d.groupId && groupIds.has(d.groupId) ? [d.groupId] : [])))];
 }
 
 /** The prompt figures of the Check evidence the viewer can open, as the evidence decides them. */

@@ -13,7 +13,7 @@ import {
 } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import type { PhaseCount } from '../quality-cycle/year-cycle.ts';
-import { evidenceFigures, suppressPage } from './figures.ts';
+import { evidenceFigures, reachedGroups, suppressPage } from './figures.ts';
 import { monthsOf, type RateSeries, rateSeries, sentMonth } from './response-rates.ts';
 
 // What the coordinator page shows, computed from the store with the rules the rest of the product uses:
@@ -231,6 +231,7 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
     campaigns: campaignRows.map((c) => ({
       key: c.id,
       activityType: c.activityType,
+      groups: reachedGroups(byCampaign.get(c.id), groupIds),
       counted: { respondents: c.students, value: c.counts },
       ...(scope.kind === 'school' ? { fixed: isSmallGroup(c.students) ? ('hidden' as const) : ('shown' as const) } : {}),
     })),

@@ -1,18 +1,13 @@
-import { type Aggregate, aggregate, aggregateGroups, isSmallGroup } from '../../core/aggregates.ts';
+import { type Aggregate, aggregate, isSmallGroup } from '../../core/aggregates.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { SchoolYear } from '../../core/time/school-year.ts';
 import type { Campaign, Delivery } from '../campaigns/campaigns.ts';
 import type { CampaignRepositories } from '../campaigns/ports.ts';
 import { statusOf, unreachablePeople } from '../campaigns/status.ts';
-import {
-  type CheckEvidenceSource,
-  type CompetencyShares,
-  competencyShares,
-  type EvidencePeriod,
-  type RelatedPeriods,
-} from '../quality-cycle/check-evidence.ts';
+import type { CheckEvidenceSource, CompetencyShares, EvidencePeriod, RelatedPeriods } from '../quality-cycle/check-evidence.ts';
 import type { EducationTeam } from '../quality-cycle/quality-cycle.ts';
 import type { PhaseCount } from '../quality-cycle/year-cycle.ts';
+import { pageCoverage } from './coverage-figures.ts';
 import { evidenceFigures, reachedGroups, suppressPage } from './figures.ts';
 import { monthsOf, type RateSeries, rateSeries, sentMonth } from './response-rates.ts';
 
@@ -21,7 +16,7 @@ import { monthsOf, type RateSeries, rateSeries, sentMonth } from './response-rat
 // the Check evidence's counting rule (countSent), competency coverage its shares and small-group rule
 // (check-evidence.ts, aggregates.ts). Nothing here reads an answer; figures about fewer than 5 students
 // are hidden, and so are as many others as it takes that no hidden one follows from the sums beside it
-// (figures.ts decides for the whole page at once).
+// (figures.ts decides for the whole page at once, coverage-figures.ts for the coverage).
 
 /** Whose data: the whole school (coordinators, admins) or the groups of some education teams (team leaders). */
 export type OverviewScope = { kind: 'school' } | { kind: 'teams'; teams: readonly EducationTeam[] };
@@ -241,11 +236,9 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
     evidence,
   });
 
-  // Competency coverage per group, with the team's (school's) total: Check evidence's shares and rule.
-  const perGroup = aggregateGroups(
-    groups.map((g) => ({ key: g.id, respondents: g.studentIds.length, value: competencyShares(g.studentIds, entries) })),
-    { totalShown: true },
-  );
+  // Competency coverage per group, with the team's (school's) total: the Check evidence's shares and rule,
+  // decided with the evidence the viewer can open.
+  const coverage = await pageCoverage(deps, { groups, studentIds, entries, teams: input.evidence?.teams ?? [] });
 
   // Who was not reached and why: the campaigns' ledger, as the status card lists it.
   const unreachable = new Map<string, UnreachableRow>();
@@ -273,17 +266,7 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
       byActivity: shown.byActivity,
       total: shown.total,
     },
-    coverage: {
-      groups: groups.map((g, i) => ({
-        id: g.id,
-        name: g.name,
-        students: g.studentIds.length,
-        small: g.studentIds.length < 5,
-        figures: perGroup[i]!.figures,
-      })),
-      total: aggregate(studentIds.length, competencyShares(studentIds, entries)),
-      students: studentIds.length,
-    },
+    coverage,
     qualityCycle: input.qualityCycle,
     unreachable: {
       ...(scope.kind === 'school'

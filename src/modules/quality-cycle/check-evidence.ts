@@ -2,7 +2,13 @@ import { type Aggregate, aggregate, aggregateGroups, mayShowAggregate } from '..
 import type { LocalDate } from '../../core/time/zoned-time.ts';
 import { type Competency, competencies } from '../../core/types.ts';
 import { hiddenFollowUpPeriods, hiddenPromptPeriods, type RelatedPeriods } from './evidence-periods.ts';
-import type { CheckEvidenceSource, EvidencePeriod, EvidenceQuery, StudentVoiceFigures } from './evidence-source.ts';
+import type {
+  CheckEvidenceSource,
+  EvidenceGroup,
+  EvidencePeriod,
+  EvidenceQuery,
+  StudentVoiceFigures,
+} from './evidence-source.ts';
 import type { EducationTeam } from './quality-cycle.ts';
 
 // Evidence for the Check phase, from the product's own data: what the team did (activities, prompts,
@@ -67,6 +73,18 @@ export function competencyShares(studentIds: readonly string[], entries: Map<str
   return out;
 }
 
+/**
+ * A team's groups whose coverage is hidden: the team total is shown too, so a single hidden group takes
+ * the next smallest with it. The coordinator page keeps these decisions (coverage-figures.ts).
+ */
+export function hiddenCoverageGroups(groups: readonly Pick<EvidenceGroup, 'id' | 'studentIds'>[]): Set<string> {
+  const decided = aggregateGroups(
+    groups.map((g) => ({ key: g.id, respondents: g.studentIds.length, value: null })),
+    { totalShown: true },
+  );
+  return new Set(decided.filter((g) => g.figures.hidden).map((g) => g.key));
+}
+
 type PromptPeriod = keyof RelatedPeriods;
 
 const samePeriod = (a: EvidencePeriod, b: EvidencePeriod) => a.from === b.from && a.to === b.to;
@@ -121,11 +139,7 @@ export async function buildCheckEvidence(
   const hideFollowUp = followUp
     ? await hiddenBeside(query, followUp, input.related, (q) => source.followUp(q), hiddenFollowUpPeriods)
     : false;
-  // The team total is shown too, so a single hidden group takes the next smallest with it.
-  const perGroup = aggregateGroups(
-    groups.map((g) => ({ key: g.id, respondents: g.studentIds.length, value: competencyShares(g.studentIds, entries) })),
-    { totalShown: true },
-  );
+  const hiddenGroups = hiddenCoverageGroups(groups);
   return {
     schoolId,
     teamId: team.id,
@@ -153,11 +167,13 @@ export async function buildCheckEvidence(
       : {}),
     unreachable: aggregate(studentIds.length, { count: unreachableCount, share: rate(unreachableCount, studentIds.length) }),
     coverage: {
-      groups: groups.map((g, i) => ({
+      groups: groups.map((g) => ({
         id: g.id,
         name: g.name,
         small: !mayShowAggregate(g.studentIds.length),
-        figures: perGroup[i]!.figures,
+        figures: hiddenGroups.has(g.id)
+          ? { hidden: true as const, reason: 'too-few-respondents' as const }
+          : aggregate(g.studentIds.length, competencyShares(g.studentIds, entries)),
       })),
       total: aggregate(studentIds.length, competencyShares(studentIds, entries)),
     },

@@ -28,7 +28,10 @@ export function parseMoment(
   timeZone: string,
 ): string | undefined {
   const text = dateCell.trim();
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) {
+  const iso = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(text);
+  if (iso) {
+    // Date.parse rolls 2026-02-30 over to 2 March and T24:00 to the next day: the parts must exist as written.
+    if (!isDate(iso[1]) || !isTime(iso[2]!) || Number(iso[3] ?? 0) > 59) return undefined;
     const ms = Date.parse(text);
     return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
   }

@@ -3,6 +3,7 @@ import { type CliContext, CliError, schoolOf } from '../../cli/context.ts';
 import { makePrivateFolder, writeCliFiles } from '../../cli/files.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import type { Person } from '../../core/entities.ts';
+import { isDate } from '../../core/time/zoned-time.ts';
 import { personalDataFile, personalDataFormats } from './personal-data-export.ts';
 import { isStudentOnly, type PrivacyService } from './privacy-service.ts';
 import { maxRetentionMonths } from './retention.ts';
@@ -158,8 +159,8 @@ export const privacyLeftCommand: CliCommand = {
     let leftAt: string | undefined;
     if (!values['clear']) {
       const on = typeof values['on'] === 'string' ? values['on'] : now.slice(0, 10);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(on) || Number.isNaN(Date.parse(`${on}T00:00:00Z`)))
-        throw new CliError(`--on must be a date like 2026-07-01, not ${on}`);
+      // isDate, not Date.parse: that rolls 2026-02-30 over to 2 March.
+      if (!isDate(on)) throw new CliError(`--on must be a date like 2026-07-01, not ${on}`);
       leftAt = new Date(`${on}T00:00:00Z`).toISOString();
     }
     await ctx.repos.people.update(schoolId, person.id, (p) => {

@@ -30,6 +30,16 @@ const groupIds = z
       .max(100),
   );
 
+/** Intl here rather than core/time: the check is the one the clock code relies on, without the import. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -55,7 +65,11 @@ export const configSchema = z.object({
   WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   ROUTER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   DEFAULT_LOCALE: z.enum(['nl', 'en']).default('nl'),
-  DEFAULT_TIME_ZONE: z.string().min(1).default('Europe/Amsterdam'),
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .min(1)
+    .refine(isTimeZone, 'expected an IANA time zone such as Europe/Amsterdam')
+    .default('Europe/Amsterdam'),
   ROLE_GROUPS_STUDENT: groupIds.optional(),
   ROLE_GROUPS_MENTOR: groupIds.optional(),
   ROLE_GROUPS_COORDINATOR: groupIds.optional(),

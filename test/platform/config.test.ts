@@ -39,6 +39,10 @@ describe('configuration', () => {
       [{ ...dev, COSMOS_ENDPOINT: 'not a url' }, /^Configuration error: COSMOS_ENDPOINT/],
       [{ ...dev, SERVICE_URL: 'ftp://x' }, /^Configuration error: SERVICE_URL/],
       [{ ...dev, DEFAULT_LOCALE: 'de' }, /^Configuration error: DEFAULT_LOCALE/],
+      [
+        { ...dev, DEFAULT_TIME_ZONE: 'Europe/Amsterdm' },
+        /^Configuration error: DEFAULT_TIME_ZONE .*IANA.*\(got "Europe\/Amsterdm"\)/,
+      ],
       [{ ...dev, DEV_ALLOW_UNAUTHENTICATED: 'maybe' }, /^Configuration error: DEV_ALLOW_UNAUTHENTICATED/],
       [{ ...dev, COSMOS_KEY: 'k' }, /COSMOS_KEY is set but COSMOS_ENDPOINT is not/],
       [{ ...dev, BOT_TOKEN_ISSUER: 'x' }, /BOT_OPENID_METADATA_URL and BOT_TOKEN_ISSUER must be set together/],
@@ -53,6 +57,16 @@ describe('configuration', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  // Every new school is given DEFAULT_TIME_ZONE: a typo would be stored in each and break every date
+  // the bot shows them later, so it stops the start instead.
+  it('starts only with a time zone that exists', () => {
+    expect(() => loadConfig({ ...dev, DEFAULT_TIME_ZONE: 'Europe/Amsterdm' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...dev, DEFAULT_TIME_ZONE: 'CET+1' })).toThrow(/DEFAULT_TIME_ZONE/);
+    for (const zone of ['Europe/Amsterdam', 'Europe/Brussels', 'America/Curacao', 'UTC']) {
+      expect(loadConfig({ ...dev, DEFAULT_TIME_ZONE: zone }).DEFAULT_TIME_ZONE).toBe(zone);
     }
   });
 

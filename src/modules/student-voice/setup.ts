@@ -64,7 +64,10 @@ export async function setup(
         name: 'student-voice.plan',
         // Hourly: a school's pulse opens on its first day even when the bot was down at midnight.
         schedule: '7 * * * *',
-        run: async () => ({ opened: await openPlannedPulses({ repos, voice, pulses }), cleared: await pulses.clearClosed() }),
+        run: async () => ({
+          opened: await openPlannedPulses({ repos, voice, pulses, log: sending.log }),
+          cleared: await pulses.clearClosed(),
+        }),
       },
       { name: 'student-voice.send', schedule: '*/10 * * * *', run: (now) => sendDuePulses(sending, now) },
     ],

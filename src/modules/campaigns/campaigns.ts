@@ -233,6 +233,12 @@ export function groupKey(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 }
 
+/** Why a group name from a file or the command line cannot be used, or undefined when it can. */
+export function groupNameProblem(name: string): string | undefined {
+  // A class name is shown in lists, cards and the coordinator page; 80 is well over any school's.
+  return name && name.length <= 80 ? undefined : 'group name is missing or longer than 80 characters';
+}
+
 /** A new group by its name (its id follows from the name, so creating it twice gives one group). */
 export function newGroup(
   schoolId: string,

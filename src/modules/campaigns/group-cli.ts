@@ -1,7 +1,7 @@
 import { CliError, schoolOf } from '../../cli/context.ts';
 import { parseMoment } from '../../cli/dates.ts';
 import type { CliCommand } from '../../cli/registry.ts';
-import { type ActivityType, activityTypes, ids, isActivityType, newGroup } from './campaigns.ts';
+import { type ActivityType, activityTypes, groupNameProblem, ids, isActivityType, newGroup } from './campaigns.ts';
 
 // Groups and activities by hand, next to the imports: list them, link a group to its Teams team, add
 // one activity.
@@ -37,6 +37,7 @@ export const groupLinkCommand: CliCommand = {
     const name = typeof values['group'] === 'string' ? values['group'].trim() : '';
     const teamId = typeof values['team'] === 'string' ? values['team'].trim() : '';
     if (!name) throw new CliError('--group is required');
+    if (groupNameProblem(name)) throw new CliError('--group must be at most 80 characters');
     if (!/^[\w:@.-]{3,200}$/.test(teamId)) throw new CliError('--team must be a Teams team id (e.g. 19:...@thread.tacv2)');
     const now = ctx.install.clock.now().toISOString();
     const { group } = await camp.groups.ensure(newGroup(school.id, name, now));

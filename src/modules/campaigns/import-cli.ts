@@ -6,7 +6,7 @@ import { t } from '../../core/i18n.ts';
 import { readLevel } from '../../core/levels.ts';
 import { levels, normalizeEmail } from '../../core/types.ts';
 import { readCsvFile } from '../mentoring/assignment-cli.ts';
-import { type Activity, type ActivityType, activityTypes, groupKey, ids, newGroup } from './campaigns.ts';
+import { type Activity, type ActivityType, activityTypes, groupKey, groupNameProblem, ids, newGroup } from './campaigns.ts';
 import {
   col,
   duplicates,
@@ -47,7 +47,8 @@ export const importGroupsCommand: CliCommand = {
       (r) => `${groupKey(r['name'] ?? '')}|${normalizeEmail(r['student'] ?? '')}`,
       async (row) => {
         const name = (row['name'] ?? '').trim();
-        if (!name || name.length > 80) return { rejected: 'group name is missing or longer than 80 characters' };
+        const problem = groupNameProblem(name);
+        if (problem) return { rejected: problem };
         const teamId = row['teamId']?.trim();
         if (teamId && !/^[\w:@.-]{3,200}$/.test(teamId)) return { rejected: `"${teamId}" is not a Teams team id` };
         const level = row['level'] ? readLevel(row['level'], school.sector) : undefined;

@@ -3,7 +3,7 @@ import type { CliCommand } from '../../cli/registry.ts';
 import { ensurePersonByEmail, isEmail } from '../../core/assignments.ts';
 import { readLevel } from '../../core/levels.ts';
 import { levels, normalizeEmail } from '../../core/types.ts';
-import { groupKey, newGroup } from './campaigns.ts';
+import { groupKey, groupNameProblem, newGroup } from './campaigns.ts';
 import {
   col,
   fileArg,
@@ -61,6 +61,11 @@ export const importStudentsCommand: CliCommand = {
         const email = row['email'] ?? '';
         if (!isEmail(email)) return { rejected: `e-mail "${email}" is missing or not an e-mail address` };
         const groups = groupNames(row['group']);
+        // Every cell first: a row rejected after the student was created would leave half of it behind.
+        for (const name of groups) {
+          const problem = groupNameProblem(name);
+          if (problem) return { rejected: `${problem}: "${name.slice(0, 40)}${name.length > 40 ? '…' : ''}"` };
+        }
         const existing = await ctx.repos.people.findByEmail(school.id, email);
         if (existing && !existing.roles.includes('student') && existing.roles.length > 0)
           return { rejected: `${email} is already known as ${existing.roles.join(', ')}, not as a student` };

@@ -1,6 +1,7 @@
 import { CliError, schoolOf } from '../../cli/context.ts';
 import type { CliCommand } from '../../cli/registry.ts';
 import { isEmail } from '../../core/assignments.ts';
+import { groupNameProblem } from '../campaigns/campaigns.ts';
 import { linkTeacher } from './classes.ts';
 
 // `teacher add` / `teacher remove`: which subject teachers teach which classes, for the talent signal.
@@ -14,6 +15,8 @@ function classesOption(value: unknown): string[] {
           .filter(Boolean)
       : [];
   if (names.length === 0) throw new CliError('--class must name one or more classes, e.g. --class "4havo-a,4havo-b"');
+  // Checked before the teacher is created: the classes become groups, held to import groups' limit.
+  if (names.some(groupNameProblem)) throw new CliError('--class: each class name must be at most 80 characters');
   return names;
 }
 

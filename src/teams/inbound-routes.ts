@@ -32,13 +32,25 @@ export function inboundEvent(activity: Envelope): InboundEvent | undefined {
       return activity.type;
     case 'installationUpdate': {
       // As the SDK does: the action as a string, so ["add"] counts as add (bot.ts refuses it then).
-      const event = `install.${String(activity['action'])}`;
+      const event = `install.${stringOrUndefined(activity['action'])}`;
       return event === 'install.add' || event === 'install.remove' ? event : undefined;
     }
     case 'invoke':
       return activity['name'] === 'adaptiveCard/action' ? 'card.action' : undefined;
     default:
       return undefined;
+  }
+}
+
+/**
+ * String(value), or undefined where it throws: {"toString":1} cannot be converted and an array nested
+ * deeper than the stack overflows it. The SDK would fail on those; here they select no handler (ignored).
+ */
+function stringOrUndefined(value: unknown): string | undefined {
+  try {
+    return String(value);
+  } catch {
+    return undefined;
   }
 }
 

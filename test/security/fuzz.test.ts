@@ -73,6 +73,11 @@ function hostileString(r: Rng): string {
   ]);
 }
 
+// Nesting too deep for JSON.stringify (and for any recursive conversion, such as Number() on an array):
+// a value holds this marker, which the request's text replaces.
+const deepMarker = 'fuzz:nested-20000-deep';
+const deepRaw = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+
 /** A JSON value of a type unlike `original`, or a hostile value of the same type. */
 function hostileValue(r: Rng, original: unknown): Json {
   const deep = (n: number): Json => (n === 0 ? 1 : [deep(n - 1)]);
@@ -86,6 +91,9 @@ function hostileValue(r: Rng, original: unknown): Json {
     () => ({ __proto__: { admin: true }, constructor: { prototype: { polluted: true } } }) as unknown as Json,
     () => JSON.parse('{"__proto__": {"polluted": true}, "id": 1}') as Json,
     () => deep(200),
+    () => deepMarker,
+    // Throws when converted to a primitive (String(), Number(), a template literal).
+    () => ({ toString: 1 }),
     () => Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])),
   ];
   if (typeof original !== 'string') options.push(() => hostileString(r));
@@ -683,7 +691,7 @@ describe('fuzzing /api/messages', () => {
     if (target[0] === 'action') {
       out['type'] = 'installationUpdate';
       delete out['membersAdded'];
-      value = r.pick([7, 'ADD', { add: true }, ['add'], null, 'add'.repeat(2000)]) as Json;
+      value = r.pick<Json>([7, 'ADD', { add: true }, ['add'], null, 'add'.repeat(2000), { toString: 1 }]);
     }
     if (target[0] === 'value' && out['type'] !== 'invoke') out['type'] = 'invoke';
     if (target[0] === 'text') out['type'] = 'message';
@@ -715,8 +723,10 @@ describe('fuzzing /api/messages', () => {
       if (c.method) {
         status = (await fetch(`${t.bot.url}${c.path}`, { method: c.method })).status;
       } else {
+        const text = c.raw ?? JSON.stringify(c.body);
+        const raw = text?.includes(deepMarker) ? text.replaceAll(`"${deepMarker}"`, deepRaw) : c.raw;
         const res = await t.post(c.body, {
-          ...(c.raw !== undefined ? { raw: c.raw } : {}),
+          ...(raw !== undefined ? { raw } : {}),
           ...(c.headers ? { headers: c.headers } : {}),
         });
         status = res.status;

@@ -129,7 +129,9 @@ export async function acceptProposal(
 ): Promise<MeetingResult> {
   const found = await openPlan(deps, student, data);
   if ('ok' in found) return found;
-  const index = Number(data['slot']);
+  // The card sends the index as a number. Number() would throw on {"toString":1} and read [[0]] as 0.
+  const slot = data['slot'];
+  const index = typeof slot === 'number' ? slot : typeof slot === 'string' && /^\d{1,2}$/.test(slot) ? Number(slot) : Number.NaN;
   const at = Number.isInteger(index) ? found.plan.proposals![index] : undefined;
   if (!at || Date.parse(at) <= deps.clock.now().getTime()) return { ok: false, reason: 'invalid-time', plan: found.plan };
   return agree(deps, found.mentor, student, at, 'student');

@@ -51,7 +51,8 @@ async function overview(turn: Turn, page: unknown) {
     talentsOf(turn),
   ]);
   const built = buildOverview(reflections, turn.deps.flows, {
-    page: typeof page === 'number' ? page : Number(page) || 1,
+    // Only the types a card sends: Number() throws on {"toString":1} and overflows on deeply nested arrays.
+    page: typeof page === 'number' ? page : typeof page === 'string' ? Number(page) || 1 : 1,
     notesFor: (r) => notes.get(r.id) ?? [],
   });
   turn.deps.log.info({ personId: turn.actor.id, entries: built.total, page: built.page }, 'overview shown');

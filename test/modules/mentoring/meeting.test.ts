@@ -128,4 +128,19 @@ describe('planning a conversation with the student', () => {
     expect(cardText(reminder)).toContain('Gesprek met Sanne de Vries gepland');
     expect(w.cards(student.user)).toHaveLength(before);
   });
+
+  // Card data is whatever the client posts: a slot that is no number must be refused like a past one,
+  // not converted (Number() throws on {"toString":1} and reads [[0]] as 0).
+  it('refuses a slot that is not the number of a proposed moment', async () => {
+    const { mentor, student, data, id } = await setUp();
+    await w.act(mentor.user, 'mentor.plan', { ...data, [`p1d-${id}`]: '2026-11-05', [`p1t-${id}`]: '14:00' });
+    const slot = executes(w.cards(student.user).at(-1)).find((a) => a.verb === 'meeting.accept')!;
+    const before = w.t.logLines.length;
+    for (const bad of [{ toString: 1 }, [[0]], '0x0', true]) {
+      const refused = await w.act(student.user, 'meeting.accept', { ...slot.data, slot: bad });
+      expect(cardText(refused), JSON.stringify(bad)).toContain('Kies een datum en tijd, later dan nu');
+    }
+    expect(w.t.logLines.slice(before).filter((l) => /"level":50/.test(l))).toEqual([]);
+    expect((await w.mentoring.repos.followUps.get(mentor.person.id, id))?.plan?.agreed).toBeUndefined();
+  });
 });

@@ -79,6 +79,13 @@ function formatsOf(doc: DownloadDoc): string[] {
   return doc.render ? doc.render.formats : Object.keys(doc.files ?? {});
 }
 
+function protect(res: Response): void {
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('content-security-policy', "default-src 'none'");
+}
+
 export class Downloads {
   private readonly c: Collection<DownloadDoc>;
   private readonly clock: Clock;
@@ -183,10 +190,7 @@ export class Downloads {
 
   /** GET /downloads/:token/:format */
   readonly handle = async (req: Request, res: Response): Promise<Opened> => {
-    res.setHeader('cache-control', 'no-store');
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
-    res.setHeader('content-security-policy', "default-src 'none'");
+    protect(res);
     // Only GET: a HEAD (or a link preview asking for one) must not use up a single-use link.
     if (req.method !== 'GET') {
       res.status(405).setHeader('allow', 'GET');
@@ -206,6 +210,15 @@ export class Downloads {
     );
     res.status(200).send(file.encoding === 'base64' ? Buffer.from(file.body, 'base64') : file.body);
     return opened;
+  };
+
+  /** A link the router could not even read (a broken percent escape): answered like a guessed one. */
+  readonly refuseMalformed = (res: Response): void => {
+    protect(res);
+    res
+      .status(404)
+      .type('text/plain; charset=utf-8')
+      .send(`${bilingual('downloads.notFound')}\n`);
   };
 
   /** Deletes expired links; returns how many. (A student's erasure deletes their links: privacy/personal-data-erasure.ts.) */

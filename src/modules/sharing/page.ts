@@ -57,13 +57,15 @@ export function firstName(name: string): string {
 }
 
 /** A page that says why a link does not work (or why a request was refused). */
-export function refusalPage(locale: Locale, reason: LinkRefusal | 'slow-down' | 'too-large'): string {
+export function refusalPage(locale: Locale, reason: LinkRefusal | 'slow-down' | 'too-large' | 'unreadable'): string {
   const text =
     reason === 'slow-down'
       ? t(locale, 'sharing.page.errors.slowDown')
       : reason === 'too-large'
         ? t(locale, 'sharing.page.errors.tooLarge')
-        : t(locale, `sharing.page.gone.${reason}`);
+        : reason === 'unreadable'
+          ? t(locale, 'sharing.page.errors.unreadable')
+          : t(locale, `sharing.page.gone.${reason}`);
   return page(locale, t(locale, 'sharing.page.title'), html`<section><p class="error" role="alert">${text}</p></section>`);
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { t } from '../../core/i18n.ts';
 import { type Locale, localeFrom } from '../../core/types.ts';
 import { RateLimiter } from '../../teams/request-guards.ts';
@@ -71,6 +71,16 @@ function issueSecret(req: Request, res: Response): string {
   return secret;
 }
 
+const refusalStatus: Record<Parameters<typeof refusalPage>[1], number> = {
+  'slow-down': 429,
+  'too-large': 413,
+  unreadable: 400,
+  unknown: 404,
+  expired: 410,
+  used: 410,
+  revoked: 410,
+};
+
 async function floor(started: number): Promise<void> {
   const left = refusalFloorMs - (Date.now() - started);
   if (left > 0) await new Promise((r) => setTimeout(r, left));
@@ -84,7 +94,7 @@ export function linkPageRoutes(deps: BotDeps, app: Express): void {
 
   const refuse = async (res: Response, started: number, locale: Locale, reason: Parameters<typeof refusalPage>[1]) => {
     await floor(started);
-    const status = reason === 'slow-down' ? 429 : reason === 'too-large' ? 413 : reason === 'unknown' ? 404 : 410;
+    const status = refusalStatus[reason];
     if (reason === 'slow-down') res.setHeader('retry-after', '60');
     res.status(status).type('text/html; charset=utf-8').send(refusalPage(locale, reason));
   };
@@ -197,10 +207,31 @@ export function linkPageRoutes(deps: BotDeps, app: Express): void {
           void refuse(res, Date.now(), locale, 'too-large').catch(next);
           return;
         }
+        // Another charset or encoding than the parser reads (utf-7, a compressed body): the supervisor
+        // gets the page in their language, not the bot's JSON error.
+        if (isClientError(err)) {
+          deps.log.info(
+            { type: String(e.type ?? 'unknown').slice(0, 40) },
+            'share page: unreadable form refused; nothing stored',
+          );
+          void refuse(res, Date.now(), locale, 'unreadable').catch(next);
+          return;
+        }
         next(err);
         return;
       }
       handle(req, res).catch(next);
     });
   });
+  // The router could not decode the address (a broken percent escape): a link that does not exist.
+  app.use('/s/', (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!isClientError(err)) return next(err);
+    secure(res);
+    void refuse(res, Date.now(), localeOf(req, deps.config.DEFAULT_LOCALE), 'unknown').catch(next);
+  });
+}
+
+function isClientError(err: unknown): boolean {
+  const status = (err as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -152,4 +152,30 @@ describe('share links refuse what they must', () => {
     w.clock.set(nov(2, '10:02'));
     expect((await get(`${base}/s/${'C'.repeat(43)}`)).status).toBe(404);
   });
+
+  // The router cannot decode a broken percent escape, and the form parser refuses a charset it does not
+  // know: both happen before the page's own checks, and used to fall through to the bot's English JSON.
+  it('answers a malformed link or a form in an unknown charset with a page, and stores nothing', async () => {
+    school = await sharingSchool();
+    const { w, sanne, reflectionId } = school;
+    const url = await askSupervisor(w, sanne.user, reflectionId);
+    const base = url.slice(0, url.indexOf('/s/'));
+    for (const method of ['GET', 'POST']) {
+      const res = await fetch(`${base}/s/%E0%A4%A`, { method });
+      expect(res.status, method).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(await res.text()).toContain('Deze link werkt niet.');
+    }
+    const { cookie, csrf } = await openForm(url);
+    const form = new URLSearchParams({ csrf, ...answer }).toString();
+    const utf7 = await post(url, {}, { cookie, 'content-type': 'application/x-www-form-urlencoded; charset=utf-7' }, form);
+    expect(utf7.status).toBe(400);
+    expect(utf7.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(utf7.html).toContain('Er is niets opgeslagen');
+    expect(utf7.html).not.toContain('body is not valid JSON');
+    expect(await stored()).toEqual([]);
+    // The same answer, sent properly, still works.
+    expect((await post(url, { csrf, ...answer }, { cookie })).status).toBe(200);
+  });
 });

@@ -124,7 +124,8 @@ export function derivableFigures<K>(figures: readonly Figure<K>[], sums: readonl
  * The one rule for a set of figures shown together (a page with its exports, a team's Check evidence):
  * figures about 1 to 4 students are hidden (primary suppression), and then, as long as any of them can
  * still be computed from shown ones through the sums (rows, columns, totals, the same total over two
- * halves), a shown figure in a sum that gives one away is hidden too (complementary suppression). The
+ * halves), a shown figure in a sum that gives one away is hidden too (complementary suppression), or,
+ * when none there helps, one beside a figure hidden earlier that the sums still give away. The
  * choice is greedy: it may hide more than the fewest possible. Only figures fixed elsewhere can leave
  * one given away (nothing here can hide them); every caller fixes figures whose rule agrees with this one.
  * Figures about nobody (0) say "nothing" and are shown. Returns the hidden keys.
@@ -144,29 +145,49 @@ export function suppressFigures<K>(figures: readonly Figure<K>[], sums: readonly
     const f = byKey.get(k);
     return f !== undefined && !f.virtual && !f.fixed && !hidden.has(k) && f.respondents > 0;
   };
-  for (;;) {
-    const given = new Set(givenAway(hidden));
-    if (given.size === 0) return hidden;
-    const candidates = new Set<K>();
-    for (const s of sums) {
-      const members = [s.total, ...s.parts];
-      if (members.some((k) => given.has(k))) for (const k of members) if (choosable(k)) candidates.add(k);
-    }
-    // Nothing left to hide in those sums (the chain runs through hidden ones): anything shown may help.
-    if (candidates.size === 0) for (const f of figures) if (choosable(f.key)) candidates.add(f.key);
-    if (candidates.size === 0) return hidden;
-    // Of the smallest (up to 6), the one that leaves the fewest figures given away (hiding a figure its own
-    // row still gives away helps nobody); then the one about the fewest students.
+  // Of the smallest (up to 6) of these, the one that leaves the fewest figures given away (hiding a figure its
+  // own row still gives away helps nobody); then the one about the fewest students.
+  const best = (candidates: ReadonlySet<K>) => {
     const bySize = [...candidates].sort((a, b) => byKey.get(a)!.respondents - byKey.get(b)!.respondents);
-    let next: K = bySize[0] as K;
-    let best = Number.POSITIVE_INFINITY;
+    let next = bySize[0] as K;
+    let left = Number.POSITIVE_INFINITY;
     for (const k of bySize.slice(0, 6)) {
-      const left = givenAway(new Set([...hidden, k])).length;
-      if (left < best) {
-        best = left;
+      const n = givenAway(new Set([...hidden, k])).length;
+      if (n < left) {
+        left = n;
         next = k;
       }
     }
+    return { next, left };
+  };
+  const inSumsWith = (keys: ReadonlySet<K>) => {
+    const out = new Set<K>();
+    for (const s of sums) {
+      const members = [s.total, ...s.parts];
+      if (members.some((k) => keys.has(k))) for (const k of members) if (choosable(k)) out.add(k);
+    }
+    return out;
+  };
+  for (;;) {
+    const derivable = derivableFigures(figures, sums, hidden);
+    const given = new Set(derivable.filter((k) => sensitive.has(k)));
+    if (given.size === 0) return hidden;
+    // First the sums that give one away. When no single figure there helps, the chain may run through a
+    // figure hidden earlier that the sums still give away: the sums beside that one are tried too.
+    const near = inSumsWith(given);
+    let pick = near.size ? best(near) : undefined;
+    if (pick && pick.left >= given.size) {
+      const further = new Set([...inSumsWith(new Set(derivable))].filter((k) => !near.has(k)));
+      const other = further.size ? best(further) : undefined;
+      if (other && other.left < pick.left) pick = other;
+    }
+    // Nothing left to hide in those sums (the chain runs through hidden ones): anything shown may help.
+    if (!pick) {
+      const all = new Set(figures.filter((f) => choosable(f.key)).map((f) => f.key));
+      if (all.size === 0) return hidden;
+      pick = best(all);
+    }
+    const next = pick.next;
     hidden.add(next);
   }
 }

@@ -55,6 +55,9 @@ export function campaignLedgerEvidence(camp: CampaignRepositories) {
       );
     },
 
+    /** Every row of the school's ledger: what the status cards count (the Check evidence decides its teams with them). */
+    ledger: (schoolId: string) => camp.deliveries.find(schoolId, {}),
+
     /**
      * Activities of any of the groups that ended in the period, once each, per kind; prompts to the
      * students first sent in the period (never the ones that did not reach them), with how many were

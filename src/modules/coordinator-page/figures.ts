@@ -2,6 +2,7 @@ import { type Aggregate, type Figure, type FigureSum, isSmallGroup, suppressFigu
 import type { Delivery } from '../campaigns/campaigns.ts';
 import { studentsCounted } from '../campaigns/status.ts';
 import { hiddenPromptPeriods, type RelatedPeriods } from '../quality-cycle/check-evidence.ts';
+import { hiddenSchoolPrompts } from '../quality-cycle/school-prompts.ts';
 import type { OverviewDeps, OverviewGroup, OverviewInput, OverviewScope } from './overview.ts';
 
 // The page's counts as one set of figures, so that the small-group rule (aggregates.ts) sees everything a
@@ -170,11 +171,15 @@ export function reachedGroups(rows: readonly Delivery[] | undefined, groupIds: R
   return [...new Set((rows ?? []).flatMap((d) => (d.sentAt && d.groupId && groupIds.has(d.groupId) ? [d.groupId] : [])))];
 }
 
-/** The prompt figures of the Check evidence the viewer can open, as the evidence decides them. */
+/**
+ * The prompt figures of the Check evidence the viewer can open, as the evidence decides them: each team's
+ * periods together, and every team of the school with the status cards (hiddenSchoolPrompts).
+ */
 export async function evidenceFigures(
   deps: OverviewDeps,
   evidence: NonNullable<OverviewInput['evidence']>,
   page: {
+    schoolId: string;
     ledger: readonly Delivery[];
     months: readonly string[];
     scope: OverviewScope;
@@ -190,6 +195,13 @@ export async function evidenceFigures(
   }
   const small = new Set([...byCampaign].filter(([, rows]) => isSmallGroup(studentsCounted(rows))).map(([id]) => id));
   const scopeStudents = new Set(page.groups.flatMap((g) => g.studentIds));
+  const school = deps.evidence.schoolTeams
+    ? hiddenSchoolPrompts({
+        teams: await deps.evidence.schoolTeams(page.schoolId),
+        ledger: page.ledger,
+        periods: evidence.periods,
+      })
+    : undefined;
   const out = [];
   for (const team of evidence.teams) {
     const groups = await deps.evidence.groups(team);
@@ -209,6 +221,7 @@ export async function evidenceFigures(
       return { key: key as keyof RelatedPeriods, figures, months };
     });
     const hidden = hiddenPromptPeriods(Object.fromEntries(periods.map((p) => [p.key, p.figures])));
+    for (const p of school?.get(team.id) ?? []) hidden.add(p);
     for (const p of periods)
       out.push({
         key: `${team.id}:${p.key}`,

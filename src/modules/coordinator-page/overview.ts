@@ -82,7 +82,7 @@ export interface CoordinatorOverview {
 export interface OverviewDeps {
   camp: CampaignRepositories;
   repos: Pick<Repositories, 'people'>;
-  evidence: Pick<CheckEvidenceSource, 'groups' | 'competencies'>;
+  evidence: Pick<CheckEvidenceSource, 'groups' | 'competencies' | 'schoolTeams'>;
   /** Moments of a campaign not planned yet, with their students (the campaign planner's). */
   upcoming(campaign: Campaign): Promise<{ scheduledAt: string; students: number }[]>;
   timeZone: string;
@@ -221,7 +221,9 @@ export async function buildCoordinatorOverview(deps: OverviewDeps, input: Overvi
   const typeSeries = rateSeries(types, months, byType);
   // One decision for every count on the page. The whole school's campaign rows are the status cards'
   // figures, so they keep the status card's decision and the rest of the page makes up for them.
-  const evidence = input.evidence ? await evidenceFigures(deps, input.evidence, { ledger, months, scope, groups, month }) : [];
+  const evidence = input.evidence
+    ? await evidenceFigures(deps, input.evidence, { schoolId, ledger, months, scope, groups, month })
+    : [];
   const shown = suppressPage({
     campaigns: campaignRows.map((c) => ({
       key: c.id,

@@ -10,6 +10,7 @@ import type {
   StudentVoiceFigures,
 } from './evidence-source.ts';
 import type { EducationTeam } from './quality-cycle.ts';
+import { hiddenSchoolPrompts } from './school-prompts.ts';
 
 // Evidence for the Check phase, from the product's own data: what the team did (activities, prompts,
 // reminders), whether students were reached and answered, which career competencies their reflections
@@ -110,6 +111,26 @@ async function hiddenBeside<F>(
   return decide(figures).has(ownKey);
 }
 
+/**
+ * Whether the team's prompt figures are hidden once every team's are decided with the status cards
+ * (school-prompts.ts): a campaign's card minus the other teams' shown figures must not give this team's
+ * back. False when the source cannot give the whole school (each team is then decided on its own).
+ */
+async function hiddenBesideSchool(source: CheckEvidenceSource, query: EvidenceQuery, related: RelatedPeriods | undefined) {
+  if (!source.schoolTeams || !source.ledger) return false;
+  const ledger = await source.ledger(query.schoolId);
+  if (!ledger) return false;
+  const ownKey = related && (Object.keys(related) as PromptPeriod[]).find((k) => samePeriod(related[k], query.period));
+  const periods = related && ownKey ? related : { year: query.period };
+  const teams = (await source.schoolTeams(query.schoolId)).filter((t) => t.id !== query.team.id);
+  teams.push({ id: query.team.id, studentIds: query.studentIds });
+  return (
+    hiddenSchoolPrompts({ teams, ledger, periods })
+      .get(query.team.id)
+      ?.has(ownKey ?? 'year') ?? false
+  );
+}
+
 export async function buildCheckEvidence(
   source: CheckEvidenceSource,
   input: {
@@ -134,7 +155,8 @@ export async function buildCheckEvidence(
     source.studentVoice?.(query),
   ]);
   const hidePrompts = campaigns
-    ? await hiddenBeside(query, campaigns, input.related, (q) => source.campaigns(q), hiddenPromptPeriods)
+    ? (await hiddenBeside(query, campaigns, input.related, (q) => source.campaigns(q), hiddenPromptPeriods)) ||
+      (await hiddenBesideSchool(source, query, input.related))
     : false;
   const hideFollowUp = followUp
     ? await hiddenBeside(query, followUp, input.related, (q) => source.followUp(q), hiddenFollowUpPeriods)

@@ -2,6 +2,7 @@ import type { Aggregate } from '../../core/aggregates.ts';
 import type { LocalDate } from '../../core/time/zoned-time.ts';
 import type { Competency } from '../../core/types.ts';
 import type { EducationTeam } from './quality-cycle.ts';
+import type { LedgerRow, SchoolTeam } from './school-prompts.ts';
 
 // What the Check evidence is built from: one port, CheckEvidenceSource. On main, StoreEvidenceSource
 // answers the parts held in our own store (groups from mentor assignments, competencies from reflections,
@@ -88,4 +89,11 @@ export interface CheckEvidenceSource {
   followUp(query: EvidenceQuery): Promise<FollowUpFigures | undefined>;
   /** Undefined (or absent) while no student pulse is connected. */
   studentVoice?(query: EvidenceQuery): Promise<StudentVoiceFigures | undefined>;
+  /**
+   * The school's teams whose evidence can be opened (linked to a Teams team), with their students. With
+   * `ledger`, every team's prompt figures are decided together with the status cards (school-prompts.ts).
+   */
+  schoolTeams?(schoolId: string): Promise<SchoolTeam[]>;
+  /** Every row of the school's campaign ledger; undefined (or absent) while no ledger is connected. */
+  ledger?(schoolId: string): Promise<readonly LedgerRow[] | undefined>;
 }

@@ -61,7 +61,7 @@ export async function setup(
     cycle,
     reminders,
     milestoneCards,
-    evidence: new StoreEvidenceSource({ repos, ...needs.evidence }),
+    evidence: new StoreEvidenceSource({ repos, teams: (schoolId) => cycles.teams.list(schoolId), ...needs.evidence }),
     jobs: [
       {
         name: 'quality-cycle.reminders',

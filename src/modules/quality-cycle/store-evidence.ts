@@ -11,6 +11,7 @@ import type {
   StudentVoiceFigures,
 } from './evidence-source.ts';
 import type { EducationTeam } from './quality-cycle.ts';
+import type { LedgerRow, SchoolTeam } from './school-prompts.ts';
 
 // The Check evidence source over our own store, with the campaign ledger and mentor follow-up plugged in
 // when they exist. Until then their figures are "not connected", never made up.
@@ -18,6 +19,8 @@ import type { EducationTeam } from './quality-cycle.ts';
 /** The campaign delivery ledger's side of the evidence (issue 4). See docs/quality-cycle.md for the exact counting rules. */
 export interface CampaignLedgerEvidence {
   figures(query: EvidenceQuery): Promise<CampaignFigures>;
+  /** Every row of the school's ledger (what the status cards count). */
+  ledger?(schoolId: string): Promise<readonly LedgerRow[]>;
 }
 
 /** Mentor follow-up's side of the evidence (issue 5). See docs/quality-cycle.md. */
@@ -36,6 +39,8 @@ export interface StoreEvidenceDeps {
    * mentor of the team, with that mentor's active students.
    */
   groups?: ((team: EducationTeam) => Promise<EvidenceGroup[]>) | undefined;
+  /** The school's education teams (the whole school's prompt figures are decided at once). */
+  teams?: ((schoolId: string) => Promise<EducationTeam[]>) | undefined;
   /** Partition reads at once (one per student). */
   concurrency?: number;
 }
@@ -94,6 +99,18 @@ export class StoreEvidenceSource implements CheckEvidenceSource {
 
   async followUp(query: EvidenceQuery): Promise<FollowUpFigures | undefined> {
     return this.deps.followUp?.figures(query);
+  }
+
+  async schoolTeams(schoolId: string): Promise<SchoolTeam[]> {
+    const linked = (await this.deps.teams?.(schoolId))?.filter((t) => t.teamsTeamId) ?? [];
+    return mapLimit(linked, this.deps.concurrency ?? 8, async (team) => ({
+      id: team.id,
+      studentIds: [...new Set((await this.groups(team)).flatMap((g) => g.studentIds))],
+    }));
+  }
+
+  async ledger(schoolId: string): Promise<readonly LedgerRow[] | undefined> {
+    return this.deps.teams ? this.deps.campaigns?.ledger?.(schoolId) : undefined;
   }
 
   async studentVoice(query: EvidenceQuery): Promise<StudentVoiceFigures | undefined> {

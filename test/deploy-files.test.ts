@@ -207,6 +207,7 @@ describe('Bicep (infra/)', () => {
     const shaped: Record<string, string> = {
       COSMOS_ENDPOINT: 'https://lobrefl1a2b3c-cosmos.documents.azure.com:443/',
       DEFAULT_LOCALE: 'nl',
+      DEFAULT_TIME_ZONE: 'Europe/Amsterdam',
       TAB_SSO_CLIENT_ID: '5f0c2d3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
       APPLICATIONINSIGHTS_CONNECTION_STRING:
         'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',

@@ -37,6 +37,8 @@ export interface MentoringDeps {
   messages?: StudentMessages;
   /** See DigestDeps.marginMs. */
   marginMs?: number;
+  /** Makes deleted documents unreadable in the store's own files now (DocumentStore.purgeErased). */
+  purgeErased?: () => Promise<boolean>;
 }
 
 export function createMentoring(deps: MentoringDeps): Mentoring {
@@ -72,6 +74,7 @@ export function createMentoring(deps: MentoringDeps): Mentoring {
     newId: deps.newId,
     log: deps.log,
     sendPolicy: deps.sendPolicy,
+    ...(deps.purgeErased ? { purgeErased: deps.purgeErased } : {}),
   });
   return { repos: deps.mentoring, digests, views, outbox, followUps };
 }

@@ -65,6 +65,8 @@ export interface NoteRepository {
   create(note: Omit<FeedforwardNote, 'version'>): Promise<FeedforwardNote>;
   get(studentId: string, id: string): Promise<FeedforwardNote | undefined>;
   update(studentId: string, id: string, mutate: Mutate<FeedforwardNote>): Promise<FeedforwardNote>;
+  /** Deletes the note whatever its version; false when it was gone. */
+  delete(note: Pick<FeedforwardNote, 'studentId' | 'id'>): Promise<boolean>;
   /** Every note to a student, newest first. */
   listByStudent(studentId: string): Promise<FeedforwardNote[]>;
   /** The notes about one of the student's reflections, newest first. */

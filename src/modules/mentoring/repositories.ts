@@ -1,6 +1,12 @@
 import type { Person, Reflection } from '../../core/entities.ts';
 import type { AssignmentHead, Mutate, PersonName, ReflectionHead, Repositories } from '../../core/ports.ts';
-import { type Collection, type DocumentStore, inChunks, type Stored } from '../../platform/store/document-store.ts';
+import {
+  type Collection,
+  type DocumentStore,
+  deleteCurrent,
+  inChunks,
+  type Stored,
+} from '../../platform/store/document-store.ts';
 import { Partitioned } from '../../platform/store/partitioned.ts';
 import {
   type Digest,
@@ -100,6 +106,9 @@ class Notes implements NoteRepository {
   }
   get(studentId: string, id: string) {
     return this.docs.get(studentId, id);
+  }
+  delete(note: Pick<FeedforwardNote, 'studentId' | 'id'>) {
+    return deleteCurrent(this.c, note.studentId, note.id);
   }
   update(studentId: string, id: string, mutate: Mutate<FeedforwardNote>) {
     return this.docs.update(studentId, id, mutate);

@@ -66,6 +66,7 @@ export async function setup(
     nonResponders: needs.nonResponders,
     // The students' answers to notes are the mentoring module's own; other sources plug in.
     messages: allMessages([replyMessages(stored), ...(needs.messages ? [needs.messages] : [])]),
+    purgeErased: () => platform.store.purgeErased(),
   });
   return {
     ...mentoring,

@@ -69,7 +69,7 @@ export function coverageTable(locale: Locale, o: CoordinatorOverview): Table {
 
 export function tableCsv(locale: Locale, table: Table): string {
   const sep = locale === 'nl' ? ';' : ',';
-  return `\ufeff${table.map((r) => r.map((v) => csvField(v === null || v === undefined ? '' : String(v), sep)).join(sep)).join('\r\n')}\r\n`;
+  return `\ufeff${table.map((r) => r.map((v) => csvField(v === null || v === undefined ? '' : String(v))).join(sep)).join('\r\n')}\r\n`;
 }
 
 export function overviewWorkbook(locale: Locale, o: CoordinatorOverview, labels: ExportLabels): Buffer {

@@ -67,11 +67,15 @@ function rows(e: CheckEvidence, locale: Locale, activityLabel: (type: string) =>
   return out;
 }
 
-/** A CSV field: quoted when needed, and never starting a spreadsheet formula. */
-export function csvField(value: string, separator: string): string {
+/**
+ * A CSV field: quoted when needed, and never starting a spreadsheet formula. Quoted whenever it holds
+ * either list separator, not only the file's own: Excel splits a .csv it opens on the separator of the
+ * Windows region, so a bare `x;=…` in the English file would start a formula on a Dutch computer.
+ */
+export function csvField(value: string): string {
   let v = value.replace(/\r\n?|\n/g, ' ');
   if (/^[=+\-@\t]/.test(v)) v = `'${v}`;
-  return v.includes(separator) || v.includes('"') || v.startsWith("'") ? `"${v.replace(/"/g, '""')}"` : v;
+  return /[,;"\t]/.test(v) || v.startsWith("'") ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export function evidenceCsv(e: CheckEvidence, locale: Locale, activityLabel: (type: string) => string): string {
@@ -82,7 +86,7 @@ export function evidenceCsv(e: CheckEvidence, locale: Locale, activityLabel: (ty
     t(locale, 'pdca.export.count'),
     t(locale, 'pdca.export.share'),
   ];
-  const lines = [header, ...rows(e, locale, activityLabel)].map((r) => r.map((f) => csvField(f, sep)).join(sep));
+  const lines = [header, ...rows(e, locale, activityLabel)].map((r) => r.map((f) => csvField(f)).join(sep));
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 

@@ -124,9 +124,20 @@ export class NotFoundError extends Error {
 
 const fieldName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
+// Words of Cosmos DB's query language: `c.value` or `c.order` does not parse there, while SQLite takes
+// them, so a field with such a name would work on one backend only. Refused on both.
+const queryWords = new Set(
+  (
+    'and array as asc between by case cast convert cross desc distinct else end escape exists false for from ' +
+    'group having in inner insert into is join left like limit not null offset on or order outer over right ' +
+    'select set then top true udf undefined update value when where with'
+  ).split(' '),
+);
+
 /** Field names end up inside query text on both backends, so only plain identifiers are allowed. */
 export function assertFieldName(field: string): void {
-  if (!fieldName.test(field)) throw new Error(`invalid field name in query: ${JSON.stringify(field)}`);
+  if (!fieldName.test(field) || queryWords.has(field.toLowerCase()))
+    throw new Error(`invalid field name in query: ${JSON.stringify(field)}`);
 }
 
 /** The fields of a projection, checked, without duplicates, and without id and pk (every row has them). */

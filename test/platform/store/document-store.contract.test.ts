@@ -329,5 +329,9 @@ describe.each(backends)('document store contract: $name', (backend) => {
     await expect(project(items, ['n', 'c.n, c._rid' as 'n'])).rejects.toThrow(/invalid field name/);
     await expect(items.find({ where: { "n') OR 1=1 --": 1 } })).rejects.toThrow(/invalid field name/);
     await expect(items.find({ orderBy: { field: 'n; DROP TABLE x' } })).rejects.toThrow(/invalid field name/);
+    // A word of Cosmos DB's query language works on SQLite alone: refused on both, so no query depends on it.
+    await expect(items.find({ where: { value: 3 } })).rejects.toThrow(/invalid field name/);
+    await expect(items.find({ orderBy: { field: 'Order' } })).rejects.toThrow(/invalid field name/);
+    await expect(project(items, ['top' as 'n'])).rejects.toThrow(/invalid field name/);
   });
 });

@@ -169,10 +169,13 @@ export class DeliveryEngine {
     leaseMs: number,
     allows = (moment: Date, p: SendPolicy) => kind.message === 'at-once' || isAllowed(moment, p, kind.message),
   ): Promise<Outcome> {
+    // This item's own moment: a run that passes its start as `now` (a backlog from 19:58) must not go on
+    // sending into the quiet hours.
+    const moment = this.momentOf(now);
     // The school's calendar first: it needs no read of the recipient.
-    if (kind.message !== 'at-once' && !allows(now, policy)) {
-      const why = quietReason(now, policy, kind.message) ?? 'night';
-      await kind.notNow?.(item, why, nextAllowed(now, policy, kind.message), now);
+    if (kind.message !== 'at-once' && !allows(moment, policy)) {
+      const why = quietReason(moment, policy, kind.message) ?? 'night';
+      await kind.notNow?.(item, why, nextAllowed(moment, policy, kind.message), now);
       return 'waiting';
     }
     const schoolId = kind.schoolOf(item);
@@ -187,14 +190,13 @@ export class DeliveryEngine {
     const { to, context } = prepared;
     const person: Person | undefined = isConversation(to) ? undefined : (to as Person);
     // Only a pause can say no here (the calendar said yes above).
-    if (person?.pause && kind.message !== 'at-once' && quietReason(now, policy, kind.message, person.pause) === 'paused') {
-      if (kind.notNow) await kind.notNow(item, 'paused', nextAllowed(now, policy, kind.message, person.pause), now);
+    if (person?.pause && kind.message !== 'at-once' && quietReason(moment, policy, kind.message, person.pause) === 'paused') {
+      if (kind.notNow) await kind.notNow(item, 'paused', nextAllowed(moment, policy, kind.message, person.pause), now);
       else await kind.postpone(item, person.pause!.until);
       return 'waiting';
     }
     // From the moment of the claim: a long run's `now` may be its start, long before.
-    const from = Math.max(now.getTime(), (runLease() ?? this.deps.clock)?.now().getTime() ?? 0);
-    const claimed = await kind.claim(item, now, new Date(from + leaseMs));
+    const claimed = await kind.claim(item, now, new Date(this.momentOf(now).getTime() + leaseMs));
     // Another run holds it, or it was sent meanwhile: that run counts it.
     if (!claimed) return 'held';
     try {
@@ -213,6 +215,11 @@ export class DeliveryEngine {
       await kind.gaveUp(claimed, failure.reason);
       return 'skipped';
     }
+  }
+
+  /** Now by the run's lease or the bot's clock, never before the run's own `now`. */
+  private momentOf(now: Date): Date {
+    return new Date(Math.max(now.getTime(), (runLease() ?? this.deps.clock)?.now().getTime() ?? 0));
   }
 
   private async send(message: Message<Recipient>, claimMs: number): Promise<{ conversationId: string; activityId: string }> {

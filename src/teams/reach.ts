@@ -80,6 +80,10 @@ export class Reach {
       return result;
     } catch (err) {
       telemetry.teamsCall(operation, 'failed');
+      // A 429 whose Retry-After is longer than the retries may wait ends them without a retry: the windows
+      // must still hold, or the next message to this conversation goes out well inside Teams' pause.
+      if (err instanceof ConnectorError && err.status === 429)
+        throttle?.throttled(tenantId, conversationId, err.retryAfterMs ?? 0);
       throw err;
     }
   }

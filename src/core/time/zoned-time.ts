@@ -169,7 +169,13 @@ export function zonedInstant(date: LocalDate, time: string, timeZone: string): D
   const asUtc = Date.UTC(y, m - 1, d, 0, minutesOf(time));
   const guess = asUtc - offsetAt(asUtc, timeZone);
   const offset = offsetAt(guess, timeZone);
-  return new Date(guess + offset === asUtc ? guess : asUtc - offset);
+  if (guess + offset === asUtc) return new Date(guess);
+  const second = asUtc - offset;
+  const secondOffset = offsetAt(second, timeZone);
+  if (secondOffset === offset) return new Date(second);
+  // In the spring gap. Read with the offset from before the change, the time lands after the gap, east
+  // and west of Greenwich alike (west of it the other offset put it before the gap, or on the day before).
+  return new Date(asUtc - Math.min(offset, secondOffset));
 }
 
 /** The instant a day starts (00:00) in a time zone. */

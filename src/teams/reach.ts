@@ -173,7 +173,19 @@ export class Reach {
     summary?: string,
     options: ReachOptions = {},
   ): Promise<{ conversationId: string; activityId: string; installedBySchool?: true }> {
+    // One retry budget for the whole send: opening the chat and sending share it, and no request starts
+    // once it is spent. The engine gives a scheduled send half its claim; two budgets could outlive the
+    // claim, and another run would claim the item and send it as well.
+    const clockNow = options.retry?.now ?? Date.now;
+    const started = clockNow();
     const ref = await this.personalConversation(person, options);
+    const budget = options.retry?.budgetMs;
+    let sendOptions = options;
+    if (budget !== undefined) {
+      const left = budget - (clockNow() - started);
+      if (left <= 0) throw new DeliveryError('error', true, 'opening the chat took the whole retry budget');
+      sendOptions = { ...options, retry: { ...options.retry, budgetMs: left } };
+    }
     try {
       const sent = await this.call(
         person.schoolId,
@@ -183,7 +195,7 @@ export class Reach {
             ...cardActivity(card, summary),
             from: { id: ref.botId },
           }),
-        options,
+        sendOptions,
       );
       return {
         conversationId: ref.conversationId,

@@ -161,7 +161,8 @@ describe('student pulse for coordinators and team leaders', () => {
     const csv = evidenceCsv(evidence, 'nl', (x) => x).split('\r\n');
     expect(csv).toContain('Peiling hele school tot 22 november 2026: Antwoorden;;6;67%');
     expect(csv).toContain('Peiling hele school tot 22 november 2026: Tevreden: Hulp bij kiezen;;;0%');
-    expect(csv).toContain('Peiling van het team tot 22 november 2026;;minder dan 5 antwoorden, geen uitkomsten.;');
+    // Quoted: it holds a comma, the other list separator (a Dutch file opened where "," splits).
+    expect(csv).toContain('Peiling van het team tot 22 november 2026;;"minder dan 5 antwoorden, geen uitkomsten.";');
     expect(csv).toContain('JOB-monitor 2014 (referentie): Tevreden: Loopbaanbegeleiding;;;46%');
     // The team's pulse had 4 answers: no count of it anywhere, and no remark in either file.
     expect(csv.filter((l) => l.startsWith('Peiling van het team'))).toHaveLength(1);

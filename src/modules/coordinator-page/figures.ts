@@ -1,4 +1,5 @@
 import { type Aggregate, type Figure, type FigureSum, isSmallGroup, suppressFigures } from '../../core/aggregates.ts';
+import { LinkedSets } from '../../core/linked-sets.ts';
 import type { Delivery } from '../campaigns/campaigns.ts';
 import { studentsCounted } from '../campaigns/status.ts';
 import { hiddenPromptPeriods, type RelatedPeriods } from '../quality-cycle/check-evidence.ts';
@@ -146,22 +147,15 @@ export function suppressPage<C, T>(
 function linkedSets(
   campaigns: readonly { key: string; groups: readonly string[] }[],
 ): { campaigns: string[]; groups: string[] }[] {
-  const parent = new Map<string, string>();
-  const root = (k: string): string => {
-    const p = parent.get(k) ?? k;
-    if (p === k) return k;
-    const r = root(p);
-    parent.set(k, r);
-    return r;
-  };
-  for (const c of campaigns) for (const g of c.groups) parent.set(root(g), root(c.key));
+  const linked = new LinkedSets();
+  for (const c of campaigns) for (const g of c.groups) linked.link(g, c.key);
   const sets = new Map<string, { campaigns: string[]; groups: Set<string> }>();
   for (const c of campaigns) {
     if (!c.groups.length) continue;
-    const set = sets.get(root(c.key)) ?? { campaigns: [], groups: new Set<string>() };
+    const set = sets.get(linked.root(c.key)) ?? { campaigns: [], groups: new Set<string>() };
     set.campaigns.push(c.key);
     for (const g of c.groups) set.groups.add(g);
-    sets.set(root(c.key), set);
+    sets.set(linked.root(c.key), set);
   }
   return [...sets.values()].map((s) => ({ campaigns: s.campaigns, groups: [...s.groups] }));
 }

@@ -1,4 +1,5 @@
 import { type Figure, type FigureSum, isSmallGroup, suppressFigures } from '../../core/aggregates.ts';
+import { LinkedSets } from '../../core/linked-sets.ts';
 import type { RelatedPeriods } from './evidence-periods.ts';
 import type { EvidencePeriod } from './evidence-source.ts';
 
@@ -88,26 +89,18 @@ export function hiddenSchoolPrompts(input: {
 
   // Campaigns and teams linked by a prompt sent in the year, and per campaign the sent prompts that its
   // teams' years do not count exactly once.
-  const parent = new Map<string, string>();
-  const root = (k: string): string => {
-    const p = parent.get(k) ?? k;
-    if (p === k) return k;
-    const r = root(p);
-    parent.set(k, r);
-    return r;
-  };
+  const joined = new LinkedSets();
   const linked = new Set<string>();
   for (const d of sent) {
     if (!within(d, input.periods.year)) continue;
     for (const i of teamsOf.get(d.studentId) ?? []) {
       linked.add(d.campaignId);
-      const [a, b] = [root(`campaign:${d.campaignId}`), root(`team:${i}`)];
-      if (a !== b) parent.set(a, b);
+      joined.link(`campaign:${d.campaignId}`, `team:${i}`);
     }
   }
   const sets = new Map<string, { campaigns: string[]; teams: Set<number>; rest: Set<string> }>();
   for (const id of linked) {
-    const r = root(`campaign:${id}`);
+    const r = joined.root(`campaign:${id}`);
     const set = sets.get(r) ?? { campaigns: [], teams: new Set<number>(), rest: new Set<string>() };
     sets.set(r, set);
     set.campaigns.push(id);

@@ -1,11 +1,11 @@
 import type { Person } from '../../core/entities.ts';
+import { undoIfErased } from '../../core/erased-meanwhile.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { SendPolicies } from '../../core/send-policy/quiet-hours.ts';
 import { isDate, localDate } from '../../core/time/zoned-time.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAssigned } from './access.ts';
 import type { DigestService, LogPort } from './digest.ts';
-import type { FeedforwardNote } from './entities.ts';
 import { proposalsFrom, sendPlanning } from './meetings.ts';
 import { nextAllowedFor, type OutboxService } from './outbox.ts';
 import type { MentoringRepositories } from './ports.ts';
@@ -169,7 +169,15 @@ export class MentorFollowUpService {
       text,
       createdAt: at,
     });
-    if (await this.erasedMeanwhile(note)) return { ok: false, reason: 'not-your-student' };
+    if (
+      await undoIfErased(this.deps, note, () => this.deps.mentoring.notes.delete(note), {
+        name: 'note',
+        ids: { noteId: note.id },
+      })
+    ) {
+      this.deps.log.info({ mentorId: note.mentorId, noteId: note.id }, 'note dropped: the student was erased meanwhile');
+      return { ok: false, reason: 'not-your-student' };
+    }
     await this.deps.mentoring.followUps.upsert({ schoolId: mentor.schoolId, mentorId: mentor.id, studentId }, (f) => ({
       ...f,
       notesSent: f.notesSent + 1,
@@ -187,25 +195,6 @@ export class MentorFollowUpService {
     this.deps.log.info({ mentorId: mentor.id, studentId, noteId: note.id, chars: [...text].length }, 'feedforward note written');
     const delivery = outcome === 'sent' ? 'sent' : outcome === 'failed' ? 'failed' : 'queued';
     return { ok: true, kind: 'note', student: resolved.student, delivery };
-  }
-
-  /**
-   * Whether the student was erased while the note was being written; if so the note is deleted again.
-   * The erasure deletes the person before it goes through the student's partition, so either this read
-   * still finds her (and the erasure, coming later, anonymises the note) or it does not (and the erasure
-   * may have passed the notes already: nothing else would remove this one, text and all).
-   */
-  private async erasedMeanwhile(note: FeedforwardNote): Promise<boolean> {
-    const student = await this.deps.repos.people.get(note.schoolId, note.studentId);
-    if (student && !student.erasedAt) return false;
-    await this.deps.mentoring.notes.delete(note);
-    if (this.deps.purgeErased && !(await this.deps.purgeErased()))
-      this.deps.log.warn(
-        { noteId: note.id },
-        'a deleted note stays in the store journal until the other process closes the store',
-      );
-    this.deps.log.info({ mentorId: note.mentorId, noteId: note.id }, 'note dropped: the student was erased meanwhile');
-    return true;
   }
 }
 

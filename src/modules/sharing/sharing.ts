@@ -1,5 +1,6 @@
 import { isEmail } from '../../core/assignments.ts';
 import type { Person, Reflection } from '../../core/entities.ts';
+import { undoIfErased } from '../../core/erased-meanwhile.ts';
 import type { Repositories } from '../../core/ports.ts';
 import { normalizeEmail } from '../../core/types.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -213,28 +214,11 @@ export class SharingService {
       if (err instanceof DuplicateError) return { ok: false, reason: 'used' };
       throw err;
     }
-    if (await this.erasedMeanwhile(answer)) return { ok: false, reason: 'unknown' };
+    const undo = () => this.d.sharing.answers.delete(answer);
+    if (await undoIfErased(this.d, answer, undo, { name: 'trialoog answer', ids: { linkId: answer.linkId } }))
+      return { ok: false, reason: 'unknown' };
     await this.markUsed(link.id, now);
     return { ok: true, answer };
-  }
-
-  /**
-   * Whether the student was erased while the answer was being written, and if so the answer is deleted
-   * again. The erasure deletes the person before it clears the student's partition, so either this read
-   * still finds the person (and the erasure, coming later, deletes the answer) or it does not (and the
-   * erasure may already have passed the answers: nothing else would ever remove this one).
-   */
-  private async erasedMeanwhile(answer: TrialoogAnswer): Promise<boolean> {
-    const person = await this.d.repos.people.get(answer.schoolId, answer.studentId);
-    if (person && !person.erasedAt) return false;
-    await this.d.sharing.answers.delete(answer);
-    // The erasure has already truncated the store's log: without this the answer stays in it.
-    if (!(await this.d.purgeErased()))
-      this.d.log.warn(
-        { linkId: answer.linkId },
-        'a deleted trialoog answer stays in the store journal until the other process closes the store',
-      );
-    return true;
   }
 
   private async markUsed(id: string, at: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { decide } from '../../core/authorization.ts';
 import type { Person } from '../../core/entities.ts';
+import { undoIfErased } from '../../core/erased-meanwhile.ts';
 import type { Repositories } from '../../core/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { GroupRepository } from '../campaigns/ports.ts';
@@ -113,31 +114,14 @@ export class TalentService {
       createdAt: this.deps.clock.now().toISOString(),
       pending: true,
     });
-    if (await this.erasedMeanwhile(signal)) return { ok: false, reason: 'not-their-class' };
+    const undo = () => this.deps.talent.signals.delete(signal);
+    if (await undoIfErased(this.deps, signal, undo, { name: 'talent signal', ids: { signalId: signal.id } }))
+      return { ok: false, reason: 'not-their-class' };
     // Ids and length only: the text is about the student.
     this.deps.log.info(
       { teacherId: teacher.id, studentId: student.id, signalId: signal.id, chars: [...text].length },
       'talent signal stored',
     );
     return { ok: true, student, signal };
-  }
-
-  /**
-   * Whether the student was erased while the signal was being written, and if so the signal is deleted
-   * again. The erasure deletes the person before it clears the student's partition, so either this read
-   * still finds the person (and the erasure, coming later, deletes the signal) or it does not (and the
-   * erasure may already have passed the signals: nothing else would ever remove this one).
-   */
-  private async erasedMeanwhile(signal: TalentSignal): Promise<boolean> {
-    const person = await this.deps.repos.people.get(signal.schoolId, signal.studentId);
-    if (person && !person.erasedAt) return false;
-    await this.deps.talent.signals.delete(signal);
-    // The erasure has already truncated the store's log: without this the text stays in it.
-    if (!(await this.deps.purgeErased()))
-      this.deps.log.warn(
-        { signalId: signal.id },
-        'a deleted talent signal stays in the store journal until the other process closes the store',
-      );
-    return true;
   }
 }
